@@ -1,0 +1,41 @@
+// One esbuild script for every bundle: the extension, the CLI, the benchmark
+// (and, once it exists, the webview). `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+mkdirSync(dist, { recursive: true });
+// sql.js loads its wasm at run time; every node bundle finds it next to itself.
+copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: ['scripts/bench/main.ts'], outfile: 'dist/bench.js' },
+].filter((b) => existsSync(path.join(root, b.entryPoints[0])));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching for changes...');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (existsSync(path.join(dist, 'cli.js'))) chmodSync(path.join(dist, 'cli.js'), 0o755);
+}

@@ -1,0 +1,277 @@
+/**
+ * Shared data shapes of the engine. Everything here is plain JSON-able data so that
+ * the CLI, the extension, the webview and the database all speak the same language.
+ * Paths are always workspace-relative with POSIX separators; times are epoch milliseconds.
+ */
+
+// ---------------------------------------------------------------- snapshots
+
+export type EntryType = 'file' | 'symlink';
+
+/** One file of a snapshot's manifest. */
+export interface ManifestEntry {
+  /** Workspace-relative POSIX path; bytes that are not valid UTF-8 show as U+FFFD here (see `rawPath`). */
+  path: string;
+  /** Base64 of the path's raw bytes, only when the file name is not valid UTF-8, so restore can recreate it. */
+  rawPath?: string;
+  type: EntryType;
+  /** Bytes of content (for a symlink: length of the target text). */
+  size: number;
+  /** Permission bits, `st.mode & 0o777`. */
+  mode: number;
+  /** Integer milliseconds. */
+  mtimeMs: number;
+  /** Git blob id (SHA-1 of `blob <len>\0<content>`); for a symlink, the id of its target text, as git does. */
+  id: string;
+  /** Content looked binary (NUL byte or invalid UTF-8 in the first 8 KiB); never line-diffed. */
+  binary: boolean;
+  /** False when the file was over the size limit: recorded by size and id only, content not kept. */
+  stored: boolean;
+  /** Symlink target as read by readlink; links are recorded, never followed. */
+  target?: string;
+}
+
+export interface SnapshotRecord {
+  id: string;
+  label: string | null;
+  baseline: boolean;
+  createdAt: number;
+  manifestId: string;
+  fileCount: number;
+  byteCount: number;
+}
+
+export type ScanIssueKind =
+  | 'vanished'
+  | 'changed_during_scan'
+  | 'unreadable'
+  | 'oversized'
+  | 'special_file'
+  | 'unreadable_directory';
+
+/** Something a scan noticed and reported instead of crashing on. */
+export interface ScanIssue {
+  path: string;
+  kind: ScanIssueKind;
+  message: string;
+}
+
+export interface CaptureStats {
+  filesScanned: number;
+  filesHashed: number;
+  filesReused: number;
+  bytesRead: number;
+  durationMs: number;
+}
+
+// ---------------------------------------------------------------- diff
+
+export type ChangeStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'mode_changed';
+
+export interface FileChange {
+  status: ChangeStatus;
+  path: string;
+  /** For `renamed`: where the content was before. */
+  oldPath?: string;
+  before?: ManifestEntry;
+  after?: ManifestEntry;
+  additions: number;
+  deletions: number;
+  binary: boolean;
+  /** Set on `modified` when the mode changed as well as the content. */
+  modeChanged?: boolean;
+  /** Unified diff text for text files (omitted when not asked for, binary or not stored). */
+  patch?: string;
+  /** Why there is no line diff (binary, over the size limit, content not stored). */
+  note?: string;
+}
+
+export interface DiffSummary {
+  added: number;
+  removed: number;
+  modified: number;
+  renamed: number;
+  modeChanged: number;
+  additions: number;
+  deletions: number;
+}
+
+export interface SnapshotDiff {
+  from: SnapshotRecord;
+  to: SnapshotRecord;
+  changes: FileChange[];
+  summary: DiffSummary;
+}
+
+// ---------------------------------------------------------------- forensics
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type TriggerKind =
+  | 'log_error'
+  | 'deletion'
+  | 'config_change'
+  | 'empty_output'
+  | 'size_growth'
+  | 'secret'
+  | 'constraint';
+
+export interface StackFrame {
+  /** Workspace-relative when `inWorkspace`, else as written in the trace. */
+  file: string;
+  line: number;
+  column?: number;
+  function?: string;
+  inWorkspace: boolean;
+}
+
+export interface Trigger {
+  id: string;
+  kind: TriggerKind;
+  severity: Severity;
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  endLine: number;
+  message: string;
+  /** Excerpt around the finding, secrets redacted. */
+  evidence: string;
+  timestamp: number;
+  /** True when the time is the file's mtime rather than the line's own timestamp. */
+  timestampEstimated: boolean;
+  /** Exception or error type when the finding names one (`ZeroDivisionError`, `TypeError`, `ECONNREFUSED`). */
+  errorType?: string;
+  /** Stack frames, innermost last, mapped into the workspace where possible. */
+  frames?: StackFrame[];
+  /** Which detector or rule produced it (`python_traceback`, `secretlint:aws`, a constraint's message...). */
+  rule?: string;
+}
+
+export type TimelineKind = 'snapshot' | 'file_change' | 'log' | 'trigger' | 'decision' | 'commit';
+
+export interface TimelineEvent {
+  id: string;
+  timestamp: number;
+  /** Placed by the file's mtime because the event has no timestamp of its own. */
+  estimated: boolean;
+  kind: TimelineKind;
+  severity?: Severity;
+  title: string;
+  detail?: string;
+  file?: string;
+  line?: number;
+  /** For file changes: the two snapshots to diff and the path. */
+  diff?: { from: string; to: string; path: string };
+  /** Id of the trigger, decision, snapshot or commit this event stands for. */
+  ref?: string;
+}
+
+export type DecisionKind = 'plan' | 'decision' | 'action' | 'observation' | 'tool_call' | 'tool_result';
+
+export type DecisionSource = 'marker' | 'aider' | 'jsonl';
+
+export interface DecisionOutcome {
+  status: 'success' | 'error' | 'unknown';
+  text: string;
+  /** Id of the decision (observation / tool result) that carries the outcome. */
+  decisionId?: string;
+}
+
+export interface Decision {
+  id: string;
+  timestamp: number;
+  timestampEstimated: boolean;
+  kind: DecisionKind;
+  text: string;
+  rationale?: string;
+  outcome?: DecisionOutcome;
+  file: string;
+  line: number;
+  source: DecisionSource;
+  /** Tool name for tool calls and results. */
+  tool?: string;
+  /** Triggers this step produced (filled in by the chain linker). */
+  triggerIds?: string[];
+}
+
+export const ROOT_CAUSE_CATEGORIES = [
+  'config_error',
+  'data_corruption',
+  'drift',
+  'external_failure',
+  'logic_error',
+  'resource_exhaustion',
+] as const;
+
+export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
+
+export type FileRole = 'config' | 'code' | 'data' | 'output' | 'log' | 'doc' | 'other';
+
+export interface EvidenceItem {
+  /** What the item cites. */
+  kind: 'trigger' | 'change' | 'decision' | 'snapshot';
+  /** Trigger id, decision id, changed path or snapshot id. */
+  ref: string;
+  category: RootCauseCategory;
+  description: string;
+  file?: string;
+  line?: number;
+  /** How much this item moved the score (0..1). */
+  weight: number;
+}
+
+export interface TriggeringChange {
+  path: string;
+  status: ChangeStatus;
+  role: FileRole;
+  reason: string;
+  /** Config keys that changed, when the file is structured config. */
+  keys?: string[];
+}
+
+export interface RootCause {
+  category: RootCauseCategory;
+  confidence: number;
+  description: string;
+  alternatives: { category: RootCauseCategory; confidence: number }[];
+  evidence: EvidenceItem[];
+  contributingFactors: string[];
+  triggeringChange: TriggeringChange | null;
+}
+
+export type IncidentSeverity = 'critical' | 'high' | 'medium' | 'low';
+export type IncidentStatus = 'open' | 'resolved';
+
+export interface Incident {
+  id: string;
+  title: string;
+  createdAt: number;
+  severity: IncidentSeverity;
+  status: IncidentStatus;
+  resolvedAt: number | null;
+  baselineId: string;
+  postId: string;
+  /** Every snapshot in the analysed window, oldest first. */
+  snapshotIds: string[];
+  rootCause: RootCause;
+  triggers: Trigger[];
+  timeline: TimelineEvent[];
+  decisions: Decision[];
+  /** Changes between baseline and post, without patch text. */
+  changes: FileChange[];
+  remediation: string[];
+  signature: string;
+  repeatOf: string | null;
+}
+
+export interface PatternSummary {
+  signature: string;
+  category: RootCauseCategory;
+  count: number;
+  incidents: string[];
+  firstSeen: number;
+  lastSeen: number;
+  example: string;
+}
