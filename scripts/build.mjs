@@ -1,4 +1,4 @@
-// One esbuild script for every bundle: the extension, the CLI, the benchmark
+// One esbuild script for every bundle: the extension, the CLI, the engine API, the benchmark
 // (and, once it exists, the webview). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
@@ -29,6 +29,7 @@ const nodeCommon = {
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
   { ...nodeCommon, entryPoints: ['scripts/bench/main.ts'], outfile: 'dist/bench.js' },
 ].filter((b) => existsSync(path.join(root, b.entryPoints[0])));
 

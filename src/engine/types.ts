@@ -139,7 +139,10 @@ export interface Trigger {
   /** Excerpt around the finding, secrets redacted. */
   evidence: string;
   timestamp: number;
-  /** True when the time is the file's mtime rather than the line's own timestamp. */
+  /**
+   * True when the time is approximate: a line without a timestamp of its own placed at its file's
+   * mtime, or a deletion placed at the snapshot that no longer has the file.
+   */
   timestampEstimated: boolean;
   /** Exception or error type when the finding names one (`ZeroDivisionError`, `TypeError`, `ECONNREFUSED`). */
   errorType?: string;

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench`: the speed and memory targets, measured side by side with a shadow git
+ * checkpoint (`git add -A && git commit` in a separate GIT_DIR over the same work tree, the way
+ * AI coding tools checkpoint) in one run, and reported as ratios because machines are noisy.
+ *
+ * Flags: --files N (10000), --mb M (70), --skip-rss (skip the 1 GB peak-RSS run), --json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_CONFIG } from '../../src/engine/config/defaults';
+import { SnapshotStore } from '../../src/engine/snapshotStore';
+import { generateWorkspace, touchFraction } from './synthetic';
+
+interface Row {
+  name: string;
+  ours: number;
+  git: number | null;
+  unit: 'ms' | 'MB';
+  target: string;
+  ratio: number | null;
+  pass: boolean | null;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(name);
+const num = (name: string, dflt: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+
+function git(gitDir: string, work: string, ...a: string[]): void {
+  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'core.autocrlf=false', ...a], {
+    env: { ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: work },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    maxBuffer: 1 << 30,
+  });
+}
+
+function time(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+function dirBytes(dir: string): number {
+  const out = execFileSync('du', ['-sb', dir], { encoding: 'utf8' });
+  return Number(out.split('\t')[0]);
+}
+
+async function rssChild(ws: string, store: string): Promise<void> {
+  const s = await SnapshotStore.open({ workspaceRoot: ws, storeDir: store, config: DEFAULT_CONFIG });
+  await s.snapshot({ label: 'rss' });
+  s.close();
+  process.stdout.write(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+}
+
+async function main(): Promise<void> {
+  if (args[0] === '--rss-child') {
+    await rssChild(args[1] as string, args[2] as string);
+    return;
+  }
+  const files = num('--files', 10_000);
+  const mb = num('--mb', 70);
+  const base = mkdtempSync(path.join(os.tmpdir(), 'ir-bench-'));
+  const ws = path.join(base, 'ws');
+  const gitDir = path.join(base, 'shadow.git');
+  const storeDir = path.join(base, 'store');
+  mkdirSync(ws);
+  const rows: Row[] = [];
+  const add = (name: string, ours: number, gitV: number | null, unit: Row['unit'], max: number | null, target: string): void => {
+    const ratio = gitV ? ours / gitV : null;
+    rows.push({ name, ours, git: gitV, unit, target, ratio, pass: max === null ? null : (ratio ?? ours) <= max });
+  };
+  try {
+    process.stderr.write(`generating ${files} files, ~${mb} MB in ${ws}...\n`);
+    const gen = generateWorkspace(ws, files, mb * 1024 * 1024);
+    git(gitDir, ws, 'init', '-q');
+
+    // Cold: git first, then ours, both on a warm page cache (the files were just written).
+    const gitCold = time(() => {
+      git(gitDir, ws, 'add', '-A');
+      git(gitDir, ws, 'commit', '-q', '--allow-empty', '-m', 'cold');
+    });
+    const store = await SnapshotStore.open({ workspaceRoot: ws, storeDir, config: DEFAULT_CONFIG });
+    const ourCold = await timeAsync(() => store.snapshot({ label: 'cold' }));
+    add('cold snapshot', ourCold, gitCold, 'ms', 0.35, '≤ 0.35× git');
+    const oneSize = dirBytes(storeDir);
+
+    const gitWarm = time(() => {
+      git(gitDir, ws, 'add', '-A');
+      git(gitDir, ws, 'commit', '-q', '--allow-empty', '-m', 'warm');
+    });
+    const ourWarm = await timeAsync(() => store.snapshot({ label: 'warm' }));
+    add('warm snapshot, nothing changed', ourWarm, gitWarm, 'ms', 1.0, '≤ 1.0× git');
+
+    for (let i = 0; i < 8; i++) await store.snapshot();
+    const tenSize = dirBytes(storeDir);
+    add('store size after 10 unchanged snapshots', tenSize / 1e6, oneSize / 1e6, 'MB', 1.05, '≤ 1.05× one snapshot');
+
+    touchFraction(ws, gen.files, 0.01);
+    const gitChanged = time(() => {
+      git(gitDir, ws, 'add', '-A');
+      git(gitDir, ws, 'commit', '-q', '--allow-empty', '-m', 'changed');
+    });
+    const ourChanged = await timeAsync(() => store.snapshot({ label: 'changed' }));
+    add('warm snapshot, 1% of files changed', ourChanged, gitChanged, 'ms', null, 'reported');
+
+    const gitDiff = time(() => git(gitDir, ws, 'diff', 'HEAD~1', 'HEAD', '--stat', '-p', '--output=/dev/null'));
+    const ourDiff = await timeAsync(() => store.diff('latest~1', 'latest'));
+    add('diff of the 1% change', ourDiff, gitDiff, 'ms', null, 'reported');
+    store.close();
+
+    if (!flag('--skip-rss')) {
+      const big = path.join(base, 'big');
+      mkdirSync(big);
+      process.stderr.write('generating a 1 GB workspace for the peak-RSS run...\n');
+      generateWorkspace(big, 2_000, 1024 * 1024 * 1024, 99);
+      const r = spawnSync(process.execPath, [__filename, '--rss-child', big, path.join(base, 'big-store')], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`peak-RSS child failed: ${r.stderr}`);
+      const { maxRssKb } = JSON.parse(r.stdout) as { maxRssKb: number };
+      add('peak RSS snapshotting 1 GB', maxRssKb / 1024, null, 'MB', 200, '≤ 200 MB');
+    }
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+
+  if (flag('--json')) {
+    process.stdout.write(JSON.stringify({ files, mb, rows }, null, 2) + '\n');
+  } else {
+    const fmt = (v: number | null, unit: string): string => (v === null ? '-' : `${v.toFixed(unit === 'MB' ? 2 : 0)} ${unit}`);
+    console.log(`\nIncident Replay bench: ${files} files, ~${mb} MB (node ${process.version}, ${os.cpus().length} cores)\n`);
+    console.log(['measure'.padEnd(42), 'ours'.padStart(12), 'shadow git'.padStart(12), 'ratio'.padStart(8), '  target', ''].join(''));
+    for (const r of rows) {
+      console.log(
+        [
+          r.name.padEnd(42),
+          fmt(r.ours, r.unit).padStart(12),
+          fmt(r.git, r.unit).padStart(12),
+          (r.ratio === null ? '-' : r.ratio.toFixed(2) + '×').padStart(8),
+          '  ' + r.target.padEnd(22),
+          r.pass === null ? '' : r.pass ? 'PASS' : 'MISS',
+        ].join(''),
+      );
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { analyzeWindow } from '../../engine/analysis/analyze';
+import { isIncident, recordIncident } from '../../engine/analysis/incident';
+import { withStore } from '../context';
+import { printJson, type CliIo } from '../io';
+import { renderIncident, renderTriggers } from '../render';
+
+export function registerAnalyzeCommands(program: Command, io: CliIo): void {
+  program
+    .command('triggers')
+    .description('list what flags an incident between two snapshots (errors, deletions, config changes, secrets...)')
+    .argument('<refA>', 'the older snapshot (id, label, baseline, latest, latest~N)')
+    .argument('<refB>', 'the newer snapshot')
+    .option('--json', 'print the triggers as JSON')
+    .action(async (refA: string, refB: string, opts: { json?: boolean }, cmd: Command) => {
+      await withStore(cmd, io, async (store) => {
+        const [from, to] = [await store.resolve(refA), await store.resolve(refB)];
+        const a = await analyzeWindow(store, from, to, { decisions: false, commits: false });
+        for (const s of a.skipped) io.err(`note: ${s}`);
+        if (opts.json) printJson(io, { from: from.id, to: to.id, triggers: a.triggers });
+        else io.out(renderTriggers(a.triggers));
+      });
+    });
+
+  program
+    .command('analyze')
+    .description('snapshot now, analyse everything since the baseline, store the incident and print it')
+    .option('--since <ref>', 'the snapshot to analyse from', 'baseline')
+    .option('--title <title>', 'a title for the incident (default: drafted from the evidence)')
+    .option('--json', 'print {"incident": {...}} as JSON')
+    .action(async (opts: { since: string; title?: string; json?: boolean }, cmd: Command) => {
+      await withStore(cmd, io, async (store) => {
+        const from = await store.resolve(opts.since);
+        const now = await store.snapshot({ label: 'post-incident' });
+        for (const i of now.issues) io.err(`note: ${i.path}: ${i.message}`);
+        const a = await analyzeWindow(store, from, now.snapshot);
+        for (const s of a.skipped) io.err(`note: ${s}`);
+        if (!isIncident(a)) {
+          if (opts.json) printJson(io, { incident: null, from: from.id, to: now.snapshot.id, changes: a.changes.length });
+          else io.out(`nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`);
+          return;
+        }
+        const incident = await recordIncident(store, a, opts.title);
+        if (opts.json) printJson(io, { incident });
+        else io.out(renderIncident(incident));
+      });
+    });
+}

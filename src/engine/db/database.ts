@@ -1,0 +1,283 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { CorruptDatabaseError, JobError } from '../errors';
+import { removeStaleTempFiles, writeFileAtomic } from './atomicFile';
+import { contentDamage, corruptMessage, headerDamage, moveAside } from './corruption';
+import { migrate } from './migrations';
+import { errorMessage, loadSqlEngine } from './sqlEngine';
+import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock } from './storeLock';
+
+export interface OpenOptions {
+  /** The sql.js wasm; default: `sql-wasm.wasm` beside the running bundle, else the one in `sql.js`. */
+  wasmPath?: string;
+  /** How long a write waits for another process's lock before failing with a JobError. */
+  lockTimeoutMs?: number;
+  /** Clock used to name a moved-aside corrupt file. */
+  now?: () => number;
+}
+
+/** What identifies one version of the file on disk; every save renames a new inode in. */
+interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/** `missing`: loaded when no file existed; `unknown`: memory may differ from disk, reload. */
+type DiskVersion = FileIdentity | 'missing' | 'unknown';
+
+type DiskState =
+  | { kind: 'loaded'; db: Database; version: DiskVersion; migrated: boolean }
+  | { kind: 'corrupt'; reason: string };
+
+/**
+ * The store's metadata database: a small SQLite file (via sql.js) holding snapshot and
+ * incident rows, never file lists or contents, so rewriting it whole on each save is cheap.
+ *
+ * sql.js works on an in-memory copy, so sharing the file between the CLI and VS Code is
+ * done here: each write takes the file's cross-process lock, reloads the file if another
+ * process changed it, runs in a transaction and saves atomically before releasing. Reads
+ * reload when the file changed. Callbacks are synchronous and must not keep `db`.
+ */
+export class MetadataDb {
+  private db: Database | null = null;
+  private version: DiskVersion = 'unknown';
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly sql: SqlJsStatic,
+    private readonly lockTimeoutMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Opens `file`, creating it (and its folder) if missing and migrating it to the current schema. */
+  static async open(file: string, opts: OpenOptions = {}): Promise<MetadataDb> {
+    const sql = await loadSqlEngine(opts.wasmPath);
+    const absolute = path.resolve(file);
+    try {
+      fs.mkdirSync(path.dirname(absolute), { recursive: true });
+    } catch (err) {
+      throw new JobError(`could not create the folder of ${absolute}: ${errorMessage(err)}`);
+    }
+    const instance = new MetadataDb(
+      absolute,
+      sql,
+      opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      opts.now ?? Date.now,
+    );
+    // Under the lock: creating or migrating the file is a write, and a corrupt file may
+    // only be moved aside while no other writer can be renaming a good one into place.
+    await withFileLock(absolute, instance.lockTimeoutMs, () => {
+      removeStaleTempFiles(absolute);
+      if (instance.refreshUnderLock()) instance.save();
+    });
+    return instance;
+  }
+
+  /** Runs `fn` on the current content, reloaded first if another process saved since. */
+  async read<T>(fn: (db: Database) => T): Promise<T> {
+    this.assertOpen();
+    if (!this.refreshWithoutLock()) {
+      await withFileLock(this.file, this.lockTimeoutMs, () => {
+        this.assertOpen();
+        this.refreshUnderLock();
+      });
+    }
+    const db = this.current();
+    // Reads never save, so a change made here would silently diverge from the file.
+    db.exec('PRAGMA query_only = ON');
+    try {
+      return ensureSync(fn(db));
+    } finally {
+      db.exec('PRAGMA query_only = OFF');
+    }
+  }
+
+  /**
+   * Runs `fn` in a transaction under the cross-process lock on the latest content and saves
+   * the result atomically. If `fn` throws, nothing changes on disk or in memory.
+   */
+  async write<T>(fn: (db: Database) => T): Promise<T> {
+    this.assertOpen();
+    return withFileLock(this.file, this.lockTimeoutMs, () => {
+      this.assertOpen();
+      this.refreshUnderLock();
+      const db = this.current();
+      db.exec('BEGIN');
+      let result: T;
+      try {
+        result = ensureSync(fn(db));
+        db.exec('COMMIT');
+      } catch (err) {
+        rollbackQuietly(db);
+        throw err;
+      }
+      this.save();
+      return result;
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.db?.close();
+    this.db = null;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`the metadata database ${this.file} was already closed`);
+  }
+
+  private current(): Database {
+    if (this.db === null) throw new Error(`the metadata database ${this.file} is not loaded`);
+    return this.db;
+  }
+
+  /**
+   * Reloads if the file changed. Returns false when the file is corrupt: moving it aside
+   * needs the lock, which the caller then takes and retries with refreshUnderLock.
+   */
+  private refreshWithoutLock(): boolean {
+    if (this.isCurrent()) return true;
+    const state = this.loadFromDisk();
+    if (state.kind === 'corrupt') return false;
+    this.adopt(state);
+    return true;
+  }
+
+  /** Reloads if the file changed; a corrupt file is moved aside. Returns whether memory needs saving. */
+  private refreshUnderLock(): boolean {
+    if (this.isCurrent()) return false;
+    const state = this.loadFromDisk();
+    if (state.kind === 'corrupt') {
+      let movedTo: string;
+      try {
+        movedTo = moveAside(this.file, this.now());
+      } catch (err) {
+        throw new JobError(
+          `the metadata database ${this.file} could not be read (${state.reason}) and could not be moved aside: ${errorMessage(err)}`,
+        );
+      }
+      throw new CorruptDatabaseError(corruptMessage(this.file, state.reason, movedTo), movedTo);
+    }
+    this.adopt(state);
+    return state.migrated;
+  }
+
+  private isCurrent(): boolean {
+    if (this.db === null || this.version === 'unknown') return false;
+    const onDisk = statIdentity(this.file);
+    if (onDisk === null || this.version === 'missing') return onDisk === null && this.version === 'missing';
+    return sameIdentity(onDisk, this.version);
+  }
+
+  private adopt(state: Extract<DiskState, { kind: 'loaded' }>): void {
+    this.db?.close();
+    this.db = state.db;
+    this.version = state.version;
+  }
+
+  private loadFromDisk(): DiskState {
+    const read = readWithIdentity(this.file);
+    if (read === null) {
+      const db = new this.sql.Database();
+      return { kind: 'loaded', db, version: 'missing', migrated: this.migrateOrClose(db) };
+    }
+    const headerProblem = headerDamage(read.bytes);
+    if (headerProblem !== null) return { kind: 'corrupt', reason: headerProblem };
+    const db = new this.sql.Database(read.bytes);
+    const contentProblem = contentDamage(db);
+    if (contentProblem !== null) {
+      db.close();
+      return { kind: 'corrupt', reason: contentProblem };
+    }
+    return { kind: 'loaded', db, version: read.identity, migrated: this.migrateOrClose(db) };
+  }
+
+  private migrateOrClose(db: Database): boolean {
+    try {
+      return migrate(db, this.file);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private save(): void {
+    const db = this.current();
+    try {
+      writeFileAtomic(this.file, db.export());
+    } catch (err) {
+      // Memory now holds changes the file does not: the next operation must reload.
+      this.version = 'unknown';
+      throw new JobError(`could not save the metadata database ${this.file}: ${errorMessage(err)}`);
+    }
+    // Safe to stat after the rename: we hold the lock, so the file is still ours.
+    this.version = statIdentity(this.file) ?? 'unknown';
+  }
+}
+
+/** Reads the file and the identity of exactly the version read (fstat on the same descriptor). */
+function readWithIdentity(file: string): { bytes: Uint8Array; identity: FileIdentity } | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw new JobError(`could not open the metadata database ${file}: ${errorMessage(err)}`);
+  }
+  try {
+    const identity = identityOf(fs.fstatSync(fd));
+    const bytes = fs.readFileSync(fd);
+    return { bytes, identity };
+  } catch (err) {
+    throw new JobError(`could not read the metadata database ${file}: ${errorMessage(err)}`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function statIdentity(file: string): FileIdentity | null {
+  try {
+    return identityOf(fs.statSync(file));
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw new JobError(`could not inspect the metadata database ${file}: ${errorMessage(err)}`);
+  }
+}
+
+function identityOf(stat: fs.Stats): FileIdentity {
+  return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+function isNotFound(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
+}
+
+function ensureSync<T>(value: T): T {
+  if (isThenable(value)) {
+    // Its outcome is moot now; without a handler a later rejection would crash the process.
+    value.then(undefined, () => undefined);
+    // The transaction (and the lock) end when the callback returns; async work would escape both.
+    throw new Error('MetadataDb read/write callbacks must be synchronous');
+  }
+  return value;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function rollbackQuietly(db: Database): void {
+  try {
+    db.exec('ROLLBACK');
+  } catch {
+    // No transaction left to roll back (the callback ended it itself).
+  }
+}

@@ -1,0 +1,117 @@
+import { structuredPatch, type StructuredPatchHunk } from 'diff';
+
+export interface LineDiff {
+  additions: number;
+  deletions: number;
+  /** Unified diff text with `--- a/` / `+++ b/` headers; empty when the texts are equal. */
+  patch: string;
+  /** Set when the diff was cut short (too big or too slow) and the counts are upper bounds. */
+  approximate: boolean;
+}
+
+const CONTEXT = 3;
+/** Beyond this edit cost jsdiff's Myers diff gets slow; the whole changed middle is then shown as replaced. */
+const DIFF_TIMEOUT_MS = 2_000;
+/** Patches bigger than this are cut in the text output (counts stay exact). */
+const MAX_PATCH_CHARS = 2 * 1024 * 1024;
+
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/**
+ * Line diff of two texts. The common prefix and suffix are trimmed first, so an appended
+ * 50 MB log costs one pass instead of a Myers diff over a million lines; only the changed
+ * middle (plus context) goes through jsdiff, with a timeout.
+ */
+export function lineDiff(oldText: string, newText: string, oldName: string, newName: string): LineDiff {
+  if (oldText === newText) return { additions: 0, deletions: 0, patch: '', approximate: false };
+  const a = splitLines(oldText);
+  const b = splitLines(newText);
+  let prefix = 0;
+  const maxPrefix = Math.min(a.length, b.length);
+  while (prefix < maxPrefix && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < maxPrefix - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+
+  const from = Math.max(0, prefix - CONTEXT);
+  const aMid = a.slice(from, a.length - Math.max(0, suffix - CONTEXT));
+  const bMid = b.slice(from, b.length - Math.max(0, suffix - CONTEXT));
+  const oldEol = oldText.endsWith('\n') || oldText === '';
+  const newEol = newText.endsWith('\n') || newText === '';
+  const aTail = a.length - Math.max(0, suffix - CONTEXT) === a.length && !oldEol;
+  const bTail = b.length - Math.max(0, suffix - CONTEXT) === b.length && !newEol;
+  const aStr = aMid.join('\n') + (aMid.length && !aTail ? '\n' : '');
+  const bStr = bMid.join('\n') + (bMid.length && !bTail ? '\n' : '');
+
+  const result = structuredPatch(oldName, newName, aStr, bStr, '', '', {
+    context: CONTEXT,
+    timeout: DIFF_TIMEOUT_MS,
+  });
+  let hunks: StructuredPatchHunk[];
+  let approximate = false;
+  if (result) {
+    hunks = result.hunks.map((h) => ({ ...h, oldStart: h.oldStart + from, newStart: h.newStart + from }));
+  } else {
+    // Too costly to align: show the changed middle as removed then added.
+    approximate = true;
+    const removed = a.slice(prefix, a.length - suffix);
+    const added = b.slice(prefix, b.length - suffix);
+    hunks = [
+      {
+        oldStart: prefix + 1,
+        oldLines: removed.length,
+        newStart: prefix + 1,
+        newLines: added.length,
+        lines: [...removed.map((l) => '-' + l), ...added.map((l) => '+' + l)],
+      },
+    ];
+  }
+  let additions = 0;
+  let deletions = 0;
+  for (const h of hunks) {
+    for (const l of h.lines) {
+      if (l.startsWith('+')) additions++;
+      else if (l.startsWith('-')) deletions++;
+    }
+  }
+  return { additions, deletions, patch: formatUnified(oldName, newName, hunks), approximate };
+}
+
+function formatUnified(oldName: string, newName: string, hunks: readonly StructuredPatchHunk[]): string {
+  const out: string[] = [`--- ${oldName}`, `+++ ${newName}`];
+  let size = 0;
+  for (const h of hunks) {
+    const header = `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
+    out.push(header);
+    for (const l of h.lines) {
+      size += l.length + 1;
+      if (size > MAX_PATCH_CHARS) {
+        out.push('\\ patch cut here: too large to show in full');
+        return out.join('\n') + '\n';
+      }
+      out.push(l);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The 1-based line numbers a patch adds, in the new file. */
+export function addedLineNumbers(patch: string): Set<number> {
+  const added = new Set<number>();
+  let line = 0;
+  for (const l of patch.split('\n')) {
+    const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
+    if (m) {
+      line = Number(m[1]);
+      continue;
+    }
+    if (line === 0) continue;
+    if (l.startsWith('+')) added.add(line++);
+    else if (l.startsWith(' ')) line++;
+  }
+  return added;
+}

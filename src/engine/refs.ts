@@ -1,0 +1,48 @@
+import { InputError } from './errors';
+import type { SnapshotRecord } from './types';
+
+const HELP = 'use a snapshot id (or a unique prefix of 4+ characters), a label, `baseline`, `latest` or `latest~N` (see `incident-replay snapshots`)';
+
+/**
+ * Resolves a snapshot ref against the snapshots of a store (oldest first):
+ * an id or unique id prefix, a label (the newest snapshot carrying it), `baseline`,
+ * `latest`, `latest~N` (N snapshots before the latest) and `baseline~N`.
+ */
+export function resolveRef(snapshots: readonly SnapshotRecord[], ref: string): SnapshotRecord {
+  const r = ref.trim();
+  if (r === '') throw new InputError(`empty snapshot ref: ${HELP}`);
+  if (snapshots.length === 0) throw new InputError(`no snapshots yet: take one with \`incident-replay snapshot --baseline\``);
+
+  const rel = /^(latest|baseline)(?:~(\d+))?$/.exec(r);
+  if (rel) {
+    const back = rel[2] === undefined ? 0 : Number(rel[2]);
+    let index: number;
+    if (rel[1] === 'latest') {
+      index = snapshots.length - 1;
+    } else {
+      index = findLastIndex(snapshots, (s) => s.baseline);
+      if (index < 0) throw new InputError('no baseline set: mark one with `incident-replay baseline <ref>` or `incident-replay snapshot --baseline`');
+    }
+    const snap = snapshots[index - back];
+    if (!snap) throw new InputError(`${r} goes back further than the ${snapshots.length} snapshot(s) in the store`);
+    return snap;
+  }
+
+  const exact = snapshots.find((s) => s.id === r);
+  if (exact) return exact;
+  const byLabel = findLastIndex(snapshots, (s) => s.label === r);
+  if (byLabel >= 0) return snapshots[byLabel] as SnapshotRecord;
+  if (/^[0-9a-f]{4,}$/i.test(r)) {
+    const matches = snapshots.filter((s) => s.id.startsWith(r.toLowerCase()));
+    if (matches.length === 1) return matches[0] as SnapshotRecord;
+    if (matches.length > 1) {
+      throw new InputError(`snapshot prefix ${r} is ambiguous (${matches.map((s) => s.id).join(', ')}): give more characters`);
+    }
+  }
+  throw new InputError(`unknown snapshot ${JSON.stringify(r)}: ${HELP}`);
+}
+
+function findLastIndex<T>(list: readonly T[], pred: (t: T) => boolean): number {
+  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i] as T)) return i;
+  return -1;
+}
