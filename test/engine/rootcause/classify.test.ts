@@ -1,0 +1,329 @@
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { remediationFor } from '../../../src/engine/forensics/remediation';
+import { classifyRootCause, suspectTriggeringChange } from '../../../src/engine/forensics/rootCause';
+import { decision, fileTrigger, frame, logError, pythonTraceback, TempWorkspace, warning } from './builders';
+
+const workspaces: TempWorkspace[] = [];
+afterEach(() => {
+  for (const ws of workspaces.splice(0)) ws.cleanup();
+});
+function workspace(files: Record<string, string>): TempWorkspace {
+  const ws = new TempWorkspace(files);
+  workspaces.push(ws);
+  return ws;
+}
+
+const SYNC_PY = 'import socket\n\ndef fetch():\n    return socket.create_connection(("127.0.0.1", 5432))\n';
+const REPORT_PY = 'def build(rows):\n    total = sum(r["amount"] for r in rows)\n    return f"{total} EUR"\n';
+const csvRows = (n: number): string => ['id,amount', ...Array.from({ length: n }, (_, i) => `${i},${(i * 7) % 100}`)].join('\n');
+
+test('external failure: a refused connection with no config change behind it', () => {
+  const ws = workspace({ 'src/sync.py': SYNC_PY, 'config/app.yaml': 'log_level: info\n', 'output/rows.csv': csvRows(50) });
+  ws.snapshot({ 'config/app.yaml': 'log_level: debug\n', 'output/rows.csv': '' }, -30);
+  const refused = logError('ConnectionRefusedError: [Errno 111] Connection refused', {
+    errorType: 'ConnectionRefusedError',
+    frames: [frame('src/sync.py', 4, 'fetch'), frame('/usr/lib/python3.11/socket.py', 851, 'create_connection')],
+    evidence: pythonTraceback(
+      [
+        { file: '/ws/src/sync.py', line: 4, fn: 'fetch', code: 'return socket.create_connection(("127.0.0.1", 5432))' },
+        { file: '/usr/lib/python3.11/socket.py', line: 851, fn: 'create_connection', code: 'raise exceptions[0]' },
+      ],
+      'ConnectionRefusedError: [Errno 111] Connection refused',
+    ),
+  });
+  const input = ws.input({
+    triggers: [refused, fileTrigger('config_change', 'config/app.yaml', 'config/app.yaml changed: log_level info → debug', -30), fileTrigger('empty_output', 'output/rows.csv', 'output/rows.csv is empty now', -30, 'error')],
+  });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'external_failure');
+  assert.ok(rc.confidence >= 0.5 && rc.confidence < 0.97, `confidence ${rc.confidence}`);
+  assert.ok(rc.alternatives.some((a) => a.category === 'config_error'), 'the unrelated config change stays a ranked alternative');
+  assert.ok(rc.evidence.some((e) => e.category === 'external_failure' && e.ref === refused.id));
+  const steps = remediationFor(rc, input);
+  assert.match(steps[0] ?? '', /127\.0\.0\.1:5432/);
+  assert.ok(steps.some((s) => s.includes('src/sync.py:4')), 'names the call site');
+});
+
+test('resource exhaustion: JavaScript heap out of memory after the input grew', () => {
+  const ws = workspace({ 'src/index.js': 'const rows = JSON.parse(fs.readFileSync("data/events.jsonl"))\n', 'data/events.jsonl': '{"e":1}\n'.repeat(2000) });
+  ws.snapshot({ 'data/events.jsonl': '{"e":1}\n'.repeat(80_000) }, -120);
+  const oom = logError('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', {
+    errorType: 'HeapOutOfMemory',
+    evidence: [
+      '<--- Last few GCs --->',
+      '[4120:0x5a1c2d0]    51234 ms: Mark-Compact 4047.9 (4130.2) -> 4032.1 (4131.4) MB, 2210.5 / 0.0 ms  (average mu = 0.123) allocation failure',
+      'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    ].join('\n'),
+  });
+  const input = ws.input({ triggers: [oom] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'resource_exhaustion');
+  assert.ok(rc.confidence >= 0.5);
+  const steps = remediationFor(rc, input);
+  assert.ok(steps.some((s) => /heap/.test(s) && /chunks|stream/.test(s)));
+  assert.ok(steps.some((s) => s.includes('data/events.jsonl') && /grew from/.test(s)), steps.join('\n'));
+});
+
+test('data corruption: JSONDecodeError while reading a data file that was truncated', () => {
+  const good = JSON.stringify([{ id: 1, name: 'a' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }], null, 2);
+  const ws = workspace({ 'src/load.py': 'import json\nrows = json.load(open("data/input.json"))\n', 'data/input.json': good });
+  ws.snapshot({ 'data/input.json': good.slice(0, 41) }, -60);
+  const decode = logError("json.decoder.JSONDecodeError: Expecting ',' delimiter: line 3 column 1 (char 41)", {
+    errorType: 'json.decoder.JSONDecodeError',
+    frames: [frame('src/load.py', 2, '<module>'), frame('/usr/lib/python3.11/json/__init__.py', 293, 'load')],
+    evidence: pythonTraceback(
+      [
+        { file: '/ws/src/load.py', line: 2, fn: '<module>', code: 'rows = json.load(open("data/input.json"))' },
+        { file: '/usr/lib/python3.11/json/__init__.py', line: 293, fn: 'load', code: 'return loads(fp.read(),' },
+      ],
+      "json.decoder.JSONDecodeError: Expecting ',' delimiter: line 3 column 1 (char 41)",
+    ),
+  });
+  const input = ws.input({ triggers: [decode] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'data_corruption');
+  assert.ok(rc.evidence.some((e) => e.file === 'data/input.json' && e.category === 'data_corruption'));
+  assert.equal(rc.triggeringChange?.path, 'data/input.json');
+  assert.equal(rc.triggeringChange?.role, 'data');
+  const steps = remediationFor(rc, input);
+  assert.ok(steps.some((s) => s.includes('Re-generate `data/input.json`') && s.includes('line 3, column 1')), steps.join('\n'));
+  assert.ok(steps.some((s) => s.includes('src/load.py:2')), 'validation at the reader');
+});
+
+test('config error: the refused port is the one a config change just set', () => {
+  const ws = workspace({ 'config/app.yaml': 'db:\n  host: localhost\n  port: 5432\n', 'src/db.py': 'import psycopg2\n' });
+  ws.snapshot({ 'config/app.yaml': 'db:\n  host: localhost\n  port: 5433\n' }, -45);
+  const refused = logError(
+    'psycopg2.OperationalError: connection to server at "localhost" (127.0.0.1), port 5433 failed: Connection refused',
+    { errorType: 'psycopg2.OperationalError', frames: [frame('src/db.py', 9, 'connect')] },
+  );
+  const input = ws.input({
+    triggers: [refused, fileTrigger('config_change', 'config/app.yaml', 'config/app.yaml changed: db.port 5432 → 5433', -45)],
+  });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error');
+  assert.ok(rc.alternatives[0]?.category === 'external_failure');
+  assert.match(rc.description, /5433/);
+  assert.deepEqual(rc.triggeringChange && { path: rc.triggeringChange.path, keys: rc.triggeringChange.keys }, {
+    path: 'config/app.yaml',
+    keys: ['db.port'],
+  });
+  const steps = remediationFor(rc, input);
+  assert.equal(steps[0], 'Restore `db.port` in config/app.yaml to 5432 (was 5432, now 5433) or start the service on 5433');
+});
+
+test('config error: KeyError on a key that was removed from the config', () => {
+  const ws = workspace({
+    'config/settings.json': JSON.stringify({ api: { url: 'https://api.example.com', timeout_s: 10 } }, null, 2),
+    'src/client.py': 'def client(cfg):\n    return cfg["api"]["timeout_s"]\n',
+  });
+  ws.snapshot({ 'config/settings.json': JSON.stringify({ api: { url: 'https://api.example.com' } }, null, 2) }, -10);
+  const keyError = logError("KeyError: 'timeout_s'", {
+    errorType: 'KeyError',
+    frames: [frame('src/main.py', 3, '<module>'), frame('src/client.py', 2, 'client')],
+  });
+  const input = ws.input({ triggers: [keyError] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error');
+  assert.ok(rc.evidence.some((e) => e.category === 'config_error' && e.description.includes('timeout_s')));
+  const steps = remediationFor(rc, input);
+  assert.match(steps[0] ?? '', /^Add `api\.timeout_s` back to config\/settings\.json \(it was 10\)/);
+});
+
+test('logic error: TypeError raised in a source file changed since the baseline', () => {
+  const ws = workspace({ 'src/report.py': REPORT_PY, 'src/main.py': 'from report import build\n' });
+  ws.snapshot({ 'src/report.py': REPORT_PY.replace('return f"{total} EUR"', 'return total + " EUR"') }, -90);
+  const typeError = logError("TypeError: unsupported operand type(s) for +: 'int' and 'str'", {
+    errorType: 'TypeError',
+    frames: [frame('src/main.py', 12, '<module>'), frame('src/report.py', 3, 'build')],
+  });
+  const input = ws.input({ triggers: [typeError] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'logic_error');
+  assert.ok(rc.evidence.some((e) => e.description === 'TypeError raised in src/report.py:3, a file changed since the baseline'));
+  assert.equal(rc.triggeringChange?.path, 'src/report.py');
+  const steps = remediationFor(rc, input);
+  assert.match(steps[0] ?? '', /^Review the change to `src\/report\.py` \(\+1 −1 lines\) around line 3, where TypeError was raised/);
+});
+
+test('drift: output shrinking and warnings growing over five snapshots, no error', () => {
+  const ws = workspace({ 'src/filter.py': 'MIN = 10\n', 'output/summary.csv': csvRows(200), 'logs/app.log': 'INFO start\n' });
+  const warnings = [];
+  let log = 'INFO start\n';
+  for (let i = 1; i <= 4; i++) {
+    log += `WARNING ${i * 40} rows dropped: price below minimum\n`;
+    ws.snapshot({ 'output/summary.csv': csvRows(200 - i * 35), 'logs/app.log': log, ...(i % 2 === 0 ? { 'src/filter.py': `MIN = ${10 + i}\n` } : {}) }, -400 + i * 60);
+    warnings.push(warning(`${i * 40} rows dropped: price below minimum`, -400 + i * 60));
+  }
+  const input = ws.input({ triggers: warnings });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'drift');
+  assert.ok(rc.evidence.some((e) => e.category === 'drift' && e.file === 'output/summary.csv'));
+  assert.ok(rc.contributingFactors.includes('no error surfaced across 5 snapshots'));
+  const steps = remediationFor(rc, input);
+  assert.ok(steps.some((s) => s.startsWith('Compare `output/summary.csv` across the window: it kept shrinking')), steps.join('\n'));
+  assert.ok(steps.some((s) => s.includes('4 warnings')));
+});
+
+test('the triggering change is the file the trace names, even when another change is closer in time', () => {
+  const ws = workspace({ 'src/report.py': REPORT_PY, 'config/app.yaml': 'retries: 3\n' });
+  ws.snapshot({ 'src/report.py': `${REPORT_PY}# edited\n` }, -600);
+  ws.snapshot({ 'config/app.yaml': 'retries: 4\n' }, -1);
+  const typeError = logError("TypeError: 'NoneType' object is not iterable", { errorType: 'TypeError', frames: [frame('src/report.py', 2, 'build')] });
+  const tc = suspectTriggeringChange(ws.input({ triggers: [typeError] }));
+  assert.equal(tc?.path, 'src/report.py');
+  assert.match(tc?.reason ?? '', /stack trace of T\d+ \(src\/report\.py:2/);
+  // Without the frame, the closest change before the error wins.
+  const bare = logError('job failed with status 1', { at: 0 });
+  const closest = suspectTriggeringChange(ws.input({ triggers: [bare] }));
+  assert.equal(closest?.path, 'config/app.yaml');
+  assert.deepEqual(closest?.keys, ['retries']);
+  assert.match(closest?.reason ?? '', /1 s before the first error/);
+});
+
+test('equally close unnamed changes: config before code before data', () => {
+  const ws = workspace({ 'config/job.toml': 'batch = 10\n', 'src/job.py': 'run()\n', 'data/rows.csv': csvRows(5) });
+  ws.snapshot({ 'config/job.toml': 'batch = 20\n', 'src/job.py': 'run(fast=True)\n', 'data/rows.csv': csvRows(6) }, -5);
+  const failed = logError('job failed with status 1');
+  const tc = suspectTriggeringChange(ws.input({ triggers: [failed] }));
+  assert.equal(tc?.path, 'config/job.toml');
+  assert.deepEqual(tc?.keys, ['batch']);
+  const ws2 = workspace({ 'src/job.py': 'run()\n', 'data/rows.csv': csvRows(5) });
+  ws2.snapshot({ 'src/job.py': 'run(fast=True)\n', 'data/rows.csv': csvRows(6) }, -5);
+  assert.equal(suspectTriggeringChange(ws2.input({ triggers: [failed] }))?.path, 'src/job.py');
+});
+
+test('conflicting evidence gives lower confidence than agreeing evidence; one weak signal stays low', () => {
+  const base = { 'src/report.py': REPORT_PY, 'config/app.yaml': 'db:\n  port: 5432\n', 'data/in.csv': csvRows(100) };
+  const typeError = (): ReturnType<typeof logError> =>
+    logError("TypeError: unsupported operand type(s) for +: 'int' and 'str'", { errorType: 'TypeError', frames: [frame('src/report.py', 3, 'build')] });
+
+  const agreeing = workspace(base);
+  agreeing.snapshot({ 'src/report.py': `${REPORT_PY}x = 1\n` }, -30);
+  const a = classifyRootCause(agreeing.input({ triggers: [typeError()] }));
+
+  const conflicting = workspace(base);
+  conflicting.snapshot({ 'src/report.py': `${REPORT_PY}x = 1\n`, 'config/app.yaml': 'db:\n  port: 6543\n', 'data/in.csv': csvRows(3) }, -30);
+  const c = classifyRootCause(
+    conflicting.input({
+      triggers: [typeError(), logError('Error: connect ECONNREFUSED 10.0.0.9:6379', { errorType: 'ECONNREFUSED', at: 5 })],
+    }),
+  );
+  assert.equal(a.category, 'logic_error');
+  assert.ok(c.alternatives.length >= 2);
+  assert.ok(c.confidence < a.confidence, `conflicting ${c.confidence} vs agreeing ${a.confidence}`);
+
+  const weak = workspace({ 'src/app.py': 'x\n' });
+  weak.snapshot({ 'src/app.py': 'y\n' }, -5);
+  const w = classifyRootCause(weak.input({ triggers: [logError('request timed out', { severity: 'warning' })] }));
+  assert.equal(w.category, 'external_failure');
+  assert.ok(w.confidence < 0.5, `one weak signal gave ${w.confidence}`);
+});
+
+test('decisions and window facts become contributing factors', () => {
+  const ws = workspace({ 'src/report.py': REPORT_PY });
+  ws.snapshot({ 'src/report.py': `${REPORT_PY}# v2\n` }, -300);
+  ws.snapshot({ 'src/report.py': `${REPORT_PY}# v3\n` }, -200);
+  ws.snapshot({ 'src/report.py': `${REPORT_PY}# v4\n` }, -100);
+  const err = (): ReturnType<typeof logError> =>
+    logError("AttributeError: 'NoneType' object has no attribute 'items'", { errorType: 'AttributeError', frames: [frame('src/report.py', 2)] });
+  const input = ws.input({
+    triggers: [err(), err(), err()],
+    decisions: [decision('D4', 'Skipping the test suite to save time, pushing directly', -250)],
+  });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'logic_error');
+  assert.ok(rc.contributingFactors.some((f) => f.startsWith('the agent skipped validation (D4')), rc.contributingFactors.join('\n'));
+  assert.ok(rc.contributingFactors.some((f) => /no error surfaced for 3 snapshots/.test(f)));
+  assert.ok(rc.contributingFactors.some((f) => /repeated 3 times/.test(f)));
+  // Three copies of one error are one fact: they must not triple the score.
+  const single = classifyRootCause(ws.input({ triggers: [err()] }));
+  assert.ok(rc.confidence - single.confidence < 0.15);
+});
+
+test('a config that no longer parses is a config error whatever the job then says', () => {
+  const ws = workspace({ 'config/app.json': '{"port": 8080}\n', 'src/server.js': 'require("../config/app.json")\n' });
+  ws.snapshot({ 'config/app.json': '{"port": 8080,\n "host": }\n' }, -20);
+  const err = logError('SyntaxError: /ws/config/app.json: Unexpected token \'}\', ..."\\n "host": }" is not valid JSON', { errorType: 'SyntaxError' });
+  const input = ws.input({ triggers: [err, fileTrigger('config_change', 'config/app.json', 'config/app.json changed and no longer parses', -20, 'error')] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error');
+  assert.ok(rc.contributingFactors.includes('config/app.json no longer parses'));
+  const steps = remediationFor(rc, input);
+  assert.match(steps[0] ?? '', /^Fix the syntax of `config\/app\.json`: it no longer parses \(.*line 2/);
+});
+
+test('remediation never shows a secret config value', () => {
+  const ws = workspace({ '.env': 'DB_PASSWORD=old-secret-1\nDB_HOST=db.internal\n' });
+  ws.snapshot({ '.env': 'DB_PASSWORD=new-secret-2\nDB_HOST=db.internal\n' }, -5);
+  const auth = logError('psycopg2.OperationalError: FATAL:  password authentication failed for user "app"', { errorType: 'psycopg2.OperationalError' });
+  const input = ws.input({ triggers: [auth] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error');
+  const text = [...remediationFor(rc, input), rc.description, ...rc.evidence.map((e) => e.description)].join('\n');
+  assert.ok(text.includes('`DB_PASSWORD`'));
+  assert.ok(!/secret-[12]/.test(text), text);
+});
+
+test('nothing to go on: zero confidence and no invented evidence', () => {
+  const ws = workspace({ 'README.md': '# x\n' });
+  const rc = classifyRootCause(ws.input());
+  assert.equal(rc.confidence, 0);
+  assert.deepEqual(rc.evidence, []);
+  assert.equal(rc.triggeringChange, null);
+});
+
+test('config error from an unstructured manifest: the missing module left requirements.txt', () => {
+  const ws = workspace({ 'requirements.txt': 'requests==2.31.0\npandas==2.2.1\n', 'src/fetch.py': 'import requests\n' });
+  ws.snapshot({ 'requirements.txt': 'pandas==2.2.1\n' }, -50);
+  const missing = logError("ModuleNotFoundError: No module named 'requests'", {
+    errorType: 'ModuleNotFoundError',
+    frames: [frame('src/fetch.py', 1, '<module>')],
+  });
+  const input = ws.input({ triggers: [missing] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error');
+  assert.equal(rc.triggeringChange?.path, 'requirements.txt');
+  const steps = remediationFor(rc, input);
+  assert.ok(steps.some((s) => s.includes('`requirements.txt`') && s.includes('requests==2.31.0')), steps.join('\n'));
+  assert.ok(steps.some((s) => s.startsWith('Install `requests`')));
+});
+
+test('data corruption: the input the job opens was deleted', () => {
+  const ws = workspace({ 'data/customers.csv': csvRows(20), 'src/etl.py': 'open("data/customers.csv")\n', 'config/etl.yaml': 'batch: 10\n' });
+  ws.snapshot({ 'data/customers.csv': null, 'config/etl.yaml': 'batch: 12\n' }, -15);
+  const missing = logError("FileNotFoundError: [Errno 2] No such file or directory: 'data/customers.csv'", {
+    errorType: 'FileNotFoundError',
+    frames: [frame('src/etl.py', 1, '<module>')],
+  });
+  const input = ws.input({ triggers: [missing, fileTrigger('deletion', 'data/customers.csv', 'data/customers.csv was deleted (data file, 180 bytes)', -15, 'error')] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'data_corruption');
+  assert.equal(rc.triggeringChange?.path, 'data/customers.csv');
+  assert.equal(rc.triggeringChange?.status, 'removed');
+  assert.match(remediationFor(rc, input)[0] ?? '', /^Restore `data\/customers\.csv` from the baseline snapshot/);
+});
+
+test('data corruption: KeyError on a column that a data change renamed, not a config error', () => {
+  const ws = workspace({ 'data/prices.csv': 'sku,price,qty\na,1,2\n', 'src/total.py': 'df["price"].sum()\n', 'config/app.yaml': 'currency: EUR\n' });
+  ws.snapshot({ 'data/prices.csv': 'sku,cost,qty\na,1,2\n', 'config/app.yaml': 'currency: USD\n' }, -40);
+  const keyError = logError("KeyError: 'price'", { errorType: 'KeyError', frames: [frame('src/total.py', 1, '<module>')] });
+  const input = ws.input({ triggers: [keyError] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'data_corruption');
+  assert.equal(rc.triggeringChange?.path, 'data/prices.csv');
+  assert.ok(remediationFor(rc, input).some((s) => s.includes('`data/prices.csv`') && s.includes("'price'") && s.includes('sku,price,qty')));
+});
+
+test('resource exhaustion after a memory limit was lowered: remediation restores the key', () => {
+  const ws = workspace({ 'deploy/job.yaml': 'resources:\n  limits:\n    memory: 512Mi\n', 'src/job.py': 'run()\n' });
+  ws.snapshot({ 'deploy/job.yaml': 'resources:\n  limits:\n    memory: 128Mi\n' }, -300);
+  const killed = logError('worker exited: OOMKilled (exit code 137)', { errorType: 'SIGKILL' });
+  const input = ws.input({ triggers: [killed] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'resource_exhaustion');
+  assert.equal(rc.alternatives[0]?.category, 'config_error');
+  const steps = remediationFor(rc, input);
+  assert.ok(steps.some((s) => s.startsWith('Restore `resources.limits.memory` in deploy/job.yaml to 512Mi (now 128Mi)')), steps.join('\n'));
+});

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  endpointsIn,
+  errorSignals,
+  httpStatusIn,
+  parsePositionIn,
+  unresolvedHostsIn,
+} from '../../../src/engine/forensics/errorSignals';
+import type { RootCauseCategory } from '../../../src/engine/types';
+
+/** The category with the most weight in a text's signals. */
+function strongest(text: string, errorType?: string): RootCauseCategory | undefined {
+  const totals = new Map<RootCauseCategory, number>();
+  for (const s of errorSignals(text, errorType)) totals.set(s.category, (totals.get(s.category) ?? 0) + s.weight);
+  return [...totals].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+test('real error lines point to the category a person would name', () => {
+  const cases: [string, RootCauseCategory, string?][] = [
+    ['ConnectionRefusedError: [Errno 111] Connection refused', 'external_failure'],
+    ['Error: connect ECONNREFUSED 127.0.0.1:5432', 'external_failure'],
+    ['dial tcp 10.0.0.5:6379: connect: connection refused', 'external_failure'],
+    ['getaddrinfo ENOTFOUND api.example.com', 'external_failure'],
+    ["socket.gaierror: [Errno -2] Name or service not known", 'external_failure'],
+    ['requests.exceptions.HTTPError: 503 Server Error: Service Unavailable for url: https://api.example.com/v1', 'external_failure'],
+    ['Error: socket hang up', 'external_failure', 'ECONNRESET'],
+    ['grpc: context deadline exceeded', 'external_failure'],
+    ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', 'resource_exhaustion'],
+    ['MemoryError', 'resource_exhaustion', 'MemoryError'],
+    ['Exception in thread "main" java.lang.OutOfMemoryError: Java heap space', 'resource_exhaustion'],
+    ['Killed', 'resource_exhaustion'],
+    ['Error: EMFILE: too many open files, open \'/tmp/x\'', 'resource_exhaustion'],
+    ['OSError: [Errno 28] No space left on device', 'resource_exhaustion'],
+    ["openai.BadRequestError: Error code: 400 - {'error': {'code': 'context_length_exceeded'}}", 'resource_exhaustion'],
+    ['json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)', 'data_corruption'],
+    ['SyntaxError: Unexpected end of JSON input', 'data_corruption'],
+    ['pandas.errors.ParserError: Error tokenizing data. C error: Expected 3 fields in line 5, saw 4', 'data_corruption'],
+    ["UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte", 'data_corruption'],
+    ['sqlite3.DatabaseError: database disk image is malformed', 'data_corruption'],
+    ['error: checksum mismatch for model.bin', 'data_corruption'],
+    ["KeyError: 'DATABASE_URL'", 'config_error'],
+    ['Error: Missing required environment variable STRIPE_KEY', 'config_error'],
+    ['django.core.exceptions.ImproperlyConfigured: SECRET_KEY setting must not be empty', 'config_error'],
+    ['error: unknown option `--fast`', 'config_error'],
+    ["TypeError: unsupported operand type(s) for +: 'int' and 'str'", 'logic_error'],
+    ["AttributeError: 'NoneType' object has no attribute 'items'", 'logic_error'],
+    ["TypeError: Cannot read properties of undefined (reading 'map')", 'logic_error'],
+    ['ReferenceError: total is not defined', 'logic_error'],
+    ['AssertionError: expected 3 rows, got 2', 'logic_error'],
+    ['ZeroDivisionError: division by zero', 'logic_error'],
+    ['Exception in thread "main" java.lang.NullPointerException', 'logic_error'],
+    ["thread 'main' panicked at src/main.rs:4:5: called `Option::unwrap()` on a `None` value", 'logic_error'],
+    ['panic: runtime error: index out of range [5] with length 3', 'logic_error'],
+    ['RecursionError: maximum recursion depth exceeded', 'logic_error'],
+  ];
+  for (const [text, category, errorType] of cases) assert.equal(strongest(text, errorType), category, text);
+});
+
+test('recursion depth also carries a weaker resource signal', () => {
+  const signals = errorSignals('RangeError: Maximum call stack size exceeded');
+  const logic = signals.find((s) => s.category === 'logic_error');
+  const resource = signals.find((s) => s.category === 'resource_exhaustion');
+  assert.ok(logic && resource && logic.weight > resource.weight);
+});
+
+test('a rate limit is external, an exhausted quota is resource exhaustion', () => {
+  assert.equal(strongest('HTTP 429 Too Many Requests: rate limit exceeded, retry after 20s'), 'external_failure');
+  const quota = errorSignals("RateLimitError: Error code: 429 - You exceeded your current quota (insufficient_quota)");
+  assert.deepEqual(quota.map((s) => s.category), ['resource_exhaustion']);
+});
+
+test('benign text gives no signal, and matches are cut to a readable length', () => {
+  assert.deepEqual(errorSignals('INFO processed 120 rows in 3.2s'), []);
+  assert.deepEqual(errorSignals('Killed 3 stale workers during cleanup'), []);
+  const long = errorSignals(`TypeError: ${'x'.repeat(500)}`);
+  assert.ok(long.every((s) => s.match.length <= 120));
+});
+
+test('details for remediation sentences: endpoints without credentials, hosts, status, position', () => {
+  assert.deepEqual(endpointsIn('connect ECONNREFUSED 127.0.0.1:5432'), ['127.0.0.1:5432']);
+  assert.deepEqual(endpointsIn('could not connect to postgres://admin:hunter2@db.internal:5432/app'), ['postgres://db.internal:5432/app']);
+  assert.deepEqual(endpointsIn('connection to server at "localhost" (127.0.0.1), port 5433 failed'), ['localhost:5433']);
+  assert.deepEqual(endpointsIn('sock = socket.create_connection(("10.1.2.3", 6379))'), ['10.1.2.3:6379']);
+  assert.deepEqual(unresolvedHostsIn('Error: getaddrinfo ENOTFOUND api.example.com'), ['api.example.com']);
+  assert.equal(httpStatusIn('503 Server Error: Service Unavailable for url'), 503);
+  assert.equal(httpStatusIn('all good'), null);
+  assert.equal(parsePositionIn("Expecting ',' delimiter: line 3 column 1 (char 41)"), 'line 3, column 1');
+  assert.equal(parsePositionIn('Unexpected token } in JSON at position 42'), 'position 42');
+});
