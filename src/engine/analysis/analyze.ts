@@ -1,0 +1,203 @@
+import { minimatch } from 'minimatch';
+import type { EngineConfig } from '../config/types';
+import { diffManifests } from '../diff/snapshotDiff';
+import { configKeyChanges } from '../forensics/configKeys';
+import { detectTranscriptFormat, extractDecisions, type DecisionInputFile } from '../forensics/decisions/index';
+import { linkDecisionsToTriggers } from '../forensics/decisions/link';
+import { fileRole } from '../forensics/fileRoles';
+import { compileUserRegex, type SafeRegex } from '../forensics/safeRegex';
+import { Redactor, redactLikelySecrets } from '../forensics/redact';
+import { remediationFor } from '../forensics/remediation';
+import { classifyRootCause, type ClassifyInput } from '../forensics/rootCause';
+import type { SnapshotStore } from '../snapshotStore';
+import type { Decision, FileChange, FileRole, ManifestEntry, RootCause, SnapshotRecord, TimelineEvent, Trigger } from '../types';
+import { changedTexts, type ChangedText } from './changedText';
+import { scanChangedContent } from './contentScan';
+import { fileTriggers, matchesAny, type DraftTrigger, type KeyChanges } from './fileTriggers';
+import { commitsInWindow } from './gitCommits';
+import { buildTimeline, type WindowStep } from './timeline';
+
+/** Everything one analysis of a window of snapshots found. Secrets are already redacted. */
+export interface Analysis {
+  from: SnapshotRecord;
+  to: SnapshotRecord;
+  snapshots: SnapshotRecord[];
+  changes: FileChange[];
+  triggers: Trigger[];
+  decisions: Decision[];
+  timeline: TimelineEvent[];
+  rootCause: RootCause;
+  remediation: string[];
+  /** What was not scanned and why (time budget, unreadable files...). */
+  skipped: string[];
+}
+
+/** Config files above this are not parsed for key changes. */
+const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
+export async function triggersBetween(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord): Promise<{ triggers: Trigger[]; skipped: string[] }> {
+  const a = await analyzeWindow(store, from, to, { decisions: false, commits: false });
+  return { triggers: a.triggers, skipped: a.skipped };
+}
+
+export interface WindowOptions {
+  decisions?: boolean;
+  commits?: boolean;
+}
+
+/**
+ * Analyses the window from `from` to `to`: the overall change, every step between the
+ * snapshots in between, triggers, decisions, timeline and root cause.
+ */
+export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord, opts: WindowOptions = {}): Promise<Analysis> {
+  const config = store.config;
+  const all = await store.list();
+  const snapshots = all.filter((s) => s.id === from.id || s.id === to.id || (s.createdAt > from.createdAt && s.createdAt < to.createdAt));
+  const manifests = new Map<string, ManifestEntry[]>();
+  for (const s of snapshots) manifests.set(s.id, await store.manifest(s));
+  const manifestOf = (s: SnapshotRecord): ManifestEntry[] => manifests.get(s.id) ?? [];
+
+  const changes = await diffManifests(manifestOf(from), manifestOf(to), store.objects, { keepPatch: true });
+  const steps: WindowStep[] = [];
+  if (snapshots.length <= 2) {
+    steps.push({ from, to, changes });
+  } else {
+    for (let i = 1; i < snapshots.length; i++) {
+      const a = snapshots[i - 1] as SnapshotRecord;
+      const b = snapshots[i] as SnapshotRecord;
+      steps.push({ from: a, to: b, changes: await diffManifests(manifestOf(a), manifestOf(b), store.objects, { lines: false }) });
+    }
+  }
+  const removedAt = new Map<string, number>();
+  for (const step of steps) for (const c of step.changes) if (c.status === 'removed' && !removedAt.has(c.path)) removedAt.set(c.path, step.to.createdAt);
+
+  const roleCfg = { configGlobs: config.triggers.configGlobs, outputGlobs: config.triggers.outputGlobs, logFiles: config.logFiles };
+  const roles = (p: string): FileRole => fileRole(p, roleCfg);
+  const configKeys = await configKeyMap(changes, roles, store);
+
+  const skipped: string[] = [];
+  const drafts: DraftTrigger[] = fileTriggers({ changes, post: to, removedAt, configKeys, roles, config });
+  const texts = await changedTexts(changes, store.objects, store.workspaceRoot, (p, why) => skipped.push(`${p}: ${why}`));
+  const content = await scanChangedContent(texts, roles, config, store.workspaceRoot, manifestOf(to).map((e) => e.path));
+  drafts.push(...content.triggers);
+  skipped.push(...content.skipped);
+
+  const redactor = new Redactor();
+  for (const v of content.secretValues) redactor.add(v);
+  const clean = (s: string): string => redactLikelySecrets(redactor.redact(s));
+
+  const triggers = assignIds(applyIgnoreRules(drafts, config)).map((t) => ({ ...t, message: clean(t.message), evidence: clean(t.evidence) }));
+
+  let decisions: Decision[] = [];
+  if (opts.decisions !== false) {
+    const extracted = extractDecisions(decisionInputs(texts, config), { markers: config.decisionMarkers });
+    decisions = linkDecisionsToTriggers(extracted.decisions, triggers).map((d) => ({
+      ...d,
+      text: clean(d.text),
+      ...(d.rationale ? { rationale: clean(d.rationale) } : {}),
+      ...(d.outcome ? { outcome: { ...d.outcome, text: clean(d.outcome.text) } } : {}),
+    }));
+  }
+  const commits = opts.commits === false ? [] : await commitsInWindow(store.workspaceRoot, from.createdAt, to.createdAt);
+  const timeline = buildTimeline({
+    snapshots,
+    steps,
+    triggers,
+    decisions,
+    commits,
+    logLines: content.logLines.map((l) => ({ ...l, text: clean(l.text) })),
+  });
+
+  const classifyInput: ClassifyInput = {
+    triggers,
+    changes,
+    steps: steps.map((s) => ({ from: s.from.id, to: s.to.id, changes: s.changes })),
+    decisions,
+    configKeys,
+    roles,
+    categoryText: config.rootCauseCategories,
+  };
+  const rootCause = classifyRootCause(classifyInput);
+  const remediation = remediationFor(rootCause, classifyInput).map(clean);
+
+  return {
+    from,
+    to,
+    snapshots,
+    changes: changes.map(({ patch: _patch, ...c }) => c),
+    triggers,
+    decisions,
+    timeline,
+    rootCause: {
+      ...rootCause,
+      evidence: rootCause.evidence.map((e) => ({ ...e, description: clean(e.description) })),
+      contributingFactors: rootCause.contributingFactors.map(clean),
+      ...(rootCause.triggeringChange ? { triggeringChange: { ...rootCause.triggeringChange, reason: clean(rootCause.triggeringChange.reason) } } : {}),
+    },
+    remediation,
+    skipped,
+  };
+}
+
+async function configKeyMap(changes: readonly FileChange[], roles: (p: string) => FileRole, store: SnapshotStore): Promise<Map<string, KeyChanges>> {
+  const out = new Map<string, KeyChanges>();
+  const textOf = async (e: ManifestEntry | undefined): Promise<string | null> =>
+    e && e.type === 'file' && e.stored && !e.binary && e.size <= MAX_CONFIG_BYTES ? (await store.objects.get(e.id)).toString('utf8') : null;
+  for (const c of changes) {
+    if (roles(c.path) !== 'config' || c.status === 'mode_changed' || c.status === 'renamed') continue;
+    if ((c.before && (c.before.binary || c.before.size > MAX_CONFIG_BYTES)) || (c.after && (c.after.binary || c.after.size > MAX_CONFIG_BYTES))) continue;
+    const keys = configKeyChanges(c.path, await textOf(c.before), await textOf(c.after));
+    if (keys.length) out.set(c.path, keys);
+  }
+  return out;
+}
+
+function decisionInputs(texts: readonly ChangedText[], config: EngineConfig): DecisionInputFile[] {
+  const out: DecisionInputFile[] = [];
+  for (const ct of texts) {
+    if (ct.text === undefined) continue;
+    const configured = config.logFiles.some((g) => minimatch(ct.path, g, { dot: true, matchBase: !g.includes('/') }));
+    if (!configured && !detectTranscriptFormat(ct.path, ct.text.slice(0, 64 * 1024))) continue;
+    const firstNewLine = ct.addedLines ? Math.min(...ct.addedLines, Number.MAX_SAFE_INTEGER) : ct.firstNewLine;
+    out.push({ path: ct.path, text: ct.text, mtimeMs: ct.entry.mtimeMs, firstNewLine: firstNewLine === Number.MAX_SAFE_INTEGER ? 1 : firstNewLine });
+  }
+  return out;
+}
+
+function applyIgnoreRules(drafts: readonly DraftTrigger[], config: EngineConfig): DraftTrigger[] {
+  const rules = config.triggers.ignore;
+  if (rules.length === 0) return [...drafts];
+  const compiled = rules.map((r, i) => ({
+    kind: r.kind,
+    file: r.file,
+    message: r.message && config.trustWorkspacePatterns ? compileUserRegex(r.message, '', `triggers.ignore[${i}].message`) : null,
+  }));
+  return drafts.filter(
+    (d) =>
+      !compiled.some(
+        (r) =>
+          (r.kind === undefined || r.kind === d.kind) &&
+          (r.file === undefined || matchesAny(d.file, [r.file])) &&
+          (r.message === null || matchesSafely(r.message, d.message)) &&
+          (r.kind !== undefined || r.file !== undefined || r.message !== null),
+      ),
+  );
+}
+
+/** A hostile ignore regex that times out simply does not ignore. */
+function matchesSafely(regex: SafeRegex, message: string): boolean {
+  try {
+    return regex.test(message.slice(0, 10_000));
+  } catch {
+    return false;
+  }
+}
+
+function assignIds(drafts: readonly DraftTrigger[]): Trigger[] {
+  return [...drafts]
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => a.d.timestamp - b.d.timestamp || a.i - b.i)
+    .map(({ d }, i) => ({ id: `T${i + 1}`, ...d }));
+}
+
+export { matchesAny };

@@ -1,0 +1,115 @@
+/**
+ * The engine's programmatic API: what the CLI and the extension use, and what scripts can use.
+ *
+ *   const cap = await Capturer.open({ workspace: '.' });
+ *   const before = await cap.takeSnapshot({ label: 'before', baseline: true });
+ *   // ... the agent runs ...
+ *   const analyzer = new Analyzer(cap);
+ *   const incident = await analyzer.analyze({ title: 'Agent failed during task X' });
+ */
+import path from 'node:path';
+import { analyzeWindow, type Analysis } from './analysis/analyze';
+import { isIncident, recordIncident } from './analysis/incident';
+import { loadConfig } from './config/load';
+import type { EngineConfig } from './config/types';
+import { getIncidentOrThrow, incidentList, patterns, resolveIncident } from './incidents';
+import { SnapshotStore, type SnapshotOptions, type SnapshotResult } from './snapshotStore';
+import type { Incident, PatternSummary, SnapshotDiff, SnapshotRecord, Trigger } from './types';
+
+export interface OpenOptions {
+  /** The workspace folder (default: the current directory). */
+  workspace?: string;
+  /** The store folder (default: `<workspace>/.incident-replay`). */
+  store?: string;
+  /** A config file (default: `<workspace>/incident-replay.json` when present). */
+  configFile?: string;
+  /** A ready config instead of a file (the extension passes its settings this way). */
+  config?: EngineConfig;
+  wasmPath?: string;
+}
+
+/** Snapshots and their differences: the Python tool's `Capturer`. */
+export class Capturer {
+  private constructor(readonly store: SnapshotStore) {}
+
+  static async open(opts: OpenOptions = {}): Promise<Capturer> {
+    const workspace = path.resolve(opts.workspace ?? process.cwd());
+    const config = opts.config ?? (await loadConfig({ workspaceRoot: workspace, ...(opts.configFile ? { configFile: opts.configFile } : {}) })).config;
+    const store = await SnapshotStore.open({
+      workspaceRoot: workspace,
+      config,
+      ...(opts.store ? { storeDir: opts.store } : {}),
+      ...(opts.wasmPath ? { wasmPath: opts.wasmPath } : {}),
+    });
+    return new Capturer(store);
+  }
+
+  takeSnapshot(opts: SnapshotOptions = {}): Promise<SnapshotResult> {
+    return this.store.snapshot(opts);
+  }
+
+  snapshots(): Promise<SnapshotRecord[]> {
+    return this.store.list();
+  }
+
+  setBaseline(ref: string): Promise<SnapshotRecord> {
+    return this.store.setBaseline(ref);
+  }
+
+  diffSnapshots(refA: string, refB: string): Promise<SnapshotDiff> {
+    return this.store.diff(refA, refB);
+  }
+
+  async checkTriggers(refA: string, refB: string): Promise<Trigger[]> {
+    const [a, b] = [await this.store.resolve(refA), await this.store.resolve(refB)];
+    return (await analyzeWindow(this.store, a, b, { decisions: false, commits: false })).triggers;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+/** Analyses and incidents: the Python tool's `Analyzer`. */
+export class Analyzer {
+  constructor(private readonly capturer: Capturer) {}
+
+  /** Analyses a window without recording anything. */
+  async analyzeBetween(refA: string, refB: string): Promise<Analysis> {
+    const s = this.capturer.store;
+    return analyzeWindow(s, await s.resolve(refA), await s.resolve(refB));
+  }
+
+  /** Snapshots now, analyses since `since` (default the baseline) and records an incident when something was flagged. */
+  async analyze(opts: { since?: string; title?: string } = {}): Promise<Incident | null> {
+    const s = this.capturer.store;
+    const from = await s.resolve(opts.since ?? 'baseline');
+    const now = await s.snapshot({ label: 'post-incident' });
+    const a = await analyzeWindow(s, from, now.snapshot);
+    return isIncident(a) ? recordIncident(s, a, opts.title) : null;
+  }
+
+  incident(id: string): Promise<Incident> {
+    return getIncidentOrThrow(this.capturer.store, id);
+  }
+
+  incidents(): ReturnType<typeof incidentList> {
+    return incidentList(this.capturer.store);
+  }
+
+  patterns(): Promise<PatternSummary[]> {
+    return patterns(this.capturer.store);
+  }
+
+  resolve(id: string): Promise<Incident> {
+    return resolveIncident(this.capturer.store, id);
+  }
+}
+
+export { SnapshotStore } from './snapshotStore';
+export { loadConfig } from './config/load';
+export { DEFAULT_CONFIG } from './config/defaults';
+export { analyzeWindow, type Analysis } from './analysis/analyze';
+export * from './errors';
+export type * from './types';
+export type { EngineConfig } from './config/types';
