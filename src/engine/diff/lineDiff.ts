@@ -85,7 +85,10 @@ function formatUnified(oldName: string, newName: string, hunks: readonly Structu
   const out: string[] = [`--- ${oldName}`, `+++ ${newName}`];
   let size = 0;
   for (const h of hunks) {
-    const header = `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
+    // As diff(1) and git print it: an empty side names the line before the hunk.
+    const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
+    const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
+    const header = `@@ -${oldStart},${h.oldLines} +${newStart},${h.newLines} @@`;
     out.push(header);
     for (const l of h.lines) {
       size += l.length + 1;
