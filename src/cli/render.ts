@@ -23,7 +23,7 @@ function oneLine(s: string, n: number): string {
 
 function renderDecision(d: Decision): string {
   const lines = [`  ${formatTime(d.timestamp)}${d.timestampEstimated ? '~' : ' '} ${d.id.padEnd(4)} ${d.kind.padEnd(11)} ${oneLine(d.text, 110)}  (${d.file}:${d.line})`];
-  if (d.rationale) lines.push(`${' '.repeat(33)}because ${oneLine(d.rationale, 100)}`);
+  if (d.rationale) lines.push(`${' '.repeat(33)}why: ${oneLine(d.rationale, 100)}`);
   if (d.outcome) lines.push(`${' '.repeat(33)}→ ${d.outcome.status}: ${oneLine(d.outcome.text, 100)}`);
   if (d.triggerIds?.length) lines.push(`${' '.repeat(33)}⚠ produced ${d.triggerIds.join(', ')}`);
   return lines.join('\n');

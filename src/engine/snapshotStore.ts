@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import type { EngineConfig } from './config/types';
+import { MetadataDb } from './db/database';
+import { deleteSnapshots, getSnapshot, insertSnapshot, listSnapshots, setBaseline } from './db/snapshotRows';
+import { diffManifests, summarize } from './diff/snapshotDiff';
+import { InputError, JobError } from './errors';
+import { resolveRef } from './refs';
+import { captureWorkspace } from './store/capture';
+import { readManifest } from './store/manifest';
+import { ObjectStore } from './store/objectStore';
+import type { CaptureStats, ManifestEntry, ScanIssue, SnapshotDiff, SnapshotRecord } from './types';
+
+export const DEFAULT_STORE_DIRNAME = '.incident-replay';
+const DB_FILE = 'incident-replay.sqlite';
+
+export interface OpenStoreOptions {
+  workspaceRoot: string;
+  /** Defaults to `<workspace>/.incident-replay`. */
+  storeDir?: string;
+  config: EngineConfig;
+  wasmPath?: string;
+  /** How long to wait for another process holding the store (default 5 minutes: a big capture takes a while). */
+  lockTimeoutMs?: number;
+}
+
+export interface SnapshotOptions {
+  label?: string | null;
+  baseline?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (filesDone: number) => void;
+}
+
+export interface SnapshotResult {
+  snapshot: SnapshotRecord;
+  issues: ScanIssue[];
+  stats: CaptureStats;
+}
+
+export interface PruneResult {
+  removed: SnapshotRecord[];
+  kept: number;
+  removedObjects: number;
+  freedBytes: number;
+}
+
+export interface RestoreResult {
+  safety: SnapshotRecord;
+  written: string[];
+  removed: string[];
+  skipped: { path: string; reason: string }[];
+}
+
+export interface RestorePlan {
+  target: SnapshotRecord;
+  write: ManifestEntry[];
+  remove: string[];
+  skipped: { path: string; reason: string }[];
+}
+
+/**
+ * A workspace's snapshot store: content-addressed objects plus the metadata database.
+ * Captures and garbage collection hold the store lock so a collection never removes the
+ * blobs of a capture that has not recorded its row yet.
+ */
+export class SnapshotStore {
+  private constructor(
+    readonly workspaceRoot: string,
+    readonly dir: string,
+    readonly config: EngineConfig,
+    readonly objects: ObjectStore,
+    readonly db: MetadataDb,
+    private readonly lockTimeoutMs: number,
+  ) {}
+
+  static async open(opts: OpenStoreOptions): Promise<SnapshotStore> {
+    const workspaceRoot = path.resolve(opts.workspaceRoot);
+    const st = await fsp.stat(workspaceRoot).catch(() => null);
+    if (!st) throw new InputError(`workspace ${workspaceRoot} does not exist: pass an existing folder with --workspace`);
+    if (!st.isDirectory()) throw new InputError(`workspace ${workspaceRoot} is not a folder: pass a folder with --workspace`);
+    const dir = path.resolve(opts.storeDir ?? path.join(workspaceRoot, DEFAULT_STORE_DIRNAME));
+    try {
+      await fsp.mkdir(dir, { recursive: true });
+      // The store never belongs in git, wherever it lives.
+      await fsp.writeFile(path.join(dir, '.gitignore'), '# Incident Replay store: snapshots and incidents, never committed\n*\n', { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+    } catch (e) {
+      throw new InputError(`cannot create the store folder ${dir}: ${(e as Error).message}; pass a writable folder with --store`);
+    }
+    const objects = await ObjectStore.open(path.join(dir, 'objects'));
+    const db = await MetadataDb.open(path.join(dir, DB_FILE), opts.wasmPath ? { wasmPath: opts.wasmPath } : {});
+    return new SnapshotStore(workspaceRoot, dir, opts.config, objects, db, opts.lockTimeoutMs ?? 5 * 60_000);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `fn` holding the store lock (captures and collections), waiting for another holder up to the timeout. */
+  async withStoreLock<T>(fn: () => Promise<T>): Promise<T> {
+    const target = path.join(this.dir, 'store');
+    await fsp.writeFile(target, '', { flag: 'a' });
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(target, {
+        stale: 30_000,
+        update: 5_000,
+        retries: { retries: Math.ceil(this.lockTimeoutMs / 500), minTimeout: 100, maxTimeout: 500, factor: 1.2 },
+        realpath: false,
+      });
+    } catch (e) {
+      throw new JobError(`the store ${this.dir} is busy (another snapshot or prune is running): ${(e as Error).message}; try again when it finishes`);
+    }
+    try {
+      return await fn();
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  async snapshot(opts: SnapshotOptions = {}): Promise<SnapshotResult> {
+    return this.withStoreLock(async () => {
+      const capture = await captureWorkspace(this.objects, {
+        workspaceRoot: this.workspaceRoot,
+        storeDir: this.dir,
+        include: this.config.include,
+        exclude: this.config.exclude,
+        respectGitignore: this.config.respectGitignore,
+        maxFileSizeBytes: this.config.maxFileSizeBytes,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      });
+      const byteCount = capture.entries.reduce((n, e) => n + e.size, 0);
+      const snapshot = await this.db.write((db) => {
+        let id = randomBytes(4).toString('hex');
+        while (getSnapshot(db, id)) id = randomBytes(4).toString('hex');
+        const rec: SnapshotRecord = {
+          id,
+          label: opts.label ?? null,
+          baseline: false,
+          createdAt: Date.now(),
+          manifestId: capture.manifestId,
+          fileCount: capture.entries.length,
+          byteCount,
+        };
+        insertSnapshot(db, rec);
+        if (opts.baseline) {
+          setBaseline(db, id);
+          rec.baseline = true;
+        }
+        return rec;
+      });
+      return { snapshot, issues: capture.issues, stats: capture.stats };
+    });
+  }
+
+  list(): Promise<SnapshotRecord[]> {
+    return this.db.read((db) => listSnapshots(db));
+  }
+
+  async resolve(ref: string): Promise<SnapshotRecord> {
+    return resolveRef(await this.list(), ref);
+  }
+
+  async setBaseline(ref: string): Promise<SnapshotRecord> {
+    const snap = await this.resolve(ref);
+    await this.db.write((db) => {
+      if (!getSnapshot(db, snap.id)) throw new InputError(`snapshot ${snap.id} was deleted meanwhile`);
+      setBaseline(db, snap.id);
+    });
+    return { ...snap, baseline: true };
+  }
+
+  manifest(snapshot: SnapshotRecord): Promise<ManifestEntry[]> {
+    return readManifest(this.objects, snapshot.manifestId);
+  }
+
+  async diff(refA: string, refB: string, opts: { patches?: boolean } = {}): Promise<SnapshotDiff> {
+    const [from, to] = await Promise.all([this.resolve(refA), this.resolve(refB)]);
+    return this.diffSnapshots(from, to, opts);
+  }
+
+  async diffSnapshots(from: SnapshotRecord, to: SnapshotRecord, opts: { patches?: boolean } = {}): Promise<SnapshotDiff> {
+    const [a, b] = await Promise.all([this.manifest(from), this.manifest(to)]);
+    const changes = await diffManifests(a, b, this.objects, { keepPatch: opts.patches ?? true });
+    return { from, to, changes, summary: summarize(changes) };
+  }
+
+  /** Keeps the newest `keep` snapshots and the baseline; then drops blobs nothing references. */
+  async prune(keep: number = this.config.keepSnapshots): Promise<PruneResult> {
+    if (!Number.isInteger(keep) || keep < 1) throw new InputError(`--keep must be a whole number ≥ 1 (got ${keep})`);
+    return this.withStoreLock(async () => {
+      const removed = await this.db.write((db) => {
+        const all = listSnapshots(db);
+        const newest = new Set(all.slice(-keep).map((s) => s.id));
+        const drop = all.filter((s) => !newest.has(s.id) && !s.baseline);
+        deleteSnapshots(
+          db,
+          drop.map((s) => s.id),
+        );
+        return drop;
+      });
+      const remaining = await this.list();
+      const live = new Set<string>();
+      for (const s of remaining) {
+        live.add(s.manifestId);
+        for (const e of await this.manifest(s)) live.add(e.id);
+      }
+      const gc = await this.objects.gc(live);
+      return { removed, kept: remaining.length, ...gc };
+    });
+  }
+
+  async deleteSnapshot(ref: string): Promise<SnapshotRecord> {
+    const snap = await this.resolve(ref);
+    await this.db.write((db) => deleteSnapshots(db, [snap.id]));
+    return snap;
+  }
+
+  /**
+   * What a restore would do, without touching anything. `subpath` limits it to a file or folder.
+   * `current` is the manifest of "now"; by default the latest snapshot's (the CLI's dry run says so).
+   */
+  async planRestore(ref: string, subpath?: string, current?: readonly ManifestEntry[]): Promise<RestorePlan> {
+    const target = await this.resolve(ref);
+    const wanted = await this.manifest(target);
+    const prefix = subpath ? normalizeSubpath(this.workspaceRoot, subpath) : null;
+    const inScope = (p: string): boolean => prefix === null || p === prefix || p.startsWith(prefix + '/');
+    const now = new Map((current ?? (await this.latestManifest())).map((e) => [e.path, e]));
+    const write: ManifestEntry[] = [];
+    const skipped: { path: string; reason: string }[] = [];
+    for (const e of wanted) {
+      if (!inScope(e.path)) continue;
+      const cur = now.get(e.path);
+      if (cur && cur.id === e.id && cur.mode === e.mode && cur.type === e.type) continue;
+      if (e.type === 'file' && !e.stored) skipped.push({ path: e.path, reason: 'over the size limit when captured: content not kept' });
+      else write.push(e);
+    }
+    const wantedPaths = new Set(wanted.map((e) => e.path));
+    if (prefix !== null && !wanted.some((e) => inScope(e.path))) {
+      throw new InputError(`${subpath} is not in snapshot ${target.id}: give a workspace-relative path that the snapshot has (see \`incident-replay diff ${target.id} latest\`)`);
+    }
+    // Files present now but not in the target go away; the safety snapshot keeps them.
+    const remove = [...now.keys()].filter((p) => inScope(p) && !wantedPaths.has(p));
+    return { target, write, remove, skipped };
+  }
+
+  /** Restores a whole snapshot or one file/folder of it. Always takes a safety snapshot first. */
+  async restore(ref: string, subpath?: string): Promise<RestoreResult> {
+    // Resolve and validate before the safety snapshot, which would otherwise become `latest`.
+    const { target } = await this.planRestore(ref, subpath);
+    const { snapshot: safety } = await this.snapshot({ label: `safety-before-restore` });
+    const current = await this.manifest(safety);
+    const plan = await this.planRestore(target.id, subpath, current);
+    const byPath = new Map(current.map((e) => [e.path, e]));
+    for (const e of plan.write) await this.writeEntry(e);
+    for (const p of plan.remove) {
+      const e = byPath.get(p);
+      if (e) await fsp.rm(this.absPath(e), { force: true });
+    }
+    return { safety, written: plan.write.map((e) => e.path), removed: plan.remove, skipped: plan.skipped };
+  }
+
+  private async latestManifest(): Promise<ManifestEntry[]> {
+    const all = await this.list();
+    const latest = all[all.length - 1];
+    return latest ? this.manifest(latest) : [];
+  }
+
+  private absPath(e: Pick<ManifestEntry, 'path' | 'rawPath'>): string | Buffer {
+    if (e.rawPath !== undefined) {
+      return Buffer.concat([Buffer.from(this.workspaceRoot + '/'), Buffer.from(e.rawPath, 'base64')]);
+    }
+    return path.join(this.workspaceRoot, ...e.path.split('/'));
+  }
+
+  private async writeEntry(e: ManifestEntry): Promise<void> {
+    const target = this.absPath(e);
+    // Buffers keep file names that are not valid UTF-8 byte-exact.
+    const buf = typeof target === 'string' ? Buffer.from(target) : target;
+    await fsp.mkdir(buf.subarray(0, buf.lastIndexOf(0x2f)), { recursive: true });
+    if (e.type === 'symlink') {
+      await fsp.rm(buf, { force: true });
+      await fsp.symlink(e.target ?? '', buf);
+      return;
+    }
+    const content = await this.objects.get(e.id);
+    const tmp = Buffer.concat([buf, Buffer.from(`.ir-restore-${process.pid}-${randomBytes(3).toString('hex')}`)]);
+    await fsp.writeFile(tmp, content, { mode: e.mode });
+    await fsp.chmod(tmp, e.mode);
+    await fsp.rename(tmp, buf);
+  }
+}
+
+function normalizeSubpath(root: string, p: string): string {
+  const abs = path.resolve(root, p);
+  const rel = path.relative(root, abs);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new InputError(`--path ${p} is outside the workspace ${root}: give a path inside it`);
+  }
+  return rel.split(path.sep).join('/');
+}
