@@ -267,6 +267,12 @@ export interface Incident {
   remediation: string[];
   signature: string;
   repeatOf: string | null;
+  /**
+   * Agent-system identifiers seen in the window's logs and transcripts (trace_id, session_id,
+   * bundle_id, change_id, rollout_wave, policy_bundle, approval_mode, tool_principal), with the
+   * `file:line` each was found at. Absent on incidents recorded before this existed.
+   */
+  artifacts?: Record<string, { value: string; source: string }>;
 }
 
 export interface PatternSummary {

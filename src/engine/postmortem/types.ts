@@ -1,0 +1,149 @@
+import type { RootCauseCategory } from '../types';
+
+/**
+ * The blameless postmortem of one incident, stored with it and edited by people.
+ * Every field the engine can draft starts as `drafted`; a person's edit makes it `confirmed`.
+ */
+export type FieldState = 'drafted' | 'confirmed' | 'empty';
+
+export interface Field<T> {
+  value: T;
+  state: FieldState;
+}
+
+export type PostmortemSeverity = 'SEV-1' | 'SEV-2' | 'SEV-3';
+export type DetectionMethod = 'monitoring' | 'customer_report' | 'internal_discovery';
+export type ActionPriority = 'P0' | 'P1' | 'P2';
+export type ActionStatus = 'open' | 'in_progress' | 'done' | 'wont_do';
+export type Outcome = 'fixed' | 'mitigated' | 'false-alarm' | 'wont-fix';
+
+export const ACTIVE_ARTIFACT_KEYS = [
+  'trace_id',
+  'session_id',
+  'bundle_id',
+  'change_id',
+  'rollout_wave',
+  'policy_bundle',
+  'approval_mode',
+  'tool_principal',
+] as const;
+export type ActiveArtifactKey = (typeof ACTIVE_ARTIFACT_KEYS)[number];
+
+export const CONTRIBUTING_FACTOR_KEYS = [
+  'missing_monitoring',
+  'insufficient_testing',
+  'documentation_gaps',
+  'process_not_followed',
+  'knowledge_concentration',
+  'capacity_limits',
+  'third_party_dependency',
+  'communication_breakdown',
+  'change_management_failure',
+  'technical_debt',
+] as const;
+export type ContributingFactorKey = (typeof CONTRIBUTING_FACTOR_KEYS)[number];
+
+export interface ActiveArtifact {
+  value: string | null;
+  /** Where it was found (`agent/session.jsonl:3`), when auto-extracted. */
+  source?: string;
+  state: FieldState;
+}
+
+export interface WhyStep {
+  question: string;
+  answer: string;
+  /** What the answer rests on: a trigger id, changed path, decision id or snapshot id. */
+  evidence: { kind: 'trigger' | 'change' | 'decision' | 'snapshot' | 'none'; ref: string }[];
+  state: FieldState;
+}
+
+export interface FactorScore {
+  /** 0 = not a factor … 3 = primary contributor. */
+  score: 0 | 1 | 2 | 3;
+  notes: string;
+  state: FieldState;
+}
+
+export interface ActionItem {
+  id: string;
+  action: string;
+  owner: string | null;
+  /** YYYY-MM-DD. */
+  due: string | null;
+  priority: ActionPriority;
+  status: ActionStatus;
+  /** The artifact it updates: policy bundle, eval dataset, regression test, rollout gate, registry record, detection rule... */
+  artifact: string | null;
+  state: FieldState;
+}
+
+export interface Containment {
+  action: string;
+  kind: 'temporary' | 'permanent';
+}
+
+export interface Annotation {
+  outcome: Outcome;
+  note: string | null;
+  at: number;
+}
+
+export interface Postmortem {
+  incidentId: string;
+  summary: {
+    start: Field<number | null>;
+    end: Field<number | null>;
+    severity: Field<PostmortemSeverity>;
+    owner: Field<string | null>;
+    impact: {
+      users: Field<string | null>;
+      systems: Field<string[]>;
+      slaBreached: Field<boolean | null>;
+    };
+    detectionMethod: Field<DetectionMethod>;
+    /** Start → first trigger, ms. */
+    detectionDelayMs: Field<number | null>;
+    text: Field<string>;
+  };
+  activeArtifacts: Record<ActiveArtifactKey, ActiveArtifact>;
+  whatHappened: Field<string[]>;
+  containment: Field<Containment[]>;
+  blastRadius: {
+    files: Field<string[]>;
+    systems: Field<string[]>;
+    data: Field<string[]>;
+    memoryRecords: Field<string[]>;
+    scope: Field<'single_run' | 'wider_pattern'>;
+  };
+  rootCause: {
+    category: RootCauseCategory;
+    immediateCause: Field<string>;
+    contributing: Field<string[]>;
+    fiveWhys: WhyStep[];
+  };
+  factors: Record<ContributingFactorKey, FactorScore>;
+  controlGaps: Field<string[]>;
+  wentWell: Field<string[]>;
+  actions: ActionItem[];
+  prevention: {
+    monitoringAdded: Field<boolean>;
+    runbookUpdated: Field<boolean>;
+    testCoverageAdded: Field<boolean>;
+    architectureChangeNeeded: Field<boolean>;
+    trainingNeeded: Field<boolean>;
+  };
+  cost: {
+    revenueLost: Field<number | null>;
+    slaCredits: Field<number | null>;
+    vendorCosts: Field<number | null>;
+    engineeringHours: Field<number | null>;
+    hourlyRate: Field<number | null>;
+    churnRisk: Field<number | null>;
+  };
+  lifecycleUpdates: Field<Record<string, string>>;
+  annotation: Annotation | null;
+  /** Sentences the blameless check flagged that a person chose to keep. */
+  keptBlameSentences: string[];
+  updatedAt: number;
+}
