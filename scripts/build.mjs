@@ -31,6 +31,19 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
   { ...nodeCommon, entryPoints: ['scripts/bench/main.ts'], outfile: 'dist/bench.js' },
+  // The incident view: a browser bundle that imports only src/protocol.
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview/main.js',
+  },
 ].filter((b) => existsSync(path.join(root, b.entryPoints[0])));
 
 if (watch) {

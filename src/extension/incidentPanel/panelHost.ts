@@ -1,0 +1,27 @@
+import type * as vscode from 'vscode';
+import type { Postmortem } from '../../engine/postmortem/types';
+import type { Incident } from '../../engine/types';
+
+/**
+ * What the incident panel needs from the rest of the extension. The panel (webview host) only
+ * talks to this interface; the extension's workspace services implement it. A workspace folder
+ * is identified by its URI string, since each folder has its own store.
+ */
+export interface IncidentPanelHost {
+  getIncident(folder: string, incidentId: string): Promise<Incident>;
+  /** Runs Analyze Since Baseline again for the folder; the new incident, or null when nothing was flagged. */
+  reanalyze(folder: string): Promise<Incident | null>;
+  resolve(folder: string, incidentId: string): Promise<Incident>;
+  /** Writes the markdown report into the repository, opens it, and returns its path. */
+  exportReport(folder: string, incidentId: string): Promise<string | undefined>;
+  /** Opens every change of the incident in the multi-file diff editor. */
+  openChanges(folder: string, incidentId: string): Promise<void>;
+  /** Opens a workspace file at a 1-based line (and column). */
+  openLocation(folder: string, file: string, line: number, column?: number): Promise<void>;
+  /** Opens the native diff of one path between two snapshots. */
+  openDiff(folder: string, fromSnapshot: string, toSnapshot: string, path: string): Promise<void>;
+  getPostmortem(folder: string, incidentId: string): Promise<Postmortem>;
+  savePostmortem(folder: string, postmortem: Postmortem): Promise<void>;
+  /** Where the extension's bundles and media live (for localResourceRoots). */
+  readonly extensionUri: vscode.Uri;
+}
