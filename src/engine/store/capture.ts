@@ -1,0 +1,535 @@
+import { isUtf8 } from 'node:buffer';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError, JobError } from '../errors';
+import type { CaptureStats, ManifestEntry, ScanIssue, ScanIssueKind } from '../types';
+import * as fsc from './fsCalls';
+import { GitBlobHasher, gitBlobId } from './gitBlobId';
+import type { LooseWriter } from './looseObject';
+import { compareEntries, encodeManifest } from './manifest';
+import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectStore';
+import type { PackWriter } from './packWriter';
+import { PathFilter } from './pathFilter';
+import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatProof, type WalkedFile } from './statCache';
+import { abortError } from './storeErrors';
+import { TimeSlicer } from './timeSlice';
+import { type Found, walkWorkspace } from './walk';
+
+/**
+ * Test-only seams, so tests can change a file at an exact moment of the scan or pretend time
+ * has passed. Production callers leave them unset.
+ */
+export interface CaptureTestHooks {
+  /** Called once per file after it was opened and its metadata taken, before its content is read. */
+  beforeRead?: (path: string) => void | Promise<void>;
+  /** Stands in for Date.now() in the racy-timestamp rule. */
+  now?: () => number;
+}
+
+export interface CaptureOptions {
+  workspaceRoot: string;
+  storeDir: string;
+  /** Globs of files to take; empty means everything. */
+  include: string[];
+  exclude: string[];
+  respectGitignore: boolean;
+  maxFileSizeBytes: number;
+  signal?: AbortSignal;
+  onProgress?: (filesDone: number) => void;
+  testHooks?: CaptureTestHooks;
+}
+
+export interface CaptureResult {
+  entries: ManifestEntry[];
+  manifestId: string;
+  issues: ScanIssue[];
+  stats: CaptureStats;
+}
+
+/**
+ * Files whose mtime or ctime is this close to the start of the capture that cached them are
+ * re-read next time even when their stat data matches ("racy git"): a write in the same
+ * timestamp tick as our read would leave no trace in the stat data. 2 s covers the coarsest
+ * common file system clock (FAT); ext4 and friends are far finer.
+ */
+export const RACY_WINDOW_MS = 2000;
+/** Reads of a file that keeps changing before the scan gives up on a stable copy. */
+const MAX_ATTEMPTS = 3;
+const BINARY_SNIFF_BYTES = 8192;
+const PROGRESS_EVERY = 100;
+
+// No following a symlink swapped in since the listing, and never blocking on a FIFO swapped in.
+// Both flags are missing on Windows, where neither race applies in the same way.
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+
+interface Recorded {
+  entry: ManifestEntry;
+  /** Stat data proving the entry current; null when the file changed under us (never cached). */
+  stat: StatProof | null;
+  /** The cached entry itself, unchanged. */
+  same?: true;
+}
+
+type Attempt =
+  | { kind: 'done'; recorded: Recorded | null }
+  /** `fallback` records the last complete read; called only when the scan gives up re-reading. */
+  | { kind: 'changed'; fallback: (() => Promise<Recorded>) | null; why: string };
+
+/** Takes a point-in-time snapshot of a workspace folder into the store. */
+export async function captureWorkspace(objects: ObjectStore, opts: CaptureOptions): Promise<CaptureResult> {
+  const started = Date.now();
+  const root = await resolveRoot(opts.workspaceRoot);
+  const storeDir = path.resolve(opts.storeDir);
+  await fs.promises.mkdir(storeDir, { recursive: true });
+  const storeRel = await relativeInside(root, storeDir);
+  if (storeRel === '') {
+    throw new InputError(`the snapshot store ${storeDir} is the workspace folder itself: choose a sub-folder or a folder elsewhere`);
+  }
+  if (opts.signal?.aborted) throw abortError();
+  const takenAt = (opts.testHooks?.now ?? Date.now)();
+  const cache = await loadStatCache(storeDir, root);
+  const filterKey = JSON.stringify([opts.include, opts.exclude, opts.respectGitignore, storeRel]);
+  const walk = await walkWorkspace({
+    root,
+    filter: new PathFilter(opts.include, opts.exclude, storeRel),
+    respectGitignore: opts.respectGitignore,
+    cache,
+    filterKey,
+    racyFrom: cache.takenAt - RACY_WINDOW_MS,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const { found, issues } = walk;
+  const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length);
+  await run.processAll(found);
+
+  const recordedCount = run.entries.reduce((n, e) => (e ? n + 1 : n), 0);
+  const unchanged =
+    run.exactReuses === recordedCount && recordedCount === cache.entryCount && cache.manifestId !== null && objects.has(cache.manifestId);
+  let entries: ManifestEntry[];
+  let manifestId: string;
+  try {
+    if (unchanged && cache.manifestId !== null) {
+      // Same files, same stat data: the manifest would encode to the bytes already stored.
+      entries = cache.entries();
+      manifestId = cache.manifestId;
+    } else {
+      entries = run.entries.filter((e): e is ManifestEntry => e !== null).sort(compareEntries);
+      const manifest = encodeManifest(entries);
+      manifestId = gitBlobId(manifest);
+      if (!run.holds(manifestId)) {
+        if (manifest.length >= LARGE_BLOB_BYTES) await objects.put(manifest);
+        else await run.pack.add(manifestId, manifest);
+      }
+    }
+    if (opts.signal?.aborted) throw abortError();
+    await run.commit();
+  } catch (e) {
+    await run.abort();
+    throw e;
+  }
+  if (!unchanged || walk.listed > 0) {
+    const files: WalkedFile[] = found.map((f, i) => {
+      const entry = run.entries[i];
+      const proof = run.proofs[i];
+      const w: WalkedFile = { path: f.path, kind: entry ? entry.type : f.kind };
+      if (f.rawPath !== undefined) w.rawPath = f.rawPath;
+      if (entry && proof) w.cached = { entry, mtimeMs: proof.mtimeMs, ctimeMs: proof.ctimeMs, ino: proof.ino };
+      return w;
+    });
+    files.sort((a, b) => (a.path !== b.path ? (a.path < b.path ? -1 : 1) : (a.rawPath ?? '') < (b.rawPath ?? '') ? -1 : 1));
+    // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
+    await saveStatCache(storeDir, { workspaceRoot: root, takenAt, manifestId, filterKey, files, dirs: walk.dirs }).catch(() => undefined);
+  }
+  opts.onProgress?.(found.length);
+  issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  return { entries, manifestId, issues, stats: { ...run.stats, durationMs: Date.now() - started } };
+}
+
+async function resolveRoot(workspaceRoot: string): Promise<string> {
+  const abs = path.resolve(workspaceRoot);
+  let st: fs.Stats;
+  try {
+    st = await fs.promises.stat(abs);
+  } catch {
+    throw new InputError(`workspace folder ${abs} does not exist: open or pass an existing folder to snapshot`);
+  }
+  if (!st.isDirectory()) throw new InputError(`workspace root ${abs} is not a folder: pass the folder to snapshot, not a file`);
+  return abs;
+}
+
+/** POSIX path of `inner` relative to `outer` when inside it ('' when equal), else null. */
+async function relativeInside(outer: string, inner: string): Promise<string | null> {
+  const real = async (p: string): Promise<string> => fs.promises.realpath(p).catch(() => p);
+  const rel = path.relative(await real(outer), await real(inner));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  return rel.split(path.sep).join('/');
+}
+
+function looksBinary(content: Buffer): boolean {
+  const head = content.subarray(0, BINARY_SNIFF_BYTES);
+  if (head.includes(0)) return true;
+  if (isUtf8(head)) return false;
+  // The sniff window may cut a multi-byte character in two; that alone is not binary.
+  if (content.length > BINARY_SNIFF_BYTES) {
+    for (let cut = 1; cut <= 3; cut++) if (isUtf8(head.subarray(0, head.length - cut))) return false;
+  }
+  return true;
+}
+
+function sameStat(a: fs.Stats, b: fs.Stats): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+function storeFailure(e: unknown): JobError {
+  if (e instanceof JobError) return e;
+  return new JobError(`cannot write to the snapshot store: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function readFullySync(fd: number, buf: Buffer, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+function statProof(st: fs.Stats): StatProof {
+  return { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+}
+
+/**
+ * One capture's file processing. File system calls are synchronous inside time slices (see
+ * TimeSlicer); compression and pack writes run on the thread pool meanwhile, on the other core.
+ */
+class CaptureRun {
+  readonly pack: PackWriter;
+  readonly stats = { filesScanned: 0, filesHashed: 0, filesReused: 0, bytesRead: 0 };
+  /** Per walked file: its entry, or null when it was not recorded (vanished, unreadable...). */
+  readonly entries: (ManifestEntry | null)[];
+  /** Per walked file: stat data proving the entry current, or null when it must be re-read next time. */
+  readonly proofs: (StatProof | null)[];
+  /** Entries taken from the stat cache unchanged (the same objects). */
+  exactReuses = 0;
+  /** Large blobs written during the capture, published together before the pack commits. */
+  readonly staged: StagedBlob[] = [];
+  private readonly stagedIds = new Set<string>();
+  private readonly hooks: CaptureTestHooks;
+
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly opts: CaptureOptions,
+    private readonly cache: StatCache,
+    private readonly issues: ScanIssue[],
+    /** Start of this capture, for telling files that may be mid-write. */
+    private readonly takenAt: number,
+    fileCount: number,
+  ) {
+    this.entries = new Array<ManifestEntry | null>(fileCount).fill(null);
+    this.proofs = new Array<StatProof | null>(fileCount).fill(null);
+    this.pack = objects.beginPack();
+    this.hooks = opts.testHooks ?? {};
+  }
+
+  async processAll(found: readonly Found[]): Promise<void> {
+    const slicer = new TimeSlicer(this.opts.signal);
+    // Small files are read into this buffer, hashed, and copied into the pack.
+    const slot = Buffer.allocUnsafe(LARGE_BLOB_BYTES + 1);
+    try {
+      for (let i = 0; i < found.length; i++) {
+        await slicer.maybeYield();
+        // Reused files are handled synchronously: no promise per file on the warm path.
+        const pending = this.processOne(found[i] as Found, slot, i);
+        if (pending) this.keep(i, await pending);
+        if ((i + 1) % PROGRESS_EVERY === 0) this.opts.onProgress?.(i + 1);
+      }
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+  }
+
+  private keep(i: number, r: Recorded | null): void {
+    if (!r) return;
+    this.entries[i] = r.entry;
+    this.proofs[i] = r.stat;
+    if (r.same) this.exactReuses++;
+  }
+
+  private issue(p: string, kind: ScanIssueKind, message: string): void {
+    this.issues.push({ path: p, kind, message });
+  }
+
+  /** Records file `i`; returns a promise only when the file had to be read. */
+  private processOne(f: Found, slot: Buffer, i: number): Promise<Recorded | null> | null {
+    this.stats.filesScanned++;
+    if (f.kind === 'file') {
+      const cached = f.listed ? f.cached : this.cache.lookup(cacheKey(f));
+      if (cached) {
+        // Only lstat: when the stat data matches, the file is not read at all.
+        let st: fs.Stats | undefined;
+        try {
+          st = fs.lstatSync(f.abs, { throwIfNoEntry: false });
+        } catch (e) {
+          return this.fileFailed(f, e);
+        }
+        if (!st) {
+          this.issue(f.path, 'vanished', 'removed during the scan');
+          return null;
+        }
+        if (st.isFile()) {
+          const reused = this.reuse(f, cached, st);
+          if (reused === 'same') {
+            this.entries[i] = cached.entry;
+            this.proofs[i] = cached;
+            this.exactReuses++;
+            return null;
+          }
+          if (reused) {
+            this.keep(i, reused);
+            return null;
+          }
+        }
+        return this.guarded(f, st.isSymbolicLink() ? this.symlink(f, st) : this.file(f, slot, true));
+      }
+    }
+    return this.guarded(f, f.kind === 'symlink' ? this.symlink(f, null) : this.file(f, slot, false));
+  }
+
+  private async guarded(f: Found, work: Promise<Recorded | null>): Promise<Recorded | null> {
+    // Catches synchronous and asynchronous failures of one file alike.
+    try {
+      return await work;
+    } catch (e) {
+      return this.fileFailed(f, e);
+    }
+  }
+
+  /** File system errors of one file become issues; anything else (store failures, bugs) stops the capture. */
+  private fileFailed(f: Found, e: unknown): null {
+    const code = fsc.errnoCode(e);
+    if (e instanceof JobError || e instanceof InputError || code === undefined) throw e;
+    if (code === 'ENOENT') this.issue(f.path, 'vanished', 'removed during the scan');
+    else if (code === 'EACCES' || code === 'EPERM') this.issue(f.path, 'unreadable', `permission denied (${code})`);
+    else this.issue(f.path, 'unreadable', `cannot read (${code})`);
+    return null;
+  }
+
+  /**
+   * Whether the cached entry still holds: 'same' when the stat data proves the file unchanged
+   * and its blob is still stored, a record when only the size limit changed what is kept, else null.
+   */
+  private reuse(f: Found, cached: CachedFile, st: fs.Stats): 'same' | Recorded | null {
+    const c = cached.entry;
+    const type = st.isSymbolicLink() ? 'symlink' : 'file';
+    if (c.type !== type || st.size !== c.size || (st.mode & 0o777) !== c.mode) return null;
+    if (st.mtimeMs !== cached.mtimeMs || st.ctimeMs !== cached.ctimeMs || st.ino !== cached.ino) return null;
+    if (Math.max(st.mtimeMs, st.ctimeMs) >= this.cache.takenAt - RACY_WINDOW_MS) return null;
+    const oversized = type === 'file' && st.size > this.opts.maxFileSizeBytes;
+    if (!oversized && (!c.stored || !this.objects.has(c.id))) return null;
+    this.stats.filesReused++;
+    if (oversized) this.oversizedIssue(f, st.size);
+    if (c.stored === !oversized) return 'same';
+    return { entry: { ...c, stored: !oversized }, stat: statProof(st) };
+  }
+
+  private oversizedIssue(f: Found, size: number): void {
+    this.issue(
+      f.path,
+      'oversized',
+      `${size} bytes is over the ${this.opts.maxFileSizeBytes}-byte limit (maxFileSizeBytes): recorded by size and id only, content not kept`,
+    );
+  }
+
+  private entry(f: Found, type: ManifestEntry['type'], st: fs.Stats, size: number, id: string, binary: boolean, stored: boolean): ManifestEntry {
+    const e: ManifestEntry = { path: f.path, type, size, mode: st.mode & 0o777, mtimeMs: Math.floor(st.mtimeMs), id, binary, stored };
+    if (f.rawPath !== undefined) e.rawPath = f.rawPath;
+    return e;
+  }
+
+  private async symlink(f: Found, known: fs.Stats | null): Promise<Recorded | null> {
+    const st = known ?? fs.lstatSync(f.abs);
+    if (!st.isSymbolicLink()) {
+      this.issue(f.path, 'changed_during_scan', 'changed type during the scan; not recorded');
+      return null;
+    }
+    const cached = f.listed ? f.cached : this.cache.lookup(cacheKey(f));
+    const reused = cached ? this.reuse(f, cached, st) : null;
+    if (reused === 'same' && cached) return { entry: cached.entry, stat: cached, same: true };
+    if (reused && reused !== 'same') return reused;
+    const target = fs.readlinkSync(f.abs, { encoding: 'buffer' });
+    this.stats.filesHashed++;
+    const id = gitBlobId(target);
+    await this.store(id, target);
+    const e = this.entry(f, 'symlink', st, target.length, id, false, true);
+    e.target = target.toString('utf8');
+    return { entry: e, stat: statProof(st)};
+  }
+
+  /** Publishes the large blobs, then the pack (which holds the manifest that names them). */
+  async commit(): Promise<void> {
+    await this.objects.publishLoose(this.staged);
+    await this.pack.commit();
+  }
+
+  async abort(): Promise<void> {
+    await this.objects.discardLoose(this.staged);
+    await this.pack.abort();
+  }
+
+  /** Whether the blob is stored already or will be when this capture commits. */
+  holds(id: string): boolean {
+    return this.objects.has(id) || this.pack.has(id) || this.stagedIds.has(id);
+  }
+
+  private async store(id: string, content: Buffer): Promise<void> {
+    if (this.holds(id)) return;
+    try {
+      await this.pack.add(id, content);
+    } catch (e) {
+      throw storeFailure(e);
+    }
+  }
+
+  /** Reads a regular file, re-reading when it changes underneath; `seenBefore` = it was in the cache. */
+  private async file(f: Found, slot: Buffer, seenBefore: boolean): Promise<Recorded | null> {
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.readAttempt(f, slot, seenBefore, attempt === 1);
+      if (r.kind === 'done') {
+        if (attempt > 1 && r.recorded) {
+          this.issue(f.path, 'changed_during_scan', 'changed while being read; the content recorded is from a re-read');
+          r.recorded.stat = null;
+        }
+        return r.recorded;
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        this.issue(
+          f.path,
+          'changed_during_scan',
+          r.fallback
+            ? `kept changing while being read (${r.why}); recorded the last complete read`
+            : `kept changing while being read (${r.why}); not recorded`,
+        );
+        return r.fallback ? await r.fallback() : null;
+      }
+    }
+  }
+
+  private async readAttempt(f: Found, slot: Buffer, seenBefore: boolean, first: boolean): Promise<Attempt> {
+    let fd: number;
+    try {
+      fd = fs.openSync(f.abs, OPEN_FLAGS);
+    } catch (e) {
+      // Replaced by a symlink since the folder was listed: O_NOFOLLOW refuses to follow it.
+      if (fsc.errnoCode(e) === 'ELOOP') return { kind: 'done', recorded: await this.symlink(f, null) };
+      throw e;
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) {
+        if (st.isDirectory()) this.issue(f.path, 'changed_during_scan', 'became a folder during the scan; not recorded');
+        else this.issue(f.path, 'special_file', 'not a regular file (pipe, socket or device); not captured');
+        return { kind: 'done', recorded: null };
+      }
+      if (first && this.hooks.beforeRead) await this.hooks.beforeRead(f.path);
+      if (st.size > this.opts.maxFileSizeBytes) return await this.streamed(f, fd, st, 'hash');
+      if (st.size >= LARGE_BLOB_BYTES) {
+        if (seenBefore) {
+          // Likely unchanged content whose stat data moved (touch, racy): hashing alone may
+          // prove it is stored already, which is cheaper than compressing it again.
+          const hashed = await this.streamed(f, fd, st, 'hash');
+          if (hashed.kind !== 'done' || !hashed.recorded || this.holds(hashed.recorded.entry.id)) return hashed;
+          this.stats.filesHashed--;
+        }
+        return await this.streamed(f, fd, st, 'store');
+      }
+      const n = readFullySync(fd, slot, st.size + 1, 0);
+      this.stats.bytesRead += n;
+      // A second fstat catches same-size rewrites during the read. Only files modified just
+      // before the capture can plausibly be mid-write, so older ones skip it (a changed size
+      // is caught by the length check alone).
+      const hot = Math.max(st.mtimeMs, st.ctimeMs) >= this.takenAt - RACY_WINDOW_MS;
+      const after = hot || n !== st.size ? fs.fstatSync(fd) : st;
+      const content = slot.subarray(0, n);
+      const record = async (): Promise<Recorded> => {
+        const id = gitBlobId(content);
+        this.stats.filesHashed++;
+        await this.store(id, content);
+        return { entry: this.entry(f, 'file', after, n, id, looksBinary(content), true), stat: null};
+      };
+      const changed = this.changedWhileRead(f, st, after, n);
+      if (changed === 'vanished') return { kind: 'done', recorded: null };
+      if (changed) return { kind: 'changed', why: changed, fallback: n <= st.size ? record : null };
+      const rec = await record();
+      rec.stat = statProof(st);
+      return { kind: 'done', recorded: rec };
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Why the bytes just read may not be the file's content, 'vanished' if it is gone, or null. */
+  private changedWhileRead(f: Found, before: fs.Stats, after: fs.Stats, bytesRead: number): string | null {
+    if (after.nlink === 0) {
+      // Unlinked while open: deleted, or replaced by a rename (then the path has new content).
+      if (fs.lstatSync(f.abs, { throwIfNoEntry: false }) === undefined) {
+        this.issue(f.path, 'vanished', 'removed while being read');
+        return 'vanished';
+      }
+      return 'replaced';
+    }
+    if (bytesRead !== before.size) return bytesRead > before.size ? 'grew' : 'shrank';
+    if (!sameStat(before, after)) return 'modified';
+    return null;
+  }
+
+  /**
+   * Large and oversized files, block by block so memory stays flat: 'hash' only computes the
+   * id (oversized files, or a check before storing), 'store' also writes a large blob.
+   */
+  private async streamed(f: Found, fd: number, st: fs.Stats, mode: 'hash' | 'store'): Promise<Attempt> {
+    const hasher = new GitBlobHasher(st.size);
+    let writer: LooseWriter | null = mode === 'store' ? this.objects.beginLoose() : null;
+    const reused = mode === 'hash' ? Buffer.allocUnsafe(Math.min(LARGE_BLOB_BYTES, st.size)) : null;
+    const slicer = new TimeSlicer(this.opts.signal);
+    let binary = false;
+    let pos = 0;
+    try {
+      while (pos < st.size) {
+        await slicer.maybeYield();
+        const len = Math.min(LARGE_BLOB_BYTES, st.size - pos);
+        // A block being stored stays referenced until compressed, so it cannot be a reused buffer.
+        const block = reused ? reused.subarray(0, len) : Buffer.allocUnsafe(len);
+        const n = readFullySync(fd, block, len, pos);
+        this.stats.bytesRead += n;
+        if (pos === 0) binary = looksBinary(block.subarray(0, n));
+        if (n < len) break;
+        hasher.update(block);
+        if (writer) await writer.append(block).catch((e: unknown) => Promise.reject(storeFailure(e)));
+        pos += n;
+      }
+      const extra = pos === st.size ? readFullySync(fd, Buffer.allocUnsafe(1), 1, pos) : 0;
+      const after = fs.fstatSync(fd);
+      const changed = this.changedWhileRead(f, st, after, pos + extra);
+      if (changed === 'vanished') return { kind: 'done', recorded: null };
+      if (changed) return { kind: 'changed', why: changed, fallback: null };
+      const id = hasher.digest();
+      this.stats.filesHashed++;
+      if (writer) {
+        const w = writer;
+        writer = null;
+        if (this.objects.has(id) || this.stagedIds.has(id)) await w.abort();
+        else {
+          this.staged.push(await this.objects.stageLoose(w, id).catch((e: unknown) => Promise.reject(storeFailure(e))));
+          this.stagedIds.add(id);
+        }
+      }
+      const stored = st.size <= this.opts.maxFileSizeBytes;
+      if (!stored) this.oversizedIssue(f, st.size);
+      return { kind: 'done', recorded: { entry: this.entry(f, 'file', st, st.size, id, binary, stored), stat: statProof(st)} };
+    } finally {
+      if (writer) await writer.abort();
+    }
+  }
+}

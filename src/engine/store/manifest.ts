@@ -1,0 +1,91 @@
+import type { EntryType, ManifestEntry } from '../types';
+import type { ObjectStore } from './objectStore';
+
+/*
+ * A manifest is stored as a blob like any file, so identical workspaces share one manifest
+ * id. That only works if encoding is canonical: entries sorted, keys in a fixed order,
+ * optional keys omitted when absent, and nothing time-of-capture in it.
+ */
+
+const FORMAT = 'incident-replay-manifest/1';
+
+/** Order used for manifests: by path (UTF-16 code units), then raw bytes for names that decode alike. */
+export function compareEntries(a: ManifestEntry, b: ManifestEntry): number {
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  const ra = a.rawPath ?? '';
+  const rb = b.rawPath ?? '';
+  return ra < rb ? -1 : ra > rb ? 1 : 0;
+}
+
+function canonical(e: ManifestEntry): ManifestEntry {
+  const out: ManifestEntry = {
+    path: e.path,
+    type: e.type,
+    size: e.size,
+    mode: e.mode,
+    mtimeMs: e.mtimeMs,
+    id: e.id,
+    binary: e.binary,
+    stored: e.stored,
+  };
+  if (e.rawPath !== undefined) out.rawPath = e.rawPath;
+  if (e.target !== undefined) out.target = e.target;
+  return out;
+}
+
+/** Entries already in manifest order (as a capture produces them) skip the sort. */
+export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) {
+    sorted = compareEntries(entries[i - 1] as ManifestEntry, entries[i] as ManifestEntry) < 0;
+  }
+  const list = sorted ? entries : [...entries].sort(compareEntries);
+  return Buffer.from(JSON.stringify({ format: FORMAT, entries: list.map(canonical) }), 'utf8');
+}
+
+const TYPES: ReadonlySet<EntryType> = new Set<EntryType>(['file', 'symlink']);
+
+function fail(why: string): never {
+  throw new Error(`invalid snapshot manifest: ${why}`);
+}
+
+function checkEntry(raw: unknown, i: number): ManifestEntry {
+  if (typeof raw !== 'object' || raw === null) fail(`entry ${i} is not an object`);
+  const r = raw as Record<string, unknown>;
+  const str = (k: string): string => (typeof r[k] === 'string' ? (r[k] as string) : fail(`entry ${i}: ${k} is not a string`));
+  const num = (k: string): number => (typeof r[k] === 'number' ? (r[k] as number) : fail(`entry ${i}: ${k} is not a number`));
+  const bool = (k: string): boolean => (typeof r[k] === 'boolean' ? (r[k] as boolean) : fail(`entry ${i}: ${k} is not a boolean`));
+  const type = str('type');
+  if (!TYPES.has(type as EntryType)) fail(`entry ${i}: unknown type ${type}`);
+  const e: ManifestEntry = {
+    path: str('path'),
+    type: type as EntryType,
+    size: num('size'),
+    mode: num('mode'),
+    mtimeMs: num('mtimeMs'),
+    id: str('id'),
+    binary: bool('binary'),
+    stored: bool('stored'),
+  };
+  if (r.rawPath !== undefined) e.rawPath = str('rawPath');
+  if (r.target !== undefined) e.target = str('target');
+  return e;
+}
+
+export function decodeManifest(data: Buffer): ManifestEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data.toString('utf8'));
+  } catch (e) {
+    fail(`not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null) fail('not an object');
+  const { format, entries } = parsed as { format?: unknown; entries?: unknown };
+  if (format !== FORMAT) fail(`unknown format ${JSON.stringify(format)}`);
+  if (!Array.isArray(entries)) fail('entries is not a list');
+  return entries.map(checkEntry);
+}
+
+export async function readManifest(objects: ObjectStore, manifestId: string): Promise<ManifestEntry[]> {
+  return decodeManifest(await objects.get(manifestId));
+}

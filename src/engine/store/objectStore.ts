@@ -1,0 +1,371 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeBlock } from './blockCodec';
+import * as fsc from './fsCalls';
+import { gitBlobId, isBlobId } from './gitBlobId';
+import { LooseWriter, readLooseObject } from './looseObject';
+import { type ChunkRecord, decodePackIndex, type PackIndex } from './packFormat';
+import { PackWriter } from './packWriter';
+import { CorruptObjectError, MissingObjectError } from './storeErrors';
+
+/** Blobs at least this big get a file of their own, streamed; smaller ones go into packs. */
+export const LARGE_BLOB_BYTES = 1 << 20;
+/** Temporary files older than this are leftovers of a crashed writer, which gc may remove. */
+const STALE_TMP_MS = 60 * 60 * 1000;
+/** Decoded chunks kept for reads that hit the same chunk again (a diff walks many files of one pack). */
+const CHUNK_CACHE_SIZE = 8;
+
+interface PackRef {
+  name: string;
+  file: string;
+  index: PackIndex;
+}
+
+interface PackedAt {
+  pack: PackRef;
+  chunk: ChunkRecord;
+  chunkNo: number;
+  offset: number;
+  size: number;
+}
+
+/** A large blob written to a temporary file, waiting to be published under its id. */
+export interface StagedBlob {
+  id: string;
+  tmp: string;
+}
+
+/** A pack whose index could not be read; its blobs count as missing, and reads say why. */
+export interface StoreProblem {
+  file: string;
+  message: string;
+}
+
+/**
+ * Content-addressed blob store under `<storeDir>/objects`:
+ *   packs/<name>.pack + <name>.idx   small blobs of one capture, chunked and compressed
+ *   loose/<id>                       one large blob, in compressed blocks
+ *   tmp/                             files being written; renamed into place when complete
+ * Every write goes to a unique temporary name and is renamed into place, so two processes can
+ * write at once and a crash leaves only temporaries behind. `gc` must run under the caller's
+ * exclusive store lock: it deletes files that a concurrent capture might be reusing.
+ */
+export class ObjectStore {
+  private readonly packed = new Map<string, PackedAt>();
+  private readonly packs = new Map<string, PackRef>();
+  private readonly loose = new Set<string>();
+  private readonly chunkCache = new Map<string, Buffer>();
+  private problemList: StoreProblem[] = [];
+
+  private constructor(readonly dir: string) {}
+
+  static async open(dir: string): Promise<ObjectStore> {
+    const store = new ObjectStore(path.resolve(dir));
+    for (const sub of ['packs', 'loose', 'tmp']) {
+      await fs.promises.mkdir(path.join(store.dir, sub), { recursive: true });
+    }
+    await store.refresh();
+    return store;
+  }
+
+  private get packsDir(): string {
+    return path.join(this.dir, 'packs');
+  }
+
+  private get looseDir(): string {
+    return path.join(this.dir, 'loose');
+  }
+
+  private get tmpDir(): string {
+    return path.join(this.dir, 'tmp');
+  }
+
+  /** Packs whose index is unreadable, found by the last refresh. */
+  problems(): readonly StoreProblem[] {
+    return this.problemList;
+  }
+
+  /**
+   * Re-reads the folder listing so that blobs written (or removed) by another process become
+   * known. Cheap when nothing changed: only indexes not seen before are read.
+   */
+  async refresh(): Promise<void> {
+    const [packNames, looseNames] = await Promise.all([
+      fs.promises.readdir(this.packsDir),
+      fs.promises.readdir(this.looseDir),
+    ]);
+    const present = new Set(packNames.filter((n) => n.endsWith('.idx')).map((n) => n.slice(0, -4)));
+    if ([...this.packs.keys()].some((n) => !present.has(n))) this.forget();
+    const problems: StoreProblem[] = [];
+    for (const name of [...present].sort()) {
+      if (this.packs.has(name)) continue;
+      const idxFile = path.join(this.packsDir, `${name}.idx`);
+      try {
+        this.addPack(name, decodePackIndex(await fs.promises.readFile(idxFile)));
+      } catch (e) {
+        if (fsc.errnoCode(e) === 'ENOENT') continue; // removed by a concurrent gc since the listing
+        problems.push({ file: idxFile, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    this.problemList = problems;
+    this.loose.clear();
+    for (const n of looseNames) if (isBlobId(n)) this.loose.add(n);
+  }
+
+  has(id: string): boolean {
+    return this.packed.has(id) || this.loose.has(id);
+  }
+
+  /** Stores one blob on its own (captures use {@link beginPack} for their many small blobs). */
+  async put(content: Buffer): Promise<string> {
+    const id = gitBlobId(content);
+    if (this.has(id)) return id;
+    const writer = this.beginLoose();
+    try {
+      for (let off = 0; off < content.length; off += LARGE_BLOB_BYTES) {
+        await writer.append(content.subarray(off, off + LARGE_BLOB_BYTES));
+      }
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    await this.commitLoose(writer, id);
+    return id;
+  }
+
+  async get(id: string): Promise<Buffer> {
+    if (!this.has(id)) await this.refresh();
+    try {
+      return await this.read(id);
+    } catch (e) {
+      // A concurrent gc may have repacked the blob elsewhere since we listed the folder.
+      if (fsc.errnoCode(e) !== 'ENOENT') throw e;
+      await this.refresh();
+      return this.read(id);
+    }
+  }
+
+  /** A pack for the small blobs of one capture; commit it to make them visible. */
+  beginPack(): PackWriter {
+    const name = `pack-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`;
+    return new PackWriter({ tmpDir: this.tmpDir, packsDir: this.packsDir, name }, (n, index) => this.addPack(n, index));
+  }
+
+  /** A streamed large blob; {@link commitLoose} names it once its id is known. */
+  beginLoose(): LooseWriter {
+    return new LooseWriter(path.join(this.tmpDir, `loose-${randomBytes(10).toString('hex')}.tmp`));
+  }
+
+  /** Finishes a streamed blob and makes it visible at once (fsync, rename). */
+  async commitLoose(writer: LooseWriter, id: string): Promise<void> {
+    await this.publishLoose([await this.stageLoose(writer, id)]);
+  }
+
+  /**
+   * Finishes a streamed blob without making it visible yet. A capture stages its large blobs
+   * and publishes them together at the end, so their fsyncs overlap with each other and with
+   * the rest of the capture instead of stalling it one file at a time.
+   */
+  async stageLoose(writer: LooseWriter, id: string): Promise<StagedBlob> {
+    if (!isBlobId(id)) throw new Error(`not a blob id: ${id}`);
+    return { id, tmp: await writer.finish() };
+  }
+
+  /** Makes staged blobs durable (fsync), then visible (rename), replacing identical copies. */
+  async publishLoose(staged: readonly StagedBlob[]): Promise<void> {
+    if (staged.length === 0) return;
+    let next = 0;
+    const syncOne = async (): Promise<void> => {
+      while (next < staged.length) {
+        const { tmp } = staged[next++] as StagedBlob;
+        const fd = await fsc.open(tmp, fs.constants.O_RDONLY);
+        try {
+          await fsc.fsync(fd);
+        } finally {
+          await fsc.close(fd);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, staged.length) }, syncOne));
+    for (const { id, tmp } of staged) {
+      await fs.promises.rename(tmp, path.join(this.looseDir, id));
+      this.loose.add(id);
+    }
+    await fsc.fsyncDir(this.looseDir);
+  }
+
+  /** Drops staged blobs that will not be published (a cancelled or failed capture). */
+  async discardLoose(staged: readonly StagedBlob[]): Promise<void> {
+    await Promise.all(staged.map((s) => fs.promises.rm(s.tmp, { force: true })));
+  }
+
+  /**
+   * Removes every blob not in `live`. Packs with no live blob are deleted; packs that are only
+   * partly live are rewritten with their live blobs (new pack committed before the old one is
+   * removed, so a crash leaves at worst a duplicate).
+   */
+  async gc(live: ReadonlySet<string>): Promise<{ removedObjects: number; freedBytes: number }> {
+    await this.refresh();
+    const before = await this.diskUsage();
+    const dead = new Set<string>();
+    const rewrite: PackRef[] = [];
+    const drop: PackRef[] = [];
+    for (const pack of this.packs.values()) {
+      const liveCount = pack.index.entries.filter((e) => live.has(e.id)).length;
+      for (const e of pack.index.entries) if (!live.has(e.id)) dead.add(e.id);
+      if (liveCount === 0) drop.push(pack);
+      else if (liveCount < pack.index.entries.length) rewrite.push(pack);
+    }
+    if (rewrite.length > 0) {
+      const writer = this.beginPack();
+      try {
+        const copied = new Set<string>();
+        for (const pack of rewrite) {
+          for (const e of pack.index.entries) {
+            if (!live.has(e.id) || copied.has(e.id)) continue;
+            copied.add(e.id);
+            await writer.add(e.id, await this.read(e.id));
+          }
+        }
+        await writer.commit();
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+    }
+    for (const pack of [...drop, ...rewrite]) await this.removePack(pack);
+    for (const id of this.loose) {
+      if (live.has(id)) continue;
+      dead.add(id);
+      await fs.promises.rm(path.join(this.looseDir, id), { force: true });
+    }
+    await this.removeStaleTemporaries();
+    this.forget();
+    await this.refresh();
+    const after = await this.diskUsage();
+    return { removedObjects: dead.size, freedBytes: Math.max(0, before - after) };
+  }
+
+  /** Bytes on disk of all packs, indexes and large blobs (temporaries included). */
+  async diskUsage(): Promise<number> {
+    let total = 0;
+    for (const sub of [this.packsDir, this.looseDir, this.tmpDir]) {
+      for (const name of await fs.promises.readdir(sub)) {
+        try {
+          total += (await fsc.lstat(path.join(sub, name))).size;
+        } catch (e) {
+          if (fsc.errnoCode(e) !== 'ENOENT') throw e;
+        }
+      }
+    }
+    return total;
+  }
+
+  /** Drops the in-memory index so the next refresh rebuilds it from disk. */
+  private forget(): void {
+    this.packs.clear();
+    this.packed.clear();
+    this.chunkCache.clear();
+  }
+
+  private addPack(name: string, index: PackIndex): void {
+    const pack: PackRef = { name, file: path.join(this.packsDir, `${name}.pack`), index };
+    this.packs.set(name, pack);
+    for (const e of index.entries) {
+      const chunk = index.chunks[e.chunk];
+      if (chunk && !this.packed.has(e.id)) {
+        this.packed.set(e.id, { pack, chunk, chunkNo: e.chunk, offset: e.offset, size: e.size });
+      }
+    }
+  }
+
+  private async removePack(pack: PackRef): Promise<void> {
+    // Index first: once it is gone no reader discovers the pack, then the data can go.
+    await fs.promises.rm(path.join(this.packsDir, `${pack.name}.idx`), { force: true });
+    await fs.promises.rm(pack.file, { force: true });
+    this.packs.delete(pack.name);
+  }
+
+  private async read(id: string): Promise<Buffer> {
+    const at = this.packed.get(id);
+    let content: Buffer;
+    let file: string;
+    if (at) {
+      file = at.pack.file;
+      const chunk = await this.readChunk(at);
+      content = Buffer.from(chunk.subarray(at.offset, at.offset + at.size));
+    } else if (this.loose.has(id)) {
+      file = path.join(this.looseDir, id);
+      try {
+        content = await readLooseObject(file);
+      } catch (e) {
+        if (fsc.errnoCode(e) !== undefined) throw e;
+        throw new CorruptObjectError(id, file, e instanceof Error ? e.message : String(e));
+      }
+    } else {
+      const why = this.problemList.map((p) => `${p.file}: ${p.message}`).join('; ');
+      if (why) throw new CorruptObjectError(id, this.dir, `not found; unreadable pack indexes: ${why}`);
+      throw new MissingObjectError(id);
+    }
+    if (gitBlobId(content) !== id) throw new CorruptObjectError(id, file, 'content does not match its id');
+    return content;
+  }
+
+  private async readChunk(at: PackedAt): Promise<Buffer> {
+    const key = `${at.pack.name}/${at.chunkNo}`;
+    const cached = this.chunkCache.get(key);
+    if (cached) {
+      this.chunkCache.delete(key);
+      this.chunkCache.set(key, cached);
+      return cached;
+    }
+    const { chunk } = at;
+    const stored = Buffer.allocUnsafe(chunk.storedLength);
+    const fd = await fsc.open(at.pack.file, fs.constants.O_RDONLY);
+    let got: number;
+    try {
+      got = await fsc.readFully(fd, stored, 0, chunk.storedLength, chunk.offset);
+    } finally {
+      await fsc.close(fd);
+    }
+    const idOf = (): string => at.pack.index.entries.find((e) => e.chunk === at.chunkNo)?.id ?? '?';
+    if (got < chunk.storedLength) {
+      throw new CorruptObjectError(idOf(), at.pack.file, `pack is truncated: chunk ${at.chunkNo} ends past the end of the file`);
+    }
+    let raw: Buffer;
+    try {
+      raw = await decodeBlock(chunk.encoding, stored, chunk.rawLength);
+    } catch (e) {
+      throw new CorruptObjectError(idOf(), at.pack.file, `chunk ${at.chunkNo}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.chunkCache.set(key, raw);
+    if (this.chunkCache.size > CHUNK_CACHE_SIZE) {
+      const oldest = this.chunkCache.keys().next().value;
+      if (oldest !== undefined) this.chunkCache.delete(oldest);
+    }
+    return raw;
+  }
+
+  private async removeStaleTemporaries(): Promise<void> {
+    const now = Date.now();
+    for (const name of await fs.promises.readdir(this.tmpDir)) {
+      const file = path.join(this.tmpDir, name);
+      try {
+        if (now - (await fsc.lstat(file)).mtimeMs > STALE_TMP_MS) await fs.promises.rm(file, { force: true });
+      } catch (e) {
+        if (fsc.errnoCode(e) !== 'ENOENT') throw e;
+      }
+    }
+    // A pack renamed into place whose index never followed (crash between the two renames).
+    for (const name of await fs.promises.readdir(this.packsDir)) {
+      if (!name.endsWith('.pack') || this.packs.has(name.slice(0, -5))) continue;
+      const file = path.join(this.packsDir, name);
+      try {
+        if (now - (await fsc.lstat(file)).mtimeMs > STALE_TMP_MS) await fs.promises.rm(file, { force: true });
+      } catch (e) {
+        if (fsc.errnoCode(e) !== 'ENOENT') throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { type BlockEncoding, isBlockEncoding } from './blockCodec';
+
+/*
+ * A pack holds the small blobs of one capture: they are concatenated into chunks of about
+ * 1 MiB and each chunk is compressed as one block. Compressing chunks rather than single
+ * files amortises the codec's setup cost over many small files and compresses better; a
+ * read decodes one chunk. The index beside it maps blob id -> chunk, offset, size.
+ *
+ * pack: "IRPACK01" then chunk blocks back to back.
+ * idx:  "IRIDX001", u32 chunkCount, u32 entryCount,
+ *       chunkCount x (u48 offset, u32 storedLength, u32 rawLength, u8 encoding, u8 0),
+ *       entryCount x (20-byte id, u32 chunk, u32 offsetInChunk, u32 size),
+ *       SHA-1 of everything before it (detects a truncated or damaged index).
+ */
+
+export const PACK_MAGIC = Buffer.from('IRPACK01', 'latin1');
+const IDX_MAGIC = Buffer.from('IRIDX001', 'latin1');
+const CHUNK_RECORD = 16;
+const ENTRY_RECORD = 32;
+const TRAILER = 20;
+
+export interface ChunkRecord {
+  offset: number;
+  storedLength: number;
+  rawLength: number;
+  encoding: BlockEncoding;
+}
+
+export interface PackEntry {
+  id: string;
+  chunk: number;
+  offset: number;
+  size: number;
+}
+
+export interface PackIndex {
+  chunks: ChunkRecord[];
+  entries: PackEntry[];
+}
+
+export function encodePackIndex(index: PackIndex): Buffer {
+  const body = 16 + index.chunks.length * CHUNK_RECORD + index.entries.length * ENTRY_RECORD;
+  const out = Buffer.alloc(body + TRAILER);
+  IDX_MAGIC.copy(out, 0);
+  out.writeUInt32LE(index.chunks.length, 8);
+  out.writeUInt32LE(index.entries.length, 12);
+  let pos = 16;
+  for (const c of index.chunks) {
+    out.writeUIntLE(c.offset, pos, 6);
+    out.writeUInt32LE(c.storedLength, pos + 6);
+    out.writeUInt32LE(c.rawLength, pos + 10);
+    out.writeUInt8(c.encoding, pos + 14);
+    pos += CHUNK_RECORD;
+  }
+  for (const e of index.entries) {
+    out.write(e.id, pos, 20, 'hex');
+    out.writeUInt32LE(e.chunk, pos + 20);
+    out.writeUInt32LE(e.offset, pos + 24);
+    out.writeUInt32LE(e.size, pos + 28);
+    pos += ENTRY_RECORD;
+  }
+  createHash('sha1').update(out.subarray(0, body)).digest().copy(out, body);
+  return out;
+}
+
+/** Throws an Error whose message says what is wrong; the caller names the file. */
+export function decodePackIndex(data: Buffer): PackIndex {
+  if (data.length < 16 + TRAILER || !data.subarray(0, 8).equals(IDX_MAGIC)) {
+    throw new Error('not a pack index (bad header or truncated)');
+  }
+  const chunkCount = data.readUInt32LE(8);
+  const entryCount = data.readUInt32LE(12);
+  const body = 16 + chunkCount * CHUNK_RECORD + entryCount * ENTRY_RECORD;
+  if (data.length !== body + TRAILER) {
+    throw new Error(`pack index is ${data.length} bytes, expected ${body + TRAILER} (truncated?)`);
+  }
+  const sum = createHash('sha1').update(data.subarray(0, body)).digest();
+  if (!sum.equals(data.subarray(body))) throw new Error('pack index checksum mismatch');
+  const chunks: ChunkRecord[] = [];
+  let pos = 16;
+  for (let i = 0; i < chunkCount; i++, pos += CHUNK_RECORD) {
+    const encoding = data.readUInt8(pos + 14);
+    if (!isBlockEncoding(encoding)) throw new Error(`chunk ${i} has unknown encoding ${encoding}`);
+    chunks.push({
+      offset: data.readUIntLE(pos, 6),
+      storedLength: data.readUInt32LE(pos + 6),
+      rawLength: data.readUInt32LE(pos + 10),
+      encoding,
+    });
+  }
+  const entries: PackEntry[] = [];
+  for (let i = 0; i < entryCount; i++, pos += ENTRY_RECORD) {
+    const chunk = data.readUInt32LE(pos + 20);
+    const offset = data.readUInt32LE(pos + 24);
+    const size = data.readUInt32LE(pos + 28);
+    const rec = chunks[chunk];
+    if (!rec || offset + size > rec.rawLength) throw new Error(`entry ${i} points outside its chunk`);
+    entries.push({ id: data.toString('hex', pos, pos + 20), chunk, offset, size });
+  }
+  return { chunks, entries };
+}

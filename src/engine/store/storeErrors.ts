@@ -1,0 +1,32 @@
+import { InputError, JobError } from '../errors';
+
+/** A blob the caller asked for is not in the store (deleted by gc, or never captured). */
+export class MissingObjectError extends InputError {
+  constructor(readonly objectId: string) {
+    super(
+      `object ${objectId} is not in the snapshot store; the snapshot that needed it may have been ` +
+        'deleted or pruned: take a new snapshot or pick another one',
+    );
+  }
+}
+
+/** Bytes on disk do not decode to the blob they claim to be (truncated or damaged file). */
+export class CorruptObjectError extends JobError {
+  constructor(
+    readonly objectId: string,
+    readonly file: string,
+    detail: string,
+  ) {
+    super(
+      `object ${objectId} in ${file} is corrupt (${detail}); snapshots that use it cannot be read: ` +
+        'run garbage collection after deleting them, or take a new snapshot',
+    );
+  }
+}
+
+/** Error thrown when an AbortSignal stops a capture; named like the DOM's so callers can test `name`. */
+export function abortError(): Error {
+  const err = new Error('snapshot capture was cancelled');
+  err.name = 'AbortError';
+  return err;
+}

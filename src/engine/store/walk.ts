@@ -1,0 +1,244 @@
+import { isUtf8 } from 'node:buffer';
+import fs from 'node:fs';
+import type { ScanIssue } from '../types';
+import { errnoCode, type FsPath } from './fsCalls';
+import { GitignoreRules, type PathFilter } from './pathFilter';
+import { type CachedDir, type CachedFile, dirKey, type StatCache, type StatProof } from './statCache';
+import { abortError } from './storeErrors';
+import { TimeSlicer } from './timeSlice';
+
+export type FoundKind = 'file' | 'symlink';
+
+/** A file or symlink the walk selected. */
+export interface Found {
+  /** Workspace-relative POSIX path; invalid UTF-8 bytes show as U+FFFD. */
+  path: string;
+  /** Base64 of the relative path's bytes, only for names that are not valid UTF-8. */
+  rawPath?: string;
+  /** What fs calls take: a string, or the raw bytes when a name is not valid UTF-8. */
+  abs: FsPath;
+  kind: FoundKind;
+  /** True when the folder listing came from the cache; `cached` is then the file's cached entry, if any. */
+  listed?: true;
+  cached?: CachedFile;
+}
+
+export interface WalkOptions {
+  root: string;
+  filter: PathFilter;
+  respectGitignore: boolean;
+  cache: StatCache;
+  /** Identifies the filter settings; cached listings are reused only under the same ones. */
+  filterKey: string;
+  /** Stat data at or after this time may hide a change made in the same tick: never trusted. */
+  racyFrom: number;
+  signal?: AbortSignal;
+}
+
+export interface WalkResult {
+  found: Found[];
+  issues: ScanIssue[];
+  /** Every folder listed or reused, for the next capture's cache. */
+  dirs: CachedDir[];
+  /** Folders that had to be listed because their cached listing was missing or stale. */
+  listed: number;
+}
+
+interface Dir {
+  rel: string;
+  /** Relative path bytes when some component is not valid UTF-8. */
+  relBytes: Buffer | null;
+  abs: FsPath;
+  rules: GitignoreRules;
+  /** A .gitignore above changed, so the cached listings below were filtered by old rules. */
+  relist: boolean;
+}
+
+interface Named {
+  name: string;
+  bytes: Buffer | null;
+  dirent: fs.Dirent | fs.Dirent<Buffer>;
+}
+
+const SLASH = Buffer.from('/');
+
+function joinAbs(parent: FsPath, name: string, bytes: Buffer | null): FsPath {
+  if (bytes === null && typeof parent === 'string') return `${parent}/${name}`;
+  const p = typeof parent === 'string' ? Buffer.from(parent, 'utf8') : parent;
+  return Buffer.concat([p, SLASH, bytes ?? Buffer.from(name, 'utf8')]);
+}
+
+function join(rel: string, name: string): string {
+  return rel === '' ? name : `${rel}/${name}`;
+}
+
+function joinRel(dir: Dir, name: string, bytes: Buffer | null): Buffer {
+  const own = bytes ?? Buffer.from(name, 'utf8');
+  if (dir.rel === '') return own;
+  return Buffer.concat([dir.relBytes ?? Buffer.from(dir.rel, 'utf8'), SLASH, own]);
+}
+
+function sameProof(st: fs.Stats, p: StatProof): boolean {
+  return st.mtimeMs === p.mtimeMs && st.ctimeMs === p.ctimeMs && st.ino === p.ino;
+}
+
+function proof(st: fs.Stats): StatProof {
+  return { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+}
+
+/**
+ * Lists a folder. Names come back as strings (fast); only when one looks like it lost bytes
+ * to U+FFFD is the folder listed again as raw bytes, so non-UTF-8 names are kept exactly.
+ */
+function listDir(abs: FsPath): Named[] {
+  if (typeof abs === 'string') {
+    const dirents = fs.readdirSync(abs, { withFileTypes: true });
+    if (!dirents.some((d) => d.name.includes('\uFFFD'))) {
+      return dirents.map((d) => ({ name: d.name, bytes: null, dirent: d }));
+    }
+  }
+  return fs.readdirSync(abs, { withFileTypes: true, encoding: 'buffer' }).map((d) => {
+    const raw = d.name;
+    return { name: raw.toString('utf8'), bytes: isUtf8(raw) ? null : raw, dirent: d };
+  });
+}
+
+function describeSpecial(d: fs.Dirent | fs.Dirent<Buffer>): string {
+  if (d.isFIFO()) return 'a named pipe (FIFO)';
+  if (d.isSocket()) return 'a socket';
+  if (d.isCharacterDevice()) return 'a character device';
+  if (d.isBlockDevice()) return 'a block device';
+  return 'a special file';
+}
+
+/**
+ * Walks the workspace without following symlinks and returns what the filters select. A
+ * folder whose stat data (and .gitignore) match the cache is not listed again: its cached
+ * listing is used. Unlistable folders and special files (FIFOs, sockets, devices) are issues.
+ */
+export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
+  const found: Found[] = [];
+  const issues: ScanIssue[] = [];
+  const dirs: CachedDir[] = [];
+  let listed = 0;
+  const { filter, respectGitignore, cache, racyFrom } = opts;
+  const reuseListings = cache.filterKey === opts.filterKey;
+  const settled = (st: fs.Stats): boolean => Math.max(st.mtimeMs, st.ctimeMs) < racyFrom;
+  const rootBytes = Buffer.from(opts.root, 'utf8');
+  const slicer = new TimeSlicer(opts.signal);
+  const stack: Dir[] = [{ rel: '', relBytes: null, abs: opts.root, rules: GitignoreRules.none(), relist: false }];
+  if (opts.signal?.aborted) throw abortError();
+
+  const gitignoreLoader = (dir: Dir): (() => string) => () => {
+    try {
+      return fs.readFileSync(joinAbs(dir.abs, '.gitignore', null), 'utf8');
+    } catch (e) {
+      issues.push({ path: join(dir.rel, '.gitignore'), kind: 'unreadable', message: `cannot read .gitignore (${errnoCode(e) ?? String(e)}); its rules are not applied` });
+      return '';
+    }
+  };
+
+  for (let dir = stack.pop(); dir; dir = stack.pop()) {
+    await slicer.maybeYield();
+    const key = dir.relBytes ? dirKey(dir.relBytes) : dir.rel;
+    // Stat before listing: a change made while listing then shows as a newer mtime next time.
+    let st: fs.Stats | undefined;
+    try {
+      st = dir.rel === '' ? fs.statSync(dir.abs) : fs.lstatSync(dir.abs, { throwIfNoEntry: false });
+    } catch (e) {
+      issues.push({ path: dir.rel, kind: 'unreadable_directory', message: `cannot read folder (${errnoCode(e) ?? String(e)}); its files are not captured` });
+      continue;
+    }
+    if (!st) {
+      issues.push({ path: dir.rel, kind: 'vanished', message: 'folder disappeared during the scan' });
+      continue;
+    }
+    if (!st.isDirectory()) continue;
+    const giAbs = joinAbs(dir.abs, '.gitignore', null);
+    const cached = reuseListings && !dir.relist ? cache.dir(key) : undefined;
+    if (cached && sameProof(st, cached) && settled(st)) {
+      let gitignoreSame = true;
+      if (respectGitignore && cached.gitignore) {
+        const gst = fs.lstatSync(giAbs, { throwIfNoEntry: false });
+        gitignoreSame = !!gst && gst.isFile() && gst.size === cached.gitignore.size && sameProof(gst, cached.gitignore) && settled(gst);
+      }
+      if (gitignoreSame) {
+        const rules = respectGitignore && cached.gitignore ? dir.rules.with(dir.rel, gitignoreLoader(dir)) : dir.rules;
+        const children = cache.children(key);
+        for (const row of children.files) {
+          const p = cache.rowPath(row);
+          const raw = cache.rowRawPath(row);
+          const abs = raw === undefined ? `${opts.root}/${p}` : Buffer.concat([rootBytes, SLASH, Buffer.from(raw, 'base64')]);
+          const item: Found = { path: p, abs, kind: cache.rowKind(row), listed: true };
+          const c = cache.rowCached(row);
+          if (c) item.cached = c;
+          if (raw !== undefined) item.rawPath = raw;
+          found.push(item);
+        }
+        for (const d of children.dirs) {
+          const relBytes = d.rawRel === undefined ? null : Buffer.from(d.rawRel, 'base64');
+          const abs = relBytes ? Buffer.concat([rootBytes, SLASH, relBytes]) : `${opts.root}/${d.rel}`;
+          stack.push({ rel: d.rel, relBytes, abs, rules, relist: false });
+        }
+        issues.push(...cached.specials);
+        dirs.push(cached);
+        continue;
+      }
+    }
+
+    listed++;
+    let names: Named[];
+    try {
+      names = listDir(dir.abs);
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code === 'ENOENT') {
+        issues.push({ path: dir.rel, kind: 'vanished', message: 'folder disappeared during the scan' });
+      } else if (code !== 'ENOTDIR') {
+        issues.push({ path: dir.rel, kind: 'unreadable_directory', message: `cannot list folder (${code ?? String(e)}); its files are not captured` });
+        // Remembered with stat data that never matches, so a reused parent listing still
+        // leads here and the folder is tried (and reported) again.
+        const marker: CachedDir = { rel: dir.rel, mtimeMs: -1, ctimeMs: -1, ino: -1, gitignore: null, specials: [] };
+        if (dir.relBytes) marker.rawRel = dir.relBytes.toString('base64');
+        dirs.push(marker);
+      }
+      continue;
+    }
+    let rules = dir.rules;
+    let gitignore: CachedDir['gitignore'] = null;
+    if (respectGitignore && names.some((n) => n.name === '.gitignore' && n.bytes === null && n.dirent.isFile())) {
+      const gst = fs.lstatSync(giAbs, { throwIfNoEntry: false });
+      if (gst) gitignore = { ...proof(gst), size: gst.size };
+      rules = rules.with(dir.rel, gitignoreLoader(dir));
+    }
+    // New, changed or removed rules re-filter everything below, so cached listings there are stale.
+    const old = cache.dir(key);
+    const relist = dir.relist || (respectGitignore && (old === undefined ? gitignore !== null : JSON.stringify(old.gitignore) !== JSON.stringify(gitignore)));
+    const specials: ScanIssue[] = [];
+    for (const { name, bytes, dirent } of names) {
+      const rel = join(dir.rel, name);
+      const isDir = dirent.isDirectory();
+      if (isDir ? !filter.takesDir(rel, name) : !filter.takesFile(rel, name)) continue;
+      if (rules.ignores(rel, isDir)) continue;
+      const relBytes = bytes === null && dir.relBytes === null ? null : joinRel(dir, name, bytes);
+      const abs = joinAbs(dir.abs, name, bytes);
+      if (isDir) {
+        stack.push({ rel, relBytes, abs, rules, relist });
+        continue;
+      }
+      const kind: FoundKind | null = dirent.isFile() ? 'file' : dirent.isSymbolicLink() ? 'symlink' : null;
+      if (kind === null) {
+        specials.push({ path: rel, kind: 'special_file', message: `${describeSpecial(dirent)}; not captured` });
+        continue;
+      }
+      const item: Found = { path: rel, abs, kind };
+      if (relBytes) item.rawPath = relBytes.toString('base64');
+      found.push(item);
+    }
+    issues.push(...specials);
+    const state: CachedDir = { rel: dir.rel, ...proof(st), gitignore, specials };
+    if (dir.relBytes) state.rawRel = dir.relBytes.toString('base64');
+    dirs.push(state);
+  }
+  return { found, issues, dirs, listed };
+}

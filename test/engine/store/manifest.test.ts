@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeManifest, encodeManifest } from '../../../src/engine/store/manifest';
+import type { ManifestEntry } from '../../../src/engine/types';
+
+const file = (p: string, extra: Partial<ManifestEntry> = {}): ManifestEntry => ({
+  path: p,
+  type: 'file',
+  size: 3,
+  mode: 0o644,
+  mtimeMs: 1_700_000_000_123,
+  id: 'a'.repeat(40),
+  binary: false,
+  stored: true,
+  ...extra,
+});
+
+describe('manifest encoding', () => {
+  it('round-trips entries, including raw paths and symlink targets', () => {
+    const entries = [
+      file('a.txt'),
+      file('b\uFFFD.txt', { rawPath: Buffer.from([0x62, 0xff]).toString('base64') }),
+      file('link', { type: 'symlink', target: 'a.txt', mode: 0o777 }),
+    ];
+    assert.deepEqual(decodeManifest(encodeManifest(entries)), entries);
+  });
+
+  it('is canonical: the same entries in any order and key order give the same bytes', () => {
+    const a = file('a.txt');
+    const b = file('dir/b.txt', { binary: true });
+    const reordered: ManifestEntry = { stored: b.stored, binary: b.binary, id: b.id, mtimeMs: b.mtimeMs, mode: b.mode, size: b.size, type: b.type, path: b.path };
+    assert.deepEqual(encodeManifest([a, b]), encodeManifest([reordered, a]));
+  });
+
+  it('sorts entries by path', () => {
+    const decoded = decodeManifest(encodeManifest([file('z'), file('a/b'), file('a.txt')]));
+    assert.deepEqual(
+      decoded.map((e) => e.path),
+      ['a.txt', 'a/b', 'z'],
+    );
+  });
+
+  it('rejects data that is not a manifest with a clear message', () => {
+    assert.throws(() => decodeManifest(Buffer.from('not json')), /invalid snapshot manifest: not JSON/);
+    assert.throws(() => decodeManifest(Buffer.from('{"format":"other","entries":[]}')), /unknown format/);
+    assert.throws(
+      () => decodeManifest(Buffer.from(JSON.stringify({ format: 'incident-replay-manifest/1', entries: [{ type: 'file', path: 1 }] }))),
+      /entry 0: path is not a string/,
+    );
+  });
+});
