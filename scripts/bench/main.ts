@@ -10,8 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CONFIG } from '../../src/engine/config/defaults';
+import { analyzeWindow, type Analysis } from '../../src/engine/analysis/analyze';
 import { SnapshotStore } from '../../src/engine/snapshotStore';
-import { generateWorkspace, touchFraction } from './synthetic';
+import { generateWorkspace, touchFraction, writeBigLog } from './synthetic';
 
 interface Row {
   name: string;
@@ -22,6 +23,7 @@ interface Row {
   ratio: number | null;
   pass: boolean | null;
 }
+
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(name);
@@ -116,6 +118,17 @@ async function main(): Promise<void> {
     const gitDiff = time(() => git(gitDir, ws, 'diff', 'HEAD~1', 'HEAD', '--stat', '-p', '--output=/dev/null'));
     const ourDiff = await timeAsync(() => store.diff('latest~1', 'latest'));
     add('diff of the 1% change', ourDiff, gitDiff, 'ms', null, 'reported');
+
+    // analyze: baseline, then 1% of files changed and a log that grew to 50 MB with failures in it.
+    await store.setBaseline('latest');
+    touchFraction(ws, gen.files, 0.01, 11);
+    writeBigLog(path.join(ws, 'logs', 'agent-run.log'), 50 * 1024 * 1024);
+    let analysis: Analysis | undefined;
+    const ourAnalyze = await timeAsync(async () => {
+      const now = await store.snapshot({ label: 'post-incident' });
+      analysis = await analyzeWindow(store, await store.resolve('baseline'), now.snapshot);
+    });
+    add(`analyze: 1% changed + 50 MB log (${analysis?.triggers.length ?? 0} triggers)`, ourAnalyze, null, 'ms', 1000, '< 1 s');
     store.close();
 
     if (!flag('--skip-rss')) {

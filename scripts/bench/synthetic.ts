@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** Small deterministic PRNG (mulberry32) so every bench run builds the same workspace. */
@@ -108,4 +108,42 @@ export function touchFraction(root: string, files: readonly string[], fraction: 
   while (chosen.size < n && chosen.size < text.length) chosen.add(text[Math.floor(rand() * text.length)] as string);
   for (const f of chosen) writeFileSync(path.join(root, f), `changed ${f} at run ${seed}\n`, { flag: 'a' });
   return [...chosen];
+}
+
+/**
+ * A log of about `bytes` bytes, as an agent run leaves it: timestamped INFO lines with, every
+ * so often, a WARN, an ERROR line and a Python traceback.
+ */
+export function writeBigLog(file: string, bytes: number, seed = 3): void {
+  const rand = rng(seed);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'a');
+  let written = 0;
+  let n = 0;
+  const t0 = Date.UTC(2026, 10, 20, 2, 0, 0);
+  try {
+    while (written < bytes) {
+      const chunk: string[] = [];
+      for (let i = 0; i < 2000; i++, n++) {
+        const ts = new Date(t0 + n * 7).toISOString();
+        if (n % 50_000 === 49_999) {
+          chunk.push(
+            `${ts} ERROR worker: batch ${n} failed`,
+            'Traceback (most recent call last):',
+            '  File "/srv/agent/worker.py", line 88, in run_batch',
+            '    rows = fetch(batch_id)',
+            '  File "/srv/agent/db.py", line 21, in fetch',
+            '    raise ConnectionRefusedError(111, "Connection refused")',
+            'ConnectionRefusedError: [Errno 111] Connection refused',
+          );
+        } else if (n % 5_000 === 4_999) chunk.push(`${ts} WARN worker: slow batch ${n} took ${Math.floor(rand() * 9000)} ms`);
+        else chunk.push(`${ts} INFO worker: batch ${n} ok, ${Math.floor(rand() * 500)} rows in ${Math.floor(rand() * 90)} ms`);
+      }
+      const text = chunk.join('\n') + '\n';
+      writeSync(fd, text);
+      written += Buffer.byteLength(text);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
