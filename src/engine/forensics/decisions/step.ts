@@ -62,7 +62,11 @@ export function linkSequentialOutcomes(steps: RawStep[]): void {
   steps.forEach((step, i) => {
     if (step.kind === 'tool_call' || RESULT_KINDS.includes(step.kind)) return;
     if (step.outcomeIndex !== undefined || step.outcome) return;
-    const stopAt = ACTION_KINDS.includes(step.kind) ? ACTION_KINDS : THINKING_KINDS;
+    const isAction = ACTION_KINDS.includes(step.kind);
+    const stopAt = isAction ? ACTION_KINDS : THINKING_KINDS;
+    // A decision owns the result of the one action that carries it out; when several actions
+    // follow before any result, the result answers the last of them, not the decision.
+    let actions = 0;
     for (let j = i + 1; j < steps.length; j++) {
       const next = steps[j]!;
       if (RESULT_KINDS.includes(next.kind)) {
@@ -70,6 +74,7 @@ export function linkSequentialOutcomes(steps: RawStep[]): void {
         return;
       }
       if (stopAt.includes(next.kind)) return;
+      if (!isAction && ACTION_KINDS.includes(next.kind) && ++actions > 1) return;
     }
   });
 }
