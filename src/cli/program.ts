@@ -3,6 +3,8 @@ import { IncidentReplayError } from '../engine/errors';
 import { registerAnalyzeCommands } from './commands/analyze';
 import { registerDiffCommand } from './commands/diff';
 import { registerIncidentCommands } from './commands/incidents';
+import { registerPostmortemCommands } from './commands/postmortem';
+import { registerReportCommands } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
 import { registerSnapshotCommands } from './commands/snapshot';
 import type { CliIo } from './io';
@@ -27,6 +29,8 @@ export function buildProgram(io: CliIo): Command {
   registerRestoreCommand(program, io);
   registerAnalyzeCommands(program, io);
   registerIncidentCommands(program, io);
+  registerPostmortemCommands(program, io);
+  registerReportCommands(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'sql.js';
 import { InputError } from '../errors';
 import { createInitialSchema } from './migration1';
+import { createPostmortems } from './migration2';
 
 export type Migration = (db: Database) => void;
 
@@ -8,7 +9,7 @@ export type Migration = (db: Database) => void;
  * Entry i upgrades a database from `user_version` i to i + 1. Append only: users have
  * databases made by every released entry, so a released migration never changes.
  */
-export const MIGRATIONS: readonly Migration[] = [createInitialSchema];
+export const MIGRATIONS: readonly Migration[] = [createInitialSchema, createPostmortems];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

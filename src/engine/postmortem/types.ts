@@ -16,6 +16,8 @@ export type DetectionMethod = 'monitoring' | 'customer_report' | 'internal_disco
 export type ActionPriority = 'P0' | 'P1' | 'P2';
 export type ActionStatus = 'open' | 'in_progress' | 'done' | 'wont_do';
 export type Outcome = 'fixed' | 'mitigated' | 'false-alarm' | 'wont-fix';
+/** Where the incident itself stands, as the postmortem reports it. */
+export type PostmortemStatus = 'open' | 'mitigated' | 'resolved';
 
 export const ACTIVE_ARTIFACT_KEYS = [
   'trace_id',
@@ -95,6 +97,8 @@ export interface Postmortem {
     start: Field<number | null>;
     end: Field<number | null>;
     severity: Field<PostmortemSeverity>;
+    /** Absent on records stored before it existed; drafted from the incident's status. */
+    status?: Field<PostmortemStatus>;
     owner: Field<string | null>;
     impact: {
       users: Field<string | null>;
@@ -142,6 +146,8 @@ export interface Postmortem {
     churnRisk: Field<number | null>;
   };
   lifecycleUpdates: Field<Record<string, string>>;
+  /** What changes in evals and rollout (eval dataset cases, new evals, rollout gate, canary scope). */
+  evalsAndRollout?: Field<Record<string, string>>;
   annotation: Annotation | null;
   /** Sentences the blameless check flagged that a person chose to keep. */
   keptBlameSentences: string[];
