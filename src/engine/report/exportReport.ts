@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { getIncidentOrThrow } from '../incidents';
+import { getPostmortem } from '../postmortem/store';
+import type { SnapshotStore } from '../snapshotStore';
+import { writeGenerated } from './generatedFile';
+import { reportFileName, reportFolder, type ReportFormat } from './reportFile';
+import { reportFacts } from './reportFacts';
+import { OWNERSHIP, renderReport } from './renderReport';
+
+export interface ExportReportOptions {
+  format?: ReportFormat;
+  /** Where to write (relative to the workspace unless absolute); default `<reportDir>/INC-0001-<title-slug>.<format>`. */
+  out?: string;
+  force?: boolean;
+  now?: number;
+}
+
+export interface ExportedReport {
+  incidentId: string;
+  format: ReportFormat;
+  file: string;
+}
+
+/** Writes one incident's postmortem report, never over a file a person wrote or edited unless forced. */
+export async function exportReport(store: SnapshotStore, rawId: string, opts: ExportReportOptions = {}): Promise<ExportedReport> {
+  const format = opts.format ?? 'md';
+  const incident = await getIncidentOrThrow(store, rawId);
+  const facts = reportFacts(incident, await getPostmortem(store, incident.id));
+  const file = opts.out
+    ? path.resolve(store.workspaceRoot, opts.out)
+    : path.join(reportFolder(store.workspaceRoot, store.config.reportDir), reportFileName(facts.incident, format));
+  const text = renderReport(facts, { format, file, workspaceRoot: store.workspaceRoot, now: opts.now ?? Date.now() });
+  await writeGenerated(file, text, { force: opts.force ?? false, ownership: OWNERSHIP[format] });
+  return { incidentId: incident.id, format, file };
+}
