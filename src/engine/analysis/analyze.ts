@@ -8,6 +8,7 @@ import { fileRole } from '../forensics/fileRoles';
 import { compileUserRegex, type SafeRegex } from '../forensics/safeRegex';
 import { Redactor, redactLikelySecrets } from '../forensics/redact';
 import { remediationFor } from '../forensics/remediation';
+import { extractArtifacts } from '../postmortem/artifacts';
 import { classifyRootCause, type ClassifyInput } from '../forensics/rootCause';
 import type { SnapshotStore } from '../snapshotStore';
 import type { Decision, FileChange, FileRole, ManifestEntry, RootCause, SnapshotRecord, TimelineEvent, Trigger } from '../types';
@@ -28,6 +29,8 @@ export interface Analysis {
   timeline: TimelineEvent[];
   rootCause: RootCause;
   remediation: string[];
+  /** Agent-system identifiers (trace_id, session_id...) found in the new text, with where. */
+  artifacts: Record<string, { value: string; source: string }>;
   /** What was not scanned and why (time budget, unreadable files...). */
   skipped: string[];
 }
@@ -135,6 +138,7 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
       ...(rootCause.triggeringChange ? { triggeringChange: { ...rootCause.triggeringChange, reason: clean(rootCause.triggeringChange.reason) } } : {}),
     },
     remediation,
+    artifacts: extractArtifacts(texts.filter((ct) => ct.text !== undefined).map((ct) => ({ path: ct.path, text: clean(ct.text as string) }))),
     skipped,
   };
 }

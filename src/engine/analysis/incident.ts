@@ -85,6 +85,7 @@ export async function recordIncident(store: SnapshotStore, a: Analysis, title?: 
       remediation: a.remediation,
       signature,
       repeatOf: earlier.length > 0 ? (earlier.sort((x, y) => x.createdAt - y.createdAt)[0]?.id ?? null) : null,
+      artifacts: a.artifacts,
     };
     insertIncident(db, incident);
     return incident;
