@@ -25,6 +25,6 @@ console.log('\n$ node agent/run-agent.js   # the sample agent edits config, dele
 spawnSync(process.execPath, [path.join(ws, 'agent', 'run-agent.js')], { stdio: 'inherit', cwd: ws });
 step('snapshot again and analyse everything since the baseline', ['analyze']);
 step('the changes behind it (patches: drop --stat)', ['diff', 'baseline', 'latest', '--stat']);
-step('the snapshots and incidents in the store', ['snapshots']);
-step('', ['incidents']);
-console.log(`\nExplore further: incident-replay --workspace ${ws} --help`);
+step('the snapshots in the store', ['snapshots']);
+step('write the blameless postmortem into the repository', ['report', 'INC-0001']);
+console.log(`\nExplore further: node dist/cli.js --workspace ${ws} show INC-0001   (or --help)`);
