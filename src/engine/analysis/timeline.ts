@@ -106,7 +106,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
       kind: 'decision',
       ...(d.outcome?.status === 'error' ? { severity: 'error' as const } : {}),
       title: `${d.kind.replace('_', ' ')}: ${d.text}`,
-      ...(d.rationale ? { detail: d.rationale } : {}),
+      ...(d.rationale && !d.text.includes(d.rationale) ? { detail: d.rationale } : {}),
       file: d.file,
       line: d.line,
       ref: d.id,
