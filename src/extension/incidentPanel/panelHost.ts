@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { BlameFinding } from '../../engine/postmortem/blameless';
 import type { Postmortem } from '../../engine/postmortem/types';
 import type { Incident } from '../../engine/types';
 
@@ -22,6 +23,11 @@ export interface IncidentPanelHost {
   openDiff(folder: string, fromSnapshot: string, toSnapshot: string, path: string): Promise<void>;
   getPostmortem(folder: string, incidentId: string): Promise<Postmortem>;
   savePostmortem(folder: string, postmortem: Postmortem): Promise<void>;
+  /**
+   * The engine's blameless check (`findBlame(text, field)` for each text), loaded like the rest of
+   * the engine on first use. Optional: without it the postmortem tab says the check is unavailable.
+   */
+  checkBlame?(texts: readonly { field: string; text: string }[]): Promise<BlameFinding[]>;
   /** Where the extension's bundles and media live (for localResourceRoots). */
   readonly extensionUri: vscode.Uri;
 }
