@@ -14,6 +14,11 @@ const production = process.argv.includes('--production');
 mkdirSync(dist, { recursive: true });
 // sql.js loads its wasm at run time; every node bundle finds it next to itself.
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+// The incident view's icons: codicon.css and its font, served from inside the webview's
+// localResourceRoots (dist/webview) because the CSP allows no remote fonts or styles.
+const codicons = path.join(dist, 'webview', 'codicons');
+mkdirSync(codicons, { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(require.resolve(`@vscode/codicons/dist/${f}`), path.join(codicons, f));
 
 const nodeCommon = {
   bundle: true,
@@ -22,12 +27,41 @@ const nodeCommon = {
   format: 'cjs',
   sourcemap: !production,
   minify: production,
+  // Error class names show in logs and messages; minification must not rename them.
+  keepNames: true,
   logLevel: 'warning',
   absWorkingDir: root,
 };
 
+// The extension reaches the engine only through dist/engine.js, loaded on first use (see
+// src/extension/services/engineLoader.ts), so activation never pays for sql.js and the rest.
+// Type imports are erased before bundling; a value import of src/engine fails the build here.
+const engineDir = path.join(root, 'src', 'engine') + path.sep;
+const engineLoadsOnFirstUse = {
+  name: 'engine-loads-on-first-use',
+  setup(build) {
+    build.onResolve({ filter: /engine/ }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      if (!target.startsWith(engineDir) || args.importer.startsWith(engineDir)) return undefined;
+      return {
+        errors: [
+          {
+            text: `${path.relative(root, args.importer)} imports ${args.path} as a value: the extension must use the engine through its EngineLoader (dist/engine.js), or import types only`,
+          },
+        ],
+      };
+    });
+  },
+};
+
 const builds = [
-  { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...nodeCommon,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    plugins: [engineLoadsOnFirstUse],
+  },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
   { ...nodeCommon, entryPoints: ['scripts/bench/main.ts'], outfile: 'dist/bench.js' },

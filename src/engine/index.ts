@@ -113,3 +113,14 @@ export { analyzeWindow, type Analysis } from './analysis/analyze';
 export * from './errors';
 export type * from './types';
 export type { EngineConfig } from './config/types';
+
+// What the VS Code extension reaches through dist/engine.js (it never bundles the engine itself).
+export { CONFIG_FILE_NAME, parseConfigText, type ConfigWarning, type LoadedConfig } from './config/load';
+export { isIncident, recordIncident } from './analysis/incident';
+export { getIncidentOrThrow, incidentList, normalizeIncidentId, resolveIncident } from './incidents';
+export type { IncidentListItem } from './db/incidentRows';
+export { getPostmortem, savePostmortem } from './postmortem/store';
+export type { Postmortem } from './postmortem/types';
+export { findBlame, type BlameFinding } from './postmortem/blameless';
+export { exportReport, type ExportedReport, type ExportReportOptions } from './report/exportReport';
+export type { PruneResult, RestorePlan, RestoreResult, SnapshotOptions, SnapshotResult } from './snapshotStore';

@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { reportError } from '../services/errors';
+import type { WorkspaceServices } from '../services/workspace';
+
+/**
+ * One command: its id (as contributed in package.json), the title used in messages, and what
+ * it does. Arguments come from the palette (none), a view's context menu (a tree node), a
+ * quick fix or another extension (plain objects), or an editor/explorer menu (a Uri).
+ * Whatever `run` returns is what `executeCommand` resolves to, so scripts and tests can use it.
+ */
+export interface Command {
+  readonly id: string;
+  readonly title: string;
+  run(services: WorkspaceServices, ...args: unknown[]): Promise<unknown>;
+}
+
+/** Registers commands; a failure is reported to the user once, here, never thrown at VS Code. */
+export function registerCommands(context: vscode.ExtensionContext, services: WorkspaceServices, commands: readonly Command[]): void {
+  for (const c of commands) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(c.id, async (...args: unknown[]) => {
+        try {
+          return await c.run(services, ...args);
+        } catch (err) {
+          await reportError(services.log, services.engine.ifLoaded(), c.title, err);
+          return undefined;
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import { snapshotName } from '../shared/format';
+import { targetOf } from './args';
+import type { Command } from './command';
+import { pickFolder, pickSnapshot } from './pickers';
+
+export const DELETE_SNAPSHOT_ID = 'incidentReplay.deleteSnapshot';
+
+export const deleteSnapshot: Command = {
+  id: DELETE_SNAPSHOT_ID,
+  title: 'Delete Snapshot',
+  async run(services, arg) {
+    const target = targetOf(arg);
+    const folder = await pickFolder(services, target, 'Delete Snapshot');
+    if (!folder) return undefined;
+    const snap = target.snapshotId
+      ? await services.stores.use(folder, (store) => store.resolve(target.snapshotId as string))
+      : await pickSnapshot(services, folder, { title: 'Delete Snapshot', placeHolder: 'Which snapshot?' });
+    if (!snap) return undefined;
+    const del = 'Delete';
+    const choice = await vscode.window.showWarningMessage(
+      `Delete snapshot ${snapshotName(snap)} (${snap.id})?`,
+      {
+        modal: true,
+        detail: snap.baseline
+          ? 'It is the baseline: analyses will compare with the previous baseline, or need a new one.'
+          : 'Its content is freed by the next prune, unless other snapshots share it.',
+      },
+      del,
+    );
+    if (choice !== del) return undefined;
+    await services.stores.use(folder, (store) => store.deleteSnapshot(snap.id));
+    services.log.info(`${folder.name}: deleted snapshot ${snap.id}`);
+    services.notifyChanged(folder);
+    return snap.id;
+  },
+};

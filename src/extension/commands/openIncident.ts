@@ -1,0 +1,21 @@
+import { targetOf } from './args';
+import type { Command } from './command';
+import { pickIncident } from './pickers';
+
+export const OPEN_INCIDENT_ID = 'incidentReplay.openIncident';
+
+export const openIncident: Command = {
+  id: OPEN_INCIDENT_ID,
+  title: 'Open Incident',
+  async run(services, arg) {
+    const target = targetOf(arg);
+    if (target.folderUri && target.incidentId) {
+      await services.showIncident(services.folderByUri(target.folderUri), target.incidentId);
+      return target.incidentId;
+    }
+    const picked = await pickIncident(services, target, { title: 'Open Incident', openOnly: false });
+    if (!picked) return undefined;
+    await services.showIncident(picked.folder, picked.incident.id);
+    return picked.incident.id;
+  },
+};

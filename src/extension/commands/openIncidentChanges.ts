@@ -1,0 +1,22 @@
+import { openIncidentChanges as openChanges } from '../diffs/openDiff';
+import { targetOf } from './args';
+import type { Command } from './command';
+import { pickIncident } from './pickers';
+
+export const OPEN_INCIDENT_CHANGES_ID = 'incidentReplay.openIncidentChanges';
+
+/** Every change of an incident (baseline ↔ post-incident) in the multi-file diff editor. */
+export const openIncidentChanges: Command = {
+  id: OPEN_INCIDENT_CHANGES_ID,
+  title: 'Open Incident Changes',
+  async run(services, arg) {
+    const target = targetOf(arg);
+    const picked =
+      target.folderUri && target.incidentId
+        ? { folder: services.folderByUri(target.folderUri), id: target.incidentId }
+        : await pickIncident(services, target, { title: 'Open Incident Changes', openOnly: false }).then((p) => p && { folder: p.folder, id: p.incident.id });
+    if (!picked) return undefined;
+    await openChanges(services, picked.folder, picked.id);
+    return picked.id;
+  },
+};

@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { formatBytes, plural } from '../shared/format';
+import { targetOf } from './args';
+import type { Command } from './command';
+import { pickFolder } from './pickers';
+
+export const PRUNE_SNAPSHOTS_ID = 'incidentReplay.pruneSnapshots';
+
+/** Keeps the newest N snapshots (the keepSnapshots setting) and the baseline, after a confirmation. */
+export const pruneSnapshots: Command = {
+  id: PRUNE_SNAPSHOTS_ID,
+  title: 'Prune Snapshots',
+  async run(services, arg) {
+    const folder = await pickFolder(services, targetOf(arg), 'Prune Snapshots');
+    if (!folder) return undefined;
+    const state = await services.stores.peek(folder, async (store) => ({ keep: store.config.keepSnapshots, list: await store.list() }));
+    if (!state) {
+      void vscode.window.showInformationMessage(`Incident Replay: ${folder.name} has no snapshots yet.`);
+      return 0;
+    }
+    const newest = new Set(state.list.slice(-state.keep).map((s) => s.id));
+    const doomed = state.list.filter((s) => !newest.has(s.id) && !s.baseline);
+    if (doomed.length === 0) {
+      void vscode.window.showInformationMessage(`Incident Replay: nothing to prune in ${folder.name}: ${plural(state.list.length, 'snapshot')}, keeping up to ${state.keep} (incidentReplay.keepSnapshots) and the baseline.`);
+      return 0;
+    }
+    const prune = 'Prune';
+    const choice = await vscode.window.showWarningMessage(
+      `Remove ${plural(doomed.length, 'snapshot')} of ${folder.name}?`,
+      { modal: true, detail: `The newest ${state.keep} and the baseline are kept. Content that no kept snapshot uses is deleted; incidents that refer to removed snapshots can no longer show those files.` },
+      prune,
+    );
+    if (choice !== prune) return undefined;
+    const result = await services.log.timed(
+      `prune of ${folder.name} (keep ${state.keep})`,
+      () => services.stores.use(folder, (store) => store.prune(state.keep)),
+      (r) => `${r.removed.length} removed, ${r.kept} kept, ${r.removedObjects} blobs freed (${formatBytes(r.freedBytes)})`,
+    );
+    services.notifyChanged(folder);
+    vscode.window.setStatusBarMessage(`$(trash) Pruned ${plural(result.removed.length, 'snapshot')}, freed ${formatBytes(result.freedBytes)}`, 8000);
+    return result.removed.length;
+  },
+};

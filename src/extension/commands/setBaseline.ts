@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { snapshotName } from '../shared/format';
+import { targetOf } from './args';
+import type { Command } from './command';
+import { pickFolder, pickSnapshot } from './pickers';
+
+export const SET_BASELINE_ID = 'incidentReplay.setBaseline';
+
+export const setBaseline: Command = {
+  id: SET_BASELINE_ID,
+  title: 'Set Baseline',
+  async run(services, arg) {
+    const target = targetOf(arg);
+    const folder = await pickFolder(services, target, 'Set Baseline');
+    if (!folder) return undefined;
+    const ref = target.snapshotId ?? (await pickSnapshot(services, folder, { title: 'Set Baseline', placeHolder: 'Which snapshot is the known-good state?' }))?.id;
+    if (!ref) return undefined;
+    const snap = await services.stores.use(folder, (store) => store.setBaseline(ref));
+    services.log.info(`${folder.name}: baseline is now ${snap.id}`);
+    services.notifyChanged(folder);
+    vscode.window.setStatusBarMessage(`$(star-full) Baseline of ${folder.name}: ${snapshotName(snap)}`, 8000);
+    return snap.id;
+  },
+};
