@@ -1,0 +1,64 @@
+import type { FileRole, Trigger } from '../../types';
+import { errorSignals, type ErrorSignal } from '../errorSignals';
+import { indexChanges, type ChangeIndex } from './changeIndex';
+import { configLineTokens, dataHitsIn, dataLineTokens, namedConfigLines, type DataTokens, type LineHit } from './changedLines';
+import type { ClassifyInput } from './input';
+import { namedConfigKeys, type KeyHit } from './namedKeys';
+import { namedFiles, type NamedFile } from './namedFiles';
+import { errorTriggers, triggerText } from './triggers';
+
+/** Roles of files a parser reads, so a parse error can be about them. */
+export const TEXT_TARGETS = new Set<FileRole>(['config', 'data', 'output']);
+
+/** What one classification reads from its input, worked out once and shared by every kind of evidence. */
+export interface Context extends ChangeIndex {
+  input: ClassifyInput;
+  /** Changed files of a kind a parser reads (config, data, output). */
+  readable: string[];
+  lineTokens: LineHit[];
+  /** Changed data file → tokens of its first changed lines (a renamed CSV column, a changed header). */
+  dataTokens: DataTokens;
+  hardFailures: Trigger[];
+  /** What one error text says, computed once per distinct text (retry loops repeat it thousands of times). */
+  facts: Map<string, TextFacts>;
+}
+
+export interface TextFacts {
+  signals: ErrorSignal[];
+  named: NamedFile[];
+  keyHits: KeyHit[];
+  lineHits: LineHit[];
+  /** Quoted names in the error (`KeyError: 'price'`) found on changed lines of data files. */
+  dataHits: LineHit[];
+}
+
+export function buildContext(input: ClassifyInput): Context {
+  const index = indexChanges(input.changes);
+  return {
+    ...index,
+    input,
+    readable: index.changedPaths.filter((p) => TEXT_TARGETS.has(input.roles(p)) && index.changeByPath.get(p)?.path === p),
+    lineTokens: configLineTokens(input),
+    dataTokens: dataLineTokens(input),
+    hardFailures: errorTriggers(input.triggers),
+    facts: new Map(),
+  };
+}
+
+/** What a trigger's text says and names; memoised on everything that text analysis reads. */
+export function textFacts(t: Trigger, ctx: Context): TextFacts {
+  const text = triggerText(t);
+  const key = `${t.errorType ?? ''}\u0000${t.file}\u0000${JSON.stringify(t.frames ?? [])}\u0000${text}`;
+  let facts = ctx.facts.get(key);
+  if (!facts) {
+    facts = {
+      signals: errorSignals(text, t.errorType),
+      named: namedFiles(text, t.frames ?? [], t.file, ctx, ctx.input.roles),
+      keyHits: namedConfigKeys(text, ctx.input.configKeys),
+      lineHits: namedConfigLines(text, ctx.input, ctx.lineTokens),
+      dataHits: dataHitsIn(text, ctx.dataTokens),
+    };
+    ctx.facts.set(key, facts);
+  }
+  return facts;
+}
