@@ -11,6 +11,7 @@ import { resolveRef } from './refs';
 import { captureWorkspace } from './store/capture';
 import { readManifest } from './store/manifest';
 import { ObjectStore } from './store/objectStore';
+import { StatCacheMemo } from './store/statCache';
 import type { CaptureStats, ManifestEntry, ScanIssue, SnapshotDiff, SnapshotRecord } from './types';
 
 export const DEFAULT_STORE_DIRNAME = '.incident-replay';
@@ -66,6 +67,8 @@ export interface RestorePlan {
  * blobs of a capture that has not recorded its row yet.
  */
 export class SnapshotStore {
+  private readonly statCacheMemo = new StatCacheMemo();
+
   private constructor(
     readonly workspaceRoot: string,
     readonly dir: string,
@@ -130,10 +133,10 @@ export class SnapshotStore {
         exclude: this.config.exclude,
         respectGitignore: this.config.respectGitignore,
         maxFileSizeBytes: this.config.maxFileSizeBytes,
+        statCacheMemo: this.statCacheMemo,
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
-      const byteCount = capture.entries.reduce((n, e) => n + e.size, 0);
       const snapshot = await this.db.write((db) => {
         let id = randomBytes(4).toString('hex');
         while (getSnapshot(db, id)) id = randomBytes(4).toString('hex');
@@ -143,8 +146,8 @@ export class SnapshotStore {
           baseline: false,
           createdAt: Date.now(),
           manifestId: capture.manifestId,
-          fileCount: capture.entries.length,
-          byteCount,
+          fileCount: capture.fileCount,
+          byteCount: capture.byteCount,
         };
         insertSnapshot(db, rec);
         if (opts.baseline) {

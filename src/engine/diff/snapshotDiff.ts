@@ -6,7 +6,15 @@ const EMPTY_BLOB_ID = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 
 export interface BlobReader {
   get(id: string): Promise<Buffer>;
+  /** Several blobs in one go (the object store decodes each pack chunk once, in parallel). */
+  getMany?(ids: Iterable<string>): Promise<Map<string, Buffer>>;
 }
+
+/**
+ * Blob bytes fetched ahead in one batch: the line diffs of a batch's files are computed with
+ * all their blobs in memory, so batches are cut at this size to keep a huge diff's memory flat.
+ */
+const PREFETCH_BYTES = 32 << 20;
 
 export interface DiffOptions {
   /** Compute unified patches and line counts for text files (default true). */
@@ -97,26 +105,55 @@ export async function diffManifests(
 
   changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   if (lines) {
-    for (const c of changes) await fillLineDiff(c, blobs, keepPatch);
+    const texts = changes.filter(needsText);
+    for (let from = 0; from < texts.length; ) {
+      let to = from;
+      let bytes = 0;
+      do {
+        const c = texts[to++] as FileChange;
+        bytes += (c.before?.size ?? 0) + (c.after?.size ?? 0);
+      } while (to < texts.length && bytes < PREFETCH_BYTES);
+      const batch = texts.slice(from, to);
+      const reader = await prefetch(blobs, batch);
+      for (const c of batch) await fillLineDiff(c, reader, keepPatch);
+      from = to;
+    }
   }
   return changes;
 }
 
-async function fillLineDiff(change: FileChange, blobs: BlobReader, keepPatch: boolean): Promise<void> {
-  if (change.status === 'mode_changed' || change.status === 'renamed') return;
+/** Whether the change gets a line diff; otherwise sets the note saying why not. */
+function needsText(change: FileChange): boolean {
+  if (change.status === 'mode_changed' || change.status === 'renamed') return false;
   const { before, after } = change;
   if ((before && before.type === 'symlink') || (after && after.type === 'symlink')) {
     change.note = 'symbolic link';
-    return;
+    return false;
   }
   if (change.binary) {
     change.note = 'binary file: not line-diffed';
-    return;
+    return false;
   }
   if ((before && !before.stored) || (after && !after.stored)) {
     change.note = 'over the size limit: recorded by size and id only';
-    return;
+    return false;
   }
+  return true;
+}
+
+async function prefetch(blobs: BlobReader, changes: readonly FileChange[]): Promise<BlobReader> {
+  if (!blobs.getMany) return blobs;
+  const ids: string[] = [];
+  for (const c of changes) {
+    if (c.before) ids.push(c.before.id);
+    if (c.after) ids.push(c.after.id);
+  }
+  const got = await blobs.getMany(ids);
+  return { get: async (id) => got.get(id) ?? blobs.get(id) };
+}
+
+async function fillLineDiff(change: FileChange, blobs: BlobReader, keepPatch: boolean): Promise<void> {
+  const { before, after } = change;
   const oldText = before ? (await blobs.get(before.id)).toString('utf8') : '';
   const newText = after ? (await blobs.get(after.id)).toString('utf8') : '';
   const d = lineDiff(

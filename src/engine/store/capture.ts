@@ -10,7 +10,7 @@ import { compareEntries, encodeManifest } from './manifest';
 import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectStore';
 import type { PackWriter } from './packWriter';
 import { PathFilter } from './pathFilter';
-import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatProof, type WalkedFile } from './statCache';
+import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatCacheMemo, type StatProof, type WalkedFile } from './statCache';
 import { abortError } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
 import { type Found, walkWorkspace } from './walk';
@@ -36,12 +36,18 @@ export interface CaptureOptions {
   maxFileSizeBytes: number;
   signal?: AbortSignal;
   onProgress?: (filesDone: number) => void;
+  /** Keeps the decoded stat cache between captures of a long-lived store (see StatCacheMemo). */
+  statCacheMemo?: StatCacheMemo;
   testHooks?: CaptureTestHooks;
 }
 
 export interface CaptureResult {
+  /** In manifest order. */
   entries: ManifestEntry[];
   manifestId: string;
+  /** `entries.length` and the sum of their sizes, without building the entries when unchanged. */
+  fileCount: number;
+  byteCount: number;
   issues: ScanIssue[];
   stats: CaptureStats;
 }
@@ -87,7 +93,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   }
   if (opts.signal?.aborted) throw abortError();
   const takenAt = (opts.testHooks?.now ?? Date.now)();
-  const cache = await loadStatCache(storeDir, root);
+  const cache = await loadStatCache(storeDir, root, opts.statCacheMemo);
   const filterKey = JSON.stringify([opts.include, opts.exclude, opts.respectGitignore, storeRel]);
   const walk = await walkWorkspace({
     root,
@@ -102,15 +108,15 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length);
   await run.processAll(found);
 
-  const recordedCount = run.entries.reduce((n, e) => (e ? n + 1 : n), 0);
+  const recordedCount = run.recordedCount();
   const unchanged =
     run.exactReuses === recordedCount && recordedCount === cache.entryCount && cache.manifestId !== null && objects.has(cache.manifestId);
-  let entries: ManifestEntry[];
+  let entries: ManifestEntry[] | null = null;
   let manifestId: string;
+  if (!unchanged || walk.listed > 0) run.materialize();
   try {
     if (unchanged && cache.manifestId !== null) {
       // Same files, same stat data: the manifest would encode to the bytes already stored.
-      entries = cache.entries();
       manifestId = cache.manifestId;
     } else {
       entries = run.entries.filter((e): e is ManifestEntry => e !== null).sort(compareEntries);
@@ -138,11 +144,25 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     });
     files.sort((a, b) => (a.path !== b.path ? (a.path < b.path ? -1 : 1) : (a.rawPath ?? '') < (b.rawPath ?? '') ? -1 : 1));
     // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
-    await saveStatCache(storeDir, { workspaceRoot: root, takenAt, manifestId, filterKey, files, dirs: walk.dirs }).catch(() => undefined);
+    await saveStatCache(storeDir, { workspaceRoot: root, takenAt, manifestId, filterKey, files, dirs: walk.dirs }, opts.statCacheMemo).catch(() => undefined);
   }
   opts.onProgress?.(found.length);
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-  return { entries, manifestId, issues, stats: { ...run.stats, durationMs: Date.now() - started } };
+  const stats = { ...run.stats, durationMs: Date.now() - started };
+  if (entries) return { entries, manifestId, fileCount: entries.length, byteCount: sumSizes(entries), issues, stats };
+  // Unchanged: the entries are the cache's, built only if the caller asks for them.
+  let lazy: ManifestEntry[] | null = null;
+  return {
+    get entries(): ManifestEntry[] {
+      lazy ??= cache.entries();
+      return lazy;
+    },
+    manifestId,
+    fileCount: cache.entryCount,
+    byteCount: cache.totalSize(),
+    issues,
+    stats,
+  };
 }
 
 async function resolveRoot(workspaceRoot: string): Promise<string> {
@@ -163,6 +183,12 @@ async function relativeInside(outer: string, inner: string): Promise<string | nu
   const rel = path.relative(await real(outer), await real(inner));
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
   return rel.split(path.sep).join('/');
+}
+
+function sumSizes(entries: readonly ManifestEntry[]): number {
+  let n = 0;
+  for (const e of entries) n += e.size;
+  return n;
 }
 
 function looksBinary(content: Buffer): boolean {
@@ -210,7 +236,9 @@ class CaptureRun {
   readonly entries: (ManifestEntry | null)[];
   /** Per walked file: stat data proving the entry current, or null when it must be re-read next time. */
   readonly proofs: (StatProof | null)[];
-  /** Entries taken from the stat cache unchanged (the same objects). */
+  /** Per walked file: the stat cache row it was taken from unchanged, or -1 (then see `entries`). */
+  readonly reusedRows: Int32Array;
+  /** Files taken from the stat cache unchanged. */
   exactReuses = 0;
   /** Large blobs written during the capture, published together before the pack commits. */
   readonly staged: StagedBlob[] = [];
@@ -228,6 +256,7 @@ class CaptureRun {
   ) {
     this.entries = new Array<ManifestEntry | null>(fileCount).fill(null);
     this.proofs = new Array<StatProof | null>(fileCount).fill(null);
+    this.reusedRows = new Int32Array(fileCount).fill(-1);
     this.pack = objects.beginPack();
     this.hooks = opts.testHooks ?? {};
   }
@@ -238,7 +267,7 @@ class CaptureRun {
     const slot = Buffer.allocUnsafe(LARGE_BLOB_BYTES + 1);
     try {
       for (let i = 0; i < found.length; i++) {
-        await slicer.maybeYield();
+        if (slicer.due()) await slicer.yieldNow();
         // Reused files are handled synchronously: no promise per file on the warm path.
         const pending = this.processOne(found[i] as Found, slot, i);
         if (pending) this.keep(i, await pending);
@@ -247,6 +276,24 @@ class CaptureRun {
     } catch (e) {
       await this.abort();
       throw e;
+    }
+  }
+
+  /** Files recorded, whether read or taken from the cache. */
+  recordedCount(): number {
+    let n = 0;
+    for (let i = 0; i < this.entries.length; i++) if (this.entries[i] || (this.reusedRows[i] as number) >= 0) n++;
+    return n;
+  }
+
+  /** Fills `entries` and `proofs` for the files recorded by stat cache row. */
+  materialize(): void {
+    for (let i = 0; i < this.reusedRows.length; i++) {
+      const row = this.reusedRows[i] as number;
+      if (row < 0) continue;
+      const cached = this.cache.rowCached(row) as CachedFile;
+      this.entries[i] = cached.entry;
+      this.proofs[i] = cached;
     }
   }
 
@@ -265,8 +312,8 @@ class CaptureRun {
   private processOne(f: Found, slot: Buffer, i: number): Promise<Recorded | null> | null {
     this.stats.filesScanned++;
     if (f.kind === 'file') {
-      const cached = f.listed ? f.cached : this.cache.lookup(cacheKey(f));
-      if (cached) {
+      const row = f.listed ? f.row : this.cache.rowOf(cacheKey(f));
+      if (row !== undefined) {
         // Only lstat: when the stat data matches, the file is not read at all.
         let st: fs.Stats | undefined;
         try {
@@ -279,10 +326,10 @@ class CaptureRun {
           return null;
         }
         if (st.isFile()) {
-          const reused = this.reuse(f, cached, st);
+          const reused = this.reuse(f, row, st);
           if (reused === 'same') {
-            this.entries[i] = cached.entry;
-            this.proofs[i] = cached;
+            // Recorded by row: the entry object is only built if a new manifest needs it.
+            this.reusedRows[i] = row;
             this.exactReuses++;
             return null;
           }
@@ -317,21 +364,24 @@ class CaptureRun {
   }
 
   /**
-   * Whether the cached entry still holds: 'same' when the stat data proves the file unchanged
-   * and its blob is still stored, a record when only the size limit changed what is kept, else null.
+   * Whether the cached entry (stat cache `row`) still holds: 'same' when the stat data proves
+   * the file unchanged and its blob is still stored, a record when only the size limit changed
+   * what is kept, else null. Reads the cache's columns, so the common case builds no objects.
    */
-  private reuse(f: Found, cached: CachedFile, st: fs.Stats): 'same' | Recorded | null {
-    const c = cached.entry;
+  private reuse(f: Found, row: number, st: fs.Stats): 'same' | Recorded | null {
+    const c = this.cache;
     const type = st.isSymbolicLink() ? 'symlink' : 'file';
-    if (c.type !== type || st.size !== c.size || (st.mode & 0o777) !== c.mode) return null;
-    if (st.mtimeMs !== cached.mtimeMs || st.ctimeMs !== cached.ctimeMs || st.ino !== cached.ino) return null;
-    if (Math.max(st.mtimeMs, st.ctimeMs) >= this.cache.takenAt - RACY_WINDOW_MS) return null;
+    if (c.rowKind(row) !== type || st.size !== c.rowSize(row) || (st.mode & 0o777) !== c.rowMode(row)) return null;
+    if (st.mtimeMs !== c.rowMtimeMs(row) || st.ctimeMs !== c.rowCtimeMs(row) || st.ino !== c.rowIno(row)) return null;
+    if (Math.max(st.mtimeMs, st.ctimeMs) >= c.takenAt - RACY_WINDOW_MS) return null;
     const oversized = type === 'file' && st.size > this.opts.maxFileSizeBytes;
-    if (!oversized && (!c.stored || !this.objects.has(c.id))) return null;
+    const stored = c.rowStored(row);
+    if (!oversized && (!stored || !this.objects.has(c.rowId(row)))) return null;
     this.stats.filesReused++;
     if (oversized) this.oversizedIssue(f, st.size);
-    if (c.stored === !oversized) return 'same';
-    return { entry: { ...c, stored: !oversized }, stat: statProof(st) };
+    if (stored === !oversized) return 'same';
+    const cached = c.rowCached(row) as CachedFile;
+    return { entry: { ...cached.entry, stored: !oversized }, stat: statProof(st) };
   }
 
   private oversizedIssue(f: Found, size: number): void {
@@ -354,8 +404,9 @@ class CaptureRun {
       this.issue(f.path, 'changed_during_scan', 'changed type during the scan; not recorded');
       return null;
     }
-    const cached = f.listed ? f.cached : this.cache.lookup(cacheKey(f));
-    const reused = cached ? this.reuse(f, cached, st) : null;
+    const row = f.listed ? f.row : this.cache.rowOf(cacheKey(f));
+    const reused = row !== undefined ? this.reuse(f, row, st) : null;
+    const cached = row !== undefined ? this.cache.rowCached(row) : undefined;
     if (reused === 'same' && cached) return { entry: cached.entry, stat: cached, same: true };
     if (reused && reused !== 'same') return reused;
     const target = fs.readlinkSync(f.abs, { encoding: 'buffer' });

@@ -13,6 +13,10 @@ export function lstat(p: FsPath): Promise<fs.Stats> {
   return new Promise((resolve, reject) => fs.lstat(p, (e, s) => (e ? reject(e) : resolve(s))));
 }
 
+export function fstat(fd: number): Promise<fs.Stats> {
+  return new Promise((resolve, reject) => fs.fstat(fd, (e, s) => (e ? reject(e) : resolve(s))));
+}
+
 export function open(p: FsPath, flags: number, mode = 0o644): Promise<number> {
   return new Promise((resolve, reject) => fs.open(p, flags, mode, (e, fd) => (e ? reject(e) : resolve(fd))));
 }

@@ -15,6 +15,11 @@ export const LARGE_BLOB_BYTES = 1 << 20;
 const STALE_TMP_MS = 60 * 60 * 1000;
 /** Decoded chunks kept for reads that hit the same chunk again (a diff walks many files of one pack). */
 const CHUNK_CACHE_SIZE = 8;
+/**
+ * Chunks or large blobs decoded at once by {@link ObjectStore.getMany}: decompression runs on
+ * libuv's thread pool (4 threads), so this keeps both cores busy without queueing far ahead.
+ */
+const READ_PARALLELISM = 4;
 
 interface PackRef {
   name: string;
@@ -23,6 +28,7 @@ interface PackRef {
 }
 
 interface PackedAt {
+  id: string;
   pack: PackRef;
   chunk: ChunkRecord;
   chunkNo: number;
@@ -144,6 +150,79 @@ export class ObjectStore {
       await this.refresh();
       return this.read(id);
     }
+  }
+
+  /**
+   * Reads several blobs at once: each pack chunk is read and decompressed once however many of
+   * the blobs it holds, chunks and large blobs are decoded in parallel on the thread pool, and a
+   * pack is opened once for all its chunks. Every blob is checked against its id, as `get` does.
+   */
+  async getMany(ids: Iterable<string>): Promise<Map<string, Buffer>> {
+    const wanted = [...new Set(ids)];
+    if (wanted.some((id) => !this.has(id))) await this.refresh();
+    const out = new Map<string, Buffer>();
+    const byChunk = new Map<string, PackedAt[]>();
+    const single: string[] = [];
+    for (const id of wanted) {
+      const at = this.packed.get(id);
+      if (!at) {
+        single.push(id);
+        continue;
+      }
+      const key = `${at.pack.name}/${at.chunkNo}`;
+      const group = byChunk.get(key);
+      if (group) group.push(at);
+      else byChunk.set(key, [at]);
+    }
+    // In file order, so one pack's reads move forward through it.
+    const groups = [...byChunk.values()].sort((x, y) => {
+      const a = x[0] as PackedAt;
+      const b = y[0] as PackedAt;
+      return a.pack.name !== b.pack.name ? (a.pack.name < b.pack.name ? -1 : 1) : a.chunk.offset - b.chunk.offset;
+    });
+    const fds = new Map<string, Promise<number>>();
+    const fdOf = (pack: PackRef): Promise<number> => {
+      let fd = fds.get(pack.file);
+      if (!fd) {
+        fd = fsc.open(pack.file, fs.constants.O_RDONLY);
+        fd.catch(() => undefined);
+        fds.set(pack.file, fd);
+      }
+      return fd;
+    };
+    const retry: string[] = [];
+    const jobs: (() => Promise<void>)[] = [
+      ...groups.map((group) => async () => {
+        const first = group[0] as PackedAt;
+        let chunk: Buffer;
+        try {
+          chunk = await this.readChunk(first, () => fdOf(first.pack));
+        } catch (e) {
+          // A concurrent gc may have repacked these blobs; `get` refreshes and finds them.
+          if (fsc.errnoCode(e) !== 'ENOENT') throw e;
+          for (const at of group) retry.push(at.id);
+          return;
+        }
+        for (const at of group) out.set(at.id, this.verified(at.id, at.pack.file, Buffer.from(chunk.subarray(at.offset, at.offset + at.size))));
+      }),
+      ...single.map((id) => async () => {
+        out.set(id, await this.get(id));
+      }),
+    ];
+    try {
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < jobs.length) await (jobs[next++] as () => Promise<void>)();
+      };
+      await Promise.all(Array.from({ length: Math.min(READ_PARALLELISM, jobs.length) }, worker));
+    } finally {
+      for (const fd of fds.values()) {
+        const n = await fd.catch(() => undefined);
+        if (n !== undefined) await fsc.close(n).catch(() => undefined);
+      }
+    }
+    for (const id of retry) out.set(id, await this.get(id));
+    return out;
   }
 
   /** A pack for the small blobs of one capture; commit it to make them visible. */
@@ -275,7 +354,7 @@ export class ObjectStore {
     for (const e of index.entries) {
       const chunk = index.chunks[e.chunk];
       if (chunk && !this.packed.has(e.id)) {
-        this.packed.set(e.id, { pack, chunk, chunkNo: e.chunk, offset: e.offset, size: e.size });
+        this.packed.set(e.id, { id: e.id, pack, chunk, chunkNo: e.chunk, offset: e.offset, size: e.size });
       }
     }
   }
@@ -308,11 +387,16 @@ export class ObjectStore {
       if (why) throw new CorruptObjectError(id, this.dir, `not found; unreadable pack indexes: ${why}`);
       throw new MissingObjectError(id);
     }
+    return this.verified(id, file, content);
+  }
+
+  private verified(id: string, file: string, content: Buffer): Buffer {
     if (gitBlobId(content) !== id) throw new CorruptObjectError(id, file, 'content does not match its id');
     return content;
   }
 
-  private async readChunk(at: PackedAt): Promise<Buffer> {
+  /** `openPack` lends a descriptor the caller closes; without it the pack is opened and closed here. */
+  private async readChunk(at: PackedAt, openPack?: () => Promise<number>): Promise<Buffer> {
     const key = `${at.pack.name}/${at.chunkNo}`;
     const cached = this.chunkCache.get(key);
     if (cached) {
@@ -322,12 +406,16 @@ export class ObjectStore {
     }
     const { chunk } = at;
     const stored = Buffer.allocUnsafe(chunk.storedLength);
-    const fd = await fsc.open(at.pack.file, fs.constants.O_RDONLY);
     let got: number;
-    try {
-      got = await fsc.readFully(fd, stored, 0, chunk.storedLength, chunk.offset);
-    } finally {
-      await fsc.close(fd);
+    if (openPack) {
+      got = await fsc.readFully(await openPack(), stored, 0, chunk.storedLength, chunk.offset);
+    } else {
+      const fd = await fsc.open(at.pack.file, fs.constants.O_RDONLY);
+      try {
+        got = await fsc.readFully(fd, stored, 0, chunk.storedLength, chunk.offset);
+      } finally {
+        await fsc.close(fd);
+      }
     }
     const idOf = (): string => at.pack.index.entries.find((e) => e.chunk === at.chunkNo)?.id ?? '?';
     if (got < chunk.storedLength) {

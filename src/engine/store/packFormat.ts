@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { type BlockEncoding, isBlockEncoding } from './blockCodec';
 
 /*
- * A pack holds the small blobs of one capture: they are concatenated into chunks of about
- * 1 MiB and each chunk is compressed as one block. Compressing chunks rather than single
- * files amortises the codec's setup cost over many small files and compresses better; a
- * read decodes one chunk. The index beside it maps blob id -> chunk, offset, size.
+ * A pack holds the small blobs of one capture: they are concatenated into chunks (128 KiB
+ * when written now, 1 MiB in older packs) and each chunk is compressed as one block.
+ * Compressing chunks rather than single files amortises the codec's setup cost over many
+ * small files and compresses better; a read decodes one chunk. The index beside it maps blob id -> chunk, offset, size.
  *
  * pack: "IRPACK01" then chunk blocks back to back.
  * idx:  "IRIDX001", u32 chunkCount, u32 entryCount,

@@ -79,6 +79,22 @@ export interface StatCache {
   rowRawPath(row: number): string | undefined;
   rowKind(row: number): 'file' | 'symlink';
   rowCached(row: number): CachedFile | undefined;
+  /**
+   * The row of the file with this key when it has a cached entry. With the row accessors below,
+   * a capture checks a file against the cache without building an entry object per file.
+   */
+  rowOf(key: string): number | undefined;
+  rowHasEntry(row: number): boolean;
+  rowSize(row: number): number;
+  /** Exact (fractional) mtime, as in {@link StatProof}. */
+  rowMtimeMs(row: number): number;
+  rowCtimeMs(row: number): number;
+  rowIno(row: number): number;
+  rowMode(row: number): number;
+  rowStored(row: number): boolean;
+  rowId(row: number): string;
+  /** Sum of the sizes of the cached entries, as `entries()` would add up. */
+  totalSize(): number;
 }
 
 export interface StatCacheContent {
@@ -114,7 +130,8 @@ interface Header {
 }
 
 class ColumnCache implements StatCache {
-  private readonly rows = new Map<string, number>();
+  /** Row by cache key, built on first lookup: a capture that reuses every listing never needs it. */
+  private rows: Map<string, number> | undefined;
   private readonly made: (CachedFile | undefined)[];
   private readonly dirs = new Map<string, CachedDir>();
   private byParent: Map<string, { files: number[]; dirs: CachedDir[] }> | undefined;
@@ -129,11 +146,7 @@ class ColumnCache implements StatCache {
   ) {
     this.made = new Array<CachedFile | undefined>(header.count);
     let entries = 0;
-    for (let i = 0; i < paths.length; i++) {
-      const raw = header.rawPaths[i];
-      this.rows.set(raw === undefined ? (paths[i] as string) : `\0${raw}`, i);
-      if ((flags[i] as number) & FLAG_ENTRY) entries++;
-    }
+    for (let i = 0; i < paths.length; i++) if ((flags[i] as number) & FLAG_ENTRY) entries++;
     this.entryCount = entries;
     for (const d of header.dirs) this.dirs.set(d.rawRel === undefined ? d.rel : `\0${d.rawRel}`, d);
   }
@@ -152,15 +165,66 @@ class ColumnCache implements StatCache {
   }
 
   lookup(key: string): CachedFile | undefined {
-    const i = this.rows.get(key);
+    const i = this.rowOf(key);
     return i === undefined ? undefined : this.cached(i);
   }
 
+  rowOf(key: string): number | undefined {
+    if (!this.rows) {
+      this.rows = new Map<string, number>();
+      for (let i = 0; i < this.paths.length; i++) {
+        const raw = this.header.rawPaths[i];
+        this.rows.set(raw === undefined ? (this.paths[i] as string) : `\0${raw}`, i);
+      }
+    }
+    const i = this.rows.get(key);
+    return i !== undefined && (this.flags[i] as number) & FLAG_ENTRY ? i : undefined;
+  }
+
+  rowHasEntry(i: number): boolean {
+    return ((this.flags[i] as number) & FLAG_ENTRY) !== 0;
+  }
+
+  rowSize(i: number): number {
+    return this.nums[i * 4] as number;
+  }
+
+  rowMtimeMs(i: number): number {
+    return this.nums[i * 4 + 1] as number;
+  }
+
+  rowCtimeMs(i: number): number {
+    return this.nums[i * 4 + 2] as number;
+  }
+
+  rowIno(i: number): number {
+    return this.nums[i * 4 + 3] as number;
+  }
+
+  rowMode(i: number): number {
+    return (this.flags[i] as number) & 0o777;
+  }
+
+  rowStored(i: number): boolean {
+    return ((this.flags[i] as number) & FLAG_STORED) !== 0;
+  }
+
+  rowId(i: number): string {
+    return this.ids.slice(i * 40, i * 40 + 40);
+  }
+
+  totalSize(): number {
+    let total = 0;
+    for (let i = 0; i < this.header.count; i++) if ((this.flags[i] as number) & FLAG_ENTRY) total += this.nums[i * 4] as number;
+    return total;
+  }
+
+  /** Fresh objects each time: a cache kept between captures must not share entries with callers. */
   entries(): ManifestEntry[] {
     const out: ManifestEntry[] = [];
     for (let i = 0; i < this.header.count; i++) {
       const c = this.cached(i);
-      if (c) out.push(c.entry);
+      if (c) out.push({ ...c.entry });
     }
     return out;
   }
@@ -282,6 +346,36 @@ class EmptyCache implements StatCache {
   rowCached(): undefined {
     return undefined;
   }
+  rowOf(): undefined {
+    return undefined;
+  }
+  rowHasEntry(): boolean {
+    return false;
+  }
+  rowSize(): number {
+    throw new Error('empty stat cache has no rows');
+  }
+  rowMtimeMs(): number {
+    throw new Error('empty stat cache has no rows');
+  }
+  rowCtimeMs(): number {
+    throw new Error('empty stat cache has no rows');
+  }
+  rowIno(): number {
+    throw new Error('empty stat cache has no rows');
+  }
+  rowMode(): number {
+    throw new Error('empty stat cache has no rows');
+  }
+  rowStored(): boolean {
+    throw new Error('empty stat cache has no rows');
+  }
+  rowId(): string {
+    throw new Error('empty stat cache has no rows');
+  }
+  totalSize(): number {
+    return 0;
+  }
 }
 
 function align8(n: number): number {
@@ -324,13 +418,42 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
   return new ColumnCache(header, nums, flags, ids, paths);
 }
 
+/**
+ * The decoded cache of one store, kept between captures of a long-lived process (the extension
+ * snapshots the same workspace again and again). It is reused only while the file on disk is the
+ * very one it was decoded from (same inode, size and times), so a capture by another process is
+ * always seen; a capture that rewrites the file drops it.
+ */
+export class StatCacheMemo {
+  cache: StatCache | null = null;
+  identity: string | null = null;
+}
+
+function identityOf(st: fs.Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
 /** Never throws for a bad cache file: it is a hint, and a capture without it is merely slower. */
-export async function loadStatCache(storeDir: string, workspaceRoot: string): Promise<StatCache> {
+export async function loadStatCache(storeDir: string, workspaceRoot: string, memo?: StatCacheMemo): Promise<StatCache> {
+  const file = path.join(storeDir, STAT_CACHE_FILE);
+  let fd: number | undefined;
   try {
-    const data = await fs.promises.readFile(path.join(storeDir, STAT_CACHE_FILE));
-    return decode(data, workspaceRoot) ?? new EmptyCache(workspaceRoot);
+    fd = await fsc.open(file, fs.constants.O_RDONLY);
+    const st = await fsc.fstat(fd);
+    const identity = identityOf(st);
+    if (memo?.cache && memo.identity === identity && memo.cache.workspaceRoot === workspaceRoot) return memo.cache;
+    const data = Buffer.allocUnsafe(st.size);
+    const got = await fsc.readFully(fd, data, 0, st.size, 0);
+    const cache = got === st.size ? decode(data, workspaceRoot) : null;
+    if (memo) {
+      memo.cache = cache;
+      memo.identity = cache ? identity : null;
+    }
+    return cache ?? new EmptyCache(workspaceRoot);
   } catch {
     return new EmptyCache(workspaceRoot);
+  } finally {
+    if (fd !== undefined) await fsc.close(fd).catch(() => undefined);
   }
 }
 
@@ -384,7 +507,11 @@ export function encodeStatCache(content: StatCacheContent): Buffer {
  * Replaced atomically (temporary name, rename). Not fsynced: after a crash a damaged cache
  * is simply ignored, and every entry is re-checked against the file and the store anyway.
  */
-export async function saveStatCache(storeDir: string, content: StatCacheContent): Promise<void> {
+export async function saveStatCache(storeDir: string, content: StatCacheContent, memo?: StatCacheMemo): Promise<void> {
+  if (memo) {
+    memo.cache = null;
+    memo.identity = null;
+  }
   const target = path.join(storeDir, STAT_CACHE_FILE);
   const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   await fsc.writeFileAtomic(target, tmp, encodeStatCache(content), { sync: false });

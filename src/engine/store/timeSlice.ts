@@ -15,9 +15,22 @@ export class TimeSlicer {
     private readonly sliceMs = 10,
   ) {}
 
+  /**
+   * Whether the current slice is used up. Hot loops test this before awaiting {@link yieldNow}:
+   * an `await` per file, even of a promise that is already settled, costs a promise and a
+   * microtask turn each, which over 10k files showed up in profiles.
+   */
+  due(): boolean {
+    return performance.now() - this.sliceStart >= this.sliceMs;
+  }
+
   /** Yields when the current slice is used up; throws AbortError once the signal fired. */
   async maybeYield(): Promise<void> {
-    if (performance.now() - this.sliceStart < this.sliceMs) return;
+    if (this.due()) await this.yieldNow();
+  }
+
+  /** Yields to the event loop now and starts a new slice; throws AbortError once the signal fired. */
+  async yieldNow(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.sliceStart = performance.now();
     if (this.signal?.aborted) throw abortError();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { ScanIssue } from '../types';
 import { errnoCode, type FsPath } from './fsCalls';
 import { GitignoreRules, type PathFilter } from './pathFilter';
-import { type CachedDir, type CachedFile, dirKey, type StatCache, type StatProof } from './statCache';
+import { type CachedDir, dirKey, type StatCache, type StatProof } from './statCache';
 import { abortError } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
 
@@ -18,9 +18,9 @@ export interface Found {
   /** What fs calls take: a string, or the raw bytes when a name is not valid UTF-8. */
   abs: FsPath;
   kind: FoundKind;
-  /** True when the folder listing came from the cache; `cached` is then the file's cached entry, if any. */
+  /** True when the folder listing came from the cache; `row` is then the stat cache row of the file's entry, if it has one. */
   listed?: true;
-  cached?: CachedFile;
+  row?: number;
 }
 
 export interface WalkOptions {
@@ -139,7 +139,7 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   };
 
   for (let dir = stack.pop(); dir; dir = stack.pop()) {
-    await slicer.maybeYield();
+    if (slicer.due()) await slicer.yieldNow();
     const key = dir.relBytes ? dirKey(dir.relBytes) : dir.rel;
     // Stat before listing: a change made while listing then shows as a newer mtime next time.
     let st: fs.Stats | undefined;
@@ -170,8 +170,7 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
           const raw = cache.rowRawPath(row);
           const abs = raw === undefined ? `${opts.root}/${p}` : Buffer.concat([rootBytes, SLASH, Buffer.from(raw, 'base64')]);
           const item: Found = { path: p, abs, kind: cache.rowKind(row), listed: true };
-          const c = cache.rowCached(row);
-          if (c) item.cached = c;
+          if (cache.rowHasEntry(row)) item.row = row;
           if (raw !== undefined) item.rawPath = raw;
           found.push(item);
         }

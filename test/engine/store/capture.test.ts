@@ -9,6 +9,7 @@ import { type CaptureOptions, type CaptureResult, captureWorkspace } from '../..
 import { gitBlobId } from '../../../src/engine/store/gitBlobId';
 import { readManifest } from '../../../src/engine/store/manifest';
 import { ObjectStore } from '../../../src/engine/store/objectStore';
+import { StatCacheMemo } from '../../../src/engine/store/statCache';
 import type { ManifestEntry } from '../../../src/engine/types';
 
 let tmp: string;
@@ -210,6 +211,11 @@ describe('captureWorkspace', () => {
     assert.equal(second.stats.filesReused, 3);
     assert.equal(second.stats.filesHashed, 0);
     assert.equal(second.stats.bytesRead, 0);
+    // The counts a snapshot row records, given without building the entries when unchanged.
+    assert.equal(second.fileCount, 3);
+    assert.equal(second.byteCount, 2 * 13_000 + 5);
+    assert.equal(first.fileCount, 3);
+    assert.equal(first.byteCount, 2 * 13_000 + 5);
   });
 
   it('re-reads only files whose stat data changed', async () => {
@@ -220,6 +226,38 @@ describe('captureWorkspace', () => {
     assert.equal(r.stats.filesReused, 2);
     assert.equal(r.stats.filesHashed, 1);
     assert.equal(byPath(r.entries, 'b.txt').id, gitBlobId('b changed'));
+    assert.equal(r.fileCount, 3);
+    assert.equal(r.byteCount, 1 + 9 + 1);
+    assert.deepEqual(await readManifest(r.objects, r.manifestId), r.entries);
+  });
+
+  it('a stat cache kept in memory between captures still sees every change, including captures by another process', async () => {
+    write({ 'a.txt': 'a', 'dir/b.txt': 'b' });
+    const memo = new StatCacheMemo();
+    const later = { testHooks: { now: aMinuteLater }, statCacheMemo: memo };
+    const first = await capture(later);
+    const second = await capture(later);
+    assert.equal(second.manifestId, first.manifestId);
+    assert.equal(second.stats.filesReused, 2);
+    // Entries handed out for an unchanged capture are the caller's own: changing them changes nothing stored.
+    (second.entries[0] as ManifestEntry).id = gitBlobId('tampered');
+    const third = await capture(later);
+    assert.deepEqual(third.entries, first.entries);
+
+    write({ 'dir/b.txt': 'b changed', 'dir/c.txt': 'c' });
+    const changed = await capture(later);
+    assert.deepEqual(paths(changed.entries), ['a.txt', 'dir/b.txt', 'dir/c.txt']);
+    assert.equal(byPath(changed.entries, 'dir/b.txt').id, gitBlobId('b changed'));
+
+    // Kept in memory by an unchanged capture; then another process (no shared memory) captures
+    // a change and rewrites the cache file: the next capture uses that file, so nothing is re-read.
+    assert.equal((await capture(later)).stats.filesHashed, 0);
+    write({ 'a.txt': 'a changed' });
+    await capture({ testHooks: { now: aMinuteLater } });
+    const after = await capture(later);
+    assert.equal(byPath(after.entries, 'a.txt').id, gitBlobId('a changed'));
+    assert.equal(after.stats.filesHashed, 0);
+    assert.equal(after.stats.filesReused, 3);
   });
 
   it('sees files added, removed and renamed in folders whose listing was cached', async () => {

@@ -76,6 +76,37 @@ describe('ObjectStore', () => {
     assert.ok(reader.has(ids[0] as string));
   });
 
+  it('getMany returns many blobs at once, from several chunks and packs and from large blob files', async () => {
+    const writer = await ObjectStore.open(dir);
+    // Enough text for several chunks per pack, in two packs, plus two large blobs of their own.
+    const first = Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? randomBytes(2000 + i) : text(40 + (i % 50), `one${i}`)));
+    const second = Array.from({ length: 200 }, (_, i) => text(30 + (i % 20), `two${i}`));
+    const ids = [...(await packed(writer, first)), ...(await packed(writer, second))];
+    const large = [text(60_000, 'large-a'), randomBytes(1.5 * 1024 * 1024)];
+    for (const b of large) ids.push(await writer.put(b));
+    const blobs = [...first, ...second, ...large];
+    const reader = await ObjectStore.open(dir);
+    // Every other blob, some twice, in an order unrelated to where they are stored.
+    const wanted = ids.filter((_, i) => i % 2 === 0).reverse();
+    const got = await reader.getMany([...wanted, ...wanted.slice(0, 10)]);
+    assert.equal(got.size, wanted.length);
+    for (let i = 0; i < ids.length; i += 2) assert.deepEqual(got.get(ids[i] as string), blobs[i], `blob ${i}`);
+    assert.deepEqual(await reader.getMany([]), new Map());
+  });
+
+  it('getMany fails like get for a missing or damaged blob', async () => {
+    const store = await ObjectStore.open(dir);
+    const [id] = await packed(store, [text(30000)]);
+    const missing = gitBlobId('never stored');
+    await assert.rejects(store.getMany([id as string, missing]), (e: unknown) => e instanceof MissingObjectError && e.message.includes(missing));
+    const pack = onlyFile('packs', '.pack');
+    const bytes = fs.readFileSync(pack);
+    for (let i = 100; i < 400; i++) bytes[i] = (bytes[i] as number) ^ 0x5a;
+    fs.chmodSync(pack, 0o644);
+    fs.writeFileSync(pack, bytes);
+    await assert.rejects((await ObjectStore.open(dir)).getMany([id as string]), (e: unknown) => e instanceof CorruptObjectError && e.message.includes(pack));
+  });
+
   it('says clearly when an object is missing', async () => {
     const store = await ObjectStore.open(dir);
     const id = gitBlobId('never stored');
