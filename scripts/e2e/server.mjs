@@ -1,0 +1,155 @@
+// Starts and stops code-server for one test run. Every run gets fresh HOME, user-data and
+// extensions folders, so nothing from an earlier run (recent folders, extension state, a
+// half-written store) can make a test pass or fail.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { CODE_SERVER_BIN, NODE24_HOME, log, node24Env } from './setup.mjs';
+
+const NODE24 = path.join(NODE24_HOME, 'bin', 'node');
+
+/** User settings that keep the workbench quiet and offline: no telemetry, update checks or welcome pages. */
+const USER_SETTINGS = {
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.enableExperiments': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.colorTheme': 'Dark Modern',
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+  'git.autoRepositoryDetection': false,
+  'npm.autoDetect': 'off',
+  'typescript.tsserver.enabled': false,
+  'files.autoSave': 'off',
+  'editor.minimap.enabled': false,
+  'window.commandCenter': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // Both sides of a diff stay visible in screenshots even in a narrow editor.
+  'diffEditor.renderSideBySide': true,
+  'diffEditor.useInlineViewWhenSpaceIsLimited': false,
+};
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Lays out the per-run folders under `runDir` and installs the extension into them.
+ * Returns the paths the server and the tests share.
+ */
+export function prepareProfile(runDir, vsixPath) {
+  const dirs = {
+    home: path.join(runDir, 'home'),
+    userData: path.join(runDir, 'user-data'),
+    extensions: path.join(runDir, 'extensions'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
+  mkdirSync(path.dirname(settingsFile), { recursive: true });
+  writeFileSync(settingsFile, JSON.stringify(USER_SETTINGS, null, 2) + '\n');
+  log(`installing ${path.basename(vsixPath)} into the run's extensions folder`);
+  const r = spawnSync(NODE24, [CODE_SERVER_BIN, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsixPath], {
+    env: { ...node24Env(), HOME: dirs.home },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status !== 0 || !/successfully installed/i.test(out)) {
+    throw new Error(`code-server --install-extension failed (exit ${r.status}):\n${out}`);
+  }
+  return dirs;
+}
+
+function get(url) {
+  return new Promise((resolve) => {
+    const req = http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(2000, () => req.destroy());
+  });
+}
+
+/**
+ * Starts code-server on `port` in its own process group (it forks a file watcher and an
+ * extension host; only killing the group stops them all). Resolves once /healthz answers.
+ */
+export async function startCodeServer({ port, profile, folder, logFile }) {
+  const args = [
+    CODE_SERVER_BIN,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir', profile.userData,
+    '--extensions-dir', profile.extensions,
+    folder,
+  ];
+  const out = createWriteStream(logFile);
+  const child = spawn(NODE24, args, {
+    // No extension gallery: the machine is offline and the tests install from a .vsix.
+    env: { ...node24Env(), HOME: profile.home, EXTENSIONS_GALLERY: '{}' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  let exited = null;
+  const exitedPromise = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exited = { code, signal };
+    resolve(exited);
+  }));
+  const server = {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    /** Stops the whole process group: TERM, then KILL whatever is left after a grace period. */
+    async stop() {
+      if (child.pid === undefined) return;
+      signalGroup(child.pid, 'SIGTERM');
+      const done = await Promise.race([exitedPromise, sleep(5000).then(() => null)]);
+      // The watcher and extension host may outlive the main process for a moment.
+      await sleep(done ? 300 : 0);
+      signalGroup(child.pid, 'SIGKILL');
+      out.end();
+    },
+  };
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`code-server exited during start-up (${JSON.stringify(exited)}); see ${logFile}`);
+    if ((await get(`${server.url}/healthz`)) === 200) return server;
+    await sleep(250);
+  }
+  await server.stop();
+  throw new Error(`code-server did not answer on ${server.url} within 90 s; see ${logFile}`);
+}
+
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch (err) {
+    if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ESRCH') throw err;
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
