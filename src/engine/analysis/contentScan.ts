@@ -7,7 +7,7 @@ import { ScanBudget } from '../forensics/scanBudget';
 import { scanConstraints } from '../forensics/constraints';
 import { scanSecrets } from '../forensics/secrets';
 import type { ContentFile, ContentFinding } from '../forensics/scanBudget';
-import { parseLineTimestamp } from '../forensics/timestamps';
+import { TimestampTrail } from '../forensics/logs/timestampTrail';
 import type { FileRole, Severity } from '../types';
 import type { ChangedText } from './changedText';
 import type { DraftTrigger } from './fileTriggers';
@@ -25,6 +25,10 @@ export interface ContentScanResult {
 const LOG_ROLES: ReadonlySet<FileRole> = new Set(['log', 'output', 'other']);
 const WARN_LINE = /(?:^|[\s[|"'=])(?:WARN(?:ING)?|warn(?:ing)?)(?:[\]\s:|"',]|$)/;
 const MAX_LOG_LINE_EVENTS = 2000;
+/** A line's own time is looked for in its first characters only; further in it belongs to the message. */
+const TIMESTAMP_HEAD = 120;
+/** The level word of a warning is looked for this far into a line. */
+const WARN_HEAD = 200;
 
 /**
  * Scans the new lines of changed text files: log errors in log-like files, secrets and
@@ -46,48 +50,43 @@ export async function scanChangedContent(
   const userPatterns = config.trustWorkspacePatterns ? t.logPatterns : [];
   const batch = new UserPatternBatch(userPatterns, budget, triggers);
 
+  let fileSet: ReadonlySet<string> | null = null;
   for (const ct of texts) {
     if (!LOG_ROLES.has(roles(ct.path)) && !isLogFile(ct.path, config)) continue;
-    const scanner = new LogScanner({ workspaceRoot, workspaceFiles, firstLine: ct.addedLines ? 1 : ct.firstNewLine, maxLineLength: t.maxLineLength });
-    let lineNo = ct.addedLines ? 1 : ct.firstNewLine;
-    let lastTs: number | null = null;
-    const onLine = (line: string): void => {
-      scanner.push(line);
-      const isNew = !ct.addedLines || ct.addedLines.has(lineNo);
-      if (isNew) {
+    // One set of the workspace's paths for every log, rather than one per log's frame mapper.
+    fileSet ??= new Set(workspaceFiles);
+    const added = ct.addedLines;
+    const firstLine = added ? 1 : ct.firstNewLine;
+    const scanner = new LogScanner({ workspaceRoot, workspaceFiles: fileSet, firstLine, maxLineLength: t.maxLineLength });
+    // Times are read lazily: only lines that become events need theirs, the others only
+    // matter as "the last time seen" before such a line.
+    const trail = new TimestampTrail(Math.min(TIMESTAMP_HEAD, t.maxLineLength));
+    const mtime = ct.entry.mtimeMs;
+    let lineNo = firstLine;
+    const onLine = (line: string, plain: boolean): void => {
+      scanner.push(line, plain);
+      if (!added || added.has(lineNo)) {
         const cut = line.length > t.maxLineLength ? line.slice(0, t.maxLineLength) : line;
-        const ts = parseLineTimestamp(cut.slice(0, 120));
-        if (ts) lastTs = ts.ms;
-        if (logLines.length < MAX_LOG_LINE_EVENTS && WARN_LINE.test(cut.slice(0, 200))) {
-          logLines.push({
-            file: ct.path,
-            line: lineNo,
-            timestamp: ts?.ms ?? lastTs ?? ct.entry.mtimeMs,
-            estimated: !ts && lastTs === null,
-            severity: 'warning',
-            text: cut.trim().slice(0, 300),
-          });
+        let own: number | null | undefined;
+        if (logLines.length < MAX_LOG_LINE_EVENTS && WARN_LINE.test(cut.length > WARN_HEAD ? cut.slice(0, WARN_HEAD) : cut)) {
+          own = trail.parse(cut);
+          const ts = own ?? trail.current();
+          logLines.push({ file: ct.path, line: lineNo, timestamp: ts ?? mtime, estimated: ts === null, severity: 'warning', text: cut.trim().slice(0, 300) });
         }
-        if (userPatterns.length) batch.add(ct.path, lineNo, cut, ts?.ms ?? lastTs ?? ct.entry.mtimeMs, !ts && lastTs === null);
+        if (userPatterns.length) batch.add(ct.path, lineNo, cut, mtime, trail);
+        if (own === undefined) trail.note(cut);
+        else trail.noteParsed(cut, own);
       }
       lineNo++;
     };
     if (ct.text !== undefined) {
-      const lines = ct.text.split('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      const start = ct.addedLines ? 0 : ct.firstNewLine - 1;
-      for (let i = start; i < lines.length; i++) onLine((lines[i] as string).replace(/\r$/, ''));
-    } else if (ct.streamLines) {
-      let n = 0;
-      for await (const line of ct.streamLines()) {
-        n++;
-        if (!ct.addedLines && n < ct.firstNewLine) continue;
-        onLine(line);
-      }
+      const plain = ct.plain === true;
+      forEachLine(ct.text, added ? 0 : offsetOfLine(ct.text, ct.firstNewLine), (line) => onLine(line, plain));
     }
+    else if (ct.streamNewLines) await ct.streamNewLines(t.maxLineLength, onLine);
     batch.flush();
     for (const f of scanner.finish()) {
-      if (ct.addedLines && !ct.addedLines.has(f.line)) continue;
+      if (added && !added.has(f.line)) continue;
       triggers.push(logFindingToTrigger(f, ct));
     }
   }
@@ -126,7 +125,10 @@ export async function scanChangedContent(
  */
 class UserPatternBatch {
   private readonly compiled;
-  private lines: { file: string; line: number; text: string; ts: number; estimated: boolean }[] = [];
+  private lines: { file: string; line: number; text: string; mtime: number }[] = [];
+  /** The last time seen before the batch's first line, and the trail that knows later ones. */
+  private startTs: number | null = null;
+  private trail: TimestampTrail | null = null;
 
   constructor(
     rules: readonly LogPatternRule[],
@@ -136,8 +138,13 @@ class UserPatternBatch {
     this.compiled = rules.map((r, i) => ({ rule: r, regex: compileUserRegex(r.pattern, '', `triggers.logPatterns[${i}]`), off: false }));
   }
 
-  add(file: string, line: number, text: string, ts: number, estimated: boolean): void {
-    this.lines.push({ file, line, text, ts, estimated });
+  /** A new line, given before `trail` notes it. */
+  add(file: string, line: number, text: string, mtime: number, trail: TimestampTrail): void {
+    if (this.lines.length === 0) {
+      this.startTs = trail.current();
+      this.trail = trail;
+    }
+    this.lines.push({ file, line, text, mtime });
     if (this.lines.length >= 5000) this.flush();
   }
 
@@ -145,6 +152,7 @@ class UserPatternBatch {
     const batch = this.lines;
     this.lines = [];
     if (batch.length === 0) return;
+    const times = new BatchTimes(batch, this.startTs, this.trail);
     const texts = batch.map((l) => l.text);
     for (const c of this.compiled) {
       if (c.off) continue;
@@ -157,6 +165,7 @@ class UserPatternBatch {
         const l = batch[m.line];
         const first = m.matches[0];
         if (!l) continue;
+        const ts = times.at(m.line);
         this.out.push({
           kind: 'log_error',
           severity: c.rule.severity,
@@ -166,8 +175,8 @@ class UserPatternBatch {
           endLine: l.line,
           message: c.rule.message ?? `line matches log pattern /${c.rule.pattern}/`,
           evidence: l.text.trim().slice(0, 500),
-          timestamp: l.ts,
-          timestampEstimated: l.estimated,
+          timestamp: ts ?? l.mtime,
+          timestampEstimated: ts === null,
           rule: 'user_pattern',
         });
       }
@@ -178,6 +187,72 @@ class UserPatternBatch {
       }
     }
   }
+}
+
+/**
+ * The time of each line of a batch (its own, else the last one before it), worked out only
+ * for the lines that matched: newest first from the line, stopping at the first time found
+ * or at a line already worked out, so a batch costs at most one parse per line.
+ */
+class BatchTimes {
+  private readonly own = new Map<number, number | null>();
+  private readonly asOf = new Map<number, number | null>();
+
+  constructor(
+    private readonly lines: readonly { text: string }[],
+    private readonly before: number | null,
+    private readonly trail: TimestampTrail | null,
+  ) {}
+
+  at(i: number): number | null {
+    let found = this.before;
+    for (let j = i; j >= 0; j--) {
+      const known = this.asOf.get(j);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      const ms = this.parse(j);
+      if (ms !== null) {
+        found = ms;
+        break;
+      }
+    }
+    this.asOf.set(i, found);
+    return found;
+  }
+
+  private parse(j: number): number | null {
+    let ms = this.own.get(j);
+    if (ms === undefined) {
+      ms = this.trail?.parse(this.lines[j]?.text ?? '') ?? null;
+      this.own.set(j, ms);
+    }
+    return ms;
+  }
+}
+
+/** Calls `onLine` for each line of `text` from offset `from`, split like `split('\n')` with a trailing CR dropped. */
+function forEachLine(text: string, from: number, onLine: (line: string) => void): void {
+  let start = from;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    onLine(text.charCodeAt(end - 1) === 0x0d && end > start ? text.slice(start, end - 1) : text.slice(start, end));
+    if (nl === -1) break;
+    start = nl + 1;
+  }
+}
+
+/** Offset where the 1-based `line` starts, or the text's length when it has fewer lines. */
+function offsetOfLine(text: string, line: number): number {
+  let offset = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl === -1) return text.length;
+    offset = nl + 1;
+  }
+  return offset;
 }
 
 function isLogFile(path: string, config: EngineConfig): boolean {

@@ -5,8 +5,16 @@
  */
 import type { Severity } from '../types';
 import { type Draft, type LogBlock, type LogFinding, singleLineEvidence, Weight } from './logs/findings';
-import { ExceptionBlock, NodeCaretBlock, V8FatalBlock, isNodeLocationLine, isV8FatalStart, parseExceptionHeader } from './logs/exceptions';
-import { exitOrSignal, mayReportExit } from './logs/exitSignals';
+import {
+  ExceptionBlock,
+  NodeCaretBlock,
+  V8FatalBlock,
+  endsLikeNodeLocation,
+  isNodeLocationLine,
+  isV8FatalStart,
+  parseExceptionHeader,
+} from './logs/exceptions';
+import { EXIT_HINTS, exitOrSignal, mayReportExit } from './logs/exitSignals';
 import { LEVEL_HINT, detectErrorLevel } from './logs/levels';
 import { LineSplitter } from './logs/lineSplitter';
 import { NpmErrorBlock, isNpmErrorStart } from './logs/npm';
@@ -63,7 +71,28 @@ const NEEDS_CLEANING = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 const LINE_PREFIX = /^(?:[\w.-]+ *\| ?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d) )/;
 /** `src/app.c:3:5: error: ...` from compilers (gcc, clang, tsc --pretty false uses `(3,5)`). */
 const COMPILER_ERROR = /^(.+?)(?::(\d+):(\d+)|\((\d+),(\d+)\)): (?:fatal )?error(?: [A-Z]+\d+)?: (.+)$/;
-const HEADER_HINT = /Error|Exception|Throwable|Rejection/;
+const HEADER_WORDS = ['Error', 'Exception', 'Throwable', 'Rejection'];
+const HEADER_HINT = new RegExp(HEADER_WORDS.join('|'));
+/**
+ * What a clean line must contain for any detector to care about it, outside a block: the
+ * start checks of every block kind (Python, Go and Rust panics, V8, npm, exception headers)
+ * and the exit-report hints. With LEVEL_HINT and the location-line check this covers every
+ * detector, so a line containing none of them takes the quiet path; most lines of a healthy
+ * log do, and these few passes cost far less than the detectors one by one.
+ */
+const START_HINTS = ['Traceback', 'panic', 'fatal error', 'FATAL ERROR', 'npm ERR!', 'npm error', ...HEADER_WORDS, ...EXIT_HINTS];
+// Two alternations split by the case of the first letter run markedly faster in V8's regex engine than one.
+const MAY_MATTER_UPPER = anyOf(START_HINTS.filter((h) => /^[A-Z]/.test(h)));
+const MAY_MATTER_OTHER = anyOf(START_HINTS.filter((h) => !/^[A-Z]/.test(h)));
+
+function anyOf(literals: readonly string[]): RegExp {
+  return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+}
+
+/** Whether a clean line outside a block may start a block or be reported; false means no detector fires on it. */
+function mayMatter(text: string): boolean {
+  return MAY_MATTER_UPPER.test(text) || MAY_MATTER_OTHER.test(text) || LEVEL_HINT.test(text) || endsLikeNodeLocation(text);
+}
 
 /** A timestamp for a finding; `inherited` when it was read from another line than the finding's first. */
 type Inherited = LineTimestamp & { inherited?: boolean };
@@ -120,15 +149,28 @@ export class LogScanner {
     return this.seen;
   }
 
-  push(line: string): void {
+  /**
+   * The next line. `plain` says the caller already knows it holds no control character but
+   * TAB and CR (its bytes were checked in bulk, see hasControlBytes), which spares a per-line check.
+   */
+  push(line: string, plain = false): void {
     if (this.finished) throw new Error('LogScanner.push after finish');
     const no = this.first + this.seen++;
     let text = line.length > this.maxLen ? line.slice(0, this.maxLen) : line;
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    if (text.includes('\x1b')) text = text.replace(ANSI, '');
-    if (NEEDS_CLEANING.test(text)) text = text.replace(CONTROL, '');
-    this.matchUserPatterns(text, no);
-    this.process(text, no, false);
+    const clean = plain || !NEEDS_CLEANING.test(text);
+    if (clean && this.block === null && !mayMatter(text)) {
+      // Nothing can start or fire on this line: of the full flow only the release of a held level line remains.
+      this.matchUserPatterns(text, no);
+      this.flushPending();
+    } else {
+      if (!clean) {
+        if (text.includes('\x1b')) text = text.replace(ANSI, '');
+        text = text.replace(CONTROL, '');
+      }
+      this.matchUserPatterns(text, no);
+      this.process(text, no, false);
+    }
     this.recent[this.recentNext] = text;
     this.recentNext = (this.recentNext + 1) % LOOKBACK;
     this.recentCount++;
@@ -377,7 +419,7 @@ export async function scanLogStream(
   opts: LogScannerOptions,
 ): Promise<{ findings: LogFinding[]; linesSeen: number; omittedFindings: number }> {
   const scanner = new LogScanner(opts);
-  const splitter = new LineSplitter(opts.maxLineLength ?? DEFAULT_MAX_LINE, (line) => scanner.push(line));
+  const splitter = new LineSplitter(opts.maxLineLength ?? DEFAULT_MAX_LINE, (line, plain) => scanner.push(line, plain));
   for await (const chunk of source) splitter.write(chunk);
   splitter.end();
   const findings = scanner.finish();

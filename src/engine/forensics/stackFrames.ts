@@ -31,7 +31,9 @@ const SYNTHETIC_FILE = /^(?:<[^>]*>|node:|internal\/|native$|\[native code\]|was
 export class FrameMapper {
   private readonly root: string;
   private readonly win: boolean;
-  private readonly files: ReadonlySet<string> | null;
+  /** The manifest as given; made a set on first use, since most logs never map a frame. */
+  private readonly fileList: Iterable<string> | null;
+  private fileSet: ReadonlySet<string> | null = null;
   /** basename -> workspace paths with that basename; built on first Java lookup. */
   private byBase: Map<string, string[]> | null = null;
 
@@ -39,7 +41,14 @@ export class FrameMapper {
     this.win = /^[A-Za-z]:[\\/]/.test(workspaceRoot) || workspaceRoot.startsWith('\\\\');
     const p = this.win ? path.win32 : path.posix;
     this.root = p.resolve(workspaceRoot);
-    this.files = workspaceFiles ? new Set(workspaceFiles) : null;
+    this.fileList = workspaceFiles ?? null;
+  }
+
+  private get files(): ReadonlySet<string> | null {
+    if (this.fileSet === null && this.fileList !== null) {
+      this.fileSet = this.fileList instanceof Set ? (this.fileList as ReadonlySet<string>) : new Set(this.fileList);
+    }
+    return this.fileSet;
   }
 
   /** Workspace-relative POSIX path for a path written in a trace, or null when it points elsewhere. */

@@ -63,10 +63,12 @@ function offsetOf(zone: string | undefined): number | null | undefined {
   return (m[1] === '-' ? -1 : 1) * (h * 60 + min);
 }
 
-function withZone(base: Omit<Parts, 'offsetMinutes'>, zone: string | undefined): Parts | null {
+/** Sets the offset of `parts` from the zone text; null when the zone cannot be read. */
+function withZone(parts: Parts, zone: string | undefined): Parts | null {
   const off = offsetOf(zone);
   if (off === null) return null;
-  return { ...base, offsetMinutes: off ?? null };
+  parts.offsetMinutes = off ?? null;
+  return parts;
 }
 
 // ISO 8601 / RFC 3339 and the common variants: space instead of T, comma fraction (Python
@@ -85,6 +87,7 @@ const ISO: Matcher = {
         minute: Number(m[6]),
         second: Number(m[7] ?? '0'),
         fraction: m[8] ?? '',
+        offsetMinutes: null,
       },
       (m[9] ?? m[10])?.toUpperCase(),
     );
@@ -104,6 +107,7 @@ const CLF: Matcher = {
         minute: Number(m[5]),
         second: Number(m[6]),
         fraction: m[7] ?? '',
+        offsetMinutes: null,
       },
       m[8],
     );
@@ -123,6 +127,7 @@ const SYSLOG: Matcher = {
         minute: Number(m[4]),
         second: Number(m[5]),
         fraction: m[6] ?? '',
+        offsetMinutes: null,
       },
       undefined,
     );
@@ -188,6 +193,8 @@ function matchPositional(text: string, ctx: TimestampContext, maxStart: number):
     const ms = toMs(parts, ctx);
     if (ms === null) continue;
     best = { ms, zoned: parts.offsetMinutes !== null, start: m.index, end: m.index + m[0].length };
+    // Later matchers only win by starting earlier, and nothing starts before 0.
+    if (best.start === 0) break;
   }
   return best;
 }

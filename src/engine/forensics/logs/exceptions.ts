@@ -334,6 +334,19 @@ export function isNodeLocationLine(text: string): boolean {
 }
 
 /**
+ * Cheap necessary condition of {@link isNodeLocationLine}, true for any text that ends like
+ * one (`:<digits>` then white space), whatever precedes it. Every character from U+0080 up is
+ * skipped like white space: a superset of `\s` keeps the check from ever missing a location.
+ */
+export function endsLikeNodeLocation(text: string): boolean {
+  let i = text.length - 1;
+  for (let c = text.charCodeAt(i); i >= 0 && (c <= 0x20 || c >= 0x80); c = text.charCodeAt(--i));
+  const lastDigit = i;
+  for (let c = text.charCodeAt(i); i >= 0 && c >= 0x30 && c <= 0x39; c = text.charCodeAt(--i));
+  return i >= 0 && i < lastDigit && text.charCodeAt(i) === 0x3a;
+}
+
+/**
  * The caret block Node prints before an uncaught error. Tentative: if no error header
  * follows the caret, the block aborts and its lines are scanned again.
  */

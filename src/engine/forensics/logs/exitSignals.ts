@@ -136,6 +136,13 @@ export function exitOrSignal(text: string): ExitReport | null {
 }
 
 /**
+ * Substrings one of which every line {@link mayReportExit} accepts contains: its own, and the
+ * shell's signal words (which it only takes in the anchored shell shape). Lets a caller fold
+ * this pre-check into one of its own.
+ */
+export const EXIT_HINTS: readonly string[] = ['xit', 'XIT', 'tatus', 'ignal', 'eturn code', '***', ...Object.keys(SHELL_SIGNAL_WORDS)];
+
+/**
  * Cheap pre-check so most log lines skip the regexes above: every phrase contains one of these
  * substrings, and the shell's signal words only count in the anchored shell shape.
  */
