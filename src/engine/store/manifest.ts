@@ -49,26 +49,40 @@ function fail(why: string): never {
   throw new Error(`invalid snapshot manifest: ${why}`);
 }
 
+// Field checks are plain functions, not closures per entry: a manifest has one entry per file,
+// and a closure (plus the bundler's name helper) per field per entry was a hot spot when decoding.
+function str(r: Record<string, unknown>, k: string, i: number): string {
+  const v = r[k];
+  return typeof v === 'string' ? v : fail(`entry ${i}: ${k} is not a string`);
+}
+
+function num(r: Record<string, unknown>, k: string, i: number): number {
+  const v = r[k];
+  return typeof v === 'number' ? v : fail(`entry ${i}: ${k} is not a number`);
+}
+
+function bool(r: Record<string, unknown>, k: string, i: number): boolean {
+  const v = r[k];
+  return typeof v === 'boolean' ? v : fail(`entry ${i}: ${k} is not a boolean`);
+}
+
 function checkEntry(raw: unknown, i: number): ManifestEntry {
   if (typeof raw !== 'object' || raw === null) fail(`entry ${i} is not an object`);
   const r = raw as Record<string, unknown>;
-  const str = (k: string): string => (typeof r[k] === 'string' ? (r[k] as string) : fail(`entry ${i}: ${k} is not a string`));
-  const num = (k: string): number => (typeof r[k] === 'number' ? (r[k] as number) : fail(`entry ${i}: ${k} is not a number`));
-  const bool = (k: string): boolean => (typeof r[k] === 'boolean' ? (r[k] as boolean) : fail(`entry ${i}: ${k} is not a boolean`));
-  const type = str('type');
+  const type = str(r, 'type', i);
   if (!TYPES.has(type as EntryType)) fail(`entry ${i}: unknown type ${type}`);
   const e: ManifestEntry = {
-    path: str('path'),
+    path: str(r, 'path', i),
     type: type as EntryType,
-    size: num('size'),
-    mode: num('mode'),
-    mtimeMs: num('mtimeMs'),
-    id: str('id'),
-    binary: bool('binary'),
-    stored: bool('stored'),
+    size: num(r, 'size', i),
+    mode: num(r, 'mode', i),
+    mtimeMs: num(r, 'mtimeMs', i),
+    id: str(r, 'id', i),
+    binary: bool(r, 'binary', i),
+    stored: bool(r, 'stored', i),
   };
-  if (r.rawPath !== undefined) e.rawPath = str('rawPath');
-  if (r.target !== undefined) e.target = str('target');
+  if (r.rawPath !== undefined) e.rawPath = str(r, 'rawPath', i);
+  if (r.target !== undefined) e.target = str(r, 'target', i);
   return e;
 }
 
