@@ -349,3 +349,22 @@ test('clicking the config/app.json change event opens its diff', { timeout: 90_0
     await w.screenshot('08-change-event-diff');
   });
 });
+
+test('the incident panel comes back after a window reload, with its search', { timeout: 150_000 }, async (t) => {
+  if (needs(t, 'panelTab')) return;
+  const search = (f: FrameLocator): Locator => f.locator('[data-testid="timeline-search"]');
+  await step('type a search into the incident panel', async (w) => {
+    await w.activateTab(state.panelTab ?? '');
+    const panel = await w.webviewWith((f) => search(f), 'the incident panel with its search box', 30_000);
+    // The box is a vscode-textfield: its <input> lives in the element's shadow root.
+    await search(panel).first().locator('input').fill('ECONNREFUSED');
+    await waitUntil('the search to filter the timeline', 10_000, async () => ((await timelineRows(panel, CHANGE_EVENT).count()) === 0 ? true : undefined));
+  });
+  await step('reload the window (Developer: Reload Window)', (w) => w.runCommand('workbench.action.reloadWindow', 'Developer: Reload Window'));
+  await step('the restored panel lists the error event and kept the search', async (w) => {
+    const panel = await w.webviewWith((f) => timelineRows(f, ERROR_EVENT), 'the incident panel restored after the reload', 90_000);
+    const value = await search(panel).first().evaluate((el) => (el as unknown as { value?: string }).value ?? el.getAttribute('value') ?? '');
+    assert.equal(value, 'ECONNREFUSED');
+    await w.screenshot('09-panel-restored-after-reload');
+  });
+});
