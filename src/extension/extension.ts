@@ -5,6 +5,7 @@ import { registerSnapshotContent } from './diffs/contentProvider';
 import { registerIncidentView } from './incidentView';
 import { registerConfigDiagnostics } from './problems/configDiagnostics';
 import { registerQuickFixes } from './problems/quickFixes';
+import { registerDiagnosticsRestore } from './problems/restoreDiagnostics';
 import { registerWorkspaceEvents } from './services/workspaceEvents';
 import { WorkspaceServices } from './services/workspace';
 import { registerIncidentsView } from './views/incidentsView';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerIncidentsView(context, services);
   registerStatusBar(context, services);
   registerQuickFixes(context, services);
+  registerDiagnosticsRestore(context, services);
   registerConfigDiagnostics(context, services);
   registerWorkspaceEvents(context, services);
 }

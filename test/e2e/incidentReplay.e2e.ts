@@ -350,7 +350,7 @@ test('clicking the config/app.json change event opens its diff', { timeout: 90_0
   });
 });
 
-test('the incident panel comes back after a window reload, with its search', { timeout: 150_000 }, async (t) => {
+test('the incident panel and the Problems entries come back after a window reload', { timeout: 150_000 }, async (t) => {
   if (needs(t, 'panelTab')) return;
   const search = (f: FrameLocator): Locator => f.locator('[data-testid="timeline-search"]');
   await step('type a search into the incident panel', async (w) => {
@@ -366,5 +366,15 @@ test('the incident panel comes back after a window reload, with its search', { t
     const value = await search(panel).first().evaluate((el) => (el as unknown as { value?: string }).value ?? el.getAttribute('value') ?? '');
     assert.equal(value, 'ECONNREFUSED');
     await w.screenshot('09-panel-restored-after-reload');
+  });
+  await step('the Problems panel shows the open incident again after the reload', async (w) => {
+    await w.showProblems();
+    await waitUntil(
+      'the ECONNREFUSED problem after the reload',
+      30_000,
+      async () => (await w.problems()).find((p) => /ECONNREFUSED/.test(p.label) && p.file === 'job.log'),
+      async () => JSON.stringify((await w.problems()).map((p) => `${p.file}: ${p.text}`)),
+    );
+    await w.screenshot('10-problems-restored-after-reload');
   });
 });
