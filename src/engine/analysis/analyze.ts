@@ -162,10 +162,16 @@ function decisionInputs(texts: readonly ChangedText[], config: EngineConfig): De
     if (ct.text === undefined) continue;
     const configured = config.logFiles.some((g) => minimatch(ct.path, g, { dot: true, matchBase: !g.includes('/') }));
     if (!configured && !detectTranscriptFormat(ct.path, ct.text.slice(0, 64 * 1024))) continue;
-    const firstNewLine = ct.addedLines ? Math.min(...ct.addedLines, Number.MAX_SAFE_INTEGER) : ct.firstNewLine;
-    out.push({ path: ct.path, text: ct.text, mtimeMs: ct.entry.mtimeMs, firstNewLine: firstNewLine === Number.MAX_SAFE_INTEGER ? 1 : firstNewLine });
+    out.push({ path: ct.path, text: ct.text, mtimeMs: ct.entry.mtimeMs, firstNewLine: ct.addedLines ? firstOf(ct.addedLines) : ct.firstNewLine });
   }
   return out;
+}
+
+/** The smallest added line (1 when none); a loop, since spreading a huge set overflows the argument limit. */
+function firstOf(lines: ReadonlySet<number>): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const l of lines) if (l < min) min = l;
+  return Number.isFinite(min) ? min : 1;
 }
 
 function applyIgnoreRules(drafts: readonly DraftTrigger[], config: EngineConfig): DraftTrigger[] {

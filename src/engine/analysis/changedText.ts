@@ -1,6 +1,6 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { addedLineNumbers, lineDiff } from '../diff/lineDiff';
+import { lineDiff } from '../diff/lineDiff';
 import { hasControlBytes } from '../forensics/logs/controlBytes';
 import { type LineHandler, LineSplitter } from '../forensics/logs/lineSplitter';
 import { GitBlobHasher } from '../store/gitBlobId';
@@ -141,7 +141,8 @@ async function newLines(
   const old = (await get(before.id)).toString('utf8');
   if (text.startsWith(old)) return { firstNewLine: lineOfOffset(old) };
   const d = lineDiff(old, text, 'a', 'b');
-  return { firstNewLine: 1, addedLines: addedLineNumbers(d.patch) };
+  // From the hunks, not the patch text: a huge rewrite's patch is cut, its added lines are not.
+  return { firstNewLine: 1, addedLines: new Set(d.added) };
 }
 
 /** The 1-based line where text appended after `old` starts (a partial last line counts as new). */

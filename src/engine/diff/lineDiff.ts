@@ -7,6 +7,8 @@ export interface LineDiff {
   patch: string;
   /** Set when the diff was cut short (too big or too slow) and the counts are upper bounds. */
   approximate: boolean;
+  /** 1-based numbers of the lines added in the new text; complete even when the patch text is cut. */
+  added: number[];
 }
 
 const CONTEXT = 3;
@@ -28,7 +30,7 @@ function splitLines(text: string): string[] {
  * middle (plus context) goes through jsdiff, with a timeout.
  */
 export function lineDiff(oldText: string, newText: string, oldName: string, newName: string): LineDiff {
-  if (oldText === newText) return { additions: 0, deletions: 0, patch: '', approximate: false };
+  if (oldText === newText) return { additions: 0, deletions: 0, patch: '', approximate: false, added: [] };
   const a = splitLines(oldText);
   const b = splitLines(newText);
   let prefix = 0;
@@ -70,15 +72,17 @@ export function lineDiff(oldText: string, newText: string, oldName: string, newN
       },
     ];
   }
-  let additions = 0;
   let deletions = 0;
+  const added: number[] = [];
   for (const h of hunks) {
+    let line = h.newStart;
     for (const l of h.lines) {
-      if (l.startsWith('+')) additions++;
+      if (l.startsWith('+')) added.push(line++);
       else if (l.startsWith('-')) deletions++;
+      else if (l.startsWith(' ')) line++;
     }
   }
-  return { additions, deletions, patch: formatUnified(oldName, newName, hunks), approximate };
+  return { additions: added.length, deletions, patch: formatUnified(oldName, newName, hunks), approximate, added };
 }
 
 function formatUnified(oldName: string, newName: string, hunks: readonly StructuredPatchHunk[]): string {
@@ -100,21 +104,4 @@ function formatUnified(oldName: string, newName: string, hunks: readonly Structu
     }
   }
   return out.join('\n') + '\n';
-}
-
-/** The 1-based line numbers a patch adds, in the new file. */
-export function addedLineNumbers(patch: string): Set<number> {
-  const added = new Set<number>();
-  let line = 0;
-  for (const l of patch.split('\n')) {
-    const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
-    if (m) {
-      line = Number(m[1]);
-      continue;
-    }
-    if (line === 0) continue;
-    if (l.startsWith('+')) added.add(line++);
-    else if (l.startsWith(' ')) line++;
-  }
-  return added;
 }

@@ -86,7 +86,7 @@ export function detectionDelay(e: SummaryEntry): number | null {
   if (recorded !== null) return recorded >= 0 ? recorded : null;
   const start = e.postmortem.summary.start.value;
   if (start === null || e.incident.triggers.length === 0) return null;
-  const first = Math.min(...e.incident.triggers.map((t) => t.timestamp));
+  const first = e.incident.triggers.reduce((m, t) => Math.min(m, t.timestamp), Number.POSITIVE_INFINITY);
   return first >= start ? first - start : null;
 }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addedLineNumbers, lineDiff } from '../../../src/engine/diff/lineDiff';
+import { lineDiff } from '../../../src/engine/diff/lineDiff';
 
 test('equal texts have no diff', () => {
-  assert.deepEqual(lineDiff('a\nb\n', 'a\nb\n', 'a/x', 'b/x'), { additions: 0, deletions: 0, patch: '', approximate: false });
+  assert.deepEqual(lineDiff('a\nb\n', 'a\nb\n', 'a/x', 'b/x'), { additions: 0, deletions: 0, patch: '', approximate: false, added: [] });
 });
 
 test('a modified line counts one addition and one deletion with git-style hunks', () => {
@@ -24,7 +24,7 @@ test('an appended log only reports the appended lines, with the right line numbe
   const d = lineDiff(old, appended, 'a/app.log', 'b/app.log');
   assert.equal(d.additions, 2);
   assert.equal(d.deletions, 0);
-  assert.deepEqual([...addedLineNumbers(d.patch)], [100_001, 100_002]);
+  assert.deepEqual(d.added, [100_001, 100_002]);
 });
 
 test('a missing final newline is shown the way diff does', () => {
@@ -43,9 +43,18 @@ test('created and deleted files diff against nothing', () => {
   assert.equal(deleted.deletions, 2);
 });
 
-test('addedLineNumbers reads every hunk', () => {
+test('added lists the new lines of every hunk', () => {
   const before = Array.from({ length: 30 }, (_, i) => `l${i + 1}`).join('\n') + '\n';
   const after = before.replace('l3\n', 'l3\nnew-a\n').replace('l25\n', 'l25\nnew-b\n');
   const d = lineDiff(before, after, 'a', 'b');
-  assert.deepEqual([...addedLineNumbers(d.patch)], [4, 27]);
+  assert.deepEqual(d.added, [4, 27]);
+});
+
+test('added stays complete when a huge rewrite cuts the patch text', () => {
+  const after = Array.from({ length: 200_000 }, (_, i) => `new line number ${i + 1} with some words`).join('\n') + '\n';
+  const d = lineDiff('old\n', after, 'a/x.log', 'b/x.log');
+  assert.match(d.patch, /patch cut here/);
+  assert.equal(d.added.length, 200_000);
+  assert.equal(d.added[199_999], 200_000);
+  assert.equal(d.additions, 200_000);
 });
