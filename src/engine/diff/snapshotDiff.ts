@@ -21,6 +21,8 @@ export interface DiffOptions {
   lines?: boolean;
   /** Keep the patch text on each change (default true; the analyzer drops it to stay small). */
   keepPatch?: boolean;
+  /** Told the added line numbers of each line-diffed change, so a caller need not diff it again. */
+  onAdded?: (change: FileChange, added: readonly number[]) => void;
 }
 
 /**
@@ -115,7 +117,7 @@ export async function diffManifests(
       } while (to < texts.length && bytes < PREFETCH_BYTES);
       const batch = texts.slice(from, to);
       const reader = await prefetch(blobs, batch);
-      for (const c of batch) await fillLineDiff(c, reader, keepPatch);
+      for (const c of batch) await fillLineDiff(c, reader, keepPatch, opts.onAdded);
       from = to;
     }
   }
@@ -152,7 +154,7 @@ async function prefetch(blobs: BlobReader, changes: readonly FileChange[]): Prom
   return { get: async (id) => got.get(id) ?? blobs.get(id) };
 }
 
-async function fillLineDiff(change: FileChange, blobs: BlobReader, keepPatch: boolean): Promise<void> {
+async function fillLineDiff(change: FileChange, blobs: BlobReader, keepPatch: boolean, onAdded: DiffOptions['onAdded']): Promise<void> {
   const { before, after } = change;
   const oldText = before ? (await blobs.get(before.id)).toString('utf8') : '';
   const newText = after ? (await blobs.get(after.id)).toString('utf8') : '';
@@ -166,6 +168,7 @@ async function fillLineDiff(change: FileChange, blobs: BlobReader, keepPatch: bo
   change.deletions = d.deletions;
   if (keepPatch && d.patch) change.patch = d.patch;
   if (d.approximate) change.note = 'changed region too large to align: shown as replaced';
+  onAdded?.(change, d.added);
 }
 
 export function summarize(changes: readonly FileChange[]): DiffSummary {
