@@ -64,6 +64,8 @@ const builds = [
   },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
+  // Big logs are scanned in a worker thread that every node bundle finds next to itself.
+  { ...nodeCommon, entryPoints: ['src/engine/analysis/logScanWorker.ts'], outfile: 'dist/logScanWorker.js' },
   { ...nodeCommon, entryPoints: ['scripts/bench/main.ts'], outfile: 'dist/bench.js' },
   // The incident view: a browser bundle that imports only src/protocol.
   {

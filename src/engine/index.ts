@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { analyzeWindow, type Analysis } from './analysis/analyze';
+import { LogPrescan } from './analysis/prescan';
 import { isIncident, recordIncident } from './analysis/incident';
 import { loadConfig } from './config/load';
 import type { EngineConfig } from './config/types';
@@ -84,8 +85,9 @@ export class Analyzer {
   async analyze(opts: { since?: string; title?: string } = {}): Promise<Incident | null> {
     const s = this.capturer.store;
     const from = await s.resolve(opts.since ?? 'baseline');
-    const now = await s.snapshot({ label: 'post-incident' });
-    const a = await analyzeWindow(s, from, now.snapshot);
+    const prescan = new LogPrescan(s, from);
+    const now = await s.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
+    const a = await analyzeWindow(s, from, now.snapshot, { prescan });
     return isIncident(a) ? recordIncident(s, a, opts.title) : null;
   }
 
@@ -110,6 +112,7 @@ export { SnapshotStore } from './snapshotStore';
 export { loadConfig } from './config/load';
 export { DEFAULT_CONFIG } from './config/defaults';
 export { analyzeWindow, type Analysis } from './analysis/analyze';
+export { LogPrescan } from './analysis/prescan';
 export * from './errors';
 export type * from './types';
 export type { EngineConfig } from './config/types';

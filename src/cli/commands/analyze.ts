@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { analyzeWindow } from '../../engine/analysis/analyze';
+import { LogPrescan } from '../../engine/analysis/prescan';
 import { isIncident, recordIncident } from '../../engine/analysis/incident';
 import { withStore } from '../context';
 import { printJson, type CliIo } from '../io';
@@ -31,9 +32,10 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
     .action(async (opts: { since: string; title?: string; json?: boolean }, cmd: Command) => {
       await withStore(cmd, io, async (store) => {
         const from = await store.resolve(opts.since);
-        const now = await store.snapshot({ label: 'post-incident' });
+        const prescan = new LogPrescan(store, from);
+        const now = await store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
         for (const i of now.issues) io.err(`note: ${i.path}: ${i.message}`);
-        const a = await analyzeWindow(store, from, now.snapshot);
+        const a = await analyzeWindow(store, from, now.snapshot, { prescan });
         for (const s of a.skipped) io.err(`note: ${s}`);
         if (!isIncident(a)) {
           if (opts.json) printJson(io, { incident: null, from: from.id, to: now.snapshot.id, changes: a.changes.length });

@@ -11,11 +11,13 @@ import { remediationFor } from '../forensics/remediation';
 import { extractArtifacts } from '../postmortem/artifacts';
 import { classifyRootCause, type ClassifyInput } from '../forensics/rootCause';
 import type { SnapshotStore } from '../snapshotStore';
+import { BlobCache } from '../store/blobCache';
 import type { Decision, FileChange, FileRole, ManifestEntry, RootCause, SnapshotRecord, TimelineEvent, Trigger } from '../types';
 import { changedTexts, type ChangedText } from './changedText';
 import { scanChangedContent } from './contentScan';
 import { fileTriggers, matchesAny, type DraftTrigger, type KeyChanges } from './fileTriggers';
 import { commitsInWindow } from './gitCommits';
+import type { LogPrescan } from './prescan';
 import { buildTimeline, type WindowStep } from './timeline';
 
 /** Everything one analysis of a window of snapshots found. Secrets are already redacted. */
@@ -46,6 +48,8 @@ export async function triggersBetween(store: SnapshotStore, from: SnapshotRecord
 export interface WindowOptions {
   decisions?: boolean;
   commits?: boolean;
+  /** Big logs scanned while `to` was being taken (see LogPrescan). */
+  prescan?: LogPrescan;
 }
 
 /**
@@ -56,11 +60,16 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
   const config = store.config;
   const all = await store.list();
   const snapshots = all.filter((s) => s.id === from.id || s.id === to.id || (s.createdAt > from.createdAt && s.createdAt < to.createdAt));
-  const manifests = new Map<string, ManifestEntry[]>();
+  const manifests = new Map<string, readonly ManifestEntry[]>();
   for (const s of snapshots) manifests.set(s.id, await store.manifest(s));
-  const manifestOf = (s: SnapshotRecord): ManifestEntry[] => manifests.get(s.id) ?? [];
+  const manifestOf = (s: SnapshotRecord): readonly ManifestEntry[] => manifests.get(s.id) ?? [];
 
-  const changes = await diffManifests(manifestOf(from), manifestOf(to), store.objects, { keepPatch: true });
+  const blobs = new BlobCache(store.objects);
+  const addedByPath = new Map<string, readonly number[]>();
+  const changes = await diffManifests(manifestOf(from), manifestOf(to), blobs, {
+    keepPatch: true,
+    onAdded: (c, added) => addedByPath.set(c.path, added),
+  });
   const steps: WindowStep[] = [];
   if (snapshots.length <= 2) {
     steps.push({ from, to, changes });
@@ -68,7 +77,7 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
     for (let i = 1; i < snapshots.length; i++) {
       const a = snapshots[i - 1] as SnapshotRecord;
       const b = snapshots[i] as SnapshotRecord;
-      steps.push({ from: a, to: b, changes: await diffManifests(manifestOf(a), manifestOf(b), store.objects, { lines: false }) });
+      steps.push({ from: a, to: b, changes: await diffManifests(manifestOf(a), manifestOf(b), blobs, { lines: false }) });
     }
   }
   const removedAt = new Map<string, number>();
@@ -76,12 +85,15 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
 
   const roleCfg = { configGlobs: config.triggers.configGlobs, outputGlobs: config.triggers.outputGlobs, logFiles: config.logFiles };
   const roles = (p: string): FileRole => fileRole(p, roleCfg);
-  const configKeys = await configKeyMap(changes, roles, store);
+  const configKeys = await configKeyMap(changes, roles, blobs);
 
   const skipped: string[] = [];
   const drafts: DraftTrigger[] = fileTriggers({ changes, post: to, removedAt, configKeys, roles, config });
-  const texts = await changedTexts(changes, store.objects, store.workspaceRoot, (p, why) => skipped.push(`${p}: ${why}`));
-  const content = await scanChangedContent(texts, roles, config, store.workspaceRoot, manifestOf(to).map((e) => e.path));
+  const texts = await changedTexts(changes, blobs, store.workspaceRoot, (p, why) => skipped.push(`${p}: ${why}`), addedByPath);
+  const scanning = scanChangedContent(texts, roles, config, store.workspaceRoot, manifestOf(to).map((e) => e.path), opts.prescan ? { prescan: opts.prescan } : {});
+  // Read while big logs are scanned in their worker thread; linked to triggers once those are known.
+  const extracted = opts.decisions === false ? null : extractDecisions(decisionInputs(texts, config), { markers: config.decisionMarkers });
+  const content = await scanning;
   drafts.push(...content.triggers);
   skipped.push(...content.skipped);
 
@@ -92,8 +104,7 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
   const triggers = assignIds(applyIgnoreRules(drafts, config)).map((t) => ({ ...t, message: clean(t.message), evidence: clean(t.evidence) }));
 
   let decisions: Decision[] = [];
-  if (opts.decisions !== false) {
-    const extracted = extractDecisions(decisionInputs(texts, config), { markers: config.decisionMarkers });
+  if (extracted) {
     decisions = linkDecisionsToTriggers(extracted.decisions, triggers).map((d) => ({
       ...d,
       text: clean(d.text),
@@ -143,10 +154,10 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
   };
 }
 
-async function configKeyMap(changes: readonly FileChange[], roles: (p: string) => FileRole, store: SnapshotStore): Promise<Map<string, KeyChanges>> {
+async function configKeyMap(changes: readonly FileChange[], roles: (p: string) => FileRole, blobs: BlobCache): Promise<Map<string, KeyChanges>> {
   const out = new Map<string, KeyChanges>();
   const textOf = async (e: ManifestEntry | undefined): Promise<string | null> =>
-    e && e.type === 'file' && e.stored && !e.binary && e.size <= MAX_CONFIG_BYTES ? (await store.objects.get(e.id)).toString('utf8') : null;
+    e && e.type === 'file' && e.stored && !e.binary && e.size <= MAX_CONFIG_BYTES ? (await blobs.get(e.id)).toString('utf8') : null;
   for (const c of changes) {
     if (roles(c.path) !== 'config' || c.status === 'mode_changed' || c.status === 'renamed') continue;
     if ((c.before && (c.before.binary || c.before.size > MAX_CONFIG_BYTES)) || (c.after && (c.after.binary || c.after.size > MAX_CONFIG_BYTES))) continue;

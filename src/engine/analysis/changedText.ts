@@ -1,48 +1,43 @@
-import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { lineDiff } from '../diff/lineDiff';
 import { hasControlBytes } from '../forensics/logs/controlBytes';
-import { type LineHandler, LineSplitter } from '../forensics/logs/lineSplitter';
-import { GitBlobHasher } from '../store/gitBlobId';
-import type { ObjectStore } from '../store/objectStore';
+import type { BatchBlobReader } from '../store/blobCache';
+import type { BigLog } from './bigLog';
 import type { FileChange, ManifestEntry } from '../types';
 
 /**
- * The text of a changed file as the post snapshot has it, and which of its lines are new
- * since the baseline. Appended logs (the usual case) are detected by checking that the old
- * content is a byte prefix of the new one, so only the appended part is scanned and old lines
- * never re-fire; rewritten files fall back to a line diff.
+ * A changed file as the post snapshot has it, and which of its lines are new since the
+ * baseline. Appended logs (the usual case) are detected by checking that the old content is a
+ * byte prefix of the new one, so only the appended part is scanned and old lines never
+ * re-fire; rewritten files fall back to a line diff.
  */
-export interface ChangedText {
+export type ChangedText = HeldText | BigText;
+
+interface ChangedFile {
   change: FileChange;
   path: string;
   entry: ManifestEntry;
+}
+
+/** A file small enough to hold: every stored file. */
+export interface HeldText extends ChangedFile {
+  text: string;
   /** 1-based first new line when the file was appended to (or created: 1). */
   firstNewLine: number;
   /** The new lines when the file was rewritten rather than appended to. */
   addedLines?: ReadonlySet<number>;
-  /** The full text, when it is small enough to hold (every stored file is). */
-  text?: string;
   /** `text` has no control characters but TAB, LF and CR (checked on its bytes), so line consumers may skip that check. */
-  plain?: boolean;
-  /**
-   * For files too big to keep in the store: streams the lines from `firstNewLine` on from disk
-   * (the post snapshot is "now"), split at LF with a trailing CR dropped, each cut to
-   * `maxLineLength` + 1 characters so one huge line never sits in memory whole.
-   */
-  streamNewLines?: (maxLineLength: number, onLine: LineHandler) => Promise<void>;
+  plain: boolean;
+}
+
+/** A file too big to keep in the store: only the log scan reads it, from disk (see bigLog.ts). */
+export interface BigText extends ChangedFile {
+  text?: undefined;
+  big: BigLog;
 }
 
 /** Files above this are never decoded whole: their lines are streamed from disk. */
 const MAX_IN_MEMORY = 64 * 1024 * 1024;
-/** Read size for hashing the old part of a file on disk: large enough that per-chunk costs vanish. */
-const HASH_CHUNK = 1024 * 1024;
-/**
- * Read size for lines streamed from disk. Kept small: a line is a slice of its chunk's text,
- * so a finding that keeps a piece of a line (its message) keeps the whole chunk alive.
- */
-const LINE_CHUNK = 64 * 1024;
-
 /** Blobs fetched together, so they are read and decoded in parallel, but never more than this at once. */
 const PREFETCH_BYTES = 64 * 1024 * 1024;
 const PREFETCH_FILES = 256;
@@ -57,9 +52,11 @@ interface Candidate {
 
 export async function changedTexts(
   changes: readonly FileChange[],
-  objects: ObjectStore,
+  objects: BatchBlobReader,
   workspaceRoot: string,
   onSkip: (path: string, why: string) => void,
+  /** Added line numbers the snapshot diff already worked out, by path. */
+  knownAdded: ReadonlyMap<string, readonly number[]> = new Map(),
 ): Promise<ChangedText[]> {
   const candidates: Candidate[] = [];
   for (const change of changes) {
@@ -93,11 +90,11 @@ export async function changedTexts(
         if (inMemory(entry)) {
           const blob = await get(entry.id);
           const text = blob.toString('utf8');
-          out.push({ change, path: entry.path, entry, text, plain: !hasControlBytes(blob), ...(await newLines(text, before, get)) });
+          out.push({ change, path: entry.path, entry, text, plain: !hasControlBytes(blob), ...(await newLines(text, before, get, knownAdded.get(entry.path))) });
         } else {
-          const streamed = await streamedText(change, entry, before, workspaceRoot);
-          if (streamed) out.push(streamed);
-          else onSkip(entry.path, 'changed again after the snapshot and too large to keep: not scanned');
+          const big: BigLog = { path: entry.path, file: path.join(workspaceRoot, ...entry.path.split('/')), size: entry.size, mtimeMs: entry.mtimeMs };
+          if (before) big.before = { size: before.size, id: before.id };
+          out.push({ change, path: entry.path, entry, big });
         }
       } catch (e) {
         onSkip(entry.path, `could not be read: ${(e as Error).message}`);
@@ -116,7 +113,7 @@ function inMemory(entry: ManifestEntry): boolean {
  * The blobs read in one go (the store decodes them in parallel); a blob that could not be had
  * that way is read on its own, so its error is reported against its file as before.
  */
-async function prefetch(objects: ObjectStore, ids: readonly string[]): Promise<BlobGetter> {
+async function prefetch(objects: BatchBlobReader, ids: readonly string[]): Promise<BlobGetter> {
   const single: BlobGetter = (id) => objects.get(id);
   if (ids.length < 2) return single;
   let got: Map<string, Buffer>;
@@ -135,14 +132,14 @@ async function newLines(
   text: string,
   before: ManifestEntry | undefined,
   get: BlobGetter,
+  known: readonly number[] | undefined,
 ): Promise<{ firstNewLine: number; addedLines?: ReadonlySet<number> }> {
   if (!before) return { firstNewLine: 1 };
   if (!before.stored || before.binary) return { firstNewLine: 1 };
   const old = (await get(before.id)).toString('utf8');
   if (text.startsWith(old)) return { firstNewLine: lineOfOffset(old) };
-  const d = lineDiff(old, text, 'a', 'b');
   // From the hunks, not the patch text: a huge rewrite's patch is cut, its added lines are not.
-  return { firstNewLine: 1, addedLines: new Set(d.added) };
+  return { firstNewLine: 1, addedLines: new Set(known ?? lineDiff(old, text, 'a', 'b').added) };
 }
 
 /** The 1-based line where text appended after `old` starts (a partial last line counts as new). */
@@ -150,62 +147,6 @@ function lineOfOffset(old: string): number {
   let lines = 1;
   for (let i = old.indexOf('\n'); i >= 0; i = old.indexOf('\n', i + 1)) lines++;
   return lines;
-}
-
-async function streamedText(
-  change: FileChange,
-  entry: ManifestEntry,
-  before: ManifestEntry | undefined,
-  workspaceRoot: string,
-): Promise<ChangedText | null> {
-  const abs = path.join(workspaceRoot, ...entry.path.split('/'));
-  const st = await fsp.stat(abs).catch(() => null);
-  if (!st || st.size !== entry.size || Math.floor(st.mtimeMs) !== entry.mtimeMs) return null;
-  let start: OldPart = { firstNewLine: 1, byteOffset: 0 };
-  if (before && before.size <= entry.size) start = (await oldPart(abs, before.size, before.id)) ?? start;
-  return {
-    change,
-    path: entry.path,
-    entry,
-    firstNewLine: start.firstNewLine,
-    streamNewLines: (maxLineLength, onLine) => streamLines(abs, start.byteOffset, maxLineLength, onLine),
-  };
-}
-
-interface OldPart {
-  /** 1-based line where the appended text starts (a partial last old line counts as new). */
-  firstNewLine: number;
-  /** Byte offset where that line starts. */
-  byteOffset: number;
-}
-
-/**
- * Where the new part of an appended file starts, when its first `size` bytes are the old
- * version (they have its git blob id); null when they are not. One read of the old part
- * serves both the check and the line count.
- */
-async function oldPart(file: string, size: number, id: string): Promise<OldPart | null> {
-  if (size === 0) return { firstNewLine: 1, byteOffset: 0 };
-  const h = new GitBlobHasher(size);
-  let lines = 1;
-  let lineStart = 0;
-  let pos = 0;
-  for await (const chunk of createReadStream(file, { start: 0, end: size - 1, highWaterMark: HASH_CHUNK })) {
-    const b = chunk as Buffer;
-    h.update(b);
-    for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) {
-      lines++;
-      lineStart = pos + i + 1;
-    }
-    pos += b.length;
-  }
-  return h.digest() === id ? { firstNewLine: lines, byteOffset: lineStart } : null;
-}
-
-async function streamLines(file: string, from: number, maxLineLength: number, onLine: LineHandler): Promise<void> {
-  const splitter = new LineSplitter(maxLineLength, (line, plain) => onLine(line.endsWith('\r') ? line.slice(0, -1) : line, plain));
-  for await (const chunk of createReadStream(file, { start: from, highWaterMark: LINE_CHUNK })) splitter.write(chunk as Buffer);
-  splitter.end();
 }
 
 /** Lines of a text, split like readline does (no trailing empty line). */

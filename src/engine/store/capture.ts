@@ -36,9 +36,26 @@ export interface CaptureOptions {
   maxFileSizeBytes: number;
   signal?: AbortSignal;
   onProgress?: (filesDone: number) => void;
+  /** Told of each file over the size limit that is about to be hashed (see OversizedFile). */
+  onOversizedFile?: (file: OversizedFile) => void;
   /** Keeps the decoded stat cache between captures of a long-lived store (see StatCacheMemo). */
   statCacheMemo?: StatCacheMemo;
   testHooks?: CaptureTestHooks;
+}
+
+/**
+ * A file over the size limit, read (hashed only) by this capture: the analysis scans big logs
+ * meanwhile rather than after. `size` and `mtimeMs` are what the manifest will record unless
+ * the file changes during the capture.
+ */
+export interface OversizedFile {
+  path: string;
+  abs: string;
+  size: number;
+  /** Whole milliseconds, as in manifests. */
+  mtimeMs: number;
+  /** The paths this capture found (its manifest's paths, unless some vanish or fail). */
+  listedPaths: () => readonly string[];
 }
 
 export interface CaptureResult {
@@ -261,7 +278,12 @@ class CaptureRun {
     this.hooks = opts.testHooks ?? {};
   }
 
+  private found: readonly Found[] = [];
+  private listed: readonly string[] | null = null;
+  private readonly listedPaths = (): readonly string[] => (this.listed ??= this.found.map((f) => f.path));
+
   async processAll(found: readonly Found[]): Promise<void> {
+    this.found = found;
     const slicer = new TimeSlicer(this.opts.signal);
     // Small files are read into this buffer, hashed, and copied into the pack.
     const slot = Buffer.allocUnsafe(LARGE_BLOB_BYTES + 1);
@@ -484,7 +506,12 @@ class CaptureRun {
         return { kind: 'done', recorded: null };
       }
       if (first && this.hooks.beforeRead) await this.hooks.beforeRead(f.path);
-      if (st.size > this.opts.maxFileSizeBytes) return await this.streamed(f, fd, st, 'hash');
+      if (st.size > this.opts.maxFileSizeBytes) {
+        if (this.opts.onOversizedFile && typeof f.abs === 'string') {
+          this.opts.onOversizedFile({ path: f.path, abs: f.abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), listedPaths: this.listedPaths });
+        }
+        return await this.streamed(f, fd, st, 'hash');
+      }
       if (st.size >= LARGE_BLOB_BYTES) {
         if (seenBefore) {
           // Likely unchanged content whose stat data moved (touch, racy): hashing alone may

@@ -28,16 +28,18 @@ export async function analyzeFolder(services: WorkspaceServices, folder: vscode.
       const baseline = (await store.list()).filter((s) => s.baseline).pop();
       if (!baseline) return { kind: 'no-baseline' };
       opts.onStep?.('taking a snapshot');
+      // Big logs are scanned while the snapshot is taken.
+      const prescan = new engine.LogPrescan(store, baseline);
       const now = await log.timed(
         `snapshot of ${folder.name}`,
-        () => store.snapshot({ label: 'post-incident', ...(opts.signal ? { signal: opts.signal } : {}) }),
+        () => store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer, ...(opts.signal ? { signal: opts.signal } : {}) }),
         (r) => `${r.snapshot.id}, ${plural(r.snapshot.fileCount, 'file')}, ${formatBytes(r.snapshot.byteCount)} (${r.stats.filesHashed} hashed, ${r.stats.filesReused} reused)`,
       );
       for (const i of now.issues) log.warn(`${folder.name}: ${i.path}: ${i.message}`);
       opts.onStep?.('analysing');
       const a = await log.timed(
         `analysis of ${folder.name} from ${baseline.id} to ${now.snapshot.id}`,
-        () => engine.analyzeWindow(store, baseline, now.snapshot),
+        () => engine.analyzeWindow(store, baseline, now.snapshot, { prescan }),
         (r) => `${plural(r.triggers.length, 'trigger')}, ${plural(r.changes.length, 'changed file')}, root cause ${r.rootCause.category} (${Math.round(r.rootCause.confidence * 100)}%)`,
       );
       for (const s of a.skipped) log.warn(`${folder.name}: not scanned: ${s}`);

@@ -4,7 +4,7 @@
  * file, skip the old part, and date warnings and pattern hits the same way.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import { type ContentScanResult, scanChangedContent } from '../../../src/engine/
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
 import type { EngineConfig, LogPatternRule } from '../../../src/engine/config/types';
 import { diffManifests } from '../../../src/engine/diff/snapshotDiff';
+import { LogPrescan } from '../../../src/engine/analysis/prescan';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
 import { settle, TempWorkspace } from '../../support/workspace';
 
@@ -32,10 +33,24 @@ function config(opts: { streamed: boolean; logPatterns?: LogPatternRule[] }): En
   };
 }
 
-const MODES = [
+/** The worker bundle `npm test` builds before the tests run. */
+const WORKER = path.resolve(__dirname, '../../../dist/logScanWorker.js');
+
+interface Mode {
+  name: string;
+  streamed: boolean;
+  /** Big logs scanned in the bundled worker thread rather than on this one. */
+  worker?: boolean;
+  /** Big logs scanned while the second snapshot is taken (as `analyze` does). */
+  prescan?: boolean;
+}
+
+const MODES: readonly Mode[] = [
   { name: 'kept in the store', streamed: false },
   { name: 'streamed from disk', streamed: true },
-] as const;
+  { name: 'streamed in a worker thread', streamed: true, worker: true },
+  { name: 'scanned in a worker while the snapshot is taken', streamed: true, worker: true, prescan: true },
+];
 
 interface Scan {
   result: ContentScanResult;
@@ -45,7 +60,7 @@ interface Scan {
 }
 
 /** Snapshots `files`, applies `change` (appends, usually), snapshots again and scans the new lines of `log`. */
-async function scanAfter(files: Record<string, string>, log: string, change: (w: TempWorkspace) => void, cfg: EngineConfig): Promise<Scan> {
+async function scanAfter(files: Record<string, string>, log: string, change: (w: TempWorkspace) => void, cfg: EngineConfig, mode?: Mode): Promise<Scan> {
   const w = new TempWorkspace(files);
   spaces.push(w);
   const storeDir = mkdtempSync(path.join(os.tmpdir(), 'ir-store-'));
@@ -55,13 +70,26 @@ async function scanAfter(files: Record<string, string>, log: string, change: (w:
     const before = await store.snapshot();
     await settle();
     change(w);
-    const now = await store.snapshot();
+    if (mode?.worker) assert.ok(existsSync(WORKER), `${WORKER} is missing: run npm run build first`);
+    const logWorker = mode?.worker ? WORKER : null;
+    const prescan = mode?.prescan ? new LogPrescan(store, before.snapshot, { logWorker }) : undefined;
+    let taken = 0;
+    if (prescan) {
+      const take = prescan.take.bind(prescan);
+      prescan.take = async (...args) => {
+        const got = await take(...args);
+        if (got) taken++;
+        return got;
+      };
+    }
+    const now = await store.snapshot(prescan ? { onOversizedFile: prescan.offer } : {});
     const a = await store.manifest(before.snapshot);
     const b = await store.manifest(now.snapshot);
     const skipped: string[] = [];
     const texts = await changedTexts(await diffManifests(a, b, store.objects), store.objects, w.dir, (p, why) => skipped.push(`${p}: ${why}`));
     assert.equal(texts.find((t) => t.path === log)?.text === undefined, cfg.maxFileSizeBytes < 1000, 'the log is read the way the test means');
-    const result = await scanChangedContent(texts, () => 'log', cfg, w.dir, b.map((e) => e.path));
+    const result = await scanChangedContent(texts, () => 'log', cfg, w.dir, b.map((e) => e.path), { logWorker, ...(prescan ? { prescan } : {}) });
+    if (prescan) assert.equal(taken, 1, 'the scan made during the snapshot was used');
     return { result, mtime: Math.floor(statSync(w.path(log)).mtimeMs), skipped };
   } finally {
     store.close();
@@ -90,7 +118,7 @@ describe('an appended log', () => {
 
   for (const mode of MODES) {
     it(`fires only on the new lines, numbered in the whole file (${mode.name})`, async () => {
-      const { result, skipped } = await scanAfter({ 'logs/job.log': old }, 'logs/job.log', (w) => appendFileSync(w.path('logs/job.log'), appended), config(mode));
+      const { result, skipped } = await scanAfter({ 'logs/job.log': old }, 'logs/job.log', (w) => appendFileSync(w.path('logs/job.log'), appended), config(mode), mode);
       assert.deepEqual(skipped, []);
       assert.deepEqual(
         result.triggers.map((t) => [t.line, t.rule, t.message]),
@@ -129,6 +157,7 @@ describe('warning lines', () => {
         'logs/run.log',
         (w) => appendFileSync(w.path('logs/run.log'), appended.join('\n') + '\n'),
         config(mode),
+        mode,
       );
       assert.deepEqual(
         result.logLines.map((l) => [l.line, l.timestamp, l.estimated, l.text]),
@@ -161,6 +190,7 @@ describe('user log patterns', () => {
         'logs/p.log',
         (w) => appendFileSync(w.path('logs/p.log'), lines.join('\n') + '\n'),
         config({ streamed: mode.streamed, logPatterns: [{ pattern: 'BOOM', severity: 'error' }] }),
+        mode,
       );
       const hits = result.triggers.filter((t) => t.rule === 'user_pattern');
       assert.deepEqual(
