@@ -9,11 +9,11 @@
 //
 // Screenshots and logs go to test-results/e2e/.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM, E2E_DIR, ROOT, ensureInstalled, log } from './setup.mjs';
-import { freePort, prepareProfile, startCodeServer } from './server.mjs';
+import { freePort, installExtension, prepareProfile, startCodeServer } from './server.mjs';
 
 const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
 const RUN_DIR = path.join(E2E_DIR, 'run');
@@ -50,11 +50,12 @@ function packageExtension() {
 
 function suiteFiles() {
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  return readdirSync(SUITE_DIR)
+  const files = readdirSync(SUITE_DIR)
     .filter((f) => f.endsWith('.e2e.ts'))
     .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-    .sort()
-    .map((f) => path.join('test', 'e2e', f));
+    .sort();
+  if (files.length === 0) throw new Error('no test/e2e/*.e2e.ts file matches');
+  return files;
 }
 
 /** The suite's process group while it runs, so a signal to this script reaches it too. */
@@ -68,9 +69,7 @@ function signalSuite(sig) {
   }
 }
 
-function runSuite(env) {
-  const files = suiteFiles();
-  if (files.length === 0) throw new Error('no test/e2e/*.e2e.ts file matches');
+function runSuite(files, env) {
   log(`running ${files.join(' ')}`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
@@ -96,6 +95,86 @@ function runSuite(env) {
   });
 }
 
+/**
+ * How each suite file's VS Code is set up; every file gets its own server, profile and copy of
+ * the fixtures. `layout`: one folder, or a two-folder .code-workspace (alpha and beta, each a
+ * copy of the fixture). `trust`: 'off' (workspace trust disabled) or 'restricted' (trust on,
+ * the workspace left untrusted).
+ */
+const SCENARIOS = {
+  'incidentReplay.e2e.ts': { layout: 'folder', trust: 'off' },
+  'multiRoot.e2e.ts': { layout: 'multi-root', trust: 'off' },
+  'untrusted.e2e.ts': { layout: 'folder', trust: 'restricted' },
+};
+
+/** Copies the fixture for one scenario under `dir`; returns the folders and what to open. */
+function layOut(dir, layout) {
+  if (layout === 'folder') {
+    const folder = path.join(dir, 'workspace');
+    cpSync(FIXTURE, folder, { recursive: true });
+    return { folders: [folder], open: { folder } };
+  }
+  const folders = ['alpha', 'beta'].map((name) => {
+    const folder = path.join(dir, name);
+    cpSync(FIXTURE, folder, { recursive: true });
+    return folder;
+  });
+  const workspaceFile = path.join(dir, 'pair.code-workspace');
+  writeFileSync(workspaceFile, JSON.stringify({ folders: folders.map((f) => ({ path: path.basename(f) })), settings: {} }, null, 2) + '\n');
+  return { folders, open: { workspace: workspaceFile } };
+}
+
+/** One suite file against its own code-server; resolves to the suite's exit code. */
+async function runScenario(file, installed) {
+  const name = file.replace(/\.e2e\.ts$/, '');
+  const scenario = SCENARIOS[file] ?? { layout: 'folder', trust: 'off' };
+  const artifacts = path.join(ARTIFACTS, name);
+  mkdirSync(artifacts, { recursive: true });
+  const runDir = path.join(RUN_DIR, name);
+  mkdirSync(runDir, { recursive: true });
+  // Outside the project: the engine reads git history, and the project's own must not leak in.
+  const dir = mkdtempSync(path.join(os.tmpdir(), `ir-e2e-${name}-`));
+  appendFileSync(KEPT_MARKER, dir + '\n');
+  const { folders, open } = layOut(dir, scenario.layout);
+  const profile = prepareProfile(runDir, scenario.trust, installed);
+  const port = await freePort();
+  log(`${name}: starting code-server on 127.0.0.1:${port} with ${open.folder ?? open.workspace} (${scenario.layout}, trust ${scenario.trust})`);
+  const server = await startCodeServer({ port, profile, folder: open.folder ?? open.workspace, logFile: path.join(artifacts, 'code-server.log') });
+  stopCurrent = () => server.stop();
+  let code = 1;
+  try {
+    code = await runSuite([path.join('test', 'e2e', file)], {
+      ...process.env,
+      IR_E2E_URL: server.url,
+      IR_E2E_WORKSPACE: folders[0],
+      IR_E2E_FOLDERS: JSON.stringify(folders),
+      IR_E2E_WORKSPACE_FILE: open.workspace ?? '',
+      IR_E2E_TRUST: scenario.trust,
+      IR_E2E_USER_DATA: profile.userData,
+      IR_E2E_EXTENSIONS: profile.extensions,
+      IR_E2E_ARTIFACTS: artifacts,
+      IR_E2E_BROWSER_PROFILE: path.join(runDir, 'chromium'),
+      IR_E2E_CHROMIUM: CHROMIUM,
+      IR_E2E_HEADED: process.argv.includes('--headed') ? '1' : '',
+      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+    });
+  } finally {
+    log(`${name}: stopping code-server`);
+    await server.stop();
+    stopCurrent = null;
+    // The extension host's and server's own logs explain failures the screenshots cannot.
+    const logs = path.join(profile.userData, 'logs');
+    if (existsSync(logs)) cpSync(logs, path.join(artifacts, 'vscode-logs'), { recursive: true });
+  }
+  if (code === 0) rmSync(dir, { recursive: true, force: true });
+  else log(`${name}: kept the workspace for inspection: ${dir}`);
+  return code;
+}
+
+const KEPT_MARKER = path.join(E2E_DIR, 'kept-workspaces');
+/** Stops the server of the scenario running now, if any. */
+let stopCurrent = null;
+
 async function main() {
   const t0 = Date.now();
   ensureInstalled();
@@ -110,58 +189,26 @@ async function main() {
   mkdirSync(ARTIFACTS, { recursive: true });
   rmSync(RUN_DIR, { recursive: true, force: true });
   mkdirSync(RUN_DIR, { recursive: true });
-  // Outside the project: the engine reads git history, and the project's own must not leak in.
-  const keptMarker = path.join(E2E_DIR, 'kept-workspace');
-  if (existsSync(keptMarker)) rmSync(readFileSync(keptMarker, 'utf8').trim(), { recursive: true, force: true });
-  rmSync(keptMarker, { force: true });
-  const workspace = mkdtempSync(path.join(os.tmpdir(), 'ir-e2e-ws-'));
-  // Until the run passes, the copy is kept for inspection; the next run removes it.
-  writeFileSync(keptMarker, workspace);
-  cpSync(FIXTURE, workspace, { recursive: true });
+  // Workspaces a failed run kept for inspection are removed by the next run.
+  if (existsSync(KEPT_MARKER)) for (const d of readFileSync(KEPT_MARKER, 'utf8').split('\n').filter(Boolean)) rmSync(d, { recursive: true, force: true });
+  writeFileSync(KEPT_MARKER, '');
 
-  const profile = prepareProfile(RUN_DIR, vsix);
-  const port = await freePort();
-  log(`starting code-server on 127.0.0.1:${port} with ${workspace}`);
-  const server = await startCodeServer({ port, profile, folder: workspace, logFile: path.join(ARTIFACTS, 'code-server.log') });
-  const stop = async () => {
-    log('stopping code-server');
-    await server.stop();
-  };
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.once(sig, () => {
       signalSuite('SIGTERM');
-      void stop().finally(() => process.exit(130));
+      void (stopCurrent ? stopCurrent() : Promise.resolve()).finally(() => process.exit(130));
     });
   }
-  let code = 1;
-  try {
-    log(`code-server is up at ${server.url}`);
-    code = await runSuite({
-      ...process.env,
-      IR_E2E_URL: server.url,
-      IR_E2E_WORKSPACE: workspace,
-      IR_E2E_USER_DATA: profile.userData,
-      IR_E2E_EXTENSIONS: profile.extensions,
-      IR_E2E_ARTIFACTS: ARTIFACTS,
-      IR_E2E_BROWSER_PROFILE: path.join(RUN_DIR, 'chromium'),
-      IR_E2E_CHROMIUM: CHROMIUM,
-      IR_E2E_HEADED: process.argv.includes('--headed') ? '1' : '',
-      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    });
-  } finally {
-    await stop();
-    // The extension host's and server's own logs explain failures the screenshots cannot.
-    const logs = path.join(profile.userData, 'logs');
-    if (existsSync(logs)) cpSync(logs, path.join(ARTIFACTS, 'vscode-logs'), { recursive: true });
+  // The extension is installed once; every scenario's server gets its own user data.
+  const installed = installExtension(path.join(RUN_DIR, 'extensions'), vsix);
+  const failed = [];
+  for (const file of suiteFiles()) {
+    if ((await runScenario(file, installed)) !== 0) failed.push(file);
   }
-  if (code === 0) {
-    rmSync(workspace, { recursive: true, force: true });
-    rmSync(keptMarker, { force: true });
-  } else {
-    log(`kept the workspace for inspection: ${workspace}`);
-  }
-  log(`${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots and logs in ${path.relative(ROOT, ARTIFACTS)}/`);
-  process.exit(code);
+  if (failed.length === 0) writeFileSync(KEPT_MARKER, '');
+  const secs = ((Date.now() - t0) / 1000).toFixed(0);
+  log(`${failed.length === 0 ? 'passed' : `FAILED: ${failed.join(', ')}`} in ${secs} s; screenshots and logs in ${path.relative(ROOT, ARTIFACTS)}/`);
+  process.exit(failed.length === 0 ? 0 : 1);
 }
 
 main().catch((err) => {

@@ -49,22 +49,23 @@ export function freePort() {
 }
 
 /**
- * Lays out the per-run folders under `runDir` and installs the extension into them.
- * Returns the paths the server and the tests share.
+ * What a restricted-mode run changes: workspace trust on, and a folder opened without asking
+ * stays untrusted (Restricted Mode), as when a person dismisses the trust prompt.
  */
-export function prepareProfile(runDir, vsixPath) {
-  const dirs = {
-    home: path.join(runDir, 'home'),
-    userData: path.join(runDir, 'user-data'),
-    extensions: path.join(runDir, 'extensions'),
-  };
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-  const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
-  mkdirSync(path.dirname(settingsFile), { recursive: true });
-  writeFileSync(settingsFile, JSON.stringify(USER_SETTINGS, null, 2) + '\n');
+const RESTRICTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
+/** Installs the .vsix into `extensionsDir` with code-server's own CLI; returns the folder. */
+export function installExtension(extensionsDir, vsixPath) {
+  const home = path.join(path.dirname(extensionsDir), 'install-home');
+  const userData = path.join(path.dirname(extensionsDir), 'install-user-data');
+  for (const d of [extensionsDir, home, userData]) mkdirSync(d, { recursive: true });
   log(`installing ${path.basename(vsixPath)} into the run's extensions folder`);
-  const r = spawnSync(NODE24, [CODE_SERVER_BIN, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsixPath], {
-    env: { ...node24Env(), HOME: dirs.home },
+  const r = spawnSync(NODE24, [CODE_SERVER_BIN, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', vsixPath], {
+    env: { ...node24Env(), HOME: home },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -72,7 +73,26 @@ export function prepareProfile(runDir, vsixPath) {
   if (r.status !== 0 || !/successfully installed/i.test(out)) {
     throw new Error(`code-server --install-extension failed (exit ${r.status}):\n${out}`);
   }
-  return dirs;
+  return extensionsDir;
+}
+
+/**
+ * Lays out a fresh HOME and user-data folder under `runDir`, with the user settings for
+ * `trust`: 'off' (no workspace trust at all) or 'restricted' (trust on, the workspace left
+ * untrusted). Returns the paths the server and the tests share.
+ */
+export function prepareProfile(runDir, trust, extensionsDir) {
+  const dirs = {
+    home: path.join(runDir, 'home'),
+    userData: path.join(runDir, 'user-data'),
+    extensions: extensionsDir,
+  };
+  for (const d of [dirs.home, dirs.userData]) mkdirSync(d, { recursive: true });
+  const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
+  mkdirSync(path.dirname(settingsFile), { recursive: true });
+  const settings = trust === 'restricted' ? { ...USER_SETTINGS, ...RESTRICTED_SETTINGS } : USER_SETTINGS;
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
+  return { ...dirs, trust };
 }
 
 function get(url) {
@@ -97,7 +117,7 @@ export async function startCodeServer({ port, profile, folder, logFile }) {
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(profile.trust === 'restricted' ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir', profile.userData,

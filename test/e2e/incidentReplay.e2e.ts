@@ -6,14 +6,11 @@
 // The tests run in order and share one window, as a person's session would. Steps that use a
 // feature the packaged extension does not contribute yet are skipped and say which feature.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { e2eEnv, findStore, installedExtension, storeJson, type E2EEnv, type InstalledExtension, type StoredIncident, type StoredSnapshot } from './support/env';
-import { waitUntil, Workbench } from './support/workbench';
+import { runFailingJob, Session } from './support/session';
+import { waitUntil, type Workbench } from './support/workbench';
 
 const CMD = {
   takeSnapshot: 'incidentReplay.takeSnapshot',
@@ -27,8 +24,7 @@ const PANEL_ACTIVATION = 'onWebviewPanel:incidentReplay.incident';
 
 let env: E2EEnv;
 let ext: InstalledExtension;
-let wb: Workbench | undefined;
-let anyFailed = false;
+let session: Session;
 /** What earlier tests established, for the ones that build on them. */
 const state: {
   store?: string;
@@ -40,24 +36,7 @@ const state: {
   panelTab?: string;
 } = {};
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-
-/**
- * One user-visible step. On failure: a screenshot named after the step, and an error that
- * names the step first, so the report reads "step X failed: why (screenshot: where)".
- */
-async function step<T>(name: string, fn: (w: Workbench) => Promise<T>): Promise<T> {
-  if (!wb) throw new Error(`step "${name}" cannot run: the workbench did not open`);
-  const w = wb;
-  try {
-    return await fn(w);
-  } catch (err) {
-    anyFailed = true;
-    const shot = await w.screenshot(`FAILED-${slug(name)}`).catch(() => undefined);
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`step "${name}" failed: ${why}${shot ? `\n    screenshot: ${path.relative(process.cwd(), shot)}` : ''}`, { cause: err });
-  }
-}
+const step = <T>(name: string, fn: (w: Workbench) => Promise<T>): Promise<T> => session.step(name, fn);
 
 function has(command: string): boolean {
   return ext.commands.has(command);
@@ -87,42 +66,16 @@ function snapshots(): StoredSnapshot[] {
   return storeJson<{ snapshots: StoredSnapshot[] }>(env, state.store, 'snapshots').snapshots;
 }
 
-/** A loopback port with nothing listening: bound by the OS, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 before(() => {
   env = e2eEnv();
   ext = installedExtension(env);
+  session = new Session(env);
 });
 
-after(async () => {
-  if (!wb) return;
-  if (wb.consoleErrors.length > 0) {
-    writeFileSync(path.join(env.artifacts, 'browser-console-errors.log'), wb.consoleErrors.join('\n') + '\n');
-  }
-  if (anyFailed) await wb.context.tracing.stop({ path: path.join(env.artifacts, 'trace.zip') }).catch(() => undefined);
-  await wb.close();
-});
+after(() => session.close());
 
 test('the workbench opens the fixture workspace with the extension installed', { timeout: 150_000 }, async (t) => {
-  const t0 = Date.now();
-  try {
-    wb = await Workbench.open(env, 'config');
-    t.diagnostic(`workbench ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    await wb.context.tracing.start({ screenshots: true, snapshots: true });
-  } catch (err) {
-    anyFailed = true;
-    throw new Error(`step "open the workbench" failed: ${err instanceof Error ? err.message : String(err)} (code-server log: test-results/e2e/code-server.log)`, { cause: err });
-  }
+  const wb = await session.open(t, 'config');
   await step('every contributed command is in the command palette', async (w) => {
     assert.ok(ext.commands.has(CMD.takeSnapshot), `${CMD.takeSnapshot} is not contributed by the installed package.json`);
     const expected = [...ext.commands.keys()].filter((id) => !ext.notAlwaysInPalette.has(id));
@@ -187,21 +140,9 @@ test('Take Snapshot through the command palette records a labelled snapshot (and
 });
 
 test('the job fails for real once its config points at a closed port', { timeout: 60_000 }, async () => {
-  const cfgFile = path.join(env.workspace, 'config', 'app.json');
-  const cfg = JSON.parse(readFileSync(cfgFile, 'utf8')) as { database: { port: number } };
-  assert.equal(cfg.database.port, 5432, 'the fixture starts on the healthy port');
-  const port = await closedPort();
-  cfg.database.port = port;
-  writeFileSync(cfgFile, JSON.stringify(cfg, null, 2) + '\n');
-  const run = spawnSync(process.execPath, [path.join(env.workspace, 'src', 'job.js')], { cwd: env.workspace, encoding: 'utf8', timeout: 30_000 });
-  assert.equal(run.status, 1, `the job should fail: ${run.stderr}`);
-  const lines = readFileSync(path.join(env.workspace, 'logs', 'job.log'), 'utf8').split('\n');
-  const index = lines.findIndex((l) => l.includes(`ECONNREFUSED 127.0.0.1:${port}`));
-  assert.ok(index >= 0, `logs/job.log should hold the refused connection:\n${lines.join('\n')}`);
-  assert.match(lines[index + 1] ?? '', /^\s+at /, 'the stack follows the error line');
-  assert.equal(readFileSync(path.join(env.workspace, 'output', 'export.csv'), 'utf8'), '', 'the failed run leaves the export empty');
-  state.closedPort = port;
-  state.errorLine = index + 1;
+  const job = await runFailingJob(env.workspace);
+  state.closedPort = job.port;
+  state.errorLine = job.errorLine;
 });
 
 test('Analyze Since Baseline puts the error in the Problems panel at its file and line', { timeout: 180_000 }, async (t) => {

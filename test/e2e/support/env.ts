@@ -3,6 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { storeSubfolderName } from '../../../src/extension/shared/storeLocation';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -12,7 +14,14 @@ const DB_FILE = 'incident-replay.sqlite';
 export interface E2EEnv {
   url: string;
   extensionId: string;
+  /** The (first) workspace folder. */
   workspace: string;
+  /** Every workspace folder, in order. */
+  folders: string[];
+  /** The .code-workspace file opened, for a multi-root run. */
+  workspaceFile?: string;
+  /** 'off': workspace trust disabled; 'restricted': trust on and the workspace untrusted. */
+  trust: 'off' | 'restricted';
   userData: string;
   extensionsDir: string;
   artifacts: string;
@@ -32,6 +41,9 @@ export function e2eEnv(): E2EEnv {
     url: required('IR_E2E_URL'),
     extensionId: EXTENSION_ID,
     workspace: required('IR_E2E_WORKSPACE'),
+    folders: JSON.parse(process.env.IR_E2E_FOLDERS || JSON.stringify([required('IR_E2E_WORKSPACE')])) as string[],
+    ...(process.env.IR_E2E_WORKSPACE_FILE ? { workspaceFile: process.env.IR_E2E_WORKSPACE_FILE } : {}),
+    trust: process.env.IR_E2E_TRUST === 'restricted' ? 'restricted' : 'off',
     userData: required('IR_E2E_USER_DATA'),
     extensionsDir: required('IR_E2E_EXTENSIONS'),
     artifacts: required('IR_E2E_ARTIFACTS'),
@@ -102,6 +114,21 @@ export function findStore(env: E2EEnv): string | undefined {
   return found[0];
 }
 
+/**
+ * The store of one folder of a multi-root window: in the window's workspace storage, in the
+ * sub-folder the extension names after the folder (see src/extension/shared/storeLocation.ts).
+ */
+export function findFolderStore(env: E2EEnv, folder: string): string | undefined {
+  const name = storeSubfolderName(pathToFileURL(folder).href, path.basename(folder));
+  const wsStorage = path.join(env.userData, 'User', 'workspaceStorage');
+  if (!existsSync(wsStorage)) return undefined;
+  for (const d of readdirSync(wsStorage)) {
+    const dir = path.join(wsStorage, d, EXTENSION_ID, name);
+    if (existsSync(path.join(dir, DB_FILE))) return dir;
+  }
+  return undefined;
+}
+
 export interface StoredSnapshot {
   id: string;
   label: string | null;
@@ -115,9 +142,13 @@ export interface StoredIncident {
   severity: string;
 }
 
-/** Runs the project's CLI read-only against the extension's store. */
+/** Runs the project's CLI read-only against the extension's store (of `folder`, by default the first). */
 export function storeJson<T>(env: E2EEnv, store: string, ...args: string[]): T {
-  const r = spawnSync(process.execPath, [CLI, '--workspace', env.workspace, '--store', store, ...args, '--json'], {
+  return folderStoreJson<T>(env.workspace, store, ...args);
+}
+
+export function folderStoreJson<T>(folder: string, store: string, ...args: string[]): T {
+  const r = spawnSync(process.execPath, [CLI, '--workspace', folder, '--store', store, ...args, '--json'], {
     encoding: 'utf8',
     timeout: 30_000,
   });

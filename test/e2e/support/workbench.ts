@@ -58,6 +58,16 @@ export interface DiffSides {
 }
 
 export type ThemeKind = 'light' | 'dark';
+
+/** A marker row of the Problems panel, with the file row it sits under. */
+export interface Problem {
+  file: string;
+  /** The file's folder as the Problems panel names it. */
+  folder: string;
+  label: string;
+  text: string;
+  row: Locator;
+}
 // Labels as VS Code 1.139 lists them in Preferences: Color Theme.
 const THEMES: Record<ThemeKind, string> = { light: 'Light Modern', dark: 'Dark Modern' };
 
@@ -87,7 +97,7 @@ export class Workbench {
     });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     const wb = new Workbench(context, page, env, consoleErrors);
-    await page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
+    await page.goto(env.workspaceFile ? `${env.url}/?workspace=${encodeURIComponent(env.workspaceFile)}` : `${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: expectInExplorer }).first().waitFor({ timeout: 90_000 });
     return wb;
@@ -253,6 +263,26 @@ export class Workbench {
     return true;
   }
 
+  /**
+   * Waits for a quick pick whose rows' accessible labels include every one of `expect`, then
+   * picks the row whose label starts with `choice`. Returns the labels it offered.
+   */
+  async pickByLabel(expect: readonly string[], choice: string, timeoutMs = 20_000): Promise<string[]> {
+    const labels = await waitUntil(
+      `a quick pick offering ${expect.join(', ')}`,
+      timeoutMs,
+      async () => {
+        const now = await this.quickPickLabels();
+        return expect.every((e) => now.some((l) => l.startsWith(e))) ? now : undefined;
+      },
+      async () => JSON.stringify(await this.quickPickLabels()),
+    );
+    const index = labels.findIndex((l) => l.startsWith(choice));
+    if (index < 0) throw new Error(`no quick pick row starts with ${choice}: ${JSON.stringify(labels)}`);
+    await this.quickInput.locator('.monaco-list-row').nth(index).click();
+    return labels;
+  }
+
   async statusBarTexts(): Promise<string[]> {
     return (await this.page.locator('.part.statusbar .statusbar-item').allInnerTexts()).map(squash).filter(Boolean);
   }
@@ -347,20 +377,22 @@ export class Workbench {
    * The Problems panel as (file, marker) rows in display order: each marker carries the file
    * row it sits under, so "the error is in job.log" is checked, not guessed from the message.
    */
-  async problems(): Promise<Array<{ file: string; label: string; text: string; row: Locator }>> {
+  async problems(): Promise<Problem[]> {
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    const out: Array<{ file: string; label: string; text: string; row: Locator }> = [];
+    const out: Problem[] = [];
     let file = '';
+    let folder = '';
     const n = await rows.count();
     for (let i = 0; i < n; i++) {
       const row = rows.nth(i);
       const label = (await row.getAttribute('aria-label')) ?? '';
-      const fileRow = /problems? in file (.+?) of folder/i.exec(label);
+      const fileRow = /problems? in file (.+?) of folder (.*)$/i.exec(label);
       if (fileRow) {
         file = fileRow[1] ?? '';
+        folder = (fileRow[2] ?? '').trim();
         continue;
       }
-      out.push({ file, label, text: squash(await row.innerText()), row });
+      out.push({ file, folder, label, text: squash(await row.innerText()), row });
     }
     return out;
   }
