@@ -140,12 +140,12 @@ function buildConfig(input: FileInput | undefined, opts: ParseConfigOptions & { 
     const layer = readLayer(input.value, input.file, path.dirname(path.resolve(input.file)));
     warnings.push(...input.extraWarnings, ...layer.warnings);
     if (!trust) {
-      const dropped = dropRegexSettings(layer.builder);
-      if (dropped.length > 0) {
+      // One warning per key, at the key: the editor shows it on the setting itself.
+      for (const d of dropRegexSettings(layer.builder)) {
         warnings.push({
           source: input.file,
-          path: '',
-          message: `the workspace is not trusted, so its regex settings were not applied (the defaults are used): ${dropped.join(', ')}`,
+          path: d.key,
+          message: `${d.what ? `${d.what} were not applied` : 'not applied'}: the workspace is not trusted, so regular expressions from it are not evaluated (the defaults are used)`,
         });
       }
     }

@@ -265,15 +265,21 @@ export function setCategoryText<F extends keyof RootCauseCategoryText>(
 /** Setting targets whose values are regexes evaluated against workspace content. */
 const REGEX_TARGETS = ['triggers.logPatterns', 'triggers.constraints', 'triggers.secretPatterns', 'decisionMarkers'] as const;
 
+/** A setting, by its key as written, that was not applied; `what` narrows it when only part of it was. */
+export interface DroppedSetting {
+  key: string;
+  what?: string;
+}
+
 /**
  * Removes every regex-bearing setting from a patch (for an untrusted workspace) and
  * returns the keys, as written, that were not applied. Ignore rules without a message
  * regex are kept; a rule with one is dropped whole, since dropping only its regex would
  * widen what it hides.
  */
-export function dropRegexSettings(b: PatchBuilder): string[] {
-  const dropped: string[] = [];
-  for (const target of REGEX_TARGETS) dropped.push(...b.keysFor(target));
+export function dropRegexSettings(b: PatchBuilder): DroppedSetting[] {
+  const dropped: DroppedSetting[] = [];
+  for (const target of REGEX_TARGETS) for (const key of b.keysFor(target)) dropped.push({ key });
   delete b.patch.triggers.logPatterns;
   delete b.patch.triggers.constraints;
   delete b.patch.triggers.secretPatterns;
@@ -281,7 +287,7 @@ export function dropRegexSettings(b: PatchBuilder): string[] {
   const ignore = b.patch.triggers.ignore;
   if (ignore?.some((rule) => rule.message !== undefined)) {
     b.patch.triggers.ignore = ignore.filter((rule) => rule.message === undefined);
-    dropped.push(`${b.keysFor('triggers.ignore').join(', ')} (rules with a message regex)`);
+    for (const key of b.keysFor('triggers.ignore')) dropped.push({ key, what: 'its rules with a message regex' });
   }
   return dropped;
 }

@@ -293,7 +293,8 @@ export class Workbench {
     await this.openQuickInput(relPath);
     // By the row's own name: a recently opened editor whose title mentions the path also matches by text.
     const dir = path.posix.dirname(relPath);
-    const row = this.quickInput.locator(`.monaco-list-row[aria-label^="${base} ${dir === '.' ? '' : dir}"]`).first();
+    // A file at the root has no folder after its name in the label.
+    const row = this.quickInput.locator(`.monaco-list-row[aria-label^="${dir === '.' ? base : `${base} ${dir}`}"]`).first();
     await row.waitFor({ timeout: 15_000 });
     await row.click();
     await this.waitForActiveEditor(base, 15_000);
