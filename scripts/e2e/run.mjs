@@ -105,6 +105,7 @@ const SCENARIOS = {
   'incidentReplay.e2e.ts': { layout: 'folder', trust: 'off' },
   'multiRoot.e2e.ts': { layout: 'multi-root', trust: 'off' },
   'untrusted.e2e.ts': { layout: 'folder', trust: 'restricted' },
+  'lifecycle.e2e.ts': { layout: 'folder', trust: 'off' },
 };
 
 /** Copies the fixture for one scenario under `dir`; returns the folders and what to open. */

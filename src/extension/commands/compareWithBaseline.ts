@@ -29,7 +29,7 @@ export const compareWithBaseline: Command = {
           { label: '$(files) Whole workspace folder', description: activeFolder.name, scope: 'workspace' as const },
           { label: '$(file) Active file only', description: vscode.workspace.asRelativePath(active, false), scope: 'file' as const },
         ],
-        { title: 'Compare with Baseline', placeHolder: 'Compare what?' },
+        { title: 'Compare with Baseline', placeHolder: 'Compare what?', ignoreFocusOut: true },
       );
       if (!choice) return undefined;
       scope = choice.scope;

@@ -18,7 +18,7 @@ export const exportIncidentReport: Command = {
       folder = services.folderByUri(target.folderUri);
       id = target.incidentId;
     } else {
-      const picked = await pickIncident(services, target, { title: 'Export Incident Report', openOnly: false });
+      const picked = await pickIncident(services, target, { title: 'Export Incident Report', openOnly: false, takeOnly: true });
       if (!picked) return undefined;
       ({ folder } = picked);
       id = picked.incident.id;

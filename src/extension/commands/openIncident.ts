@@ -13,7 +13,7 @@ export const openIncident: Command = {
       await services.showIncident(services.folderByUri(target.folderUri), target.incidentId);
       return target.incidentId;
     }
-    const picked = await pickIncident(services, target, { title: 'Open Incident', openOnly: false });
+    const picked = await pickIncident(services, target, { title: 'Open Incident', openOnly: false, takeOnly: true });
     if (!picked) return undefined;
     await services.showIncident(picked.folder, picked.incident.id);
     return picked.incident.id;

@@ -20,7 +20,9 @@ export async function pickFolder(services: WorkspaceServices, target: CommandTar
   const ordered = [...folders].sort((a, b) => Number(b === active) - Number(a === active) || a.index - b.index);
   const picked = await vscode.window.showQuickPick(
     ordered.map((f) => ({ label: f.name, description: f === active ? 'active editor' : '', detail: f.uri.fsPath, folder: f })),
-    { title: purpose, placeHolder: 'Which workspace folder?' },
+    // Kept open when focus moves: a command started from a walkthrough or webview button
+    // would otherwise lose its pick the moment that page takes focus back.
+    { title: purpose, placeHolder: 'Which workspace folder?', ignoreFocusOut: true },
   );
   return picked?.folder;
 }
@@ -43,7 +45,7 @@ export async function pickSnapshot(services: WorkspaceServices, folder: vscode.W
       description: `${s.id} · ${formatAge(s.createdAt, now)} · ${plural(s.fileCount, 'file')}`,
       snapshot: s,
     })),
-    { title: opts.title, placeHolder: opts.placeHolder, matchOnDescription: true },
+    { title: opts.title, placeHolder: opts.placeHolder, matchOnDescription: true, ignoreFocusOut: true },
   );
   return picked?.snapshot;
 }
@@ -53,8 +55,15 @@ export interface PickedIncident {
   incident: IncidentListItem;
 }
 
+export interface IncidentPickOptions {
+  title: string;
+  openOnly: boolean;
+  /** With a single incident to choose from, take it without asking (for actions that change nothing). */
+  takeOnly?: boolean;
+}
+
 /** An incident of any folder (newest first); `openOnly` leaves resolved ones out. */
-export async function pickIncident(services: WorkspaceServices, target: CommandTarget, opts: { title: string; openOnly: boolean }): Promise<PickedIncident | undefined> {
+export async function pickIncident(services: WorkspaceServices, target: CommandTarget, opts: IncidentPickOptions): Promise<PickedIncident | undefined> {
   const folders = target.folderUri ? [services.folderByUri(target.folderUri)] : services.folders();
   if (folders.length === 0) throw new UserError('open a folder first');
   const all: PickedIncident[] = [];
@@ -63,6 +72,7 @@ export async function pickIncident(services: WorkspaceServices, target: CommandT
     for (const incident of list) if (!opts.openOnly || incident.status === 'open') all.push({ folder, incident });
   }
   if (all.length === 0) throw new UserError(opts.openOnly ? 'there are no open incidents' : 'there are no incidents yet: run Analyze Since Baseline');
+  if (opts.takeOnly && all.length === 1) return all[0];
   all.sort((a, b) => b.incident.createdAt - a.incident.createdAt);
   const now = Date.now();
   const multi = folders.length > 1;
@@ -73,7 +83,7 @@ export async function pickIncident(services: WorkspaceServices, target: CommandT
       detail: `Root cause: ${p.incident.category} (${Math.round(p.incident.confidence * 100)}%)`,
       choice: p,
     })),
-    { title: opts.title, placeHolder: 'Which incident?', matchOnDescription: true, matchOnDetail: true },
+    { title: opts.title, placeHolder: 'Which incident?', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
   );
   return picked?.choice;
 }

@@ -86,6 +86,6 @@ async function pickFile(services: WorkspaceServices, folder: vscode.WorkspaceFol
       description: [e.path === activeRel ? 'active editor' : '', differs.has(e.path) ? 'differs from the latest snapshot' : '', formatBytes(e.size)].filter(Boolean).join(' · '),
       path: e.path,
     }));
-  const picked = await vscode.window.showQuickPick(items, { title: `Restore File from ${snapshotName(snap)} (2/2)`, placeHolder: 'Which file?', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { title: `Restore File from ${snapshotName(snap)} (2/2)`, placeHolder: 'Which file?', matchOnDescription: true, ignoreFocusOut: true });
   return picked?.path;
 }

@@ -29,6 +29,7 @@ export const takeSnapshot: Command = {
         value: suggestion,
         valueSelection: [0, suggestion.length],
         validateInput: (v) => (REF_LIKE.test(v.trim()) ? `"${v.trim()}" is a snapshot ref; choose another label` : undefined),
+        ignoreFocusOut: true,
       });
       if (label === undefined) return undefined;
     }
@@ -36,7 +37,11 @@ export const takeSnapshot: Command = {
     if (baseline === undefined) {
       const mark = { label: '$(star-full) Mark as baseline', description: 'analyses compare the workspace with it', baseline: true };
       const plain = { label: '$(history) Snapshot only', description: hasBaseline ? 'keep the current baseline' : 'no baseline yet', baseline: false };
-      const choice = await vscode.window.showQuickPick(hasBaseline ? [plain, mark] : [mark, plain], { title: `Take Snapshot of ${folder.name}`, placeHolder: 'Mark it as the baseline?' });
+      const choice = await vscode.window.showQuickPick(hasBaseline ? [plain, mark] : [mark, plain], {
+        title: `Take Snapshot of ${folder.name}`,
+        placeHolder: 'Mark it as the baseline?',
+        ignoreFocusOut: true,
+      });
       if (!choice) return undefined;
       baseline = choice.baseline;
     }

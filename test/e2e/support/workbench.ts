@@ -283,6 +283,39 @@ export class Workbench {
     return labels;
   }
 
+  /** Waits for a modal dialog whose message matches and presses its button labelled `button`. */
+  async confirmDialog(message: RegExp, button: string, timeoutMs = 15_000): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await waitUntil(
+      `a dialog saying ${message}`,
+      timeoutMs,
+      async () => ((await dialog.isVisible()) && message.test(await dialog.innerText()) ? true : undefined),
+      async () => ((await dialog.isVisible()) ? squash(await dialog.innerText()) : 'no dialog'),
+    );
+    await dialog.locator('.monaco-button', { hasText: button }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /** Shows a view container of the activity bar by its title (the tooltip of its icon); a click on the shown one would hide it. */
+  async showViewContainer(title: string): Promise<void> {
+    const item = this.page.locator('.activitybar .action-item', { has: this.page.locator(`a[aria-label^="${title}"]`) }).first();
+    if (((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked')) return;
+    await item.locator('a').first().click();
+  }
+
+  /** The rows of a tree view, by the view pane's title. */
+  viewRows(paneTitle: string): Locator {
+    return this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: paneTitle }) }).locator('.monaco-list-row');
+  }
+
+  /** Right-clicks `row` and runs the context menu entry labelled `entry`. */
+  async contextMenu(row: Locator, entry: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const item = this.page.locator('.context-view .monaco-menu .action-item', { hasText: entry }).first();
+    await item.waitFor({ timeout: 10_000 });
+    await item.click();
+  }
+
   async statusBarTexts(): Promise<string[]> {
     return (await this.page.locator('.part.statusbar .statusbar-item').allInnerTexts()).map(squash).filter(Boolean);
   }
