@@ -190,11 +190,9 @@ export class Workbench {
     await this.closeQuickInput();
   }
 
+  /** The accessible labels of the quick input's rows, read in one go (the list may re-render meanwhile). */
   async quickPickLabels(): Promise<string[]> {
-    const rows = this.quickInput.locator('.monaco-list-row');
-    const out: string[] = [];
-    for (let i = 0, n = await rows.count(); i < n; i++) out.push((await rows.nth(i).getAttribute('aria-label')) ?? '');
-    return out;
+    return this.quickInput.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
   }
 
   async closeQuickInput(): Promise<void> {
@@ -277,9 +275,8 @@ export class Workbench {
       },
       async () => JSON.stringify(await this.quickPickLabels()),
     );
-    const index = labels.findIndex((l) => l.startsWith(choice));
-    if (index < 0) throw new Error(`no quick pick row starts with ${choice}: ${JSON.stringify(labels)}`);
-    await this.quickInput.locator('.monaco-list-row').nth(index).click();
+    if (!labels.some((l) => l.startsWith(choice))) throw new Error(`no quick pick row starts with ${choice}: ${JSON.stringify(labels)}`);
+    await this.quickInput.locator(`.monaco-list-row[aria-label^="${choice}"]`).first().click();
     return labels;
   }
 
@@ -413,21 +410,21 @@ export class Workbench {
    */
   async problems(): Promise<Problem[]> {
     const rows = this.page.locator('.markers-panel .monaco-list-row');
+    // Read in one go: the tree re-renders as markers arrive, and a row read one call at a time
+    // could be gone by the next call.
+    const seen = await rows.evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('aria-label') ?? '', text: (e as unknown as { innerText: string }).innerText })));
     const out: Problem[] = [];
     let file = '';
     let folder = '';
-    const n = await rows.count();
-    for (let i = 0; i < n; i++) {
-      const row = rows.nth(i);
-      const label = (await row.getAttribute('aria-label')) ?? '';
+    seen.forEach(({ label, text }, i) => {
       const fileRow = /problems? in file (.+?) of folder (.*)$/i.exec(label);
       if (fileRow) {
         file = fileRow[1] ?? '';
         folder = (fileRow[2] ?? '').trim();
-        continue;
+        return;
       }
-      out.push({ file, folder, label, text: squash(await row.innerText()), row });
-    }
+      out.push({ file, folder, label, text: squash(text), row: rows.nth(i) });
+    });
     return out;
   }
 
