@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from './vscodeApi';
 import { COMMANDS } from './commands';
 import { registerCommands } from './commands/command';
 import { registerSnapshotContent } from './diffs/contentProvider';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import * as vscode from 'vscode';
+import * as vscode from './vscodeApi';
 import { docUri } from './diffs/uris';
 import { registerIncidentPanel } from './incidentPanel/index';
 import type { IncidentViewer, WorkspaceServices } from './services/workspace';

@@ -36,3 +36,17 @@ test('activate is a short list of register calls', () => {
   assert.ok(statements.length > 0 && statements.length <= 15, `${statements.length} statements`);
   for (const s of statements.slice(2)) assert.match(s, /^register\w+\(context, services/, s);
 });
+
+test('the VS Code API is imported (as a value) in one module only, so the bundle copies it once at activation', () => {
+  const offenders = files(ext).filter((f) => !f.endsWith('vscodeApi.ts') && /^import\s+(?!type\b)[^;]*from\s+['"]vscode['"]/m.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(
+    offenders.map((f) => path.relative(ext, f)),
+    [],
+  );
+});
+
+test('the extension bundle requires vscode once', () => {
+  const bundle = path.resolve(ext, '..', '..', 'dist', 'extension.js');
+  const requires = readFileSync(bundle, 'utf8').match(/require\("vscode"\)/g) ?? [];
+  assert.equal(requires.length, 1, 'run npm run build first if dist/extension.js is missing or stale');
+});

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { openIncidentChanges } from '../diffs/openDiff';
 import { analyzeFolder, type AnalysisOutcome } from '../operations/analysis';
 import { exportIncidentReport } from '../operations/incidents';

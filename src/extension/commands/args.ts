@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { FolderNode, IncidentNode, SnapshotNode } from '../views/nodes';
 
 /** Folder, snapshot and incident a command was invoked on, from whichever place invoked it. */

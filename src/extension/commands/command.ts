@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { reportError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { openChangesEditor, openWorkingFileDiff, sideOf } from '../diffs/openDiff';
 import { plural } from '../shared/format';
 import { UserError } from '../services/errors';

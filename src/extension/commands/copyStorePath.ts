@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { cliCommandFor } from '../shared/storeLocation';
 import { targetOf } from './args';
 import type { Command } from './command';

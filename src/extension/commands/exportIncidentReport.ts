@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { exportIncidentReport as exportReport } from '../operations/incidents';
 import { targetOf } from './args';
 import type { Command } from './command';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { CONFIG_FILE_NAME } from '../shared/configFile';
 import { describeIgnoreRule, ignoreRuleEdit, ignoreRuleFor } from '../shared/ignoreRule';
 import { positionAt } from '../shared/jsonTree';

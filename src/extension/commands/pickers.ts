@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { IncidentListItem } from '../../engine/db/incidentRows';
 import type { SnapshotRecord } from '../../engine/types';
 import { formatAge, plural, snapshotName } from '../shared/format';

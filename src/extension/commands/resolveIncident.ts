@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { resolveIncidentIn } from '../operations/incidents';
 import { targetOf } from './args';
 import type { Command } from './command';

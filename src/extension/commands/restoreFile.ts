@@ -1,5 +1,5 @@
 import path from 'node:path';
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { SnapshotRecord } from '../../engine/types';
 import { openWorkingFileDiff } from '../diffs/openDiff';
 import { formatAge, formatBytes, snapshotName } from '../shared/format';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { SnapshotResult } from '../../engine/snapshotStore';
 import { formatBytes, formatDuration, plural, snapshotName } from '../shared/format';
 import type { WorkspaceServices } from '../services/workspace';

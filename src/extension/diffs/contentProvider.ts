@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { incidentMarkdown } from '../shared/incidentMarkdown';
 import { decodeDocRef, SNAPSHOT_SCHEME } from '../shared/snapshotUri';
 import type { WorkspaceServices } from '../services/workspace';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { FileChange, SnapshotRecord } from '../../engine/types';
 import { diffNote } from '../shared/fileExplanation';
 import { diffTitle, snapshotName } from '../shared/format';

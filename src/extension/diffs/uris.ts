@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { encodeDocRef, SNAPSHOT_SCHEME, type SnapshotDocRef } from '../shared/snapshotUri';
 
 export function docUri(ref: SnapshotDocRef): vscode.Uri {

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { Incident } from '../../engine/types';
 import { type HostMessage, type PanelAction, type WebviewMessage, isWebviewMessage } from '../../protocol/messages';
 import type { Postmortem } from '../../protocol/postmortem';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { readPanelIdentity } from '../../protocol/panelState';
 import { IncidentPanel, VIEW_TYPE, webviewOptions } from './incidentPanel';
 import type { IncidentPanelHost } from './panelHost';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { Incident, SnapshotRecord } from '../../engine/types';
 import { formatBytes, plural } from '../shared/format';
 import { UserError } from '../services/errors';

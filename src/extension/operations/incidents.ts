@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { Incident } from '../../engine/types';
 import type { WorkspaceServices } from '../services/workspace';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { CONFIG_FILE_NAME } from '../shared/configFile';
 import { type ConfigProblemInput, placeConfigProblems } from '../shared/configProblems';
 import type { WorkspaceServices } from '../services/workspace';

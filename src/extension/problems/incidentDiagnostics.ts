@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { Incident, Severity, Trigger } from '../../engine/types';
 import { CONFIG_FILE_NAME } from '../shared/configFile';
 import { type DiagnosticSpec, type DiagnosticTarget, incidentDiagnostics, type Span } from '../shared/diagnosticModel';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { COMPARE_WITH_BASELINE_ID } from '../commands/compareWithBaseline';
 import { IGNORE_TRIGGER_ID } from '../commands/ignoreTrigger';
 import { OPEN_INCIDENT_ID } from '../commands/openIncident';

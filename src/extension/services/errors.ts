@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { Engine } from './engineLoader';
 import type { Log } from './log';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { SnapshotStore } from '../../engine/snapshotStore';
 import { storeDirFor } from '../shared/storeLocation';
 import type { Engine, EngineLoader } from './engineLoader';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { formatDuration } from '../shared/format';
 
 /** The "Incident Replay" output channel: what the engine did and how long it took. */

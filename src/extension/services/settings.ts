@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { buildSettings, type ExtensionSettings, SETTINGS_SECTION, userSetValue } from '../shared/settingsModel';
 
 /** Reads the settings that apply to one workspace folder into an immutable snapshot. */

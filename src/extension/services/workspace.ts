@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { BlameFinding } from '../../engine/postmortem/blameless';
 import type { Postmortem } from '../../engine/postmortem/types';
 import type { Incident } from '../../engine/types';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { SETTINGS_SECTION } from '../shared/settingsModel';
 import type { WorkspaceServices } from './workspace';
 

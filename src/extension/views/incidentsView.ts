@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import type { IncidentListItem } from '../../engine/db/incidentRows';
 import type { IncidentSeverity } from '../../engine/types';
 import { OPEN_INCIDENT_ID } from '../commands/openIncident';

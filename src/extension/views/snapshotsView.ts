@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { formatAge, formatBytes, plural, snapshotName } from '../shared/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { FolderNode, SnapshotNode } from './nodes';

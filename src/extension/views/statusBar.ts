@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as vscode from '../vscodeApi';
 import { ANALYZE_ID } from '../commands/analyzeSinceBaseline';
 import { formatAge, formatShortAge, plural } from '../shared/format';
 import type { WorkspaceServices } from '../services/workspace';
