@@ -60,6 +60,8 @@ const builds = [
     entryPoints: ['src/extension/extension.ts'],
     outfile: 'dist/extension.js',
     external: ['vscode'],
+    // When the bundle starts evaluating: activate() logs how long loading and activating took.
+    banner: { js: 'var __incidentReplayLoadStart = performance.now();' },
     plugins: [engineLoadsOnFirstUse],
   },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

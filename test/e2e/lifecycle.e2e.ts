@@ -38,6 +38,20 @@ function snapshots(): StoredSnapshot[] {
   return store ? storeJson<{ snapshots: StoredSnapshot[] }>(env, store, 'snapshots').snapshots : [];
 }
 
+/** The text of the extension's output channel as VS Code logs it to disk (empty until it exists). */
+function extensionLog(): string {
+  const logs = path.join(env.userData, 'logs');
+  if (!existsSync(logs)) return '';
+  for (const session of readdirSync(logs).sort().reverse()) {
+    const dir = path.join(logs, session);
+    for (const host of readdirSync(dir).filter((d) => d.startsWith('exthost'))) {
+      const file = path.join(dir, host, env.extensionId, 'Incident Replay.log');
+      if (existsSync(file)) return readFileSync(file, 'utf8');
+    }
+  }
+  return '';
+}
+
 function incidents(): StoredIncident[] {
   store ??= findStore(env);
   return store ? storeJson<{ incidents: StoredIncident[] }>(env, store, 'incidents').incidents : [];
@@ -69,7 +83,10 @@ test('the Snapshots view welcomes a workspace without snapshots; its button take
     const ms = /(\d+(?:\.\d+)?)\s*ms/.exec(text);
     assert.ok(ms, `an activation time in: ${text}`);
     t.diagnostic(`activation as VS Code measured it: ${ms[1]} ms (${text})`);
-    writeFileSync(path.join(env.artifacts, 'activation.txt'), `${text}\n`);
+    // The extension's own measure (its bundle's evaluation and activate()), from its output channel's log.
+    const own = await waitUntil('the extension to log its activation', 10_000, async () => /activated: [^\n]*/.exec(extensionLog())?.[0]);
+    t.diagnostic(`the extension's own measure: ${own}`);
+    writeFileSync(path.join(env.artifacts, 'activation.txt'), `VS Code: ${text}\nextension: ${own}\n`);
     await w.screenshot('02-running-extensions');
     await w.page.keyboard.press('Control+W');
   });
