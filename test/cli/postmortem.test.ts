@@ -109,10 +109,17 @@ test('--keys lists every settable key with what it accepts', () => {
   assert.match(r.stdout, /\naction\.<id>\.status\s+open, in-progress, done, wont-do/);
 });
 
-test('annotate records the outcome; bad input exits 2', () => {
+test('annotate records the outcome (mitigated keeps the incident open, fixed resolves it); bad input exits 2', () => {
+  const status = (): string => (JSON.parse(cli(w, 'show', id, '--json').stdout) as { incident: { status: string } }).incident.status;
+  const mitigated = cli(w, 'annotate', id, '--outcome', 'mitigated', '--json');
+  assert.equal(mitigated.code, 0, mitigated.stderr);
+  assert.equal((JSON.parse(mitigated.stdout) as { status: string }).status, 'open');
+  assert.equal(cli(w, 'annotate', id, '--outcome', 'false-alarm', '--keep-open').stdout.trim(), `${id} annotated: false-alarm; still open`);
+  assert.equal(status(), 'open');
   const ok = cli(w, 'annotate', id, '--outcome', 'fixed', '--note', 'guarded the capacitor read');
   assert.equal(ok.code, 0, ok.stderr);
-  assert.equal(ok.stdout.trim(), `${id} annotated: fixed (guarded the capacitor read)`);
+  assert.equal(ok.stdout.trim(), `${id} annotated: fixed (guarded the capacitor read); resolved`);
+  assert.equal(status(), 'resolved');
   const pm = postmortemJson();
   assert.equal(pm.annotation?.outcome, 'fixed');
   assert.equal(pm.annotation?.note, 'guarded the capacitor read');

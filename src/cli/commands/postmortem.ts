@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors';
-import { getIncidentOrThrow } from '../../engine/incidents';
+import { getIncidentOrThrow, resolveIncident } from '../../engine/incidents';
 import { blamelessCheck, findBlame } from '../../engine/postmortem/blameless';
 import { costOf, downtimeOf } from '../../engine/postmortem/cost';
 import { addAction, describeKey, POSTMORTEM_KEYS, setField } from '../../engine/postmortem/edit';
-import { annotateIncident, getPostmortem, hasStoredPostmortem, OUTCOMES, updatePostmortem } from '../../engine/postmortem/store';
+import { annotateIncident, CLOSING_OUTCOMES, getPostmortem, hasStoredPostmortem, OUTCOMES, updatePostmortem } from '../../engine/postmortem/store';
 import type { ActionPriority, Field, FieldState, Postmortem } from '../../engine/postmortem/types';
 import { withStore } from '../context';
 import { formatDuration, formatTime, table } from '../format';
@@ -118,14 +118,16 @@ export function registerPostmortemCommands(program: Command, io: CliIo): void {
     .argument('<id>', 'incident id, e.g. INC-0001')
     .requiredOption('--outcome <outcome>', `one of ${OUTCOMES.join(', ')}`)
     .option('--note <text>', 'why, or what was done')
-    .option('--json', 'print {"postmortem": {...}} as JSON')
-    .action(async (id: string, opts: { outcome: string; note?: string; json?: boolean }, cmd: Command) => {
+    .option('--keep-open', 'do not resolve the incident (fixed, false-alarm and wont-fix resolve it otherwise)')
+    .option('--json', 'print {"postmortem": {...}, "status": "open" | "resolved"} as JSON')
+    .action(async (id: string, opts: { outcome: string; note?: string; keepOpen?: boolean; json?: boolean }, cmd: Command) => {
       const outcome = OUTCOMES.find((o) => o === opts.outcome.trim().toLowerCase());
       if (outcome === undefined) throw new InputError(`--outcome ${JSON.stringify(opts.outcome)} is not one of ${OUTCOMES.join(', ')}`);
       await withStore(cmd, io, async (store) => {
         const pm = await annotateIncident(store, id, outcome, opts.note ?? null);
-        if (opts.json) printJson(io, { postmortem: pm });
-        else io.out(`${pm.incidentId} annotated: ${outcome}${pm.annotation?.note ? ` (${pm.annotation.note})` : ''}`);
+        const incident = CLOSING_OUTCOMES.has(outcome) && !opts.keepOpen ? await resolveIncident(store, pm.incidentId) : await getIncidentOrThrow(store, pm.incidentId);
+        if (opts.json) printJson(io, { postmortem: pm, status: incident.status });
+        else io.out(`${pm.incidentId} annotated: ${outcome}${pm.annotation?.note ? ` (${pm.annotation.note})` : ''}; ${incident.status === 'resolved' ? 'resolved' : 'still open'}`);
       });
     });
 }

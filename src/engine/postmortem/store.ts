@@ -8,6 +8,8 @@ import { readPostmortemRow, writePostmortemRow } from './rows';
 import type { Annotation, Outcome, Postmortem } from './types';
 
 export const OUTCOMES: readonly Outcome[] = ['fixed', 'mitigated', 'false-alarm', 'wont-fix'];
+/** Outcomes after which nothing is left to do: annotating with one resolves the incident. Mitigated is not one. */
+export const CLOSING_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['fixed', 'false-alarm', 'wont-fix']);
 
 const ID_HELP = 'use an id like INC-0001 (see `incident-replay incidents`)';
 
