@@ -1,6 +1,7 @@
 // Node 20's test runner does not expand globs, so this finds the test files and hands them over.
 // Extra arguments select files by substring: `npm test -- store` runs only the store tests.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -24,5 +25,13 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
+// Snapshots honour the user's global git excludes ($XDG_CONFIG_HOME/git/ignore); the tests must
+// not depend on this machine's, so they get an empty config folder of their own.
+const xdg = mkdtempSync(path.join(os.tmpdir(), 'ir-tests-xdg-'));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  cwd: root,
+  env: { ...process.env, XDG_CONFIG_HOME: xdg },
+});
+rmSync(xdg, { recursive: true, force: true });
 process.exit(r.status ?? 1);

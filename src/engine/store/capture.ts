@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InputError, JobError } from '../errors';
 import type { CaptureStats, ManifestEntry, ScanIssue, ScanIssueKind } from '../types';
 import * as fsc from './fsCalls';
+import { gitExcludeSources } from './gitExcludes';
 import { GitBlobHasher, gitBlobId } from './gitBlobId';
 import type { LooseWriter } from './looseObject';
 import { compareEntries, encodeManifest } from './manifest';
@@ -111,8 +112,11 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   if (opts.signal?.aborted) throw abortError();
   const takenAt = (opts.testHooks?.now ?? Date.now)();
   const cache = await loadStatCache(storeDir, root, opts.statCacheMemo);
-  const filterKey = JSON.stringify([opts.include, opts.exclude, opts.respectGitignore, storeRel]);
+  // git's exclude files are part of the filter: when they change, cached listings are not reused.
+  const excludes = opts.respectGitignore ? gitExcludeSources(root).map((s) => s.text) : [];
+  const filterKey = JSON.stringify([opts.include, opts.exclude, opts.respectGitignore, storeRel, ...(excludes.length ? [gitBlobId(Buffer.from(excludes.join('\0')))] : [])]);
   const walk = await walkWorkspace({
+    rootRules: excludes,
     root,
     filter: new PathFilter(opts.include, opts.exclude, storeRel),
     respectGitignore: opts.respectGitignore,

@@ -32,6 +32,8 @@ export interface WalkOptions {
   filterKey: string;
   /** Stat data at or after this time may hide a change made in the same tick: never trusted. */
   racyFrom: number;
+  /** Ignore rules for the whole workspace besides its .gitignore files (git's exclude files), lowest precedence first. */
+  rootRules?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -126,7 +128,9 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   const settled = (st: fs.Stats): boolean => Math.max(st.mtimeMs, st.ctimeMs) < racyFrom;
   const rootBytes = Buffer.from(opts.root, 'utf8');
   const slicer = new TimeSlicer(opts.signal);
-  const stack: Dir[] = [{ rel: '', relBytes: null, abs: opts.root, rules: GitignoreRules.none(), relist: false }];
+  let rootRules = GitignoreRules.none();
+  if (respectGitignore) for (const text of opts.rootRules ?? []) rootRules = rootRules.with('', () => text);
+  const stack: Dir[] = [{ rel: '', relBytes: null, abs: opts.root, rules: rootRules, relist: false }];
   if (opts.signal?.aborted) throw abortError();
 
   const gitignoreLoader = (dir: Dir): (() => string) => () => {

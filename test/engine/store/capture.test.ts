@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { InputError } from '../../../src/engine/errors';
 import { type CaptureOptions, type CaptureResult, captureWorkspace } from '../../../src/engine/store/capture';
+import { coreExcludesFile } from '../../../src/engine/store/gitExcludes';
 import { gitBlobId } from '../../../src/engine/store/gitBlobId';
 import { readManifest } from '../../../src/engine/store/manifest';
 import { ObjectStore } from '../../../src/engine/store/objectStore';
@@ -115,6 +116,48 @@ describe('captureWorkspace', () => {
     assert.deepEqual(gitSees, expected);
     const raw = await capture({ respectGitignore: false });
     assert.equal(raw.entries.length, 12);
+  });
+
+  it("applies git's exclude files (.git/info/exclude, the global excludes file) under the .gitignore files, as git does", async () => {
+    write({
+      '.gitignore': '!important.tmp\n',
+      'a.txt': 'a',
+      'scratch.tmp': 't',
+      'important.tmp': 'kept: .gitignore re-includes it over info/exclude',
+      'cache/x.bin': 'c',
+      'notes.swp': 'editor swap file',
+      'sub/b.swp': 'b',
+    });
+    execFileSync('git', ['init', '-q', ws]);
+    fs.writeFileSync(path.join(ws, '.git', 'info', 'exclude'), '*.tmp\ncache/\n');
+    const xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-xdg-'));
+    fs.mkdirSync(path.join(xdg, 'git'));
+    fs.writeFileSync(path.join(xdg, 'git', 'ignore'), '*.swp\n');
+    const saved = process.env.XDG_CONFIG_HOME;
+    process.env.XDG_CONFIG_HOME = xdg;
+    try {
+      const expected = ['.gitignore', 'a.txt', 'important.tmp'];
+      assert.deepEqual(paths((await capture({ testHooks: { now: aMinuteLater } })).entries), expected);
+      const gitSees = execFileSync('git', ['-C', ws, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: xdg } })
+        .trim()
+        .split('\n')
+        .sort();
+      assert.deepEqual(gitSees, expected, 'git itself agrees');
+      // A changed exclude file re-filters folders whose cached listing would otherwise be reused.
+      fs.writeFileSync(path.join(ws, '.git', 'info', 'exclude'), 'cache/\n');
+      assert.deepEqual(paths((await capture({ testHooks: { now: aMinuteLater } })).entries), ['.gitignore', 'a.txt', 'important.tmp', 'scratch.tmp']);
+      assert.equal((await capture({ respectGitignore: false })).entries.length, 7);
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = saved;
+      fs.rmSync(xdg, { recursive: true, force: true });
+    }
+  });
+
+  it('reads core.excludesFile from a git config', () => {
+    assert.equal(coreExcludesFile('[user]\n\tname = x\n[core]\n\texcludesFile = ~/.gitignore_global ; a comment\n'), '~/.gitignore_global');
+    assert.equal(coreExcludesFile('[core]\n excludesfile = "/etc/git ignore"\n[core "x"]\n'), '/etc/git ignore');
+    assert.equal(coreExcludesFile('[alias]\n excludesfile = nope\n'), null);
   });
 
   it('always leaves out .git, node_modules and a store kept inside the workspace', async () => {
