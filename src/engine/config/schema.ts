@@ -215,7 +215,7 @@ export const CONFIG_SCHEMA: SchemaNode = deepFreeze<SchemaNode>({
     $schema: { type: 'string', description: 'The JSON schema of this file.' },
     include: globs('Globs of workspace files to snapshot.', DEFAULT_CONFIG.include),
     exclude: globs('Globs of workspace files never to snapshot.', DEFAULT_CONFIG.exclude),
-    respectGitignore: flag('Skip files ignored by .gitignore.', DEFAULT_CONFIG.respectGitignore),
+    respectGitignore: flag('Skip files git ignores: .gitignore files, .git/info/exclude and the global excludes file.', DEFAULT_CONFIG.respectGitignore),
     maxFileSizeBytes: count(
       1,
       'Files larger than this are recorded by size and hash only; their content is not kept.',
