@@ -19,6 +19,21 @@ export class InputError extends IncidentReplayError {
   }
 }
 
+/** A file the tool would write exists and is a person's (edited by hand, or never the tool's): only forced writes replace it. */
+export class WouldOverwriteError extends InputError {
+  constructor(
+    readonly file: string,
+    /** 'edited': the tool wrote it and a person changed it since; 'foreign': the tool never wrote it. */
+    readonly owner: 'edited' | 'foreign',
+  ) {
+    super(
+      owner === 'edited'
+        ? `${file} was edited by hand after incident-replay wrote it: pass --force to overwrite it (your edits will be lost), or --out to write elsewhere`
+        : `${file} exists and was not written by incident-replay: pass --force to overwrite it, or --out to write elsewhere`,
+    );
+  }
+}
+
 /** One problem in a config file, located by its key path (`triggers.configGlobs[2]`). */
 export interface ConfigProblem {
   path: string;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../db/atomicFile';
-import { InputError } from '../errors';
+import { InputError, WouldOverwriteError } from '../errors';
 
 /**
  * Files the tool writes into the workspace carry a marker with a hash of what it wrote, so a
@@ -61,12 +61,7 @@ export async function writeGenerated(file: string, content: string, opts: WriteG
   });
   if (existing !== null && !opts.force) {
     const owner = opts.ownership(existing);
-    if (owner === 'edited') {
-      throw new InputError(`${file} was edited by hand after incident-replay wrote it: pass --force to overwrite it (your edits will be lost), or --out to write elsewhere`);
-    }
-    if (owner === 'foreign') {
-      throw new InputError(`${file} exists and was not written by incident-replay: pass --force to overwrite it, or --out to write elsewhere`);
-    }
+    if (owner === 'edited' || owner === 'foreign') throw new WouldOverwriteError(file, owner);
   }
   await fsp.mkdir(path.dirname(file), { recursive: true });
   writeFileAtomic(file, Buffer.from(content, 'utf8'));

@@ -11,9 +11,6 @@ export async function resolveIncidentIn(services: WorkspaceServices, folder: vsc
   return incident;
 }
 
-// The engine refuses to overwrite a report a person edited (or did not write) unless forced.
-const NEEDS_FORCE = /pass --force/;
-
 /**
  * Writes the incident's markdown report into the workspace (`docs/incidents/INC-0001-<slug>.md`
  * by default, the `reportDir` setting), opens it and returns its path; undefined when the user
@@ -30,10 +27,13 @@ export async function exportIncidentReport(services: WorkspaceServices, folder: 
   try {
     file = await write(false);
   } catch (err) {
-    if (!(err instanceof services.engine.get().InputError) || !NEEDS_FORCE.test(err.message)) throw err;
+    // The engine refuses to overwrite a report a person edited (or did not write) unless forced.
+    if (!(err instanceof services.engine.get().WouldOverwriteError)) throw err;
     const overwrite = 'Overwrite';
     const choice = await vscode.window.showWarningMessage(
-      `The report of ${incidentId} already exists and was edited by hand (or not written by Incident Replay).`,
+      err.owner === 'edited'
+        ? `The report of ${incidentId} was edited by hand since Incident Replay wrote it.`
+        : `${vscode.workspace.asRelativePath(err.file)} already exists and was not written by Incident Replay.`,
       { modal: true, detail: 'Overwriting replaces the file with a freshly generated report; edits made in the file are lost.' },
       overwrite,
     );
