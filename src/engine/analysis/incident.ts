@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { findBySignature, insertIncident, nextIncidentId } from '../db/incidentRows';
+import { errorSignals } from '../forensics/errorSignals';
 import { errorSignature } from '../forensics/logScanner';
 import type { SnapshotStore } from '../snapshotStore';
 import type { Incident, IncidentSeverity, Trigger } from '../types';
@@ -44,13 +45,22 @@ export function defaultTitle(a: Pick<Analysis, 'triggers' | 'rootCause'>): strin
   const change = a.rootCause.triggeringChange;
   const what = lead
     ? lead.kind === 'log_error'
-      ? `${lead.errorType ?? 'Error'} in ${lead.file}`
+      ? `${lead.errorType ?? errorWording(lead.message) ?? 'Error'} in ${lead.file}`
       : lead.message
     : a.rootCause.category === 'drift'
       ? 'Gradual drift of the workspace'
       : 'Unexplained change';
   const after = change && (!lead || change.path !== lead.file) ? ` after ${change.path} ${change.status === 'removed' ? 'was removed' : 'changed'}` : '';
   return truncate(`${what}${after}`, 120);
+}
+
+/**
+ * The words that say what kind of failure a log line without an exception type reports
+ * (`ECONNREFUSED`, `JavaScript heap out of memory`), from the most specific error signal.
+ */
+function errorWording(message: string): string | null {
+  const best = errorSignals(message).sort((a, b) => b.weight - a.weight)[0];
+  return best && best.match.length <= 40 ? best.match : null;
 }
 
 function truncate(s: string, n: number): string {
