@@ -212,6 +212,23 @@ export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
 
 export type FileRole = 'config' | 'code' | 'data' | 'output' | 'log' | 'doc' | 'other';
 
+export interface MetricTrend {
+  /** Where the values were read. */
+  file: string;
+  /** Dotted key of a structured file, or the name of a `name=value` in log lines. */
+  key: string;
+  /** In order: one per snapshot that changed the file, or one per log line. */
+  values: number[];
+  source: 'snapshots' | 'log';
+  direction: 'up' | 'down';
+  /** What the name says the move means: an accuracy going down is worse, a latency going down better. */
+  verdict: 'worse' | 'better' | 'unknown';
+  /** For a log series: the 1-based line of its last value. */
+  line?: number;
+  /** For a snapshot series: the snapshot each value was read from. */
+  at?: string[];
+}
+
 export interface EvidenceItem {
   /** What the item cites. */
   kind: 'trigger' | 'change' | 'decision' | 'snapshot';

@@ -141,6 +141,35 @@ test('slow degradation over several snapshots with no hard failure is drift', as
   assert.equal(inc.snapshotIds.length, 7);
 });
 
+test('an eval score that slides as an agent keeps editing its prompt is drift, with the metric as evidence', async () => {
+  // A real evaluation program: the longer the prompt, the lower the accuracy and the higher the latency.
+  const evalJs = [
+    "const fs = require('node:fs');",
+    "const prompt = fs.readFileSync('prompts/system.txt', 'utf8');",
+    'const rules = prompt.split(/\\n/).filter(Boolean).length;',
+    'const accuracy = +(0.95 - 0.04 * rules).toFixed(2);',
+    'const latency = 700 + 130 * rules;',
+    "fs.writeFileSync('results/metrics.json', JSON.stringify({ accuracy, latency_ms: latency, cases: 200 }, null, 2));",
+    "fs.appendFileSync('logs/eval.log', `${new Date().toISOString()} INFO eval: accuracy=${accuracy} latency_ms=${latency} cases=200\\n`);",
+  ].join('\n');
+  const w = ws({ 'src/eval.js': evalJs, 'prompts/system.txt': 'Answer concisely.\n', 'results/.keep': '', 'logs/eval.log': '' });
+  assert.equal(spawnSync(process.execPath, ['src/eval.js'], { cwd: w.dir }).status, 0);
+  assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
+  for (let i = 1; i <= 4; i++) {
+    await settle();
+    appendFileSync(w.path('prompts/system.txt'), `Rule ${i}: explain every step in detail.\n`);
+    appendFileSync(w.path('logs/agent.log'), `Thought: answers look too short, adding rule ${i}\n`);
+    assert.equal(spawnSync(process.execPath, ['src/eval.js'], { cwd: w.dir }).status, 0);
+    assert.equal(cli(w, 'snapshot', '--label', `iteration-${i}`).code, 0);
+  }
+  const inc = analyze(w);
+  assert.equal(inc.rootCause.category, 'drift', JSON.stringify(inc.rootCause, null, 2));
+  const says = inc.rootCause.evidence.map((e) => e.description).join('\n');
+  assert.match(says, /results\/metrics\.json: accuracy fell 0\.91 → 0\.75 over 4 snapshots/);
+  assert.match(says, /latency_ms rose 830 → 1350/);
+  assert.ok(inc.remediation.some((r) => /accuracy.*first moved in snapshot [0-9a-f]+, where `prompts\/system\.txt` changed/.test(r)), inc.remediation.join('\n'));
+});
+
 test('a leaked key is flagged and never printed unredacted', async () => {
   const key = 'AKIA' + 'Q3EGRMTDSL7UIWXY';
   const w = ws({ 'notes.txt': 'nothing yet\n' });

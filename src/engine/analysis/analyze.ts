@@ -13,8 +13,9 @@ import { classifyRootCause, type ClassifyInput } from '../forensics/rootCause';
 import type { SnapshotStore } from '../snapshotStore';
 import { BlobCache } from '../store/blobCache';
 import type { Decision, FileChange, FileRole, ManifestEntry, RootCause, SnapshotRecord, TimelineEvent, Trigger } from '../types';
-import { changedTexts, type ChangedText } from './changedText';
-import { scanChangedContent } from './contentScan';
+import { changedTexts, type ChangedText, type HeldText } from './changedText';
+import { isScannedAsLog, scanChangedContent } from './contentScan';
+import { logTrends, structuredTrends } from './metricTrends';
 import { fileTriggers, matchesAny, type DraftTrigger, type KeyChanges } from './fileTriggers';
 import { commitsInWindow } from './gitCommits';
 import type { LogPrescan } from './prescan';
@@ -122,6 +123,11 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
     logLines: content.logLines.map((l) => ({ ...l, text: clean(l.text) })),
   });
 
+  const held = texts.filter((ct): ct is HeldText => ct.text !== undefined);
+  const metricTrends = [
+    ...(await structuredTrends(steps, blobs, roles)),
+    ...logTrends(held, (p) => roles(p) === 'log' || isScannedAsLog(p, roles, config)),
+  ];
   const classifyInput: ClassifyInput = {
     triggers,
     changes,
@@ -129,6 +135,7 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
     decisions,
     configKeys,
     roles,
+    metricTrends,
     categoryText: config.rootCauseCategories,
   };
   const rootCause = classifyRootCause(classifyInput);

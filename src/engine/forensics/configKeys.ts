@@ -372,6 +372,14 @@ function readConfig(format: Format, text: string): Flat {
   }
 }
 
+/** The keys of a structured file (JSON, YAML, TOML, INI, .env) with their values as text; null when it is not one or does not parse. */
+export function readKeys(path: string, text: string): ReadonlyMap<string, string> | null {
+  const format = configFormat(path);
+  if (!format) return null;
+  const read = tryRead(format, text);
+  return read instanceof ConfigParseError ? null : read;
+}
+
 function tryRead(format: Format, text: string | null): Flat | ConfigParseError {
   if (text === null) return new Map();
   try {

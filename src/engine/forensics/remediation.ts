@@ -1,4 +1,4 @@
-import type { FileChange, RootCause, RootCauseCategory, Trigger } from '../types';
+import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } from '../types';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
 import {
@@ -13,6 +13,7 @@ import {
   namedConfigLines,
   namedDataLines,
   quantity,
+  describeTrend,
   sizeTrends,
   triggerText,
   type ClassifyInput,
@@ -330,6 +331,9 @@ function logicSteps(f: Facts): string[] {
 function driftSteps(f: Facts): string[] {
   const { input } = f;
   const out: string[] = [];
+  for (const t of (input.metricTrends ?? []).filter((m) => m.verdict !== 'better').slice(0, 2)) {
+    out.push(metricStep(t, input));
+  }
   const rank = { output: 0, data: 1, log: 2 } as Record<string, number>;
   const all = sizeTrends(input.steps, input.roles).filter((t) => t.role in rank);
   // Logs grow by nature: their trend is worth a step only when nothing else moved.
@@ -357,6 +361,19 @@ function driftSteps(f: Facts): string[] {
     out.push(`Find out why \`${t.file}\` is empty: trace its inputs back through the window`);
   }
   return out;
+}
+
+/** Where a metric first moved and what changed there, and a guard so the next slide fails loudly. */
+function metricStep(t: MetricTrend, input: ClassifyInput): string {
+  const what = describeTrend(t);
+  const guard = `add a check that fails the run when \`${t.key}\` ${t.direction === 'down' ? 'drops below' : 'rises above'} an agreed threshold`;
+  if (t.source === 'log') return `${what}: ${guard}, and compare the runs logged before line ${t.line ?? '?'} to find where the slide began`;
+  const firstMove = t.values.findIndex((v, i) => i > 0 && v !== t.values[i - 1]);
+  const snapshot = t.at?.[firstMove];
+  const step = input.steps.find((s) => s.to === snapshot);
+  const changed = unique((step?.changes ?? []).map((c) => c.path).filter((p) => p !== t.file && input.roles(p) !== 'log' && input.roles(p) !== 'output'));
+  const where = snapshot ? ` It first moved in snapshot ${snapshot}${changed.length ? `, where ${listSome(changed)} changed: review that change first` : ''}.` : '';
+  return `${what}.${where} Then ${guard}`;
 }
 
 const STEPS: Record<RootCauseCategory, (f: Facts) => string[]> = {

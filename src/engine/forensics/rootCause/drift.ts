@@ -1,4 +1,4 @@
-import type { FileRole } from '../../types';
+import type { FileRole, MetricTrend } from '../../types';
 import type { Context } from './context';
 import type { ClassifyInput } from './input';
 import type { Contribution } from './scoring';
@@ -44,10 +44,33 @@ export function sizeTrends(steps: ClassifyInput['steps'], roles: (p: string) => 
   return out;
 }
 
-/** Slow degradation across the steps: size trends, many small changes, repeated warnings. */
+/** `accuracy fell 0.91 → 0.79 over 4 snapshots` */
+export function describeTrend(t: MetricTrend): string {
+  const verb = t.direction === 'down' ? 'fell' : 'rose';
+  const over = t.source === 'log' ? `${t.values.length} log lines` : `${t.values.length - 1} snapshots`;
+  const first = t.values[0] ?? 0;
+  const last = t.values[t.values.length - 1] ?? 0;
+  return `${t.file}: ${t.key} ${verb} ${formatNumber(first)} → ${formatNumber(last)} over ${over}`;
+}
+
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
+}
+
+/** Slow degradation across the steps: metrics that kept moving the wrong way, size trends, many small changes, repeated warnings. */
 export function driftEvidence(ctx: Context): Contribution[] {
   const { steps, roles, triggers } = ctx.input;
   const out: Contribution[] = [];
+  for (const trend of ctx.input.metricTrends ?? []) {
+    if (trend.verdict === 'better') continue;
+    out.push({
+      category: 'drift',
+      weight: trend.verdict === 'worse' ? W.metricWorse : W.metricMoved,
+      group: 'metric',
+      sub: `${trend.file}#${trend.key}`,
+      item: { kind: 'change', ref: trend.file, file: trend.file, ...(trend.line ? { line: trend.line } : {}), description: describeTrend(trend) },
+    });
+  }
   for (const trend of sizeTrends(steps, roles)) {
     const base = W.trendBase[trend.role];
     if (!base) continue;

@@ -9,7 +9,7 @@
 export { classifyRootCause } from './classify';
 export { displayValue, isSecretKey, quantity } from './configValues';
 export { namedConfigLines, namedDataLines } from './changedLines';
-export { sizeTrends } from './drift';
+export { describeTrend, sizeTrends } from './drift';
 export type { ClassifyInput } from './input';
 export { namedConfigKeys } from './namedKeys';
 export { suspectTriggeringChange } from './suspect';

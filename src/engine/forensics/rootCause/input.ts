@@ -1,5 +1,5 @@
 import type { EngineConfig } from '../../config/types';
-import type { Decision, FileChange, FileRole, Trigger } from '../../types';
+import type { Decision, FileChange, FileRole, MetricTrend, Trigger } from '../../types';
 import type { configKeyChanges } from '../configKeys';
 
 export interface ClassifyInput {
@@ -12,5 +12,7 @@ export interface ClassifyInput {
   /** Changed config files → their key changes. */
   configKeys: ReadonlyMap<string, ReturnType<typeof configKeyChanges>>;
   roles: (path: string) => FileRole;
+  /** Numbers that moved one way across the window (metrics files, `name=value` log lines). */
+  metricTrends?: readonly MetricTrend[];
   categoryText: EngineConfig['rootCauseCategories'];
 }

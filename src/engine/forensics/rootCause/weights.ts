@@ -38,6 +38,10 @@ export const W = {
   unknownErrorAfterCodeChange: 0.1,
   decisionOutcomeFactor: 0.6,
   trendBase: { output: 0.35, data: 0.25, log: 0.1 } as Partial<Record<FileRole, number>>,
+  /** A metric that kept moving the way its name says is worse (accuracy down, latency up). */
+  metricWorse: 0.5,
+  /** A number that kept moving one way, its meaning unknown. */
+  metricMoved: 0.15,
   smallChangesSpread: 0.2,
   warningsBase: 0.15,
   noHardFailure: 0.3,
