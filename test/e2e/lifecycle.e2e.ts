@@ -73,23 +73,6 @@ test('the Snapshots view welcomes a workspace without snapshots; its button take
     await w.page.locator('.welcome-view-content .monaco-button', { hasText: 'Take Baseline Snapshot' }).first().waitFor({ timeout: 30_000 });
     await w.screenshot('01-snapshots-welcome');
   });
-  // VS Code's own measure, from Developer: Show Running Extensions, reported rather than asserted
-  // (speed targets belong to `npm run bench`).
-  await session.step('VS Code reports the extension activated, and how long it took', async (w) => {
-    await w.runCommand('workbench.action.showRuntimeExtensions', 'Developer: Show Running Extensions');
-    const row = w.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Incident Replay' }).first();
-    await row.waitFor({ timeout: 30_000 });
-    const text = (await row.innerText()).replace(/\s+/g, ' ');
-    const ms = /(\d+(?:\.\d+)?)\s*ms/.exec(text);
-    assert.ok(ms, `an activation time in: ${text}`);
-    t.diagnostic(`activation as VS Code measured it: ${ms[1]} ms (${text})`);
-    // The extension's own measure (its bundle's evaluation and activate()), from its output channel's log.
-    const own = await waitUntil('the extension to log its activation', 10_000, async () => /activated: [^\n]*/.exec(extensionLog())?.[0]);
-    t.diagnostic(`the extension's own measure: ${own}`);
-    writeFileSync(path.join(env.artifacts, 'activation.txt'), `VS Code: ${text}\nextension: ${own}\n`);
-    await w.screenshot('02-running-extensions');
-    await w.page.keyboard.press('Control+W');
-  });
   await session.step('click "Take Baseline Snapshot": the store records the baseline, the view lists it with a star', async (w) => {
     await w.showViewContainer(CONTAINER);
     await w.page.locator('.welcome-view-content .monaco-button', { hasText: 'Take Baseline Snapshot' }).first().click();
@@ -191,4 +174,33 @@ test('Prune Snapshots keeps the newest (incidentReplay.keepSnapshots) and the ba
     assert.deepEqual(kept.map((s) => s.id).sort(), [before.find((s) => s.baseline)?.id, newest.id].sort());
     await w.screenshot('07-pruned');
   });
+});
+
+test('the extension logs its own activation cost; VS Code reports its figure', { timeout: 90_000 }, async (t) => {
+  // Reported rather than asserted: speed targets belong to `npm run bench`.
+  const own = await session.step('the output channel says what loading and activating took', () =>
+    waitUntil('the extension to log its activation', 10_000, async () => /activated: [^\n]*/.exec(extensionLog())?.[0]),
+  );
+  t.diagnostic(`the extension's own measure: ${own}`);
+  const vscodeFigure = await session.step('Developer: Show Running Extensions lists the extension with its activation time', async (w) => {
+    await w.runCommand('workbench.action.showRuntimeExtensions', 'Developer: Show Running Extensions');
+    const list = w.page.locator('.runtime-extensions-editor');
+    await list.waitFor({ timeout: 30_000 });
+    const row = list.locator('.monaco-list-row', { hasText: 'Incident Replay' }).first();
+    // The list is virtualised and sorted by activation time: scroll until the row is rendered.
+    const found = await waitUntil('the Incident Replay row', 30_000, async () => {
+      if (await row.isVisible()) return row;
+      await list.hover();
+      await w.page.mouse.wheel(0, 300);
+      return undefined;
+    });
+    const text = (await found.innerText()).replace(/\s+/g, ' ');
+    await w.screenshot('08-running-extensions');
+    await w.page.keyboard.press('Control+W');
+    return text;
+  });
+  const ms = /Activation: (\d+(?:\.\d+)?)\s*ms/.exec(vscodeFigure);
+  assert.ok(ms, `an activation time in: ${vscodeFigure}`);
+  t.diagnostic(`activation as VS Code measured it: ${ms[1]} ms (${vscodeFigure})`);
+  writeFileSync(path.join(env.artifacts, 'activation.txt'), `VS Code: ${vscodeFigure}\nextension: ${own}\n`);
 });
