@@ -14,6 +14,7 @@ import { waitUntil } from './support/workbench';
 const CMD = {
   takeSnapshot: 'incidentReplay.takeSnapshot',
   prune: 'incidentReplay.pruneSnapshots',
+  restore: 'incidentReplay.restoreFileFromSnapshot',
 } as const;
 const CONTAINER = 'Incident Replay';
 const WALKTHROUGH = 'Replay an agent incident';
@@ -90,7 +91,7 @@ test('the Snapshots view welcomes a workspace without snapshots; its button take
     assert.match((await row.innerText()).replace(/\s+/g, ' '), /6 files/);
     assert.equal(await row.locator('.codicon-star-full').count(), 1, 'the baseline carries a star');
   });
-  await wb.screenshot('03-baseline-in-view');
+  await wb.screenshot('02-baseline-in-view');
 });
 
 test('the walkthrough analyses the failure and exports the report', { timeout: 180_000 }, async () => {
@@ -102,7 +103,7 @@ test('the walkthrough analyses the failure and exports the report', { timeout: 1
     await w.runCommand('welcome.showAllWalkthroughs', 'Welcome: Open Walkthrough...');
     await w.pickByLabel([WALKTHROUGH], WALKTHROUGH);
     await container.locator('.getting-started-step', { hasText: 'Take a baseline' }).first().waitFor({ timeout: 30_000 });
-    await w.screenshot('04-walkthrough');
+    await w.screenshot('03-walkthrough');
   });
   await session.step('its "Analyze Since Baseline" button records an incident', async () => {
     await container.locator('.getting-started-step', { hasText: 'Analyse since the baseline' }).first().click();
@@ -118,7 +119,7 @@ test('the walkthrough analyses the failure and exports the report', { timeout: 1
     const dir = path.join(env.workspace, 'docs', 'incidents');
     const report = await waitUntil('a report in docs/incidents', 30_000, async () => (existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('INC-0001')) : undefined));
     assert.match(readFileSync(path.join(dir, report), 'utf8'), /ECONNREFUSED/);
-    await w.screenshot('05-report-exported');
+    await w.screenshot('04-report-exported');
   });
 });
 
@@ -135,7 +136,7 @@ test('Delete Snapshot from the Snapshots view removes that snapshot, after a con
     await w.contextMenu(row, 'Delete Snapshot');
     await w.confirmDialog(/Delete snapshot second/, 'Delete');
     await waitUntil('"second" gone from the store', 20_000, async () => (snapshots().some((s) => s.label === 'second') ? undefined : true));
-    await w.screenshot('06-snapshot-deleted');
+    await w.screenshot('05-snapshot-deleted');
   });
   assert.deepEqual(
     snapshots()
@@ -172,7 +173,24 @@ test('Prune Snapshots keeps the newest (incidentReplay.keepSnapshots) and the ba
       return now.length === 2 ? now : undefined;
     });
     assert.deepEqual(kept.map((s) => s.id).sort(), [before.find((s) => s.baseline)?.id, newest.id].sort());
-    await w.screenshot('07-pruned');
+    await w.screenshot('06-pruned');
+  });
+});
+
+test('Restore File from Snapshot puts a file back as the baseline has it, after a confirmation and a safety snapshot', { timeout: 120_000 }, async () => {
+  const cfgFile = path.join(env.workspace, 'config', 'app.json');
+  assert.doesNotMatch(readFileSync(cfgFile, 'utf8'), /"port": 5432/, 'the failing job left another port in the config');
+  const before = snapshots().length;
+  await session.step('run "Restore File from Snapshot…", pick the baseline and config/app.json, confirm', async (w) => {
+    await w.runCommand(CMD.restore, title(CMD.restore));
+    assert.ok(await w.pickIfAsked(/baseline/, 15_000), 'a pick of snapshots with the baseline');
+    assert.ok(await w.pickIfAsked(/config\/app\.json/, 15_000), 'a pick of the files of that snapshot');
+    await w.confirmDialog(/Restore config\/app\.json from snapshot baseline/, 'Restore');
+  });
+  await session.step('the file holds the baseline port again, and a safety snapshot holds what it replaced', async (w) => {
+    await waitUntil('config/app.json restored', 20_000, async () => (/"port": 5432/.test(readFileSync(cfgFile, 'utf8')) ? true : undefined));
+    assert.equal(snapshots().length, before + 1, 'one safety snapshot was taken first');
+    await w.screenshot('07-restored');
   });
 });
 
