@@ -167,6 +167,9 @@ test('an eval score that slides as an agent keeps editing its prompt is drift, w
   const says = inc.rootCause.evidence.map((e) => e.description).join('\n');
   assert.match(says, /results\/metrics\.json: accuracy fell 0\.91 → 0\.75 over 4 snapshots/);
   assert.match(says, /latency_ms rose 830 → 1350/);
+  // No failure to anchor on: the suspect is what changed where the metrics first slid.
+  assert.equal(inc.rootCause.triggeringChange?.path, 'prompts/system.txt');
+  assert.match(inc.rootCause.triggeringChange?.reason ?? '', /^changed in snapshot [0-9a-f]+, where results\/metrics\.json: \w+ first (fell|rose)/);
   assert.ok(inc.remediation.some((r) => /accuracy.*first moved in snapshot [0-9a-f]+, where `prompts\/system\.txt` changed/.test(r)), inc.remediation.join('\n'));
 });
 

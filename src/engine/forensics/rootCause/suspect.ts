@@ -21,6 +21,26 @@ interface Suspect extends Naming {
 }
 
 /**
+ * Where the most telling metric of the window first moved (worse first; see MetricTrend): the
+ * paths changed in that step, and the words for it.
+ */
+function firstSlide(input: ClassifyInput): { paths: ReadonlySet<string>; reason: string } | null {
+  for (const t of input.metricTrends ?? []) {
+    if (t.verdict === 'better' || !t.at) continue;
+    const i = t.values.findIndex((v, k) => k > 0 && v !== t.values[k - 1]);
+    const snapshot = t.at[i];
+    const step = input.steps.find((st) => st.to === snapshot);
+    if (i < 1 || !step) continue;
+    const verb = t.direction === 'down' ? 'fell' : 'rose';
+    return {
+      paths: new Set(step.changes.map((c) => c.path)),
+      reason: `changed in snapshot ${snapshot}, where ${t.file}: ${t.key} first ${verb} (${t.values[i - 1]} → ${t.values[i]})`,
+    };
+  }
+  return null;
+}
+
+/**
  * When a path changed relative to `ref`: its latest change at or before `ref` when there is one
  * (a file edited in several snapshots is suspect for the edit just before the failure), else its
  * earliest change after. A deletion has no mtime of its own: it is dated by the latest write in
@@ -105,10 +125,13 @@ export function suspect(ctx: Context): TriggeringChange | null {
     for (const [path, n] of namesOf(t, ctx)) if (!byLater.has(path)) byLater.set(path, n);
   }
 
+  // Without a failure, a metric that slid anchors the search: the changes made where it first moved.
+  const slide = first ? null : firstSlide(input);
   const suspects: Suspect[] = candidates.map((change) => {
     const time = changeTime(change, input.steps, ref);
     const direct = byFirst.get(change.path);
     if (direct) return { change, time, ...direct };
+    if (slide?.paths.has(change.path)) return { change, time, named: 40, reason: slide.reason };
     const later = byLater.get(change.path);
     if (later) return { change, time, named: 50, reason: `${later.reason} (a later error)` };
     let reason: string;
