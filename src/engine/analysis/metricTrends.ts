@@ -110,7 +110,9 @@ export async function structuredTrends(
   return rank(out);
 }
 
-const LOG_METRIC = /(?:^|[\s,;({[])([A-Za-z][\w.-]{1,40}?)\s*[=:]\s*([-+]?(?:\d+\.?\d*|\.\d+))(%|ms|s)?(?=$|[\s,;)}\]])/g;
+const LOG_METRIC = /(?:^|[ \t,;({[])([A-Za-z][\w.-]{0,40})[ \t]*[=:][ \t]*([-+]?(?:\d+\.?\d*|\.\d+))(?=$|[\s,;)}\]%]|ms\b|s\b)/gm;
+/** Of a log's text, at most this much (its end) is read for metrics: the cost stays bounded on huge logs. */
+const MAX_LOG_METRIC_CHARS = 4 * 1024 * 1024;
 
 /** Trends of `name=value` (or `name: value`) numbers on the new lines of changed logs, in line order. */
 export function logTrends(texts: readonly HeldText[], isLog: (path: string) => boolean): MetricTrend[] {
@@ -118,21 +120,33 @@ export function logTrends(texts: readonly HeldText[], isLog: (path: string) => b
   for (const ct of texts) {
     if (!isLog(ct.path)) continue;
     const series = new Map<string, { values: number[]; line: number }>();
-    let lineNo = 0;
-    for (const line of ct.text.split('\n')) {
-      lineNo++;
-      if (ct.addedLines ? !ct.addedLines.has(lineNo) : lineNo < ct.firstNewLine) continue;
-      if (line.length > 2000) continue;
-      const seenOnLine = new Set<string>();
-      for (const m of line.matchAll(LOG_METRIC)) {
-        const key = m[1] as string;
-        if (seenOnLine.has(key) || !isMetricName(key)) continue;
-        seenOnLine.add(key);
-        const s = series.get(key) ?? { values: [], line: lineNo };
-        s.values.push(Number(m[2]));
-        s.line = lineNo;
-        series.set(key, s);
+    const metricName = new Map<string, boolean>();
+    const text = ct.text;
+    // One pass of the regex over the text (far cheaper than per line); line numbers are counted
+    // forward from match to match.
+    let from = Math.max(0, text.length - MAX_LOG_METRIC_CHARS);
+    if (from > 0) from = text.indexOf('\n', from) + 1 || text.length;
+    let lineNo = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < from; i = text.indexOf('\n', i + 1)) lineNo++;
+    let counted = from;
+    LOG_METRIC.lastIndex = from;
+    for (let m = LOG_METRIC.exec(text); m; m = LOG_METRIC.exec(text)) {
+      for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) {
+        lineNo++;
+        counted = i + 1;
       }
+      const isNew = ct.addedLines ? ct.addedLines.has(lineNo) : lineNo >= ct.firstNewLine;
+      const key = m[1] as string;
+      if (!isNew) continue;
+      let ok = metricName.get(key);
+      if (ok === undefined) metricName.set(key, (ok = isMetricName(key)));
+      if (!ok) continue;
+      const s = series.get(key) ?? { values: [], line: 0 };
+      // One value per key and line.
+      if (s.line === lineNo) continue;
+      s.values.push(Number(m[2]));
+      s.line = lineNo;
+      series.set(key, s);
     }
     for (const [key, s] of series) {
       const direction = trendOf(s.values, MIN_LOG_VALUES);
