@@ -109,6 +109,27 @@ test('a truncated JSON data file is data corruption, and the data file is the tr
   assert.equal(inc.rootCause.triggeringChange?.path, 'data/orders.json');
 });
 
+test('a CSV row with a field too many, rejected by unchanged code, is data corruption in the data file', async () => {
+  const reader = [
+    'import csv',
+    "with open('data/orders.csv') as f:",
+    '    rows = csv.reader(f)',
+    '    header = next(rows)',
+    '    for n, row in enumerate(rows, start=2):',
+    '        if len(row) != len(header):',
+    "            raise ValueError(f'data/orders.csv line {n}: expected {len(header)} fields, saw {len(row)}')",
+    "print('ok')",
+  ].join('\n');
+  const w = ws({ 'data/orders.csv': 'id,name,amount\n1,alice,10.5\n2,bob,20\n', 'src/report.py': reader, 'logs/run.log': '' });
+  assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
+  await settle();
+  appendFileSync(w.path('data/orders.csv'), '3,"carol, jr",7,x\n');
+  assert.equal(runInto(w, 'logs/run.log', 'python3', ['src/report.py']), 1);
+  const inc = analyze(w);
+  assert.equal(inc.rootCause.category, 'data_corruption', JSON.stringify(inc.rootCause, null, 2));
+  assert.equal(inc.rootCause.triggeringChange?.path, 'data/orders.csv');
+});
+
 test('a TypeError from a changed source file is a logic error pointing at that file', async () => {
   const w = ws({
     'src/total.js': 'function total(items) { return items.reduce((s, i) => s + i.price, 0); }\nmodule.exports = { total };\n',
