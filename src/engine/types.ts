@@ -150,6 +150,20 @@ export interface Trigger {
   frames?: StackFrame[];
   /** Which detector or rule produced it (`python_traceback`, `secretlint:aws`, a constraint's message...). */
   rule?: string;
+  /** How many times the same error (same normalised signature, same file) occurred; absent when once. */
+  count?: number;
+  /** Where and when each repeat occurred, the first being the trigger's own line; capped (the first 100 and the last). */
+  occurrences?: TriggerOccurrence[];
+  /** Many repeats in a short span: a burst of one error rather than a steady trickle. */
+  burst?: boolean;
+}
+
+/** One occurrence of a repeated error. */
+export interface TriggerOccurrence {
+  /** 1-based. */
+  line: number;
+  /** The line's own time, else the nearest before it, else the file's mtime. */
+  timestamp: number;
 }
 
 export type TimelineKind = 'snapshot' | 'file_change' | 'log' | 'trigger' | 'decision' | 'commit';
