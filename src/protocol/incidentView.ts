@@ -109,6 +109,9 @@ export const isTrigger: Guard<Trigger> = isShape({
   errorType: optional(isString),
   frames: optional(isArrayOf(isStackFrame)),
   rule: optional(isString),
+  count: optional(isNumber),
+  occurrences: optional(isArrayOf(isShape({ line: isNumber, timestamp: isNumber }))),
+  burst: optional(isBoolean),
 });
 
 export const isTimelineEvent: Guard<TimelineEvent> = isShape({
