@@ -4,18 +4,23 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { EngineConfig } from './config/types';
 import { MetadataDb } from './db/database';
-import { deleteSnapshots, getSnapshot, insertSnapshot, listSnapshots, setBaseline } from './db/snapshotRows';
+import { deleteSnapshots, getSnapshot, incidentsUsing, insertSnapshot, listSnapshots, pinnedIds, setBaseline } from './db/snapshotRows';
 import { diffManifests, summarize } from './diff/snapshotDiff';
 import { InputError, JobError } from './errors';
+import { gitSnapshotLocked, type GitSnapshot } from './git/gitSnapshot';
+import { gitRevOf } from './git/revision';
 import { resolveRef } from './refs';
 import { captureWorkspace, type OversizedFile } from './store/capture';
 import { readManifest } from './store/manifest';
 import { ManifestCache } from './store/manifestCache';
 import { ObjectStore } from './store/objectStore';
+import { damaged } from './store/damage';
 import { StatCacheMemo } from './store/statCache';
 import type { CaptureStats, ManifestEntry, ScanIssue, SnapshotDiff, SnapshotRecord } from './types';
 
 export const DEFAULT_STORE_DIRNAME = '.incident-replay';
+/** A store lock not refreshed for this long belongs to a dead process and is taken over. */
+const STORE_LOCK_STALE_MS = 30_000;
 const DB_FILE = 'incident-replay.sqlite';
 
 export interface OpenStoreOptions {
@@ -72,6 +77,8 @@ export interface RestorePlan {
 export class SnapshotStore {
   private readonly statCacheMemo = new StatCacheMemo();
   private readonly manifests = new ManifestCache();
+  /** Set while this process holds the store lock; `lost` turns true if the lock was taken over. */
+  private lockState: { lost: boolean } | null = null;
 
   private constructor(
     readonly workspaceRoot: string,
@@ -106,30 +113,66 @@ export class SnapshotStore {
     this.db.close();
   }
 
-  /** Runs `fn` holding the store lock (captures and collections), waiting for another holder up to the timeout. */
+  /**
+   * Runs `fn` holding the store lock, waiting for another holder up to the timeout. Every
+   * writer of objects or snapshot rows (captures, git imports, restores, collections, retention)
+   * runs in here; see docs/ARCHITECTURE.md, "Collection rule".
+   *
+   * On entry the object index is re-read from disk: a collection by another process may have
+   * deleted blobs this process still believes are stored, and a capture that trusted that stale
+   * belief would record a snapshot naming objects that no longer exist.
+   */
   async withStoreLock<T>(fn: () => Promise<T>): Promise<T> {
     const target = path.join(this.dir, 'store');
     await fsp.writeFile(target, '', { flag: 'a' });
     let release: () => Promise<void>;
+    const held = { lost: false };
     try {
       release = await lockfile.lock(target, {
-        stale: 30_000,
-        update: 5_000,
+        stale: STORE_LOCK_STALE_MS,
+        update: STORE_LOCK_STALE_MS / 6,
         retries: { retries: Math.ceil(this.lockTimeoutMs / 500), minTimeout: 100, maxTimeout: 500, factor: 1.2 },
         realpath: false,
+        // The default throws from a timer and would kill the process; instead the holder
+        // finds out before it records anything (see assertLockHeld).
+        onCompromised: () => {
+          held.lost = true;
+        },
       });
     } catch (e) {
       throw new JobError(`the store ${this.dir} is busy (another snapshot or prune is running): ${(e as Error).message}; try again when it finishes`);
     }
+    const previous = this.lockState;
+    this.lockState = held;
     try {
+      await this.objects.revalidate();
       return await fn();
     } finally {
+      this.lockState = previous;
       await release().catch(() => undefined);
     }
   }
 
+  /**
+   * Throws unless this process still holds the store lock. A holder stalled past the stale
+   * time (a suspended laptop, a debugger) may have been taken over by another process, which
+   * may have collected objects since: recording a snapshot then could name missing blobs.
+   */
+  private assertLockHeld(): void {
+    if (this.lockState === null) throw new Error('internal: store write outside withStoreLock');
+    if (this.lockState.lost) {
+      throw new JobError(`lost the lock of the store ${this.dir} (this process stalled and another one took it over): nothing was recorded; try again`);
+    }
+  }
+
   async snapshot(opts: SnapshotOptions = {}): Promise<SnapshotResult> {
-    return this.withStoreLock(async () => {
+    return this.withStoreLock(() => this.snapshotLocked(opts));
+  }
+
+  /** {@link snapshot} for a caller that already holds the store lock (a restore's safety snapshot). */
+  async snapshotLocked(opts: SnapshotOptions = {}): Promise<SnapshotResult> {
+    this.assertLockHeld();
+    {
       const capture = await captureWorkspace(this.objects, {
         workspaceRoot: this.workspaceRoot,
         storeDir: this.dir,
@@ -143,6 +186,7 @@ export class SnapshotStore {
         ...(opts.onOversizedFile ? { onOversizedFile: opts.onOversizedFile } : {}),
       });
       const snapshot = await this.db.write((db) => {
+        this.assertLockHeld();
         let id = randomBytes(4).toString('hex');
         while (getSnapshot(db, id)) id = randomBytes(4).toString('hex');
         const rec: SnapshotRecord = {
@@ -164,7 +208,7 @@ export class SnapshotStore {
       // The capture's entries are that manifest decoded: the analysis that usually follows needs them.
       this.manifests.prime(capture.manifestId, () => capture.entries);
       return { snapshot, issues: capture.issues, stats: capture.stats };
-    });
+    }
   }
 
   list(): Promise<SnapshotRecord[]> {
@@ -172,7 +216,14 @@ export class SnapshotStore {
   }
 
   async resolve(ref: string): Promise<SnapshotRecord> {
+    const rev = gitRevOf(ref);
+    if (rev !== null) return (await this.gitSnapshot(rev)).snapshot;
     return resolveRef(await this.list(), ref);
+  }
+
+  /** The snapshot of a git revision's tree, imported once per commit (see git/gitSnapshot.ts). */
+  gitSnapshot(rev: string): Promise<GitSnapshot> {
+    return this.withStoreLock(() => gitSnapshotLocked(this, rev));
   }
 
   async setBaseline(ref: string): Promise<SnapshotRecord> {
@@ -190,7 +241,9 @@ export class SnapshotStore {
    * several times, and decoding 10,000 entries costs tens of milliseconds each time.
    */
   manifest(snapshot: SnapshotRecord): Promise<readonly ManifestEntry[]> {
-    return this.manifests.get(snapshot.manifestId, () => readManifest(this.objects, snapshot.manifestId));
+    return this.manifests.get(snapshot.manifestId, () =>
+      readManifest(this.objects, snapshot.manifestId).catch((e: unknown) => Promise.reject(damaged(e, [snapshot]))),
+    );
   }
 
   async diff(refA: string, refB: string, opts: { patches?: boolean } = {}): Promise<SnapshotDiff> {
@@ -200,38 +253,84 @@ export class SnapshotStore {
 
   async diffSnapshots(from: SnapshotRecord, to: SnapshotRecord, opts: { patches?: boolean } = {}): Promise<SnapshotDiff> {
     const [a, b] = await Promise.all([this.manifest(from), this.manifest(to)]);
-    const changes = await diffManifests(a, b, this.objects, { keepPatch: opts.patches ?? true });
+    const changes = await diffManifests(a, b, this.objects, { keepPatch: opts.patches ?? true }).catch((e: unknown) =>
+      Promise.reject(damaged(e, [from, to])),
+    );
     return { from, to, changes, summary: summarize(changes) };
   }
 
-  /** Keeps the newest `keep` snapshots and the baseline; then drops blobs nothing references. */
+  /**
+   * Keeps the newest `keep` snapshots and every pinned one (the baseline, the snapshots an
+   * incident was analysed between); then drops blobs nothing references.
+   */
   async prune(keep: number = this.config.keepSnapshots): Promise<PruneResult> {
     if (!Number.isInteger(keep) || keep < 1) throw new InputError(`--keep must be a whole number ≥ 1 (got ${keep})`);
     return this.withStoreLock(async () => {
-      const removed = await this.db.write((db) => {
-        const all = listSnapshots(db);
-        const newest = new Set(all.slice(-keep).map((s) => s.id));
-        const drop = all.filter((s) => !newest.has(s.id) && !s.baseline);
-        deleteSnapshots(
-          db,
-          drop.map((s) => s.id),
-        );
-        return drop;
-      });
-      const remaining = await this.list();
-      const live = new Set<string>();
-      for (const s of remaining) {
-        live.add(s.manifestId);
-        for (const e of await this.manifest(s)) live.add(e.id);
-      }
-      const gc = await this.objects.gc(live);
-      return { removed, kept: remaining.length, ...gc };
+      const all = await this.list();
+      const newest = new Set(all.slice(-keep).map((s) => s.id));
+      return this.dropLocked(all.filter((s) => !newest.has(s.id)).map((s) => s.id));
     });
+  }
+
+  /**
+   * Deletes the given snapshots, except pinned ones, and collects what nothing references any
+   * more: the one way automatic retention removes snapshots. Unknown ids are ignored (two
+   * retention passes may race for the same snapshot).
+   */
+  dropSnapshots(ids: readonly string[]): Promise<PruneResult> {
+    return this.withStoreLock(() => this.dropLocked(ids));
+  }
+
+  /** Snapshot ids that no prune or retention removes: the baseline and those incidents name. */
+  pinnedSnapshotIds(): Promise<Set<string>> {
+    return this.db.read((db) => pinnedIds(db));
+  }
+
+  private async dropLocked(ids: readonly string[]): Promise<PruneResult> {
+    this.assertLockHeld();
+    const removed = await this.db.write((db) => {
+      this.assertLockHeld();
+      const pinned = pinnedIds(db);
+      const wanted = new Set(ids);
+      const drop = listSnapshots(db).filter((s) => wanted.has(s.id) && !pinned.has(s.id));
+      deleteSnapshots(
+        db,
+        drop.map((s) => s.id),
+      );
+      return drop;
+    });
+    const remaining = await this.list();
+    const gc = await this.collectLocked(remaining);
+    return { removed, kept: remaining.length, ...gc };
+  }
+
+  /**
+   * Deletes every object no snapshot row names. Runs under the store lock, after the rows
+   * it judged by were read under that same lock, so no capture can add a row naming an object
+   * between the judgement and the deletion; captures re-read the object index when they take
+   * the lock (see withStoreLock), so none trusts a deleted object afterwards.
+   */
+  private async collectLocked(remaining: readonly SnapshotRecord[]): Promise<{ removedObjects: number; freedBytes: number }> {
+    this.assertLockHeld();
+    const live = new Set<string>();
+    for (const s of remaining) {
+      live.add(s.manifestId);
+      for (const e of await this.manifest(s)) live.add(e.id);
+    }
+    return this.objects.gc(live);
   }
 
   async deleteSnapshot(ref: string): Promise<SnapshotRecord> {
     const snap = await this.resolve(ref);
-    await this.db.write((db) => deleteSnapshots(db, [snap.id]));
+    await this.db.write((db) => {
+      const users = incidentsUsing(db, snap.id);
+      if (users.length > 0) {
+        throw new InputError(
+          `snapshot ${snap.id} is kept for incident${users.length > 1 ? 's' : ''} ${users.join(', ')} (the window it was analysed over): it cannot be deleted while they exist`,
+        );
+      }
+      deleteSnapshots(db, [snap.id]);
+    });
     return snap;
   }
 

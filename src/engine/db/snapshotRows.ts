@@ -51,6 +51,22 @@ export function deleteSnapshots(db: Database, ids: readonly string[]): void {
   }
 }
 
+/** The baseline and every snapshot an incident was analysed between: never pruned. */
+export function pinnedIds(db: Database): Set<string> {
+  const ids = new Set<string>();
+  for (const row of queryRows(db, 'SELECT id FROM snapshots WHERE baseline = 1')) ids.add(textColumn(row, 'id'));
+  for (const row of queryRows(db, 'SELECT baseline_id AS a, post_id AS b FROM incidents')) {
+    ids.add(textColumn(row, 'a'));
+    ids.add(textColumn(row, 'b'));
+  }
+  return ids;
+}
+
+/** Ids of the incidents whose window starts or ends at snapshot `id`. */
+export function incidentsUsing(db: Database, id: string): string[] {
+  return queryRows(db, 'SELECT id FROM incidents WHERE baseline_id = ? OR post_id = ? ORDER BY seq', [id, id]).map((r) => textColumn(r, 'id'));
+}
+
 function clearBaseline(db: Database): void {
   db.run('UPDATE snapshots SET baseline = 0 WHERE baseline = 1');
 }

@@ -119,6 +119,15 @@ export class ObjectStore {
     for (const n of looseNames) if (isBlobId(n)) this.loose.add(n);
   }
 
+  /**
+   * Re-lists the object folders so that `has` answers for what is on disk now, not for what
+   * this process saw earlier. Writers call it on taking the store lock: collections only
+   * run under that lock, so what it finds then stays true until the lock is released.
+   */
+  revalidate(): Promise<void> {
+    return this.refresh();
+  }
+
   has(id: string): boolean {
     return this.packed.has(id) || this.loose.has(id);
   }
@@ -326,18 +335,10 @@ export class ObjectStore {
     return { removedObjects: dead.size, freedBytes: Math.max(0, before - after) };
   }
 
-  /** Bytes on disk of all packs, indexes and large blobs (temporaries included). */
+  /** Bytes the file system gives all packs, indexes and large blobs (temporaries included). */
   async diskUsage(): Promise<number> {
     let total = 0;
-    for (const sub of [this.packsDir, this.looseDir, this.tmpDir]) {
-      for (const name of await fs.promises.readdir(sub)) {
-        try {
-          total += (await fsc.lstat(path.join(sub, name))).size;
-        } catch (e) {
-          if (fsc.errnoCode(e) !== 'ENOENT') throw e;
-        }
-      }
-    }
+    for (const sub of [this.packsDir, this.looseDir, this.tmpDir]) total += await folderDiskBytes(sub);
     return total;
   }
 
@@ -456,4 +457,32 @@ export class ObjectStore {
       }
     }
   }
+}
+
+/**
+ * Bytes allocated on disk to the files of one folder (not recursive): blocks, not lengths, so
+ * a cap on the store counts what the disk really loses (a 10-byte file takes a 4 KiB block).
+ */
+export async function folderDiskBytes(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch (e) {
+    if (fsc.errnoCode(e) === 'ENOENT') return 0;
+    throw e;
+  }
+  let total = 0;
+  for (const name of names) {
+    try {
+      total += allocatedBytes(await fsc.lstat(path.join(dir, name)));
+    } catch (e) {
+      if (fsc.errnoCode(e) !== 'ENOENT') throw e;
+    }
+  }
+  return total;
+}
+
+/** st_blocks is in 512-byte units on every platform Node reports it for; Windows reports none. */
+export function allocatedBytes(st: fs.Stats): number {
+  return st.blocks > 0 || st.size === 0 ? st.blocks * 512 : st.size;
 }
