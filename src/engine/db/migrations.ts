@@ -2,6 +2,7 @@ import type { Database } from 'sql.js';
 import { InputError } from '../errors';
 import { createInitialSchema } from './migration1';
 import { createPostmortems } from './migration2';
+import { addSnapshotGitCommit } from './migrationGitSnapshots';
 import { createReplays } from './migrationReplays';
 
 export type Migration = (db: Database) => void;
@@ -10,7 +11,7 @@ export type Migration = (db: Database) => void;
  * Entry i upgrades a database from `user_version` i to i + 1. Append only: users have
  * databases made by every released entry, so a released migration never changes.
  */
-export const MIGRATIONS: readonly Migration[] = [createInitialSchema, createPostmortems, createReplays];
+export const MIGRATIONS: readonly Migration[] = [createInitialSchema, createPostmortems, createReplays, addSnapshotGitCommit];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

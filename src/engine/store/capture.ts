@@ -199,7 +199,7 @@ async function resolveRoot(workspaceRoot: string): Promise<string> {
 }
 
 /** POSIX path of `inner` relative to `outer` when inside it ('' when equal), else null. */
-async function relativeInside(outer: string, inner: string): Promise<string | null> {
+export async function relativeInside(outer: string, inner: string): Promise<string | null> {
   const real = async (p: string): Promise<string> => fs.promises.realpath(p).catch(() => p);
   const rel = path.relative(await real(outer), await real(inner));
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
@@ -212,7 +212,7 @@ function sumSizes(entries: readonly ManifestEntry[]): number {
   return n;
 }
 
-function looksBinary(content: Buffer): boolean {
+export function looksBinary(content: Buffer): boolean {
   const head = content.subarray(0, BINARY_SNIFF_BYTES);
   if (head.includes(0)) return true;
   if (isUtf8(head)) return false;
