@@ -14,6 +14,7 @@ import { isIncident, recordIncident } from './analysis/incident';
 import { loadConfig } from './config/load';
 import type { EngineConfig } from './config/types';
 import { getIncidentOrThrow, incidentList, patterns, resolveIncident } from './incidents';
+import { analysisStart } from './refs';
 import { SnapshotStore, type SnapshotOptions, type SnapshotResult } from './snapshotStore';
 import type { Incident, PatternSummary, SnapshotDiff, SnapshotRecord, Trigger } from './types';
 
@@ -81,14 +82,14 @@ export class Analyzer {
     return analyzeWindow(s, await s.resolve(refA), await s.resolve(refB));
   }
 
-  /** Snapshots now, analyses since `since` (default the baseline) and records an incident when something was flagged. */
+  /** Snapshots now, analyses since `since` (default the baseline, else git's HEAD) and records an incident when something was flagged. */
   async analyze(opts: { since?: string; title?: string } = {}): Promise<Incident | null> {
     const s = this.capturer.store;
-    const from = await s.resolve(opts.since ?? 'baseline');
+    const { from, since } = await analysisStart(s, opts.since);
     const prescan = new LogPrescan(s, from);
     const now = await s.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
     const a = await analyzeWindow(s, from, now.snapshot, { prescan });
-    return isIncident(a) ? recordIncident(s, a, opts.title) : null;
+    return isIncident(a) ? recordIncident(s, { ...a, since }, opts.title) : null;
   }
 
   incident(id: string): Promise<Incident> {

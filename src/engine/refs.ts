@@ -1,7 +1,9 @@
 import { InputError } from './errors';
+import { GitUnavailableError } from './git/gitCommand';
+import type { SnapshotStore } from './snapshotStore';
 import type { SnapshotRecord } from './types';
 
-const HELP = 'use a snapshot id (or a unique prefix of 4+ characters), a label, `baseline`, `latest` or `latest~N` (see `incident-replay snapshots`)';
+const HELP = 'use a snapshot id (or a unique prefix of 4+ characters), a label, `baseline`, `latest`, `latest~N` or, in a git repository, `git:<rev>` (see `incident-replay snapshots`)';
 
 /**
  * Resolves a snapshot ref against the snapshots of a store (oldest first):
@@ -45,4 +47,34 @@ export function resolveRef(snapshots: readonly SnapshotRecord[], ref: string): S
 function findLastIndex<T>(list: readonly T[], pred: (t: T) => boolean): number {
   for (let i = list.length - 1; i >= 0; i--) if (pred(list[i] as T)) return i;
   return -1;
+}
+
+/** Where an analysis starts: the snapshot, and the ref that named it (as the incident records it). */
+export interface AnalysisStart {
+  from: SnapshotRecord;
+  since: string;
+  /** Set when there was no baseline and git's HEAD stood in for it. */
+  gitFallback?: { commit: string; subject: string };
+}
+
+/**
+ * The start of "analyse since the baseline". Without `since` and without a baseline in the
+ * store, a git workspace is compared with its HEAD commit (zero setup); outside git the
+ * missing baseline is reported with how to take one.
+ */
+export async function analysisStart(store: SnapshotStore, since?: string): Promise<AnalysisStart> {
+  if (since !== undefined) return { from: await store.resolve(since), since };
+  const snapshots = await store.list();
+  if (snapshots.some((s) => s.baseline)) return { from: resolveRef(snapshots, 'baseline'), since: 'baseline' };
+  try {
+    const git = await store.gitSnapshot('HEAD');
+    return { from: git.snapshot, since: 'git:HEAD', gitFallback: { commit: git.commit.commit, subject: git.commit.subject } };
+  } catch (e) {
+    if (!(e instanceof GitUnavailableError)) throw e;
+    throw new InputError(
+      e.reason === 'no-git'
+        ? 'no baseline set and git is not available to compare with HEAD: take one with `incident-replay snapshot --baseline` before the job runs'
+        : 'no baseline set and the workspace is not a git repository: take one with `incident-replay snapshot --baseline` before the job runs',
+    );
+  }
 }

@@ -287,6 +287,8 @@ export interface Incident {
   resolvedAt: number | null;
   baselineId: string;
   postId: string;
+  /** The ref the window started from (`baseline`, `git:HEAD` when there was no baseline, a `--since` ref); absent on older incidents. */
+  since?: string;
   /** Every snapshot in the analysed window, oldest first. */
   snapshotIds: string[];
   rootCause: RootCause;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { analyzeWindow } from '../../engine/analysis/analyze';
 import { LogPrescan } from '../../engine/analysis/prescan';
 import { isIncident, recordIncident } from '../../engine/analysis/incident';
+import { analysisStart } from '../../engine/refs';
 import { withStore } from '../context';
 import { printJson, type CliIo } from '../io';
 import { renderIncident, renderTriggers } from '../render';
@@ -10,7 +11,7 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
   program
     .command('triggers')
     .description('list what flags an incident between two snapshots (errors, deletions, config changes, secrets...)')
-    .argument('<refA>', 'the older snapshot (id, label, baseline, latest, latest~N)')
+    .argument('<refA>', 'the older snapshot (id, label, baseline, latest, latest~N, git:<rev>)')
     .argument('<refB>', 'the newer snapshot')
     .option('--json', 'print the triggers as JSON')
     .action(async (refA: string, refB: string, opts: { json?: boolean }, cmd: Command) => {
@@ -26,12 +27,16 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
   program
     .command('analyze')
     .description('snapshot now, analyse everything since the baseline, store the incident and print it')
-    .option('--since <ref>', 'the snapshot to analyse from', 'baseline')
+    .option('--since <ref>', 'the snapshot to analyse from (default: the baseline; without one, git:HEAD in a git repository)')
     .option('--title <title>', 'a title for the incident (default: drafted from the evidence)')
     .option('--json', 'print {"incident": {...}} as JSON')
-    .action(async (opts: { since: string; title?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { since?: string; title?: string; json?: boolean }, cmd: Command) => {
       await withStore(cmd, io, async (store) => {
-        const from = await store.resolve(opts.since);
+        const { from, since, gitFallback } = await analysisStart(store, opts.since);
+        if (gitFallback) {
+          // Stdout stays pure JSON with --json.
+          (opts.json ? io.err : io.out)(`no baseline in the store: analysing since git:HEAD (${gitFallback.commit.slice(0, 7)} ${gitFallback.subject})`);
+        }
         const prescan = new LogPrescan(store, from);
         const now = await store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
         for (const i of now.issues) io.err(`note: ${i.path}: ${i.message}`);
@@ -42,7 +47,7 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
           else io.out(`nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`);
           return;
         }
-        const incident = await recordIncident(store, a, opts.title);
+        const incident = await recordIncident(store, { ...a, since }, opts.title);
         if (opts.json) printJson(io, { incident });
         else io.out(renderIncident(incident));
       });

@@ -73,7 +73,7 @@ export function isIncident(a: Pick<Analysis, 'triggers' | 'rootCause'>): boolean
 }
 
 /** Stores the analysis as a new incident (id allocated under the database lock). */
-export async function recordIncident(store: SnapshotStore, a: Analysis, title?: string): Promise<Incident> {
+export async function recordIncident(store: SnapshotStore, a: Analysis & { since?: string }, title?: string): Promise<Incident> {
   const { signature } = incidentSignature(a);
   return store.db.write((db) => {
     const earlier = findBySignature(db, signature);
@@ -86,6 +86,7 @@ export async function recordIncident(store: SnapshotStore, a: Analysis, title?: 
       resolvedAt: null,
       baselineId: a.from.id,
       postId: a.to.id,
+      ...(a.since ? { since: a.since } : {}),
       snapshotIds: a.snapshots.map((s) => s.id),
       rootCause: a.rootCause,
       triggers: a.triggers,
