@@ -3,6 +3,7 @@ import { IncidentReplayError } from '../engine/errors';
 import { registerAnalyzeCommands } from './commands/analyze';
 import { registerDiffCommand } from './commands/diff';
 import { registerIncidentCommands } from './commands/incidents';
+import { registerMcpCommand } from './commands/mcp';
 import { registerPostmortemCommands } from './commands/postmortem';
 import { registerReportCommands } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerIncidentCommands(program, io);
   registerPostmortemCommands(program, io);
   registerReportCommands(program, io);
+  registerMcpCommand(program, io, VERSION);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
