@@ -13,6 +13,8 @@ import { resolveRef } from './refs';
 import { captureWorkspace, type OversizedFile } from './store/capture';
 import { readManifest } from './store/manifest';
 import { ManifestCache } from './store/manifestCache';
+import { planRestore, restoreSnapshot, type PlanRestoreOptions, type RestoreOptions, type RestorePlan, type RestoreResult } from './store/restore';
+export type { RestorePlan, RestoreResult } from './store/restore';
 import { ObjectStore } from './store/objectStore';
 import { damaged } from './store/damage';
 import { StatCacheMemo } from './store/statCache';
@@ -53,20 +55,6 @@ export interface PruneResult {
   kept: number;
   removedObjects: number;
   freedBytes: number;
-}
-
-export interface RestoreResult {
-  safety: SnapshotRecord;
-  written: string[];
-  removed: string[];
-  skipped: { path: string; reason: string }[];
-}
-
-export interface RestorePlan {
-  target: SnapshotRecord;
-  write: ManifestEntry[];
-  remove: string[];
-  skipped: { path: string; reason: string }[];
 }
 
 /**
@@ -334,86 +322,14 @@ export class SnapshotStore {
     return snap;
   }
 
-  /**
-   * What a restore would do, without touching anything. `subpath` limits it to a file or folder.
-   * `current` is the manifest of "now"; by default the latest snapshot's (the CLI's dry run says so).
-   */
-  async planRestore(ref: string, subpath?: string, current?: readonly ManifestEntry[]): Promise<RestorePlan> {
-    const target = await this.resolve(ref);
-    const wanted = await this.manifest(target);
-    const prefix = subpath ? normalizeSubpath(this.workspaceRoot, subpath) : null;
-    const inScope = (p: string): boolean => prefix === null || p === prefix || p.startsWith(prefix + '/');
-    const now = new Map((current ?? (await this.latestManifest())).map((e) => [e.path, e]));
-    const write: ManifestEntry[] = [];
-    const skipped: { path: string; reason: string }[] = [];
-    for (const e of wanted) {
-      if (!inScope(e.path)) continue;
-      const cur = now.get(e.path);
-      if (cur && cur.id === e.id && cur.mode === e.mode && cur.type === e.type) continue;
-      if (e.type === 'file' && !e.stored) skipped.push({ path: e.path, reason: 'over the size limit when captured: content not kept' });
-      else write.push(e);
-    }
-    const wantedPaths = new Set(wanted.map((e) => e.path));
-    if (prefix !== null && !wanted.some((e) => inScope(e.path))) {
-      throw new InputError(`${subpath} is not in snapshot ${target.id}: give a workspace-relative path that the snapshot has (see \`incident-replay diff ${target.id} latest\`)`);
-    }
-    // Files present now but not in the target go away; the safety snapshot keeps them.
-    const remove = [...now.keys()].filter((p) => inScope(p) && !wantedPaths.has(p));
-    return { target, write, remove, skipped };
+  /** What a restore would do, without touching anything: see store/restore.ts. */
+  planRestore(ref: string, subpath?: string, opts: PlanRestoreOptions = {}): Promise<RestorePlan> {
+    return planRestore(this, ref, subpath, opts);
   }
 
-  /** Restores a whole snapshot or one file/folder of it. Always takes a safety snapshot first. */
-  async restore(ref: string, subpath?: string): Promise<RestoreResult> {
-    // Resolve and validate before the safety snapshot, which would otherwise become `latest`.
-    const { target } = await this.planRestore(ref, subpath);
-    const { snapshot: safety } = await this.snapshot({ label: `safety-before-restore` });
-    const current = await this.manifest(safety);
-    const plan = await this.planRestore(target.id, subpath, current);
-    const byPath = new Map(current.map((e) => [e.path, e]));
-    for (const e of plan.write) await this.writeEntry(e);
-    for (const p of plan.remove) {
-      const e = byPath.get(p);
-      if (e) await fsp.rm(this.absPath(e), { force: true });
-    }
-    return { safety, written: plan.write.map((e) => e.path), removed: plan.remove, skipped: plan.skipped };
+  /** Restores a whole snapshot or one file/folder of it, after a safety snapshot: see store/restore.ts. */
+  restore(ref: string, subpath?: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
+    return restoreSnapshot(this, ref, subpath, opts);
   }
 
-  private async latestManifest(): Promise<readonly ManifestEntry[]> {
-    const all = await this.list();
-    const latest = all[all.length - 1];
-    return latest ? this.manifest(latest) : [];
-  }
-
-  private absPath(e: Pick<ManifestEntry, 'path' | 'rawPath'>): string | Buffer {
-    if (e.rawPath !== undefined) {
-      return Buffer.concat([Buffer.from(this.workspaceRoot + '/'), Buffer.from(e.rawPath, 'base64')]);
-    }
-    return path.join(this.workspaceRoot, ...e.path.split('/'));
-  }
-
-  private async writeEntry(e: ManifestEntry): Promise<void> {
-    const target = this.absPath(e);
-    // Buffers keep file names that are not valid UTF-8 byte-exact.
-    const buf = typeof target === 'string' ? Buffer.from(target) : target;
-    await fsp.mkdir(buf.subarray(0, buf.lastIndexOf(0x2f)), { recursive: true });
-    if (e.type === 'symlink') {
-      await fsp.rm(buf, { force: true });
-      await fsp.symlink(e.target ?? '', buf);
-      return;
-    }
-    const content = await this.objects.get(e.id);
-    const tmp = Buffer.concat([buf, Buffer.from(`.ir-restore-${process.pid}-${randomBytes(3).toString('hex')}`)]);
-    await fsp.writeFile(tmp, content, { mode: e.mode });
-    await fsp.chmod(tmp, e.mode);
-    await fsp.rename(tmp, buf);
-  }
-}
-
-function normalizeSubpath(root: string, p: string): string {
-  const abs = path.resolve(root, p);
-  const rel = path.relative(root, abs);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new InputError(`--path ${p} is outside the workspace ${root}: give a path inside it`);
-  }
-  return rel.split(path.sep).join('/');
 }
