@@ -72,11 +72,21 @@ export class LogScan {
     const added = src.added;
     // Times are read lazily: only lines that become events need theirs, the others only
     // matter as "the last time seen" before such a line.
-    const trail = new TimestampTrail(Math.min(TIMESTAMP_HEAD, maxLineLength));
     const mtime = src.mtimeMs;
+    // Times written without a year (syslog, logcat) are in the year the log was last written.
+    const tsCtx = { year: new Date(mtime).getFullYear(), notAfter: mtime };
+    const trail = new TimestampTrail(Math.min(TIMESTAMP_HEAD, maxLineLength), tsCtx);
     let scanner: LogScanner | null = null;
     await src.read(maxLineLength, (firstLine) => {
-      const s = new LogScanner({ workspaceRoot, workspaceFiles: this.workspaceFiles, firstLine, maxLineLength });
+      const s = new LogScanner({
+        workspaceRoot,
+        workspaceFiles: this.workspaceFiles,
+        firstLine,
+        maxLineLength,
+        ...tsCtx,
+        group: true,
+        ...(added ? { reports: (line: number) => added.has(line) } : {}),
+      });
       scanner = s;
       let lineNo = firstLine;
       return (line, plain) => {
@@ -284,6 +294,8 @@ function logFindingToTrigger(f: LogFinding, src: LogSource): DraftTrigger {
     ...(f.errorType ? { errorType: f.errorType } : {}),
     ...(f.frames.length ? { frames: f.frames } : {}),
     rule: f.rule,
+    ...(f.count ? { count: f.count, occurrences: (f.occurrences ?? []).map((o) => ({ line: o.line, timestamp: o.timestamp ?? src.mtimeMs })) } : {}),
+    ...(f.burst ? { burst: true } : {}),
   };
 }
 

@@ -15,15 +15,20 @@ import {
   parseExceptionHeader,
 } from './logs/exceptions';
 import { EXIT_HINTS, exitOrSignal, mayReportExit } from './logs/exitSignals';
+import { DotnetLogBlock, isDotnetErrorStart } from './logs/formats/dotnetConsole';
+import { JournalExportBlock, isJournalExportStart } from './logs/formats/journalExport';
+import { FORMAT_HINT } from './logs/formats/lineFormats';
+import { WindowsEventBlock, isWindowsEventStart } from './logs/formats/windowsEvents';
+import { FindingGroups } from './logs/grouping';
 import { LEVEL_HINT, detectErrorLevel } from './logs/levels';
 import { LineSplitter } from './logs/lineSplitter';
 import { NpmErrorBlock, isNpmErrorStart } from './logs/npm';
 import { GoPanicBlock, RustPanicBlock, isGoPanicStart, isRustPanicStart } from './logs/panics';
 import { PythonTraceback, isPythonTracebackStart } from './logs/python';
 import { FrameMapper } from './stackFrames';
-import { type LineTimestamp, parseLineTimestamp } from './timestamps';
+import { type LineTimestamp, type TimestampContext, parseLineTimestamp } from './timestamps';
 
-export type { ChainLink, LogFinding, LogRule } from './logs/findings';
+export type { ChainLink, LogFinding, LogOccurrence, LogRule } from './logs/findings';
 export { errorSignature } from './logs/signature';
 
 export interface UserLogPattern {
@@ -43,14 +48,23 @@ export interface LogScannerOptions {
   userPatterns?: UserLogPattern[];
   /** Longer lines are cut before any matching; default 10,000. */
   maxLineLength?: number;
-  /** Year for timestamps that omit it (syslog). */
+  /** Year for timestamps that omit it (syslog, logcat, klog). */
   year?: number;
+  /** The latest time the log can hold (its mtime): a year-less time past it belongs to the year before. */
+  notAfter?: number;
   /** How to read timestamps without a zone; default 'local' (the machine that wrote the log). */
   defaultZone?: 'local' | 'utc';
   /** Workspace-relative paths of the workspace's files (the snapshot manifest): lets Java frames and relative paths be mapped safely. */
   workspaceFiles?: Iterable<string>;
   /** Findings kept at most; later ones are only counted in `omittedFindings`. Default 5,000. */
   maxFindings?: number;
+  /**
+   * Repeats of one error (same rule, type and message template) become one finding with
+   * `count` and `occurrences`; then `maxFindings` bounds the distinct errors. Default false.
+   */
+  group?: boolean;
+  /** Only findings starting on lines this accepts are reported (the added lines of a rewritten log). */
+  reports?: (line: number) => boolean;
 }
 
 const DEFAULT_MAX_LINE = 10_000;
@@ -91,7 +105,9 @@ function anyOf(literals: readonly string[]): RegExp {
 
 /** Whether a clean line outside a block may start a block or be reported; false means no detector fires on it. */
 function mayMatter(text: string): boolean {
-  return MAY_MATTER_UPPER.test(text) || MAY_MATTER_OTHER.test(text) || LEVEL_HINT.test(text) || endsLikeNodeLocation(text);
+  return (
+    FORMAT_HINT.test(text) || MAY_MATTER_UPPER.test(text) || MAY_MATTER_OTHER.test(text) || LEVEL_HINT.test(text) || endsLikeNodeLocation(text)
+  );
 }
 
 /** A timestamp for a finding; `inherited` when it was read from another line than the finding's first. */
@@ -113,7 +129,9 @@ export class LogScanner {
   private readonly maxFindings: number;
   private readonly mapper: FrameMapper;
   private readonly patterns: UserLogPattern[];
-  private readonly tsCtx: { year?: number; defaultZone?: 'local' | 'utc' };
+  private readonly tsCtx: TimestampContext;
+  private readonly groups: FindingGroups | null;
+  private readonly reports: ((line: number) => boolean) | null;
   private seen = 0;
   private finished = false;
   private readonly findings: LogFinding[] = [];
@@ -143,6 +161,9 @@ export class LogScanner {
     this.tsCtx = {};
     if (opts.year !== undefined) this.tsCtx.year = opts.year;
     if (opts.defaultZone !== undefined) this.tsCtx.defaultZone = opts.defaultZone;
+    if (opts.notAfter !== undefined) this.tsCtx.notAfter = opts.notAfter;
+    this.groups = opts.group ? new FindingGroups() : null;
+    this.reports = opts.reports ?? null;
   }
 
   get linesSeen(): number {
@@ -181,6 +202,7 @@ export class LogScanner {
       this.finished = true;
       if (this.block) this.closeBlock(this.block.finish());
       this.flushPending();
+      this.groups?.finish();
       this.findings.sort((a, b) => a.line - b.line);
     }
     return this.findings;
@@ -250,6 +272,9 @@ export class LogScanner {
     if (isGoPanicStart(body)) return new GoPanicBlock(no, body, this.mapper);
     if (isV8FatalStart(body)) return new V8FatalBlock(no, body);
     if (isNpmErrorStart(body)) return new NpmErrorBlock(no, body);
+    if (isDotnetErrorStart(body)) return new DotnetLogBlock(no, body);
+    if (isJournalExportStart(body)) return new JournalExportBlock(no, body);
+    if (isWindowsEventStart(body)) return new WindowsEventBlock(no, body);
     if (!noTentative && isNodeLocationLine(body)) return new NodeCaretBlock(no, body, this.mapper);
     if (HEADER_HINT.test(body)) {
       const header = parseExceptionHeader(body);
@@ -299,7 +324,7 @@ export class LogScanner {
         return d;
       }
     }
-    if (!LEVEL_HINT.test(text)) return null;
+    if (!LEVEL_HINT.test(text) && !FORMAT_HINT.test(text)) return null;
     const compiler = COMPILER_ERROR.exec(text);
     if (compiler && !/\s/.test(compiler[1] ?? ' ')) {
       const line = Number(compiler[2] ?? compiler[4]);
@@ -367,10 +392,7 @@ export class LogScanner {
   }
 
   private emit(draft: Draft, ts: Inherited | null): void {
-    if (this.findings.length >= this.maxFindings) {
-      this.omittedFindings++;
-      return;
-    }
+    if (this.reports && !this.reports(draft.line)) return;
     const f: LogFinding = {
       rule: draft.rule,
       severity: draft.severity,
@@ -382,7 +404,10 @@ export class LogScanner {
       frames: draft.frames,
     };
     if (draft.errorType !== undefined) f.errorType = draft.errorType;
-    if (ts) {
+    if (draft.timestamp !== undefined) {
+      f.timestamp = draft.timestamp;
+      f.timestampZoned = true;
+    } else if (ts) {
       f.timestamp = ts.ms;
       f.timestampZoned = ts.zoned;
       if (ts.inherited) f.timestampInherited = true;
@@ -390,6 +415,12 @@ export class LogScanner {
     if (draft.chain) f.chain = draft.chain;
     if (draft.exitCode !== undefined) f.exitCode = draft.exitCode;
     if (draft.signal !== undefined) f.signal = draft.signal;
+    const room = this.findings.length < this.maxFindings;
+    if (this.groups?.add(f, room) === 'repeat') return;
+    if (!room) {
+      this.omittedFindings++;
+      return;
+    }
     this.findings.push(f);
   }
 }

@@ -8,8 +8,13 @@
  */
 
 export interface TimestampContext {
-  /** Year for formats that omit it (syslog); defaults to the current year. */
+  /** Year for formats that omit it (syslog, logcat, klog); defaults to the current year. */
   year?: number;
+  /**
+   * The latest time a line can carry (the log's mtime): a time without a year that would fall
+   * more than a day after it belongs to the year before (a December line read in January).
+   */
+  notAfter?: number;
   /** How to read times that carry no zone; default 'local'. */
   defaultZone?: 'local' | 'utc';
 }
@@ -23,6 +28,7 @@ export interface LineTimestamp {
   end: number;
 }
 
+const DAY_MS = 86_400_000;
 /** Positional timestamps must begin within this many characters of the line start. */
 const EARLY = 64;
 /** Field values (`"time":`, `ts=`) are looked for this far into a line. */
@@ -44,6 +50,8 @@ interface Parts {
   fraction: string;
   /** Minutes east of UTC when the text names a zone, else null. */
   offsetMinutes: number | null;
+  /** The year was not written, it came from the context. */
+  yearless?: boolean;
 }
 
 interface Matcher {
@@ -128,19 +136,87 @@ const SYSLOG: Matcher = {
         second: Number(m[5]),
         fraction: m[6] ?? '',
         offsetMinutes: null,
+        ...(m[7] ? {} : { yearless: true }),
       },
       undefined,
     );
   },
 };
 
-const POSITIONAL: Matcher[] = [ISO, CLF, SYSLOG];
+/** Hours of a 12-hour clock with its AM/PM marker, as 0-23; null when out of range. */
+function hour24(hour: string | undefined, half: string | undefined): number | null {
+  const h = Number(hour);
+  if (h < 1 || h > 12) return null;
+  return (h % 12) + (half?.toUpperCase() === 'PM' ? 12 : 0);
+}
+
+function yearless(ctx: TimestampContext, month: number, day: number, clock: RegExpExecArray, from: number): Parts {
+  return {
+    year: ctx.year ?? new Date().getFullYear(),
+    month,
+    day,
+    hour: Number(clock[from]),
+    minute: Number(clock[from + 1]),
+    second: Number(clock[from + 2]),
+    fraction: clock[from + 3] ?? '',
+    offsetMinutes: null,
+    yearless: true,
+  };
+}
+
+// Android logcat (threadtime, time): `03-17 16:13:46.764`; the fraction keeps it apart from other numbers.
+const MONTH_DAY: Matcher = {
+  re: /(?<![\w.:/-])(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3,6})(?![\d:])/,
+  toParts: (m, ctx) => yearless(ctx, Number(m[1]), Number(m[2]), m, 3),
+};
+
+// Kubernetes klog: `E0520 14:02:03.123456    1 file.go:12] msg` (level letter, month, day).
+const KLOG: Matcher = {
+  re: /(?<![\w.:/-])[IWEF](\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{6})(?![\d:])/,
+  toParts: (m, ctx) => yearless(ctx, Number(m[1]), Number(m[2]), m, 3),
+};
+
+// Bracketed month.day without a year, as Proxifier writes: `[10.30 16:49:06]`.
+const BRACKET_MONTH_DAY: Matcher = {
+  re: /\[(\d{2})\.(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?\]/,
+  toParts: (m, ctx) => yearless(ctx, Number(m[1]), Number(m[2]), m, 3),
+};
+
+// java.util.logging's SimpleFormatter: `May 20, 2024 2:02:03 PM` (JDK 20+ puts U+202F before PM).
+const JUL: Matcher = {
+  re: new RegExp(`(?<![\\w])(${MONTH_ALT}) (\\d{1,2}), (\\d{4}),? (\\d{1,2}):(\\d{2}):(\\d{2})[ \\u202f]?([AP]M)\\b`),
+  toParts(m) {
+    const hour = hour24(m[4], m[7]);
+    if (hour === null) return null;
+    return { year: Number(m[3]), month: MONTHS[m[1] ?? ''] ?? 0, day: Number(m[2]), hour, minute: Number(m[5]), second: Number(m[6]), fraction: '', offsetMinutes: null };
+  },
+};
+
+// Windows Event Viewer's CSV export (en-US): `5/20/2024 2:02:03 PM`; without AM/PM day and month could be either way round.
+const US_DATE: Matcher = {
+  re: /(?<![\d/.])(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})[ \u202f]?([AP]M)\b/,
+  toParts(m) {
+    const hour = hour24(m[4], m[7]);
+    if (hour === null) return null;
+    return { year: Number(m[3]), month: Number(m[1]), day: Number(m[2]), hour, minute: Number(m[5]), second: Number(m[6]), fraction: '', offsetMinutes: null };
+  },
+};
+
+// IBM's dashed form (BlueGene/L RAS, DB2): `2005-06-03-15.42.50.675872`.
+const DASHED: Matcher = {
+  re: /(?<![\d.-])(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})(?:\.(\d{1,9}))?(?![\d.])/,
+  toParts(m) {
+    return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), fraction: m[7] ?? '', offsetMinutes: null };
+  },
+};
+
+const POSITIONAL: Matcher[] = [ISO, CLF, SYSLOG, MONTH_DAY, KLOG, BRACKET_MONTH_DAY, JUL, US_DATE, DASHED];
 
 /** Epoch seconds (10 digits, optional fraction) or milliseconds (13 digits) opening a line, optionally bracketed. */
 const EPOCH_AT_START = /^\s*\[?(\d{10}(?:\.\d{1,9})?|\d{13})(?![\d:/-]|\.\d)/;
 
 /** JSON and logfmt time fields: `"timestamp": "..."`, `"time": 1716213723123`, `ts=...`, `time="..."`. */
-const JSON_FIELD = /"(?:@?timestamp|time|ts|datetime|asctime)"\s*:\s*(?:"([^"]{1,64})"|(\d{9,20}(?:\.\d{1,9})?)(?![\d.]))/;
+const JSON_FIELD = /"(?:@?timestamp|time|ts|datetime|asctime|__REALTIME_TIMESTAMP)"\s*:\s*(?:"([^"]{1,64})"|(\d{9,20}(?:\.\d{1,9})?)(?![\d.]))/;
 const LOGFMT_FIELD = /(?:^|[\s,;])(?:ts|time|timestamp)=(?:"([^"]{1,64})"|([^\s"]+))/;
 
 function daysInMonth(year: number, month: number): number {
@@ -190,7 +266,10 @@ function matchPositional(text: string, ctx: TimestampContext, maxStart: number):
     if (!m || m.index > maxStart || (best && m.index >= best.start)) continue;
     const parts = matcher.toParts(m, ctx);
     if (!parts) continue;
-    const ms = toMs(parts, ctx);
+    let ms = toMs(parts, ctx);
+    if (ms !== null && parts.yearless && ctx.notAfter !== undefined && ms > ctx.notAfter + DAY_MS) {
+      ms = toMs({ ...parts, year: parts.year - 1 }, ctx);
+    }
     if (ms === null) continue;
     best = { ms, zoned: parts.offsetMinutes !== null, start: m.index, end: m.index + m[0].length };
     // Later matchers only win by starting earlier, and nothing starts before 0.

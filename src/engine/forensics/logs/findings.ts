@@ -47,6 +47,18 @@ export interface LogFinding {
   /** For exit_code / signal findings. */
   exitCode?: number;
   signal?: string;
+  /** Set when the same error (same signature) fired more than once in the file: how many times. */
+  count?: number;
+  /** With `count`: each occurrence, the first being this finding's own line (capped, see grouping). */
+  occurrences?: LogOccurrence[];
+  /** With `count`: many of the repeats fell within a short span. */
+  burst?: boolean;
+}
+
+export interface LogOccurrence {
+  line: number;
+  /** The occurrence's time as the finding's own is found (its line, or the nearest before it). */
+  timestamp?: number;
 }
 
 /** A finding as a detector sees it: evidence still as lines, no timestamp yet. */
@@ -63,6 +75,8 @@ export interface Draft {
   chain?: ChainLink[];
   exitCode?: number;
   signal?: string;
+  /** Epoch ms the detector read from a field of its own (journal entries), in place of the line's. */
+  timestamp?: number;
   evidence: EvidenceBuffer;
 }
 

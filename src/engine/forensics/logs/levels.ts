@@ -1,12 +1,21 @@
 /**
  * Lines logged at ERROR / FATAL / CRITICAL. A level word counts only where loggers put it:
  * a JSON or logfmt level field, inside brackets, right after a timestamp, at the start of the
- * line as `ERROR:`, or in upper case among the leading prefix tokens (time, thread, pid,
- * host, `name:`). The word "error" in ordinary prose ("0 errors", "error handling") is not a level.
+ * line as `ERROR:`, in upper case among the leading prefix tokens (time, thread, pid,
+ * host, `name:`), or as a column of a record whose columns are all upper case (BlueGene/L RAS).
+ * Formats that state the level in a fixed place (logcat, klog, syslog priorities, Windows
+ * events) are read by their own rules first. The word "error" in ordinary prose ("0 errors",
+ * "error handling") is not a level.
  */
+import { formatLevel } from './formats/lineFormats';
 
 const ERROR_LEVELS = new Set([
   'ERROR', 'ERR', 'EROR', 'FATAL', 'CRITICAL', 'CRIT', 'SEVERE', 'EMERG', 'EMERGENCY', 'ALERT', 'PANIC',
+]);
+
+/** Lower levels: once the prefix names one of these, the line's level is known and not an error. */
+const QUIET_LEVELS = new Set([
+  'INFO', 'INFORMATION', 'DEBUG', 'DBUG', 'TRACE', 'TRCE', 'NOTICE', 'VERBOSE', 'WARN', 'WARNING', 'FINE', 'FINER', 'FINEST', 'CONFIG',
 ]);
 
 export interface LevelHit {
@@ -18,7 +27,10 @@ export interface LevelHit {
 }
 
 const JSON_LEVEL = /"(?:level|severity|levelname|lvl|log\.level|loglevel)"\s*:\s*(?:"([A-Za-z]+)"|(\d{1,3})\b)/i;
-const JSON_MESSAGE = /"(?:msg|message|error|err|error\.message)"\s*:\s*"((?:[^"\\]|\\.){0,2000})"/;
+/** journald's JSON (`journalctl -o json`): the syslog severity as a string, `"PRIORITY":"3"`. */
+const JSON_PRIORITY = /"PRIORITY"\s*:\s*"?([0-7])\b/;
+const SYSLOG_SEVERITY = ['EMERG', 'ALERT', 'CRIT', 'ERR'];
+const JSON_MESSAGE = /"(?:msg|message|MESSAGE|error|err|error\.message)"\s*:\s*"((?:[^"\\]|\\.){0,2000})"/;
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=("?)([A-Za-z]+)\1(?=\s|$)/i;
 const LOGFMT_MESSAGE = /(?:^|\s)(?:msg|message|error|err)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/;
 /** Timestamp-ish prefix tokens: `2024-05-20T14:02:03.123Z`, `14:02:03,123`, `2024/05/20`. */
@@ -39,10 +51,11 @@ function unescapeJson(s: string): string {
 }
 
 function jsonLevel(line: string): LevelHit | null {
-  const m = JSON_LEVEL.exec(line);
+  const m = JSON_LEVEL.exec(line) ?? JSON_PRIORITY.exec(line);
   if (!m) return null;
   let level: string | undefined;
-  if (m[1]) level = m[1].toUpperCase();
+  if (m[0].startsWith('"PRIORITY"')) level = SYSLOG_SEVERITY[Number(m[1])];
+  else if (m[1]) level = m[1].toUpperCase();
   else if (m[2]) {
     // pino / bunyan numeric levels: 50 error, 60 fatal.
     const n = Number(m[2]);
@@ -100,6 +113,8 @@ function prefixLevel(line: string): LevelHit | null {
     const bracketed = inBracket || opens;
     if (opens && !closes) inBracket = true;
 
+    // `VERBOSE ERROR noise`, `[INFO] ... FATAL`: the first level word is the line's level.
+    if ((bracketed || afterTime || core === core.toUpperCase()) && QUIET_LEVELS.has(core.toUpperCase())) return null;
     const parts = bracketed ? core.split(/[:|,/]/) : [core];
     for (const part of parts) {
       const lw = leadingWord(part);
@@ -108,7 +123,9 @@ function prefixLevel(line: string): LevelHit | null {
       if (!ERROR_LEVELS.has(upper)) continue;
       const isUpper = lw.word === upper;
       const startsLine = i === 0 && /^[A-Za-z]+(?:\[[\w-]+\])?:/.test(token);
-      if (isUpper || bracketed || afterTime || startsLine) {
+      // Proxifier and others set the level off with a lone colon after the prefix: `... error : Could not connect`.
+      const colonAfter = sawTime && core === lw.word && /^\s+:\s/.test(head.slice(m.index + token.length));
+      if (isUpper || bracketed || afterTime || startsLine || colonAfter) {
         const index = m.index + token.indexOf(lw.word);
         return { level: upper, index, message: messageAfter(line, m.index + token.length, lw.rest) };
       }
@@ -128,8 +145,35 @@ function prefixLevel(line: string): LevelHit | null {
       token === '-' ||
       NUMBER.test(token) ||
       MONTH.test(token) ||
-      (sawTime && /^[\w.@-]+$/.test(token));
+      (sawTime && /^[\w.@-]+(?::\d{1,5})?$/.test(token));
     if (!prefixLike) return null;
+  }
+  return null;
+}
+
+/** Columns looked at for a record's level; BlueGene/L RAS puts it ninth. */
+const MAX_COLUMNS = 12;
+const LOWER = /[a-z]/;
+
+/**
+ * A level word standing as a column of a record whose columns before it are all free of lower
+ * case (ids, times, locations, component names): `- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11
+ * 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL FATAL data TLB error interrupt`.
+ * At least three columns, one with a digit, must come before it, so upper-case prose does not count.
+ */
+function columnLevel(line: string): LevelHit | null {
+  const head = line.length > HEAD ? line.slice(0, HEAD) : line;
+  TOKEN.lastIndex = 0;
+  let digits = false;
+  for (let i = 0; i < MAX_COLUMNS; i++) {
+    const m = TOKEN.exec(head);
+    if (!m) return null;
+    const token = m[0];
+    if (i >= 3 && digits && ERROR_LEVELS.has(token)) {
+      return { level: token, index: m.index, message: line.slice(m.index + token.length).trim() || line.trim() };
+    }
+    if (LOWER.test(token) || QUIET_LEVELS.has(token)) return null;
+    if (!digits && /\d/.test(token)) digits = true;
   }
   return null;
 }
@@ -140,10 +184,12 @@ function messageAfter(line: string, end: number, restOfToken: string): string {
 }
 
 /** Cheap pre-check: a level word standing alone ("errors" and "error_count" do not count) or a numeric JSON level. */
-export const LEVEL_HINT = /\b(?:err(?:or)?|eror|fatal|crit(?:ical)?|severe|emerg(?:ency)?|alert|panic)\b|"level"\s*:\s*[56]\d/i;
+export const LEVEL_HINT = /\b(?:err(?:or)?|eror|fatal|crit(?:ical)?|severe|emerg(?:ency)?|alert|panic)\b|"level"\s*:\s*[56]\d|"PRIORITY"\s*:\s*"?[0-3]\b/i;
 
 export function detectErrorLevel(line: string): LevelHit | null {
   const start = line.length - line.trimStart().length;
   if (line.charCodeAt(start) === 0x7b /* { */) return jsonLevel(line);
-  return prefixLevel(line) ?? logfmtLevel(line);
+  const format = formatLevel(line);
+  if (format !== null) return format === 'quiet' ? null : format;
+  return prefixLevel(line) ?? logfmtLevel(line) ?? columnLevel(line);
 }
