@@ -42,6 +42,9 @@ export interface SnapshotOptions {
   onProgress?: (filesDone: number) => void;
   /** Told of each file over the size limit as the capture hashes it (big logs are scanned meanwhile). */
   onOversizedFile?: (file: OversizedFile) => void;
+  /** `auto` for the flight recorder's own snapshots, which retention may drop; a person's by default. */
+  origin?: 'auto';
+  reason?: string;
 }
 
 export interface SnapshotResult {
@@ -185,6 +188,8 @@ export class SnapshotStore {
           manifestId: capture.manifestId,
           fileCount: capture.fileCount,
           byteCount: capture.byteCount,
+          ...(opts.origin ? { origin: opts.origin } : {}),
+          ...(opts.reason ? { reason: opts.reason } : {}),
         };
         insertSnapshot(db, rec);
         if (opts.baseline) {

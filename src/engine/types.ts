@@ -39,6 +39,10 @@ export interface SnapshotRecord {
   manifestId: string;
   fileCount: number;
   byteCount: number;
+  /** Present when the flight recorder took it on its own: retention may drop it (a person's snapshots never). */
+  origin?: 'auto';
+  /** Why the recorder took it: `quiet`, `command`, `timer`, `start`. */
+  reason?: string;
 }
 
 export type ScanIssueKind =
@@ -166,7 +170,7 @@ export interface TriggerOccurrence {
   timestamp: number;
 }
 
-export type TimelineKind = 'snapshot' | 'file_change' | 'log' | 'trigger' | 'decision' | 'commit';
+export type TimelineKind = 'snapshot' | 'file_change' | 'log' | 'trigger' | 'decision' | 'commit' | 'command';
 
 export interface TimelineEvent {
   id: string;

@@ -69,7 +69,7 @@ const TRIGGER_KINDS = [
   'secret',
   'constraint',
 ] as const satisfies readonly Trigger['kind'][];
-const TIMELINE_KINDS = ['snapshot', 'file_change', 'log', 'trigger', 'decision', 'commit'] as const satisfies readonly TimelineEvent['kind'][];
+const TIMELINE_KINDS = ['snapshot', 'file_change', 'log', 'trigger', 'decision', 'commit', 'command'] as const satisfies readonly TimelineEvent['kind'][];
 const DECISION_KINDS = ['plan', 'decision', 'action', 'observation', 'tool_call', 'tool_result'] as const satisfies readonly Decision['kind'][];
 const DECISION_SOURCES = ['marker', 'aider', 'jsonl'] as const satisfies readonly Decision['source'][];
 const CHANGE_STATUSES = ['added', 'removed', 'modified', 'renamed', 'mode_changed'] as const satisfies readonly ChangeStatus[];

@@ -20,6 +20,7 @@ import { fileTriggers, matchesAny, type DraftTrigger, type KeyChanges } from './
 import { commitsInWindow } from './gitCommits';
 import type { LogPrescan } from './prescan';
 import { buildTimeline, type WindowStep } from './timeline';
+import { commandTriggers, lastEventTimes, recordedWindow, type RecordedWindow } from '../recorder/windowEvents';
 
 /** Everything one analysis of a window of snapshots found. Secrets are already redacted. */
 export interface Analysis {
@@ -81,15 +82,23 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
       steps.push({ from: a, to: b, changes: await diffManifests(manifestOf(a), manifestOf(b), blobs, { lines: false }) });
     }
   }
+  const recorded = await recordedWindow(store.dir, from.createdAt, to.createdAt);
+  const watchedAt = lastEventTimes(recorded.fileEvents, from.createdAt, to.createdAt);
   const removedAt = new Map<string, number>();
   for (const step of steps) for (const c of step.changes) if (c.status === 'removed' && !removedAt.has(c.path)) removedAt.set(c.path, step.to.createdAt);
+  // The watcher saw deletions happen: their real time replaces "by the next snapshot".
+  for (const p of removedAt.keys()) {
+    const t = watchedAt.get(p);
+    if (t !== undefined) removedAt.set(p, t);
+  }
 
   const roleCfg = { configGlobs: config.triggers.configGlobs, outputGlobs: config.triggers.outputGlobs, logFiles: config.logFiles };
   const roles = (p: string): FileRole => fileRole(p, roleCfg);
   const configKeys = await configKeyMap(changes, roles, blobs);
 
   const skipped: string[] = [];
-  const drafts: DraftTrigger[] = fileTriggers({ changes, post: to, removedAt, configKeys, roles, config });
+  const drafts: DraftTrigger[] = fileTriggers({ changes, post: to, removedAt, watched: watchedAt, configKeys, roles, config });
+  drafts.push(...commandTriggers(recorded.commands, store.workspaceRoot, store.dir));
   const texts = await changedTexts(changes, blobs, store.workspaceRoot, (p, why) => skipped.push(`${p}: ${why}`), addedByPath);
   const scanning = scanChangedContent(texts, roles, config, store.workspaceRoot, manifestOf(to).map((e) => e.path), opts.prescan ? { prescan: opts.prescan } : {});
   // Read while big logs are scanned in their worker thread; linked to triggers once those are known.
@@ -121,6 +130,7 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
     decisions,
     commits,
     logLines: content.logLines.map((l) => ({ ...l, text: clean(l.text) })),
+    recorded: cleanRecorded(recorded, clean),
   });
 
   const held = texts.filter((ct): ct is HeldText => ct.text !== undefined);
@@ -130,8 +140,8 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
   ];
   const classifyInput: ClassifyInput = {
     triggers,
-    changes,
-    steps: steps.map((s) => ({ from: s.from.id, to: s.to.id, changes: s.changes })),
+    changes: withWatchedTimes(changes, watchedAt),
+    steps: steps.map((s) => ({ from: s.from.id, to: s.to.id, changes: withWatchedTimes(s.changes, lastEventTimes(recorded.fileEvents, s.from.createdAt, s.to.createdAt)) })),
     decisions,
     configKeys,
     roles,
@@ -158,6 +168,26 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
     remediation,
     artifacts: extractArtifacts(texts.filter((ct) => ct.text !== undefined).map((ct) => ({ path: ct.path, text: clean(ct.text as string) }))),
     skipped,
+  };
+}
+
+/**
+ * Changes placed at the time the watcher saw them rather than their mtime, which tools that copy or
+ * check out files set to anything: which file changed first is decided by the journal when it has it.
+ */
+function withWatchedTimes<T extends FileChange>(changes: readonly T[], watched: ReadonlyMap<string, number>): T[] {
+  if (watched.size === 0) return [...changes];
+  return changes.map((c) => {
+    const t = watched.get(c.path);
+    return t === undefined || !c.after ? c : { ...c, after: { ...c.after, mtimeMs: t } };
+  });
+}
+
+/** Terminal output and command lines can carry secrets like any log. */
+function cleanRecorded(r: RecordedWindow, clean: (s: string) => string): RecordedWindow {
+  return {
+    fileEvents: r.fileEvents,
+    commands: r.commands.map((c) => ({ ...c, command: clean(c.command), ...(c.output !== undefined ? { output: clean(c.output) } : {}) })),
   };
 }
 

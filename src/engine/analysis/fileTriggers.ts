@@ -10,6 +10,8 @@ export interface FileTriggerInput {
   post: SnapshotRecord;
   /** When each removed path was last seen, and the snapshot where it was gone. */
   removedAt: ReadonlyMap<string, number>;
+  /** Paths the file watcher saw change, with when: their times are real, not estimated. */
+  watched?: ReadonlyMap<string, number>;
   configKeys: ReadonlyMap<string, KeyChanges>;
   roles: (path: string) => FileRole;
   config: EngineConfig;
@@ -42,7 +44,7 @@ export function fileTriggers(input: FileTriggerInput): DraftTrigger[] {
         message: `${c.path} was deleted (${role} file, ${c.before?.size ?? 0} bytes)`,
         evidence: `deleted: ${c.path}`,
         timestamp: input.removedAt.get(c.path) ?? input.post.createdAt,
-        timestampEstimated: true,
+        timestampEstimated: !input.watched?.has(c.path),
         rule: 'unexpected_deletion',
       });
       continue;

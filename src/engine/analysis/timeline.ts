@@ -1,5 +1,6 @@
 import type { Decision, FileChange, SnapshotRecord, TimelineEvent, Trigger } from '../types';
 import type { GitCommit } from './gitCommits';
+import { commandEvents, lastEventTimes, type RecordedWindow } from '../recorder/windowEvents';
 
 export interface WindowStep {
   from: SnapshotRecord;
@@ -24,11 +25,14 @@ export interface TimelineInput {
   decisions: readonly Decision[];
   commits: readonly GitCommit[];
   logLines: readonly LogLineEvent[];
+  /** File events and terminal commands the flight recorder journaled during the window. */
+  recorded?: RecordedWindow;
 }
 
 const KIND_ORDER: Record<TimelineEvent['kind'], number> = {
   snapshot: 0,
   commit: 1,
+  command: 1,
   decision: 2,
   file_change: 3,
   log: 4,
@@ -53,16 +57,18 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
     });
   }
   for (const step of input.steps) {
+    const seen = input.recorded ? lastEventTimes(input.recorded.fileEvents, step.from.createdAt, step.to.createdAt) : new Map<string, number>();
     for (const c of step.changes) {
       const removed = c.status === 'removed';
-      const when = removed ? step.to.createdAt : (c.after?.mtimeMs ?? step.to.createdAt);
+      const watched = seen.get(c.path) ?? (c.oldPath !== undefined ? seen.get(c.oldPath) : undefined);
+      const when = watched ?? (removed ? step.to.createdAt : (c.after?.mtimeMs ?? step.to.createdAt));
       const counts = c.additions || c.deletions ? ` (+${c.additions} -${c.deletions})` : '';
       const name = c.status === 'renamed' ? `${c.oldPath} → ${c.path}` : c.path;
       events.push({
         id: `change:${step.to.id}:${c.path}`,
         timestamp: when,
-        // A deletion has no time of its own: it happened by the snapshot that no longer has the file.
-        estimated: removed,
+        // A deletion has no time of its own unless the watcher saw it: it happened by the snapshot that no longer has the file.
+        estimated: removed && watched === undefined,
         kind: 'file_change',
         severity: removed ? 'warning' : 'info',
         title: `${c.status.replace('_', ' ')} ${name}${counts}`,
@@ -72,6 +78,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
       });
     }
   }
+  if (input.recorded) events.push(...commandEvents(input.recorded.commands));
   for (const l of input.logLines) {
     events.push({
       id: `log:${l.file}:${l.line}`,

@@ -4,6 +4,7 @@ import { createInitialSchema } from './migration1';
 import { createPostmortems } from './migration2';
 import { addSnapshotGitCommit } from './migrationGitSnapshots';
 import { createReplays } from './migrationReplays';
+import { addSnapshotOrigin } from './migrationSnapshotOrigin';
 
 export type Migration = (db: Database) => void;
 
@@ -11,7 +12,7 @@ export type Migration = (db: Database) => void;
  * Entry i upgrades a database from `user_version` i to i + 1. Append only: users have
  * databases made by every released entry, so a released migration never changes.
  */
-export const MIGRATIONS: readonly Migration[] = [createInitialSchema, createPostmortems, createReplays, addSnapshotGitCommit];
+export const MIGRATIONS: readonly Migration[] = [createInitialSchema, createPostmortems, createReplays, addSnapshotGitCommit, addSnapshotOrigin];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

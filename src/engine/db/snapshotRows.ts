@@ -3,13 +3,13 @@ import { InputError } from '../errors';
 import type { SnapshotRecord } from '../types';
 import { nullableTextColumn, numberColumn, queryRow, queryRows, textColumn, type Row } from './sqlRows';
 
-const COLUMNS = 'id, label, baseline, created_at, manifest_id, file_count, byte_count';
+const COLUMNS = 'id, label, baseline, created_at, manifest_id, file_count, byte_count, origin, reason';
 
 /** Adds a snapshot row; a record marked as baseline takes the flag from any other. */
 export function insertSnapshot(db: Database, rec: SnapshotRecord): void {
   if (getSnapshot(db, rec.id) !== undefined) throw new InputError(`snapshot ${rec.id} already exists`);
   if (rec.baseline) clearBaseline(db);
-  db.run(`INSERT INTO snapshots (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+  db.run(`INSERT INTO snapshots (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
     rec.id,
     rec.label,
     rec.baseline ? 1 : 0,
@@ -17,6 +17,8 @@ export function insertSnapshot(db: Database, rec: SnapshotRecord): void {
     rec.manifestId,
     rec.fileCount,
     rec.byteCount,
+    rec.origin ?? 'manual',
+    rec.reason ?? null,
   ]);
 }
 
@@ -80,5 +82,7 @@ function toRecord(row: Row): SnapshotRecord {
     manifestId: textColumn(row, 'manifest_id'),
     fileCount: numberColumn(row, 'file_count'),
     byteCount: numberColumn(row, 'byte_count'),
+    ...(textColumn(row, 'origin') === 'auto' ? { origin: 'auto' as const } : {}),
+    ...(nullableTextColumn(row, 'reason') !== null ? { reason: nullableTextColumn(row, 'reason') as string } : {}),
   };
 }

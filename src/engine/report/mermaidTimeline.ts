@@ -8,6 +8,7 @@ export const DIAGRAM_EVENT_CAP = 25;
 const KIND_PRIORITY: Record<TimelineKind, number> = {
   trigger: 0,
   decision: 1,
+  command: 1,
   commit: 2,
   snapshot: 3,
   file_change: 4,

@@ -1,0 +1,94 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { SnapshotStore } from '../snapshotStore';
+import { allocatedBytes } from '../store/objectStore';
+import type { SnapshotRecord } from '../types';
+import { Journal } from './journal';
+import type { RetentionPolicy } from './settings';
+
+const DAY_MS = 86_400_000;
+/** Rounds of drop-and-measure: count and age are met in the first, the size cap may need a few more. */
+const MAX_SIZE_ROUNDS = 12;
+
+/**
+ * The automatic snapshots to drop: beyond the newest `keepAutomatic`, older than `maxAgeDays`,
+ * and, while the store is over its cap, the oldest share of the rest in proportion to the excess.
+ * Never a person's snapshot, a pinned one (baseline, incident windows) or the newest automatic one.
+ */
+export function chooseVictims(snapshots: readonly SnapshotRecord[], pinned: ReadonlySet<string>, policy: RetentionPolicy, now: number, storeBytes: number): string[] {
+  const droppable = snapshots
+    .filter((s) => s.origin === 'auto' && !s.baseline && !pinned.has(s.id))
+    .sort((a, b) => a.createdAt - b.createdAt);
+  // The newest automatic snapshot is the evidence of "just before now": an analysis starts there.
+  const newest = droppable.pop();
+  if (!newest) return [];
+  const victims = new Set<string>();
+  const tooOld = now - policy.maxAgeDays * DAY_MS;
+  for (const s of droppable) if (s.createdAt < tooOld) victims.add(s.id);
+  const overCount = droppable.length + 1 - policy.keepAutomatic;
+  for (const s of droppable.slice(0, Math.max(0, overCount))) victims.add(s.id);
+  if (storeBytes > policy.maxStoreBytes) {
+    const rest = droppable.filter((s) => !victims.has(s.id));
+    const share = Math.max(1, Math.ceil((rest.length * (storeBytes - policy.maxStoreBytes)) / storeBytes));
+    for (const s of rest.slice(0, share)) victims.add(s.id);
+  }
+  return droppable.filter((s) => victims.has(s.id)).map((s) => s.id);
+}
+
+export interface RetentionResult {
+  dropped: string[];
+  /** The store's real size on disk afterwards. */
+  storeBytes: number;
+  /** Still over the cap with nothing left to drop (a person's or pinned snapshots fill it). */
+  overCap: boolean;
+  journalFilesRemoved: number;
+}
+
+/**
+ * Applies the policy: victims chosen by {@link chooseVictims}, removed through the store's
+ * dropSnapshots (which skips anything pinned meanwhile), the size measured again after each round;
+ * then the journal is trimmed to what the oldest remaining snapshot can still show.
+ */
+export async function applyRetention(store: SnapshotStore, policy: RetentionPolicy, now: number = Date.now()): Promise<RetentionResult> {
+  const dropped: string[] = [];
+  let bytes = await storeDiskBytes(store.dir);
+  for (let round = 0; round < MAX_SIZE_ROUNDS; round++) {
+    const victims = chooseVictims(await store.list(), await store.pinnedSnapshotIds(), policy, now, bytes);
+    if (victims.length === 0) break;
+    const r = await store.dropSnapshots(victims);
+    dropped.push(...r.removed.map((s) => s.id));
+    bytes = await storeDiskBytes(store.dir);
+    // Pinned meanwhile: nothing more this policy may drop.
+    if (r.removed.length === 0) break;
+  }
+  const remaining = await store.list();
+  const oldest = remaining[0]?.createdAt ?? now;
+  const journalFilesRemoved = await new Journal(store.dir).trim(oldest);
+  if (journalFilesRemoved > 0) bytes = await storeDiskBytes(store.dir);
+  return { dropped, storeBytes: bytes, overCap: bytes > policy.maxStoreBytes, journalFilesRemoved };
+}
+
+/** Bytes the store really takes on disk (allocated blocks): objects, database, caches, journal. */
+export async function storeDiskBytes(dir: string): Promise<number> {
+  let total = 0;
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  for (const name of names) {
+    const p = path.join(dir, name);
+    let st;
+    try {
+      st = await fsp.lstat(p);
+    } catch (e) {
+      // A collection or a temporary file may vanish while it is being counted.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    total += st.isDirectory() ? allocatedBytes(st) + (await storeDiskBytes(p)) : allocatedBytes(st);
+  }
+  return total;
+}

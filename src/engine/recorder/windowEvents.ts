@@ -1,0 +1,102 @@
+import path from 'node:path';
+import type { TimelineEvent, Trigger } from '../types';
+import { Journal, type CommandRecord, type FileEventRecord } from './journal';
+
+/** What the flight recorder saw during an analysis window. */
+export interface RecordedWindow {
+  fileEvents: readonly FileEventRecord[];
+  commands: readonly CommandRecord[];
+}
+
+export const EMPTY_WINDOW: RecordedWindow = { fileEvents: [], commands: [] };
+
+/** Journal records from `from` to `to` (a store without a journal gives an empty window). */
+export async function recordedWindow(storeDir: string, from: number, to: number): Promise<RecordedWindow> {
+  const records = await new Journal(storeDir).read(from, to);
+  return {
+    fileEvents: records.filter((r): r is FileEventRecord => r.kind !== 'command'),
+    commands: records.filter((r): r is CommandRecord => r.kind === 'command'),
+  };
+}
+
+/**
+ * The last time the watcher saw each path change within `(after, upTo]`: the real time of a
+ * change, where a file's mtime can lie (tools that keep mtimes, `git checkout`, copies) and a
+ * deleted file has none.
+ */
+export function lastEventTimes(events: readonly FileEventRecord[], after: number, upTo: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of events) if (e.t > after && e.t <= upTo) out.set(e.path, Math.max(out.get(e.path) ?? 0, e.t));
+  return out;
+}
+
+/** One timeline event per terminal command, at its end, an error when it failed. */
+export function commandEvents(commands: readonly CommandRecord[]): TimelineEvent[] {
+  return commands.map((c, i) => {
+    const failed = c.exitCode !== undefined && c.exitCode !== 0;
+    const exit = c.exitCode === undefined ? 'exit code unknown' : `exit ${c.exitCode}`;
+    const took = c.end !== undefined ? `, ${formatMs(c.end - c.start)}` : '';
+    const tail = c.output ? lastLines(c.output, 3) : '';
+    return {
+      id: `command:${c.start}:${i}`,
+      timestamp: c.end ?? c.t,
+      estimated: false,
+      kind: 'command',
+      severity: failed ? 'error' : 'info',
+      title: `$ ${c.command} (${exit}${took})`,
+      detail: [c.cwd ? `in ${c.cwd}` : '', `started ${new Date(c.start).toISOString()}`, tail].filter(Boolean).join('\n'),
+    };
+  });
+}
+
+/**
+ * A failed terminal command is a finding of its own: the command that failed, its exit code and
+ * the last lines it printed. The journal line is where the record lives, so the finding links to it.
+ */
+export function commandTriggers(commands: readonly CommandRecord[], workspaceRoot: string, storeDir: string): Omit<Trigger, 'id'>[] {
+  const journalDir = path.relative(workspaceRoot, path.join(storeDir, 'journal')).split(path.sep).join('/');
+  return commands
+    .filter((c) => c.exitCode !== undefined && c.exitCode !== 0)
+    .map((c) => {
+      const when = c.end ?? c.t;
+      const day = new Date(c.t).toISOString().slice(0, 10);
+      const errorLine = c.output ? lastErrorLine(c.output) : undefined;
+      return {
+        kind: 'log_error',
+        severity: 'error',
+        file: `${journalDir}/${day}.jsonl`,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        message: `terminal command failed (exit ${c.exitCode ?? '?'}): ${c.command}${errorLine ? ` — ${errorLine}` : ''}`,
+        evidence: [`$ ${c.command}`, ...(c.output ? [lastLines(c.output, 12)] : []), `exit code ${c.exitCode ?? '?'}`].join('\n'),
+        timestamp: when,
+        timestampEstimated: false,
+        rule: 'command_failed',
+      };
+    });
+}
+
+function lastLines(text: string, n: number): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .slice(-n)
+    .join('\n');
+}
+
+const ERROR_LINE = /\b(error|exception|traceback|failed|fatal|refused|not found|denied)\b/i;
+
+function lastErrorLine(output: string): string | undefined {
+  const lines = lastLines(output, 40).split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i] as string;
+    if (ERROR_LINE.test(l)) return l.trim().slice(0, 200);
+  }
+  return undefined;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
+import { Journal } from '../../../src/engine/recorder/journal';
+import { applyRetention, chooseVictims, storeDiskBytes } from '../../../src/engine/recorder/retention';
+import { SnapshotStore } from '../../../src/engine/snapshotStore';
+import type { SnapshotRecord } from '../../../src/engine/types';
+import { TempWorkspace } from '../../support/workspace';
+
+const spaces: TempWorkspace[] = [];
+after(() => spaces.forEach((w) => w.dispose()));
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+
+function snap(id: string, ageDays: number, extra: Partial<SnapshotRecord> = {}): SnapshotRecord {
+  return { id, label: null, baseline: false, createdAt: NOW - ageDays * DAY, manifestId: 'm', fileCount: 1, byteCount: 1, origin: 'auto', reason: 'quiet', ...extra };
+}
+const policy = { keepAutomatic: 3, maxAgeDays: 14, maxStoreBytes: 1000 };
+
+test('victims: automatic snapshots beyond the count and past the age, oldest first', () => {
+  const all = [snap('a', 20), snap('b', 10), snap('c', 5), snap('d', 3), snap('e', 1)];
+  assert.deepEqual(chooseVictims(all, new Set(), policy, NOW, 10), ['a', 'b']);
+  assert.deepEqual(chooseVictims(all, new Set(), { ...policy, keepAutomatic: 10 }, NOW, 10), ['a'], 'only the age applies');
+});
+
+test("victims: never a person's snapshot, a pinned or baseline one, or the newest automatic one", () => {
+  const all = [snap('manual', 30, { origin: undefined, label: 'before the migration' }), snap('pinned', 29), snap('base', 28, { baseline: true }), snap('old', 27), snap('newest', 26)];
+  assert.deepEqual(chooseVictims(all, new Set(['pinned']), { ...policy, keepAutomatic: 1 }, NOW, 10), ['old']);
+  assert.deepEqual(chooseVictims([snap('only', 40)], new Set(), { ...policy, keepAutomatic: 1 }, NOW, 1e12), []);
+});
+
+test('victims: over the size cap, the oldest share in proportion to the excess', () => {
+  const all = Array.from({ length: 11 }, (_, i) => snap(`s${i}`, 11 - i));
+  const big = { ...policy, keepAutomatic: 100 };
+  assert.deepEqual(chooseVictims(all, new Set(), big, NOW, 900), [], 'under the cap nothing goes');
+  // 2000 bytes against a 1000 cap: half of the ten droppable ones.
+  assert.deepEqual(chooseVictims(all, new Set(), big, NOW, 2000), ['s0', 's1', 's2', 's3', 's4']);
+  assert.deepEqual(chooseVictims(all, new Set(), big, NOW, 1001), ['s0'], 'at least one');
+});
+
+test('a store filled by automatic snapshots of changing content stays under its cap on disk; baseline, a person’s snapshot and the journal’s recent days stay', async () => {
+  const w = new TempWorkspace({ 'README.md': 'steady\n' });
+  spaces.push(w);
+  const store = await SnapshotStore.open({ workspaceRoot: w.dir, config: DEFAULT_CONFIG });
+  try {
+    const cap = 3 * 1024 * 1024;
+    const retention = { keepAutomatic: 200, maxAgeDays: 14, maxStoreBytes: cap };
+    const base = (await store.snapshot({ label: 'before', baseline: true })).snapshot;
+    const person = (await store.snapshot({ label: 'checked by hand' })).snapshot;
+    await new Journal(store.dir).append([{ t: Date.now(), kind: 'change', path: 'data.bin' }]);
+    let peakAfterRetention = 0;
+    let dropped = 0;
+    // 40 × 256 KB of incompressible new content: 10 MB written into a 3 MB cap.
+    for (let i = 0; i < 40; i++) {
+      w.write({ 'data.bin': randomBytes(256 * 1024), [`notes/${i}.txt`]: `step ${i}\n` });
+      await store.snapshot({ origin: 'auto', reason: 'quiet', label: 'auto:quiet' });
+      const r = await applyRetention(store, retention);
+      dropped += r.dropped.length;
+      const real = await storeDiskBytes(store.dir);
+      assert.equal(r.storeBytes, real);
+      peakAfterRetention = Math.max(peakAfterRetention, real);
+      assert.ok(real <= cap, `after snapshot ${i} the store takes ${real} bytes on disk, over the ${cap} cap`);
+      assert.equal(r.overCap, false);
+    }
+    assert.ok(dropped > 20, `retention dropped ${dropped} snapshots`);
+    const left = await store.list();
+    assert.ok(left.some((s) => s.id === base.id && s.baseline));
+    assert.ok(left.some((s) => s.id === person.id));
+    assert.equal(left.at(-1)?.origin, 'auto', 'the newest automatic snapshot stays');
+    // What is left is whole: the newest automatic snapshot diffs against the baseline.
+    const diff = await store.diffSnapshots(base, left.at(-1) as SnapshotRecord, { patches: false });
+    assert.ok(diff.changes.some((c) => c.path === 'notes/39.txt'));
+    assert.equal((await new Journal(store.dir).read(0, Date.now() + 1000)).length, 1, "today's journal is kept");
+    assert.ok(peakAfterRetention > cap / 3, 'the test really filled the store');
+  } finally {
+    store.close();
+  }
+});
