@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { analyzeWindow } from '../../../src/engine/analysis/analyze';
+import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
+import { Recorder } from '../../../src/engine/recorder/recorder';
+import { recorderSettings, type RecorderSettings } from '../../../src/engine/recorder/settings';
+import { SnapshotStore } from '../../../src/engine/snapshotStore';
+import type { SnapshotRecord } from '../../../src/engine/types';
+import { settle, TempWorkspace } from '../../support/workspace';
+
+const spaces: TempWorkspace[] = [];
+after(() => spaces.forEach((w) => w.dispose()));
+
+interface Rig {
+  w: TempWorkspace;
+  store: SnapshotStore;
+  rec: Recorder;
+  logs: string[];
+  warnings: string[];
+}
+
+async function rig(files: Record<string, string>, settings: Partial<RecorderSettings>): Promise<Rig> {
+  const w = new TempWorkspace(files);
+  spaces.push(w);
+  const store = await SnapshotStore.open({ workspaceRoot: w.dir, config: DEFAULT_CONFIG });
+  const logs: string[] = [];
+  const warnings: string[] = [];
+  const rec = new Recorder(store, recorderSettings({ quietMs: 150, minIntervalMs: 0, ...settings }), { log: (m) => logs.push(m), warn: (m) => warnings.push(m) });
+  return { w, store, rec, logs, warnings };
+}
+
+async function done(r: Rig): Promise<void> {
+  await r.rec.stop();
+  r.store.close();
+}
+
+test('the recorder snapshots at start and once after a burst of edits settles, each labelled by its reason', async () => {
+  const r = await rig({ 'app.js': 'one\n' }, {});
+  try {
+    await r.rec.start();
+    for (let i = 0; i < 5; i++) {
+      r.w.write({ [`f${i}.txt`]: `${i}\n` });
+      r.rec.fileEvent('create', r.w.path(`f${i}.txt`));
+      await settle(30);
+    }
+    await settle(400);
+    await r.rec.idle();
+    const all = await r.store.list();
+    assert.deepEqual(
+      all.map((s) => [s.origin, s.reason, s.label]),
+      [
+        ['auto', 'start', 'auto:start'],
+        ['auto', 'quiet', 'auto:quiet'],
+      ],
+    );
+    assert.equal(all[1]?.fileCount, 6, 'the quiet snapshot has the whole burst');
+    assert.equal(r.rec.status.lastCapture?.reason, 'quiet');
+    assert.ok((r.rec.status.storeBytes ?? 0) > 0);
+  } finally {
+    await done(r);
+  }
+});
+
+test('never two automatic snapshots closer than the minimum interval', async () => {
+  const r = await rig({ 'a.txt': 'a\n' }, { quietMs: 20, minIntervalMs: 700 });
+  try {
+    await r.rec.start();
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) {
+      r.w.write({ 'a.txt': `${i}\n` });
+      r.rec.fileEvent('change', 'a.txt');
+      await settle(60);
+    }
+    await settle(1200);
+    await r.rec.idle();
+    const times = (await r.store.list()).map((s) => s.createdAt);
+    assert.ok(times.length >= 2, 'the edits were captured');
+    for (let i = 1; i < times.length; i++) assert.ok((times[i] as number) - (times[i - 1] as number) >= 650, `snapshots ${i - 1} and ${i} are ${(times[i] as number) - (times[i - 1] as number)} ms apart`);
+    assert.ok(times.length <= Math.ceil((Date.now() - started) / 700) + 1);
+  } finally {
+    await done(r);
+  }
+});
+
+test('before a terminal command, a snapshot when the last one is older than the threshold', async () => {
+  const r = await rig({ 'a.txt': 'a\n' }, { quietMs: 60_000, beforeCommandMs: 100 });
+  try {
+    await r.rec.start();
+    r.rec.commandStarted();
+    await r.rec.idle();
+    assert.equal((await r.store.list()).length, 1, 'the start snapshot is fresh: no second one');
+    await settle(150);
+    r.rec.commandStarted();
+    await r.rec.idle();
+    assert.deepEqual(
+      (await r.store.list()).map((s) => s.reason),
+      ['start', 'command'],
+    );
+  } finally {
+    await done(r);
+  }
+});
+
+test('a workspace over the file-count threshold records the journal but no automatic snapshot until the user opts in', async () => {
+  const files = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}.txt`, `${i}\n`]));
+  const r = await rig(files, { maxFiles: 10 });
+  try {
+    await r.rec.start();
+    r.rec.fileEvent('change', 'f1.txt');
+    await settle(300);
+    await r.rec.flush();
+    assert.equal((await r.store.list()).length, 0);
+    assert.equal(r.rec.status.autoSnapshots, false);
+    assert.ok(r.logs.some((l) => /over 10 files: automatic snapshots are off until you opt in/.test(l)));
+    assert.equal((await r.rec.journal.read(0, Date.now() + 1)).length, 1);
+  } finally {
+    await done(r);
+  }
+  const optedIn = await rig(files, { maxFiles: 10, largeWorkspaceOptIn: true });
+  try {
+    await optedIn.rec.start();
+    assert.equal((await optedIn.store.list()).length, 1);
+  } finally {
+    await done(optedIn);
+  }
+});
+
+test('a failing capture is logged every time but reported to the user once; a watcher that cannot start is reported once', async () => {
+  const r = await rig({ 'a.txt': 'a\n' }, {});
+  try {
+    await r.rec.start();
+    // The workspace vanishes under the recorder: every capture fails.
+    r.w.dispose();
+    r.rec.request('quiet');
+    await r.rec.idle();
+    r.rec.request('quiet');
+    await r.rec.idle();
+    assert.equal(r.warnings.filter((m) => m.startsWith('automatic snapshot failed')).length, 1);
+    assert.equal(r.logs.filter((m) => m.includes('automatic snapshot failed')).length, 2);
+    r.rec.watcherFailed('ENOSPC: the inotify watch limit was reached');
+    r.rec.watcherFailed('ENOSPC: the inotify watch limit was reached');
+    assert.equal(r.warnings.filter((m) => m.includes('inotify')).length, 1);
+    assert.match(r.warnings.find((m) => m.includes('inotify')) ?? '', /falls back to a snapshot every 300 s/);
+  } finally {
+    await done(r);
+  }
+});
+
+test('an analysis shows the journaled file events at their real times and a failed terminal command as a trigger and a timeline event', async () => {
+  const r = await rig({ 'config.json': '{"port": 5432}\n', 'old.txt': 'bye\n' }, {});
+  try {
+    await r.rec.start();
+    const [start] = await r.store.list();
+    await settle(30);
+    r.w.write({ 'config.json': '{"port": 6543}\n' }).remove('old.txt');
+    r.rec.fileEvent('change', 'config.json');
+    const changedAt = Date.now();
+    r.rec.fileEvent('delete', r.w.path('old.txt'));
+    await settle(30);
+    const began = Date.now();
+    r.rec.commandStarted();
+    r.rec.commandEnded({ command: 'node job.js', cwd: r.w.dir, start: began, end: began + 40, exitCode: 3, output: 'connecting\nError: connect ECONNREFUSED 127.0.0.1:6543\n' });
+    await r.rec.flush();
+    await settle(60);
+    const post = (await r.store.snapshot({ label: 'post-incident' })).snapshot;
+    const a = await analyzeWindow(r.store, start as SnapshotRecord, post);
+    const cmd = a.timeline.find((e) => e.kind === 'command');
+    assert.ok(cmd, 'the command is in the timeline');
+    assert.equal(cmd.timestamp, began + 40);
+    assert.match(cmd.title, /\$ node job\.js \(exit 3/);
+    assert.equal(cmd.severity, 'error');
+    const failed = a.triggers.find((t) => t.rule === 'command_failed');
+    assert.ok(failed, 'the failed command is a trigger');
+    assert.match(failed.message, /exit 3\): node job\.js — Error: connect ECONNREFUSED/);
+    const removed = a.timeline.find((e) => e.kind === 'file_change' && e.file === 'old.txt');
+    assert.equal(removed?.estimated, false, 'the deletion has the time the watcher saw');
+    assert.ok(Math.abs((removed?.timestamp ?? 0) - changedAt) < 20);
+    const deletion = a.triggers.find((t) => t.kind === 'deletion');
+    assert.equal(deletion?.timestampEstimated, false);
+  } finally {
+    await done(r);
+  }
+});
