@@ -21,8 +21,12 @@ import { StatCacheMemo } from './store/statCache';
 import type { CaptureStats, ManifestEntry, ScanIssue, SnapshotDiff, SnapshotRecord } from './types';
 
 export const DEFAULT_STORE_DIRNAME = '.incident-replay';
-/** A store lock not refreshed for this long belongs to a dead process and is taken over. */
-const STORE_LOCK_STALE_MS = 30_000;
+/**
+ * A store lock not refreshed for this long belongs to a dead process and is taken over. The
+ * kill -9 stress tests shorten it (INCIDENT_REPLAY_LOCK_STALE_MS, at least 2 s, proper-lockfile's
+ * floor) so that each killed holder does not cost them half a minute.
+ */
+const STORE_LOCK_STALE_MS = Math.max(2_000, Number(process.env.INCIDENT_REPLAY_LOCK_STALE_MS) || 30_000);
 const DB_FILE = 'incident-replay.sqlite';
 
 export interface OpenStoreOptions {
@@ -311,6 +315,11 @@ export class SnapshotStore {
       for (const e of await this.manifest(s)) live.add(e.id);
     }
     return this.objects.gc(live);
+  }
+
+  /** Collects every object no snapshot names; the caller holds the store lock (fsck's repair). */
+  async collectGarbageLocked(): Promise<{ removedObjects: number; freedBytes: number }> {
+    return this.collectLocked(await this.list());
   }
 
   async deleteSnapshot(ref: string): Promise<SnapshotRecord> {

@@ -1,0 +1,182 @@
+// Randomised rounds of snapshot, prune, retention and kill -9 from several processes at once
+// against one store, for the store's collection rule (docs/ARCHITECTURE.md). `npm test` runs a
+// short seeded version (test/engine/store/collectionRace.test.ts), `npm run stress` a long one.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const TSX = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const LONG_LIVED = path.join(__dirname, 'longLivedStore.ts');
+
+export interface RaceOptions {
+  rounds: number;
+  seed: number;
+  /** Rounds that kill a process with SIGKILL mid-operation (the rest run to completion). */
+  killEvery?: number;
+  log?: (line: string) => void;
+}
+
+export interface RaceResult {
+  workspace: string;
+  rounds: number;
+  snapshotsTaken: number;
+  prunes: number;
+  kills: number;
+  /** `fsck --json` at the end. */
+  fsck: { problems: { message: string }[]; snapshotsChecked: number; objectsChecked: number };
+  /** Snapshots whose `diff` against the latest failed (fsck should have found each). */
+  undiffable: string[];
+  elapsedMs: number;
+}
+
+/** mulberry32: a small seeded generator, so a failing round can be replayed from its seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
+
+function startCli(ws: string, args: string[]): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [CLI, '--workspace', ws, ...args], { env: { ...process.env, INCIDENT_REPLAY_LOCK_STALE_MS: '2000' } });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const done = new Promise<Run>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+  });
+  return { child, done };
+}
+
+async function cli(ws: string, args: string[]): Promise<Run> {
+  return startCli(ws, args).done;
+}
+
+class LongLived {
+  private readonly child: ChildProcess;
+  private readonly replies: readline.Interface;
+  private readonly waiting: ((line: string) => void)[] = [];
+
+  constructor(ws: string) {
+    this.child = spawn(process.execPath, ['--import', TSX, LONG_LIVED, ws], {
+      env: { ...process.env, INCIDENT_REPLAY_LOCK_STALE_MS: '2000' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    this.replies = readline.createInterface({ input: this.child.stdout as NodeJS.ReadableStream });
+    this.replies.on('line', (line) => this.waiting.shift()?.(line));
+  }
+
+  async ask(command: string): Promise<{ id?: string; removed?: number; error?: string }> {
+    const reply = new Promise<string>((resolve) => this.waiting.push(resolve));
+    this.child.stdin?.write(command + '\n');
+    return JSON.parse(await reply) as { id?: string; error?: string };
+  }
+
+  close(): void {
+    this.child.stdin?.end();
+    this.child.kill();
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Changes a few files. Half the writes are new content; the other half go back to a version
+ * an older snapshot had (agents undo edits all the time): a blob that a prune is deleting
+ * right then is exactly what a capture with a stale object index would wrongly skip writing.
+ */
+function mutate(ws: string, next: () => number, round: number): void {
+  const n = 1 + Math.floor(next() * 4);
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor(next() * 12);
+    const f = path.join(ws, `src/file${k}.txt`);
+    if (next() < 0.15) fs.rmSync(f, { force: true });
+    else if (next() < 0.5) fs.writeFileSync(f, `file ${k} version ${Math.floor(next() * 4)}\n`);
+    else fs.writeFileSync(f, `round ${round} change ${i} ${next()}\n`.repeat(1 + Math.floor(next() * 50)));
+  }
+}
+
+export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> {
+  const started = Date.now();
+  const next = rng(opts.seed);
+  const log = opts.log ?? ((): void => undefined);
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-race-'));
+  fs.mkdirSync(path.join(ws, 'src'));
+  for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(ws, `src/file${i}.txt`), `initial ${i}\n`);
+  const first = await cli(ws, ['snapshot', '--baseline']);
+  if (first.code !== 0) throw new Error(`baseline failed: ${first.err}`);
+  const longLived = new LongLived(ws);
+  let snapshotsTaken = 1;
+  let prunes = 0;
+  let kills = 0;
+  try {
+    for (let round = 0; round < opts.rounds; round++) {
+      mutate(ws, next, round);
+      const shape = Math.floor(next() * 3);
+      const killing = opts.killEvery !== undefined && round % opts.killEvery === opts.killEvery - 1;
+      if (killing) {
+        // kill -9 one of snapshot, prune or a long-lived drop at a random moment.
+        const victim = startCli(ws, next() < 0.5 ? ['snapshot'] : ['prune', '--keep', '1']);
+        await sleep(next() * 250);
+        victim.child.kill('SIGKILL');
+        await victim.done;
+        kills++;
+        log(`round ${round}: killed ${victim.child.spawnargs.slice(4).join(' ')}`);
+        continue;
+      }
+      // Either side may start first, by up to the time a CLI takes to open the store.
+      const lead = (next() - 0.5) * 240;
+      const delay = Math.max(0, lead);
+      if (shape === 0) {
+        // Two CLIs: snapshot and prune --keep 1 at the same moment.
+        const [s, p] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => cli(ws, ['prune', '--keep', '1']))]);
+        if (s.code !== 0 || p.code !== 0) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), prune exit ${p.code} (${p.err.trim()})`);
+        snapshotsTaken++;
+        prunes++;
+      } else if (shape === 1) {
+        // The long-lived process snapshots while a CLI prunes.
+        const [s, p] = await Promise.all([sleep(-Math.min(0, lead)).then(() => longLived.ask('snapshot')), sleep(delay).then(() => cli(ws, ['prune', '--keep', '1']))]);
+        if (s.error || p.code !== 0) throw new Error(`round ${round}: long-lived snapshot ${s.error ?? 'ok'}, prune exit ${p.code} (${p.err.trim()})`);
+        snapshotsTaken++;
+        prunes++;
+      } else {
+        // A CLI snapshots while the long-lived process runs retention over older snapshots.
+        const list = JSON.parse((await cli(ws, ['snapshots', '--json'])).out) as { snapshots: { id: string }[] };
+        const victims = list.snapshots.slice(0, -1).filter(() => next() < 0.7).map((s) => s.id);
+        const [s, d] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => longLived.ask(`drop ${victims.join(' ')}`))]);
+        if (s.code !== 0 || d.error) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), long-lived drop ${d.error ?? 'ok'}`);
+        snapshotsTaken++;
+        prunes++;
+      }
+    }
+  } finally {
+    longLived.close();
+  }
+  const check = await cli(ws, ['fsck', '--json']);
+  const fsck = JSON.parse(check.out) as RaceResult['fsck'];
+  const undiffable: string[] = [];
+  const list = JSON.parse((await cli(ws, ['snapshots', '--json'])).out) as { snapshots: { id: string }[] };
+  for (const s of list.snapshots) {
+    const d = await cli(ws, ['diff', s.id, 'latest', '--stat']);
+    if (d.code !== 0) undiffable.push(`${s.id}: ${d.err.trim()}`);
+  }
+  return { workspace: ws, rounds: opts.rounds, snapshotsTaken, prunes, kills, fsck, undiffable, elapsedMs: Date.now() - started };
+}
