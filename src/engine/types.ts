@@ -267,6 +267,8 @@ export interface TriggeringChange {
   reason: string;
   /** Config keys that changed, when the file is structured config. */
   keys?: string[];
+  /** The commit in the window that made the change, when git has one (the Triggering Commit). */
+  commit?: { sha: string; subject: string; timestamp: number };
 }
 
 export interface RootCause {

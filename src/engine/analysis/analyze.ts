@@ -17,7 +17,8 @@ import { changedTexts, type ChangedText, type HeldText } from './changedText';
 import { isScannedAsLog, scanChangedContent } from './contentScan';
 import { logTrends, structuredTrends } from './metricTrends';
 import { fileTriggers, matchesAny, type DraftTrigger, type KeyChanges } from './fileTriggers';
-import { commitsInWindow } from './gitCommits';
+import { gitHistory, headMoveEvents, withTriggeringCommit } from './gitCommits';
+import { linkRunSteps, runFindings } from '../run/runFindings';
 import type { LogPrescan } from './prescan';
 import { buildTimeline, type WindowStep } from './timeline';
 import { commandTriggers, lastEventTimes, recordedWindow, type RecordedWindow } from '../recorder/windowEvents';
@@ -105,6 +106,16 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
   const extracted = opts.decisions === false ? null : extractDecisions(decisionInputs(texts, config), { markers: config.decisionMarkers });
   const content = await scanning;
   drafts.push(...content.triggers);
+  // Runs of `incident-replay run` in the window: the error lines of their output, each at the time it arrived.
+  const runs = runFindings({
+    storeDir: store.dir,
+    workspaceRoot: store.workspaceRoot,
+    fromMs: from.createdAt,
+    toMs: to.createdAt,
+    workspaceFiles: manifestOf(to).map((e) => e.path),
+    maxLineLength: config.triggers.maxLineLength,
+  });
+  drafts.push(...runs.triggers);
   skipped.push(...content.skipped);
 
   const redactor = new Redactor();
@@ -115,20 +126,21 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
 
   let decisions: Decision[] = [];
   if (extracted) {
-    decisions = linkDecisionsToTriggers(extracted.decisions, triggers).map((d) => ({
+    decisions = linkRunSteps(linkDecisionsToTriggers([...extracted.decisions, ...runs.decisions], triggers), triggers, runs).map((d) => ({
       ...d,
       text: clean(d.text),
       ...(d.rationale ? { rationale: clean(d.rationale) } : {}),
       ...(d.outcome ? { outcome: { ...d.outcome, text: clean(d.outcome.text) } } : {}),
     }));
   }
-  const commits = opts.commits === false ? [] : await commitsInWindow(store.workspaceRoot, from.createdAt, to.createdAt);
+  const { commits, headMoves } = opts.commits === false ? { commits: [], headMoves: [] } : await gitHistory(store.workspaceRoot, from.createdAt, to.createdAt);
   const timeline = buildTimeline({
     snapshots,
     steps,
     triggers,
     decisions,
     commits,
+    events: [...runs.events.map((e) => ({ ...e, title: clean(e.title) })), ...headMoveEvents(headMoves)],
     logLines: content.logLines.map((l) => ({ ...l, text: clean(l.text) })),
     recorded: cleanRecorded(recorded, clean),
   });
@@ -148,7 +160,9 @@ export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, 
     metricTrends,
     categoryText: config.rootCauseCategories,
   };
-  const rootCause = classifyRootCause(classifyInput);
+  const classified = classifyRootCause(classifyInput);
+  const failureAt = triggers.find((t) => t.severity === 'error')?.timestamp ?? null;
+  const rootCause = { ...classified, triggeringChange: withTriggeringCommit(classified.triggeringChange, commits, failureAt) };
   const remediation = remediationFor(rootCause, classifyInput).map(clean);
 
   return {

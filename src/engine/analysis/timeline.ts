@@ -25,6 +25,8 @@ export interface TimelineInput {
   decisions: readonly Decision[];
   commits: readonly GitCommit[];
   logLines: readonly LogLineEvent[];
+  /** Events made elsewhere (the runs of `incident-replay run`, HEAD moves), placed in time order with the rest. */
+  events?: readonly TimelineEvent[];
   /** File events and terminal commands the flight recorder journaled during the window. */
   recorded?: RecordedWindow;
 }
@@ -130,6 +132,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
       ref: c.sha,
     });
   }
+  if (input.events) events.push(...input.events);
   return events
     .map((e, i) => ({ e, i }))
     .sort((a, b) => a.e.timestamp - b.e.timestamp || KIND_ORDER[a.e.kind] - KIND_ORDER[b.e.kind] || a.i - b.i)

@@ -1,0 +1,156 @@
+import path from 'node:path';
+import type { DraftTrigger } from '../analysis/fileTriggers';
+import { LogScanner } from '../forensics/logScanner';
+import type { Decision, TimelineEvent, Trigger } from '../types';
+import { commandLine, readRunLog, runLogFiles, type RunSummary } from './runLog';
+
+export interface RunWindowFindings {
+  runs: RunSummary[];
+  triggers: DraftTrigger[];
+  /** One "run CMD" step per run, its outcome the exit. */
+  decisions: Decision[];
+  /** The start and the end of each run. */
+  events: TimelineEvent[];
+}
+
+export interface RunFindingsOptions {
+  storeDir: string;
+  workspaceRoot: string;
+  fromMs: number;
+  toMs: number;
+  /** The post snapshot's paths, so stack frames map to workspace files. */
+  workspaceFiles: Iterable<string>;
+  maxLineLength: number;
+}
+
+/** Lines of a failing run's stderr quoted when no line of it was recognised as an error. */
+const TAIL_LINES = 10;
+
+/**
+ * What the runs of `incident-replay run` that started in the window add to an analysis: the
+ * error lines of their output as triggers at the time each line arrived, the exit of a
+ * failing command, and the command itself as a step of the decision chain.
+ */
+export function runFindings(opts: RunFindingsOptions): RunWindowFindings {
+  const out: RunWindowFindings = { runs: [], triggers: [], decisions: [], events: [] };
+  const files = [...opts.workspaceFiles];
+  for (const file of runLogFiles(opts.storeDir, opts.fromMs, opts.toMs)) {
+    const run = readRunLog(file);
+    if (!run) continue;
+    out.runs.push(run);
+    const where = displayPath(opts.workspaceRoot, file);
+    const cmd = commandLine(run.command);
+    const failed = run.end !== null && (run.exitCode !== 0 || run.signal !== null || run.error !== null);
+    const ending = endingText(run);
+
+    const scanner = new LogScanner({ workspaceRoot: opts.workspaceRoot, workspaceFiles: files, firstLine: 1, maxLineLength: opts.maxLineLength });
+    for (const o of run.output) scanner.push(o.text);
+    const drafts: DraftTrigger[] = [];
+    for (const f of scanner.finish()) {
+      const first = run.output[f.line - 1];
+      const last = run.output[f.endLine - 1] ?? first;
+      if (!first) continue;
+      drafts.push({
+        kind: 'log_error',
+        severity: f.severity,
+        file: where,
+        line: first.line,
+        column: f.column,
+        endLine: last?.line ?? first.line,
+        message: f.message,
+        evidence: f.evidence,
+        timestamp: first.t,
+        timestampEstimated: false,
+        ...(f.errorType ? { errorType: f.errorType } : {}),
+        ...(f.frames.length ? { frames: f.frames } : {}),
+        rule: f.rule,
+      });
+    }
+    if (failed && run.end !== null && !drafts.some((d) => d.severity === 'error')) {
+      const tail = run.output.filter((o) => o.stream === 'stderr').slice(-TAIL_LINES);
+      const lastWords = [...tail].reverse().find((o) => o.text.trim() !== '')?.text.trim();
+      drafts.push({
+        kind: 'log_error',
+        severity: 'error',
+        file: where,
+        line: run.endLine ?? 1,
+        column: 1,
+        endLine: run.endLine ?? 1,
+        message: `${cmd} ${ending}${lastWords ? `: ${lastWords.slice(0, 300)}` : ''}`,
+        evidence: tail.length ? tail.map((o) => o.text).join('\n') : '(no output on stderr)',
+        timestamp: run.end,
+        timestampEstimated: false,
+        rule: run.signal !== null ? 'signal' : 'exit_code',
+        ...(run.signal !== null ? { errorType: run.signal } : {}),
+      });
+    }
+    out.triggers.push(...drafts);
+
+    const stepId = `run:${run.id}`;
+    out.decisions.push({
+      id: stepId,
+      timestamp: run.start,
+      timestampEstimated: false,
+      kind: 'action',
+      text: `run ${cmd}`,
+      ...(run.end !== null ? { outcome: { status: failed ? ('error' as const) : ('success' as const), text: ending } } : {}),
+      file: where,
+      line: 1,
+      source: 'jsonl',
+      tool: 'run',
+    });
+    out.events.push({
+      id: `${stepId}:start`,
+      timestamp: run.start,
+      estimated: false,
+      kind: 'log',
+      severity: 'info',
+      title: `run started: ${cmd}`,
+      detail: `in ${run.cwd}`,
+      file: where,
+      line: 1,
+      ref: stepId,
+    });
+    if (run.end !== null) {
+      out.events.push({
+        id: `${stepId}:end`,
+        timestamp: run.end,
+        estimated: false,
+        kind: 'log',
+        severity: failed ? 'error' : 'info',
+        title: `run ended: ${cmd} ${ending} after ${seconds(run.end - run.start)}`,
+        file: where,
+        line: run.endLine ?? 1,
+        ref: stepId,
+      });
+    }
+  }
+  return out;
+}
+
+/** Gives each run's step the triggers its own output produced, whatever the generic linker chose. */
+export function linkRunSteps(decisions: readonly Decision[], triggers: readonly Trigger[], runs: RunWindowFindings): Decision[] {
+  const stepFiles = new Map(runs.decisions.map((d) => [d.id, d.file]));
+  return decisions.map((d) => {
+    const file = stepFiles.get(d.id);
+    if (file === undefined) return d;
+    const ids = triggers.filter((t) => t.file === file).map((t) => t.id);
+    return ids.length ? { ...d, triggerIds: ids } : d;
+  });
+}
+
+export function endingText(run: Pick<RunSummary, 'exitCode' | 'signal' | 'error' | 'end'>): string {
+  if (run.error !== null) return `could not start (${run.error})`;
+  if (run.signal !== null) return `was killed by ${run.signal}`;
+  if (run.end === null) return 'did not finish (no end recorded)';
+  return `exited with code ${run.exitCode ?? '?'}`;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function displayPath(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+}
