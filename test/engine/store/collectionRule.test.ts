@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import { afterEach, beforeEach, it } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
