@@ -8,6 +8,8 @@
  * PEM block collapses to one line.
  */
 
+import { findLikelySecrets, mergeSpans } from '../content/likelySecrets';
+
 const KEEP_CHARS = 4;
 const KEEP_NOTHING_UP_TO = 8;
 
@@ -82,48 +84,6 @@ export class Redactor {
 
 // ---------------------------------------------------------------- safety net
 
-/**
- * Generic shapes of secrets, for excerpts that may show a credential no rule recognised.
- * Every quantifier is bounded and no group repeats a group, so these stay linear on hostile text.
- */
-const KEY_NAME =
-  String.raw`[A-Za-z0-9_.\-]{0,40}(?:password|passwd|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|auth)[A-Za-z0-9_.\-]{0,40}`;
-
-interface SafetyNetRule {
-  pattern: RegExp;
-  /** Index of the capture group holding the value to redact (0 = whole match). */
-  group: number;
-}
-
-const SAFETY_NET: readonly SafetyNetRule[] = [
-  // PEM private key blocks, with real or JSON-escaped line breaks.
-  {
-    pattern:
-      /(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----)([\s\S]{1,20000}?)(?=-----END[ A-Z0-9]{0,30}PRIVATE KEY)/g,
-    group: 2,
-  },
-  // Authorization headers and bare bearer tokens.
-  { pattern: /\b(?:Bearer|Basic|Token|Digest)[ \t]{1,10}([A-Za-z0-9._~+/\-]{8,4096}=*)/gi, group: 1 },
-  // key = value, key: value, "key": "value", KEY=value (shell, env, yaml, json, ini).
-  {
-    pattern: new RegExp(
-      String.raw`(?:^|[^A-Za-z0-9])${KEY_NAME}["']?[ \t]{0,10}(?:=>|:=|[:=])[ \t]{0,10}["']?(?!(?:Bearer|Basic|Token|Digest)\b|-----BEGIN)([^\s"',;}{)(…]{4,4096})`,
-      'gim',
-    ),
-    group: 1,
-  },
-  // Credentials inside URLs: scheme://user:password@host.
-  { pattern: /\b[a-z][a-z0-9+.\-]{1,20}:\/\/[^\s:/@]{1,256}:([^\s@/]{1,256})@/gi, group: 1 },
-  // Token formats with a recognisable prefix.
-  { pattern: /\b(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/g, group: 0 },
-  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9_]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g, group: 0 },
-  { pattern: /\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{20,300}\b/g, group: 0 },
-  { pattern: /\bxox[abeoprs]-[A-Za-z0-9\-]{10,300}\b/g, group: 0 },
-  { pattern: /\b(?:npm|lin_api|shp(?:at|ca|pa|ss))_[A-Za-z0-9_]{20,255}\b/g, group: 0 },
-  { pattern: /\bSG\.[A-Za-z0-9_\-]{16,128}\.[A-Za-z0-9_\-]{16,128}\b/g, group: 0 },
-  { pattern: /\beyJ[A-Za-z0-9_\-]{10,4096}\.[A-Za-z0-9_\-]{10,4096}\.[A-Za-z0-9_\-]{10,4096}\b/g, group: 0 },
-];
-
 const MARK_START = '…[redacted ';
 
 /** Whether a value is (part of) the output of `redactValue`: the safety net must not redact its own marks. */
@@ -131,28 +91,24 @@ function isRedactionMark(value: string): boolean {
   return value.includes('[redacted') || value.includes('…');
 }
 
-function redactMatch(whole: string, value: string | undefined, isWhole: boolean): string {
-  if (value === undefined || value.length === 0 || isRedactionMark(value)) return whole;
-  if (isWhole) return redactValue(value);
-  // Every rule's group is the last thing its match consumes (bar one closing character), so search from the end.
-  const at = whole.lastIndexOf(value);
-  return at < 0 ? whole : whole.slice(0, at) + redactValue(value) + whole.slice(at + value.length);
-}
-
-/** Redact values that look like credentials, whether or not a detector reported them. */
+/**
+ * Redact values that look like credentials, whether or not a detector reported them: every
+ * built-in detector of `content/likelySecrets` in its `redact` strictness (token prefixes,
+ * JWTs, secret-like names, URL and curl passwords, PEM bodies, long high-entropy tokens).
+ * This is the one pass every string leaving the engine goes through.
+ */
 export function redactLikelySecrets(text: string): string {
-  let out = text;
-  for (const rule of SAFETY_NET) {
-    out = out.replace(rule.pattern, (whole: string, ...rest: unknown[]) => {
-      // No rule has named groups, so the arguments end with (offset, input).
-      const offset = rest[rest.length - 2];
-      const input = rest[rest.length - 1];
-      if (typeof offset === 'number' && typeof input === 'string' && input.startsWith(MARK_START, offset + whole.length)) {
-        return whole; // the kept prefix of an already redacted value
-      }
-      const group = rule.group === 0 ? whole : rest[rule.group - 1];
-      return redactMatch(whole, typeof group === 'string' ? group : undefined, rule.group === 0);
-    });
+  if (text.length === 0) return text;
+  const spans = mergeSpans(findLikelySecrets(text, 'redact'));
+  if (spans.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const { start, end } of spans) {
+    const value = text.slice(start, end);
+    // The kept prefix of an already redacted value, or the mark itself, stays as it is.
+    if (isRedactionMark(value) || text.startsWith(MARK_START, end)) continue;
+    out += text.slice(at, start) + redactValue(value);
+    at = end;
   }
-  return out;
+  return out + text.slice(at);
 }

@@ -1,13 +1,17 @@
 /**
- * Secrets added to the workspace: secretlint's recommended preset (a maintained set of
- * detectors, run on the changed file's text so multi-line keys are seen whole) plus the
- * user's extra patterns (run line by line in the regex sandbox). Only findings touching a
+ * Secrets added to the workspace: secretlint's recommended preset plus the secp256k1 rule (a
+ * maintained set of detectors, run on the changed file's text so multi-line keys are seen
+ * whole), the built-in detectors of `content/` for what no rule names (token prefixes, JWTs,
+ * high-entropy values of secret-like names), a team's `.gitleaks.toml` rules, and the user's
+ * extra patterns (the last two line by line in the regex sandbox). Only findings touching a
  * scanned line count. Nothing that leaves this module carries a secret except `secretValue`.
  */
 import path from 'node:path';
 import type { SecretPatternRule } from '../config/types';
+import { gitleaksRuleHits, isAllowedGlobally, type GitleaksRule, type GitleaksRuleSet } from '../content/gitleaksRules';
+import { findLikelySecrets } from '../content/likelySecrets';
 import { Redactor, redactValue } from './redact';
-import { compileUserRegex, cutLongLines, type SafeRegex } from './safeRegex';
+import { compileUserRegex, cutLongLines, RegexTimeoutError, type SafeRegex } from './safeRegex';
 import {
   excerpt,
   isScannedLine,
@@ -26,6 +30,8 @@ export interface SecretScanOptions {
   useSecretlint: boolean;
   maxLineLength: number;
   budget: ScanBudget;
+  /** A team's gitleaks rules (see `loadGitleaksRules`); their global allowlists also quiet the other detectors when the file is trusted. */
+  gitleaks?: GitleaksRuleSet;
 }
 
 type SecretlintCore = typeof import('@secretlint/core');
@@ -38,6 +44,11 @@ interface Secretlint {
 }
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
+/**
+ * The other installed rules (OpenAI, Anthropic, database connection strings, 1Password,
+ * Linear) are part of the 11.7 preset already; adding them again would report each key twice.
+ */
+const SECP256K1_ID = '@secretlint/secretlint-rule-secp256k1-privatekey';
 const RULE_PREFIX = '@secretlint/secretlint-rule-';
 
 let secretlint: Promise<Secretlint> | undefined;
@@ -48,7 +59,8 @@ function loadSecretlint(): Promise<Secretlint> {
     import('@secretlint/core'),
     import('@secretlint/secretlint-rule-preset-recommend'),
     import('@secretlint/profiler'),
-  ]).then(([core, preset, profiler]) => {
+    import('@secretlint/secretlint-rule-secp256k1-privatekey'),
+  ]).then(([core, preset, profiler, secp256k1]) => {
     muteProfiler(profiler.secretLintProfiler);
     return {
       lintSource: core.lintSource,
@@ -60,6 +72,7 @@ function loadSecretlint(): Promise<Secretlint> {
             // AWS access key ids (AKIA...) are only reported with the id scan on; they are the most common leak.
             rules: [{ id: `${RULE_PREFIX}aws`, options: { enableIDScanRule: true } }],
           },
+          { id: SECP256K1_ID, rule: secp256k1.creator },
         ],
       },
     };
@@ -105,7 +118,14 @@ const KIND_BY_MESSAGE_ID: Readonly<Record<string, string>> = {
   MongoDBConnection: 'MongoDB connection string with a password',
   MySQLConnection: 'MySQL connection string with a password',
   PostgreSQLConnection: 'PostgreSQL connection string with a password',
+  secp256k1Priv: 'secp256k1 private key',
 };
+
+/**
+ * Nearly every 64-hex string is a valid secp256k1 key, sha256 digests included, so that rule's
+ * findings count only on a line that speaks of a key.
+ */
+const KEY_CONTEXT = /priv|secret|key|wallet|mnemonic|seed|signer/i;
 
 /** Keys of a message's data that hold the detected value (the others, like `typeName`, describe it). */
 const VALUE_KEYS = ['KEY', 'TOKEN', 'ID', 'URL', 'CREDENTIAL', 'URI'] as const;
@@ -251,6 +271,7 @@ async function secretlintFile(engine: Secretlint, file: ContentFile, index: Line
     const start = window.offset + located.start;
     const end = window.offset + located.end;
     if (!touchesScannedLine(file, index.lineOf(start), index.lineOf(Math.max(start, end - 1)))) continue;
+    if (message.ruleId === SECP256K1_ID && !KEY_CONTEXT.test(index.lineText(index.lineOf(start)).replace(located.value, ''))) continue;
     const rule = `secretlint:${message.ruleId.startsWith(RULE_PREFIX) ? message.ruleId.slice(RULE_PREFIX.length) : message.ruleId}`;
     findings.push(secretFinding(file, index, rule, describeKind(message.messageId, data), start, located.value));
   }
@@ -308,6 +329,93 @@ function patternFile(file: ContentFile, index: LineIndex, patterns: CompiledPatt
   return findings;
 }
 
+/** Runs of consecutive scanned lines, as `[first, last]` (1-based), so that detectors see each stretch of new text once. */
+function scannedBlocks(file: ContentFile, index: LineIndex): [number, number][] {
+  const blocks: [number, number][] = [];
+  for (const { line } of scannedLines(file, index)) {
+    const last = blocks[blocks.length - 1];
+    if (last && last[1] === line - 1) last[1] = line;
+    else blocks.push([line, line]);
+  }
+  return blocks;
+}
+
+/** The built-in detectors (token prefixes, JWTs, named values, PEM bodies) on the scanned lines. */
+function builtinFile(file: ContentFile, index: LineIndex): ContentFinding[] {
+  const findings: ContentFinding[] = [];
+  for (const [first, last] of scannedBlocks(file, index)) {
+    const offset = index.startOf(first);
+    const text = index.text.slice(offset, index.endOf(last));
+    for (const span of findLikelySecrets(text, 'detect')) {
+      const value = text.slice(span.start, span.end);
+      findings.push(secretFinding(file, index, span.rule, span.kind, offset + span.start, value));
+    }
+  }
+  return findings;
+}
+
+interface ActiveGitleaksRule {
+  rule: GitleaksRule;
+  disabled: boolean;
+}
+
+function gitleaksFile(file: ContentFile, index: LineIndex, set: GitleaksRuleSet, rules: ActiveGitleaksRule[], opts: SecretScanOptions): ContentFinding[] {
+  const findings: ContentFinding[] = [];
+  const { lines: texts } = cutLongLines(
+    scannedLines(file, index).map((l) => l.text),
+    opts.maxLineLength,
+  );
+  const lines = scannedLines(file, index);
+  for (const active of rules) {
+    if (active.disabled) continue;
+    for (const [i, text] of texts.entries()) {
+      const line = lines[i];
+      if (!line) continue;
+      if (opts.budget.expired) {
+        opts.budget.skip(`budget exhausted: gitleaks rule "${active.rule.id}" stopped at ${file.path} line ${line.line}`);
+        return findings;
+      }
+      try {
+        for (const hit of gitleaksRuleHits(set, active.rule, file.path, text, Math.min(opts.budget.regexTimeoutMs, opts.budget.remainingMs))) {
+          findings.push(secretFinding(file, index, `gitleaks:${hit.rule.id}`, hit.rule.description, index.startOf(line.line) + hit.start, hit.secret));
+        }
+      } catch (err) {
+        if (!(err instanceof RegexTimeoutError)) throw err;
+        active.disabled = true;
+        opts.budget.skip(`gitleaks rule "${active.rule.id}" timed out on ${file.path} line ${line.line}; not run on the rest of the scan`);
+        break;
+      }
+    }
+  }
+  return findings;
+}
+
+/** Rule families in order of preference when two report the same secret: the most specific names it best. */
+function rank(rule: string): number {
+  if (rule.startsWith('secretlint:')) return 0;
+  if (rule.startsWith('pattern:') || rule.startsWith('gitleaks:')) return 1;
+  if (rule.startsWith('prefix:')) return 2;
+  return 3;
+}
+
+/**
+ * The built-in detectors back up the rules: a built-in finding whose span overlaps one of a
+ * rule (secretlint, gitleaks, a user pattern) on the same line is the same secret, and the
+ * rule names it better. Rules' own findings are all kept, as before.
+ */
+function dropOverlaps(found: ContentFinding[]): ContentFinding[] {
+  const ruled = found.filter((f) => rank(f.rule) < 2);
+  const kept = [...ruled];
+  for (const f of found.filter((x) => rank(x.rule) >= 2).sort((a, b) => rank(a.rule) - rank(b.rule))) {
+    const len = f.secretValue?.length ?? 0;
+    const overlaps = kept.some(
+      (k) => k.file === f.file && k.line === f.line && k.column < f.column + len && f.column < k.column + (k.secretValue?.length ?? 0),
+    );
+    if (!overlaps) kept.push(f);
+  }
+  return kept.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
 export async function scanSecrets(files: ContentFile[], opts: SecretScanOptions): Promise<ContentFinding[]> {
   // Compile first, so a broken pattern is reported even when nothing changed.
   const patterns: CompiledPattern[] = opts.extraPatterns.map((p) => ({
@@ -315,6 +423,7 @@ export async function scanSecrets(files: ContentFile[], opts: SecretScanOptions)
     regex: compileUserRegex(p.pattern, '', `secret pattern "${p.name}"`),
     disabled: false,
   }));
+  const gitleaksRules: ActiveGitleaksRule[] = (opts.gitleaks?.rules ?? []).map((rule) => ({ rule, disabled: false }));
   const engine = opts.useSecretlint && files.length > 0 ? await loadSecretlint() : null;
   const findings: ContentFinding[] = [];
   const seen = new Set<string>();
@@ -335,11 +444,18 @@ export async function scanSecrets(files: ContentFile[], opts: SecretScanOptions)
         opts.budget.skip(`secretlint failed on ${file.path} (${err instanceof Error ? err.name : 'error'}); file not scanned by secretlint`);
       }
     }
+    found.push(...builtinFile(file, index));
+    if (opts.gitleaks && gitleaksRules.length > 0) found.push(...gitleaksFile(file, index, opts.gitleaks, gitleaksRules, opts));
     if (patterns.length > 0) found.push(...patternFile(file, index, patterns, opts));
+    const gitleaks = opts.gitleaks;
+    const allowed = gitleaks
+      ? (f: ContentFinding): boolean => isAllowedGlobally(gitleaks, f.secretValue ?? '', index.lineText(f.line), f.file)
+      : (): boolean => false;
     // Each finding redacted its own value; another secret on the same line must not show in its evidence either.
     const redactor = new Redactor();
     for (const f of found) if (f.secretValue) redactor.add(f.secretValue);
-    for (const f of found) {
+    for (const f of dropOverlaps(found)) {
+      if (allowed(f)) continue;
       f.message = redactor.redact(f.message);
       f.evidence = redactor.redact(f.evidence);
       // The same value at the same place may be reported by a rule and a user pattern: keep the first.

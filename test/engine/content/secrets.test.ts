@@ -182,7 +182,7 @@ describe('scanSecrets with secretlint', () => {
     assert.deepEqual(await scan([{ path: 'README.md', text }]), []);
   });
 
-  it('can be turned off, leaving the extra patterns', async () => {
+  it('can be turned off, leaving the extra patterns and the built-in detectors', async () => {
     const text = `gh=${'ghp_' + chars(36, 3)}\nINTERNAL=itk_${chars(20, 1)}`;
     const findings = await scan([{ path: 'a.env', text }], {
       useSecretlint: false,
@@ -190,7 +190,7 @@ describe('scanSecrets with secretlint', () => {
     });
     assert.deepEqual(
       findings.map((f) => f.rule),
-      ['pattern:internal'],
+      ['prefix:github-token', 'pattern:internal'],
     );
   });
 });

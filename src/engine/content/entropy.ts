@@ -1,0 +1,75 @@
+/**
+ * Whether a value looks machine-generated: the test that lets redaction and detection catch
+ * keys of providers nobody wrote a rule for. Shannon entropy alone is not enough (hex hashes
+ * and git ids are as random as keys and must not light up), so the value's shape counts too.
+ */
+
+/** Bits per character of the value's own character distribution (0 for empty). */
+export function shannonEntropy(value: string): number {
+  if (value.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const n = Array.from(value).length;
+  let bits = 0;
+  for (const c of counts.values()) {
+    const p = c / n;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/** Lower-case hex of a hash length, or a git id: random, but never a credential on its own. */
+const HASH_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Values people write where a secret would go, so that `API_KEY=your-api-key-here` or
+ * `password: ${DB_PASSWORD}` is neither reported nor redacted.
+ */
+const PLACEHOLDER =
+  /^(?:\$\{[^}]*\}?|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}?|<[^>]*>?|%\(?[A-Za-z_]*\)?s|%s|\[redacted.*|\*+|\.{3,}|x{3,}|X{3,}|(?:null|none|nil|undefined|true|false|string|str|bytes|number|int|bool|boolean|object|any|unknown|optional|required|empty|redacted|hidden|secret|password|passwd|token|changeme|change_me|example|sample|dummy|placeholder|test|testing|todo|tbd|xxx)|process\.env\..*|os\.environ.*|env\..*|(?:your|my|insert|enter|replace|put)[-_ ].*|.*(?:_here|-here|placeholder|example|xxxx|XXXX).*)$/i;
+
+/** Whether a value is a placeholder, a reference to another variable, or a redaction mark. */
+export function isPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value) || value.includes('…[redacted') || /^(.)\1+$/.test(value);
+}
+
+/**
+ * Whether the value reads as words: runs of same-case letters as long as in `isKeyCredential`,
+ * `getXmlObjectValue` or `MAX_RETRY_COUNT` (4 to 6 letters on average), where a generated
+ * string breaks case or puts a digit every 1 or 2 characters.
+ */
+function readsAsWords(value: string): boolean {
+  const runs = value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+  if (runs.length === 0) return false;
+  let letters = 0;
+  for (const r of runs) letters += r.length;
+  return letters / runs.length > 3;
+}
+
+export interface RandomnessOptions {
+  /** Shortest value that can count as random. */
+  minLength?: number;
+  /** Entropy (bits per character) a value of 20 characters must reach; longer values need a little more. */
+  minEntropy?: number;
+}
+
+/**
+ * Whether a value looks like a generated key: long enough, no placeholder, at least two of
+ * lower case, upper case and digits, no hash-shaped hex or UUID, and an entropy near what a
+ * random string of its length and alphabet reaches.
+ */
+export function looksRandom(value: string, opts: RandomnessOptions = {}): boolean {
+  const minLength = opts.minLength ?? 16;
+  if (value.length < minLength || value.length > 4096) return false;
+  if (HASH_HEX.test(value) || UUID.test(value) || isPlaceholder(value)) return false;
+  const lower = /[a-z]/.test(value);
+  const upper = /[A-Z]/.test(value);
+  const digit = /[0-9]/.test(value);
+  if (Number(lower) + Number(upper) + Number(digit) < 2) return false;
+  if (readsAsWords(value)) return false;
+  // A random string over a big alphabet reaches about log2(length) bits; ask for most of that.
+  const expected = Math.min(Math.log2(value.length), lower && upper && digit ? 5.9 : 4.5);
+  const floor = opts.minEntropy ?? 3.0;
+  return shannonEntropy(value) >= Math.max(floor, expected - 1.0);
+}
