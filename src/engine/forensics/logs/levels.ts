@@ -179,7 +179,7 @@ function columnLevel(line: string): LevelHit | null {
 }
 
 function messageAfter(line: string, end: number, restOfToken: string): string {
-  const rest = (restOfToken.replace(/^[:\]|>),]+/, '') + ' ' + line.slice(end)).trim();
+  const rest = (restOfToken.replace(/^[:\]|>),]+/, '') + ' ' + line.slice(end).trimStart()).trim();
   return rest.replace(/^[-:|]\s*/, '').trim() || line.trim();
 }
 
