@@ -5,6 +5,7 @@ import { CorruptDatabaseError, JobError } from '../errors';
 import { removeStaleTempFiles, writeFileAtomic } from './atomicFile';
 import { contentDamage, corruptMessage, headerDamage, moveAside } from './corruption';
 import { migrate } from './migrations';
+import { storeWriteMessage } from '../store/storeErrors';
 import { errorMessage, loadSqlEngine } from './sqlEngine';
 import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock } from './storeLock';
 
@@ -212,7 +213,7 @@ export class MetadataDb {
     } catch (err) {
       // Memory now holds changes the file does not: the next operation must reload.
       this.version = 'unknown';
-      throw new JobError(`could not save the metadata database ${this.file}: ${errorMessage(err)}`);
+      throw new JobError(storeWriteMessage(`could not save the metadata database ${this.file}`, err));
     }
     // Safe to stat after the rename: we hold the lock, so the file is still ours.
     this.version = statIdentity(this.file) ?? 'unknown';

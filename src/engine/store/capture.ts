@@ -12,7 +12,7 @@ import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectSto
 import type { PackWriter } from './packWriter';
 import { PathFilter } from './pathFilter';
 import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatCacheMemo, type StatProof, type WalkedFile } from './statCache';
-import { abortError } from './storeErrors';
+import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
 import { type Found, walkWorkspace } from './walk';
 
@@ -152,7 +152,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     await run.commit();
   } catch (e) {
     await run.abort();
-    throw e;
+    throw typeof (e as NodeJS.ErrnoException | null)?.code === 'string' ? storeFailure(e) : e;
   }
   if (!unchanged || walk.listed > 0) {
     const files: WalkedFile[] = found.map((f, i) => {
@@ -229,7 +229,7 @@ function sameStat(a: fs.Stats, b: fs.Stats): boolean {
 
 function storeFailure(e: unknown): JobError {
   if (e instanceof JobError) return e;
-  return new JobError(`cannot write to the snapshot store: ${e instanceof Error ? e.message : String(e)}`);
+  return new JobError(storeWriteMessage('cannot write to the snapshot store', e));
 }
 
 function readFullySync(fd: number, buf: Buffer, length: number, position: number): number {

@@ -30,3 +30,15 @@ export function abortError(): Error {
   err.name = 'AbortError';
   return err;
 }
+
+/**
+ * The message of a failed write to the store. A full disk gets its own words: what a user
+ * must do is free space, and knowing that nothing was half-written saves a panicked cleanup.
+ */
+export function storeWriteMessage(what: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return `${what}: the disk is full (${code}); nothing was recorded and every earlier snapshot is as it was: free some space and try again`;
+  }
+  return `${what}: ${e instanceof Error ? e.message : String(e)}`;
+}
