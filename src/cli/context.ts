@@ -1,32 +1,76 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../engine/config/load';
-import { SnapshotStore } from '../engine/snapshotStore';
+import { CONFIG_FILE_NAME, loadConfig } from '../engine/config/load';
+import { allowListPath, configTrust, type TrustContext } from '../engine/config/trust';
+import { outsideReason } from '../engine/config/workspacePath';
+import { InputError } from '../engine/errors';
+import { DEFAULT_STORE_DIRNAME, SnapshotStore } from '../engine/snapshotStore';
 import type { CliIo } from './io';
 
 export interface GlobalOptions {
   workspace?: string;
   store?: string;
   config?: string;
+  trustConfig?: boolean;
 }
 
-/** Opens the store the global options point at; config warnings go to stderr. */
-export async function openStore(cmd: Command, io: CliIo): Promise<SnapshotStore> {
+/** Where a command's workspace, config and trust come from, before any store is opened. */
+export interface ConfigContext {
+  /** The folder the user pointed at (--workspace, else the current directory). */
+  base: string;
+  /** --workspace, resolved, when given. */
+  workspace: string | undefined;
+  /** The config file to read: --config, else `<base>/incident-replay.json`. */
+  configFile: string;
+  explicitConfig: boolean;
+  trust: TrustContext;
+}
+
+export function configContext(cmd: Command): ConfigContext {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const cwd = process.cwd();
   const workspace = g.workspace ? path.resolve(cwd, g.workspace) : undefined;
+  const base = workspace ?? cwd;
+  return {
+    base,
+    workspace,
+    configFile: g.config ? path.resolve(cwd, g.config) : path.join(base, CONFIG_FILE_NAME),
+    explicitConfig: g.config !== undefined,
+    trust: { flag: g.trustConfig ?? false, allowListFile: allowListPath(process.env, os.homedir()) },
+  };
+}
+
+/** Opens the store the global options point at; config warnings go to stderr, one line each. */
+export async function openStore(cmd: Command, io: CliIo): Promise<SnapshotStore> {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  const ctx = configContext(cmd);
+  const trust = await configTrust({ workspaceRoot: ctx.base, file: ctx.configFile, context: ctx.trust });
   const loaded = await loadConfig({
-    workspaceRoot: workspace ?? cwd,
-    ...(g.config ? { configFile: path.resolve(cwd, g.config) } : {}),
+    workspaceRoot: ctx.base,
+    ...(ctx.explicitConfig ? { configFile: ctx.configFile } : {}),
+    // Regexes from the workspace run under the safe-regex time limits; only weakening needs trust.
+    trustWorkspacePatterns: true,
+    trustWorkspaceConfig: trust.trusted,
   });
-  // A Python-tool config may name its workspace (WORKSPACE_ROOT); --workspace still wins.
-  const workspaceRoot = workspace ?? loaded.workspaceRoot ?? cwd;
+  // A Python-tool config may name its workspace (WORKSPACE_ROOT, kept inside this folder); --workspace still wins.
+  const workspaceRoot = ctx.workspace ?? loaded.workspaceRoot ?? ctx.base;
   for (const w of loaded.warnings) io.err(`warning: ${w}`);
-  return SnapshotStore.open({
-    workspaceRoot,
-    config: loaded.config,
-    ...(g.store ? { storeDir: path.resolve(cwd, g.store) } : {}),
-  });
+  if (loaded.untrustedSettings > 0) {
+    io.err(
+      `warning: ${loaded.untrustedSettings} workspace setting(s) above were not applied because ${trust.why}: ` +
+        'review the file, then run `incident-replay trust` to trust it as it is now, or pass --trust-config for this run',
+    );
+  }
+  return SnapshotStore.open({ workspaceRoot, config: loaded.config, storeDir: storeDirOf(g, workspaceRoot) });
+}
+
+/** --store is the user's to put anywhere; the default folder inside the workspace must not lead out of it through a symlink. */
+function storeDirOf(g: GlobalOptions, workspaceRoot: string): string {
+  if (g.store) return path.resolve(process.cwd(), g.store);
+  const reason = outsideReason(workspaceRoot, DEFAULT_STORE_DIRNAME, 'the store folder');
+  if (reason) throw new InputError(`${reason}: remove the link, or pass --store DIR to keep the store elsewhere`);
+  return path.join(workspaceRoot, DEFAULT_STORE_DIRNAME);
 }
 
 /** Runs `fn` with an open store and always closes it. */

@@ -120,6 +120,7 @@ export type { EngineConfig } from './config/types';
 
 // What the VS Code extension reaches through dist/engine.js (it never bundles the engine itself).
 export { CONFIG_FILE_NAME, parseConfigText, type ConfigWarning, type LoadedConfig } from './config/load';
+export { outsideReason } from './config/workspacePath';
 export { isIncident, recordIncident } from './analysis/incident';
 export { getIncidentOrThrow, incidentList, normalizeIncidentId, resolveIncident } from './incidents';
 export type { IncidentListItem } from './db/incidentRows';

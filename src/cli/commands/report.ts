@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { configuredOutputPath } from '../../engine/config/workspacePath';
 import { writeFileAtomic } from '../../engine/db/atomicFile';
 import { InputError } from '../../engine/errors';
 import { exportReport } from '../../engine/report/exportReport';
@@ -77,7 +78,7 @@ export function registerReportCommands(program: Command, io: CliIo): void {
     .option('--force', 'overwrite a learnings file that was edited by hand or not written by incident-replay')
     .action(async (opts: { out?: string; force?: boolean }, cmd: Command) => {
       await withStore(cmd, io, async (store) => {
-        const file = outPath(opts.out) ?? path.resolve(store.workspaceRoot, store.config.learningsFile);
+        const file = outPath(opts.out) ?? configuredOutputPath(store.workspaceRoot, store.config, 'learningsFile');
         await writeGenerated(file, await learningsText(store), { force: opts.force ?? false, ownership: markdownOwnership });
         io.out(file);
       });

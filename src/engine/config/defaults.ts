@@ -133,4 +133,6 @@ export const DEFAULT_CONFIG: EngineConfig = deepFreeze<EngineConfig>({
   reportDir: 'docs/incidents',
   learningsFile: 'LEARNINGS.md',
   trustWorkspacePatterns: true,
+  trustWorkspaceConfig: true,
+  userPaths: { reportDir: false, learningsFile: false },
 });

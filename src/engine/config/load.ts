@@ -8,8 +8,10 @@ import { JsonSyntaxError, type ParsedJson, parseJsonText } from './jsonText';
 import { applyPatch } from './merge';
 import { dropRegexSettings, isRecord, PatchBuilder, readCamelKeys } from './patch';
 import { CONFIG_SCHEMA } from './schema';
-import type { EngineConfig } from './types';
+import type { EngineConfig, UserPathSetting } from './types';
 import { unknownKeyWarnings } from './unknownKeys';
+import { dropWeakeningSettings } from './weakening';
+import { isInside, landingPath, outsideReason } from './workspacePath';
 import { schemaProblems } from './validate';
 
 /** The config file looked for at the workspace root. */
@@ -18,38 +20,61 @@ export const CONFIG_FILE_NAME = 'incident-replay.json';
 export const MAX_CONFIG_BYTES = 1_000_000;
 /** How editor settings are named in messages. */
 export const SETTINGS_SOURCE = 'settings';
+/** How workspace-level editor settings are named in messages. */
+export const WORKSPACE_SETTINGS_SOURCE = 'workspace settings';
 
 export interface LoadConfigOptions {
   workspaceRoot: string;
-  /** An explicit config file (the CLI's --config); relative paths are resolved against the workspace root. Must exist. */
+  /**
+   * An explicit config file (the CLI's --config); relative paths are resolved against the workspace root. Must exist.
+   * One outside the workspace is the user's own: its paths may point anywhere and it is trusted.
+   */
   configFile?: string;
   /** False in an untrusted workspace: the file's regex settings are not applied. Default true. */
   trustWorkspacePatterns?: boolean;
-  /** Settings from VS Code, same shape as the file, applied under the workspace file. */
+  /**
+   * False when the workspace's configuration is not trusted: settings that would weaken
+   * detection or replace our advice are not applied (`weakening.ts`). Defaults to `trustWorkspacePatterns`.
+   */
+  trustWorkspaceConfig?: boolean;
+  /** The user's own editor settings, same shape as the file, applied under the workspace's settings and file. */
   overrides?: unknown;
+  /** Editor settings of the workspace (`.vscode/settings.json`, the workspace file): workspace content, like the file. */
+  workspaceOverrides?: unknown;
 }
 
 export interface LoadedConfig {
   config: EngineConfig;
   /** Absolute path of the file read, or null when there was none. */
   source: string | null;
-  /** WORKSPACE_ROOT from a Python-tool config, absolute (resolved against the config file's folder). */
+  /** WORKSPACE_ROOT from a Python-tool config, absolute (resolved against the config file's folder), inside the workspace unless the file is the user's. */
   workspaceRoot?: string;
   /** Human-readable warnings, `source: key.path: message`. */
   warnings: string[];
   /** The same warnings with their key paths, for editor diagnostics. */
   warningDetails: ConfigWarning[];
+  /** How many workspace settings were not applied because the workspace's configuration is not trusted. */
+  untrustedSettings: number;
 }
 
 export interface ConfigWarning extends ConfigProblem {
-  /** The file the warning is about, or `settings`. */
+  /** The file the warning is about, `settings` or `workspace settings`. */
   source: string;
 }
 
 export interface ParseConfigOptions {
   trustWorkspacePatterns?: boolean;
+  trustWorkspaceConfig?: boolean;
   overrides?: unknown;
+  workspaceOverrides?: unknown;
+  /** The workspace the file's paths must stay in; default the file's folder. */
+  workspaceRoot?: string;
+  /** `user` for a config file of the user's own (outside the workspace); default `workspace`. */
+  origin?: ConfigOrigin;
 }
+
+/** Whose a config layer is: the user's (their settings, a file they named outside the workspace) or the workspace's. */
+export type ConfigOrigin = 'user' | 'workspace';
 
 export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
   const explicit = opts.configFile !== undefined;
@@ -81,7 +106,9 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
   } catch (err) {
     throw new ConfigError(file, [{ path: '', message: `cannot read the file: ${(err as Error).message}` }]);
   }
-  return parseConfigText(text, file, opts);
+  // A file the user named outside the workspace is theirs; the one found in it, or named inside it, is the workspace's.
+  const origin: ConfigOrigin = explicit && !isInside(landingPath(opts.workspaceRoot), landingPath(file)) ? 'user' : 'workspace';
+  return parseConfigText(text, file, { ...opts, origin });
 }
 
 /**
@@ -122,37 +149,45 @@ interface Layer {
   warnings: ConfigWarning[];
 }
 
-/** Defaults, then editor settings, then the workspace file. */
-function buildConfig(input: FileInput | undefined, opts: ParseConfigOptions & { workspaceRoot?: string }): LoadedConfig {
-  const trust = opts.trustWorkspacePatterns ?? true;
+interface Trust {
+  patterns: boolean;
+  config: boolean;
+}
+
+const PATH_SETTINGS: readonly UserPathSetting[] = ['reportDir', 'learningsFile'];
+
+/** Defaults, then the user's editor settings, then the workspace's editor settings, then the config file. */
+function buildConfig(input: FileInput | undefined, opts: ParseConfigOptions): LoadedConfig {
+  const patterns = opts.trustWorkspacePatterns ?? true;
+  const trust: Trust = { patterns, config: opts.trustWorkspaceConfig ?? patterns };
+  const root = path.resolve(opts.workspaceRoot ?? (input ? path.dirname(path.resolve(input.file)) : process.cwd()));
   const warnings: ConfigWarning[] = [];
   let config: EngineConfig = DEFAULT_CONFIG;
   let workspaceRoot: string | undefined;
+  let untrustedSettings = 0;
 
-  if (opts.overrides !== undefined && opts.overrides !== null) {
-    const settingsDir = opts.workspaceRoot ?? (input ? path.dirname(path.resolve(input.file)) : process.cwd());
-    const settings = readLayer(opts.overrides, SETTINGS_SOURCE, settingsDir);
-    warnings.push(...settings.warnings);
-    config = applyPatch(config, settings.builder.patch);
-    workspaceRoot = settings.workspaceRoot;
-  }
-  if (input) {
-    const layer = readLayer(input.value, input.file, path.dirname(path.resolve(input.file)));
-    warnings.push(...input.extraWarnings, ...layer.warnings);
-    if (!trust) {
+  const apply = (value: unknown, source: string, configDir: string, origin: ConfigOrigin, extra: ConfigWarning[] = []): void => {
+    const layer = readLayer(value, source, configDir);
+    warnings.push(...extra, ...layer.warnings);
+    const notApplied = (key: string, message: string): void => {
       // One warning per key, at the key: the editor shows it on the setting itself.
-      for (const d of dropRegexSettings(layer.builder)) {
-        warnings.push({
-          source: input.file,
-          path: d.key,
-          message: `${d.what ? `${d.what} were not applied` : 'not applied'}: the workspace is not trusted, so regular expressions from it are not evaluated (the defaults are used)`,
-        });
-      }
+      warnings.push({ source, path: key, message });
+    };
+    if (origin === 'workspace') {
+      untrustedSettings += restrictLayer(layer, config, trust, root, notApplied);
     }
-    config = applyPatch(config, layer.builder.patch);
-    workspaceRoot = layer.workspaceRoot ?? workspaceRoot;
+    const userPaths = { ...config.userPaths };
+    for (const key of PATH_SETTINGS) if (layer.builder.patch[key] !== undefined) userPaths[key] = origin === 'user';
+    config = { ...applyPatch(config, layer.builder.patch), userPaths };
+    if (layer.workspaceRoot !== undefined) workspaceRoot = layer.workspaceRoot;
+  };
+
+  if (opts.overrides !== undefined && opts.overrides !== null) apply(opts.overrides, SETTINGS_SOURCE, root, 'user');
+  if (opts.workspaceOverrides !== undefined && opts.workspaceOverrides !== null) {
+    apply(opts.workspaceOverrides, WORKSPACE_SETTINGS_SOURCE, root, 'workspace');
   }
-  config = { ...config, trustWorkspacePatterns: trust };
+  if (input) apply(input.value, input.file, path.dirname(path.resolve(input.file)), opts.origin ?? 'workspace', input.extraWarnings);
+  config = { ...config, trustWorkspacePatterns: trust.patterns, trustWorkspaceConfig: trust.config };
 
   return {
     config: deepFreeze(config),
@@ -160,7 +195,56 @@ function buildConfig(input: FileInput | undefined, opts: ParseConfigOptions & { 
     ...(workspaceRoot !== undefined ? { workspaceRoot } : {}),
     warnings: warnings.map(formatWarning),
     warningDetails: warnings,
+    untrustedSettings,
   };
+}
+
+/**
+ * What a workspace's own layer may not decide: regexes when they may not run, weakening when
+ * its configuration is not trusted, and paths outside the workspace whatever the trust.
+ * Returns how many settings were not applied for lack of trust (paths are refused regardless).
+ */
+function restrictLayer(
+  layer: Layer,
+  base: EngineConfig,
+  trust: Trust,
+  root: string,
+  notApplied: (key: string, message: string) => void,
+): number {
+  let counted = 0;
+  const b = layer.builder;
+  if (!trust.patterns) {
+    for (const d of dropRegexSettings(b)) {
+      notApplied(
+        d.key,
+        `${d.what ? `${d.what} were not applied` : 'not applied'}: the workspace is not trusted, so regular expressions from it are not evaluated (the defaults are used)`,
+      );
+      counted++;
+    }
+  }
+  if (!trust.config) {
+    for (const d of dropWeakeningSettings(b, base)) {
+      notApplied(d.key, `${d.what ? `${d.what} were not applied` : 'not applied'}: ${d.reason ?? 'the workspace is not trusted'}`);
+      counted++;
+    }
+  }
+  for (const key of PATH_SETTINGS) {
+    const value = b.patch[key];
+    const reason = value === undefined ? undefined : outsideReason(root, value, key);
+    if (!reason) continue;
+    delete b.patch[key];
+    for (const k of b.keysFor(key)) {
+      notApplied(k, `not applied: ${reason}; a workspace's configuration only writes inside it (${JSON.stringify(base[key])} is used; set ${key} in your user settings or pass --out to write elsewhere)`);
+    }
+  }
+  if (layer.workspaceRoot !== undefined) {
+    const reason = outsideReason(root, layer.workspaceRoot, 'WORKSPACE_ROOT');
+    if (reason) {
+      layer.workspaceRoot = undefined;
+      notApplied('WORKSPACE_ROOT', `not applied: ${reason}; a workspace's configuration cannot send us to another folder (pass --workspace to work there)`);
+    }
+  }
+  return counted;
 }
 
 function readLayer(value: unknown, source: string, configDir: string): Layer {
@@ -178,6 +262,6 @@ function readLayer(value: unknown, source: string, configDir: string): Layer {
 }
 
 function formatWarning(w: ConfigWarning): string {
-  const name = w.source === SETTINGS_SOURCE ? SETTINGS_SOURCE : path.basename(w.source);
+  const name = w.source === SETTINGS_SOURCE || w.source === WORKSPACE_SETTINGS_SOURCE ? w.source : path.basename(w.source);
   return w.path ? `${name}: ${w.path}: ${w.message}` : `${name}: ${w.message}`;
 }

@@ -269,6 +269,8 @@ const REGEX_TARGETS = ['triggers.logPatterns', 'triggers.constraints', 'triggers
 export interface DroppedSetting {
   key: string;
   what?: string;
+  /** Why it was not applied, when not because its regexes may not run. */
+  reason?: string;
 }
 
 /**

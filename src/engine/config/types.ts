@@ -57,6 +57,9 @@ export interface RootCauseCategoryText {
   remediation: string[];
 }
 
+/** Configured paths that may point outside the workspace when, and only when, the user set them. */
+export type UserPathSetting = 'reportDir' | 'learningsFile';
+
 /** The engine's whole configuration, already validated and filled with defaults. Immutable by convention. */
 export interface EngineConfig {
   include: string[];
@@ -77,4 +80,12 @@ export interface EngineConfig {
    * constraints, secret patterns, decision markers, ignore messages) are not evaluated.
    */
   trustWorkspacePatterns: boolean;
+  /**
+   * False when the workspace's own configuration is not trusted: it could not weaken
+   * detection or replace our advice (see `weakening.ts`). Loaders of other workspace rule
+   * files (a `.gitleaks.toml`) follow the same decision.
+   */
+  trustWorkspaceConfig: boolean;
+  /** Which of the output paths the user set (flag, user settings, a config file outside the workspace); the others stay inside it. */
+  userPaths: Readonly<Record<UserPathSetting, boolean>>;
 }

@@ -3,7 +3,8 @@ import { getIncidentOrThrow } from '../incidents';
 import { getPostmortem } from '../postmortem/store';
 import type { SnapshotStore } from '../snapshotStore';
 import { writeGenerated } from './generatedFile';
-import { reportFileName, reportFolder, type ReportFormat } from './reportFile';
+import { configuredOutputPath } from '../config/workspacePath';
+import { reportFileName, type ReportFormat } from './reportFile';
 import { reportFacts } from './reportFacts';
 import { OWNERSHIP, renderReport } from './renderReport';
 
@@ -28,7 +29,7 @@ export async function exportReport(store: SnapshotStore, rawId: string, opts: Ex
   const facts = reportFacts(incident, await getPostmortem(store, incident.id));
   const file = opts.out
     ? path.resolve(store.workspaceRoot, opts.out)
-    : path.join(reportFolder(store.workspaceRoot, store.config.reportDir), reportFileName(facts.incident, format));
+    : path.join(configuredOutputPath(store.workspaceRoot, store.config, 'reportDir'), reportFileName(facts.incident, format));
   const text = renderReport(facts, { format, file, workspaceRoot: store.workspaceRoot, now: opts.now ?? Date.now() });
   await writeGenerated(file, text, { force: opts.force ?? false, ownership: OWNERSHIP[format] });
   return { incidentId: incident.id, format, file };

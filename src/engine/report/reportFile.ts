@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Incident } from '../types';
 
 export type ReportFormat = 'md' | 'json' | 'yaml';
@@ -21,9 +20,4 @@ export function titleSlug(title: string): string {
 /** `INC-0001-keyerror-in-run-log.md`. */
 export function reportFileName(incident: Pick<Incident, 'id' | 'title'>, format: ReportFormat): string {
   return `${incident.id}-${titleSlug(incident.title)}.${format}`;
-}
-
-/** The configured report folder (`docs/incidents` by default), relative to the workspace unless absolute. */
-export function reportFolder(workspaceRoot: string, reportDir: string): string {
-  return path.resolve(workspaceRoot, reportDir);
 }

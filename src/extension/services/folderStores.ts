@@ -113,8 +113,12 @@ export class FolderStores implements vscode.Disposable {
         workspaceRoot: folder.uri.fsPath,
         trustWorkspacePatterns: vscode.workspace.isTrusted,
         ...(settings.overrides ? { overrides: settings.overrides } : {}),
+        ...(settings.workspaceOverrides ? { workspaceOverrides: settings.workspaceOverrides } : {}),
       });
       for (const w of loaded.warnings) this.log.warn(`${folder.name}: ${w}`);
+      // A store kept in the folder must not follow a symlink the workspace committed out of it.
+      const outside = settings.storage.location === 'workspaceFolder' ? engine.outsideReason(folder.uri.fsPath, dir, 'incidentReplay.storage.folder') : undefined;
+      if (outside) throw new Error(`${outside}: remove the link or choose another folder`);
       return engine.SnapshotStore.open({ workspaceRoot: folder.uri.fsPath, storeDir: dir, config: loaded.config, wasmPath: this.engine.wasmPath });
     });
   }

@@ -10,33 +10,39 @@ export const SETTINGS_SECTION = 'incidentReplay';
 export interface EngineSettingDef {
   /** The name after `incidentReplay.`, which is also the key path in the config file. */
   key: string;
-  /** Holds regexes: its workspace values are not used in an untrusted workspace. */
-  regex: boolean;
+  /**
+   * Its workspace values could weaken detection, replace advice or run regexes, so in an
+   * untrusted workspace they may be refused (the engine judges each value; package.json's
+   * `restrictedConfigurations` lists these keys for VS Code's Settings editor).
+   */
+  restricted: boolean;
 }
 
 export const ENGINE_SETTINGS: readonly EngineSettingDef[] = Object.freeze([
-  { key: 'include', regex: false },
-  { key: 'exclude', regex: false },
-  { key: 'respectGitignore', regex: false },
-  { key: 'maxFileSizeBytes', regex: false },
-  { key: 'keepSnapshots', regex: false },
-  { key: 'triggers.logPatterns', regex: true },
-  { key: 'triggers.deletionAllow', regex: false },
-  { key: 'triggers.configGlobs', regex: false },
-  { key: 'triggers.outputGlobs', regex: false },
-  { key: 'triggers.sizeGrowthFactor', regex: false },
-  { key: 'triggers.sizeGrowthMinBytes', regex: false },
-  { key: 'triggers.secretPatterns', regex: true },
-  { key: 'triggers.secretlint', regex: false },
-  { key: 'triggers.constraints', regex: true },
-  { key: 'triggers.ignore', regex: true },
-  { key: 'triggers.maxLineLength', regex: false },
-  { key: 'triggers.scanTimeBudgetMs', regex: false },
-  { key: 'rootCauseCategories', regex: false },
-  { key: 'decisionMarkers', regex: true },
-  { key: 'logFiles', regex: false },
-  { key: 'reportDir', regex: false },
-  { key: 'learningsFile', regex: false },
+  { key: 'include', restricted: true },
+  { key: 'exclude', restricted: true },
+  // Its default (true) is the strict side: a workspace can only widen what is snapshotted.
+  { key: 'respectGitignore', restricted: false },
+  { key: 'maxFileSizeBytes', restricted: true },
+  { key: 'keepSnapshots', restricted: true },
+  { key: 'triggers.logPatterns', restricted: true },
+  { key: 'triggers.deletionAllow', restricted: true },
+  { key: 'triggers.configGlobs', restricted: true },
+  { key: 'triggers.outputGlobs', restricted: true },
+  { key: 'triggers.sizeGrowthFactor', restricted: true },
+  { key: 'triggers.sizeGrowthMinBytes', restricted: true },
+  { key: 'triggers.secretPatterns', restricted: true },
+  { key: 'triggers.secretlint', restricted: true },
+  { key: 'triggers.constraints', restricted: true },
+  { key: 'triggers.ignore', restricted: true },
+  { key: 'triggers.maxLineLength', restricted: true },
+  { key: 'triggers.scanTimeBudgetMs', restricted: true },
+  { key: 'rootCauseCategories', restricted: true },
+  { key: 'decisionMarkers', restricted: true },
+  { key: 'logFiles', restricted: true },
+  // Paths are not a question of trust: a workspace's value always stays inside the workspace.
+  { key: 'reportDir', restricted: false },
+  { key: 'learningsFile', restricted: false },
 ]);
 
 /** Settings of the extension itself (not passed to the engine). */
@@ -51,42 +57,48 @@ export interface InspectedValue {
   workspaceFolderValue?: unknown;
 }
 
+/** What the user set in their own settings; undefined when only the default applies (defaults stay the engine's own). */
+export function userValue(inspected: InspectedValue | undefined): unknown {
+  return inspected?.globalValue;
+}
+
 /**
- * The value the user actually set, most specific scope first, or undefined when only the
- * default applies (defaults stay the engine's own, so the file and settings layer cleanly).
- * In an untrusted workspace, regex settings count only from user settings: VS Code's
- * `restrictedConfigurations` declares the same, and this keeps it true whatever the host does.
+ * What the workspace sets (`.vscode/settings.json`, the `.code-workspace` file), the most
+ * specific scope first. It is workspace content: the engine applies it like the workspace's
+ * `incident-replay.json`, refusing what an untrusted workspace may not decide.
  */
-export function userSetValue(inspected: InspectedValue | undefined, trusted: boolean, regex: boolean): unknown {
-  if (!inspected) return undefined;
-  if (trusted || !regex) {
-    if (inspected.workspaceFolderValue !== undefined) return inspected.workspaceFolderValue;
-    if (inspected.workspaceValue !== undefined) return inspected.workspaceValue;
-  }
-  return inspected.globalValue;
+export function workspaceValue(inspected: InspectedValue | undefined): unknown {
+  return inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
 }
 
 /** Settings as one immutable snapshot, read once per use. */
 export interface ExtensionSettings {
   readonly storage: { readonly location: StorageLocation; readonly folder: string };
-  /** The engine settings the user set, shaped like `incident-replay.json`, for loadConfig's `overrides`. */
+  /** The engine settings from the user's own settings, shaped like `incident-replay.json`, for loadConfig's `overrides`. */
   readonly overrides: Readonly<Record<string, unknown>> | undefined;
+  /** The engine settings the workspace sets, for loadConfig's `workspaceOverrides`. */
+  readonly workspaceOverrides: Readonly<Record<string, unknown>> | undefined;
 }
 
-export function buildSettings(read: (key: string, regex: boolean) => unknown): ExtensionSettings {
-  const overrides: Record<string, unknown> = {};
-  let any = false;
-  for (const def of ENGINE_SETTINGS) {
-    const value = read(def.key, def.regex);
-    if (value === undefined) continue;
-    setPath(overrides, def.key.split('.'), value);
-    any = true;
-  }
-  const location = read(STORAGE_LOCATION_KEY, false) === 'workspaceFolder' ? 'workspaceFolder' : 'workspaceStorage';
-  const folder = read(STORAGE_FOLDER_KEY, false);
+export function buildSettings(inspect: (key: string) => InspectedValue | undefined): ExtensionSettings {
+  const layer = (pick: (i: InspectedValue | undefined) => unknown): Record<string, unknown> | undefined => {
+    const out: Record<string, unknown> = {};
+    let any = false;
+    for (const def of ENGINE_SETTINGS) {
+      const value = pick(inspect(def.key));
+      if (value === undefined) continue;
+      setPath(out, def.key.split('.'), value);
+      any = true;
+    }
+    return any ? out : undefined;
+  };
+  const mostSpecific = (key: string): unknown => workspaceValue(inspect(key)) ?? userValue(inspect(key));
+  const location = mostSpecific(STORAGE_LOCATION_KEY) === 'workspaceFolder' ? 'workspaceFolder' : 'workspaceStorage';
+  const folder = mostSpecific(STORAGE_FOLDER_KEY);
   return deepFreeze({
     storage: { location, folder: typeof folder === 'string' && folder.trim() !== '' ? folder : DEFAULT_STORAGE_FOLDER },
-    overrides: any ? overrides : undefined,
+    overrides: layer(userValue),
+    workspaceOverrides: layer(workspaceValue),
   });
 }
 

@@ -87,10 +87,17 @@ test('switches given as booleans turn the matching triggers off', () => {
   assert.deepEqual(split.outputGlobs, DEFAULT_CONFIG.triggers.outputGlobs);
 });
 
-test('WORKSPACE_ROOT accepts ~ and absolute paths', () => {
-  assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '~/agents/run' }), '/etc/ir/incident-replay.json').workspaceRoot, path.join(os.homedir(), 'agents/run'));
-  assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '/srv/job' }), '/etc/ir/incident-replay.json').workspaceRoot, '/srv/job');
-  assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '.' }), '/etc/ir/incident-replay.json').workspaceRoot, '/etc/ir');
+test("WORKSPACE_ROOT accepts ~ and absolute paths in the user's own config file, and refuses them from a workspace's", () => {
+  const own = { origin: 'user' } as const;
+  assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '~/agents/run' }), '/etc/ir/incident-replay.json', own).workspaceRoot, path.join(os.homedir(), 'agents/run'));
+  assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '/srv/job' }), '/etc/ir/incident-replay.json', own).workspaceRoot, '/srv/job');
+  assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '.' }), '/etc/ir/incident-replay.json', own).workspaceRoot, '/etc/ir');
+  const workspaceFile = parseConfigText(json({ WORKSPACE_ROOT: '/srv/job' }), '/etc/ir/incident-replay.json');
+  assert.equal(workspaceFile.workspaceRoot, undefined);
+  assert.deepEqual(workspaceFile.warnings, [
+    'incident-replay.json: WORKSPACE_ROOT: not applied: WORKSPACE_ROOT "/srv/job" is outside the workspace /etc/ir; ' +
+      "a workspace's configuration cannot send us to another folder (pass --workspace to work there)",
+  ]);
 });
 
 test('the workspace file WORKSPACE_ROOT is found at the workspace root too', async () => {
@@ -185,14 +192,38 @@ test('unknown Python keys and trigger sub-keys are reported, with suggestions', 
   ]);
 });
 
-test('in an untrusted workspace the Python keys with regexes are dropped too, and named', () => {
+test('in an untrusted workspace the Python keys with regexes are dropped too, and named, and so are those that weaken detection', () => {
   const loaded = parseConfigText(json(PYTHON_CONFIG), 'incident-replay.json', { trustWorkspacePatterns: false });
   assert.deepEqual(loaded.config.triggers.logPatterns, []);
   assert.deepEqual(loaded.config.triggers.constraints, []);
   assert.deepEqual(loaded.config.triggers.secretPatterns, []);
   assert.deepEqual(loaded.config.decisionMarkers, DEFAULT_CONFIG.decisionMarkers);
-  assert.equal(loaded.config.keepSnapshots, 25);
+  // Fewer snapshots kept, fewer files snapshotted, expected deletions, our advice replaced: the defaults stay.
+  assert.equal(loaded.config.keepSnapshots, DEFAULT_CONFIG.keepSnapshots);
+  assert.deepEqual(loaded.config.include, DEFAULT_CONFIG.include);
+  assert.deepEqual(loaded.config.triggers.deletionAllow, []);
+  assert.deepEqual(loaded.config.rootCauseCategories, DEFAULT_CONFIG.rootCauseCategories);
+  // A lower growth factor only flags more: it applies.
+  assert.equal(loaded.config.triggers.sizeGrowthFactor, 5);
   const keys = ['TRIGGERS.log_patterns', 'TRIGGERS.content_patterns', 'TRIGGERS.constraints', 'TRIGGERS.secret_patterns', 'DECISION_MARKERS'];
-  assert.equal(loaded.warnings.length, keys.length, loaded.warnings.join('\n'));
   for (const key of keys) assert.ok(loaded.warnings.some((w) => w.includes(`: ${key}: not applied`)), `${key} in ${loaded.warnings.join('\n')}`);
+  const weakening = [
+    'INCLUDE_PATTERNS',
+    'EXCLUDE_PATTERNS',
+    'MAX_SNAPSHOTS',
+    'LOG_FILES',
+    'TRIGGERS.file_changes.unexpected_deletions',
+    'TRIGGERS.file_changes.config_files',
+    'TRIGGERS.output_files',
+    'ROOT_CAUSE_CATEGORIES.config_error.description',
+    'ROOT_CAUSE_CATEGORIES.config_error.remediation',
+    'ROOT_CAUSE_CATEGORIES.resource_exhaustion.remediation',
+  ];
+  for (const key of weakening) {
+    assert.ok(loaded.warnings.some((w) => w.includes(`: ${key}: not applied: `) && w.endsWith("the workspace's configuration is not trusted")), `${key} in ${loaded.warnings.join('\n')}`);
+  }
+  // Outside the file's folder: refused whatever the trust.
+  assert.ok(loaded.warnings.some((w) => w.includes(': WORKSPACE_ROOT: not applied: ')), loaded.warnings.join('\n'));
+  assert.equal(loaded.warnings.length, keys.length + weakening.length + 1, loaded.warnings.join('\n'));
+  assert.equal(loaded.untrustedSettings, keys.length + weakening.length);
 });

@@ -199,14 +199,14 @@ test('a "__proto__" key is data, not a prototype', () => {
 test('an untrusted workspace keeps the default regexes and says which settings were not applied', async () => {
   const root = tempWorkspace({
     [CONFIG_FILE_NAME]: json({
-      keepSnapshots: 9,
+      keepSnapshots: 90,
       decisionMarkers: ['^STEP:'],
       triggers: {
         logPatterns: [{ pattern: '(a+)+$' }],
         constraints: [{ pattern: 'eval\\(' }],
         secretPatterns: [{ name: 'x', pattern: 'x{40}' }],
-        ignore: [{ kind: 'deletion', file: 'tmp/**' }, { kind: 'log_error', message: '.*' }],
-        configGlobs: ['conf/**'],
+        ignore: [{ kind: 'size_growth', file: 'tmp/**' }, { kind: 'log_error', message: '.*' }],
+        configGlobs: [...DEFAULT_CONFIG.triggers.configGlobs, 'conf/**'],
       },
     }),
   });
@@ -218,10 +218,10 @@ test('an untrusted workspace keeps the default regexes and says which settings w
   assert.deepEqual(config.triggers.constraints, []);
   assert.deepEqual(config.triggers.secretPatterns, []);
   // The rule without a regex stays; the one with a regex goes whole (dropping only the regex would hide more).
-  assert.deepEqual(config.triggers.ignore, [{ kind: 'deletion', file: 'tmp/**' }]);
-  // Settings without regexes still apply.
-  assert.equal(config.keepSnapshots, 9);
-  assert.deepEqual(config.triggers.configGlobs, ['conf/**']);
+  assert.deepEqual(config.triggers.ignore, [{ kind: 'size_growth', file: 'tmp/**' }]);
+  // Settings without regexes that do not weaken detection still apply.
+  assert.equal(config.keepSnapshots, 90);
+  assert.deepEqual(config.triggers.configGlobs, [...DEFAULT_CONFIG.triggers.configGlobs, 'conf/**']);
   // One warning per setting not applied, naming it (the editor puts each on its key).
   const notTrusted = untrusted.warnings.filter((w) => /not trusted/.test(w));
   for (const key of ['decisionMarkers', 'triggers.logPatterns', 'triggers.constraints', 'triggers.secretPatterns', 'triggers.ignore']) {
@@ -241,7 +241,7 @@ test('an untrusted workspace keeps the default regexes and says which settings w
 });
 
 test('an untrusted workspace without regex settings gets no warning about them', async () => {
-  const root = tempWorkspace({ [CONFIG_FILE_NAME]: json({ keepSnapshots: 2 }) });
+  const root = tempWorkspace({ [CONFIG_FILE_NAME]: json({ keepSnapshots: 200 }) });
   const loaded = await loadConfig({ workspaceRoot: root, trustWorkspacePatterns: false });
   assert.deepEqual(loaded.warnings, []);
   assert.equal(loaded.config.trustWorkspacePatterns, false);

@@ -26,8 +26,8 @@ test('the schema is a valid draft-07 schema that compiles under ajv strict mode'
 });
 
 test('the defaults, written out as a file, pass the schema and load back unchanged', () => {
-  // trustWorkspacePatterns is the caller's decision, not a file setting.
-  const { trustWorkspacePatterns: _, ...fileShaped } = DEFAULT_CONFIG;
+  // Trust and whose paths they are is the caller's decision, not a file setting.
+  const { trustWorkspacePatterns: _p, trustWorkspaceConfig: _c, userPaths: _u, ...fileShaped } = DEFAULT_CONFIG;
   const loaded = parseConfigText(JSON.stringify(fileShaped), 'incident-replay.json');
   assert.deepEqual(loaded.warnings, []);
   assert.deepEqual(loaded.config, DEFAULT_CONFIG);
