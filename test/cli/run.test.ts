@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import type { Incident } from '../../src/engine/types';
+import { CLI, cli, TempWorkspace } from '../support/workspace';
+
+const spaces: TempWorkspace[] = [];
+const ws = (files: Record<string, string> = {}): TempWorkspace => {
+  const w = new TempWorkspace(files);
+  spaces.push(w);
+  return w;
+};
+after(() => spaces.forEach((w) => w.dispose()));
+
+interface LogRecord {
+  type?: string;
+  t: number;
+  stream?: string;
+  line?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+function runLog(w: TempWorkspace): LogRecord[] {
+  const dir = w.path('.incident-replay/runs');
+  const files = readdirSync(dir).sort();
+  const last = files[files.length - 1];
+  assert.ok(last, 'a run log was written');
+  return readFileSync(path.join(dir, last), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LogRecord);
+}
+
+function incident(w: TempWorkspace, id: string): Incident {
+  const r = cli(w, 'show', id, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { incident: Incident }).incident;
+}
+
+const FAILING = `
+const fs = require('fs');
+console.log('loading settings');
+setTimeout(() => {
+  const settings = JSON.parse(fs.readFileSync('settings.json', 'utf8'));
+  console.log('threshold is', settings.limits.threshold);
+}, 120);
+`;
+
+test('run -- node failing.js: output passed through and logged with times, exit code kept, incident printed with the command, its exit and its error line', () => {
+  const w = ws({ 'failing.js': FAILING, 'settings.json': '{"limit": 3}\n' });
+  const r = cli(w, 'run', '--', 'node', 'failing.js');
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^loading settings$/m, 'stdout passed through');
+  assert.match(r.stderr, /TypeError: Cannot read properties of undefined \(reading 'threshold'\)/, 'stderr passed through');
+  const printed = /incident-replay: node failing\.js exited with code 1: (INC-\d+) (\w+) \(confidence [\d.]+\): .+/.exec(r.stderr);
+  assert.ok(printed, r.stderr);
+
+  const log = runLog(w);
+  assert.equal(log[0]?.type, 'start');
+  const errorLine = log.find((l) => l.stream === 'stderr' && l.line?.startsWith('TypeError'));
+  assert.ok(errorLine);
+  const started = log.find((l) => l.stream === 'stdout' && l.line === 'loading settings');
+  assert.ok(started && errorLine.t - started.t >= 100, 'each line keeps the time it arrived');
+  const end = log.find((l) => l.type === 'end');
+  assert.equal(end?.exitCode, 1);
+
+  const inc = incident(w, printed[1] as string);
+  assert.equal(inc.rootCause.category, printed[2]);
+  const trigger = inc.triggers.find((t) => t.errorType === 'TypeError');
+  assert.ok(trigger, JSON.stringify(inc.triggers));
+  assert.equal(trigger.timestamp, errorLine.t, 'the trigger is dated by the line itself');
+  assert.equal(trigger.timestampEstimated, false);
+  assert.ok(trigger.frames?.some((f) => f.file === 'failing.js' && f.inWorkspace));
+  const titles = inc.timeline.map((e) => e.title);
+  assert.ok(titles.includes('run started: node failing.js'), titles.join('\n'));
+  assert.ok(titles.some((t) => /^run ended: node failing\.js exited with code 1 after /.test(t)), titles.join('\n'));
+  assert.ok(inc.timeline.some((e) => e.kind === 'trigger' && e.ref === trigger.id));
+  const step = inc.decisions.find((d) => d.text === 'run node failing.js');
+  assert.equal(step?.outcome?.status, 'error');
+  assert.equal(step?.outcome?.text, 'exited with code 1');
+  assert.ok(step?.triggerIds?.includes(trigger.id));
+  assert.match(inc.title, /^node failing\.js exited with code 1: TypeError/);
+
+  const runs = JSON.parse(cli(w, 'runs', '--json').stdout) as { runs: { command: string[]; exitCode: number; incident: string; cwd: string }[] };
+  assert.deepEqual(
+    runs.runs.map((x) => [x.command.join(' '), x.exitCode, x.incident]),
+    [['node failing.js', 1, printed[1]]],
+  );
+});
+
+test('a job that writes to stderr and exits 3: exit 3, the failure is a trigger quoting what it wrote', () => {
+  const w = ws({ 'job.js': "console.error('upload rejected by storage quota'); process.exit(3);\n" });
+  const r = cli(w, 'run', '--label', 'nightly', '--', 'node', 'job.js');
+  assert.equal(r.code, 3, r.stderr);
+  const id = /(INC-\d+)/.exec(r.stderr)?.[1];
+  assert.ok(id, r.stderr);
+  const inc = incident(w, id);
+  const exit = inc.triggers.find((t) => t.rule === 'exit_code');
+  assert.match(exit?.message ?? '', /node job\.js exited with code 3: upload rejected by storage quota/);
+  assert.equal(inc.since, 'nightly:before');
+  assert.deepEqual(
+    JSON.parse(cli(w, 'snapshots', '--json').stdout).snapshots.map((s: { label: string }) => s.label),
+    ['nightly:before', 'nightly:after'],
+  );
+});
+
+test('a job killed by a signal exits 128 + the signal, and a signal sent to the wrapper reaches the job', async () => {
+  const w = ws({ 'die.js': "process.kill(process.pid, 'SIGKILL');\n", 'wait.js': "console.log('ready'); setInterval(() => {}, 1000);\n" });
+  const killed = cli(w, 'run', '--', 'node', 'die.js');
+  assert.equal(killed.code, 137, killed.stderr);
+  assert.match(killed.stderr, /was killed by SIGKILL: INC-/);
+
+  const child = spawn(process.execPath, [CLI, '--workspace', w.dir, 'run', '--no-analyze', '--', 'node', 'wait.js'], { cwd: w.dir });
+  let out = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) child.kill('SIGTERM');
+    });
+    child.on('close', (c) => resolve(c));
+  });
+  assert.equal(code, 143);
+  const end = runLog(w).find((l) => l.type === 'end');
+  assert.equal(end?.signal, 'SIGTERM');
+  assert.equal(runLog(w).some((l) => l.type === 'incident'), false, '--no-analyze records no incident');
+});
+
+test('a command that cannot be found exits 127 like a shell; run without a command is a usage error', () => {
+  const w = ws();
+  const r = cli(w, 'run', '--', 'no-such-program-xyz', '--flag');
+  assert.equal(r.code, 127);
+  assert.match(r.stderr, /^incident-replay: command not found: no-such-program-xyz$/m);
+  const none = cli(w, 'run');
+  assert.equal(none.code, 2);
+});
+
+test('a successful job exits 0 and records no incident', () => {
+  const w = ws({ 'ok.js': "console.log('done');\n" });
+  const r = cli(w, 'run', '--', 'node', 'ok.js');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(cli(w, 'incidents').stdout, /no incidents/i);
+});
+
+test('analyze in a git repository that was never snapshotted finds the change against git:HEAD; outside git it says how to take a baseline', () => {
+  const w = ws({ 'config.json': '{"port": 5432}\n', 'app.py': 'print(1)\n' });
+  const git = (...args: string[]): string => execFileSync('git', ['-C', w.dir, '-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  w.write({ 'config.json': '{"port": 5433}\n', 'notes.txt': 'untracked\n' });
+  const r = cli(w, 'analyze', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /no baseline in the store: analysing since git:HEAD \([0-9a-f]{7} base\)/);
+  const inc = (JSON.parse(r.stdout) as { incident: Incident }).incident;
+  assert.equal(inc.since, 'git:HEAD');
+  assert.deepEqual(inc.changes.map((c) => `${c.status} ${c.path}`).sort(), ['added notes.txt', 'modified config.json']);
+  assert.ok(inc.triggers.some((t) => t.kind === 'config_change' && t.file === 'config.json'));
+
+  const plain = ws({ 'a.txt': 'a\n' });
+  const no = cli(plain, 'analyze');
+  assert.equal(no.code, 2);
+  assert.match(no.stderr, /no baseline set and the workspace is not a git repository: take one with `incident-replay snapshot --baseline`/);
+});
