@@ -64,7 +64,8 @@ const builds = [
     banner: { js: 'var __incidentReplayLoadStart = performance.now();' },
     plugins: [engineLoadsOnFirstUse],
   },
-  { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // @parcel/watcher (for `watch`) is a native module: required from node_modules, never bundled.
+  { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['@parcel/watcher'] },
   { ...nodeCommon, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
   // Big logs are scanned in a worker thread that every node bundle finds next to itself.
   { ...nodeCommon, entryPoints: ['src/engine/analysis/logScanWorker.ts'], outfile: 'dist/logScanWorker.js' },

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { CLI, cli, settle, TempWorkspace } from '../support/workspace';
+
+const spaces: TempWorkspace[] = [];
+after(() => spaces.forEach((w) => w.dispose()));
+
+interface Watching {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function watch(w: TempWorkspace, ...args: string[]): Watching {
+  const child = spawn(process.execPath, [CLI, '--workspace', w.dir, 'watch', ...args], { cwd: w.dir });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, stderr: () => err, exited };
+}
+
+async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await settle(50);
+  }
+}
+
+interface Snap {
+  id: string;
+  origin?: string;
+  reason?: string;
+  label: string | null;
+}
+
+test('watch journals every create, change and delete with its time, snapshots after the burst settles, and stops cleanly on SIGINT', async () => {
+  const w = new TempWorkspace({ 'src/app.js': 'console.log(1)\n', 'old.txt': 'bye\n' });
+  spaces.push(w);
+  const rec = watch(w, '--quiet', '0.4', '--min-interval', '0');
+  try {
+    await until('recording to start', () => rec.stderr().includes('(Ctrl-C to stop)'));
+    const before = Date.now();
+    w.write({ 'src/app.js': 'console.log(2)\n', 'src/new.js': 'x\n' }).remove('old.txt');
+    await until('the quiet snapshot', () => /snapshot \w+ \(quiet\)/.test(rec.stderr()));
+    const after = Date.now();
+    rec.child.kill('SIGINT');
+    assert.equal(await rec.exited, 0, rec.stderr());
+    assert.match(rec.stderr(), /stopped: \d+ file events journaled, last snapshot \w+ \(quiet\), store /);
+
+    const snaps = (JSON.parse(cli(w, 'snapshots', '--json').stdout) as { snapshots: Snap[] }).snapshots;
+    assert.deepEqual(
+      snaps.map((s) => [s.origin, s.reason, s.label]),
+      [
+        ['auto', 'start', 'auto:start'],
+        ['auto', 'quiet', 'auto:quiet'],
+      ],
+    );
+    const journalDir = w.path('.incident-replay/journal');
+    const lines = readdirSync(journalDir).flatMap((f) => readFileSync(path.join(journalDir, f), 'utf8').trim().split('\n'));
+    const records = lines.map((l) => JSON.parse(l) as { t: number; kind: string; path: string });
+    const seen = (kind: string, p: string): boolean => records.some((r) => r.kind === kind && r.path === p && r.t >= before - 5 && r.t <= after);
+    assert.ok(seen('delete', 'old.txt'), lines.join('\n'));
+    assert.ok(seen('create', 'src/new.js') || seen('change', 'src/new.js'), lines.join('\n'));
+    assert.ok(records.some((r) => r.path === 'src/app.js'), lines.join('\n'));
+    assert.ok(!records.some((r) => r.path.startsWith('.incident-replay')), 'the store is not journaled');
+
+    // An analysis since the recorder's first snapshot places the deletion at the watcher's time.
+    const first = snaps[0] as Snap;
+    const an = cli(w, 'analyze', '--since', first.id, '--json');
+    assert.equal(an.code, 0, an.stderr);
+    const inc = (JSON.parse(an.stdout) as { incident: { timeline: { kind: string; file?: string; estimated: boolean; timestamp: number }[] } | null }).incident;
+    const del = inc?.timeline.find((e) => e.kind === 'file_change' && e.file === 'old.txt');
+    assert.equal(del?.estimated, false);
+    assert.ok(del && del.timestamp >= before - 5 && del.timestamp <= after);
+  } finally {
+    rec.child.kill('SIGKILL');
+  }
+});
+
+test('watch refuses bad flags with a one-line message saying what to fix', () => {
+  const w = new TempWorkspace({ 'a.txt': 'a\n' });
+  spaces.push(w);
+  const bad = cli(w, 'watch', '--quiet', 'soon');
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr.trim(), 'incident-replay: --quiet takes a number of seconds ≥ 0 (got soon)');
+  const size = cli(w, 'watch', '--max-size', 'lots');
+  assert.equal(size.code, 2);
+  assert.match(size.stderr.trim(), /^incident-replay: --max-size takes a size like 500m or 1g \(got lots\)$/);
+  const tiny = cli(w, 'watch', '--max-size', '10k');
+  assert.equal(tiny.code, 2);
+  assert.match(tiny.stderr.trim(), /^incident-replay: --max-size must be a number ≥ 1048576 \(got 10240\)$/);
+});
