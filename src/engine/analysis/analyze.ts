@@ -1,6 +1,7 @@
 import { minimatch } from 'minimatch';
 import type { EngineConfig } from '../config/types';
 import { diffManifests } from '../diff/snapshotDiff';
+import { damagedInWindow } from '../store/damage';
 import { configKeyChanges } from '../forensics/configKeys';
 import { detectTranscriptFormat, extractDecisions, type DecisionInputFile } from '../forensics/decisions/index';
 import { linkDecisionsToTriggers } from '../forensics/decisions/link';
@@ -59,7 +60,12 @@ export interface WindowOptions {
  * Analyses the window from `from` to `to`: the overall change, every step between the
  * snapshots in between, triggers, decisions, timeline and root cause.
  */
-export async function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord, opts: WindowOptions = {}): Promise<Analysis> {
+export function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord, opts: WindowOptions = {}): Promise<Analysis> {
+  // A missing or damaged object names the snapshot it belongs to, and fsck.
+  return analyzeWindowUnchecked(store, from, to, opts).catch(async (e: unknown) => Promise.reject(await damagedInWindow(store, e, from, to)));
+}
+
+async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord, opts: WindowOptions): Promise<Analysis> {
   const config = store.config;
   const all = await store.list();
   const snapshots = all.filter((s) => s.id === from.id || s.id === to.id || (s.createdAt > from.createdAt && s.createdAt < to.createdAt));

@@ -27,3 +27,23 @@ export function damaged(e: unknown, snapshots: readonly SnapshotRecord[]): unkno
   if (e instanceof CorruptObjectError) return new DamagedSnapshotError(names, e.objectId, `object ${e.objectId} in ${e.file} is corrupt`);
   return e;
 }
+
+interface SnapshotSource {
+  list(): Promise<SnapshotRecord[]>;
+  manifest(s: SnapshotRecord): Promise<readonly { id: string }[]>;
+}
+
+/**
+ * {@link damaged} for an error met somewhere in a window of snapshots: names the snapshots in
+ * the window whose manifest names the missing object (or all of the window's, if none can say).
+ */
+export async function damagedInWindow(store: SnapshotSource, e: unknown, from: SnapshotRecord, to: SnapshotRecord): Promise<unknown> {
+  if (!(e instanceof MissingObjectError || e instanceof CorruptObjectError)) return e;
+  const window = (await store.list()).filter((s) => s.createdAt >= from.createdAt && s.createdAt <= to.createdAt);
+  const users: SnapshotRecord[] = [];
+  for (const s of window) {
+    const entries = await store.manifest(s).catch(() => null);
+    if (entries === null || s.manifestId === e.objectId || entries.some((x) => x.id === e.objectId)) users.push(s);
+  }
+  return damaged(e, users.length > 0 ? users : [from, to]);
+}
