@@ -129,6 +129,6 @@ export type { Postmortem } from './postmortem/types';
 export { findBlame, type BlameFinding } from './postmortem/blameless';
 export { exportReport, type ExportedReport, type ExportReportOptions } from './report/exportReport';
 export type { PruneResult, RestorePlan, RestoreResult, SnapshotOptions, SnapshotResult } from './snapshotStore';
-export { Recorder, type RecorderHooks, type RecorderStatus, type SnapshotReason } from './recorder/recorder';
+export { openStoreAccess, Recorder, type RecorderHooks, type RecorderStatus, type SnapshotReason, type StoreAccess } from './recorder/recorder';
 export { DEFAULT_RECORDER_SETTINGS, recorderSettings, type RecorderSettings, type RetentionPolicy } from './recorder/settings';
 export { applyRetention, storeDiskBytes, type RetentionResult } from './recorder/retention';

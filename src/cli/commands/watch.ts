@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors';
-import { Recorder } from '../../engine/recorder/recorder';
+import { openStoreAccess, Recorder } from '../../engine/recorder/recorder';
 import { parseByteSize, recorderSettings, type RecorderSettings } from '../../engine/recorder/settings';
 import type { SnapshotStore } from '../../engine/snapshotStore';
 import { withStore } from '../context';
@@ -75,7 +75,7 @@ function parseWatchOptions(o: WatchOptions): RecorderSettings {
 
 /** Records until SIGINT or SIGTERM; the journal is flushed and a snapshot in flight finishes first. */
 async function record(store: SnapshotStore, settings: RecorderSettings, io: CliIo): Promise<void> {
-  const recorder = new Recorder(store, settings, { log: (m) => io.err(m) });
+  const recorder = new Recorder(openStoreAccess(store), settings, { log: (m) => io.err(m) });
   await recorder.start();
   let subscription: { unsubscribe(): Promise<void> } | null = null;
   try {

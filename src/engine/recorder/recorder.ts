@@ -22,6 +22,21 @@ export interface RecorderStatus {
   storeBytes: number | null;
 }
 
+/**
+ * How the recorder reaches its store. The editor reopens a folder's store when settings change,
+ * so the recorder borrows it for each step instead of holding one open.
+ */
+export interface StoreAccess {
+  readonly workspaceRoot: string;
+  readonly dir: string;
+  use<T>(fn: (store: SnapshotStore) => Promise<T>): Promise<T>;
+}
+
+/** Access to a store this process keeps open (the CLI's `watch`, tests). */
+export function openStoreAccess(store: SnapshotStore): StoreAccess {
+  return { workspaceRoot: store.workspaceRoot, dir: store.dir, use: (fn) => fn(store) };
+}
+
 export interface RecorderHooks {
   /** A line for the output log. */
   log(message: string): void;
@@ -71,7 +86,7 @@ export class Recorder {
   };
 
   constructor(
-    private readonly store: SnapshotStore,
+    private readonly store: StoreAccess,
     private readonly settings: RecorderSettings,
     private readonly hooks: RecorderHooks,
     private readonly now: () => number = Date.now,
@@ -88,7 +103,7 @@ export class Recorder {
    * the first one (the start of every window the recorder gives an analysis) and starts the timer.
    */
   async start(): Promise<void> {
-    const latest = (await this.store.list()).at(-1);
+    const latest = (await this.store.use((s) => s.list())).at(-1);
     if (latest) this.lastSnapshotAt = latest.createdAt;
     const files = latest?.fileCount ?? (await countFilesUpTo(this.store.workspaceRoot, this.store.dir, this.settings.maxFiles + 1));
     if (files > this.settings.maxFiles && !this.settings.largeWorkspaceOptIn) {
@@ -215,7 +230,7 @@ export class Recorder {
     let snapshot: SnapshotRecord;
     try {
       await this.flush();
-      snapshot = (await this.store.snapshot({ origin: 'auto', reason, label: `auto:${reason}` })).snapshot;
+      snapshot = (await this.store.use((s) => s.snapshot({ origin: 'auto', reason, label: `auto:${reason}` }))).snapshot;
     } catch (e) {
       this.dirty = true;
       this.warnOnce(`automatic snapshot failed: ${(e as Error).message}`);
@@ -226,7 +241,7 @@ export class Recorder {
     this.hooks.log(`recorder: snapshot ${snapshot.id} (${reason}), ${snapshot.fileCount} files`);
     let kept: RetentionResult;
     try {
-      kept = await applyRetention(this.store, this.settings.retention, this.now());
+      kept = await this.store.use((s) => applyRetention(s, this.settings.retention, this.now()));
     } catch (e) {
       this.warnOnce(`retention failed: ${(e as Error).message}`);
       this.emit();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { analyzeWindow } from '../../../src/engine/analysis/analyze';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
-import { Recorder } from '../../../src/engine/recorder/recorder';
+import { openStoreAccess, Recorder } from '../../../src/engine/recorder/recorder';
 import { recorderSettings, type RecorderSettings } from '../../../src/engine/recorder/settings';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
 import type { SnapshotRecord } from '../../../src/engine/types';
@@ -25,7 +25,7 @@ async function rig(files: Record<string, string>, settings: Partial<RecorderSett
   const store = await SnapshotStore.open({ workspaceRoot: w.dir, config: DEFAULT_CONFIG });
   const logs: string[] = [];
   const warnings: string[] = [];
-  const rec = new Recorder(store, recorderSettings({ quietMs: 150, minIntervalMs: 0, ...settings }), { log: (m) => logs.push(m), warn: (m) => warnings.push(m) });
+  const rec = new Recorder(openStoreAccess(store), recorderSettings({ quietMs: 150, minIntervalMs: 0, ...settings }), { log: (m) => logs.push(m), warn: (m) => warnings.push(m) });
   return { w, store, rec, logs, warnings };
 }
 
