@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors';
+import type { RestoreStep } from '../../engine/store/restore';
 import { withStore } from '../context';
 import { plural } from '../format';
 import type { CliIo } from '../io';
+
+function describe(step: RestoreStep): string {
+  if (step.op === 'replace') return `  replace ${step.path} (a ${step.found} now) with the snapshot's folder`;
+  if (step.op === 'remove') return `  remove  ${step.path}`;
+  return `  write   ${step.path}${step.entry.type === 'symlink' ? ' (symlink)' : ''}`;
+}
 
 export function registerRestoreCommand(program: Command, io: CliIo): void {
   program
@@ -14,20 +21,23 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
     .action(async (ref: string, opts: { path?: string; force?: boolean }, cmd: Command) => {
       await withStore(cmd, io, async (store) => {
         if (!opts.force) {
-          const plan = await store.planRestore(ref, opts.path);
+          // Compared with the workspace as the safety snapshot will read it, by the plan function the real run uses.
+          const plan = await store.planRestore(ref, opts.path, { against: 'workspace' });
+          const replaced = plan.steps.length - plan.write.length - plan.remove.length;
           const lines = [
-            `restore ${plan.target.id} would write ${plural(plan.write.length, 'file')} and remove ${plural(plan.remove.length, 'file')} (compared with the latest snapshot):`,
-            ...plan.write.slice(0, 50).map((e) => `  write  ${e.path}`),
-            ...plan.remove.slice(0, 50).map((p) => `  remove ${p}`),
-            ...plan.skipped.map((s) => `  skip   ${s.path}: ${s.reason}`),
+            `restore ${plan.target.id} would write ${plural(plan.write.length, 'file')}, remove ${plural(plan.remove.length, 'file')}` +
+              `${replaced > 0 ? ` and replace ${plural(replaced, 'symlink or file', 'symlinks or files')} standing where a folder belongs` : ''} (compared with the workspace now):`,
+            ...plan.steps.map(describe),
+            ...plan.skipped.map((s) => `  skip    ${s.path}: ${s.reason}`),
           ];
-          if (plan.write.length + plan.remove.length > 100) lines.push('  ...');
           io.err(lines.join('\n'));
           throw new InputError('refusing to overwrite without --force: run again with --force (a safety snapshot is taken first)');
         }
         const r = await store.restore(ref, opts.path);
         io.out(
-          `restored ${plural(r.written.length, 'file')}, removed ${plural(r.removed.length, 'file')}; safety snapshot ${r.safety.id} holds the state before (undo: incident-replay restore ${r.safety.id} --force)`,
+          `restored ${plural(r.written.length, 'file')}, removed ${plural(r.removed.length, 'file')}` +
+            `${r.replaced.length > 0 ? `, replaced ${plural(r.replaced.length, 'symlink or file', 'symlinks or files')} by folders (${r.replaced.join(', ')})` : ''}` +
+            `; safety snapshot ${r.safety.id} holds the state before (undo: incident-replay restore ${r.safety.id} --force)`,
         );
         for (const s of r.skipped) io.err(`skipped ${s.path}: ${s.reason}`);
       });

@@ -1,4 +1,5 @@
 import type { EntryType, ManifestEntry } from '../types';
+import { InvalidManifestError, validateEntries } from './manifestValidation';
 import type { ObjectStore } from './objectStore';
 
 /*
@@ -46,7 +47,7 @@ export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
 const TYPES: ReadonlySet<EntryType> = new Set<EntryType>(['file', 'symlink']);
 
 function fail(why: string): never {
-  throw new Error(`invalid snapshot manifest: ${why}`);
+  throw new InvalidManifestError(why);
 }
 
 // Field checks are plain functions, not closures per entry: a manifest has one entry per file,
@@ -97,7 +98,9 @@ export function decodeManifest(data: Buffer): ManifestEntry[] {
   const { format, entries } = parsed as { format?: unknown; entries?: unknown };
   if (format !== FORMAT) fail(`unknown format ${JSON.stringify(format)}`);
   if (!Array.isArray(entries)) fail('entries is not a list');
-  return entries.map(checkEntry);
+  const out = entries.map(checkEntry);
+  validateEntries(out);
+  return out;
 }
 
 export async function readManifest(objects: ObjectStore, manifestId: string): Promise<ManifestEntry[]> {

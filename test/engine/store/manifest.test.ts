@@ -19,7 +19,7 @@ describe('manifest encoding', () => {
   it('round-trips entries, including raw paths and symlink targets', () => {
     const entries = [
       file('a.txt'),
-      file('b\uFFFD.txt', { rawPath: Buffer.from([0x62, 0xff]).toString('base64') }),
+      file('b\uFFFD.txt', { rawPath: Buffer.from([0x62, 0xff, 0x2e, 0x74, 0x78, 0x74]).toString('base64') }),
       file('link', { type: 'symlink', target: 'a.txt', mode: 0o777 }),
     ];
     assert.deepEqual(decodeManifest(encodeManifest(entries)), entries);
