@@ -4,13 +4,13 @@ import { registerAnalyzeCommands } from './commands/analyze';
 import { registerDiffCommand } from './commands/diff';
 import { registerFsckCommand } from './commands/fsck';
 import { registerIncidentCommands } from './commands/incidents';
+import { registerHooksCommands } from './commands/hooks';
 import { registerMcpCommand } from './commands/mcp';
 import { registerPostmortemCommands } from './commands/postmortem';
 import { registerReportCommands } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
 import { CommandExit, registerRunCommands } from './commands/run';
 import { registerSnapshotCommands } from './commands/snapshot';
-import { registerWatchCommand } from './commands/watch';
 import { registerTrustCommand } from './commands/trust';
 import type { CliIo } from './io';
 
@@ -39,9 +39,9 @@ export function buildProgram(io: CliIo): Command {
   registerIncidentCommands(program, io);
   registerPostmortemCommands(program, io);
   registerReportCommands(program, io);
-  registerWatchCommand(program, io);
   registerTrustCommand(program, io);
   registerMcpCommand(program, io, VERSION);
+  registerHooksCommands(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

@@ -48,15 +48,30 @@ export function createMcpServer(open: () => Promise<SnapshotStore>, version: str
   return server;
 }
 
-/** Serves over stdin/stdout until the client closes stdin. Nothing else may write to stdout. */
+/**
+ * Serves over stdin/stdout until the client closes stdin, then answers what was already asked
+ * before exiting (a client may pipe a batch of requests and close). Nothing else may write to stdout.
+ */
 export async function serveStdio(open: () => Promise<SnapshotStore>, version: string): Promise<void> {
   const server = createMcpServer(open, version);
   const transport = new StdioServerTransport();
-  const closed = new Promise<void>((resolve) => {
+  await server.connect(transport);
+  let pending = 0;
+  let settled: (() => void) | undefined;
+  const receive = transport.onmessage;
+  transport.onmessage = (msg) => {
+    if ('method' in msg && 'id' in msg) pending++;
+    receive?.(msg);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (msg) => {
+    await send(msg);
+    if (!('method' in msg) && 'id' in msg && --pending === 0) settled?.();
+  };
+  await new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
     process.stdin.once('end', () => resolve());
   });
-  await server.connect(transport);
-  await closed;
+  if (pending > 0) await new Promise<void>((resolve) => (settled = resolve));
   await server.close();
 }
