@@ -11,6 +11,7 @@ import { registerReportCommands } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
 import { CommandExit, registerRunCommands } from './commands/run';
 import { registerSnapshotCommands } from './commands/snapshot';
+import { registerWatchCommand } from './commands/watch';
 import { registerTrustCommand } from './commands/trust';
 import type { CliIo } from './io';
 
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   registerIncidentCommands(program, io);
   registerPostmortemCommands(program, io);
   registerReportCommands(program, io);
+  registerWatchCommand(program, io);
   registerTrustCommand(program, io);
   registerMcpCommand(program, io, VERSION);
   registerHooksCommands(program, io);
