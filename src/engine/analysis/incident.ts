@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { findBySignature, insertIncident, nextIncidentId } from '../db/incidentRows';
 import { errorSignals } from '../forensics/errorSignals';
 import { errorSignature } from '../forensics/logScanner';
+import { redactDeep } from '../report/redactExport';
 import type { SnapshotStore } from '../snapshotStore';
 import type { Incident, IncidentSeverity, Trigger } from '../types';
 import type { Analysis } from './analyze';
@@ -98,7 +99,10 @@ export async function recordIncident(store: SnapshotStore, a: Analysis & { since
       repeatOf: earlier.length > 0 ? (earlier.sort((x, y) => x.createdAt - y.createdAt)[0]?.id ?? null) : null,
       artifacts: a.artifacts,
     };
-    insertIncident(db, incident);
-    return incident;
+    // The row is what every later export reads: a title typed with a key in it, or anything
+    // the analysis let through, is redacted once here, with the same pass as the exports.
+    const redacted = redactDeep(incident);
+    insertIncident(db, redacted);
+    return redacted;
   });
 }

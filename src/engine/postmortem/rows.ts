@@ -1,5 +1,6 @@
 import type { Database } from 'sql.js';
 import { queryRow, textColumn } from '../db/sqlRows';
+import { redactDeep } from '../report/redactExport';
 import type { Postmortem } from './types';
 
 /** The stored postmortem of `incidentId` as written, or undefined when none was saved. */
@@ -17,6 +18,7 @@ export function writePostmortemRow(db: Database, pm: Postmortem): void {
   db.run(
     `INSERT INTO postmortems (incident_id, payload, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (incident_id) DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at`,
-    [pm.incidentId, JSON.stringify(pm), pm.updatedAt],
+    // Typed fields may hold a key pasted by mistake; the stored row gets the same redaction as every export.
+    [pm.incidentId, JSON.stringify(redactDeep(pm)), pm.updatedAt],
   );
 }
