@@ -11,7 +11,7 @@ export function renderTriggers(triggers: readonly Trigger[]): string {
       t.kind,
       `${t.file}:${t.line}:${t.column}`,
       `${formatTime(t.timestamp)}${t.timestampEstimated ? '~' : ''}`,
-      oneLine(t.message, 140),
+      oneLine(t.message, 140) + (t.count && t.count > 1 ? ` ×${t.count}` : ''),
     ]),
   );
 }

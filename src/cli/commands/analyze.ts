@@ -6,6 +6,12 @@ import { analysisStart } from '../../engine/refs';
 import { withStore } from '../context';
 import { printJson, type CliIo } from '../io';
 import { renderIncident, renderTriggers } from '../render';
+import { sarifText, triggerFormat, writeSarif } from '../sarifOutput';
+
+/** The CLI's version for the SARIF log's tool, as the program declares it. */
+function toolVersion(cmd: Command): string {
+  return cmd.parent?.version() ?? '0.0.0';
+}
 
 export function registerAnalyzeCommands(program: Command, io: CliIo): void {
   program
@@ -13,13 +19,16 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
     .description('list what flags an incident between two snapshots (errors, deletions, config changes, secrets...)')
     .argument('<refA>', 'the older snapshot (id, label, baseline, latest, latest~N, git:<rev>)')
     .argument('<refB>', 'the newer snapshot')
-    .option('--json', 'print the triggers as JSON')
-    .action(async (refA: string, refB: string, opts: { json?: boolean }, cmd: Command) => {
+    .option('--json', 'print the triggers as JSON (same as --format json)')
+    .option('--format <format>', 'text, json or sarif (SARIF 2.1.0, for code scanning and SARIF viewers)')
+    .action(async (refA: string, refB: string, opts: { json?: boolean; format?: string }, cmd: Command) => {
+      const format = triggerFormat(opts.format, opts.json);
       await withStore(cmd, io, async (store) => {
         const [from, to] = [await store.resolve(refA), await store.resolve(refB)];
         const a = await analyzeWindow(store, from, to, { decisions: false, commits: false });
         for (const s of a.skipped) io.err(`note: ${s}`);
-        if (opts.json) printJson(io, { from: from.id, to: to.id, triggers: a.triggers });
+        if (format === 'sarif') io.out(sarifText(a.triggers, { workspaceRoot: store.workspaceRoot, toolVersion: toolVersion(cmd) }));
+        else if (format === 'json') printJson(io, { from: from.id, to: to.id, triggers: a.triggers });
         else io.out(renderTriggers(a.triggers));
       });
     });
@@ -30,7 +39,8 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
     .option('--since <ref>', 'the snapshot to analyse from (default: the baseline; without one, git:HEAD in a git repository)')
     .option('--title <title>', 'a title for the incident (default: drafted from the evidence)')
     .option('--json', 'print {"incident": {...}} as JSON')
-    .action(async (opts: { since?: string; title?: string; json?: boolean }, cmd: Command) => {
+    .option('--sarif <file>', 'also write the triggers as a SARIF 2.1.0 log to this file')
+    .action(async (opts: { since?: string; title?: string; json?: boolean; sarif?: string }, cmd: Command) => {
       await withStore(cmd, io, async (store) => {
         const { from, since, gitFallback } = await analysisStart(store, opts.since);
         if (gitFallback) {
@@ -42,6 +52,10 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
         for (const i of now.issues) io.err(`note: ${i.path}: ${i.message}`);
         const a = await analyzeWindow(store, from, now.snapshot, { prescan });
         for (const s of a.skipped) io.err(`note: ${s}`);
+        if (opts.sarif !== undefined) {
+          const written = writeSarif(opts.sarif, a.triggers, { workspaceRoot: store.workspaceRoot, toolVersion: toolVersion(cmd) });
+          io.err(`SARIF written to ${written}`);
+        }
         if (!isIncident(a)) {
           if (opts.json) printJson(io, { incident: null, from: from.id, to: now.snapshot.id, changes: a.changes.length });
           else io.out(`nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`);

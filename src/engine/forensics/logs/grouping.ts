@@ -9,7 +9,10 @@ import { normaliseMessage } from './signature';
 
 /** Occurrences listed from the first on; the last one is always listed too. */
 export const MAX_OCCURRENCES = 100;
-/** This many occurrences within BURST_SPAN_MS make a burst. */
+/**
+ * At least this many occurrences, all within BURST_SPAN_MS of each other, make a burst: an error
+ * that broke out, not one a service has been logging steadily for an hour.
+ */
 const BURST_SIZE = 10;
 const BURST_SPAN_MS = 60_000;
 
@@ -18,10 +21,9 @@ interface Group {
   count: number;
   occurrences: LogOccurrence[];
   last: LogOccurrence | null;
-  /** Times of the latest BURST_SIZE occurrences that had one, as a ring. */
-  recent: number[];
-  recentNext: number;
-  burst: boolean;
+  /** Earliest and latest time among the occurrences that have one. */
+  earliest: number;
+  latest: number;
 }
 
 /** What makes two findings of one file the same error. */
@@ -43,7 +45,7 @@ export class FindingGroups {
     const g = this.groups.get(key);
     if (!g) {
       if (!room) return 'dropped';
-      const fresh: Group = { first: f, count: 1, occurrences: [occurrence], last: null, recent: [], recentNext: 0, burst: false };
+      const fresh: Group = { first: f, count: 1, occurrences: [occurrence], last: null, earliest: Infinity, latest: -Infinity };
       this.noteTime(fresh, f.timestamp);
       this.groups.set(key, fresh);
       return 'first';
@@ -61,21 +63,13 @@ export class FindingGroups {
       if (g.count < 2) continue;
       g.first.count = g.count;
       g.first.occurrences = g.last ? [...g.occurrences, g.last] : g.occurrences;
-      if (g.burst) g.first.burst = true;
+      if (g.count >= BURST_SIZE && g.latest - g.earliest <= BURST_SPAN_MS) g.first.burst = true;
     }
   }
 
   private noteTime(g: Group, ms: number | undefined): void {
-    if (ms === undefined || g.burst) return;
-    if (g.recent.length < BURST_SIZE) g.recent.push(ms);
-    else {
-      g.recent[g.recentNext] = ms;
-      g.recentNext = (g.recentNext + 1) % BURST_SIZE;
-    }
-    if (g.recent.length === BURST_SIZE) {
-      // The ring's oldest entry sits where the next write goes.
-      const oldest = g.recent[g.recentNext] ?? ms;
-      if (Math.abs(ms - oldest) <= BURST_SPAN_MS) g.burst = true;
-    }
+    if (ms === undefined) return;
+    if (ms < g.earliest) g.earliest = ms;
+    if (ms > g.latest) g.latest = ms;
   }
 }
