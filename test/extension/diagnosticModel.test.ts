@@ -84,3 +84,27 @@ test('a triggering change to a removed file points at the baseline copy of it', 
   const [d] = incidentDiagnostics(incident, existing('logs/job.log'));
   assert.deepEqual(d?.related[0]?.target, { kind: 'snapshot', snapshotId: 'aaaa1111', path: 'config/old.yaml' });
 });
+
+test('a repeated error is one problem with its count, and its last occurrence is a related location', () => {
+  const t = aTrigger({
+    id: 'T1',
+    kind: 'log_error',
+    file: 'logs/error.log',
+    line: 4,
+    message: '[client <addr>] File does not exist: /var/www/html/a.png',
+    count: 37,
+    occurrences: [
+      { line: 4, timestamp: 1 },
+      { line: 9, timestamp: 2 },
+      { line: 212, timestamp: 3 },
+    ],
+  });
+  const [d] = incidentDiagnostics(anIncident({ triggers: [t] }), existing('logs/error.log'));
+  assert.equal(d?.message, '[client <addr>] File does not exist: /var/www/html/a.png ×37');
+  assert.deepEqual(
+    d?.related.map((r) => [r.target, r.span.startLine, r.message]),
+    [[{ kind: 'workspace', path: 'logs/error.log' }, 211, 'last of 37 occurrences']],
+  );
+  const [once] = incidentDiagnostics(anIncident({ triggers: [aTrigger({ file: 'logs/error.log', message: 'once' })] }), existing('logs/error.log'));
+  assert.equal(once?.message, 'once');
+});

@@ -68,7 +68,9 @@ export function incidentDiagnostics(incident: Incident, ctx: MappingContext): Di
     const target: DiagnosticTarget = present ? { kind: 'workspace', path: t.file } : (fallback ?? { kind: 'snapshot', snapshotId: incident.baselineId, path: t.file });
     const onOwnFile = target.path === t.file;
     const span = onOwnFile && target.kind === 'workspace' ? spanOf(t.line, t.column, t.endLine) : FILE_START;
-    const message = onOwnFile ? t.message : `${t.file}: ${t.message}`;
+    // A repeated error is one problem; the count says how often it occurred.
+    const times = t.count && t.count > 1 ? ` ×${t.count}` : '';
+    const message = (onOwnFile ? t.message : `${t.file}: ${t.message}`) + times;
     return {
       target,
       span,
@@ -97,6 +99,10 @@ function relatedFor(t: Trigger, incident: Incident, ctx: MappingContext, shownAt
 
   if (shownAt.path !== t.file) {
     out.push({ target: { kind: 'snapshot', snapshotId: incident.baselineId, path: t.file }, span: FILE_START, message: `${t.file} as it was in the baseline` });
+  }
+  const last = t.occurrences?.[t.occurrences.length - 1];
+  if (t.count && t.count > 1 && last && last.line !== t.line && ctx.exists(t.file)) {
+    out.push({ target: { kind: 'workspace', path: t.file }, span: spanOf(last.line, 1), message: `last of ${t.count} occurrences` });
   }
   const change = incident.rootCause.triggeringChange;
   if (change && change.path !== t.file) {
