@@ -146,7 +146,7 @@ test('Delete Snapshot from the Snapshots view removes that snapshot, after a con
   );
 });
 
-test('Prune Snapshots keeps the newest (incidentReplay.keepSnapshots) and the baseline', { timeout: 120_000 }, async () => {
+test('Prune Snapshots keeps the newest (incidentReplay.keepSnapshots), the baseline and the incident\'s snapshots', { timeout: 120_000 }, async () => {
   await takeSnapshot('fourth');
   mkdirSync(path.join(env.workspace, '.vscode'), { recursive: true });
   writeFileSync(path.join(env.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'incidentReplay.keepSnapshots': 1 }, null, 2) + '\n');
@@ -167,12 +167,15 @@ test('Prune Snapshots keeps the newest (incidentReplay.keepSnapshots) and the ba
     });
     await w.confirmDialog(/Remove \d+ snapshots? of workspace/, 'Prune');
   });
-  await session.step('the store keeps the baseline and the newest snapshot only', async (w) => {
+  // The walkthrough's analysis recorded INC-0001 between the baseline and its post-incident
+  // snapshot: both are pinned, so the incident's diffs can always be reopened.
+  const pinned = before.filter((s) => s.baseline || s.label === 'post-incident').map((s) => s.id);
+  await session.step('the store keeps the baseline, the incident\'s snapshot and the newest only', async (w) => {
     const kept = await waitUntil('the prune to finish', 20_000, async () => {
       const now = snapshots();
-      return now.length === 2 ? now : undefined;
+      return now.length === pinned.length + 1 ? now : undefined;
     });
-    assert.deepEqual(kept.map((s) => s.id).sort(), [before.find((s) => s.baseline)?.id, newest.id].sort());
+    assert.deepEqual(kept.map((s) => s.id).sort(), [...pinned, newest.id].sort());
     await w.screenshot('06-pruned');
   });
 });

@@ -1,5 +1,6 @@
 import { analyzeSinceBaseline } from './analyzeSinceBaseline';
 import type { Command } from './command';
+import { checkStore } from './checkStore';
 import { compareSnapshots } from './compareSnapshots';
 import { compareWithBaseline } from './compareWithBaseline';
 import { copyStorePath } from './copyStorePath';
@@ -15,6 +16,7 @@ import { restoreFileFromSnapshot } from './restoreFile';
 import { setBaseline } from './setBaseline';
 import { showOutput } from './showOutput';
 import { takeSnapshot } from './takeSnapshot';
+import { toggleRecording } from './toggleRecording';
 
 /** Every command the extension contributes (a test holds this list and package.json together). */
 export const COMMANDS: readonly Command[] = [
@@ -25,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   restoreFileFromSnapshot,
   pruneSnapshots,
   deleteSnapshot,
+  checkStore,
   analyzeSinceBaseline,
   openIncident,
   openIncidentChanges,
@@ -34,4 +37,5 @@ export const COMMANDS: readonly Command[] = [
   copyStorePath,
   refreshViews,
   ignoreTrigger,
+  toggleRecording,
 ];

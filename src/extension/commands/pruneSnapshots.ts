@@ -6,20 +6,24 @@ import { pickFolder } from './pickers';
 
 export const PRUNE_SNAPSHOTS_ID = 'incidentReplay.pruneSnapshots';
 
-/** Keeps the newest N snapshots (the keepSnapshots setting) and the baseline, after a confirmation. */
+/** Keeps the newest N snapshots (the keepSnapshots setting) and the pinned ones, after a confirmation. */
 export const pruneSnapshots: Command = {
   id: PRUNE_SNAPSHOTS_ID,
   title: 'Prune Snapshots',
   async run(services, arg) {
     const folder = await pickFolder(services, targetOf(arg), 'Prune Snapshots');
     if (!folder) return undefined;
-    const state = await services.stores.peek(folder, async (store) => ({ keep: store.config.keepSnapshots, list: await store.list() }));
+    const state = await services.stores.peek(folder, async (store) => ({
+      keep: store.config.keepSnapshots,
+      list: await store.list(),
+      pinned: await store.pinnedSnapshotIds(),
+    }));
     if (!state) {
       void vscode.window.showInformationMessage(`Incident Replay: ${folder.name} has no snapshots yet.`);
       return 0;
     }
     const newest = new Set(state.list.slice(-state.keep).map((s) => s.id));
-    const doomed = state.list.filter((s) => !newest.has(s.id) && !s.baseline);
+    const doomed = state.list.filter((s) => !newest.has(s.id) && !state.pinned.has(s.id));
     if (doomed.length === 0) {
       void vscode.window.showInformationMessage(`Incident Replay: nothing to prune in ${folder.name}: ${plural(state.list.length, 'snapshot')}, keeping up to ${state.keep} (incidentReplay.keepSnapshots) and the baseline.`);
       return 0;
@@ -27,7 +31,7 @@ export const pruneSnapshots: Command = {
     const prune = 'Prune';
     const choice = await vscode.window.showWarningMessage(
       `Remove ${plural(doomed.length, 'snapshot')} of ${folder.name}?`,
-      { modal: true, detail: `The newest ${state.keep} and the baseline are kept. Content that no kept snapshot uses is deleted; incidents that refer to removed snapshots can no longer show those files.` },
+      { modal: true, detail: `The newest ${state.keep}, the baseline and the snapshots of every incident are kept. Content that no kept snapshot uses is deleted.` },
       prune,
     );
     if (choice !== prune) return undefined;

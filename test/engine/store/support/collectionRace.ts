@@ -127,6 +127,7 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
   let snapshotsTaken = 1;
   let prunes = 0;
   let kills = 0;
+  const damage: { message: string }[] = [];
   try {
     for (let round = 0; round < opts.rounds; round++) {
       mutate(ws, next, round);
@@ -140,31 +141,37 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
         await victim.done;
         kills++;
         log(`round ${round}: killed ${victim.child.spawnargs.slice(4).join(' ')}`);
-        continue;
-      }
-      // Either side may start first, by up to the time a CLI takes to open the store.
-      const lead = (next() - 0.5) * 240;
-      const delay = Math.max(0, lead);
-      if (shape === 0) {
-        // Two CLIs: snapshot and prune --keep 1 at the same moment.
-        const [s, p] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => cli(ws, ['prune', '--keep', '1']))]);
-        if (s.code !== 0 || p.code !== 0) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), prune exit ${p.code} (${p.err.trim()})`);
-        snapshotsTaken++;
-        prunes++;
-      } else if (shape === 1) {
-        // The long-lived process snapshots while a CLI prunes.
-        const [s, p] = await Promise.all([sleep(-Math.min(0, lead)).then(() => longLived.ask('snapshot')), sleep(delay).then(() => cli(ws, ['prune', '--keep', '1']))]);
-        if (s.error || p.code !== 0) throw new Error(`round ${round}: long-lived snapshot ${s.error ?? 'ok'}, prune exit ${p.code} (${p.err.trim()})`);
-        snapshotsTaken++;
-        prunes++;
       } else {
-        // A CLI snapshots while the long-lived process runs retention over older snapshots.
-        const list = JSON.parse((await cli(ws, ['snapshots', '--json'])).out) as { snapshots: { id: string }[] };
-        const victims = list.snapshots.slice(0, -1).filter(() => next() < 0.7).map((s) => s.id);
-        const [s, d] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => longLived.ask(`drop ${victims.join(' ')}`))]);
-        if (s.code !== 0 || d.error) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), long-lived drop ${d.error ?? 'ok'}`);
-        snapshotsTaken++;
-        prunes++;
+        // Either side may start first, by up to the time a CLI takes to open the store.
+        const lead = (next() - 0.5) * 240;
+        const delay = Math.max(0, lead);
+        if (shape === 0) {
+          // Two CLIs: snapshot and prune --keep 1 at the same moment.
+          const [s, p] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => cli(ws, ['prune', '--keep', '1']))]);
+          if (s.code !== 0 || p.code !== 0) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), prune exit ${p.code} (${p.err.trim()})`);
+          snapshotsTaken++;
+          prunes++;
+        } else if (shape === 1) {
+          // The long-lived process snapshots while a CLI prunes.
+          const [s, p] = await Promise.all([sleep(-Math.min(0, lead)).then(() => longLived.ask('snapshot')), sleep(delay).then(() => cli(ws, ['prune', '--keep', '1']))]);
+          if (s.error || p.code !== 0) throw new Error(`round ${round}: long-lived snapshot ${s.error ?? 'ok'}, prune exit ${p.code} (${p.err.trim()})`);
+          snapshotsTaken++;
+          prunes++;
+        } else {
+          // A CLI snapshots while the long-lived process runs retention over older snapshots.
+          const list = JSON.parse((await cli(ws, ['snapshots', '--json'])).out) as { snapshots: { id: string }[] };
+          const victims = list.snapshots.slice(0, -1).filter(() => next() < 0.7).map((s) => s.id);
+          const [s, d] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => longLived.ask(`drop ${victims.join(' ')}`))]);
+          if (s.code !== 0 || d.error) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), long-lived drop ${d.error ?? 'ok'}`);
+          snapshotsTaken++;
+          prunes++;
+        }
+      }
+      // Checked every round: a damaged snapshot would be pruned away by a later round.
+      const check = JSON.parse((await cli(ws, ['fsck', '--json'])).out) as RaceResult['fsck'];
+      if (check.problems.length > 0) {
+        for (const p of check.problems) damage.push({ message: `after round ${round}: ${p.message}` });
+        break;
       }
     }
   } finally {
@@ -172,6 +179,7 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
   }
   const check = await cli(ws, ['fsck', '--json']);
   const fsck = JSON.parse(check.out) as RaceResult['fsck'];
+  fsck.problems.unshift(...damage);
   const undiffable: string[] = [];
   const list = JSON.parse((await cli(ws, ['snapshots', '--json'])).out) as { snapshots: { id: string }[] };
   for (const s of list.snapshots) {
