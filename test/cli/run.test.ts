@@ -165,3 +165,37 @@ test('analyze in a git repository that was never snapshotted finds the change ag
   assert.equal(no.code, 2);
   assert.match(no.stderr, /no baseline set and the workspace is not a git repository: take one with `incident-replay snapshot --baseline`/);
 });
+
+test('a closed output (run … | head -1) stops the copy, not the job: the run is recorded to its end', async () => {
+  const w = ws({ 'chatty.js': "for (let i = 0; i < 20000; i++) console.log('line ' + i);\n" });
+  const child = spawn(process.execPath, [CLI, '--workspace', w.dir, 'run', '--', 'node', 'chatty.js'], { cwd: w.dir });
+  child.stdout.once('data', () => child.stdout.destroy());
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(code, 0, stderr);
+  const log = runLog(w);
+  assert.equal(log.filter((l) => l.stream === 'stdout').length, 20000);
+  assert.equal(log.find((l) => l.type === 'end')?.exitCode, 0);
+});
+
+test('without git on PATH, git refs and the git:HEAD fallback say what is missing', () => {
+  const w = ws({ 'a.txt': 'a\n' });
+  execFileSync('git', ['-C', w.dir, 'init', '-q']);
+  const noGit = (...args: string[]): { code: number | null; stderr: string } => {
+    try {
+      execFileSync(process.execPath, [CLI, '--workspace', w.dir, ...args], { cwd: w.dir, env: { ...process.env, PATH: w.path('no-bin') }, encoding: 'utf8', stdio: 'pipe' });
+      return { code: 0, stderr: '' };
+    } catch (e) {
+      const err = e as { status: number | null; stderr: string };
+      return { code: err.status, stderr: err.stderr };
+    }
+  };
+  assert.equal(noGit('snapshot').code, 0, 'snapshots need no git');
+  const diff = noGit('diff', 'git:HEAD', 'latest');
+  assert.equal(diff.code, 2);
+  assert.match(diff.stderr, /git is not installed or not on PATH/);
+  const analyze = noGit('analyze', '--title', 'x');
+  assert.equal(analyze.code, 2);
+  assert.match(analyze.stderr, /no baseline set and git is not available to compare with HEAD: take one with `incident-replay snapshot --baseline`/);
+});

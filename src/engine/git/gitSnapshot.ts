@@ -42,8 +42,9 @@ export async function gitSnapshotLocked(store: SnapshotStore, rev: string): Prom
   });
   let created = false;
   const snapshot = await store.db.write((db) => {
+    // Another process may have imported the same commit meanwhile; a row whose manifest is gone is not reused.
     const again = snapshotOfCommit(db, commit.commit);
-    if (again) return again;
+    if (again && again.id !== existing?.id) return again;
     created = true;
     let id = randomBytes(4).toString('hex');
     while (getSnapshot(db, id)) id = randomBytes(4).toString('hex');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { RunLogWriter, shellExitCode } from './runLog';
 
 export interface RunJobOptions {
@@ -50,18 +50,17 @@ export function runJob(opts: RunJobOptions): Promise<RunOutcome> {
   const child = spawn(program ?? '', args, { cwd: opts.cwd, stdio: ['inherit', 'pipe', 'pipe'] });
   const out = new LineRecorder('stdout', log);
   const err = new LineRecorder('stderr', log);
-  child.stdout.on('data', (chunk: Buffer) => {
-    opts.stdout.write(chunk);
-    out.push(chunk, Date.now());
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    opts.stderr.write(chunk);
-    err.push(chunk, Date.now());
-  });
+  passThrough(child.stdout, opts.stdout, out);
+  passThrough(child.stderr, opts.stderr, err);
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);
   };
-  const signals = opts.forward ?? (['SIGINT', 'SIGTERM', 'SIGHUP'] as const);
+  // Ctrl-C in a terminal already reaches the whole foreground process group, the command
+  // included: forwarding it too would interrupt the command's own clean-up a second time.
+  const signals = opts.forward ?? (process.stdin.isTTY ? (['SIGTERM', 'SIGHUP'] as const) : (['SIGINT', 'SIGTERM', 'SIGHUP'] as const));
+  // Our own SIGINT must not end the wrapper before the run is recorded, whoever delivers it.
+  const keepAlive = (): void => undefined;
+  if (!signals.includes('SIGINT')) process.on('SIGINT', keepAlive);
   for (const s of signals) process.on(s, forward);
 
   return new Promise((resolve) => {
@@ -70,6 +69,7 @@ export function runJob(opts: RunJobOptions): Promise<RunOutcome> {
       if (done) return;
       done = true;
       for (const s of signals) process.off(s, forward);
+      process.off('SIGINT', keepAlive);
       const end = Date.now();
       out.flush(end);
       err.flush(end);
@@ -83,6 +83,25 @@ export function runJob(opts: RunJobOptions): Promise<RunOutcome> {
       else finish(null, null, `cannot start ${program ?? ''}: ${e.message}`, 126);
     });
     child.on('close', (code, signal) => finish(code, signal, null, shellExitCode({ exitCode: code, signal }, os.constants.signals)));
+  });
+}
+
+/**
+ * Copies a command's output to ours as it arrives, pausing the command when ours is slow (a
+ * pager, a CI log), and records it. A closed terminal (EPIPE) stops the copy, never the run.
+ */
+function passThrough(from: Readable, to: Writable, record: LineRecorder): void {
+  let open = true;
+  to.on('error', () => {
+    open = false;
+    from.resume();
+  });
+  from.on('data', (chunk: Buffer) => {
+    record.push(chunk, Date.now());
+    if (open && !to.write(chunk)) {
+      from.pause();
+      to.once('drain', () => from.resume());
+    }
   });
 }
 
