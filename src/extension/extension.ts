@@ -5,6 +5,7 @@ import { registerSnapshotContent } from './diffs/contentProvider';
 import { registerIncidentView } from './incidentView';
 import { registerConfigDiagnostics } from './problems/configDiagnostics';
 import { registerQuickFixes } from './problems/quickFixes';
+import { registerRecorder } from './recorder';
 import { registerDiagnosticsRestore } from './problems/restoreDiagnostics';
 import { registerWorkspaceEvents } from './services/workspaceEvents';
 import { WorkspaceServices } from './services/workspace';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDiagnosticsRestore(context, services);
   registerConfigDiagnostics(context, services);
   registerWorkspaceEvents(context, services);
+  registerRecorder(context, services);
   logActivation(services, called);
 }
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { CONFIG_FILE_NAME as ENGINE_CONFIG_FILE, loadConfig, parseConfigText } from '../../src/engine/config/load';
 import { DEFAULT_CONFIG } from '../../src/engine/config/defaults';
 import { CONFIG_FILE_NAME } from '../../src/extension/shared/configFile';
+import { RECORDER_SETTING_KEYS } from '../../src/extension/recorder/recorderSettingsModel';
 import { buildSettings, ENGINE_SETTINGS, STORAGE_FOLDER_KEY, STORAGE_LOCATION_KEY, userValue, workspaceValue } from '../../src/extension/shared/settingsModel';
 import { TempWorkspace } from '../support/workspace';
 
@@ -17,7 +18,7 @@ function at(obj: unknown, key: string): unknown {
 }
 
 test('the settings are exactly the engine settings plus where the store lives', () => {
-  const expected = [...ENGINE_SETTINGS.map((d) => d.key), STORAGE_LOCATION_KEY, STORAGE_FOLDER_KEY].map((k) => `incidentReplay.${k}`).sort();
+  const expected = [...ENGINE_SETTINGS.map((d) => d.key), STORAGE_LOCATION_KEY, STORAGE_FOLDER_KEY, ...RECORDER_SETTING_KEYS].map((k) => `incidentReplay.${k}`).sort();
   assert.deepEqual(Object.keys(props).sort(), expected);
   for (const [key, p] of Object.entries(props)) {
     assert.ok((p.markdownDescription ?? p.description ?? '').length > 20, `${key} has a description`);

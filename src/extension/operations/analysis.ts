@@ -25,8 +25,15 @@ export async function analyzeFolder(services: WorkspaceServices, folder: vscode.
   const { log } = services;
   try {
     return await services.stores.use(folder, async (store, engine): Promise<AnalysisOutcome> => {
-      const baseline = (await store.list()).filter((s) => s.baseline).pop();
+      const all = await store.list();
+      // Without a baseline, the flight recorder's first snapshot of this session starts the window (the incident says so).
+      const sessionStart = services.recording.sessionStart(folder);
+      const baseline = all.filter((s) => s.baseline).pop() ?? all.find((s) => s.id === sessionStart);
       if (!baseline) return { kind: 'no-baseline' };
+      const since = baseline.baseline ? 'baseline' : `${baseline.id} (the recorder's first snapshot of this session: no baseline was set)`;
+      if (!baseline.baseline) log.info(`${folder.name}: no baseline: analysing since ${since}`);
+      // Events still buffered belong in the window.
+      await services.recording.flush(folder);
       opts.onStep?.('taking a snapshot');
       // Big logs are scanned while the snapshot is taken.
       const prescan = new engine.LogPrescan(store, baseline);
@@ -47,7 +54,7 @@ export async function analyzeFolder(services: WorkspaceServices, folder: vscode.
         services.diagnostics.clear(folder);
         return { kind: 'clean', from: baseline, to: now.snapshot, changes: a.changes.length };
       }
-      const incident = await engine.recordIncident(store, a, opts.title);
+      const incident = await engine.recordIncident(store, { ...a, since }, opts.title);
       log.info(`${folder.name}: recorded ${incident.id} (${incident.severity}): ${incident.title}${incident.repeatOf ? `, a repeat of ${incident.repeatOf}` : ''}`);
       services.diagnostics.show(folder, incident);
       return { kind: 'incident', incident };

@@ -9,6 +9,7 @@ import { workspaceFileUri } from '../diffs/uris';
 import { reanalyzeFolder } from '../operations/analysis';
 import { exportIncidentReport, resolveIncidentIn } from '../operations/incidents';
 import { IncidentDiagnostics } from '../problems/incidentDiagnostics';
+import { Recording } from '../recorder/recording';
 import { EngineLoader } from './engineLoader';
 import { UserError } from './errors';
 import { FolderStores } from './folderStores';
@@ -31,6 +32,8 @@ export class WorkspaceServices implements IncidentPanelHost, vscode.Disposable {
   readonly diagnostics = new IncidentDiagnostics();
   readonly snapshotFiles = new SnapshotFiles();
   readonly extensionUri: vscode.Uri;
+  /** The flight recorder of this window (journal, automatic snapshots); idle unless the settings turn it on. */
+  readonly recording: Recording;
   private readonly changed = new vscode.EventEmitter<vscode.WorkspaceFolder | undefined>();
   /** Snapshots or incidents of a folder (undefined: of any folder) changed. */
   readonly onDidChange = this.changed.event;
@@ -40,6 +43,7 @@ export class WorkspaceServices implements IncidentPanelHost, vscode.Disposable {
     this.extensionUri = context.extensionUri;
     this.engine = new EngineLoader(context.extensionUri.fsPath);
     this.stores = new FolderStores(context, this.engine, this.log);
+    this.recording = new Recording(this.stores, this.engine, this.log);
   }
 
   /** Workspace folders on disk (the only ones a store can capture). */
@@ -118,6 +122,7 @@ export class WorkspaceServices implements IncidentPanelHost, vscode.Disposable {
   }
 
   dispose(): void {
+    this.recording.dispose();
     this.changed.dispose();
     this.diagnostics.dispose();
     this.stores.dispose();

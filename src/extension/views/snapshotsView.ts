@@ -17,6 +17,8 @@ class SnapshotsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable 
   readonly onDidChangeTreeData = this.changed.event;
   /** Where a store that cannot be read says so (the welcome text would wrongly say "no snapshots"). */
   view: vscode.TreeView<Node> | undefined;
+  /** Each folder's store size on disk, shown in the view's title bar (retention keeps it under the recorder's cap). */
+  private readonly sizes = new Map<string, number>();
 
   constructor(private readonly services: WorkspaceServices) {}
 
@@ -61,7 +63,9 @@ class SnapshotsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable 
 
   private async snapshotsOf(folder: vscode.WorkspaceFolder): Promise<SnapshotNode[]> {
     try {
-      const list = await this.services.stores.peek(folder, (store) => store.list());
+      const found = await this.services.stores.peek(folder, async (store, engine) => ({ list: await store.list(), bytes: await engine.storeDiskBytes(store.dir) }));
+      const list = found?.list;
+      this.showSize(folder, found?.bytes);
       if (this.view) this.view.message = undefined;
       return (list ?? [])
         .slice()
@@ -73,6 +77,14 @@ class SnapshotsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable 
       if (this.view) this.view.message = `${folder.name}: ${message}`;
       return [];
     }
+  }
+
+  private showSize(folder: vscode.WorkspaceFolder, bytes: number | undefined): void {
+    const key = folder.uri.toString();
+    if (bytes === undefined) this.sizes.delete(key);
+    else this.sizes.set(key, bytes);
+    const total = [...this.sizes.values()].reduce((a, b) => a + b, 0);
+    if (this.view) this.view.description = this.sizes.size > 0 ? `store ${formatBytes(total)} on disk` : undefined;
   }
 }
 
