@@ -344,6 +344,7 @@ function rootCauseSection(input: MarkdownInput): string {
         (tc.keys?.length ? `, keys ${tc.keys.map(code).join(', ')}` : '') +
         `: ${inline(tc.reason)}`,
     );
+    if (tc.commit) lines.push('', `**Triggering commit:** ${code(tc.commit.sha.slice(0, 12))} ${inline(tc.commit.subject)}`);
   }
   lines.push('', `**Immediate cause:** ${field(pm.rootCause.immediateCause, inline, (v) => v.trim() === '')}`);
   lines.push('', '**Contributing factors:**', '', listField(pm.rootCause.contributing));

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { analyzeWindow } from '../../../src/engine/analysis/analyze';
+import { recordIncident } from '../../../src/engine/analysis/incident';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
+import { exportReport } from '../../../src/engine/report/exportReport';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
 
 const dirs: string[] = [];
@@ -50,6 +52,10 @@ test('commits and HEAD moves in the window are on the timeline, and the triggeri
     assert.equal(tc?.path, 'config.json');
     assert.equal(tc?.commit?.sha, commit);
     assert.match(tc?.reason ?? '', new RegExp(`committed in ${commit.slice(0, 7)} "Move the database port"`));
+
+    const incident = await recordIncident(store, a);
+    const report = await exportReport(store, incident.id, { out: path.join(dir, 'report.md') });
+    assert.match(fs.readFileSync(report.file, 'utf8'), new RegExp(`^\\*\\*Triggering commit:\\*\\* \`${commit.slice(0, 12)}\` Move the database port$`, 'm'));
   } finally {
     store.close();
   }
