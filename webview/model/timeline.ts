@@ -3,7 +3,7 @@
  * the gap to the previous event; then the rows a query (filters, search, grouping) leaves. Pure
  * data in, data out, so the 10,000-event case is measured and tested without a browser.
  */
-import type { Decision, TimelineEvent } from '../../src/protocol/incidentView';
+import type { Decision, TimelineEvent, Trigger } from '../../src/protocol/incidentView';
 
 /** The kinds a reader tells apart. `log` events read as log errors; agent steps that ran a shell command read as commands. */
 export const DISPLAY_KINDS = ['snapshot', 'file_change', 'log_error', 'trigger', 'decision', 'command', 'commit'] as const;
@@ -40,6 +40,14 @@ export interface TimelineEntry {
   gap: boolean;
   /** Lower-cased title, detail, file and kind label: what the search box matches. */
   haystack: string;
+  /** The event's trigger is a repeated error: how often, and where each listed occurrence is. */
+  repeats: Repeats | null;
+}
+
+export interface Repeats {
+  count: number;
+  file: string;
+  occurrences: NonNullable<Trigger['occurrences']>;
 }
 
 export interface TimelineModel {
@@ -83,8 +91,15 @@ export function gapThreshold(deltas: readonly number[]): number {
   return Math.max(1000, median * 10);
 }
 
-export function buildTimelineModel(events: readonly TimelineEvent[], decisions: readonly Decision[]): TimelineModel {
+function repeatsOf(e: TimelineEvent, triggers: ReadonlyMap<string, Trigger>): Repeats | null {
+  const t = e.kind === 'trigger' && e.ref !== undefined ? triggers.get(e.ref) : undefined;
+  if (!t?.count || t.count < 2 || !t.occurrences?.length) return null;
+  return { count: t.count, file: t.file, occurrences: t.occurrences };
+}
+
+export function buildTimelineModel(events: readonly TimelineEvent[], decisions: readonly Decision[], triggers: readonly Trigger[] = []): TimelineModel {
   const decisionById = new Map(decisions.map((d) => [d.id, d]));
+  const triggerById = new Map(triggers.map((t) => [t.id, t]));
   const order = events.map((_, i) => i);
   // Stable by construction: ties fall back to the engine's order.
   order.sort((a, b) => (events[a] as TimelineEvent).timestamp - (events[b] as TimelineEvent).timestamp || a - b);
@@ -104,6 +119,7 @@ export function buildTimelineModel(events: readonly TimelineEvent[], decisions: 
       deltaMs,
       gap: false,
       haystack: `${event.title}\n${event.detail ?? ''}\n${event.file ?? ''}\n${KIND_INFO[kind].label}`.toLowerCase(),
+      repeats: repeatsOf(event, triggerById),
     };
   }
   const threshold = gapThreshold(deltas);
@@ -127,9 +143,25 @@ export interface TimelineQuery {
   groupByKind: boolean;
   /** Kinds whose section is folded (grouped mode only). */
   collapsedKinds: ReadonlySet<DisplayKind>;
+  /** Events of repeated errors whose occurrences are listed under them. */
+  expandedEvents?: ReadonlySet<string>;
 }
 
-export type TimelineRow = { type: 'group'; kind: DisplayKind; count: number; collapsed: boolean } | { type: 'event'; entry: number };
+export type TimelineRow =
+  | { type: 'group'; kind: DisplayKind; count: number; collapsed: boolean }
+  | { type: 'event'; entry: number }
+  /** One occurrence of a repeated error, under its event: `index` into its occurrences, `ordinal` 1-based among all `count`. */
+  | { type: 'occurrence'; entry: number; index: number; ordinal: number };
+
+/** The event's row followed, when it is expanded, by a row per listed occurrence. */
+function eventRows(model: TimelineModel, entry: number, expanded: ReadonlySet<string> | undefined, out: TimelineRow[]): void {
+  out.push({ type: 'event', entry });
+  const e = model.entries[entry] as TimelineEntry;
+  if (!e.repeats || !expanded?.has(e.event.id)) return;
+  const { occurrences, count } = e.repeats;
+  // The list is capped (the first ones and the last): the last listed is the last of all.
+  occurrences.forEach((_, index) => out.push({ type: 'occurrence', entry, index, ordinal: index === occurrences.length - 1 ? count : index + 1 }));
+}
 
 /** Whitespace-separated terms, all of which must occur (case-insensitive). */
 export function searchTerms(search: string): string[] {
@@ -154,7 +186,12 @@ export function matchingEntries(model: TimelineModel, query: TimelineQuery): num
 
 export function timelineRows(model: TimelineModel, query: TimelineQuery): TimelineRow[] {
   const matching = matchingEntries(model, query);
-  if (!query.groupByKind) return matching.map((entry) => ({ type: 'event', entry }));
+  const expanded = query.expandedEvents;
+  if (!query.groupByKind) {
+    const rows: TimelineRow[] = [];
+    for (const entry of matching) eventRows(model, entry, expanded, rows);
+    return rows;
+  }
   const byKind = new Map<DisplayKind, number[]>();
   for (const i of matching) {
     const kind = (model.entries[i] as TimelineEntry).kind;
@@ -168,7 +205,7 @@ export function timelineRows(model: TimelineModel, query: TimelineQuery): Timeli
     if (!list) continue;
     const collapsed = query.collapsedKinds.has(kind);
     rows.push({ type: 'group', kind, count: list.length, collapsed });
-    if (!collapsed) for (const entry of list) rows.push({ type: 'event', entry });
+    if (!collapsed) for (const entry of list) eventRows(model, entry, expanded, rows);
   }
   return rows;
 }

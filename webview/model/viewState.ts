@@ -20,6 +20,8 @@ export interface ViewState {
   search: string;
   groupByKind: boolean;
   collapsedKinds: DisplayKind[];
+  /** Timeline events of repeated errors expanded to their occurrences. */
+  expandedEvents: string[];
   /** Scroll position of the timeline list and of each tab's page. */
   timelineScroll: number;
   pageScroll: Partial<Record<Tab, number>>;
@@ -38,6 +40,7 @@ export function defaultViewState(folder = '', incidentId = ''): ViewState {
     search: '',
     groupByKind: false,
     collapsedKinds: [],
+    expandedEvents: [],
     timelineScroll: 0,
     pageScroll: {},
     activeEventId: null,
@@ -45,6 +48,8 @@ export function defaultViewState(folder = '', incidentId = ''): ViewState {
   };
 }
 
+/** Expanded events remembered at most; an incident has far fewer repeated errors. */
+const MAX_EXPANDED = 500;
 const isTab = isOneOf(TABS);
 const isKinds = isArrayOf(isOneOf(DISPLAY_KINDS), DISPLAY_KINDS.length);
 const isSeverities = isArrayOf(isOneOf(SEVERITY_FILTERS), SEVERITY_FILTERS.length);
@@ -61,6 +66,7 @@ export function readViewState(saved: unknown): ViewState {
   if (isString(saved.search) && saved.search.length <= 500) s.search = saved.search;
   if (isBoolean(saved.groupByKind)) s.groupByKind = saved.groupByKind;
   if (isKinds(saved.collapsedKinds)) s.collapsedKinds = [...new Set(saved.collapsedKinds)];
+  if (isArrayOf(isString, MAX_EXPANDED)(saved.expandedEvents)) s.expandedEvents = [...new Set(saved.expandedEvents)];
   if (isNumber(saved.timelineScroll) && saved.timelineScroll >= 0) s.timelineScroll = saved.timelineScroll;
   if (isObject(saved.pageScroll)) {
     for (const tab of TABS) {

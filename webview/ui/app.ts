@@ -118,7 +118,7 @@ export class App {
     this.incident = incident;
     const index = new IncidentIndex(incident);
     this.ctx = { ...this.stable, index };
-    const model = buildTimelineModel(incident.timeline, incident.decisions);
+    const model = buildTimelineModel(incident.timeline, incident.decisions, incident.triggers);
     this.timeline = new TimelineView(model, this.ctx, this.state, () => this.persist());
     const tc = incident.rootCause.triggeringChange;
     const chain = buildDecisionChain(incident.decisions, incident.triggers, tc ? [tc.path, ...(tc.keys ?? [])] : []);

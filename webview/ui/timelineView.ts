@@ -16,6 +16,8 @@ import {
   type TimelineModel,
   type TimelineQuery,
   type TimelineRow,
+  type TimelineEntry,
+  type Repeats,
   facetCounts,
   firstErrorRow,
   rowOfEvent,
@@ -192,6 +194,7 @@ export class TimelineView {
       search: this.state.search,
       groupByKind: this.state.groupByKind,
       collapsedKinds: new Set(this.state.collapsedKinds),
+      expandedEvents: new Set(this.state.expandedEvents),
     };
   }
 
@@ -300,7 +303,10 @@ export class TimelineView {
     }
     const entry = this.model.entries[row.entry];
     if (!entry) return h('div', common);
+    if (row.type === 'occurrence') return this.renderOccurrence(i, row, entry, common);
     const e = entry.event;
+    const repeats = entry.repeats;
+    const expanded = repeats !== null && this.state.expandedEvents.includes(e.id);
     const info = KIND_INFO[entry.kind];
     const targets = this.ctx.index.eventTargets(e);
     const sev = entry.severity;
@@ -313,6 +319,7 @@ export class TimelineView {
         'data-event-id': e.id,
         'data-kind': entry.kind,
         'aria-selected': String(i === this.active),
+        ...(repeats ? { 'aria-expanded': String(expanded) } : {}),
       },
       h(
         'div',
@@ -324,6 +331,22 @@ export class TimelineView {
         h('span', { class: 'tl-kind' }, icon(info.icon, 'kind-icon'), h('span', { class: 'tl-kind-label', text: info.label })),
         h('span', { class: 'tl-sev' }, sev === 'none' ? null : icon(SEVERITY_INFO[sev].icon, 'sev-icon'), sev === 'none' ? null : srOnly(`${SEVERITY_INFO[sev].label}: `)),
         h('span', { class: 'tl-title', text: e.title, title: e.detail ?? e.title }),
+        repeats
+          ? h(
+              'button',
+              {
+                type: 'button',
+                tabindex: '-1',
+                class: 'tl-repeats icon-button',
+                'data-expand': '1',
+                testid: 'timeline-row-repeats',
+                'aria-label': `${expanded ? 'Hide' : 'Show'} the ${repeats.count} occurrences`,
+                title: `${repeats.count} occurrences (Right/Left arrow shows or hides them)`,
+              },
+              icon(expanded ? 'chevron-down' : 'chevron-right'),
+              h('span', { text: `×${repeats.count}` }),
+            )
+          : null,
         e.file ? h('span', { class: 'tl-file', text: `${e.file}${e.line ? `:${e.line}` : ''}` }) : null,
         targets.secondary
           ? h(
@@ -342,6 +365,39 @@ export class TimelineView {
           : null,
       ),
     );
+  }
+
+  private renderOccurrence(i: number, row: Extract<TimelineRow, { type: 'occurrence' }>, entry: TimelineEntry, common: Record<string, string>): HTMLElement {
+    const repeats = entry.repeats as Repeats;
+    const o = repeats.occurrences[row.index];
+    return h(
+      'div',
+      {
+        ...common,
+        class: ['tl-row', 'tl-occurrence', `sev-${entry.severity}`, i === this.active && 'active', 'actionable'],
+        testid: 'timeline-occurrence',
+        'data-event-id': entry.event.id,
+        'aria-selected': String(i === this.active),
+      },
+      h(
+        'div',
+        { role: 'gridcell', id: `tl-cell-${i}`, class: 'tl-cell' },
+        h('span', { class: 'tl-time', text: o ? formatClock(o.timestamp, this.ctx.zone) : '' }),
+        h('span', { class: 'tl-title', text: `occurrence ${row.ordinal} of ${repeats.count}` }),
+        o ? h('span', { class: 'tl-file', text: `${repeats.file}:${o.line}` }) : null,
+      ),
+    );
+  }
+
+  private toggleRepeats(row: number): boolean {
+    const r = this.rows[row];
+    const entry = r && r.type !== 'group' ? this.model.entries[r.entry] : undefined;
+    if (!entry?.repeats) return false;
+    this.toggle(this.state.expandedEvents, entry.event.id, false);
+    // The event keeps the selection, wherever its occurrences were.
+    const at = rowOfEvent(this.model, this.rows, entry.event.id);
+    if (at >= 0) this.setActive(at, false);
+    return true;
   }
 
   private setActive(row: number, reveal: boolean): void {
@@ -363,6 +419,12 @@ export class TimelineView {
       this.toggle(this.state.collapsedKinds, r.kind, false);
       return;
     }
+    if (r.type === 'occurrence') {
+      const repeats = this.model.entries[r.entry]?.repeats;
+      const o = repeats?.occurrences[r.index];
+      if (repeats && o) this.ctx.navigate({ type: 'location', file: repeats.file, line: Math.max(1, o.line) });
+      return;
+    }
     const e = this.model.entries[r.entry]?.event;
     if (!e) return;
     const targets = this.ctx.index.eventTargets(e);
@@ -376,7 +438,18 @@ export class TimelineView {
     const row = Number(rowEl.dataset.row);
     this.setActive(row, false);
     this.viewport.focus({ preventScroll: true });
+    if (target?.closest('[data-expand]') && this.toggleRepeats(row)) return;
     this.activate(row, target?.closest('[data-secondary]') !== null);
+  }
+
+  /** Whether the arrow key opens (Right) or closes (Left) the occurrences of the selected row's repeated error. */
+  private expandsWith(key: 'ArrowLeft' | 'ArrowRight'): boolean {
+    const r = this.rows[this.active];
+    if (!r || r.type === 'group') return false;
+    const entry = this.model.entries[r.entry];
+    if (!entry?.repeats) return false;
+    const open = this.state.expandedEvents.includes(entry.event.id);
+    return key === 'ArrowRight' ? !open : open;
   }
 
   private onKey(ev: KeyboardEvent): void {
@@ -387,6 +460,9 @@ export class TimelineView {
     } else if (ev.key === 'Enter' || ev.key === ' ') {
       ev.preventDefault();
       if (this.active >= 0) this.activate(this.active, ev.shiftKey);
+    } else if ((ev.key === 'ArrowLeft' || ev.key === 'ArrowRight') && this.expandsWith(ev.key)) {
+      ev.preventDefault();
+      this.toggleRepeats(this.active);
     } else if ((ev.key === 'ArrowLeft' || ev.key === 'ArrowRight') && this.state.groupByKind) {
       const r = this.rows[this.active];
       if (r?.type === 'group' && r.collapsed === (ev.key === 'ArrowRight')) {
