@@ -7,6 +7,7 @@ import type { ManifestEntry, SnapshotRecord } from '../types';
 import { captureWorkspace } from './capture';
 import { ConfinedRoot, inFolder, NotAFolderError, replaceWithFile, replaceWithSymlink } from './confinedDirs';
 import * as fsc from './fsCalls';
+import { damaged } from './damage';
 import { InvalidManifestError } from './manifestValidation';
 
 /*
@@ -104,7 +105,7 @@ export async function restoreSnapshot(store: SnapshotStore, ref: string, subpath
     const { snapshot: safety } = await store.snapshotLocked({ label: 'safety-before-restore' });
     const current = await store.manifest(safety);
     const plan = planSteps(store.workspaceRoot, target, wanted, current, scope, 'workspace');
-    const done = await carryOut(store, plan.steps, opts);
+    const done = await carryOut(store, target, plan.steps, opts);
     return { safety, ...done, skipped: [...plan.skipped, ...done.skipped] };
   });
 }
@@ -269,7 +270,7 @@ function lstatQuiet(p: Buffer): fs.Stats | undefined {
   }
 }
 
-async function carryOut(store: SnapshotStore, steps: readonly RestoreStep[], opts: RestoreOptions): Promise<Omit<RestoreResult, 'safety'>> {
+async function carryOut(store: SnapshotStore, target: SnapshotRecord, steps: readonly RestoreStep[], opts: RestoreOptions): Promise<Omit<RestoreResult, 'safety'>> {
   const out: Omit<RestoreResult, 'safety'> = { written: [], removed: [], replaced: [], skipped: [] };
   const dirs = await ConfinedRoot.open(store.workspaceRoot);
   try {
@@ -280,7 +281,7 @@ async function carryOut(store: SnapshotStore, steps: readonly RestoreStep[], opt
       try {
         if (step.op === 'write') {
           // Fetched before the folder is opened: a blob that fails its id check stops the restore here.
-          const content = await store.objects.get(step.entry.id);
+          const content = await store.objects.get(step.entry.id).catch((err: unknown) => Promise.reject(damaged(err, [target])));
           const folder = await dirs.folder(segs.slice(0, -1), true);
           if (step.entry.type === 'symlink') await replaceWithSymlink(folder, name, content);
           else await replaceWithFile(folder, name, content, step.entry.mode);
