@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Incident } from '../../src/engine/types';
 import { cli, settle, TempWorkspace } from '../support/workspace';
-import { keyCorpus, type PlantedKey } from './keyCorpus';
+import { keyCorpus, randomString, type PlantedKey } from './keyCorpus';
 
 const spaces: TempWorkspace[] = [];
 after(() => spaces.forEach((w) => w.dispose()));
@@ -107,4 +107,24 @@ test('no key of 38 providers reaches any export path', async () => {
   // Redacted, not dropped: the exports still say what was found and where.
   assert.match(outputs['report md'] ?? '', /…\[redacted \d+ chars\]/);
   assert.match(outputs['show'] ?? '', /config\/app\.properties|\.env/);
+});
+
+test("a team's .gitleaks.toml adds detection through the CLI, and its keys stay out of the outputs", async () => {
+  const token = 'acme_' + randomString('abcdefghijklmnopqrstuvwxyz0123456789', 32);
+  const w = new TempWorkspace({
+    '.gitleaks.toml': `[[rules]]\nid = "acme-token"\ndescription = "ACME internal token"\nregex = '''\\b(acme_[a-z0-9]{32})\\b'''\nkeywords = ["acme_"]\n`,
+    'deploy.sh': '#!/bin/sh\necho deploying\n',
+  });
+  spaces.push(w);
+  ok(w, 'snapshot', '--baseline');
+  await settle();
+  w.write({ 'deploy.sh': `#!/bin/sh\nexport ACME=${token}\necho deploying\n` });
+  const out = ok(w, 'analyze', '--json');
+  const incident = (JSON.parse(out) as { incident: Incident }).incident;
+  assert.deepEqual(
+    incident.triggers.filter((t) => t.kind === 'secret').map((t) => [t.file, t.line, t.message]),
+    [['deploy.sh', 2, 'Secret added: ACME internal token acme…[redacted 33 chars]']],
+  );
+  const shown = [out, ok(w, 'show', incident.id), readFileSync(ok(w, 'report', incident.id).trim(), 'utf8')];
+  for (const text of shown) assert.ok(!text.includes(token));
 });

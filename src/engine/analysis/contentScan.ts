@@ -3,6 +3,7 @@ import type { EngineConfig } from '../config/types';
 import { ScanBudget } from '../forensics/scanBudget';
 import { scanConstraints } from '../forensics/constraints';
 import { scanSecrets } from '../forensics/secrets';
+import { gitleaksSources, loadGitleaksSources } from '../content/gitleaksRules';
 import type { ContentFile, ContentFinding } from '../forensics/scanBudget';
 import type { FileRole } from '../types';
 import type { BigText, ChangedText } from './changedText';
@@ -59,11 +60,15 @@ export async function scanChangedContent(
     }));
   for (const ct of texts) if (ct.text === undefined) skipped.push(`${ct.path}: too large to scan for secrets and constraints`);
 
+  // The user's gitleaks rules (GITLEAKS_CONFIG) and the workspace's .gitleaks.toml, which may only add detection unless trusted.
+  const gitleaks = await loadGitleaksSources(await gitleaksSources(workspaceRoot, process.env, config.trustWorkspacePatterns));
+  skipped.push(...gitleaks.notes);
   const secretFindings = await scanSecrets(files, {
     extraPatterns: config.trustWorkspacePatterns ? t.secretPatterns : [],
     useSecretlint: t.secretlint,
     maxLineLength: t.maxLineLength,
     budget,
+    ...(gitleaks.set ? { gitleaks: gitleaks.set } : {}),
   });
   const constraintFindings = config.trustWorkspacePatterns
     ? await scanConstraints(files, t.constraints, { maxLineLength: t.maxLineLength, budget })

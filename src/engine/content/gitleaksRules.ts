@@ -9,8 +9,9 @@
  * nobody trusted) may only add detection: its allowlists, `[extend] disabledRules` and path
  * filters that would narrow a rule are ignored, and the loader says so.
  */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'smol-toml';
+import { readFile, stat } from 'node:fs/promises';
+import nodePath from 'node:path';
+import { parse, TomlError } from 'smol-toml';
 import { InputError } from '../errors';
 import { compileUserRegex, type SafeRegex } from '../forensics/safeRegex';
 import { shannonEntropy } from './entropy';
@@ -154,9 +155,10 @@ export function parseGitleaksRules(text: string, opts: GitleaksLoadOptions & { s
   try {
     doc = parse(text) as Table;
   } catch (err) {
-    // smol-toml's message carries a code frame over several lines; the first names line and column.
+    // smol-toml's message carries a code frame over several lines: keep its first, and say where.
     const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid TOML';
-    return fail(`not valid TOML (${first}); fix the file or remove it`);
+    const at = err instanceof TomlError ? `line ${err.line}, column ${err.column}: ` : '';
+    return fail(`not valid TOML (${at}${first.replace(/^Invalid TOML document: /, '')}); fix the file or remove it`);
   }
   const ignored: string[] = [];
   const untrusted = !opts.trusted;
@@ -252,4 +254,58 @@ export function gitleaksRuleHits(set: GitleaksRuleSet, rule: GitleaksRule, file:
     hits.push({ rule, start, secret });
   }
   return hits;
+}
+
+/** One set from several files (the user's and the workspace's): each rule keeps its own allowlists; untrusted sets bring none. */
+export function mergeRuleSets(sets: readonly GitleaksRuleSet[]): GitleaksRuleSet {
+  return {
+    source: sets.map((s) => s.source).join(', '),
+    trusted: sets.every((s) => s.trusted),
+    rules: sets.flatMap((s) => s.rules),
+    allowlists: sets.flatMap((s) => s.allowlists),
+    ignored: sets.flatMap((s) => s.ignored),
+  };
+}
+
+export interface GitleaksSource {
+  file: string;
+  trusted: boolean;
+}
+
+/**
+ * Where gitleaks rules come from, the way gitleaks itself looks: the file named by the user's
+ * `GITLEAKS_CONFIG` environment variable (trusted: the user set it), then the workspace's own
+ * `.gitleaks.toml` (trusted only as far as the workspace is).
+ */
+export async function gitleaksSources(workspaceRoot: string, env: Readonly<Record<string, string | undefined>>, trustWorkspace: boolean): Promise<GitleaksSource[]> {
+  const out: GitleaksSource[] = [];
+  const fromEnv = env['GITLEAKS_CONFIG'];
+  if (fromEnv) out.push({ file: nodePath.resolve(fromEnv), trusted: true });
+  const own = nodePath.join(workspaceRoot, '.gitleaks.toml');
+  const isFile = await stat(own).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (isFile && !out.some((s) => s.file === own)) out.push({ file: own, trusted: trustWorkspace });
+  return out;
+}
+
+/**
+ * Every source loaded and merged. A trusted file that cannot be used stops the analysis with
+ * its error (the user asked for it); an untrusted one is left out with a note, so a broken
+ * file in a cloned repository cannot stop detection.
+ */
+export async function loadGitleaksSources(sources: readonly GitleaksSource[]): Promise<{ set: GitleaksRuleSet | null; notes: string[] }> {
+  const sets: GitleaksRuleSet[] = [];
+  const notes: string[] = [];
+  for (const s of sources) {
+    try {
+      sets.push(await loadGitleaksRules(s.file, { trusted: s.trusted }));
+    } catch (err) {
+      if (s.trusted || !(err instanceof InputError)) throw err;
+      notes.push(`${err.message} (untrusted file left out)`);
+    }
+  }
+  const set = sets.length > 0 ? mergeRuleSets(sets) : null;
+  return { set, notes: [...notes, ...(set?.ignored ?? [])] };
 }

@@ -58,6 +58,8 @@ function isCredibleValue(name: string, value: string, op: string, mode: SecretSc
   const keyish = KEY_NAME.test(name);
   if (!strong && !keyish) return false;
   // `token, options` and `getPassword(x)` are code: those operators need a value that looks generated.
+  // `token === other` compares; a secret is assigned.
+  if (op === '==' && mode === 'detect') return false;
   const loose = op === ',' || op === '(' || op === '==';
   if (mode === 'redact' && strong && !loose) {
     // `max_tokens: 4096` is a count; a numeric PIN of 8+ digits is still hidden.
