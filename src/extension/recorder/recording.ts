@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import type { Recorder, RecorderStatus } from '../../engine/recorder/recorder';
+import type { Recorder, RecorderStatus, StoreAccess } from '../../engine/recorder/recorder';
 import type { EngineLoader } from '../services/engineLoader';
 import type { FolderStores } from '../services/folderStores';
 import type { Log } from '../services/log';
@@ -118,38 +118,30 @@ export class Recording implements vscode.Disposable {
   private async startFolder(folder: vscode.WorkspaceFolder, partial: ReturnType<typeof recorderConfig>['settings']): Promise<void> {
     const engine = this.engine.get();
     const settings = engine.recorderSettings(partial, (k) => `incidentReplay.${RECORDER_PREFIX}.${k}`);
-    const access = {
+    const access: StoreAccess = {
       workspaceRoot: folder.uri.fsPath,
       dir: this.stores.storeDir(folder),
-      use: <T>(fn: (store: Parameters<Parameters<FolderStores['use']>[1]>[0]) => Promise<T>): Promise<T> => this.stores.use(folder, (store) => fn(store)),
+      use: (fn) => this.stores.use(folder, (store) => fn(store)),
     };
     const key = folder.uri.toString();
+    const r = new engine.Recorder(access, settings, {
+      log: (m) => this.log.info(`${folder.name}: ${m}`),
+      warn: (m) => this.warn(`${folder.name}: ${m}`),
+      status: (s) => {
+        const e = this.folders.get(key);
+        if (!e) return;
+        e.status = s;
+        e.sessionStart ??= s.lastCapture?.snapshotId ?? null;
+        this.changed.fire();
+      },
+    });
     const entry: FolderRecording = {
       folder,
-      recorder: new engine.Recorder(access, settings, {
-        log: (m) => this.log.info(`${folder.name}: ${m}`),
-        warn: (m) => this.warn(`${folder.name}: ${m}`),
-        status: (s) => {
-          const e = this.folders.get(key);
-          if (!e) return;
-          e.status = s;
-          e.sessionStart ??= s.lastCapture?.snapshotId ?? null;
-          this.changed.fire();
-        },
-      }),
+      recorder: r,
       watcher: vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*')),
       sessionStart: null,
-      status: {
-        recording: true,
-        autoSnapshots: true,
-        fallback: null,
-        eventsRecorded: 0,
-        commandsRecorded: 0,
-        lastCapture: null,
-        storeBytes: null,
-      },
+      status: r.status,
     };
-    const r = entry.recorder;
     entry.watcher.onDidCreate((u) => r.fileEvent('create', u.fsPath));
     entry.watcher.onDidChange((u) => r.fileEvent('change', u.fsPath));
     entry.watcher.onDidDelete((u) => r.fileEvent('delete', u.fsPath));
