@@ -1,4 +1,5 @@
 import * as vscode from './vscodeApi';
+import { registerAgents } from './agents';
 import { COMMANDS } from './commands';
 import { registerCommands } from './commands/command';
 import { registerSnapshotContent } from './diffs/contentProvider';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDiagnosticsRestore(context, services);
   registerConfigDiagnostics(context, services);
   registerWorkspaceEvents(context, services);
+  registerAgents(context, services);
   registerRecorder(context, services);
   logActivation(services, called);
 }

@@ -13,6 +13,7 @@ import { pruneSnapshots } from './pruneSnapshots';
 import { refreshViews } from './refreshViews';
 import { resolveIncident } from './resolveIncident';
 import { restoreFileFromSnapshot } from './restoreFile';
+import { runAgentTool } from './runAgentTool';
 import { setBaseline } from './setBaseline';
 import { showOutput } from './showOutput';
 import { takeSnapshot } from './takeSnapshot';
@@ -38,4 +39,5 @@ export const COMMANDS: readonly Command[] = [
   refreshViews,
   ignoreTrigger,
   toggleRecording,
+  runAgentTool,
 ];
