@@ -55,6 +55,13 @@ export const restoreFileFromSnapshot: Command = {
       (r) => `safety snapshot ${r.safety.id}, ${r.written.length} written, ${r.removed.length} removed, ${r.skipped.length} skipped`,
     );
     services.notifyChanged(folder);
+    if (result.skipped.length > 0) {
+      // Refused writes (a symlink where a folder belongs, content not kept) must not read as a success.
+      void vscode.window.showWarningMessage(
+        `Incident Replay: ${result.skipped.map((s) => `${s.path} was not restored: ${s.reason}`).join('; ')}. Safety snapshot ${result.safety.id} holds the state before.`,
+      );
+      return { safety: result.safety.id, written: result.written, removed: result.removed };
+    }
     const compare = 'Compare with Safety Snapshot';
     void vscode.window
       .showInformationMessage(`Incident Replay: restored ${file} from ${snapshotName(snap)}; safety snapshot ${result.safety.id} holds the previous state.`, compare)
