@@ -11,7 +11,13 @@ const DAY_MS = 86_400_000;
 const MAX_SIZE_ROUNDS = 12;
 
 /**
- * The automatic snapshots to drop: beyond the newest `keepAutomatic`, older than `maxAgeDays`,
+ * Once over the count, retention drops down to this share of it: a collection reads every kept
+ * snapshot's manifest, so it runs once per batch of snapshots rather than after each one.
+ */
+const COUNT_LOW_WATER = 0.9;
+
+/**
+ * The automatic snapshots to drop: beyond the newest `keepAutomatic` (then down to 90% of it), older than `maxAgeDays`,
  * and, while the store is over its cap, the oldest share of the rest in proportion to the excess.
  * Never a person's snapshot, a pinned one (baseline, incident windows) or the newest automatic one.
  */
@@ -25,8 +31,11 @@ export function chooseVictims(snapshots: readonly SnapshotRecord[], pinned: Read
   const victims = new Set<string>();
   const tooOld = now - policy.maxAgeDays * DAY_MS;
   for (const s of droppable) if (s.createdAt < tooOld) victims.add(s.id);
-  const overCount = droppable.length + 1 - policy.keepAutomatic;
-  for (const s of droppable.slice(0, Math.max(0, overCount))) victims.add(s.id);
+  const total = droppable.length + 1;
+  if (total > policy.keepAutomatic) {
+    const keep = Math.max(1, Math.floor(policy.keepAutomatic * COUNT_LOW_WATER));
+    for (const s of droppable.slice(0, total - keep)) victims.add(s.id);
+  }
   if (storeBytes > policy.maxStoreBytes) {
     const rest = droppable.filter((s) => !victims.has(s.id));
     const share = Math.max(1, Math.ceil((rest.length * (storeBytes - policy.maxStoreBytes)) / storeBytes));

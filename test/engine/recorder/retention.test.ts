@@ -18,10 +18,13 @@ function snap(id: string, ageDays: number, extra: Partial<SnapshotRecord> = {}):
 }
 const policy = { keepAutomatic: 3, maxAgeDays: 14, maxStoreBytes: 1000 };
 
-test('victims: automatic snapshots beyond the count and past the age, oldest first', () => {
+test('victims: automatic snapshots past the age, and beyond the count down to 90% of it, oldest first', () => {
   const all = [snap('a', 20), snap('b', 10), snap('c', 5), snap('d', 3), snap('e', 1)];
-  assert.deepEqual(chooseVictims(all, new Set(), policy, NOW, 10), ['a', 'b']);
-  assert.deepEqual(chooseVictims(all, new Set(), { ...policy, keepAutomatic: 10 }, NOW, 10), ['a'], 'only the age applies');
+  assert.deepEqual(chooseVictims(all, new Set(), { ...policy, keepAutomatic: 4 }, NOW, 10), ['a', 'b'], 'five over a count of four: down to three');
+  assert.deepEqual(chooseVictims(all, new Set(), { ...policy, keepAutomatic: 5 }, NOW, 10), ['a'], 'at the count, only the age applies');
+  const many = Array.from({ length: 201 }, (_, i) => snap(`s${i}`, (201 - i) / 100));
+  assert.equal(chooseVictims(many, new Set(), { ...policy, keepAutomatic: 200 }, NOW, 10).length, 21, '201 over 200: down to 180, so the next collection is 20 snapshots away');
+  assert.deepEqual(chooseVictims(many.slice(0, 200), new Set(), { ...policy, keepAutomatic: 200 }, NOW, 10), []);
 });
 
 test("victims: never a person's snapshot, a pinned or baseline one, or the newest automatic one", () => {
