@@ -6,6 +6,8 @@ import type { Contribution } from './scoring';
 import { ROLE_CATEGORY, SEVERITY_SCALE, W } from './weights';
 import { listSome } from './wording';
 
+const BURST_SCALE = 1.5;
+
 /** What one trigger says about the cause, by its kind, scaled by its severity. */
 export function triggerEvidence(t: Trigger, ctx: Context): Contribution[] {
   const scale = SEVERITY_SCALE[t.severity];
@@ -14,7 +16,8 @@ export function triggerEvidence(t: Trigger, ctx: Context): Contribution[] {
   const silent = ctx.hardFailures.length === 0;
   switch (t.kind) {
     case 'log_error':
-      return errorTextEvidence(t, ctx, ref, scale);
+      // One error breaking out many times within a minute is stronger evidence than a single line of it.
+      return errorTextEvidence(t, ctx, ref, t.burst ? scale * BURST_SCALE : scale);
     case 'constraint': {
       const out = errorTextEvidence(t, ctx, ref, scale);
       const category = ROLE_CATEGORY[role];
