@@ -53,6 +53,11 @@ const RULES: readonly Rule[] = [
     re: /certificate verify failed|SSLError|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE|self[- ]signed certificate|SSL routines|handshake failure/i },
   { category: 'external_failure', signal: 'upstream_unavailable', weight: 0.55,
     re: /requests\.exceptions\.ConnectionError|MaxRetryError|NewConnectionError|Failed to establish a new connection|could not connect to (server|host|database)|Can't connect to (local )?MySQL|connection to server at .{0,80} failed|unable to connect|failed to connect|ServiceUnavailableError|upstream (connect )?error/i },
+  // curl's exit codes name the side that failed: resolve (6), connect (7), time out (28), TLS (35), empty reply (52), receive (56).
+  { category: 'external_failure', signal: 'curl_transport', weight: 0.8,
+    re: /\bcurl: \((?:5|6|7|28|35|52|56|60)\)|\bcurl (?:exit(?:ed)?(?: with)?(?: code| status)?|error)[ :=]*(?:6|7|28|35|52|56)\b|Empty reply from server|Couldn't connect to server|Recv failure: Connection reset/i },
+  { category: 'external_failure', signal: 'http_5xx', weight: 0.7,
+    re: /The requested URL returned error: 5\d\d\b/i },
   { category: 'external_failure', signal: 'port_in_use', weight: 0.3,
     re: /\bEADDRINUSE\b|Address already in use/i },
 
@@ -71,6 +76,9 @@ const RULES: readonly Rule[] = [
     re: /context_length_exceeded|maximum context length|too many tokens|token limit (exceeded|reached)|prompt is too long|string_above_max_length|input is too long for|exceeds the (model'?s )?(maximum|max|context)/i },
   { category: 'resource_exhaustion', signal: 'quota_exhausted', weight: 0.75,
     re: /insufficient_quota|exceeded your current quota|quota (has been )?exceeded|QuotaExceeded|RESOURCE_EXHAUSTED|ResourceExhausted|billing hard limit/i },
+  // `timeout` exits 124 when the command outran its budget: the job needed more time than it had, no upstream is implied.
+  { category: 'resource_exhaustion', signal: 'time_budget', weight: 0.75,
+    re: /\b(?:exit(?:ed)?(?: with)?(?: code| status)?|status|code)[ :=]*124\b|\(exit 124\)|exceeded (?:its|the) time (?:budget|limit)|Time limit exceeded|time budget exceeded|wall[- ]?clock limit/i },
   { category: 'resource_exhaustion', signal: 'threads', weight: 0.55,
     re: /can't start new thread|unable to create (new )?native thread|Resource temporarily unavailable|pthread_create|fork: retry/i },
   { category: 'resource_exhaustion', signal: 'process_limit', weight: 0.6,
@@ -95,6 +103,8 @@ const RULES: readonly Rule[] = [
     re: /unexpected EOF|Unexpected end of (file|input|stream|data)|premature end|\bEOFError\b|\btruncated\b|UnexpectedEOF|IncompleteRead|ran out of input|end of file reached/i },
   { category: 'data_corruption', signal: 'corrupt_file', weight: 0.75,
     re: /database disk image is malformed|file is not a database|file is encrypted or is not a database|SQLITE_(CORRUPT|NOTADB)|not a parquet file|invalid magic (number|bytes)|BadZipFile|not a zip file|incorrect header check|not in gzip format|invalid (stored block lengths|distance too far back|block type)|\bcorrupt(ed|ion)?\b/i },
+  { category: 'data_corruption', signal: 'constraint_failed', weight: 0.7,
+    re: /\b(?:UNIQUE|NOT NULL|FOREIGN KEY|CHECK|PRIMARY KEY) constraint failed|duplicate key value violates unique constraint|violates (?:foreign key|not-null|check) constraint|IntegrityError|Duplicate entry .{1,80} for key|INSERT failed/i },
   { category: 'data_corruption', signal: 'value_conversion', weight: 0.5,
     re: /could not convert string to \w+|invalid literal for \w+\(\)|NumberFormatException|Parse(Int|Float)Error|strconv\.Parse\w+: parsing|invalid digit found in string|time data .{0,40} does not match format/i },
 
@@ -113,7 +123,7 @@ const RULES: readonly Rule[] = [
   { category: 'config_error', signal: 'permission', weight: 0.35,
     re: /\bEACCES\b|\bEPERM\b|Permission denied|PermissionError|AccessDeniedException|Operation not permitted|access is denied/i },
   { category: 'config_error', signal: 'missing_dependency', weight: 0.4,
-    re: /ModuleNotFoundError|No module named|Cannot find module|\bImportError\b|MODULE_NOT_FOUND|ClassNotFoundException|NoClassDefFoundError|command not found|executable file not found|error while loading shared libraries|Cannot find package/i },
+    re: /ModuleNotFoundError|No module named|Cannot find module|\bImportError\b|MODULE_NOT_FOUND|ClassNotFoundException|NoClassDefFoundError|command not found|shell: not found|executable file not found|error while loading shared libraries|Cannot find package/i },
   { category: 'config_error', signal: 'version_mismatch', weight: 0.4,
     re: /version mismatch|unsupported (engine|version)|UnsupportedClassVersionError|incompatible (version|versions)|was compiled against a different/i },
   { category: 'config_error', signal: 'port_in_use', weight: 0.4, re: /\bEADDRINUSE\b|Address already in use/i },
@@ -143,6 +153,12 @@ const RULES: readonly Rule[] = [
     re: /\bSyntaxError\b|IndentationError|TabError|Unexpected token|unexpected (indent|identifier)/ },
   { category: 'logic_error', signal: 'compile_error', weight: 0.55, re: /error TS\d{4}|error\[E\d{4}\]|cannot find value `/ },
   { category: 'logic_error', signal: 'key_error', weight: 0.2, re: /\bKeyError\b/ },
+  { category: 'logic_error', signal: 'test_failed', weight: 0.55,
+    re: /^(?:test failed|test error):|\bnot ok \d+ - |^FAILED \S+::|Tests run: \d+, Failures: [1-9]| FAILED$/m },
+  // A script calling a name it never defines (a renamed function) or a SQL script that no longer parses: the script is wrong.
+  { category: 'logic_error', signal: 'script_error', weight: 0.45,
+    re: /\(\S+\.(?:sh|bash|zsh) line \d+\)|\.(?:sh|bash): line \d+: |sqlite3 parse error near line|syntax error at or near|cannot find symbol|shell: (?:syntax error|bad substitution|unbound variable)/ },
+
   { category: 'logic_error', signal: 'missing_dependency', weight: 0.2,
     re: /Cannot find module '\.{1,2}\/|attempted relative import|cannot import name/ },
   { category: 'logic_error', signal: 'generic_exception', weight: 0.3,
@@ -183,6 +199,8 @@ export function errorSignals(text: string, errorType?: string): ErrorSignal[] {
   if (out.some((s) => s.signal === 'quota_exhausted')) {
     return out.filter((s) => s.signal !== 'rate_limited');
   }
+  // A job killed by its own time budget timed out, but not waiting on anything outside.
+  if (out.some((s) => s.signal === 'time_budget')) return out.filter((s) => s.signal !== 'timeout');
   return out;
 }
 

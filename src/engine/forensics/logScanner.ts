@@ -25,6 +25,7 @@ import { LineSplitter } from './logs/lineSplitter';
 import { NpmErrorBlock, isNpmErrorStart } from './logs/npm';
 import { GoPanicBlock, RustPanicBlock, isGoPanicStart, isRustPanicStart } from './logs/panics';
 import { PythonTraceback, isPythonTracebackStart } from './logs/python';
+import { mayBeToolMessage, startToolBlock } from './logs/tools/index';
 import { FrameMapper } from './stackFrames';
 import { type LineTimestamp, type TimestampContext, parseLineTimestamp } from './timestamps';
 
@@ -106,7 +107,7 @@ function anyOf(literals: readonly string[]): RegExp {
 /** Whether a clean line outside a block may start a block or be reported; false means no detector fires on it. */
 function mayMatter(text: string): boolean {
   return (
-    FORMAT_HINT.test(text) || MAY_MATTER_UPPER.test(text) || MAY_MATTER_OTHER.test(text) || LEVEL_HINT.test(text) || endsLikeNodeLocation(text)
+    FORMAT_HINT.test(text) || MAY_MATTER_UPPER.test(text) || MAY_MATTER_OTHER.test(text) || LEVEL_HINT.test(text) || endsLikeNodeLocation(text) || mayBeToolMessage(text)
   );
 }
 
@@ -275,6 +276,9 @@ export class LogScanner {
     if (isDotnetErrorStart(body)) return new DotnetLogBlock(no, body);
     if (isJournalExportStart(body)) return new JournalExportBlock(no, body);
     if (isWindowsEventStart(body)) return new WindowsEventBlock(no, body);
+    // Tools' own messages (bash, curl, sqlite3, test runners...) before the generic shapes that would half-read them.
+    const tool = startToolBlock(body, no, (file, line, column) => this.mapper.frame(file, line, column));
+    if (tool) return tool;
     if (!noTentative && isNodeLocationLine(body)) return new NodeCaretBlock(no, body, this.mapper);
     if (HEADER_HINT.test(body)) {
       const header = parseExceptionHeader(body);

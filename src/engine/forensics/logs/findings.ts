@@ -11,6 +11,8 @@ export type LogRule =
   | 'go_panic'
   | 'rust_panic'
   | 'level_error'
+  /** A command-line tool's own message (bash, curl, sqlite3, a test runner), see logs/tools/. */
+  | 'tool_message'
   | 'exit_code'
   | 'signal'
   | 'user_pattern';
