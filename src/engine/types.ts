@@ -271,6 +271,13 @@ export interface TriggeringChange {
   commit?: { sha: string; subject: string; timestamp: number };
 }
 
+/** One change weighed as the triggering change: whether it was chosen, and the evidence (or its absence) that decided. */
+export interface TriggerCandidate {
+  path: string;
+  chosen: boolean;
+  why: string;
+}
+
 export interface RootCause {
   category: RootCauseCategory;
   confidence: number;
@@ -279,6 +286,8 @@ export interface RootCause {
   evidence: EvidenceItem[];
   contributingFactors: string[];
   triggeringChange: TriggeringChange | null;
+  /** Every change weighed as the triggering change, most suspect first (at most 20). */
+  candidates?: TriggerCandidate[];
 }
 
 export type IncidentSeverity = 'critical' | 'high' | 'medium' | 'low';

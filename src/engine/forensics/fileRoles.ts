@@ -45,6 +45,20 @@ const CONFIG_NAMES = [
   /^\.[\w-]+rc(\.(js|cjs|json|ya?ml))?$/i,
 ];
 
+/** Folders coding agents keep their sessions in (Claude Code, Codex CLI, Gemini CLI, aider, Cursor...). */
+const AGENT_DIRS = new Set(['.claude', '.codex', '.gemini', '.aider', '.cursor', '.continue', '.openhands']);
+
+/**
+ * An agent's own record of a session: a transcript is where the decision chain is read from,
+ * never something the failing program reads, whatever its extension (`.jsonl` would be data).
+ */
+function isAgentTranscript(p: string, base: string, dirs: readonly string[]): boolean {
+  if (/^\.aider\.(chat|input)\.history(\.md)?$/.test(base)) return true;
+  if (/^rollout-.*\.jsonl$/.test(base)) return true;
+  if (!/\.(jsonl|json|log)$/.test(base)) return false;
+  return dirs.some((d) => AGENT_DIRS.has(d)) && !/(^|\/)(settings|config|mcp)(\.local)?\.json$/.test(p);
+}
+
 const compiled = new Map<string, Minimatch>();
 
 function matches(path: string, globs: readonly string[]): boolean {
@@ -68,7 +82,8 @@ function hasMagic(glob: string): boolean {
  * What a workspace file is for. Precedence, first match wins:
  * 1. the user's `logFiles`, then `outputGlobs`: declared roles beat guesses (a `.json` the job
  *    writes is an output, not config);
- * 2. `*.log`, `*.log.N`, anything but source under a `logs/` folder: log;
+ * 2. `*.log`, `*.log.N`, anything but source under a `logs/` folder, agent transcripts
+ *    (`.claude/`, `.codex/`, `.aider.chat.history.md`, `rollout-*.jsonl`): log;
  * 3. an exact (non-glob) path in `configGlobs`: the user named that file as config;
  * 4. well-known manifests (Dockerfile, compose, `.env*`, package.json, pyproject.toml...): config;
  * 5. source extensions: code, wherever they live (a script under `data/` still runs);
@@ -91,6 +106,7 @@ export function fileRole(path: string, cfg: RoleConfig): FileRole {
   if (matches(p, cfg.outputGlobs)) return 'output';
   if (ext === 'log' || /\.log\.\d+$/.test(base)) return 'log';
   if ((dirs.includes('logs') || dirs.includes('log')) && !CODE_EXTENSIONS.has(ext)) return 'log';
+  if (isAgentTranscript(p, base, dirs)) return 'log';
   if (cfg.configGlobs.some((g) => !hasMagic(g) && g.replace(/^\.\//, '') === p)) return 'config';
   if (CONFIG_NAMES.some((re) => re.test(base))) return 'config';
   if (CODE_EXTENSIONS.has(ext)) return 'code';

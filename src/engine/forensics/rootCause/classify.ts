@@ -1,4 +1,4 @@
-import type { RootCause } from '../../types';
+import type { RootCause, TriggeringChange } from '../../types';
 import { changeEvidence } from './changeEvidence';
 import { buildContext } from './context';
 import { decisionEvidence } from './decisionEvidence';
@@ -10,8 +10,11 @@ import { suspect } from './suspect';
 import { triggerEvidence } from './triggerEvidence';
 import { CATEGORY_LABEL } from './wording';
 
-export function classifyRootCause(input: ClassifyInput): RootCause {
-  const ctx = buildContext(input);
+const EXTERNAL_TRIGGER = 'the trigger is outside the workspace (the service, host or network the job called); no workspace change is tied to it';
+
+export function classifyRootCause(raw: ClassifyInput): RootCause {
+  const ctx = buildContext(raw);
+  const input = ctx.input;
   const scored = score([
     ...input.triggers.flatMap((t) => triggerEvidence(t, ctx)),
     ...changeEvidence(ctx),
@@ -22,7 +25,7 @@ export function classifyRootCause(input: ClassifyInput): RootCause {
   const top = ranked[0];
   const trends = sizeTrends(input.steps, input.roles);
   const factors = contributingFactors(ctx, trends);
-  const triggeringChange = suspect(ctx);
+  const { change: triggeringChange, candidates } = suspect(ctx, top && top.score > 0 ? top.category : undefined);
 
   if (!top || top.score <= 0) {
     return {
@@ -35,6 +38,7 @@ export function classifyRootCause(input: ClassifyInput): RootCause {
       evidence: [],
       contributingFactors: factors.length ? factors : ['no trigger fired and no change stood out'],
       triggeringChange,
+      candidates,
     };
   }
 
@@ -43,6 +47,7 @@ export function classifyRootCause(input: ClassifyInput): RootCause {
   );
   const lead = evidence.filter((e) => e.category === top.category).slice(0, 2).map((e) => e.description);
   const runnerUp = ranked[1];
+  const external = top.category === 'external_failure';
   const contested =
     runnerUp && runnerUp.score > 0 && runnerUp.score >= top.score * 0.6
       ? ` ${CATEGORY_LABEL[runnerUp.category]} is also plausible (${Math.round(runnerUp.confidence * 100)}%).`
@@ -56,7 +61,13 @@ export function classifyRootCause(input: ClassifyInput): RootCause {
       .filter((r) => r.score > 0)
       .map((r) => ({ category: r.category, confidence: r.confidence })),
     evidence,
-    contributingFactors: factors,
+    contributingFactors: external && !triggeringChange ? [...factors, EXTERNAL_TRIGGER] : factors,
     triggeringChange,
+    candidates,
   };
+}
+
+/** The change most likely to have set the failure off, weighed against the category the evidence points to. */
+export function suspectTriggeringChange(input: ClassifyInput): TriggeringChange | null {
+  return classifyRootCause(input).triggeringChange;
 }

@@ -32,7 +32,24 @@ export interface TextFacts {
   dataHits: LineHit[];
 }
 
-export function buildContext(input: ClassifyInput): Context {
+/**
+ * The roles the classifier weighs files by: a file the agent's decisions were read from (a
+ * transcript, an agent log) is a record of the run, never a cause nor data, whatever its
+ * extension; a file a metric trend was read from is where the run recorded its result.
+ */
+function recordRoles(input: ClassifyInput): ClassifyInput['roles'] {
+  const records = new Set(input.decisions.map((d) => d.file));
+  const results = new Set((input.metricTrends ?? []).filter((t) => t.source === 'snapshots').map((t) => t.file));
+  if (records.size === 0 && results.size === 0) return input.roles;
+  return (p) => {
+    if (records.has(p)) return 'log';
+    const r = input.roles(p);
+    return results.has(p) && r !== 'log' ? 'output' : r;
+  };
+}
+
+export function buildContext(raw: ClassifyInput): Context {
+  const input: ClassifyInput = { ...raw, roles: recordRoles(raw) };
   const index = indexChanges(input.changes);
   return {
     ...index,

@@ -6,13 +6,12 @@
  * The helpers exported beside the classifier are the ones remediation and post-mortem drafting
  * read errors and config values with, so both describe a failure the way the classifier saw it.
  */
-export { classifyRootCause } from './classify';
+export { classifyRootCause, suspectTriggeringChange } from './classify';
 export { displayValue, isSecretKey, quantity } from './configValues';
 export { namedConfigLines, namedDataLines } from './changedLines';
 export { describeTrend, sizeTrends } from './drift';
 export type { ClassifyInput } from './input';
 export { namedConfigKeys } from './namedKeys';
-export { suspectTriggeringChange } from './suspect';
 export { mentionsPath } from './textMatch';
 export { errorTriggers, firstFailure, innermostWorkspaceFrame, triggerText } from './triggers';
 export { CATEGORY_LABEL, formatBytes } from './wording';
