@@ -14,8 +14,11 @@ function decodeSegment(segment: string): unknown {
   }
 }
 
-/** Whether a match of `JWT_PATTERN` has a header that decodes to a JSON object naming an algorithm or a type. */
+/** Whether a match of `JWT_PATTERN` has a header naming an algorithm or a type, or at least a payload that decodes to a JSON object (hand-made test tokens often break the header). */
 export function isJwt(token: string): boolean {
-  const header = decodeSegment(token.slice(0, token.indexOf('.')));
-  return typeof header === 'object' && header !== null && ('alg' in header || 'typ' in header || 'kid' in header || 'enc' in header);
+  const [head = '', payload = ''] = token.split('.');
+  const header = decodeSegment(head);
+  if (typeof header === 'object' && header !== null && ('alg' in header || 'typ' in header || 'kid' in header || 'enc' in header)) return true;
+  const body = decodeSegment(payload);
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
 }

@@ -75,7 +75,7 @@ function isCredibleValue(name: string, value: string, op: string, mode: SecretSc
 }
 
 const AUTH_HEADER = /(Bearer|Basic|Token|Digest|Bot)[ \t]{1,10}([A-Za-z0-9._~+/\-]{8,4096}=*)/iy;
-const CURL_USER = /curl\b[^\n]{0,400}?[ \t](?:-u|--user)(?:[ \t]{1,5}|=)["']?[^\s"':]{1,256}:([^\s"']{1,256})/y;
+const CURL_USER = /curl\b[^\n]{0,400}?[ \t](?:-u|--user)(?:[ \t]{1,5}|=)["']?[^\s"':]{0,256}:["']?([^\s"']{1,256})/y;
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.\-]{1,20}:\/\/[^\s:/@"'<>]{1,256}:([^\s@/"'<>]{1,256})@/gi;
 
 function isNameChar(ch: string | undefined): boolean {
@@ -108,6 +108,19 @@ function assignmentAt(text: string, hitStart: number, hitEnd: number, mode: Secr
   return m.index + m[0].length;
 }
 
+/**
+ * Whether an Authorization credential is worth a trigger: a Bearer or Basic value, or any
+ * scheme right after `Authorization:`, that looks generated. Hex counts here: in this header
+ * it is a token, not a digest.
+ */
+function isCredibleCredential(text: string, at: number, scheme: string, value: string): boolean {
+  const inHeader = /authorization["']?\s{0,3}[:=]\s{0,3}["']?$/i.test(text.slice(Math.max(0, at - 24), at));
+  if (!inHeader && !/^(?:Bearer|Basic)$/i.test(scheme)) return false;
+  if (value.length < 16) return false;
+  if (/^basic$/i.test(scheme) && /^[^\x00-\x1f]{1,256}:[^\x00-\x1f]{3,256}$/.test(Buffer.from(value, 'base64').toString('latin1'))) return true;
+  return looksRandom(value, { minLength: 16 }) || (/^[0-9a-f]+$/i.test(value) && shannonEntropy(value) >= 3);
+}
+
 function authAt(text: string, at: number, mode: SecretScanMode, out: SecretSpan[]): void {
   if (isNameChar(text[at - 1])) return;
   AUTH_HEADER.lastIndex = at;
@@ -116,7 +129,7 @@ function authAt(text: string, at: number, mode: SecretScanMode, out: SecretSpan[
   const scheme = m[1] ?? '';
   const value = m[2] ?? '';
   if (isPlaceholder(value)) return;
-  if (mode === 'detect' && (!/^(?:Bearer|Basic)$/i.test(scheme) || !looksRandom(value, { minLength: 12 }))) return;
+  if (mode === 'detect' && !isCredibleCredential(text, at, scheme, value)) return;
   push(out, m.index + m[0].length - value.length, value, 'name:authorization', `${scheme} credential`);
 }
 
@@ -125,7 +138,8 @@ function curlAt(text: string, at: number, out: SecretSpan[]): void {
   CURL_USER.lastIndex = at;
   const m = CURL_USER.exec(text);
   const value = m?.[1];
-  if (!m || value === undefined || isPlaceholder(value)) return;
+  // `-u <user:password>`, `--user neo4j:[PASSWORD]`: documentation, not a password.
+  if (!m || value === undefined || isPlaceholder(value) || /[<>[\]]/.test(m[0].slice(m[0].lastIndexOf(' ')))) return;
   push(out, m.index + m[0].length - value.length, value, 'name:curl-user', 'password in curl -u');
 }
 

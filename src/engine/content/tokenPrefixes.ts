@@ -7,7 +7,7 @@
  * Each rule names a literal `keyword` that its match must contain: the cheap `includes` check
  * that decides whether its regex runs at all.
  */
-import { isPlaceholder, shannonEntropy } from './entropy';
+import { isPlaceholder, readsAsWords, shannonEntropy } from './entropy';
 
 export interface PrefixRule {
   id: string;
@@ -33,11 +33,13 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
   rule('github-token', 'GitHub token', 'gh', `gh[pousr]_[A-Za-z0-9]{36,255}${E}`),
   rule('github-fine-grained-pat', 'GitHub fine-grained token', 'github_pat_', `github_pat_[A-Za-z0-9_]{22,255}`),
   rule('gitlab-token', 'GitLab token', 'gl', `gl(?:pat|dt|ptt|rt|ft|imt|oas|soat|ffct|agent|cbt)-[0-9A-Za-z_\\-]{20,300}(?:\\.[0-9a-z]{9})?`),
+  rule('gitlab-session-cookie', 'GitLab session cookie', '_gitlab_session=', `_gitlab_session=([0-9A-Za-z]{32})${E}`),
   rule('gitlab-runner-registration', 'GitLab runner registration token', 'GR1348941', `GR1348941[0-9A-Za-z_\\-]{20}${E}`),
   rule('stripe-secret-key', 'Stripe secret key', 'k_', `[sr]k_(?:live|test|prod)_[0-9A-Za-z]{10,247}${E}`, [1]),
   rule('stripe-webhook-secret', 'Stripe webhook signing secret', 'whsec_', `whsec_[0-9A-Za-z+/]{24,64}`),
-  rule('slack-token', 'Slack token', 'xox', `xox[abeoprs]-(?:\\d+-)?[0-9A-Za-z\\-]{10,250}`),
-  rule('slack-app-token', 'Slack app token', 'xapp-', `xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+`),
+  rule('slack-token', 'Slack token', 'xox', `xox[abeoprs]-(?:\\d{1,14}-){1,4}[0-9A-Za-z\\-]{8,250}`),
+  rule('slack-config-token', 'Slack configuration token', 'xoxe', `xoxe(?:\\.xox[bp])?-\\d-[A-Za-z0-9]{146,166}`),
+  rule('slack-app-token', 'Slack app token', 'xapp-', `xapp-\\d-[A-Za-z0-9]+-\\d+-[A-Za-z0-9]+`),
   rule('slack-webhook', 'Slack incoming webhook URL', 'hooks.slack.com', `hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}`),
   rule('huggingface-token', 'Hugging Face token', 'hf_', `hf_[A-Za-z]{34}${E}`),
   rule('huggingface-org-token', 'Hugging Face organisation token', 'api_org_', `api_org_[A-Za-z]{34}${E}`),
@@ -180,10 +182,23 @@ export function prefixMatches(text: string): PrefixMatch[] {
 }
 
 /**
+ * `xoxp-1-SlackAppConfigurationAccessTokenHere`: a sample spelled in CamelCase words. Random
+ * letters are about one fifth vowels and switch case every couple of characters; such prose is
+ * two fifths vowels in word-long runs. Both must hold, so a random body is almost never taken
+ * for prose. (All-caps prose cannot be told from an all-caps key without a dictionary.)
+ */
+function isProse(body: string): boolean {
+  const longest = body.split(/[-_.]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  if (longest.length < 12 || !/^[A-Za-z]+$/.test(longest) || !/[a-z]/.test(longest) || !/[A-Z]/.test(longest)) return false;
+  const vowels = longest.replace(/[^AEIOUaeiou]/g, '').length;
+  return vowels / longest.length >= 0.33 && readsAsWords(longest);
+}
+
+/**
  * Whether a prefix match is a real key rather than a documentation sample
  * (`glpat-XXXXXXXXXXXXXXXXXXXX`, `sk_live_000000000000`): its random part must vary.
  */
 export function isPlausibleToken(value: string, keyword: string): boolean {
   const body = value.replace(keyword, '');
-  return body.length > 0 && !isPlaceholder(body) && shannonEntropy(body) >= 2.5;
+  return body.length > 0 && !isPlaceholder(body) && shannonEntropy(body) >= 2.5 && !isProse(body);
 }
