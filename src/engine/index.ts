@@ -85,11 +85,14 @@ export class Analyzer {
   /** Snapshots now, analyses since `since` (default the baseline, else git's HEAD) and records an incident when something was flagged. */
   async analyze(opts: { since?: string; title?: string } = {}): Promise<Incident | null> {
     const s = this.capturer.store;
-    const { from, since } = await analysisStart(s, opts.since);
-    const prescan = new LogPrescan(s, from);
-    const now = await s.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
-    const a = await analyzeWindow(s, from, now.snapshot, { prescan });
-    return isIncident(a) ? recordIncident(s, { ...a, since }, opts.title) : null;
+    // Under the store lock throughout, so no prune removes the window's snapshots before the incident pins them.
+    return s.withStoreLock(async () => {
+      const { from, since } = await analysisStart(s, opts.since);
+      const prescan = new LogPrescan(s, from);
+      const now = await s.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
+      const a = await analyzeWindow(s, from, now.snapshot, { prescan });
+      return isIncident(a) ? recordIncident(s, { ...a, since }, opts.title) : null;
+    });
   }
 
   incident(id: string): Promise<Incident> {
@@ -124,6 +127,7 @@ export { outsideReason } from './config/workspacePath';
 export { isIncident, recordIncident } from './analysis/incident';
 export { analysisStart, type AnalysisStart } from './refs';
 export { listRuns, type RunSummary } from './run/runLog';
+export { runRecorded, type RecordedRun, type RecordedRunOptions } from './run/recordedRun';
 export { getIncidentOrThrow, incidentList, normalizeIncidentId, resolveIncident } from './incidents';
 export type { IncidentListItem } from './db/incidentRows';
 export { getPostmortem, savePostmortem } from './postmortem/store';

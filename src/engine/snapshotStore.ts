@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
@@ -72,8 +73,8 @@ export interface PruneResult {
 export class SnapshotStore {
   private readonly statCacheMemo = new StatCacheMemo();
   private readonly manifests = new ManifestCache();
-  /** Set while this process holds the store lock; `lost` turns true if the lock was taken over. */
-  private lockState: { lost: boolean } | null = null;
+  /** Set in the async flow that holds the store lock; `lost` turns true if the lock was taken over. */
+  private readonly lockContext = new AsyncLocalStorage<{ lost: boolean }>();
 
   private constructor(
     readonly workspaceRoot: string,
@@ -118,6 +119,9 @@ export class SnapshotStore {
    * belief would record a snapshot naming objects that no longer exist.
    */
   async withStoreLock<T>(fn: () => Promise<T>): Promise<T> {
+    // Re-entrant within one async flow (an analysis holds the lock across its own snapshot),
+    // never across two flows of one process: the extension runs several commands at once.
+    if (this.lockContext.getStore()) return fn();
     const target = path.join(this.dir, 'store');
     await fsp.writeFile(target, '', { flag: 'a' });
     let release: () => Promise<void>;
@@ -137,25 +141,25 @@ export class SnapshotStore {
     } catch (e) {
       throw new JobError(`the store ${this.dir} is busy (another snapshot or prune is running): ${(e as Error).message}; try again when it finishes`);
     }
-    const previous = this.lockState;
-    this.lockState = held;
     try {
-      await this.objects.revalidate();
-      return await fn();
+      return await this.lockContext.run(held, async () => {
+        await this.objects.revalidate();
+        return fn();
+      });
     } finally {
-      this.lockState = previous;
       await release().catch(() => undefined);
     }
   }
 
   /**
-   * Throws unless this process still holds the store lock. A holder stalled past the stale
-   * time (a suspended laptop, a debugger) may have been taken over by another process, which
-   * may have collected objects since: recording a snapshot then could name missing blobs.
+   * Throws unless this async flow holds the store lock. A holder stalled past the stale time
+   * (a suspended laptop, a debugger) may have been taken over by another process, which may
+   * have collected objects since: recording a snapshot then could name missing blobs.
    */
   private assertLockHeld(): void {
-    if (this.lockState === null) throw new Error('internal: store write outside withStoreLock');
-    if (this.lockState.lost) {
+    const held = this.lockContext.getStore();
+    if (!held) throw new Error('internal: store write outside withStoreLock');
+    if (held.lost) {
       throw new JobError(`lost the lock of the store ${this.dir} (this process stalled and another one took it over): nothing was recorded; try again`);
     }
   }

@@ -41,7 +41,8 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
     .option('--json', 'print {"incident": {...}} as JSON')
     .option('--sarif <file>', 'also write the triggers as a SARIF 2.1.0 log to this file')
     .action(async (opts: { since?: string; title?: string; json?: boolean; sarif?: string }, cmd: Command) => {
-      await withStore(cmd, io, async (store) => {
+      // Under the store lock throughout, so no prune removes the window's snapshots before the incident pins them.
+      await withStore(cmd, io, (store) => store.withStoreLock(async () => {
         const { from, since, gitFallback } = await analysisStart(store, opts.since);
         if (gitFallback) {
           // Stdout stays pure JSON with --json.
@@ -64,6 +65,6 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
         const incident = await recordIncident(store, { ...a, since }, opts.title);
         if (opts.json) printJson(io, { incident });
         else io.out(renderIncident(incident));
-      });
+      }));
     });
 }

@@ -24,7 +24,8 @@ export interface AnalyzeOptions {
 export async function analyzeFolder(services: WorkspaceServices, folder: vscode.WorkspaceFolder, opts: AnalyzeOptions = {}): Promise<AnalysisOutcome> {
   const { log } = services;
   try {
-    return await services.stores.use(folder, async (store, engine): Promise<AnalysisOutcome> => {
+    // Under the store lock throughout, so no prune removes the window's snapshots before the incident pins them.
+    return await services.stores.use(folder, (store, engine): Promise<AnalysisOutcome> => store.withStoreLock(async () => {
       const all = await store.list();
       // Without a baseline, the flight recorder's first snapshot of this session starts the window (the incident says so).
       const sessionStart = services.recording.sessionStart(folder);
@@ -58,7 +59,7 @@ export async function analyzeFolder(services: WorkspaceServices, folder: vscode.
       log.info(`${folder.name}: recorded ${incident.id} (${incident.severity}): ${incident.title}${incident.repeatOf ? `, a repeat of ${incident.repeatOf}` : ''}`);
       services.diagnostics.show(folder, incident);
       return { kind: 'incident', incident };
-    });
+    }));
   } finally {
     services.notifyChanged(folder);
   }

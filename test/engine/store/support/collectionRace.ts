@@ -109,7 +109,7 @@ function mutate(ws: string, next: () => number, round: number): void {
     const k = Math.floor(next() * 12);
     const f = path.join(ws, `src/file${k}.txt`);
     if (next() < 0.15) fs.rmSync(f, { force: true });
-    else if (next() < 0.5) fs.writeFileSync(f, `file ${k} version ${Math.floor(next() * 4)}\n`);
+    else if (next() < 0.7) fs.writeFileSync(f, `file ${k % 3} version ${Math.floor(next() * 3)}\n`);
     else fs.writeFileSync(f, `round ${round} change ${i} ${next()}\n`.repeat(1 + Math.floor(next() * 50)));
   }
 }
