@@ -22,7 +22,7 @@ import { gitHistory, headMoveEvents, withTriggeringCommit } from './gitCommits';
 import { linkRunSteps, runFindings } from '../run/runFindings';
 import type { LogPrescan } from './prescan';
 import { buildTimeline, type WindowStep } from './timeline';
-import { commandTriggers, lastEventTimes, recordedWindow, type RecordedWindow } from '../recorder/windowEvents';
+import { commandTriggers, lastEventTimes, recordedWindow, watchedChangeTime, type RecordedWindow } from '../recorder/windowEvents';
 
 /** Everything one analysis of a window of snapshots found. Secrets are already redacted. */
 export interface Analysis {
@@ -199,7 +199,7 @@ function withWatchedTimes<T extends FileChange>(changes: readonly T[], watched: 
   if (watched.size === 0) return [...changes];
   return changes.map((c) => {
     const t = watched.get(c.path);
-    return t === undefined || !c.after ? c : { ...c, after: { ...c.after, mtimeMs: t } };
+    return t === undefined || !c.after ? c : { ...c, after: { ...c.after, mtimeMs: watchedChangeTime(c.after.mtimeMs, t) } };
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Decision, FileChange, SnapshotRecord, TimelineEvent, Trigger } from '../types';
 import type { GitCommit } from './gitCommits';
-import { commandEvents, lastEventTimes, type RecordedWindow } from '../recorder/windowEvents';
+import { commandEvents, lastEventTimes, watchedChangeTime, type RecordedWindow } from '../recorder/windowEvents';
 
 export interface WindowStep {
   from: SnapshotRecord;
@@ -63,7 +63,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
     for (const c of step.changes) {
       const removed = c.status === 'removed';
       const watched = seen.get(c.path) ?? (c.oldPath !== undefined ? seen.get(c.oldPath) : undefined);
-      const when = watched ?? (removed ? step.to.createdAt : (c.after?.mtimeMs ?? step.to.createdAt));
+      const when = watched !== undefined ? watchedChangeTime(c.after?.mtimeMs, watched) : removed ? step.to.createdAt : (c.after?.mtimeMs ?? step.to.createdAt);
       const counts = c.additions || c.deletions ? ` (+${c.additions} -${c.deletions})` : '';
       const name = c.status === 'renamed' ? `${c.oldPath} → ${c.path}` : c.path;
       events.push({

@@ -30,6 +30,18 @@ export function lastEventTimes(events: readonly FileEventRecord[], after: number
   return out;
 }
 
+/** How late a watcher may report a change (VS Code's coalesces events for up to about a second). */
+export const WATCHER_LAG_MS = 2_000;
+
+/**
+ * When a change the watcher saw happened: its mtime when that lies just before the report (the
+ * precise time of the write), else the report's time (an mtime far from it was set by a tool that
+ * keeps or invents times: a checkout, a copy, an archive).
+ */
+export function watchedChangeTime(mtimeMs: number | undefined, watched: number): number {
+  return mtimeMs !== undefined && mtimeMs <= watched && watched - mtimeMs <= WATCHER_LAG_MS ? mtimeMs : watched;
+}
+
 /** One timeline event per terminal command, at its end, an error when it failed. */
 export function commandEvents(commands: readonly CommandRecord[]): TimelineEvent[] {
   return commands.map((c, i) => {

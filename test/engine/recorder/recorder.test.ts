@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { utimesSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { analyzeWindow } from '../../../src/engine/analysis/analyze';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
@@ -152,8 +153,13 @@ test('an analysis shows the journaled file events at their real times and a fail
     await r.rec.start();
     const [start] = await r.store.list();
     await settle(30);
-    r.w.write({ 'config.json': '{"port": 6543}\n' }).remove('old.txt');
+    const writtenAt = Date.now();
+    r.w.write({ 'config.json': '{"port": 6543}\n', 'vendor/lib.js': 'module.exports = 2;\n' }).remove('old.txt');
+    // Unpacked with the archive's times kept, as tar and many installers do: the mtime says 2020.
+    utimesSync(r.w.path('vendor/lib.js'), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    await settle(40);
     r.rec.fileEvent('change', 'config.json');
+    r.rec.fileEvent('create', 'vendor/lib.js');
     const changedAt = Date.now();
     r.rec.fileEvent('delete', r.w.path('old.txt'));
     await settle(30);
@@ -175,6 +181,11 @@ test('an analysis shows the journaled file events at their real times and a fail
     const removed = a.timeline.find((e) => e.kind === 'file_change' && e.file === 'old.txt');
     assert.equal(removed?.estimated, false, 'the deletion has the time the watcher saw');
     assert.ok(Math.abs((removed?.timestamp ?? 0) - changedAt) < 20);
+    // A watcher reports a little late: the write's own mtime is the time (file times lag the clock by a tick); a far-off mtime is not.
+    const config = a.timeline.find((e) => e.kind === 'file_change' && e.file === 'config.json');
+    assert.ok(config && config.timestamp >= writtenAt - 20 && config.timestamp < changedAt - 20, `config.json at ${config?.timestamp}, written ${writtenAt}, reported ${changedAt}`);
+    const unpacked = a.timeline.find((e) => e.kind === 'file_change' && e.file === 'vendor/lib.js');
+    assert.ok(unpacked && Math.abs(unpacked.timestamp - changedAt) < 20, `vendor/lib.js at ${unpacked?.timestamp}, reported ${changedAt}`);
     const deletion = a.triggers.find((t) => t.kind === 'deletion');
     assert.equal(deletion?.timestampEstimated, false);
   } finally {
