@@ -1,0 +1,80 @@
+// What an agent in VS Code gets: the extension's language-model tools, called through
+// `vscode.lm.invokeTool` exactly as agent mode calls them (the "Run Agent Tool…" command does
+// that for a person), on the same store the extension's own commands use.
+// Run through `node scripts/e2e/run.mjs agents`.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { e2eEnv, findStore, installedExtension, storeJson, type E2EEnv, type InstalledExtension, type StoredIncident, type StoredSnapshot } from './support/env';
+import { runFailingJob, Session } from './support/session';
+import { waitUntil, type Workbench } from './support/workbench';
+
+const RUN_AGENT_TOOL = 'incidentReplay.runAgentTool';
+
+let env: E2EEnv;
+let ext: InstalledExtension;
+let session: Session;
+let store: string | undefined;
+
+before(() => {
+  env = e2eEnv();
+  ext = installedExtension(env);
+  session = new Session(env);
+});
+
+after(() => session.close());
+
+function storeList<T>(what: 'snapshots' | 'incidents'): T[] {
+  store ??= findStore(env);
+  return store ? storeJson<Record<string, T[]>>(env, store, what)[what] ?? [] : [];
+}
+
+/** The text of the editor the command opened with the tool's answer. */
+async function answerText(w: Workbench, mustContain: RegExp): Promise<string> {
+  return waitUntil(
+    `the tool's answer in an editor, matching ${mustContain}`,
+    30_000,
+    async () => {
+      const text = await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText().catch(() => '');
+      const flat = text.replace(/\u00a0/g, ' ');
+      return mustContain.test(flat) ? flat : undefined;
+    },
+    async () => (await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText().catch(() => 'no editor')).slice(0, 400),
+  );
+}
+
+async function runTool(w: Workbench, tool: string, args: string): Promise<void> {
+  await w.runCommand(RUN_AGENT_TOOL, ext.commands.get(RUN_AGENT_TOOL) ?? 'Incident Replay: Run Agent Tool…');
+  await w.pickByLabel([tool], tool);
+  await w.answerInputBox(/Arguments as JSON/i, args);
+}
+
+test('the package contributes the tools and the command that calls them', () => {
+  assert.ok(ext.commands.has(RUN_AGENT_TOOL), 'Run Agent Tool… is contributed');
+});
+
+test('take_snapshot, called as agent mode calls it, records the baseline in the extension\'s store', { timeout: 150_000 }, async (t) => {
+  const wb = await session.open(t, 'config');
+  await session.step('Run Agent Tool… → take_snapshot {"baseline": true, "label": "agent-baseline"}', async (w) => {
+    await runTool(w, 'take_snapshot', '{"baseline": true, "label": "agent-baseline"}');
+    const text = await answerText(w, /snapshot [0-9a-f]{8} \(baseline\)/);
+    const snap = await waitUntil('the baseline in the store', 30_000, async () => storeList<StoredSnapshot>('snapshots').find((s) => s.label === 'agent-baseline' && s.baseline));
+    assert.match(text, new RegExp(`snapshot ${snap.id} \\(baseline\\)`));
+  });
+  await wb.screenshot('01-take-snapshot-answer');
+});
+
+test('analyze, called through vscode.lm.invokeTool after the job fails, returns the incident', { timeout: 180_000 }, async () => {
+  const failed = await runFailingJob(env.workspace);
+  const text = await session.step('Run Agent Tool… → analyze {}', async (w) => {
+    await runTool(w, 'analyze', '{}');
+    return answerText(w, /INC-\d{4}/);
+  });
+  const incidents = storeList<StoredIncident>('incidents');
+  assert.equal(incidents.length, 1, 'one incident recorded in the extension\'s store');
+  const id = incidents[0]?.id ?? '';
+  assert.match(text, new RegExp(`^# analyze[\\s\\S]*${id} \\(`), 'the answer names the recorded incident');
+  assert.match(text, /config\/app\.json/, 'the answer lists the changed config');
+  assert.match(text, /logs\/job\.log/, 'and the log with the refused connection');
+  assert.ok(failed.port > 0);
+  await session.wb?.screenshot('02-analyze-answer');
+});
