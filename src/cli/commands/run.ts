@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { analyzeWindow } from '../../engine/analysis/analyze';
-import { isIncident, leadTrigger, recordIncident } from '../../engine/analysis/incident';
 import { InputError } from '../../engine/errors';
-import type { Trigger } from '../../engine/types';
-import { endingText } from '../../engine/run/runFindings';
-import { runJob } from '../../engine/run/runJob';
-import { appendRunRecord, commandLine, listRuns, newRunId } from '../../engine/run/runLog';
+import { runRecorded } from '../../engine/run/recordedRun';
+import { commandLine, listRuns } from '../../engine/run/runLog';
 import { withStore } from '../context';
 import { formatDuration, formatTime } from '../format';
 import { printJson, type CliIo } from '../io';
@@ -28,34 +24,14 @@ export function registerRunCommands(program: Command, io: CliIo): void {
     .action(async (command: string[], opts: { label?: string; analyze: boolean }, cmd: Command) => {
       if (command.length === 0 || command[0] === '') throw new InputError('no command to run: write `incident-replay run -- CMD [ARGS...]`');
       const code = await withStore(cmd, io, async (store) => {
-        const id = newRunId();
-        const label = opts.label?.trim() || `run-${id}`;
-        const before = await store.snapshot({ label: `${label}:before` });
-        const outcome = await runJob({ storeDir: store.dir, id, command, cwd: process.cwd(), label, before: before.snapshot.id, stdout: process.stdout, stderr: process.stderr });
-        if (outcome.error !== null) {
-          io.err(`incident-replay: ${outcome.error}`);
-          return outcome.shellCode;
-        }
-        const after = await store.snapshot({ label: `${label}:after` });
-        appendRunRecord(outcome.file, { type: 'after', t: Date.now(), snapshot: after.snapshot.id });
-        if (outcome.shellCode === 0 || !opts.analyze) return outcome.shellCode;
-        const what = `${commandLine(command)} ${endingText(outcome)}`;
-        try {
-          const a = await analyzeWindow(store, before.snapshot, after.snapshot);
-          if (!isIncident(a)) {
-            io.err(`incident-replay: ${what}; nothing flagged, no incident recorded (run ${id})`);
-            return outcome.shellCode;
-          }
-          const incident = await recordIncident(store, { ...a, since: `${label}:before` }, runTitle(what, a.triggers, outcome.file));
-          appendRunRecord(outcome.file, { type: 'incident', t: Date.now(), id: incident.id });
-          const rc = incident.rootCause;
-          io.err(`incident-replay: ${what}: ${incident.id} ${rc.category} (confidence ${rc.confidence.toFixed(2)}): ${oneLine(rc.description)}`);
-          io.err(`incident-replay: see \`incident-replay show ${incident.id}\``);
-        } catch (e) {
-          // The job's own exit code matters more to cron or CI than a failed analysis.
-          io.err(`incident-replay: ${what}; the run could not be analysed: ${e instanceof Error ? e.message : String(e)}`);
-        }
-        return outcome.shellCode;
+        const run = await runRecorded(store, { command, cwd: process.cwd(), ...(opts.label ? { label: opts.label } : {}), analyze: opts.analyze, stdout: process.stdout, stderr: process.stderr });
+        if (run.outcome.error !== null) io.err(`incident-replay: ${run.outcome.error}`);
+        else if (run.incident) {
+          const rc = run.incident.rootCause;
+          io.err(`incident-replay: ${run.summary}: ${run.incident.id} ${rc.category} (confidence ${rc.confidence.toFixed(2)}): ${oneLine(rc.description)}`);
+          io.err(`incident-replay: see \`incident-replay show ${run.incident.id}\``);
+        } else if (run.note) io.err(`incident-replay: ${run.summary}; ${run.note} (run ${run.outcome.id})`);
+        return run.outcome.shellCode;
       });
       if (code !== 0) throw new CommandExit(code);
     });
@@ -99,13 +75,6 @@ export function registerRunCommands(program: Command, io: CliIo): void {
         }
       });
     });
-}
-
-/** The command and how it ended, then its first error when its own output had one. */
-function runTitle(what: string, triggers: readonly Trigger[], runLog: string): string {
-  const lead = leadTrigger(triggers);
-  const own = lead && runLog.endsWith(lead.file) && lead.rule !== 'exit_code' && lead.rule !== 'signal';
-  return oneLine(own ? `${what}: ${lead.errorType ? `${lead.errorType}: ` : ''}${lead.message}` : what, 120);
 }
 
 function oneLine(s: string, max = 200): string {
