@@ -48,7 +48,7 @@ describe('MetadataDb open and migrate', () => {
     assert.ok(fs.existsSync(dbFile));
     assert.deepEqual(await inspect(dbFile, 'PRAGMA user_version'), [[SCHEMA_VERSION]]);
     const tables = await inspect(dbFile, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    assert.deepEqual(tables, [['incidents'], ['postmortems'], ['snapshots']]);
+    assert.deepEqual(tables, [['incidents'], ['postmortems'], ['replays'], ['snapshots']]);
   });
 
   it('keeps rows across close and reopen', async () => {
