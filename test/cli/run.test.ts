@@ -199,3 +199,17 @@ test('without git on PATH, git refs and the git:HEAD fallback say what is missin
   assert.equal(analyze.code, 2);
   assert.match(analyze.stderr, /no baseline set and git is not available to compare with HEAD: take one with `incident-replay snapshot --baseline`/);
 });
+
+test('a run whose snapshot before was pruned while it ran still exits with its code and says why there is no analysis', () => {
+  const w = ws({ 'a.txt': 'a\n' });
+  const job = `
+const { execFileSync } = require('child_process');
+const cli = (...a) => execFileSync(process.execPath, [${JSON.stringify(CLI)}, '--workspace', ${JSON.stringify(w.dir)}, ...a]);
+cli('snapshot');
+cli('prune', '--keep', '1');
+process.exit(2);
+`;
+  const r = cli(w, 'run', '--', 'node', '-e', job);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /exited with code 2; its snapshot before \([0-9a-f]{8}\) was pruned while it ran, so it was not analysed/);
+});

@@ -46,16 +46,24 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
   const result: RecordedRun = { outcome, label, summary, before, after: null, incident: null, note: null };
   if (outcome.error !== null) return result;
   try {
-    result.after = (await store.snapshot({ label: `${label}:after` })).snapshot;
-    appendRunRecord(outcome.file, { type: 'after', t: Date.now(), snapshot: result.after.id });
-    if (outcome.shellCode === 0 || opts.analyze === false) return result;
-    const a = await analyzeWindow(store, before, result.after);
-    if (!isIncident(a)) {
-      result.note = 'nothing flagged, no incident recorded';
-      return result;
-    }
-    result.incident = await recordIncident(store, { ...a, since: `${label}:before` }, runTitle(summary, a.triggers, outcome.file));
-    appendRunRecord(outcome.file, { type: 'incident', t: Date.now(), id: result.incident.id });
+    // Under the store lock from the snapshot after to the incident, so no prune removes the window before the incident pins it.
+    await store.withStoreLock(async () => {
+      const after = (await store.snapshot({ label: `${label}:after` })).snapshot;
+      result.after = after;
+      appendRunRecord(outcome.file, { type: 'after', t: Date.now(), snapshot: after.id });
+      if (outcome.shellCode === 0 || opts.analyze === false) return;
+      if (!(await store.list()).some((s) => s.id === before.id)) {
+        result.note = `its snapshot before (${before.id}) was pruned while it ran, so it was not analysed; the run log keeps its output`;
+        return;
+      }
+      const a = await analyzeWindow(store, before, after);
+      if (!isIncident(a)) {
+        result.note = 'nothing flagged, no incident recorded';
+        return;
+      }
+      result.incident = await recordIncident(store, { ...a, since: `${label}:before` }, runTitle(summary, a.triggers, outcome.file));
+      appendRunRecord(outcome.file, { type: 'incident', t: Date.now(), id: result.incident.id });
+    });
   } catch (e) {
     result.note = `the run could not be ${result.after ? 'analysed' : 'snapshotted after it ended'}: ${e instanceof Error ? e.message : String(e)}`;
   }
