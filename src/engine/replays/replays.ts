@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import { redactLikelySecrets } from '../forensics/redact';
 import { normalizeIncidentId } from '../incidents';
 import { redactDeep } from '../report/redactExport';
 import type { SnapshotStore } from '../snapshotStore';
@@ -22,6 +23,19 @@ function shortText(name: string, value: string | undefined | null, max = MAX_FIE
 function cap(text: string | null | undefined, max: number): string | null {
   if (text === undefined || text === null) return null;
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * A secret named only by its key (`"password": "…"`) is recognisable with the key beside it, so
+ * the record is redacted as JSON text first, then value by value.
+ */
+function redactRecord<T>(value: T): T {
+  try {
+    return redactDeep(JSON.parse(redactLikelySecrets(JSON.stringify(value))) as T);
+  } catch {
+    // A replacement cut through a JSON escape: the value-by-value pass still runs.
+    return redactDeep(value);
+  }
 }
 
 /**
@@ -49,7 +63,7 @@ export async function recordReplay(store: SnapshotStore, payload: ReplayPayload,
   if (size > MAX_REPLAY_BYTES) {
     throw new InputError(`the replay payload is ${Math.round(size / 1024)} KB: keep it under ${MAX_REPLAY_BYTES / 1024} KB (put big inputs in a file and record its path)`);
   }
-  const clean = redactDeep(draft);
+  const clean = redactRecord(draft);
   return store.db.write((db) => {
     const replay: Replay = { id: nextReplayId(db), ...clean };
     insertReplay(db, replay);
@@ -72,7 +86,7 @@ function outcomeOf(input: ReplayOutcomeInput, now: number): ReplayOutcome {
   if (input === null || typeof input !== 'object') throw new InputError(`the outcome must be an object with a status (${REPLAY_STATUSES.join(', ')})`);
   const status = REPLAY_STATUSES.find((s) => s === input.status);
   if (status === undefined) throw new InputError(`outcome.status ${JSON.stringify(input.status)} is not one of ${REPLAY_STATUSES.join(', ')}`);
-  return redactDeep({
+  return redactRecord({
     status,
     note: shortText('outcome.note', input.note, 4000),
     fix: shortText('outcome.fix', input.fix, 4000),
