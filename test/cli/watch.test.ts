@@ -45,7 +45,7 @@ test('watch journals every create, change and delete with its time, snapshots af
   try {
     await until('recording to start', () => rec.stderr().includes('(Ctrl-C to stop)'));
     const before = Date.now();
-    w.write({ 'src/app.js': 'console.log(2)\n', 'src/new.js': 'x\n' }).remove('old.txt');
+    w.write({ 'src/app.js': 'console.log(2)\n', 'src/new.js': 'x\n', 'node_modules/pkg/index.js': 'module.exports = 1;\n' }).remove('old.txt');
     await until('the quiet snapshot', () => /snapshot \w+ \(quiet\)/.test(rec.stderr()));
     const after = Date.now();
     rec.child.kill('SIGINT');
@@ -68,6 +68,7 @@ test('watch journals every create, change and delete with its time, snapshots af
     assert.ok(seen('create', 'src/new.js') || seen('change', 'src/new.js'), lines.join('\n'));
     assert.ok(records.some((r) => r.path === 'src/app.js'), lines.join('\n'));
     assert.ok(!records.some((r) => r.path.startsWith('.incident-replay')), 'the store is not journaled');
+    assert.ok(!records.some((r) => r.path.startsWith('node_modules')), 'installs are not journaled');
 
     // An analysis since the recorder's first snapshot places the deletion at the watcher's time.
     const first = snaps[0] as Snap;

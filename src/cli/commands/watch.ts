@@ -81,7 +81,8 @@ async function record(store: SnapshotStore, settings: RecorderSettings, io: CliI
   try {
     const watcher = (await import('@parcel/watcher')) as WatcherModule;
     const rel = path.relative(store.workspaceRoot, store.dir);
-    const ignore = ['.git', ...(rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [rel] : [])];
+    // As VS Code's own watcher excludes by default: installs there would flood the journal with files no snapshot keeps.
+    const ignore = ['.git', '**/node_modules', ...(rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [rel] : [])];
     subscription = await watcher.subscribe(
       store.workspaceRoot,
       (err, events) => {

@@ -1,6 +1,6 @@
 import * as vscode from '../vscodeApi';
 import { TOGGLE_RECORDING_ID } from '../commands/toggleRecording';
-import { formatAge, formatBytes, plural } from '../shared/format';
+import { formatAge, formatBytes, formatShortAge, plural } from '../shared/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { intervalDisposable } from '../views/snapshotsView';
 
@@ -53,7 +53,8 @@ function renderStatus(item: vscode.StatusBarItem, services: WorkspaceServices): 
     .sort((a, b) => b.at - a.at)[0];
   const paused = recording.isPaused;
   const fallback = all.some((s) => s.status.fallback !== null);
-  item.text = paused ? '$(debug-pause) recording paused' : `$(record) recording${fallback ? ' (timer only)' : ''}`;
+  const last = latest ? ` · ${latest.reason} snapshot ${formatShortAge(latest.at, now)}` : '';
+  item.text = paused ? '$(debug-pause) recording paused' : `$(record) recording${fallback ? ' (timer only)' : ''}${last}`;
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**Incident Replay: ${paused ? 'recording paused' : 'recording'}**\n\n`);
   for (const s of all) {
