@@ -197,11 +197,12 @@ function planSteps(
   // Folders the writes need, each judged once; a non-folder found there is replaced or refused.
   const replace = new Map<string, RestoreStep & { op: 'replace' }>();
   const blocked = new Map<string, string>();
+  const folders = new Set<string>();
   const rootBytes = Buffer.from(root);
   const writeSteps: RestoreStep[] = [];
   for (const e of writes) {
     const segs = segmentsOf(e);
-    const why = folderProblem(rootBytes, segs.slice(0, -1), e, nowByKey, replace, blocked);
+    const why = folderProblem(rootBytes, segs.slice(0, -1), e, nowByKey, { replace, blocked, folders });
     if (why !== null) skipped.push({ path: e.path, reason: why });
     else writeSteps.push({ op: 'write', path: e.path, entry: e });
   }
@@ -226,9 +227,9 @@ function folderProblem(
   parents: readonly Buffer[],
   e: ManifestEntry,
   nowByKey: ReadonlyMap<string, ManifestEntry>,
-  replace: Map<string, RestoreStep & { op: 'replace' }>,
-  blocked: Map<string, string>,
+  seen: { replace: Map<string, RestoreStep & { op: 'replace' }>; blocked: Map<string, string>; folders: Set<string> },
 ): string | null {
+  const { replace, blocked, folders } = seen;
   let p = root;
   for (let i = 0; i < parents.length; i++) {
     const seg = parents[i] as Buffer;
@@ -237,9 +238,13 @@ function folderProblem(
     const known = blocked.get(rel.key);
     if (known !== undefined) return known;
     if (replace.has(rel.key)) return null; // a fresh, empty folder from here down
+    if (folders.has(rel.key)) continue;
     const st = lstatQuiet(p);
     if (!st) return null; // missing from here down: made as real folders
-    if (st.isDirectory()) continue;
+    if (st.isDirectory()) {
+      folders.add(rel.key);
+      continue;
+    }
     const recorded = nowByKey.get(rel.key);
     const found = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : null;
     if (recorded && found !== null && recorded.type === (found === 'symlink' ? 'symlink' : 'file')) {
