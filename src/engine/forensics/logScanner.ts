@@ -17,7 +17,7 @@ import {
 import { EXIT_HINTS, exitOrSignal, mayReportExit } from './logs/exitSignals';
 import { DotnetLogBlock, isDotnetErrorStart } from './logs/formats/dotnetConsole';
 import { JournalExportBlock, isJournalExportStart } from './logs/formats/journalExport';
-import { FORMAT_HINT } from './logs/formats/lineFormats';
+import { mayBeFormatError } from './logs/formats/lineFormats';
 import { WindowsEventBlock, isWindowsEventStart } from './logs/formats/windowsEvents';
 import { FindingGroups } from './logs/grouping';
 import { LEVEL_HINT, detectErrorLevel } from './logs/levels';
@@ -107,7 +107,7 @@ function anyOf(literals: readonly string[]): RegExp {
 /** Whether a clean line outside a block may start a block or be reported; false means no detector fires on it. */
 function mayMatter(text: string): boolean {
   return (
-    FORMAT_HINT.test(text) || MAY_MATTER_UPPER.test(text) || MAY_MATTER_OTHER.test(text) || LEVEL_HINT.test(text) || endsLikeNodeLocation(text) || mayBeToolMessage(text)
+    mayBeFormatError(text) || MAY_MATTER_UPPER.test(text) || MAY_MATTER_OTHER.test(text) || LEVEL_HINT.test(text) || endsLikeNodeLocation(text) || mayBeToolMessage(text)
   );
 }
 
@@ -328,7 +328,7 @@ export class LogScanner {
         return d;
       }
     }
-    if (!LEVEL_HINT.test(text) && !FORMAT_HINT.test(text)) return null;
+    if (!LEVEL_HINT.test(text) && !mayBeFormatError(text)) return null;
     const compiler = COMPILER_ERROR.exec(text);
     if (compiler && !/\s/.test(compiler[1] ?? ' ')) {
       const line = Number(compiler[2] ?? compiler[4]);

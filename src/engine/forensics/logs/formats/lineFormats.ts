@@ -8,12 +8,45 @@ import type { LevelHit } from '../levels';
 /** What a recognised format says of a line: an error-level hit, or `quiet` (a known lower level). */
 export type FormatVerdict = LevelHit | 'quiet';
 
-/**
- * Lines that may be error-level lines of these formats, tested before anything else reads
- * them: every pattern is anchored, so lines of other shapes fail at their first characters.
- */
-export const FORMAT_HINT =
+/** The shapes of error-level lines of these formats and of the block formats' first lines. */
+const FORMAT_HINT =
   /^(?:<\d{1,3}>|(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d+ +(?:(?:\w+ +)?\d+ +\d+ [EFA] |[EFA]\/)|[EFA]\/[^(]*\(|[EF]\d{4} \d\d:\d\d:\d\d\.\d+ |(?:fail|crit): |__CURSOR=|__REALTIME_TIMESTAMP=|Event\[\d+\]:|(?:Error|Critical),\d)/;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/**
+ * Whether a line may be an error-level line of these formats (or open a journal, .NET or
+ * Windows event entry). Runs on every line of a log, so the first characters pick out the
+ * candidates and only those meet the regex: an ISO-dated line costs a few comparisons.
+ */
+export function mayBeFormatError(text: string): boolean {
+  const c = text.charCodeAt(0);
+  let candidate: boolean;
+  if (isDigit(c)) {
+    // `03-17 16:13:46` (logcat) or `2024-03-17 16:13:46` (logcat with its year); not `2024-03-17T...`.
+    candidate = (text.charCodeAt(2) === 0x2d && text.charCodeAt(5) === 0x20) || (text.charCodeAt(4) === 0x2d && text.charCodeAt(7) === 0x2d && text.charCodeAt(10) === 0x20);
+  } else {
+    switch (c) {
+      case 0x3c /* < */:
+        candidate = isDigit(text.charCodeAt(1));
+        break;
+      case 0x45 /* E */:
+      case 0x46 /* F */:
+      case 0x41 /* A */:
+      case 0x43 /* C */:
+      case 0x66 /* f */:
+      case 0x63 /* c */:
+      case 0x5f /* _ */:
+        candidate = true;
+        break;
+      default:
+        candidate = false;
+    }
+  }
+  return candidate && FORMAT_HINT.test(text);
+}
 
 // Android logcat: threadtime (`03-17 16:13:46.764  2227  2794 E Tag: msg`, optionally with a
 // year or a uid column), time (`03-17 16:13:46.764 E/Tag( 2227): msg`) and brief (`E/Tag( 2227): msg`).
