@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors';
 import { runRecorded } from '../../engine/run/recordedRun';
+import { wrapperSignals } from '../../engine/run/runJob';
 import { commandLine, listRuns } from '../../engine/run/runLog';
 import { withStore } from '../context';
 import { formatDuration, formatTime } from '../format';
@@ -24,7 +25,7 @@ export function registerRunCommands(program: Command, io: CliIo): void {
     .action(async (command: string[], opts: { label?: string; analyze: boolean }, cmd: Command) => {
       if (command.length === 0 || command[0] === '') throw new InputError('no command to run: write `incident-replay run -- CMD [ARGS...]`');
       const code = await withStore(cmd, io, async (store) => {
-        const run = await runRecorded(store, { command, cwd: process.cwd(), ...(opts.label ? { label: opts.label } : {}), analyze: opts.analyze, stdout: process.stdout, stderr: process.stderr });
+        const run = await runRecorded(store, { command, cwd: process.cwd(), ...(opts.label ? { label: opts.label } : {}), analyze: opts.analyze, stdout: process.stdout, stderr: process.stderr, forward: wrapperSignals() });
         if (run.outcome.error !== null) io.err(`incident-replay: ${run.outcome.error}`);
         else if (run.incident) {
           const rc = run.incident.rootCause;

@@ -16,6 +16,8 @@ export interface RecordedRunOptions {
   analyze?: boolean;
   stdout: Writable;
   stderr: Writable;
+  /** Signals passed on to the command (the CLI gives wrapperSignals()); none by default. */
+  forward?: readonly NodeJS.Signals[];
 }
 
 export interface RecordedRun {
@@ -41,7 +43,7 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
   const id = newRunId();
   const label = opts.label?.trim() || `run-${id}`;
   const { snapshot: before } = await store.snapshot({ label: `${label}:before` });
-  const outcome = await runJob({ storeDir: store.dir, id, command: opts.command, cwd: opts.cwd, label, before: before.id, stdout: opts.stdout, stderr: opts.stderr });
+  const outcome = await runJob({ storeDir: store.dir, id, command: opts.command, cwd: opts.cwd, label, before: before.id, stdout: opts.stdout, stderr: opts.stderr, ...(opts.forward ? { forward: opts.forward } : {}) });
   const summary = `${commandLine(opts.command)} ${endingText(outcome)}`;
   const result: RecordedRun = { outcome, label, summary, before, after: null, incident: null, note: null };
   if (outcome.error !== null) return result;

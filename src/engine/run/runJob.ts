@@ -17,7 +17,10 @@ export interface RunJobOptions {
   /** Where the command's output is passed through as it arrives. */
   stdout: Writable;
   stderr: Writable;
-  /** Signals forwarded to the command while it runs (default SIGINT, SIGTERM, SIGHUP). */
+  /**
+   * Signals this process passes on to the command while it runs (see wrapperSignals); none by
+   * default, since a host such as the extension must keep its own signal handling.
+   */
   forward?: readonly NodeJS.Signals[];
 }
 
@@ -32,6 +35,15 @@ export interface RunOutcome {
   error: string | null;
   /** What a shell would exit with: the command's code, 128 + signal, 127 not found, 126 not executable. */
   shellCode: number;
+}
+
+/**
+ * What a command-line wrapper passes on: SIGTERM and SIGHUP (a CI cancel, a closed session), and
+ * SIGINT unless this process runs in a terminal, where Ctrl-C already reaches the whole
+ * foreground process group, the command included, and a second one would interrupt its clean-up.
+ */
+export function wrapperSignals(): NodeJS.Signals[] {
+  return process.stdin.isTTY ? ['SIGTERM', 'SIGHUP'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
 }
 
 /** An output line longer than this is written in pieces (a progress bar that never prints a newline). */
@@ -55,12 +67,11 @@ export function runJob(opts: RunJobOptions): Promise<RunOutcome> {
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);
   };
-  // Ctrl-C in a terminal already reaches the whole foreground process group, the command
-  // included: forwarding it too would interrupt the command's own clean-up a second time.
-  const signals = opts.forward ?? (process.stdin.isTTY ? (['SIGTERM', 'SIGHUP'] as const) : (['SIGINT', 'SIGTERM', 'SIGHUP'] as const));
+  const signals = opts.forward ?? [];
   // Our own SIGINT must not end the wrapper before the run is recorded, whoever delivers it.
   const keepAlive = (): void => undefined;
-  if (!signals.includes('SIGINT')) process.on('SIGINT', keepAlive);
+  const guardInterrupt = signals.length > 0 && !signals.includes('SIGINT');
+  if (guardInterrupt) process.on('SIGINT', keepAlive);
   for (const s of signals) process.on(s, forward);
 
   return new Promise((resolve) => {
@@ -69,7 +80,7 @@ export function runJob(opts: RunJobOptions): Promise<RunOutcome> {
       if (done) return;
       done = true;
       for (const s of signals) process.off(s, forward);
-      process.off('SIGINT', keepAlive);
+      if (guardInterrupt) process.off('SIGINT', keepAlive);
       const end = Date.now();
       out.flush(end);
       err.flush(end);
