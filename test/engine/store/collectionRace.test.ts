@@ -5,7 +5,7 @@ import { runCollectionRace } from './support/collectionRace';
 
 // The short, seeded version; `npm run stress` runs hundreds of rounds with other seeds.
 it('snapshot, prune and retention from several processes at once, with kill -9, leave every snapshot whole', async () => {
-  const r = await runCollectionRace({ rounds: 24, seed: 17, killEvery: 6 });
+  const r = await runCollectionRace({ rounds: 16, seed: 17, killEvery: 4 });
   try {
     assert.deepEqual(r.fsck.problems, [], 'fsck found damage');
     assert.deepEqual(r.undiffable, []);

@@ -70,6 +70,16 @@ async function cli(ws: string, args: string[]): Promise<Run> {
   return startCli(ws, args).done;
 }
 
+/** The JSON a CLI call printed; its stderr if it printed none. */
+async function cliJson<T>(ws: string, args: string[]): Promise<T> {
+  const r = await cli(ws, args);
+  try {
+    return JSON.parse(r.out) as T;
+  } catch {
+    throw new Error(`incident-replay ${args.join(' ')} exited ${r.code} without JSON: ${r.err.trim()}`);
+  }
+}
+
 class LongLived {
   private readonly child: ChildProcess;
   private readonly replies: readline.Interface;
@@ -93,6 +103,12 @@ class LongLived {
   close(): void {
     this.child.stdin?.end();
     this.child.kill();
+  }
+
+  /** kill -9, mid-operation or not; a reply that never comes is dropped. */
+  kill(): void {
+    this.child.kill('SIGKILL');
+    this.waiting.length = 0;
   }
 }
 
@@ -123,7 +139,7 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
   for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(ws, `src/file${i}.txt`), `initial ${i}\n`);
   const first = await cli(ws, ['snapshot', '--baseline']);
   if (first.code !== 0) throw new Error(`baseline failed: ${first.err}`);
-  const longLived = new LongLived(ws);
+  let longLived = new LongLived(ws);
   let snapshotsTaken = 1;
   let prunes = 0;
   let kills = 0;
@@ -134,13 +150,23 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
       const shape = Math.floor(next() * 3);
       const killing = opts.killEvery !== undefined && round % opts.killEvery === opts.killEvery - 1;
       if (killing) {
-        // kill -9 one of snapshot, prune or a long-lived drop at a random moment.
-        const victim = startCli(ws, next() < 0.5 ? ['snapshot'] : ['prune', '--keep', '1']);
-        await sleep(next() * 250);
-        victim.child.kill('SIGKILL');
-        await victim.done;
+        // kill -9 one of snapshot, prune or the long-lived process's retention at a random moment.
+        const pick = next();
+        if (pick < 1 / 3) {
+          const list = await cliJson<{ snapshots: { id: string }[] }>(ws, ['snapshots', '--json']);
+          void longLived.ask(`drop ${list.snapshots.slice(0, -1).map((s) => s.id).join(' ')}`);
+          await sleep(next() * 250);
+          longLived.kill();
+          longLived = new LongLived(ws);
+          log(`round ${round}: killed the long-lived process during retention`);
+        } else {
+          const victim = startCli(ws, pick < 2 / 3 ? ['snapshot'] : ['prune', '--keep', '1']);
+          await sleep(next() * 250);
+          victim.child.kill('SIGKILL');
+          await victim.done;
+          log(`round ${round}: killed ${victim.child.spawnargs.slice(4).join(' ')}`);
+        }
         kills++;
-        log(`round ${round}: killed ${victim.child.spawnargs.slice(4).join(' ')}`);
       } else {
         // Either side may start first, by up to the time a CLI takes to open the store.
         const lead = (next() - 0.5) * 240;
@@ -159,7 +185,7 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
           prunes++;
         } else {
           // A CLI snapshots while the long-lived process runs retention over older snapshots.
-          const list = JSON.parse((await cli(ws, ['snapshots', '--json'])).out) as { snapshots: { id: string }[] };
+          const list = await cliJson<{ snapshots: { id: string }[] }>(ws, ['snapshots', '--json']);
           const victims = list.snapshots.slice(0, -1).filter(() => next() < 0.7).map((s) => s.id);
           const [s, d] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => longLived.ask(`drop ${victims.join(' ')}`))]);
           if (s.code !== 0 || d.error) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), long-lived drop ${d.error ?? 'ok'}`);
@@ -168,7 +194,7 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
         }
       }
       // Checked every round: a damaged snapshot would be pruned away by a later round.
-      const check = JSON.parse((await cli(ws, ['fsck', '--json'])).out) as RaceResult['fsck'];
+      const check = await cliJson<RaceResult['fsck']>(ws, ['fsck', '--json']);
       if (check.problems.length > 0) {
         for (const p of check.problems) damage.push({ message: `after round ${round}: ${p.message}` });
         break;
@@ -177,11 +203,10 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
   } finally {
     longLived.close();
   }
-  const check = await cli(ws, ['fsck', '--json']);
-  const fsck = JSON.parse(check.out) as RaceResult['fsck'];
+  const fsck = await cliJson<RaceResult['fsck']>(ws, ['fsck', '--json']);
   fsck.problems.unshift(...damage);
   const undiffable: string[] = [];
-  const list = JSON.parse((await cli(ws, ['snapshots', '--json'])).out) as { snapshots: { id: string }[] };
+  const list = await cliJson<{ snapshots: { id: string }[] }>(ws, ['snapshots', '--json']);
   for (const s of list.snapshots) {
     const d = await cli(ws, ['diff', s.id, 'latest', '--stat']);
     if (d.code !== 0) undiffable.push(`${s.id}: ${d.err.trim()}`);
