@@ -58,7 +58,7 @@ export async function openStore(cmd: Command, io: CliIo): Promise<SnapshotStore>
   for (const w of loaded.warnings) io.err(`warning: ${w}`);
   if (loaded.untrustedSettings > 0) {
     io.err(
-      `warning: ${loaded.untrustedSettings} workspace setting(s) above were not applied because ${trust.why}: ` +
+      `warning: ${loaded.untrustedSettings} of these settings were not applied because ${trust.why}: ` +
         'review the file, then run `incident-replay trust` to trust it as it is now, or pass --trust-config for this run',
     );
   }
