@@ -3,6 +3,8 @@
 // that for a person), on the same store the extension's own commands use.
 // Run through `node scripts/e2e/run.mjs agents`.
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { e2eEnv, findStore, installedExtension, storeJson, type E2EEnv, type InstalledExtension, type StoredIncident, type StoredSnapshot } from './support/env';
 import { runFailingJob, Session } from './support/session';
@@ -77,4 +79,28 @@ test('analyze, called through vscode.lm.invokeTool after the job fails, returns 
   assert.match(text, /logs\/job\.log/, 'and the log with the refused connection');
   assert.ok(failed.port > 0);
   await session.wb?.screenshot('02-analyze-answer');
+});
+
+/** The extension's output channel as VS Code logs it to disk (empty until it exists). */
+function extensionLog(): string {
+  const logs = path.join(env.userData, 'logs');
+  if (!existsSync(logs)) return '';
+  for (const run of readdirSync(logs).sort().reverse()) {
+    for (const host of readdirSync(path.join(logs, run)).filter((d) => d.startsWith('exthost'))) {
+      const file = path.join(logs, run, host, env.extensionId, 'Incident Replay.log');
+      if (existsSync(file)) return readFileSync(file, 'utf8');
+    }
+  }
+  return '';
+}
+
+// This code-server has no chat product, so VS Code's MCP views are not in its palette; what can be
+// checked here is that the extension found the API and registered its provider.
+test('the extension registers its tools and its MCP server definitions in this VS Code', { timeout: 60_000 }, async () => {
+  const log = await waitUntil('the registrations in the Incident Replay log', 30_000, async () => {
+    const text = extensionLog();
+    return /language-model tools registered: 17/.test(text) && /MCP server definitions registered \(incidentReplay\.mcpServers\)/.test(text) ? text : undefined;
+  });
+  assert.doesNotMatch(log, /need VS Code/, 'no feature was missing');
+  assert.match(log, /agent tool analyze on workspace: ok/);
 });

@@ -43,7 +43,9 @@ export function registerLanguageModelTools(context: vscode.ExtensionContext, ser
     return;
   }
   const manifest = context.extension.packageJSON as { contributes?: { languageModelTools?: { name: string }[] } };
-  for (const { name } of manifest.contributes?.languageModelTools ?? []) {
+  const contributed = manifest.contributes?.languageModelTools ?? [];
+  services.log.info(`language-model tools registered: ${contributed.length}`);
+  for (const { name } of contributed) {
     const toolName = mcpToolName(name);
     if (toolName === undefined) continue;
     context.subscriptions.push(

@@ -51,4 +51,5 @@ export function registerMcpServers(context: vscode.ExtensionContext, services: W
       },
     }),
   );
+  services.log.info(`MCP server definitions registered (${MCP_PROVIDER_ID}): one server per trusted workspace folder`);
 }
