@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { TempWorkspace, cli } from '../support/workspace';
+import { CLI, TempWorkspace, cli } from '../support/workspace';
 
 interface HookGroup {
   matcher: string;
@@ -18,6 +17,24 @@ function settingsOf(file: string): { hooks: Record<string, HookGroup[]> } & Reco
 function runHook(command: string, event: Record<string, unknown>): { code: number; stdout: string; stderr: string } {
   const r = spawnSync('/bin/sh', ['-c', command], { input: JSON.stringify(event), encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Asks a real `incident-replay mcp` over piped JSON-RPC, as an agent would, and returns each tool's structured answer. */
+function mcpTools(dir: string, ...calls: [string, Record<string, unknown>][]): Record<string, unknown>[] {
+  const messages = [
+    { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } },
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    ...calls.map(([name, args], i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/call', params: { name, arguments: args } })),
+  ];
+  const r = spawnSync(process.execPath, [CLI, '--workspace', dir, 'mcp'], { input: messages.map((m) => JSON.stringify(m)).join('\n') + '\n', encoding: 'utf8', timeout: 30_000 });
+  const byId = new Map(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; result: { structuredContent: Record<string, unknown> } })
+      .map((m) => [m.id, m.result.structuredContent]),
+  );
+  return calls.map((_c, i) => byId.get(i + 1) ?? {});
 }
 
 function json<T>(r: { code: number; stdout: string; stderr: string }): T {
@@ -114,6 +131,21 @@ describe('the installed hook, run for real', () => {
     const changed = json<{ changes: { path: string; patch?: string }[] }>(cli(ws, 'diff', snap.id, 'now', '--json'));
     assert.deepEqual(changed.changes.map((c) => c.path), ['config.yaml']);
     assert.match(changed.changes[0]?.patch ?? '', /-port: 5432\n\+port: 6543/);
+
+    // A shell call that fails: Claude Code fires PostToolUseFailure instead of PostToolUse.
+    const failing = s.hooks.PostToolUseFailure?.[0]?.hooks[0]?.command ?? '';
+    assert.match(failing, /hooks run --agent claude-code$/);
+    const bash = { session_id: 'sess-1', cwd: ws.dir, tool_name: 'Bash', tool_use_id: 'toolu_02', tool_input: { command: 'pytest -q' } };
+    assert.equal(runHook(pre, { ...bash, hook_event_name: 'PreToolUse' }).code, 0);
+    assert.equal(runHook(failing, { ...bash, hook_event_name: 'PostToolUseFailure', error: 'Command failed with exit code 1: 2 failed, 10 passed' }).code, 0);
+    const [listed] = mcpTools(ws.dir, ['list_replays', {}]);
+    assert.deepEqual(
+      (listed as { replays: { plan: string; status: string; task: string }[] }).replays.map((r) => [r.plan, r.status, r.task]),
+      [
+        ['Bash', 'failure', 'Bash: pytest -q'],
+        ['Write', 'success', `Write: ${ws.path('config.yaml')}`],
+      ],
+    );
   });
 
   it('records a failed shell call as a failed run that collect_failures reports (Codex), and Gemini gets JSON on stdout', () => {
@@ -136,30 +168,12 @@ describe('the installed hook, run for real', () => {
     assert.match(ignored.stderr, /read_file neither writes files nor runs commands/);
 
     // The MCP server's collect_failures sees the failed make as a run of codex; the gemini call succeeded.
-    const mcp = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'cli.js'), '--workspace', ws.dir, 'mcp'], {
-      input: [
-        { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } },
-        { jsonrpc: '2.0', method: 'notifications/initialized' },
-        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'collect_failures', arguments: {} } },
-        { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_replays', arguments: {} } },
-      ]
-        .map((m) => JSON.stringify(m))
-        .join('\n') + '\n',
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    const answers = new Map(
-      mcp.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { id: number; result: { structuredContent: Record<string, unknown> } })
-        .map((m) => [m.id, m.result.structuredContent]),
-    );
-    const failures = answers.get(2) as { counts: { runs: number }; items: { source: string; agent: string; status: string; title: string }[] };
+    const [collected, listed] = mcpTools(ws.dir, ['collect_failures', {}], ['list_replays', {}]);
+    const failures = collected as { counts: { runs: number }; items: { source: string; agent: string; status: string; title: string }[] };
     assert.equal(failures.counts.runs, 1);
     assert.deepEqual(failures.items.map((i) => [i.source, i.agent, i.status]), [['run', 'codex', 'failure']]);
     assert.match(failures.items[0]?.title ?? '', /Bash: make all/);
-    const replays = answers.get(3) as { replays: { agent: string; status: string }[] };
+    const replays = listed as { replays: { agent: string; status: string }[] };
     assert.deepEqual(replays.replays.map((r) => [r.agent, r.status]).sort(), [['codex', 'failure'], ['gemini', 'success']]);
   });
 });

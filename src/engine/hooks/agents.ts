@@ -1,8 +1,10 @@
 /**
  * The coding agents whose hooks we install, each in its own documented format:
- * - Claude Code: `.claude/settings.json`, `hooks.PreToolUse` / `hooks.PostToolUse`, timeout in seconds,
+ * - Claude Code: `.claude/settings.json`, `hooks.PreToolUse` / `hooks.PostToolUse` (and
+ *   `PostToolUseFailure`, which a failed call fires instead, with `error`), timeout in seconds;
  *   stdin carries session_id, tool_name, tool_input, tool_use_id and (after) tool_response.
- * - Codex: `.codex/hooks.json`, the same shape and events as Claude Code (Bash and apply_patch).
+ * - Codex: `.codex/hooks.json`, the same shape and events as Claude Code (Bash and apply_patch);
+ *   no failure event, so a call that fails outright keeps no result.
  * - Gemini CLI: `.gemini/settings.json`, `hooks.BeforeTool` / `hooks.AfterTool`, timeout in
  *   milliseconds, stdout must be JSON only; there is no call id, so calls are matched by input.
  */
@@ -16,6 +18,8 @@ export interface HookAgentSpec {
   standardFile: string;
   preEvent: string;
   postEvent: string;
+  /** The event a failed tool call fires instead of `postEvent`, where the agent has one. */
+  failureEvent?: string;
   /** The agent's names for tools that write files or run commands (a regex, as the agent matches it). */
   matcher: string;
   timeout: number;
@@ -30,6 +34,7 @@ export const HOOK_AGENT_SPECS: Readonly<Record<HookAgent, HookAgentSpec>> = {
     standardFile: '.claude/settings.json',
     preEvent: 'PreToolUse',
     postEvent: 'PostToolUse',
+    failureEvent: 'PostToolUseFailure',
     matcher: 'Write|Edit|MultiEdit|NotebookEdit|Bash',
     timeout: 60,
     quietOutput: '',

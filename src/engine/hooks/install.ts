@@ -37,10 +37,12 @@ function isOurs(group: unknown): boolean {
 export function mergeHooks(existing: unknown, spec: HookAgentSpec, command: (event: 'pre' | 'post') => string): Json {
   const settings: Json = isObject(existing) ? { ...existing } : {};
   const hooks: Json = isObject(settings.hooks) ? { ...settings.hooks } : {};
-  for (const [event, phase] of [
+  const events: [string, 'pre' | 'post'][] = [
     [spec.preEvent, 'pre'],
     [spec.postEvent, 'post'],
-  ] as const) {
+  ];
+  if (spec.failureEvent) events.push([spec.failureEvent, 'post']);
+  for (const [event, phase] of events) {
     const current = hooks[event];
     if (current !== undefined && !Array.isArray(current)) {
       throw new InputError(`hooks.${event} in the settings is not a list: fix it by hand (it should be a list of {matcher, hooks}) and install again`);

@@ -14,6 +14,8 @@ interface HookInput {
   toolInput: Record<string, unknown>;
   callId: string;
   response: unknown;
+  /** What a failure event says went wrong. */
+  error: string | null;
 }
 
 export interface HookOutcome {
@@ -51,7 +53,7 @@ export function parseHookInput(raw: string): HookInput {
   const toolInput = d.tool_input !== null && typeof d.tool_input === 'object' && !Array.isArray(d.tool_input) ? (d.tool_input as Record<string, unknown>) : {};
   // Gemini CLI sends no call id: the same tool with the same input in one session is one call.
   const callId = text(d.tool_use_id) ?? text(d.call_id) ?? `${tool}:${createHash('sha256').update(JSON.stringify(toolInput)).digest('hex').slice(0, 16)}`;
-  return { hookEvent: text(d.hook_event_name) ?? '', session: text(d.session_id) ?? 'unknown-session', tool, toolInput, callId, response: d.tool_response ?? d.tool_result };
+  return { hookEvent: text(d.hook_event_name) ?? '', session: text(d.session_id) ?? 'unknown-session', tool, toolInput, callId, response: d.tool_response ?? d.tool_result, error: text(d.error) };
 }
 
 /** What the call was about, for lists: the command it ran or the file it wrote. */
@@ -91,10 +93,11 @@ export async function handleHookEvent(store: SnapshotStore, spec: HookAgentSpec,
   if (!new RegExp(`^(?:${spec.matcher})$`).test(input.tool)) {
     return { event: 'ignored', snapshot: null, replay: null, reason: `${input.tool} neither writes files nor runs commands` };
   }
-  const isAfter = input.hookEvent === spec.postEvent || (input.hookEvent === '' && input.response !== undefined);
+  const failed = spec.failureEvent !== undefined && input.hookEvent === spec.failureEvent;
+  const isAfter = failed || input.hookEvent === spec.postEvent || (input.hookEvent === '' && input.response !== undefined);
   if (isAfter) {
-    const status = toolStatus(input.response);
-    const replay = await annotateReplayOfCall(store, input.session, input.callId, { status, result: resultText(input.response) });
+    const status = failed ? 'failure' : toolStatus(input.response);
+    const replay = await annotateReplayOfCall(store, input.session, input.callId, { status, result: failed ? (input.error ?? resultText(input.response)) : resultText(input.response) });
     return replay === null
       ? { event: 'after', snapshot: null, replay: null, reason: `no recorded call ${input.callId} in session ${input.session} (the before hook did not run)` }
       : { event: 'after', snapshot: replay.snapshot, replay };
