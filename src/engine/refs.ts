@@ -54,7 +54,7 @@ export interface AnalysisStart {
   from: SnapshotRecord;
   since: string;
   /** Set when there was no baseline and git's HEAD stood in for it. */
-  gitFallback?: { commit: string; subject: string };
+  gitFallback?: { commit: string; subject: string; notes: string[] };
 }
 
 /**
@@ -68,7 +68,7 @@ export async function analysisStart(store: SnapshotStore, since?: string): Promi
   if (snapshots.some((s) => s.baseline)) return { from: resolveRef(snapshots, 'baseline'), since: 'baseline' };
   try {
     const git = await store.gitSnapshot('HEAD');
-    return { from: git.snapshot, since: 'git:HEAD', gitFallback: { commit: git.commit.commit, subject: git.commit.subject } };
+    return { from: git.snapshot, since: 'git:HEAD', gitFallback: { commit: git.commit.commit, subject: git.commit.subject, notes: git.notes } };
   } catch (e) {
     if (!(e instanceof GitUnavailableError)) throw e;
     throw new InputError(

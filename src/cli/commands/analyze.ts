@@ -47,6 +47,7 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
         if (gitFallback) {
           // Stdout stays pure JSON with --json.
           (opts.json ? io.err : io.out)(`no baseline in the store: analysing since git:HEAD (${gitFallback.commit.slice(0, 7)} ${gitFallback.subject})`);
+          for (const n of gitFallback.notes) io.err(`note: ${n}`);
         }
         const prescan = new LogPrescan(store, from);
         const now = await store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });

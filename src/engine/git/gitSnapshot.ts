@@ -40,12 +40,8 @@ export async function gitSnapshotLocked(store: SnapshotStore, rev: string): Prom
     maxFileSizeBytes: store.config.maxFileSizeBytes,
     known,
   });
-  let created = false;
+  // No other writer of rows runs meanwhile (the store lock); a row whose manifest is gone is left to fsck and shadowed by this one.
   const snapshot = await store.db.write((db) => {
-    // Another process may have imported the same commit meanwhile; a row whose manifest is gone is not reused.
-    const again = snapshotOfCommit(db, commit.commit);
-    if (again && again.id !== existing?.id) return again;
-    created = true;
     let id = randomBytes(4).toString('hex');
     while (getSnapshot(db, id)) id = randomBytes(4).toString('hex');
     const rec: SnapshotRecord = {
@@ -61,7 +57,7 @@ export async function gitSnapshotLocked(store: SnapshotStore, rev: string): Prom
     db.run('UPDATE snapshots SET git_commit = ? WHERE id = ?', [commit.commit, id]);
     return rec;
   });
-  return { snapshot, commit, created, notes: tree.notes };
+  return { snapshot, commit, created: true, notes: tree.notes };
 }
 
 function snapshotOfCommit(db: Database, commit: string): SnapshotRecord | undefined {
