@@ -110,6 +110,12 @@ describe('incident-replay mcp through the SDK client', () => {
     const md = res.contents[0] && 'text' in res.contents[0] ? res.contents[0].text : '';
     assert.match(md, new RegExp(a.incident.id));
     assert.match(md, /config\/app\.json/);
+    const one = await client.readResource({ uri: `incident-replay://incidents/${a.incident.id}` });
+    assert.match(one.contents[0] && 'text' in one.contents[0] ? one.contents[0].text : '', /port set back to 5432/);
+    const again = structured(await call('resolve_incident', { id: a.incident.id })) as { incident: { status: string } };
+    assert.equal(again.incident.status, 'resolved', 'resolving twice is harmless');
+    const open = structured(await call('list_incidents', { status: 'open' })) as { incidents: unknown[] };
+    assert.deepEqual(open.incidents, []);
     const list = await client.readResource({ uri: 'incident-replay://incidents' });
     assert.match(list.contents[0] && 'text' in list.contents[0] ? list.contents[0].text : '', /Job cannot reach the database/);
   });
