@@ -4,8 +4,8 @@
  * random characters is a key wherever it appears, with or without a variable name around it.
  * Shapes follow the providers' documentation and gitleaks' rule set (read, not copied).
  *
- * Each rule names a literal `keyword` that its match must contain: the cheap `includes` check
- * that decides whether its regex runs at all.
+ * Each rule names the literal keywords its matches contain, as specific as the format allows:
+ * one scan finds them all, and a rule's regex runs only where one of its keywords is.
  */
 import { isPlaceholder, readsAsWords, shannonEntropy } from './entropy';
 
@@ -13,8 +13,8 @@ export interface PrefixRule {
   id: string;
   /** What it is, in the words a report uses. */
   kind: string;
-  /** Case-sensitive literal every match contains. */
-  keyword: string;
+  /** Case-sensitive literals, one of which every match contains. */
+  keywords: readonly string[];
   /** Sticky; the secret is group 1 when the rule has one, else the whole match. */
   pattern: RegExp;
   /** Where a match may start, counted back from an occurrence of the keyword (0: the match starts with it). */
@@ -24,18 +24,18 @@ export interface PrefixRule {
 /** No letter or digit right after a fixed-length token. (Before a token is checked in code, at no cost.) */
 const E = '(?![A-Za-z0-9])';
 
-function rule(id: string, kind: string, keyword: string, source: string, back: readonly number[] = [0]): PrefixRule {
-  return { id, kind, keyword, pattern: new RegExp(source, 'y'), back };
+function rule(id: string, kind: string, keyword: string | readonly string[], source: string, back: readonly number[] = [0]): PrefixRule {
+  return { id, kind, keywords: typeof keyword === 'string' ? [keyword] : keyword, pattern: new RegExp(source, 'y'), back };
 }
 
 export const PREFIX_RULES: readonly PrefixRule[] = [
-  rule('aws-access-key-id', 'AWS access key ID', 'A', `(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}${E}`),
-  rule('github-token', 'GitHub token', 'gh', `gh[pousr]_[A-Za-z0-9]{36,255}${E}`),
+  rule('aws-access-key-id', 'AWS access key ID', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA'], `(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}${E}`),
+  rule('github-token', 'GitHub token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], `gh[pousr]_[A-Za-z0-9]{36,255}${E}`),
   rule('github-fine-grained-pat', 'GitHub fine-grained token', 'github_pat_', `github_pat_[A-Za-z0-9_]{22,255}`),
-  rule('gitlab-token', 'GitLab token', 'gl', `gl(?:pat|dt|ptt|rt|ft|imt|oas|soat|ffct|agent|cbt)-[0-9A-Za-z_\\-]{20,300}(?:\\.[0-9a-z]{9})?`),
+  rule('gitlab-token', 'GitLab token', ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'glft-', 'glimt-', 'gloas-', 'glsoat-', 'glffct-', 'glagent-', 'glcbt-'], `gl(?:pat|dt|ptt|rt|ft|imt|oas|soat|ffct|agent|cbt)-[0-9A-Za-z_\\-]{20,300}(?:\\.[0-9a-z]{9})?`),
   rule('gitlab-session-cookie', 'GitLab session cookie', '_gitlab_session=', `_gitlab_session=([0-9A-Za-z]{32})${E}`),
   rule('gitlab-runner-registration', 'GitLab runner registration token', 'GR1348941', `GR1348941[0-9A-Za-z_\\-]{20}${E}`),
-  rule('stripe-secret-key', 'Stripe secret key', 'k_', `[sr]k_(?:live|test|prod)_[0-9A-Za-z]{10,247}${E}`, [1]),
+  rule('stripe-secret-key', 'Stripe secret key', ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_'], `[sr]k_(?:live|test|prod)_[0-9A-Za-z]{10,247}${E}`),
   rule('stripe-webhook-secret', 'Stripe webhook signing secret', 'whsec_', `whsec_[0-9A-Za-z+/]{24,64}`),
   rule('slack-token', 'Slack token', 'xox', `xox[abeoprs]-(?:\\d{1,14}-){1,4}[0-9A-Za-z\\-]{8,250}`),
   rule('slack-config-token', 'Slack configuration token', 'xoxe', `xoxe(?:\\.xox[bp])?-\\d-[A-Za-z0-9]{146,166}`),
@@ -54,31 +54,31 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
   rule('google-oauth-token', 'Google OAuth access token', 'ya29.', `ya29\\.[0-9A-Za-z_\\-]{20,2048}`),
   rule('anthropic-key', 'Anthropic API key', 'sk-ant-', `sk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_\\-]{80,120}`),
   rule('openai-key', 'OpenAI API key', 'sk-', `sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,300}`),
-  rule('digitalocean-token', 'DigitalOcean token', 'do', `do[opr]_v1_[a-f0-9]{64}${E}`),
-  rule('shopify-token', 'Shopify token', 'shp', `shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${E}`),
-  rule('doppler-token', 'Doppler token', 'dp.', `dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44}`),
+  rule('digitalocean-token', 'DigitalOcean token', ['dop_v1_', 'doo_v1_', 'dor_v1_'], `do[opr]_v1_[a-f0-9]{64}${E}`),
+  rule('shopify-token', 'Shopify token', ['shpat_', 'shpca_', 'shppa_', 'shpss_'], `shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${E}`),
+  rule('doppler-token', 'Doppler token', ['dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.', 'dp.scim.', 'dp.audit.'], `dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44}`),
   rule('databricks-token', 'Databricks token', 'dapi', `dapi[a-f0-9]{32}(?:-\\d)?${E}`),
   rule('linear-key', 'Linear API key', 'lin_api_', `lin_api_[A-Za-z0-9]{40}${E}`),
   rule('onepassword-token', '1Password service account token', 'ops_eyJ', `ops_eyJ[A-Za-z0-9+/]{250,}={0,3}`),
   rule('postman-key', 'Postman API key', 'PMAK-', `PMAK-[a-f0-9]{24}-[a-f0-9]{34}${E}`),
   rule('pulumi-token', 'Pulumi access token', 'pul-', `pul-[a-f0-9]{40}${E}`),
-  rule('grafana-token', 'Grafana token', 'gl', `(?:glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})`),
-  rule('vault-token', 'HashiCorp Vault token', 'hv', `hv[sb]\\.[A-Za-z0-9_\\-]{24,300}`),
+  rule('grafana-token', 'Grafana token', ['glc_', 'glsa_'], `(?:glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})`),
+  rule('vault-token', 'HashiCorp Vault token', ['hvs.', 'hvb.'], `hv[sb]\\.[A-Za-z0-9_\\-]{24,300}`),
   rule('terraform-token', 'Terraform Cloud token', '.atlasv1.', `[a-z0-9]{14}\\.atlasv1\\.[a-z0-9\\-_=]{60,70}`, [14]),
   rule('heroku-key', 'Heroku API key', 'HRKU-', `HRKU-AA[0-9A-Za-z_\\-]{58}`),
   rule('atlassian-token', 'Atlassian API token', 'ATATT3', `ATATT3[A-Za-z0-9_\\-=]{186}`),
   rule('azure-ad-client-secret', 'Azure AD client secret', 'Q~', `[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}`, [4]),
-  rule('square-token', 'Square token', 'sq0', `sq0(?:atp|csp)-[0-9A-Za-z\\-_]{22,43}`),
+  rule('square-token', 'Square token', ['sq0atp-', 'sq0csp-'], `sq0(?:atp|csp)-[0-9A-Za-z\\-_]{22,43}`),
   rule('square-access-token', 'Square access token', 'EAAA', `EAAA[A-Za-z0-9\\-_+=]{60}${E}`),
   rule('facebook-token', 'Facebook access token', 'EAA', `EAA[MC][A-Za-z0-9]{100,}`),
   rule('dropbox-token', 'Dropbox token', 'sl.', `sl\\.[A-Za-z0-9\\-=_]{135,}`),
   rule('discord-webhook', 'Discord webhook URL', 'discord', `discord(?:app)?\\.com/api/webhooks/\\d{5,30}/[A-Za-z0-9_\\-]{60,}`),
   rule('telegram-bot-token', 'Telegram bot token', ':AA', `\\d{8,10}:AA[0-9A-Za-z_\\-]{33}${E}`, [8, 9, 10]),
   rule('mailchimp-key', 'Mailchimp API key', '-us', `[0-9a-f]{32}-us\\d{1,2}${E}`, [32]),
-  rule('sentry-token', 'Sentry token', 'sntr', `(?:sntrys_eyJ[A-Za-z0-9+/=_]{60,}|sntryu_[a-f0-9]{64})`),
-  rule('newrelic-key', 'New Relic key', 'NR', `NR(?:AK|JS|II)-[A-Za-z0-9]{19,27}${E}`),
+  rule('sentry-token', 'Sentry token', ['sntrys_', 'sntryu_'], `(?:sntrys_eyJ[A-Za-z0-9+/=_]{60,}|sntryu_[a-f0-9]{64})`),
+  rule('newrelic-key', 'New Relic key', ['NRAK-', 'NRJS-', 'NRII-'], `NR(?:AK|JS|II)-[A-Za-z0-9]{19,27}${E}`),
   rule('age-secret-key', 'age secret key', 'AGE-SECRET-KEY-1', `AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`),
-  rule('supabase-token', 'Supabase token', 'sb', `sb(?:p|_secret)_[A-Za-z0-9_]{40,}`),
+  rule('supabase-token', 'Supabase token', ['sbp_', 'sb_secret_'], `sb(?:p|_secret)_[A-Za-z0-9_]{40,}`),
   rule('groq-key', 'Groq API key', 'gsk_', `gsk_[A-Za-z0-9]{52}${E}`),
   rule('replicate-token', 'Replicate token', 'r8_', `r8_[A-Za-z0-9]{37}${E}`),
   rule('perplexity-key', 'Perplexity API key', 'pplx-', `pplx-[A-Za-z0-9]{48}${E}`),
@@ -87,8 +87,8 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
   rule('airtable-token', 'Airtable token', 'pat', `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}${E}`),
   rule('contentful-token', 'Contentful token', 'CFPAT-', `CFPAT-[A-Za-z0-9_\\-]{43}`),
   rule('dynatrace-token', 'Dynatrace token', 'dt0c01.', `dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}${E}`),
-  rule('easypost-key', 'EasyPost key', 'EZ', `EZ[AT]K[A-Za-z0-9]{54}${E}`),
-  rule('flutterwave-key', 'Flutterwave key', 'FLW', `FLW(?:SECK|PUBK)_TEST-[a-h0-9]{32}-X`),
+  rule('easypost-key', 'EasyPost key', ['EZAK', 'EZTK'], `EZ[AT]K[A-Za-z0-9]{54}${E}`),
+  rule('flutterwave-key', 'Flutterwave key', ['FLWSECK_TEST-', 'FLWPUBK_TEST-'], `FLW(?:SECK|PUBK)_TEST-[a-h0-9]{32}-X`),
   rule('planetscale-token', 'PlanetScale token', 'pscale_', `pscale_(?:tkn|oauth|pw)_[\\w=.\\-]{32,64}`),
   rule('prefect-key', 'Prefect API key', 'pnu_', `pnu_[A-Za-z0-9]{36}${E}`),
   rule('readme-key', 'ReadMe API key', 'rdme_', `rdme_[a-z0-9]{70}${E}`),
@@ -108,7 +108,7 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
   rule('adobe-secret', 'Adobe client secret', 'p8e-', `p8e-[A-Za-z0-9]{32}${E}`),
   rule('cloudflare-origin-ca', 'Cloudflare origin CA key', 'v1.0-', `v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}${E}`),
   rule('fly-token', 'Fly.io token', 'fo1_', `fo1_[\\w-]{43}`),
-  rule('fly-macaroon', 'Fly.io token', 'fm', `fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}`),
+  rule('fly-macaroon', 'Fly.io token', ['fm1_', 'fm2_', 'fm1a_', 'fm1r_', 'fm2a_', 'fm2r_'], `fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}`),
   rule('scalingo-token', 'Scalingo token', 'tk-us-', `tk-us-[\\w-]{48}`),
   rule('azure-storage-sas', 'Azure SAS signature', 'sig=', `sig=([A-Za-z0-9%+/]{40,120}={0,2}(?:%3D){0,2})`),
 ];
@@ -129,7 +129,7 @@ function escapeRegExp(text: string): string {
  * costs 80 passes.
  */
 const KEYWORDS = new RegExp(
-  [...new Set(PREFIX_RULES.map((r) => r.keyword))]
+  [...new Set(PREFIX_RULES.flatMap((r) => r.keywords))]
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp)
     .join('|'),
@@ -137,13 +137,12 @@ const KEYWORDS = new RegExp(
 );
 const RULES_BY_FIRST_CHAR = new Map<string, PrefixRule[]>();
 for (const r of PREFIX_RULES) {
-  const first = r.keyword[0] ?? '';
-  RULES_BY_FIRST_CHAR.set(first, [...(RULES_BY_FIRST_CHAR.get(first) ?? []), r]);
+  for (const first of new Set(r.keywords.map((k) => k[0] ?? ''))) RULES_BY_FIRST_CHAR.set(first, [...(RULES_BY_FIRST_CHAR.get(first) ?? []), r]);
 }
 
 const WORD_CHAR = /[A-Za-z0-9]/;
 
-function matchAt(rule: PrefixRule, at: number, text: string): PrefixMatch | null {
+function matchAt(rule: PrefixRule, keyword: string, at: number, text: string): PrefixMatch | null {
   for (const b of rule.back) {
     if (at - b < 0) continue;
     // `xsk_live_...` is some other word.
@@ -152,7 +151,7 @@ function matchAt(rule: PrefixRule, at: number, text: string): PrefixMatch | null
     const m = rule.pattern.exec(text);
     if (!m) continue;
     const value = m[1] ?? m[0];
-    if (!isPlausibleToken(value, rule.keyword)) return null;
+    if (!isPlausibleToken(value, keyword)) return null;
     return { rule, start: m[1] === undefined ? m.index : m.index + m[0].lastIndexOf(value), value };
   }
   return null;
@@ -165,12 +164,13 @@ export function prefixMatches(text: string): PrefixMatch[] {
   KEYWORDS.lastIndex = 0;
   for (let k = KEYWORDS.exec(text); k !== null; k = KEYWORDS.exec(text)) {
     const at = k.index;
-    // Keywords overlap (`sk-` in `sk-ant-`, `k_` in `sk_live_`): every rule whose keyword starts here is tried.
+    // Keywords overlap (`sk-` in `sk-ant-`, `xox` in `xoxe`): every rule with a keyword starting here is tried.
     KEYWORDS.lastIndex = at + 1;
     if (at < skipTo) continue;
     for (const rule of RULES_BY_FIRST_CHAR.get(text[at] ?? '') ?? []) {
-      if (!text.startsWith(rule.keyword, at)) continue;
-      const m = matchAt(rule, at, text);
+      const keyword = rule.keywords.find((k) => text.startsWith(k, at));
+      if (keyword === undefined) continue;
+      const m = matchAt(rule, keyword, at, text);
       if (m) {
         out.push(m);
         skipTo = m.start + m.value.length;
