@@ -271,3 +271,13 @@ test('globs and patterns: an untrusted config may add detection, never narrow it
   assert.ok(found.includes('secret secrets/deploy.env'), 'include did not narrow the snapshot');
   assert.ok(found.includes('deletion src/keep.py'));
 });
+
+test('another workspace rule file can be trusted by name, also without an incident-replay.json', () => {
+  const s = scene({ '.gitleaks.toml': '[allowlist]\npaths = ["vendor/"]\n' });
+  const r = ok(s, 'trust', '.gitleaks.toml');
+  assert.match(r.stdout, /^trusted .*\.gitleaks\.toml \(sha256:[0-9a-f]{12}\)/);
+  assert.equal(r.stdout.trim().split('\n').length, 1, 'no incident-replay.json to trust');
+  const none = run(s, 'trust');
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /incident-replay\.json does not exist: there is nothing to trust/);
+});

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readAllowList, revokeTrust, trustFile } from '../../engine/config/trust';
@@ -29,7 +30,9 @@ export function registerTrustCommand(program: Command, io: CliIo): void {
         io.out(`${n} trusted file(s) of ${landingPath(ctx.base)} forgotten`);
         return;
       }
-      const targets = [ctx.configFile, ...files.map((f) => path.resolve(ctx.base, f))];
+      // Other rule files (a `.gitleaks.toml`) can be trusted in a workspace without an incident-replay.json.
+      const config = ctx.explicitConfig || files.length === 0 || existsSync(ctx.configFile) ? [ctx.configFile] : [];
+      const targets = [...config, ...files.map((f) => path.resolve(ctx.base, f))];
       for (const file of targets) {
         const e = await trustFile({ workspaceRoot: ctx.base, file, allowListFile });
         io.out(`trusted ${path.join(e.workspace, e.file)} (sha256:${e.sha256.slice(0, 12)}); once it changes it is untrusted again`);
