@@ -65,7 +65,6 @@ const vectors: { name: string; entries: CraftedEntry[]; reason: RegExp }[] = [
   { name: 'a ../ path', entries: [{ path: 'a.txt' }, { path: '../dotdot.txt' }], reason: /entry 0 \("\.\.\/dotdot\.txt"\): path has a "\." or "\.\." segment/ },
   { name: 'a .. in the middle', entries: [{ path: 'sub/../../escape.txt' }], reason: /path has a "\." or "\.\." segment/ },
   { name: 'an absolute path', entries: [{ path: '<outside>/abs.txt' }], reason: /path is absolute/ },
-  { name: 'a drive path', entries: [{ path: 'C:/evil.txt' }], reason: /path starts with a drive letter/ },
   { name: 'a NUL byte', entries: [{ path: 'a.txt\0../../evil' }], reason: /path contains a NUL byte/ },
   { name: 'a backslash climb', entries: [{ path: '..\\evil.txt' }], reason: /path has a "\." or "\.\." segment/ },
   { name: 'an empty segment', entries: [{ path: 'sub//a.txt' }], reason: /path has an empty segment/ },
@@ -94,6 +93,21 @@ for (const v of vectors) {
     assertRefused(await plant(v.entries), v.reason);
   });
 }
+
+test('a drive path is refused on Windows; on POSIX `C:` is an ordinary folder name and stays inside the workspace', async () => {
+  const p = await plant([{ path: 'C:/evil.txt', content: 'inside\n' }]);
+  if (process.platform === 'win32') {
+    assertRefused(p, /path starts with a drive letter/);
+    return;
+  }
+  const dry = cli(p.ws, 'restore', p.id);
+  assert.equal(dry.code, 2);
+  assert.match(dry.stderr, /^ {2}write {3}C:\/evil\.txt$/m);
+  const r = cli(p.ws, 'restore', p.id, '--force');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(p.ws, 'C:', 'evil.txt'), 'utf8'), 'inside\n');
+  p.outside.assertUntouched();
+});
 
 test('every bad entry at once: the first reason is named, nothing is written', async () => {
   const p = await plant([{ path: 'a.txt', content: 'theirs\n' }, ...vectors.flatMap((v) => v.entries).filter((e) => e.path !== 'a.txt')]);

@@ -20,26 +20,40 @@ export class InvalidManifestError extends InputError {
  * readdir gives with `/`, so a path has no empty, `.` or `..` segment and no leading `/`, and
  * a file name cannot hold NUL or `/`.
  *
- * A backslash is an ordinary name byte on POSIX (a Linux file may be called `a\b`, and its
- * snapshot must stay readable), but a separator on Windows, where `..\x` climbs out. So the
- * segment rules are applied to both separators: `a\b` passes, `..\x`, `a\\b` and `\x` do not.
- * A leading drive (`C:`) is refused everywhere, as a store may be read on either system.
+ * A backslash is an ordinary name byte on POSIX but a separator on Windows, and `C:` a drive.
+ * A `.` or `..` segment between backslashes (`..\x`) is refused everywhere: no real file is
+ * called that, and a store may be read on Windows too. The rest is refused where it means
+ * something, on Windows: a leading backslash, an empty segment between backslashes, a drive.
+ * On POSIX those are plain names a capture can record (a tool that mishandles Windows paths
+ * leaves files called `C:\temp\out.txt`), and refusing them would make the user's own
+ * snapshots unreadable; restore writes them inside the workspace as the single names they are.
  */
-const BAD_PATH: readonly { test: RegExp; why: string }[] = [
-  { test: /\0/, why: 'contains a NUL byte' },
-  { test: /^[/\\]/, why: 'is absolute' },
-  { test: /^[A-Za-z]:/, why: 'starts with a drive letter' },
-  { test: /(^|[/\\])\.\.?([/\\]|$)/, why: 'has a "." or ".." segment' },
-  { test: /[/\\]{2}|[/\\]$/, why: 'has an empty segment' },
-];
-/** One pass for the common case; the list above only runs to name what is wrong. */
-const ANY_BAD = /\0|^[/\\]|^[A-Za-z]:|(^|[/\\])\.\.?([/\\]|$)|[/\\]{2}|[/\\]$/;
+interface PathRule {
+  test: RegExp;
+  why: string;
+}
 
-/** Why `p` is not a safe workspace-relative path, or null when it is. */
-export function unsafePathReason(p: string): string | null {
+const EVERYWHERE: readonly PathRule[] = [
+  { test: /\0/, why: 'contains a NUL byte' },
+  { test: /^\//, why: 'is absolute' },
+  { test: /(^|[/\\])\.\.?([/\\]|$)/, why: 'has a "." or ".." segment' },
+  { test: /\/\/|\/$/, why: 'has an empty segment' },
+];
+const ON_WINDOWS: readonly PathRule[] = [
+  ...EVERYWHERE,
+  { test: /^\\/, why: 'is absolute' },
+  { test: /^[A-Za-z]:/, why: 'starts with a drive letter' },
+  { test: /[/\\]{2}|\\$/, why: 'has an empty segment' },
+];
+/** One pass each for the common case; the lists above only run to name what is wrong. */
+const ANY_BAD_EVERYWHERE = /\0|^\/|(^|[/\\])\.\.?([/\\]|$)|\/\/|\/$/;
+const ANY_BAD_ON_WINDOWS = /\0|^[/\\]|^[A-Za-z]:|(^|[/\\])\.\.?([/\\]|$)|[/\\]{2}|[/\\]$/;
+
+/** Why `p` is not a safe workspace-relative path on this system (or on Windows), or null when it is. */
+export function unsafePathReason(p: string, windows = process.platform === 'win32'): string | null {
   if (p === '') return 'is empty';
-  if (!ANY_BAD.test(p)) return null;
-  return BAD_PATH.find((b) => b.test.test(p))?.why ?? 'is not a normalised relative path';
+  if (!(windows ? ANY_BAD_ON_WINDOWS : ANY_BAD_EVERYWHERE).test(p)) return null;
+  return (windows ? ON_WINDOWS : EVERYWHERE).find((b) => b.test.test(p))?.why ?? 'is not a normalised relative path';
 }
 
 /*
@@ -102,9 +116,12 @@ export function validateEntries(entries: readonly ManifestEntry[]): void {
   }
   for (let i = 0; i < fileKeys.length; i++) {
     const key = fileKeys[i] as string;
-    for (let at = key.indexOf('/'); at !== -1; at = key.indexOf('/', at + 1)) {
+    for (let at = key.indexOf('/'), depth = 1; at !== -1; at = key.indexOf('/', at + 1), depth++) {
       if (keys.has(key.slice(0, at))) {
-        throw new InvalidManifestError(`${entryName(entries[i] as ManifestEntry, i)}: ${JSON.stringify(key.slice(0, at))} is also a file or symlink in this snapshot, so it cannot be a folder`);
+        const e = entries[i] as ManifestEntry;
+        // Segments of `path` and of the raw bytes correspond one to one: decoding keeps every `/`.
+        const folder = e.path.split('/').slice(0, depth).join('/');
+        throw new InvalidManifestError(`${entryName(e, i)}: ${JSON.stringify(folder)} is also a file or symlink in this snapshot, so it cannot be a folder`);
       }
     }
   }

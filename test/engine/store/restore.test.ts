@@ -217,3 +217,20 @@ test('without /proc, every component is checked with lstat before each use: a sy
   }
   outside.assertUntouched();
 });
+
+test('our own captures of odd but legal POSIX names (a backslash, a drive-like name, a non-UTF-8 name) read back and restore in place', { skip: process.platform === 'win32' }, async () => {
+  const { ws, outside, rel } = setup({ 'C:\\temp\\out.txt': 'from a tool that mishandled a Windows path\n', 'a\\b.txt': 'b\n' });
+  const rawName = Buffer.concat([Buffer.from(ws + '/caf'), Buffer.from([0xe9]), Buffer.from('.txt')]);
+  fs.writeFileSync(rawName, 'latin-1 name\n');
+  const store = await open(ws);
+  const { snapshot } = await store.snapshot({ label: 'odd' });
+  assert.deepEqual((await store.manifest(snapshot)).map((e) => e.path), ['C:\\temp\\out.txt', 'a\\b.txt', 'caf\uFFFD.txt']);
+  fs.rmSync(rel('C:\\temp\\out.txt'));
+  fs.rmSync(rel('a\\b.txt'));
+  fs.rmSync(rawName);
+  const r = await store.restore('odd');
+  assert.deepEqual(r.written, ['C:\\temp\\out.txt', 'a\\b.txt', 'caf\uFFFD.txt']);
+  assert.equal(fs.readFileSync(rel('C:\\temp\\out.txt'), 'utf8'), 'from a tool that mishandled a Windows path\n');
+  assert.equal(fs.readFileSync(rawName, 'utf8'), 'latin-1 name\n');
+  outside.assertUntouched();
+});
