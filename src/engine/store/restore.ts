@@ -116,7 +116,7 @@ async function targetManifest(store: SnapshotStore, target: SnapshotRecord): Pro
   } catch (e) {
     if (!(e instanceof InvalidManifestError)) throw e;
     throw new InputError(
-      `snapshot ${target.id} cannot be restored, ${e.message}; nothing was written. The store ${store.dir} was not written by this tool as it is, or is damaged: do not restore from it`,
+      `snapshot ${target.id} cannot be restored, ${e.message}; nothing was written. This tool never writes such a manifest: the store ${store.dir} was crafted or damaged, do not restore from it`,
     );
   }
 }
