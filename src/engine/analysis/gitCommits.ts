@@ -22,8 +22,13 @@ export interface GitHistory {
   headMoves: HeadMove[];
 }
 
-/** git times are whole seconds, snapshot times milliseconds: a commit in the same second as an edge belongs to the window. */
+/** git times are whole seconds, snapshot times milliseconds: a commit dated second S happened in [S, S + 1 s). */
 const SLACK_MS = 1000;
+
+/** Whether something git dated `t` (whole seconds) may have happened between `fromMs` and `toMs`. */
+function inWindow(t: number, fromMs: number, toMs: number): boolean {
+  return t + SLACK_MS > fromMs && t <= toMs;
+}
 
 /**
  * Commits and HEAD moves in the window when the workspace is in a git repository. git being
@@ -62,7 +67,7 @@ export async function commitsInWindow(workspaceRoot: string, fromMs: number, toM
     const [sha, ct, subject] = head.split('\u0000');
     if (!sha || !ct) continue;
     const timestamp = Number(ct) * 1000;
-    if (timestamp < fromMs - SLACK_MS || timestamp > toMs + SLACK_MS) continue;
+    if (!inWindow(timestamp, fromMs, toMs)) continue;
     commits.push({ sha, timestamp, subject: subject ?? '', files: rest.filter((l) => l.trim() !== '') });
   }
   return commits.sort((a, b) => a.timestamp - b.timestamp);
@@ -76,7 +81,7 @@ async function headMovesInWindow(workspaceRoot: string, fromMs: number, toMs: nu
     const at = /@\{(\d+)\}$/.exec(selector ?? '');
     if (!sha || !at) continue;
     const timestamp = Number(at[1]) * 1000;
-    if (timestamp < fromMs - SLACK_MS || timestamp > toMs + SLACK_MS) continue;
+    if (!inWindow(timestamp, fromMs, toMs)) continue;
     moves.push({ sha, timestamp, subject: subject ?? '' });
   }
   return moves.sort((a, b) => a.timestamp - b.timestamp);

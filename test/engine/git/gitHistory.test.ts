@@ -30,9 +30,9 @@ test('commits and HEAD moves in the window are on the timeline, and the triggeri
   const before = git(dir, 'rev-parse', 'HEAD');
   const store = await SnapshotStore.open({ workspaceRoot: dir, config: DEFAULT_CONFIG });
   try {
-    const { snapshot: baseline } = await store.snapshot({ baseline: true });
-    // git dates in whole seconds: step past the baseline's second.
+    // git dates in whole seconds: the base commit's second must end before the window starts.
     await sleep(1100);
+    const { snapshot: baseline } = await store.snapshot({ baseline: true });
     fs.writeFileSync(path.join(dir, 'config.json'), '{"db": {"port": 5433}}\n');
     git(dir, 'commit', '-q', '-am', 'Move the database port');
     const commit = git(dir, 'rev-parse', 'HEAD');
