@@ -43,9 +43,11 @@ export interface RunResult {
 export function sh(w: TempWorkspace, script: string, opts: { log?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const fd = opts.log ? openSync(w.path(opts.log), 'a') : null;
+    // Without NODE_TEST_CONTEXT a nested `node --test` prints TAP instead of talking to a parent test runner.
+    const { NODE_TEST_CONTEXT: _inherited, ...env } = process.env;
     const child = spawn('bash', ['-c', script], {
       cwd: w.dir,
-      env: { ...process.env, ...opts.env },
+      env: { ...env, ...opts.env },
       stdio: fd === null ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
     });
     let out = '';

@@ -52,6 +52,12 @@ const AGENT_DIRS = new Set(['.claude', '.codex', '.gemini', '.aider', '.cursor',
  * An agent's own record of a session: a transcript is where the decision chain is read from,
  * never something the failing program reads, whatever its extension (`.jsonl` would be data).
  */
+export function isAgentTranscriptPath(path: string): boolean {
+  const segments = path.split('/');
+  const base = (segments[segments.length - 1] ?? path).toLowerCase();
+  return isAgentTranscript(path, base, segments.slice(0, -1).map((d) => d.toLowerCase()));
+}
+
 function isAgentTranscript(p: string, base: string, dirs: readonly string[]): boolean {
   if (/^\.aider\.(chat|input)\.history(\.md)?$/.test(base)) return true;
   if (/^rollout-.*\.jsonl$/.test(base)) return true;

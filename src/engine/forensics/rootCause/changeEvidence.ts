@@ -8,8 +8,10 @@ import { formatBytes, listSome, plural } from './wording';
 export function configEdit(path: string, keys: readonly ConfigKeyChange[]): Pick<Contribution, 'weight' | 'group'> & { description: string } | null {
   const parse = keys.find((k) => k.key === PARSE_ERROR_KEY);
   if (parse) return { weight: W.configParseError, group: 'config-parse', description: `${path} no longer parses (${parse.after ?? 'parse error'})` };
-  if (keys.length === 0) return null;
-  return { weight: W.configKeysChanged, group: 'config-keys', description: `${plural(keys.length, 'key')} changed in ${path}: ${listSome(keys.map((k) => k.key))}` };
+  // A release number bumped (a vendored dependency refreshed, a package released) configures nothing.
+  const settings = keys.filter((k) => !/(^|\.)version$/i.test(k.key));
+  if (settings.length === 0) return null;
+  return { weight: W.configKeysChanged, group: 'config-keys', description: `${plural(settings.length, 'key')} changed in ${path}: ${listSome(settings.map((k) => k.key))}` };
 }
 
 /** What the changes say on their own, for facts no trigger reported. */

@@ -1,5 +1,6 @@
 import type { FileRole, Trigger } from '../../types';
 import { errorSignals, type ErrorSignal } from '../errorSignals';
+import { isAgentTranscriptPath } from '../fileRoles';
 import { indexChanges, type ChangeIndex } from './changeIndex';
 import { configLineTokens, dataHitsIn, dataLineTokens, namedConfigLines, type DataTokens, type LineHit } from './changedLines';
 import type { ClassifyInput } from './input';
@@ -19,6 +20,8 @@ export interface Context extends ChangeIndex {
   /** Changed data file → tokens of its first changed lines (a renamed CSV column, a changed header). */
   dataTokens: DataTokens;
   hardFailures: Trigger[];
+  /** Agent transcripts and logs the decision chain was read from: records of the run, never causes or drift. */
+  records: ReadonlySet<string>;
   /** What one error text says, computed once per distinct text (retry loops repeat it thousands of times). */
   facts: Map<string, TextFacts>;
 }
@@ -37,8 +40,7 @@ export interface TextFacts {
  * transcript, an agent log) is a record of the run, never a cause nor data, whatever its
  * extension; a file a metric trend was read from is where the run recorded its result.
  */
-function recordRoles(input: ClassifyInput): ClassifyInput['roles'] {
-  const records = new Set(input.decisions.map((d) => d.file));
+function recordRoles(input: ClassifyInput, records: ReadonlySet<string>): ClassifyInput['roles'] {
   const results = new Set((input.metricTrends ?? []).filter((t) => t.source === 'snapshots').map((t) => t.file));
   if (records.size === 0 && results.size === 0) return input.roles;
   return (p) => {
@@ -48,8 +50,16 @@ function recordRoles(input: ClassifyInput): ClassifyInput['roles'] {
   };
 }
 
+/** Files the agent's decisions were read from, and agent transcripts found by their place. */
+function agentRecords(input: ClassifyInput): Set<string> {
+  const records = new Set(input.decisions.map((d) => d.file));
+  for (const c of input.changes) if (isAgentTranscriptPath(c.path)) records.add(c.path);
+  return records;
+}
+
 export function buildContext(raw: ClassifyInput): Context {
-  const input: ClassifyInput = { ...raw, roles: recordRoles(raw) };
+  const records = agentRecords(raw);
+  const input: ClassifyInput = { ...raw, roles: recordRoles(raw, records) };
   const index = indexChanges(input.changes);
   return {
     ...index,
@@ -58,6 +68,7 @@ export function buildContext(raw: ClassifyInput): Context {
     lineTokens: configLineTokens(input),
     dataTokens: dataLineTokens(input),
     hardFailures: errorTriggers(input.triggers),
+    records,
     facts: new Map(),
   };
 }
@@ -69,7 +80,8 @@ export function textFacts(t: Trigger, ctx: Context): TextFacts {
   let facts = ctx.facts.get(key);
   if (!facts) {
     facts = {
-      signals: errorSignals(text, t.errorType),
+      // Frame function names carry what failed when the message does not (`at JSON.parse`).
+      signals: errorSignals(frameFunctions(t) ? `${text}\n${frameFunctions(t)}` : text, t.errorType),
       named: namedFiles(text, t.frames ?? [], t.file, ctx, ctx.input.roles),
       keyHits: namedConfigKeys(text, ctx.input.configKeys),
       lineHits: namedConfigLines(text, ctx.input, ctx.lineTokens),
@@ -78,4 +90,12 @@ export function textFacts(t: Trigger, ctx: Context): TextFacts {
     ctx.facts.set(key, facts);
   }
   return facts;
+}
+
+function frameFunctions(t: Trigger): string {
+  return (t.frames ?? [])
+    .map((f) => f.function ?? '')
+    .filter((fn) => fn !== '')
+    .slice(-20)
+    .join('\n');
 }

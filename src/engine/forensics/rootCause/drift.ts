@@ -72,6 +72,8 @@ export function driftEvidence(ctx: Context): Contribution[] {
     });
   }
   for (const trend of sizeTrends(steps, roles)) {
+    // A transcript grows with every step the agent takes; that is no drift of the workspace.
+    if (ctx.records.has(trend.path)) continue;
     const base = W.trendBase[trend.role];
     if (!base) continue;
     const first = trend.sizes[0] ?? 0;

@@ -116,10 +116,12 @@ function wordingEvidence(e: ErrorCase): Contribution[] {
     }
   }
 
-  // A changed config key or value named by the error explains the error's own wording.
+  // A changed config key or value named by the error explains the error's own wording, except a
+  // typed resource failure: the key sized the job, and exhaustion is what happened.
   const explained = keyHits.length > 0 || lineHits.length > 0;
+  const exhausted = resourceTyped(signals);
   for (const [category, entry] of perCategory) {
-    let damp = explained ? (W.explainedAway[category] ?? 1) : 1;
+    let damp = explained && !(exhausted && category === 'resource_exhaustion') ? (W.explainedAway[category] ?? 1) : 1;
     // A quoted name found on a changed data line explains a KeyError better than config or code does.
     if (dataHits.length > 0 && (category === 'config_error' || category === 'logic_error')) damp *= 0.5;
     const matches = [...new Set(entry.signals.map((s) => s.match))];
@@ -148,6 +150,8 @@ function namedHitEvidence(e: ErrorCase): Contribution[] {
   const { ref, scale, label } = e;
   const { keyHits, lineHits, dataHits } = e.facts;
   const out: Contribution[] = [];
+  // A key read on the failing line of a memory or file-handle failure sized the job: it is the trigger, the category stays resource exhaustion.
+  const keyWeight = resourceTyped(e.facts.signals) ? W.configKeyNamed * W.keyNamedUnderResource : W.configKeyNamed;
   for (const hit of keyHits.slice(0, 3)) {
     const c = hit.change;
     const was = c.change === 'added' ? 'added' : `was ${displayValue(c.key, c.before)}`;
@@ -157,7 +161,7 @@ function namedHitEvidence(e: ErrorCase): Contribution[] {
         : `${label} names \`${hit.fragment}\`, a key ${c.change === 'removed' ? 'removed from' : c.change === 'added' ? 'added to' : 'changed in'} ${hit.path}`;
     out.push({
       category: 'config_error',
-      weight: W.configKeyNamed * scale,
+      weight: keyWeight * scale,
       group: 'key-named',
       sub: `${hit.path}:${c.key}`,
       item: { ...ref, file: hit.path, description },
@@ -234,11 +238,16 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
   return out;
 }
 
-/** A resource or timeout failure right after a sizing value moved a lot: the config drove it. */
+/**
+ * A resource or timeout failure right after a sizing value moved a lot. A timeout after its
+ * limit moved is a config error (the limit is wrong); memory, handles or a time budget exhausted
+ * after a load value grew is resource exhaustion that the config set off.
+ */
 function sizingEvidence(e: ErrorCase): Contribution[] {
   const { ctx, ref, scale, label } = e;
   const sizing = e.facts.signals.some((s) => s.category === 'resource_exhaustion' || s.signal === 'timeout');
   if (!sizing) return [];
+  const category = resourceTyped(e.facts.signals) ? 'resource_exhaustion' : 'config_error';
   const out: Contribution[] = [];
   for (const [path, changes] of ctx.input.configKeys) {
     for (const c of changes) {
@@ -248,7 +257,7 @@ function sizingEvidence(e: ErrorCase): Contribution[] {
       const factor = Math.max(after / before, before / after);
       if (factor < W.sizingFactor) continue;
       out.push({
-        category: 'config_error',
+        category,
         weight: W.sizingKeyChanged * scale,
         group: 'sizing-key',
         sub: `${path}:${c.key}`,
@@ -271,4 +280,9 @@ function unknownErrorEvidence(e: ErrorCase): Contribution[] {
     group: 'unknown-after-code',
     item: { ...ref, description: `an unrecognised error (${t.message.slice(0, 80)}) after ${plural(code.length, 'source file')} changed` },
   }];
+}
+
+/** Wording that can only mean exhaustion (out of memory, file handles, killed, a time budget), not a wording shared with other causes. */
+function resourceTyped(signals: readonly ErrorSignal[]): boolean {
+  return signals.some((s) => s.category === 'resource_exhaustion' && s.weight >= 0.55);
 }

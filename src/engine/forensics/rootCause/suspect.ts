@@ -212,13 +212,15 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
   const ref = first?.timestamp ?? Number.POSITIVE_INFINITY;
   const external = category === 'external_failure';
   const logicFailure = category === 'logic_error';
-  const byFirst = first ? linksOf(first, ctx, logicFailure, external) : new Map<string, Link>();
+  // Only an error ties files to a failure: a config-change or deletion finding names its own file.
+  const failure = first?.severity === 'error' ? first : null;
+  const byFirst = failure ? linksOf(failure, ctx, logicFailure, external) : new Map<string, Link>();
   const byLater = new Map<string, Link>();
-  for (const t of ctx.hardFailures.filter((x) => x !== first).slice(0, MAX_LATER_ERRORS)) {
+  for (const t of ctx.hardFailures.filter((x) => x !== failure).slice(0, MAX_LATER_ERRORS)) {
     for (const [path, l] of linksOf(t, ctx, logicFailure, external)) if (!byLater.has(path)) byLater.set(path, l);
   }
 
-  const slide = first ? null : firstSlide(input);
+  const slide = failure ? null : firstSlide(input);
   const resource = category === 'resource_exhaustion';
   const sizing = resource ? sizingChanges(ctx) : new Map<string, string>();
   const trends = new Map(sizeTrends(input.steps, input.roles).map((t) => [t.path, t]));
@@ -246,7 +248,7 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
     const trend = trends.get(path);
     const steady = category === 'drift' && trend && r !== 'output' && r !== 'log' ? `it kept ${trend.direction} across ${trend.sizes.length - 1} snapshots` : null;
     if (slide?.paths.has(path)) found.push(steady ? { strength: LINK.slideAndTrend, why: `${slide.reason}; ${steady}` } : { strength: LINK.firstSlide, why: slide.reason });
-    else if (steady) found.push({ strength: LINK.steadyTrend, why: `${steady} while the metric moved` });
+    else if (steady) found.push({ strength: LINK.steadyTrend, why: steady });
     if (causeRoles?.includes(r) && category !== 'drift' && typed) {
       found.push({ strength: LINK.roleMatchesFailure, why: `a ${r} file changed, and the failure is ${category?.replace('_', ' ')}` });
     }
