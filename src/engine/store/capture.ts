@@ -12,6 +12,7 @@ import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectSto
 import type { PackWriter } from './packWriter';
 import { PathFilter } from './pathFilter';
 import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatCacheMemo, type StatProof, type WalkedFile } from './statCache';
+import { RACY_WINDOW_MS, racyReference } from './racyClock';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
 import { type Found, walkWorkspace } from './walk';
@@ -70,13 +71,7 @@ export interface CaptureResult {
   stats: CaptureStats;
 }
 
-/**
- * Files whose mtime or ctime is this close to the start of the capture that cached them are
- * re-read next time even when their stat data matches ("racy git"): a write in the same
- * timestamp tick as our read would leave no trace in the stat data. 2 s covers the coarsest
- * common file system clock (FAT); ext4 and friends are far finer.
- */
-export const RACY_WINDOW_MS = 2000;
+export { RACY_WINDOW_MS } from './racyClock';
 /** Reads of a file that keeps changing before the scan gives up on a stable copy. */
 const MAX_ATTEMPTS = 3;
 const BINARY_SNIFF_BYTES = 8192;
@@ -111,6 +106,8 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   }
   if (opts.signal?.aborted) throw abortError();
   const takenAt = (opts.testHooks?.now ?? Date.now)();
+  // Tests that move the clock keep the fixed window; real captures use the file system's clock.
+  const racyFrom = opts.testHooks?.now ? takenAt - RACY_WINDOW_MS : racyReference(storeDir, root, takenAt);
   const cache = await loadStatCache(storeDir, root, opts.statCacheMemo);
   // git's exclude files are part of the filter: when they change, cached listings are not reused.
   const excludes = opts.respectGitignore ? gitExcludeSources(root).map((s) => s.text) : [];
@@ -122,7 +119,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     respectGitignore: opts.respectGitignore,
     cache,
     filterKey,
-    racyFrom: cache.takenAt - RACY_WINDOW_MS,
+    racyFrom: cache.racyFrom,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const { found, issues } = walk;
@@ -165,7 +162,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     });
     files.sort((a, b) => (a.path !== b.path ? (a.path < b.path ? -1 : 1) : (a.rawPath ?? '') < (b.rawPath ?? '') ? -1 : 1));
     // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
-    await saveStatCache(storeDir, { workspaceRoot: root, takenAt, manifestId, filterKey, files, dirs: walk.dirs }, opts.statCacheMemo).catch(() => undefined);
+    await saveStatCache(storeDir, { workspaceRoot: root, takenAt, racyFrom, manifestId, filterKey, files, dirs: walk.dirs }, opts.statCacheMemo).catch(() => undefined);
   }
   opts.onProgress?.(found.length);
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
@@ -399,7 +396,7 @@ class CaptureRun {
     const type = st.isSymbolicLink() ? 'symlink' : 'file';
     if (c.rowKind(row) !== type || st.size !== c.rowSize(row) || (st.mode & 0o777) !== c.rowMode(row)) return null;
     if (st.mtimeMs !== c.rowMtimeMs(row) || st.ctimeMs !== c.rowCtimeMs(row) || st.ino !== c.rowIno(row)) return null;
-    if (Math.max(st.mtimeMs, st.ctimeMs) >= c.takenAt - RACY_WINDOW_MS) return null;
+    if (Math.max(st.mtimeMs, st.ctimeMs) >= c.racyFrom) return null;
     const oversized = type === 'file' && st.size > this.opts.maxFileSizeBytes;
     const stored = c.rowStored(row);
     if (!oversized && (!stored || !this.objects.has(c.rowId(row)))) return null;

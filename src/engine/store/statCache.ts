@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ManifestEntry, ScanIssue } from '../types';
 import * as fsc from './fsCalls';
+import { RACY_WINDOW_MS } from './racyClock';
 
 /*
  * What the last capture saw, so the next one can trust what has not changed without reading
@@ -64,6 +65,8 @@ export interface StatCache {
   readonly workspaceRoot: string;
   /** Wall-clock time at which the capture that wrote the cache started, before it read anything. */
   readonly takenAt: number;
+  /** Stat data at or after this time is not trusted (see racyReference). */
+  readonly racyFrom: number;
   readonly manifestId: string | null;
   /** Include/exclude/gitignore settings the folder listings were filtered with. */
   readonly filterKey: string;
@@ -100,6 +103,7 @@ export interface StatCache {
 export interface StatCacheContent {
   workspaceRoot: string;
   takenAt: number;
+  racyFrom: number;
   manifestId: string | null;
   filterKey: string;
   /** Sorted by path. */
@@ -121,6 +125,8 @@ interface Header {
   format: string;
   workspaceRoot: string;
   takenAt: number;
+  /** Files whose mtime or ctime is at or after this are re-read next time (see capture's racy rule). */
+  racyFrom?: number;
   manifestId: string | null;
   filterKey: string;
   count: number;
@@ -156,6 +162,9 @@ class ColumnCache implements StatCache {
   }
   get takenAt(): number {
     return this.header.takenAt;
+  }
+  get racyFrom(): number {
+    return this.header.racyFrom ?? this.header.takenAt - RACY_WINDOW_MS;
   }
   get manifestId(): string | null {
     return this.header.manifestId;
@@ -318,6 +327,7 @@ export function dirKey(relBytes: Buffer): string {
 
 class EmptyCache implements StatCache {
   readonly takenAt = 0;
+  readonly racyFrom = 0;
   readonly manifestId = null;
   readonly filterKey = '';
   readonly entryCount = 0;
@@ -408,6 +418,8 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
     format: FORMAT,
     workspaceRoot,
     takenAt,
+    // Caches written before the racy reference was recorded: the fixed window, as they were made.
+    racyFrom: typeof h.racyFrom === 'number' ? h.racyFrom : takenAt - RACY_WINDOW_MS,
     filterKey,
     count,
     manifestId: typeof h.manifestId === 'string' ? h.manifestId : null,
@@ -470,6 +482,7 @@ export function encodeStatCache(content: StatCacheContent): Buffer {
     format: FORMAT,
     workspaceRoot: content.workspaceRoot,
     takenAt: content.takenAt,
+    racyFrom: content.racyFrom,
     manifestId: content.manifestId,
     filterKey: content.filterKey,
     count,
