@@ -143,6 +143,11 @@ describe('error levels of real log formats', () => {
         [7, 8, null, 'Microsoft.AspNetCore.Hosting.Diagnostics: Application startup exception'],
       ],
     );
+    const singleLine = [
+      '2024-05-20 14:02:03 info: Microsoft.Hosting.Lifetime[0] Application started. error handling on',
+      'fail: Orders.Api.OrderService[1001] Order 4411 could not be saved: timeout',
+    ].join('\n');
+    assert.deepEqual(fired(singleLine), [[2, '2024-05-20T14:02:03.000Z', 'Orders.Api.OrderService: Order 4411 could not be saved: timeout']]);
   });
 
   it('Windows: CBS log, Event Viewer CSV and wevtutil text exports', () => {

@@ -68,6 +68,14 @@ const SYSLOG_SEVERITY = ['EMERG', 'ALERT', 'CRIT', 'ERR'];
 // Windows Event Viewer's CSV export: `Error,5/20/2024 2:02:03 PM,Source,7000,None,"description"`.
 const EVENT_CSV = /^(Error|Critical|Warning|Information|Verbose),(\d{1,2}\/\d{1,2}\/\d{4},? [\d:]+(?: ?[AP]M)?),("[^"]*"|[^,]*),(\d+),("[^"]*"|[^,]*),(.*)$/;
 
+// .NET's console logger with `SingleLine = true`: `fail: Category[13] message` (the multi-line form is a block, see dotnetConsole).
+const DOTNET_SINGLE = /^(fail|crit): (\S+?)\[\d+\] (.+)$/;
+
+function dotnetSingle(line: string): FormatVerdict | null {
+  const m = DOTNET_SINGLE.exec(line);
+  return m ? hit(m[1] === 'fail' ? 'ERROR' : 'CRITICAL', 0, `${m[2] ?? ''}: ${m[3] ?? ''}`) : null;
+}
+
 function unquoteCsv(field: string): string {
   return field.startsWith('"') && field.endsWith('"') && field.length >= 2 ? field.slice(1, -1).replace(/""/g, '"') : field;
 }
@@ -125,6 +133,7 @@ export function formatLevel(line: string): FormatVerdict | null {
   if (c === 0x3c /* < */) return syslog(line);
   if (c >= 0x30 && c <= 0x39) return logcat(line);
   if (line[1] === '/') return logcat(line);
+  if (c === 0x66 /* f */ || c === 0x63 /* c */) return dotnetSingle(line);
   if ((c === 0x49 || c === 0x57 || c === 0x45 || c === 0x46) /* I W E F */ && line.charCodeAt(1) >= 0x30 && line.charCodeAt(1) <= 0x39) return klog(line);
   if (c === 0x45 /* E */ || c === 0x43 /* C */ || c === 0x57 /* W */ || c === 0x49 /* I */ || c === 0x56 /* V */) return eventCsv(line);
   return null;
