@@ -3,7 +3,8 @@
  * checkpoint (`git add -A && git commit` in a separate GIT_DIR over the same work tree, the way
  * AI coding tools checkpoint) in one run, and reported as ratios because machines are noisy.
  *
- * Flags: --files N (10000), --mb M (70), --repeat R (5), --recorder-snapshots S (500), --skip-rss (skip the 1 GB peak-RSS run), --json.
+ * Flags: --files N (10000), --mb M (70), --repeat R (5), --recorder-snapshots S (500), --skip-rss (skip the 1 GB peak-RSS run),
+ * --skip-real (skip the node_modules copy), --json.
  *
  * Fairness, so that each side is charged for its own work only and a noisy machine moves the
  * ratios less:
@@ -28,6 +29,7 @@ import { LogPrescan } from '../../src/engine/analysis/prescan';
 import { SnapshotStore } from '../../src/engine/snapshotStore';
 import { RACY_WINDOW_MS } from '../../src/engine/store/capture';
 import { benchRecorder } from './recorder';
+import { benchWholeProcess, realShapedTree, type Timer } from './wholeProcess';
 import { generateWorkspace, touchFraction, writeBigLog } from './synthetic';
 
 interface Row {
@@ -193,6 +195,25 @@ async function main(): Promise<void> {
     });
     add(`analyze: 1% changed + 50 MB log (${analysis?.triggers.length ?? 0} triggers)`, ourAnalyze, null, 'ms', 1000, '< 1 s');
     store.close();
+
+    // Whole processes, as users and scripts run the CLI (issue 12), on the synthetic tree and a real one.
+    const timer: Timer = {
+      time,
+      median,
+      settle: (dir) => {
+        const pidFile = path.join(dir, 'gc.pid');
+        const deadline = Date.now() + 300_000;
+        while (existsSync(pidFile) && Date.now() < deadline) execFileSync('sleep', ['0.05']);
+      },
+    };
+    process.stderr.write('whole-process snapshots: synthetic tree...\n');
+    await benchWholeProcess('synthetic', ws, gen.files, base, timer, add, repeat);
+    if (!flag('--skip-real')) {
+      process.stderr.write('whole-process snapshots: a copy of node_modules...\n');
+      const realFiles = realShapedTree(base);
+      await new Promise((r) => setTimeout(r, RACY_WINDOW_MS + 1100));
+      await benchWholeProcess(`node_modules copy (${realFiles.length} files)`, path.join(base, 'real'), realFiles, base, timer, add, repeat);
+    }
 
     process.stderr.write('flight recorder: journal, automatic snapshots, retention...\n');
     await benchRecorder(ws, gen.files, path.join(base, 'recorder-store'), add, num('--recorder-snapshots', 500));

@@ -1,0 +1,107 @@
+/**
+ * Issue 12's rows of `npm run bench`: snapshots taken the way users and scripts run the CLI, a
+ * whole `node dist/cli.js snapshot` process each time, side by side with a shadow git checkpoint
+ * (`git add -A && git commit`, also fresh processes) and `git stash create` (Cline's current
+ * method), on the synthetic tree and on a real-shaped one: this project's own node_modules copied
+ * into a plain folder (tens of thousands of real files, nested .gitignore files, no network).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { touchFraction } from './synthetic';
+import type { AddRow } from './recorder';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+export interface Timer {
+  time(fn: () => void): number;
+  median(xs: readonly number[]): number;
+  /** Waits for git's background gc of one shadow repository and flushes dirty pages (not timed). */
+  settle(gitDir: string): void;
+}
+
+function git(gitDir: string, work: string, ...a: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'core.autocrlf=false', ...a], {
+    env: { ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: work },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
+}
+
+function cli(ws: string, store: string): void {
+  execFileSync(process.execPath, [CLI, '--workspace', ws, '--store', store, 'snapshot'], { stdio: ['ignore', 'ignore', 'ignore'] });
+}
+
+/** Copies the project's node_modules into a plain folder: a real tree, never a git repository. */
+export function realShapedTree(into: string): string[] {
+  const src = path.join(ROOT, 'node_modules');
+  const dest = path.join(into, 'real');
+  mkdirSync(dest, { recursive: true });
+  // cp -r keeps it fast; node's cpSync would do the same, slower.
+  execFileSync('cp', ['-r', src, path.join(dest, 'node_modules')]);
+  const list = execFileSync('find', [dest, '-type', 'f', '-not', '-name', '*.node'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return list.split('\n').filter((f) => f !== '').map((f) => path.relative(dest, f));
+}
+
+export async function benchWholeProcess(name: string, ws: string, files: readonly string[], scratch: string, t: Timer, add: AddRow, repeat: number): Promise<void> {
+  const gitDir = path.join(scratch, `${name}.git`);
+  const stashDir = path.join(scratch, `${name}-stash.git`);
+  const store = path.join(scratch, `${name}-store`);
+  git(gitDir, ws, 'init', '-q');
+  git(stashDir, ws, 'init', '-q');
+  git(stashDir, ws, 'commit', '-q', '--allow-empty', '-m', 'root');
+  const commit = (): void => {
+    git(gitDir, ws, 'add', '-A');
+    git(gitDir, ws, 'commit', '-q', '--allow-empty', '-m', 'checkpoint');
+  };
+  // `git stash create` needs tracked files to see changes: the checkpoint tool adds them first.
+  const stash = (): void => {
+    git(stashDir, ws, 'add', '-A');
+    git(stashDir, ws, 'stash', 'create');
+  };
+  const settle = (): void => {
+    t.settle(gitDir);
+    t.settle(stashDir);
+  };
+  settle();
+  const gitCold = t.time(commit);
+  settle();
+  const stashCold = t.time(stash);
+  settle();
+  const ourCold = t.time(() => cli(ws, store));
+  add(`${name}: whole-process cold snapshot (stash create ${stashCold.toFixed(0)} ms)`, ourCold, gitCold, 'ms', 0.35, '≤ 0.35× git');
+
+  const ours: number[] = [];
+  const gits: number[] = [];
+  const stashes: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    settle();
+    gits.push(t.time(commit));
+    settle();
+    stashes.push(t.time(stash));
+    settle();
+    ours.push(t.time(() => cli(ws, store)));
+  }
+  add(
+    `${name}: whole-process warm, nothing changed (stash ${t.median(stashes).toFixed(0)} ms)`,
+    t.median(ours),
+    t.median(gits),
+    'ms',
+    2.0,
+    '≤ 2.0× git',
+  );
+
+  const changedOurs: number[] = [];
+  const changedGits: number[] = [];
+  for (let i = 0; i < Math.min(3, repeat); i++) {
+    touchFraction(ws, files, 0.01, 100 + i);
+    settle();
+    changedGits.push(t.time(commit));
+    settle();
+    changedOurs.push(t.time(() => cli(ws, store)));
+  }
+  add(`${name}: whole-process warm, 1% changed`, t.median(changedOurs), t.median(changedGits), 'ms', 1.0, '≤ 1.0× git');
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: npm run bench builds it first');
+}
