@@ -17,6 +17,9 @@ function shellQuote(s: string): string {
 }
 
 function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    return Promise.reject(new InputError('hooks run reads the agent\'s hook event (JSON) on stdin: the agent runs it; to try it, pipe an event in'));
+  }
   return new Promise((resolve, reject) => {
     let data = '';
     process.stdin.setEncoding('utf8');
