@@ -213,3 +213,25 @@ process.exit(2);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /exited with code 2; its snapshot before \([0-9a-f]{8}\) was pruned while it ran, so it was not analysed/);
 });
+
+test("a run's output is read like any log: a repeated error is one trigger with its count and arrival times, warnings reach the timeline", () => {
+  const job = `
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+console.log('WARN disk 91% full');
+for (let i = 0; i < 30; i++) { console.error('ERROR upload failed: connection reset by peer'); sleep(5); }
+process.exit(4);
+`;
+  const w = ws({ 'flaky.js': job });
+  const r = cli(w, 'run', '--', 'node', 'flaky.js');
+  assert.equal(r.code, 4, r.stderr);
+  const id = /(INC-\d+)/.exec(r.stderr)?.[1];
+  assert.ok(id, r.stderr);
+  const inc = incident(w, id);
+  const errors = inc.triggers.filter((t) => /upload failed/.test(t.message));
+  assert.equal(errors.length, 1, JSON.stringify(inc.triggers.map((t) => t.message)));
+  const t = errors[0];
+  assert.equal(t?.count, 30);
+  const log = runLog(w).filter((l) => l.stream === 'stderr');
+  assert.deepEqual(t?.occurrences?.map((o) => o.timestamp), log.map((l) => l.t));
+  assert.ok(inc.timeline.some((e) => e.kind === 'log' && e.severity === 'warning' && /WARN disk 91% full/.test(e.title)));
+});

@@ -15,7 +15,7 @@ import type { SnapshotStore } from '../snapshotStore';
 import { BlobCache } from '../store/blobCache';
 import type { Decision, FileChange, FileRole, ManifestEntry, RootCause, SnapshotRecord, TimelineEvent, Trigger } from '../types';
 import { changedTexts, type ChangedText, type HeldText } from './changedText';
-import { isScannedAsLog, scanChangedContent } from './contentScan';
+import { isScannedAsLog, logScanSettings, scanChangedContent } from './contentScan';
 import { logTrends, structuredTrends } from './metricTrends';
 import { fileTriggers, matchesAny, type DraftTrigger, type KeyChanges } from './fileTriggers';
 import { gitHistory, headMoveEvents, withTriggeringCommit } from './gitCommits';
@@ -113,13 +113,14 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
   const content = await scanning;
   drafts.push(...content.triggers);
   // Runs of `incident-replay run` in the window: the error lines of their output, each at the time it arrived.
-  const runs = runFindings({
+  const runs = await runFindings({
     storeDir: store.dir,
     workspaceRoot: store.workspaceRoot,
     fromMs: from.createdAt,
     toMs: to.createdAt,
     workspaceFiles: manifestOf(to).map((e) => e.path),
-    maxLineLength: config.triggers.maxLineLength,
+    settings: logScanSettings(config, store.workspaceRoot),
+    scanTimeBudgetMs: config.triggers.scanTimeBudgetMs,
   });
   drafts.push(...runs.triggers);
   skipped.push(...content.skipped);
@@ -147,7 +148,7 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
     decisions,
     commits,
     events: [...runs.events.map((e) => ({ ...e, title: clean(e.title) })), ...headMoveEvents(headMoves)],
-    logLines: content.logLines.map((l) => ({ ...l, text: clean(l.text) })),
+    logLines: [...content.logLines, ...runs.logLines].map((l) => ({ ...l, text: clean(l.text) })),
     recorded: cleanRecorded(recorded, clean),
   });
 

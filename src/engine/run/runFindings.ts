@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { DraftTrigger } from '../analysis/fileTriggers';
-import { LogScanner } from '../forensics/logScanner';
+import { LogScan, type LogScanSettings } from '../analysis/logScan';
+import type { LogLineEvent } from '../analysis/timeline';
+import { ScanBudget } from '../forensics/scanBudget';
 import type { Decision, TimelineEvent, Trigger } from '../types';
 import { commandLine, readRunLog, runLogFiles, type RunSummary } from './runLog';
 
@@ -11,6 +13,8 @@ export interface RunWindowFindings {
   decisions: Decision[];
   /** The start and the end of each run. */
   events: TimelineEvent[];
+  /** Warning lines of the runs' output, for the timeline. */
+  logLines: LogLineEvent[];
 }
 
 export interface RunFindingsOptions {
@@ -20,20 +24,23 @@ export interface RunFindingsOptions {
   toMs: number;
   /** The post snapshot's paths, so stack frames map to workspace files. */
   workspaceFiles: Iterable<string>;
-  maxLineLength: number;
+  /** As for the window's logs: line length, and the user's log patterns when the workspace is trusted. */
+  settings: LogScanSettings;
+  scanTimeBudgetMs: number;
 }
 
 /** Lines of a failing run's stderr quoted when no line of it was recognised as an error. */
 const TAIL_LINES = 10;
 
 /**
- * What the runs of `incident-replay run` that started in the window add to an analysis: the
- * error lines of their output as triggers at the time each line arrived, the exit of a
- * failing command, and the command itself as a step of the decision chain.
+ * What the runs of `incident-replay run` that started in the window add to an analysis: their
+ * output read as any log is (same detectors, repeats grouped, the user's patterns, warnings),
+ * each finding dated by the time its line arrived; the exit of a failing command; and the
+ * command itself as a step of the decision chain.
  */
-export function runFindings(opts: RunFindingsOptions): RunWindowFindings {
-  const out: RunWindowFindings = { runs: [], triggers: [], decisions: [], events: [] };
-  const files = [...opts.workspaceFiles];
+export async function runFindings(opts: RunFindingsOptions): Promise<RunWindowFindings> {
+  const out: RunWindowFindings = { runs: [], triggers: [], decisions: [], events: [], logLines: [] };
+  const scan = new LogScan(opts.settings, new Set(opts.workspaceFiles), new ScanBudget(opts.scanTimeBudgetMs));
   for (const file of runLogFiles(opts.storeDir, opts.fromMs, opts.toMs)) {
     const run = readRunLog(file);
     if (!run) continue;
@@ -43,29 +50,25 @@ export function runFindings(opts: RunFindingsOptions): RunWindowFindings {
     const failed = run.end !== null && (run.exitCode !== 0 || run.signal !== null || run.error !== null);
     const ending = endingText(run);
 
-    const scanner = new LogScanner({ workspaceRoot: opts.workspaceRoot, workspaceFiles: files, firstLine: 1, maxLineLength: opts.maxLineLength });
-    for (const o of run.output) scanner.push(o.text);
-    const drafts: DraftTrigger[] = [];
-    for (const f of scanner.finish()) {
-      const first = run.output[f.line - 1];
-      const last = run.output[f.endLine - 1] ?? first;
-      if (!first) continue;
-      drafts.push({
-        kind: 'log_error',
-        severity: f.severity,
-        file: where,
-        line: first.line,
-        column: f.column,
-        endLine: last?.line ?? first.line,
-        message: f.message,
-        evidence: f.evidence,
-        timestamp: first.t,
-        timestampEstimated: false,
-        ...(f.errorType ? { errorType: f.errorType } : {}),
-        ...(f.frames.length ? { frames: f.frames } : {}),
-        rule: f.rule,
-      });
-    }
+    // The scan numbers the output's lines from 1; each maps back to its line of the run log and its arrival time.
+    const found = await scan.scan({
+      path: where,
+      mtimeMs: run.end ?? run.start,
+      read: (_max, begin) => {
+        const onLine = begin(1);
+        for (const o of run.output) onLine(o.text, false);
+      },
+    });
+    const at = (n: number): { line: number; t: number } => run.output[n - 1] ?? { line: run.endLine ?? 1, t: run.end ?? run.start };
+    const drafts: DraftTrigger[] = found.triggers.map((d) => ({
+      ...d,
+      line: at(d.line).line,
+      endLine: at(d.endLine).line,
+      timestamp: at(d.line).t,
+      timestampEstimated: false,
+      ...(d.occurrences ? { occurrences: d.occurrences.map((o) => ({ line: at(o.line).line, timestamp: at(o.line).t })) } : {}),
+    }));
+    out.logLines.push(...found.logLines.map((l) => ({ ...l, line: at(l.line).line, timestamp: at(l.line).t, estimated: false })));
     if (failed && run.end !== null && !drafts.some((d) => d.severity === 'error')) {
       const tail = run.output.filter((o) => o.stream === 'stderr').slice(-TAIL_LINES);
       const lastWords = [...tail].reverse().find((o) => o.text.trim() !== '')?.text.trim();
