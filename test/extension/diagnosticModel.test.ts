@@ -105,6 +105,6 @@ test('a repeated error is one problem with its count, and its last occurrence is
     d?.related.map((r) => [r.target, r.span.startLine, r.message]),
     [[{ kind: 'workspace', path: 'logs/error.log' }, 211, 'last of 37 occurrences']],
   );
-  const [once] = incidentDiagnostics(anIncident({ triggers: [aTrigger({ file: 'logs/error.log', message: 'once' })] }), existing('logs/error.log'));
+  const [once] = incidentDiagnostics(anIncident({ triggers: [aTrigger({ kind: 'log_error', file: 'logs/error.log', message: 'once' })] }), existing('logs/error.log'));
   assert.equal(once?.message, 'once');
 });
