@@ -57,22 +57,26 @@ const analyze = defineTool({
   },
   output: { incident: briefSchema.nullable(), since: z.string(), from: z.string(), to: z.string(), changes: z.number() },
   hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async run(store, args) {
-    const { from, since } = await analysisStart(store, args.since);
-    const prescan = new LogPrescan(store, from);
-    const now = await store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
-    const a = await analyzeWindow(store, from, now.snapshot, { prescan });
-    if (!isIncident(a)) {
+  // Under the store lock throughout (as the CLI's analyze), so no prune removes the window's
+  // snapshots before the incident pins them.
+  run(store, args) {
+    return store.withStoreLock(async () => {
+      const { from, since } = await analysisStart(store, args.since);
+      const prescan = new LogPrescan(store, from);
+      const now = await store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
+      const a = await analyzeWindow(store, from, now.snapshot, { prescan });
+      if (!isIncident(a)) {
+        return {
+          structured: { incident: null, since, from: from.id, to: now.snapshot.id, changes: a.changes.length },
+          summary: `nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`,
+        };
+      }
+      const incident = await recordIncident(store, { ...a, since }, args.title || undefined);
       return {
-        structured: { incident: null, since, from: from.id, to: now.snapshot.id, changes: a.changes.length },
-        summary: `nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`,
+        structured: { incident: incidentBrief(incident), since, from: from.id, to: now.snapshot.id, changes: a.changes.length },
+        summary: `${incident.id} (${incident.severity}): ${incident.title}; root cause ${incident.rootCause.category} ${Math.round(incident.rootCause.confidence * 100)}%`,
       };
-    }
-    const incident = await recordIncident(store, { ...a, since }, args.title || undefined);
-    return {
-      structured: { incident: incidentBrief(incident), since, from: from.id, to: now.snapshot.id, changes: a.changes.length },
-      summary: `${incident.id} (${incident.severity}): ${incident.title}; root cause ${incident.rootCause.category} ${Math.round(incident.rootCause.confidence * 100)}%`,
-    };
+    });
   },
 });
 
