@@ -1,8 +1,8 @@
 /**
  * Keys of many providers, planted in a workspace the way they leak (a config rewritten with a
  * key, an .env, a log line printing one, an agent's notes), must reach no output of the built
- * CLI (`npm run build` first): every JSON and text command, every report format, eval cases,
- * learnings, the summary, and the store's database file itself.
+ * CLI (`npm run build` first): every JSON and text command, the diff's patches, every report
+ * format, eval cases, learnings, the summary, and the store's database file itself.
  */
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -84,6 +84,9 @@ test('no key of 38 providers reaches any export path', async () => {
     'analyze --json': analyzed,
     'triggers --json': ok(w, 'triggers', incident.baselineId, incident.postId, '--json'),
     triggers: ok(w, 'triggers', incident.baselineId, incident.postId),
+    // The patches quote the files as written: only the export pass stands between them and the terminal.
+    diff: ok(w, 'diff', incident.baselineId, incident.postId),
+    'diff --json': ok(w, 'diff', incident.baselineId, incident.postId, '--json'),
     'show --json': ok(w, 'show', incident.id, '--json'),
     show: ok(w, 'show', incident.id),
     'incidents --json': ok(w, 'incidents', '--json'),

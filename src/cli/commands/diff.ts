@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { redactLikelySecrets } from '../../engine/forensics/redact';
 import type { FileChange, SnapshotDiff } from '../../engine/types';
 import { withStore } from '../context';
 import { plural } from '../format';
@@ -16,7 +17,8 @@ export function registerDiffCommand(program: Command, io: CliIo): void {
       await withStore(cmd, io, async (store) => {
         const d = await store.diff(refA, refB, { patches: !opts.stat });
         if (opts.json) printJson(io, d);
-        else io.out(renderDiff(d, !opts.stat));
+        // Patches quote file content: a key added to a file is shown redacted, as in every other output.
+        else io.out(redactLikelySecrets(renderDiff(d, !opts.stat)));
       });
     });
 }

@@ -36,15 +36,19 @@ export function isPlaceholder(value: string): boolean {
 
 /**
  * Whether the value reads as words: runs of same-case letters as long as in `isKeyCredential`,
- * `getXmlObjectValue` or `MAX_RETRY_COUNT` (4 to 6 letters on average), where a generated
- * string breaks case or puts a digit every 1 or 2 characters.
+ * `getXmlObjectValue` or `MAX_RETRY_COUNT` (4 to 6 letters on average), with no digit or a
+ * third of the letters vowels; a generated string breaks case or puts a digit every 1 or 2
+ * characters, and has a vowel in five letters.
  */
 export function readsAsWords(value: string): boolean {
   const runs = value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
   if (runs.length === 0) return false;
   let letters = 0;
   for (const r of runs) letters += r.length;
-  return letters / runs.length > 3;
+  if (letters / runs.length <= 3) return false;
+  // Long runs happen in random strings too (`kbemjrkf`), but with digits around and without the vowels words have.
+  const vowels = runs.join('').replace(/[^AEIOUaeiou]/g, '').length;
+  return !/[0-9]/.test(value) || vowels / letters >= 0.28;
 }
 
 export interface RandomnessOptions {

@@ -8,7 +8,7 @@
  * (a report loses a word at worst); `detect` reports only values that look generated (or, for
  * passwords, at least not like code), since a trigger on ordinary code is noise.
  */
-import { isPlaceholder, looksRandom, shannonEntropy } from './entropy';
+import { isPlaceholder, looksRandom, readsAsWords, shannonEntropy } from './entropy';
 
 export type SecretScanMode = 'detect' | 'redact';
 
@@ -51,6 +51,11 @@ const TOKENISH = /^[A-Za-z0-9+/=_\-.~%:!@#$^&*?]+$/;
 /** `a.b.c` with identifier parts: a property read, not a literal. */
 const DOTTED_EXPRESSION = /^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$/;
 
+/** `/resetpassword/v1.0/start`: a route or file path, not base64 that happens to start with a slash. */
+function isPath(value: string): boolean {
+  return value.startsWith('/') && !/[+=]/.test(value) && value.split('/').every((seg) => seg.length <= 12 || readsAsWords(seg));
+}
+
 function isCredibleValue(name: string, value: string, op: string, mode: SecretScanMode): boolean {
   if (isPlaceholder(value)) return false;
   if (NOT_SECRET_NAME.test(name)) return false;
@@ -65,7 +70,7 @@ function isCredibleValue(name: string, value: string, op: string, mode: SecretSc
     // `max_tokens: 4096` is a count; a numeric PIN of 8+ digits is still hidden.
     return !/^\d{1,7}$/.test(value) && value.length >= 4;
   }
-  if (!TOKENISH.test(value) || DOTTED_EXPRESSION.test(value) || value.startsWith('/') || value.includes('://')) return false;
+  if (!TOKENISH.test(value) || DOTTED_EXPRESSION.test(value) || isPath(value) || value.includes('://')) return false;
   if (looksRandom(value, { minLength: strong ? 12 : 16 })) return true;
   // Hex of a hash's length is a digest anywhere else, but assigned to `API_TOKEN` it is the key (Twilio, Datadog).
   if (strong && !loose && /^(?:[0-9a-f]{32,64}|[0-9A-F]{32,64})$/.test(value) && shannonEntropy(value) >= 3) return true;

@@ -91,24 +91,44 @@ function isRedactionMark(value: string): boolean {
   return value.includes('[redacted') || value.includes('…');
 }
 
+/** A value found once is hidden wherever else it appears, if it is at least this long (shorter ones could be ordinary words). */
+const MIN_ECHO_LENGTH = 8;
+
+/**
+ * Values of the likely secrets in `text` (the spans the redaction pass would hide), for hiding
+ * them wherever else they appear: an agent's note that says `DB_PASSWORD=...` and later repeats
+ * the bare value.
+ */
+export function likelySecretValues(text: string): string[] {
+  const values = new Set<string>();
+  for (const { start, end } of findLikelySecrets(text, 'redact')) {
+    const value = text.slice(start, end);
+    if (value.length >= MIN_ECHO_LENGTH && !isRedactionMark(value) && !text.startsWith(MARK_START, end)) values.add(value);
+  }
+  return [...values];
+}
+
 /**
  * Redact values that look like credentials, whether or not a detector reported them: every
  * built-in detector of `content/likelySecrets` in its `redact` strictness (token prefixes,
- * JWTs, secret-like names, URL and curl passwords, PEM bodies, long high-entropy tokens).
- * This is the one pass every string leaving the engine goes through.
+ * JWTs, secret-like names, URL and curl passwords, PEM bodies, long high-entropy tokens), and
+ * every other occurrence in the text of a value found so. This is the one pass every string
+ * leaving the engine goes through.
  */
 export function redactLikelySecrets(text: string): string {
   if (text.length === 0) return text;
-  const spans = mergeSpans(findLikelySecrets(text, 'redact'));
-  if (spans.length === 0) return text;
+  const found = findLikelySecrets(text, 'redact');
+  if (found.length === 0) return text;
+  const echoes = new Redactor();
+  for (const value of likelySecretValues(text)) echoes.add(value);
   let out = '';
   let at = 0;
-  for (const { start, end } of spans) {
+  for (const { start, end } of mergeSpans(found)) {
     const value = text.slice(start, end);
     // The kept prefix of an already redacted value, or the mark itself, stays as it is.
     if (isRedactionMark(value) || text.startsWith(MARK_START, end)) continue;
-    out += text.slice(at, start) + redactValue(value);
+    out += echoes.redact(text.slice(at, start)) + redactValue(value);
     at = end;
   }
-  return out + text.slice(at);
+  return out + echoes.redact(text.slice(at));
 }

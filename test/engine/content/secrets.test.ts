@@ -260,7 +260,11 @@ describe('scanSecrets with extra patterns', () => {
       useSecretlint: false,
       extraPatterns: [{ name: 'k', pattern: 'key=(\\w+)' }],
     });
-    assert.deepEqual(findings, []);
+    // The built-in detectors are linear and see the whole line; only user regexes are cut.
+    assert.deepEqual(
+      findings.filter((f) => f.rule.startsWith('pattern:')),
+      [],
+    );
     assert.ok(b.skipped.some((s) => s.startsWith('min.js: 1 line(s) longer than 10000 chars were cut')));
   });
 });
