@@ -8,7 +8,7 @@
  * PEM block collapses to one line.
  */
 
-import { findLikelySecrets, mergeSpans } from '../content/likelySecrets';
+import { findLikelySecrets, mergeSpans, type SecretSpan } from '../content/likelySecrets';
 
 const KEEP_CHARS = 4;
 const KEEP_NOTHING_UP_TO = 8;
@@ -100,8 +100,12 @@ const MIN_ECHO_LENGTH = 8;
  * the bare value.
  */
 export function likelySecretValues(text: string): string[] {
+  return echoValues(text, findLikelySecrets(text, 'redact'));
+}
+
+function echoValues(text: string, spans: readonly SecretSpan[]): string[] {
   const values = new Set<string>();
-  for (const { start, end } of findLikelySecrets(text, 'redact')) {
+  for (const { start, end } of spans) {
     const value = text.slice(start, end);
     if (value.length >= MIN_ECHO_LENGTH && !isRedactionMark(value) && !text.startsWith(MARK_START, end)) values.add(value);
   }
@@ -120,7 +124,7 @@ export function redactLikelySecrets(text: string): string {
   const found = findLikelySecrets(text, 'redact');
   if (found.length === 0) return text;
   const echoes = new Redactor();
-  for (const value of likelySecretValues(text)) echoes.add(value);
+  for (const value of echoValues(text, found)) echoes.add(value);
   let out = '';
   let at = 0;
   for (const { start, end } of mergeSpans(found)) {

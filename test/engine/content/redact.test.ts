@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { redactLikelySecrets, redactValue, Redactor } from '../../../src/engine/forensics/redact';
+import { redactDeep } from '../../../src/engine/report/redactExport';
 
 // Built by concatenation so that no scanner mistakes this test for a leak.
 const AWS_ID = 'AKIA' + 'Z7Q2M4XW9K3J5T8R';
@@ -111,5 +112,21 @@ describe('redactLikelySecrets', () => {
     ]) {
       assert.equal(redactLikelySecrets(text), text);
     }
+  });
+});
+
+describe('redaction of repeated values', () => {
+  it('hides a value found once wherever else the text repeats it bare', () => {
+    const pw = 'Zx9' + 'kQ7mWp2' + 'Lr4';
+    const out = redactLikelySecrets(`DB_PASSWORD=${pw}\nAction: retried the login with ${pw} twice`);
+    assert.ok(!out.includes(pw), out);
+    assert.equal(out.split('Zx9k…[redacted 9 chars]').length - 1, 2);
+  });
+
+  it('hides it across all the strings of an export', () => {
+    const pw = 'Qp4' + 'vN8sT2' + 'hY6';
+    const doc = redactDeep({ timeline: [`export API_SECRET=${pw}`], decisions: [{ text: `used ${pw} for the deploy` }] });
+    assert.ok(!JSON.stringify(doc).includes(pw), JSON.stringify(doc));
+    assert.equal(doc.decisions[0]?.text, 'used Qp4v…[redacted 8 chars] for the deploy');
   });
 });
