@@ -156,7 +156,7 @@ export class SnapshotStore {
    * (a suspended laptop, a debugger) may have been taken over by another process, which may
    * have collected objects since: recording a snapshot then could name missing blobs.
    */
-  private assertLockHeld(): void {
+  assertLockHeld(): void {
     const held = this.lockContext.getStore();
     if (!held) throw new Error('internal: store write outside withStoreLock');
     if (held.lost) {

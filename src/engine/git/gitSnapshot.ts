@@ -42,6 +42,8 @@ export async function gitSnapshotLocked(store: SnapshotStore, rev: string): Prom
   });
   // No other writer of rows runs meanwhile (the store lock); a row whose manifest is gone is left to fsck and shadowed by this one.
   const snapshot = await store.db.write((db) => {
+    // A lost store lock records nothing (docs/ARCHITECTURE.md, rule 4).
+    store.assertLockHeld();
     let id = randomBytes(4).toString('hex');
     while (getSnapshot(db, id)) id = randomBytes(4).toString('hex');
     const rec: SnapshotRecord = {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
+import { applyRetention } from '../recorder/retention';
+import { DEFAULT_RECORDER_SETTINGS } from '../recorder/settings';
 import { annotateReplayOfCall, recordReplay } from '../replays/replays';
 import { TOOL_CALL_PHASE } from '../replays/failures';
 import type { Replay, ReplayStatus } from '../replays/types';
@@ -102,7 +104,10 @@ export async function handleHookEvent(store: SnapshotStore, spec: HookAgentSpec,
       ? { event: 'after', snapshot: null, replay: null, reason: `no recorded call ${input.callId} in session ${input.session} (the before hook did not run)` }
       : { event: 'after', snapshot: replay.snapshot, replay };
   }
-  const { snapshot } = await store.snapshot({ label: `before ${spec.agent} ${input.tool}` });
+  // An agent calls tools hundreds of times a task: these are automatic snapshots, kept under the
+  // recorder's retention (count, age, disk cap) like the flight recorder's own, never piling up.
+  const { snapshot } = await store.snapshot({ label: `before ${spec.agent} ${input.tool}`, origin: 'auto' });
+  await applyRetention(store, DEFAULT_RECORDER_SETTINGS.retention);
   const replay = await recordReplay(store, {
     agent: spec.agent,
     phase: TOOL_CALL_PHASE,

@@ -1,3 +1,5 @@
+import { applyRetention } from '../recorder/retention';
+import { DEFAULT_RECORDER_SETTINGS } from '../recorder/settings';
 import type { Writable } from 'node:stream';
 import { analyzeWindow } from '../analysis/analyze';
 import { isIncident, leadTrigger, recordIncident } from '../analysis/incident';
@@ -42,7 +44,9 @@ export interface RecordedRun {
 export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions): Promise<RecordedRun> {
   const id = newRunId();
   const label = opts.label?.trim() || `run-${id}`;
-  const { snapshot: before } = await store.snapshot({ label: `${label}:before` });
+  // A cron job runs every few minutes: its snapshots are automatic ones, under the recorder's
+  // retention, unless an incident pins them.
+  const { snapshot: before } = await store.snapshot({ label: `${label}:before`, origin: 'auto' });
   const outcome = await runJob({ storeDir: store.dir, id, command: opts.command, cwd: opts.cwd, label, before: before.id, stdout: opts.stdout, stderr: opts.stderr, ...(opts.forward ? { forward: opts.forward } : {}) });
   const summary = `${commandLine(opts.command)} ${endingText(outcome)}`;
   const result: RecordedRun = { outcome, label, summary, before, after: null, incident: null, note: null };
@@ -50,7 +54,7 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
   try {
     // Under the store lock from the snapshot after to the incident, so no prune removes the window before the incident pins it.
     await store.withStoreLock(async () => {
-      const after = (await store.snapshot({ label: `${label}:after` })).snapshot;
+      const after = (await store.snapshot({ label: `${label}:after`, origin: 'auto' })).snapshot;
       result.after = after;
       appendRunRecord(outcome.file, { type: 'after', t: Date.now(), snapshot: after.id });
       if (outcome.shellCode === 0 || opts.analyze === false) return;
@@ -69,6 +73,7 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
   } catch (e) {
     result.note = `the run could not be ${result.after ? 'analysed' : 'snapshotted after it ended'}: ${e instanceof Error ? e.message : String(e)}`;
   }
+  await applyRetention(store, DEFAULT_RECORDER_SETTINGS.retention).catch(() => undefined);
   return result;
 }
 
