@@ -44,6 +44,15 @@ export function sarifRuleId(t: Pick<Trigger, 'kind' | 'rule'>): string {
   return t.rule && /^[\w.:/-]{1,80}$/.test(t.rule) ? `${t.kind}/${t.rule}` : t.kind;
 }
 
+/** `log_error/python_traceback` → `LogErrorPythonTraceback`: SARIF viewers show a rule's name as one word. */
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
 /** Percent-encodes each segment of a workspace-relative POSIX path. */
 function relativeUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
@@ -98,7 +107,7 @@ export function triggersToSarif(triggers: readonly Trigger[], opts: SarifOptions
       ruleIndex.set(id, index);
       rules.push({
         id,
-        name: id.replace(/[^\w]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()),
+        name: pascalCase(id),
         shortDescription: { text: t.rule && id !== t.kind ? `${KIND_TEXT[t.kind]} (${t.rule})` : KIND_TEXT[t.kind] },
         defaultConfiguration: { level: LEVEL[t.severity] },
         properties: { kind: t.kind },

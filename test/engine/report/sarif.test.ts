@@ -86,6 +86,7 @@ test('triggers --format sarif prints a valid SARIF log: rules, relative location
   const rules = run?.tool.driver.rules ?? [];
   assert.equal(new Set(rules.map((x) => x.id)).size, rules.length);
   for (const res of results) assert.equal(rules[res.ruleIndex ?? -1]?.id, res.ruleId);
+  assert.equal(rules.find((x) => x.id === 'log_error/python_traceback')?.name, 'LogErrorPythonTraceback');
   assert.equal(rules.length, new Set(triggers.map((t) => `${t.kind} ${t.rule ?? ''}`)).size);
 
   const byId = new Map(results.map((x) => [(x.properties as { triggerId: string }).triggerId, x]));
