@@ -1,24 +1,63 @@
 import { Command, CommanderError } from 'commander';
 import { IncidentReplayError } from '../engine/errors';
-import { registerAnalyzeCommands } from './commands/analyze';
-import { registerDiffCommand } from './commands/diff';
-import { registerFsckCommand } from './commands/fsck';
-import { registerIncidentCommands } from './commands/incidents';
-import { registerHooksCommands } from './commands/hooks';
-import { registerMcpCommand } from './commands/mcp';
-import { registerPostmortemCommands } from './commands/postmortem';
-import { registerReportCommands } from './commands/report';
-import { registerRestoreCommand } from './commands/restore';
-import { CommandExit, registerRunCommands } from './commands/run';
-import { registerSnapshotCommands } from './commands/snapshot';
-import { registerWatchCommand } from './commands/watch';
-import { registerTrustCommand } from './commands/trust';
+import { CommandExit } from './commandExit';
 import type { CliIo } from './io';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(io: CliIo): Command {
-  const program = new Command('incident-replay')
+type Register = (program: Command, io: CliIo) => void;
+
+/**
+ * Every command module and the top-level verbs it registers. A process loads only the module
+ * of the verb it runs: the modules' imports (secretlint, yaml, the MCP SDK and zod, ajv...) cost
+ * hundreds of milliseconds to evaluate, which `snapshot`, run by scripts and hooks on every
+ * step, must not pay. test/cli/program.test.ts checks this table against what the modules register.
+ */
+export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => Promise<Register> }[] = [
+  { verbs: ['snapshot', 'snapshots', 'baseline', 'prune'], load: async () => (await import('./commands/snapshot')).registerSnapshotCommands },
+  { verbs: ['diff'], load: async () => (await import('./commands/diff')).registerDiffCommand },
+  { verbs: ['restore'], load: async () => (await import('./commands/restore')).registerRestoreCommand },
+  { verbs: ['fsck'], load: async () => (await import('./commands/fsck')).registerFsckCommand },
+  { verbs: ['triggers', 'analyze'], load: async () => (await import('./commands/analyze')).registerAnalyzeCommands },
+  { verbs: ['run', 'runs'], load: async () => (await import('./commands/run')).registerRunCommands },
+  { verbs: ['incidents', 'show', 'patterns', 'resolve'], load: async () => (await import('./commands/incidents')).registerIncidentCommands },
+  { verbs: ['postmortem', 'annotate'], load: async () => (await import('./commands/postmortem')).registerPostmortemCommands },
+  { verbs: ['report', 'summary', 'export-evals', 'learnings'], load: async () => (await import('./commands/report')).registerReportCommands },
+  { verbs: ['watch'], load: async () => (await import('./commands/watch')).registerWatchCommand },
+  { verbs: ['trust'], load: async () => (await import('./commands/trust')).registerTrustCommand },
+  {
+    verbs: ['mcp'],
+    load: async () => {
+      const { registerMcpCommand } = await import('./commands/mcp');
+      return (program, io) => registerMcpCommand(program, io, VERSION);
+    },
+  },
+  { verbs: ['hooks'], load: async () => (await import('./commands/hooks')).registerHooksCommands },
+];
+
+/** The global options that take a value, so that value is not mistaken for the verb. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--workspace', '--store', '--config']);
+
+/**
+ * The verb `argv` runs, or undefined when it names none (help, --version, a typo), in which case
+ * every command must be known: for the help listing and commander's "did you mean".
+ */
+export function commandVerb(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') return argv[i + 1];
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return arg;
+  }
+  return undefined;
+}
+
+function baseProgram(io: CliIo): Command {
+  return new Command('incident-replay')
     .description('Forensics for AI agent and automated job failures: snapshot a workspace, see what changed, find what went wrong.')
     .version(VERSION)
     .option('--workspace <dir>', 'the workspace folder (default: the current directory)')
@@ -31,27 +70,25 @@ export function buildProgram(io: CliIo): Command {
       writeOut: (s) => io.out(s.trimEnd()),
       writeErr: (s) => io.err(s.trimEnd()),
     });
-  registerSnapshotCommands(program, io);
-  registerDiffCommand(program, io);
-  registerRestoreCommand(program, io);
-  registerFsckCommand(program, io);
-  registerAnalyzeCommands(program, io);
-  registerRunCommands(program, io);
-  registerIncidentCommands(program, io);
-  registerPostmortemCommands(program, io);
-  registerReportCommands(program, io);
-  registerWatchCommand(program, io);
-  registerTrustCommand(program, io);
-  registerMcpCommand(program, io, VERSION);
-  registerHooksCommands(program, io);
+}
+
+/** The program with the commands `argv` may run: the one module of its verb, or all of them. */
+export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise<Command> {
+  const program = baseProgram(io);
+  const verb = argv === undefined ? undefined : commandVerb(argv);
+  const owner = COMMAND_MODULES.find((m) => verb !== undefined && m.verbs.includes(verb));
+  const modules = owner ? [owner] : COMMAND_MODULES;
+  // Loaded together, registered in table order so the help lists commands the same way each time.
+  const registers = await Promise.all(modules.map((m) => m.load()));
+  for (const register of registers) register(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
 
 /** Runs the CLI and returns the exit code: 0 success, 1 the job failed, 2 bad usage or bad input; `run` exits with its command's code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {

@@ -6,13 +6,7 @@ import { commandLine, listRuns } from '../../engine/run/runLog';
 import { withStore } from '../context';
 import { formatDuration, formatTime } from '../format';
 import { printJson, type CliIo } from '../io';
-
-/** Ends the CLI with a given exit code and no message: the wrapped command's own code. */
-export class CommandExit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+import { CommandExit } from '../commandExit';
 
 export function registerRunCommands(program: Command, io: CliIo): void {
   program
