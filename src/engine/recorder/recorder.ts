@@ -71,6 +71,7 @@ export class Recorder {
   /** Changes seen since the last automatic snapshot. */
   private dirty = false;
   private burstSince: number | null = null;
+  private lastEventAt = 0;
   private lastSnapshotAt = 0;
   private paused = false;
   private stopped = false;
@@ -266,6 +267,13 @@ export class Recorder {
   }
 
   private relative(file: string): string | null {
+    // Watchers hand absolute paths; the common case needs no path arithmetic beyond a prefix check.
+    const root = this.store.workspaceRoot + path.sep;
+    const storeRoot = this.store.dir + path.sep;
+    if (path.sep === '/' && file.startsWith(root) && !file.startsWith(storeRoot) && file !== this.store.dir && !file.includes('/..') && !file.includes('//')) {
+      const rel = file.slice(root.length);
+      return rel === '.git' || rel.startsWith('.git/') ? null : rel;
+    }
     const abs = path.resolve(this.store.workspaceRoot, file);
     const rel = path.relative(this.store.workspaceRoot, abs);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
@@ -297,12 +305,22 @@ export class Recorder {
       this.burstSince = now;
       this.request('quiet');
     }
-    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.lastEventAt = now;
+    // One timer per burst, not one per event: when it fires early it waits out the rest of the quiet period.
+    if (!this.quietTimer) this.waitQuiet(this.settings.quietMs);
+  }
+
+  private waitQuiet(ms: number): void {
     this.quietTimer = setTimeout(() => {
       this.quietTimer = null;
+      const left = this.lastEventAt + this.settings.quietMs - this.now();
+      if (left > 0) {
+        this.waitQuiet(left);
+        return;
+      }
       this.burstSince = null;
       if (this.dirty) this.request('quiet');
-    }, this.settings.quietMs);
+    }, ms);
   }
 
   private fallbackInterval(): number {

@@ -108,6 +108,11 @@ test('a workspace over the file-count threshold records the journal but no autom
   try {
     await r.rec.start();
     r.rec.fileEvent('change', 'f1.txt');
+    // Neither the store's own writes nor git's are the workspace's history.
+    r.rec.fileEvent('change', `${r.store.dir}/incident-replay.sqlite`);
+    r.rec.fileEvent('create', r.store.dir);
+    r.rec.fileEvent('change', r.w.path('.git/index'));
+    r.rec.fileEvent('change', '/elsewhere/outside.txt');
     await settle(300);
     await r.rec.flush();
     assert.equal((await r.store.list()).length, 0);
