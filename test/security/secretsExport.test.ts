@@ -131,3 +131,25 @@ test("a team's .gitleaks.toml adds detection through the CLI, and its keys stay 
   const shown = [out, ok(w, 'show', incident.id), readFileSync(ok(w, 'report', incident.id).trim(), 'utf8')];
   for (const text of shown) assert.ok(!text.includes(token));
 });
+
+test("a workspace's .gitleaks.toml allowlist quiets nothing until the workspace's config is trusted", async () => {
+  const token = 'ghp_' + randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 36);
+  const w = new TempWorkspace({ '.gitleaks.toml': "[allowlist]\ndescription = \"everything\"\npaths = ['''.*''']\n", 'a.txt': 'x\n' });
+  spaces.push(w);
+  ok(w, 'snapshot', '--baseline');
+  await settle();
+  w.write({ 'a.txt': `GITHUB_TOKEN=${token}\n` });
+  const r = cli(w, 'analyze', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const incident = (JSON.parse(r.stdout) as { incident: Incident | null }).incident;
+  assert.deepEqual(
+    incident?.triggers.map((t) => t.kind),
+    ['secret'],
+  );
+  assert.match(r.stderr, /\.gitleaks\.toml: global allowlist ignored \(untrusted file/);
+  ok(w, 'resolve', incident?.id ?? '');
+
+  w.write({ 'a.txt': `GITHUB_TOKEN=${token}\nmore\n` });
+  const trusted = JSON.parse(ok(w, '--trust-config', 'analyze', '--json')) as { incident: Incident | null };
+  assert.equal(trusted.incident, null, 'the trusted allowlist covers every path');
+});

@@ -272,22 +272,38 @@ export interface GitleaksSource {
   trusted: boolean;
 }
 
+export interface WorkspaceTrust {
+  /** Regexes from the workspace may run (false in VS Code's Restricted Mode). */
+  patterns: boolean;
+  /** The workspace's configuration may weaken detection (allowlists). */
+  config: boolean;
+}
+
 /**
  * Where gitleaks rules come from, the way gitleaks itself looks: the file named by the user's
  * `GITLEAKS_CONFIG` environment variable (trusted: the user set it), then the workspace's own
- * `.gitleaks.toml` (trusted only as far as the workspace is).
+ * `.gitleaks.toml` (trusted only as far as the workspace's configuration is, and not read at
+ * all where no workspace regex may run). `notes` says what was left out.
  */
-export async function gitleaksSources(workspaceRoot: string, env: Readonly<Record<string, string | undefined>>, trustWorkspace: boolean): Promise<GitleaksSource[]> {
-  const out: GitleaksSource[] = [];
+export async function gitleaksSources(
+  workspaceRoot: string,
+  env: Readonly<Record<string, string | undefined>>,
+  trust: WorkspaceTrust,
+): Promise<{ sources: GitleaksSource[]; notes: string[] }> {
+  const sources: GitleaksSource[] = [];
+  const notes: string[] = [];
   const fromEnv = env['GITLEAKS_CONFIG'];
-  if (fromEnv) out.push({ file: nodePath.resolve(fromEnv), trusted: true });
+  if (fromEnv) sources.push({ file: nodePath.resolve(fromEnv), trusted: true });
   const own = nodePath.join(workspaceRoot, '.gitleaks.toml');
   const isFile = await stat(own).then(
     (s) => s.isFile(),
     () => false,
   );
-  if (isFile && !out.some((s) => s.file === own)) out.push({ file: own, trusted: trustWorkspace });
-  return out;
+  if (isFile && !sources.some((s) => s.file === own)) {
+    if (trust.patterns) sources.push({ file: own, trusted: trust.config });
+    else notes.push(`${own}: not read (untrusted workspace: its regular expressions are not run)`);
+  }
+  return { sources, notes };
 }
 
 /**

@@ -151,7 +151,7 @@ describe('gitleaks rule files', () => {
     const user = path.join(tempDir(), 'mine.toml');
     writeFileSync(user, RULES);
     writeFileSync(path.join(ws, '.gitleaks.toml'), '[[rules]\n');
-    const sources = await gitleaksSources(ws, { GITLEAKS_CONFIG: user }, false);
+    const { sources } = await gitleaksSources(ws, { GITLEAKS_CONFIG: user }, { patterns: true, config: false });
     assert.deepEqual(sources, [
       { file: user, trusted: true },
       { file: path.join(ws, '.gitleaks.toml'), trusted: false },
@@ -160,5 +160,9 @@ describe('gitleaks rule files', () => {
     assert.equal(set?.rules.length, 2);
     assert.match(notes[0] ?? '', /\.gitleaks\.toml: not valid TOML .*\(untrusted file left out\)$/);
     await assert.rejects(loadGitleaksSources([{ file: path.join(ws, '.gitleaks.toml'), trusted: true }]), InputError);
+    // Where no workspace regex may run (VS Code's Restricted Mode), the workspace's file is not read at all.
+    const restricted = await gitleaksSources(ws, {}, { patterns: false, config: false });
+    assert.deepEqual(restricted.sources, []);
+    assert.match(restricted.notes.join('\n'), /\.gitleaks\.toml: not read \(untrusted workspace/);
   });
 });
