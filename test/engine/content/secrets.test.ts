@@ -316,3 +316,17 @@ it('secretlint leaves no profiler entries or performance marks behind', async ()
   assert.equal((secretLintProfiler as unknown as { entries: unknown[] }).entries.length, 0);
   assert.equal(performance.getEntriesByType('mark').length, marksBefore);
 });
+
+describe('secretlint rules beyond the preset', () => {
+  it('reports a secp256k1 key only where the line speaks of a key, never a bare sha256 digest', async () => {
+    const { createHash } = await import('node:crypto');
+    const key = createHash('sha256').update('wallet seed for the test').digest('hex');
+    const digest = createHash('sha256').update('some file').digest('hex');
+    const findings = await scan([{ path: 'wallet.env', text: `WALLET_PRIVATE_KEY=${key}\nchecksum: ${digest}\n` }]);
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.line]),
+      [['secretlint:secp256k1-privatekey', 1]],
+    );
+    assert.ok(!publicJson(findings).includes(key));
+  });
+});
