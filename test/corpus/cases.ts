@@ -889,6 +889,167 @@ export const CORPUS: CorpusCase[] = [
       }
     },
   },
+
+  // ================================================================ written after the engine changes, run once blind
+  {
+    id: 'blind-monorepo-handler-claude',
+    category: 'logic_error',
+    agent: 'claude',
+    task: 'Return the user name in upper case from the API handler.',
+    files: {
+      'packages/api/src/handler.js': 'function greet(user) { return `hello ${user.name}`; }\nmodule.exports = { greet };\n',
+      'packages/api/test/handler.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { greet } = require('../src/handler.js');\ntest('greets by name', () => assert.strictEqual(greet({ name: 'ann' }), 'hello ANN'));\ntest('greets anonymous', () => assert.strictEqual(greet({}), 'hello ANONYMOUS'));\n",
+      'packages/web/README.md': '# web\n',
+      'packages/web/package.json': JSON.stringify({ name: 'web', version: '0.3.0' }, null, 2) + '\n',
+      'logs/ci.log': '',
+    },
+    errorAt: { file: 'logs/ci.log', match: /^not ok \d+ - greets anonymous/ },
+    trigger: 'packages/api/src/handler.js',
+    async run({ agent }) {
+      agent.edit('packages/api/src/handler.js', 'return `hello ${user.name}`;', 'return `hello ${user.name.toUpperCase()}`;');
+      agent.edit('packages/web/README.md', '# web\n', '# web\n\nThe web front end.\n');
+      await agent.bash('cd packages/api && node --test --test-reporter=tap test/ >> ../../logs/ci.log 2>&1');
+    },
+  },
+  {
+    id: 'blind-ml-train-nan-cron',
+    category: 'data_corruption',
+    agent: 'cron',
+    task: 'nightly training',
+    files: {
+      'data/train.csv': 'x,y\n' + Array.from({ length: 50 }, (_, i) => `${i},${i * 2}`).join('\n') + '\n',
+      'config/train.json': JSON.stringify({ epochs: 5, lr: 0.01 }, null, 2) + '\n',
+      'train.py': [
+        'import csv, json',
+        "cfg = json.load(open('config/train.json'))",
+        "print('train: epochs', cfg['epochs'], flush=True)",
+        "rows = list(csv.DictReader(open('data/train.csv')))",
+        "xs = [float(r['x']) for r in rows]",
+        "ys = [float(r['y']) for r in rows]",
+        "print('train: fitted on', len(xs), 'rows')",
+      ].join('\n') + '\n',
+      'logs/train.log': oldLog('train'),
+    },
+    errorAt: { file: 'logs/train.log', match: /^ValueError/ },
+    trigger: 'data/train.csv',
+    async run({ w }) {
+      w.write({ 'config/train.json': JSON.stringify({ epochs: 8, lr: 0.01 }, null, 2) + '\n' });
+      appendFileSync(w.path('data/train.csv'), '51,102\n52,n/a\n53,106\n');
+      infoSpam(w, 'logs/train.log', 'train', 12, 'heartbeat');
+      const r = await sh(w, 'python3 train.py', { log: 'logs/train.log' });
+      cronExit(w, 'logs/train.log', 'train.py', r.code);
+    },
+  },
+  {
+    id: 'blind-psql-refused-cron',
+    category: 'external_failure',
+    agent: 'cron',
+    task: 'database backup',
+    files: {
+      'scripts/backup.sh': '#!/bin/bash\nset -e\n# nightly backup\necho "$(date -u +%FT%TZ) INFO backup: dumping"\npsql -h 127.0.0.1 -p "$PGPORT" -U backup -c "select 1" app\n',
+      'logs/backup.log': oldLog('backup'),
+    },
+    errorAt: { file: 'logs/backup.log', match: /Connection refused/ },
+    trigger: 'external',
+    async run({ w }) {
+      const text = readFileSync(w.path('scripts/backup.sh'), 'utf8').replace('# nightly backup', '# nightly backup, kept 14 days');
+      w.write({ 'scripts/backup.sh': text });
+      infoSpam(w, 'logs/backup.log', 'backup', 8, 'heartbeat');
+      const port = await closedPort();
+      const r = await sh(w, 'bash scripts/backup.sh', { log: 'logs/backup.log', env: { PGPORT: String(port), PGCONNECT_TIMEOUT: '2' } });
+      cronExit(w, 'logs/backup.log', 'scripts/backup.sh', r.code);
+    },
+  },
+  {
+    id: 'blind-yaml-indent-codex',
+    category: 'config_error',
+    agent: 'codex',
+    task: 'Add a staging target to the deploy config.',
+    files: {
+      'config/deploy.yaml': 'targets:\n  prod:\n    host: prod.internal\n    replicas: 3\n',
+      'deploy.py': [
+        'import yaml',
+        "print('deploy: loading config/deploy.yaml', flush=True)",
+        "cfg = yaml.safe_load(open('config/deploy.yaml'))",
+        "print('deploy:', sorted(cfg['targets']))",
+      ].join('\n') + '\n',
+      'docs/deploy.md': '# Deploy\n',
+      'logs/deploy.log': '',
+    },
+    errorAt: { file: 'logs/deploy.log', match: /^yaml\.\w+\.\w+Error/ },
+    trigger: 'config/deploy.yaml',
+    async run({ agent }) {
+      agent.edit('config/deploy.yaml', '    replicas: 3\n', '    replicas: 3\n  staging:\n    host: staging.internal\n   replicas: 1\n');
+      agent.edit('docs/deploy.md', '# Deploy\n', '# Deploy\n\nTargets: prod, staging.\n');
+      await agent.bash('python3 deploy.py >> logs/deploy.log 2>&1');
+    },
+  },
+  {
+    id: 'blind-recursion-plain',
+    category: 'logic_error',
+    agent: 'plain',
+    task: 'simplify the tree walker',
+    files: {
+      'src/tree.py': 'def depth(node):\n    if not node.get("children"):\n        return 1\n    return 1 + max(depth(c) for c in node["children"])\n\nprint("depth", depth({"children": [{"children": []}]}))\n',
+      'config/logging.ini': '[log]\nlevel = info\n',
+      'logs/tree.log': '',
+    },
+    errorAt: { file: 'logs/tree.log', match: /^RecursionError/ },
+    trigger: 'src/tree.py',
+    async run({ agent }) {
+      agent.edit('src/tree.py', '    if not node.get("children"):\n        return 1\n    return 1 + max(depth(c) for c in node["children"])', '    return 1 + max([depth(node)] + [depth(c) for c in node.get("children", [])])');
+      agent.edit('config/logging.ini', 'level = info', 'level = debug');
+      await agent.bash('python3 src/tree.py >> logs/tree.log 2>&1');
+    },
+  },
+  {
+    id: 'blind-unbound-var-aider',
+    category: 'config_error',
+    agent: 'aider',
+    task: 'Rename DEPLOY_TARGET to TARGET in the env file',
+    files: {
+      '.env': 'DEPLOY_TARGET=prod\nDEPLOY_USER=ci\n',
+      'scripts/deploy.sh': 'set -u\nset -a; . ./.env; set +a\necho "$(date -u +%FT%TZ) INFO deploy: to $DEPLOY_TARGET as $DEPLOY_USER"\n',
+      'scripts/README.md': 'Deploy scripts.\n',
+      'logs/deploy.log': oldLog('deploy'),
+    },
+    errorAt: { file: 'logs/deploy.log', match: /DEPLOY_TARGET: unbound variable/ },
+    trigger: '.env',
+    async run({ w, agent }) {
+      agent.edit('.env', 'DEPLOY_TARGET=prod', 'TARGET=prod');
+      agent.edit('scripts/README.md', 'Deploy scripts.', 'Deploy scripts; see .env for the target.');
+      infoSpam(w, 'logs/deploy.log', 'deploy', 6);
+      await agent.bash('bash scripts/deploy.sh >> logs/deploy.log 2>&1');
+    },
+  },
+  {
+    id: 'blind-file-size-limit-cron',
+    category: 'resource_exhaustion',
+    agent: 'cron',
+    task: 'expand report',
+    files: {
+      'data/rows.csv': 'id\n' + Array.from({ length: 100 }, (_, i) => String(i)).join('\n') + '\n',
+      'src/expand.py': [
+        "rows = open('data/rows.csv').read().split()[1:]",
+        "with open('build/expanded.txt', 'w') as out:",
+        '    for r in rows:',
+        "        out.write(r * 200 + '\\n')",
+        "print('expand: wrote', len(rows), 'rows')",
+      ].join('\n') + '\n',
+      'build/.keep': '',
+      'README.md': README,
+      'logs/expand.log': oldLog('expand'),
+    },
+    errorAt: { file: 'logs/expand.log', match: /File too large|File size limit exceeded/ },
+    trigger: 'data/rows.csv',
+    async run({ w }) {
+      w.write({ 'README.md': README + '\nThe expansion runs after the import.\n' });
+      w.write({ 'data/rows.csv': 'id\n' + Array.from({ length: 20_000 }, (_, i) => String(i)).join('\n') + '\n' });
+      infoSpam(w, 'logs/expand.log', 'expand', 9, 'heartbeat');
+      const r = await sh(w, 'ulimit -f 2000; python3 src/expand.py', { log: 'logs/expand.log' });
+      cronExit(w, 'logs/expand.log', 'src/expand.py', r.code);
+    },
+  },
 ];
 
 function labels(n: number, wrong: number): string {
