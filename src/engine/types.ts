@@ -160,6 +160,8 @@ export interface Trigger {
   occurrences?: TriggerOccurrence[];
   /** Many repeats in a short span: a burst of one error rather than a steady trickle. */
   burst?: boolean;
+  /** The same error (same signature) was already in the log before the window: not new with this incident. */
+  recurring?: boolean;
 }
 
 /** One occurrence of a repeated error. */

@@ -112,6 +112,7 @@ export const isTrigger: Guard<Trigger> = isShape({
   count: optional(isNumber),
   occurrences: optional(isArrayOf(isShape({ line: isNumber, timestamp: isNumber }))),
   burst: optional(isBoolean),
+  recurring: optional(isBoolean),
 });
 
 export const isTimelineEvent: Guard<TimelineEvent> = isShape({

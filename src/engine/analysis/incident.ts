@@ -24,7 +24,9 @@ export function incidentSeverity(a: Pick<Analysis, 'triggers' | 'rootCause'>): I
 
 /** The first error-level trigger, else the first trigger: what the incident is "about". */
 export function leadTrigger(triggers: readonly Trigger[]): Trigger | undefined {
-  return triggers.find((t) => t.kind === 'log_error' && t.severity === 'error') ?? triggers.find((t) => t.severity === 'error') ?? triggers[0];
+  // An error the log already had before the window is not what this incident is about, when there is a new one.
+  const logError = (t: Trigger): boolean => t.kind === 'log_error' && t.severity === 'error';
+  return triggers.find((t) => logError(t) && !t.recurring) ?? triggers.find(logError) ?? triggers.find((t) => t.severity === 'error') ?? triggers[0];
 }
 
 /**

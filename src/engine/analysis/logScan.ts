@@ -4,7 +4,8 @@
  * logs held in memory and in a worker thread for big logs streamed from disk.
  */
 import type { LogPatternRule } from '../config/types';
-import { LogScanner, type LogFinding } from '../forensics/logScanner';
+import { LogScanner, type LogFinding, scanLogText } from '../forensics/logScanner';
+import { findingTemplate } from '../forensics/logs/grouping';
 import type { LineHandler } from '../forensics/logs/lineSplitter';
 import { TimestampTrail } from '../forensics/logs/timestampTrail';
 import { compileUserRegex } from '../forensics/safeRegex';
@@ -20,6 +21,8 @@ export const MAX_LOG_LINE_EVENTS = 2000;
 const TIMESTAMP_HEAD = 120;
 /** The level word of a warning is looked for this far into a line. */
 const WARN_HEAD = 200;
+/** How much of a log before its new lines is read to tell new errors from ones it already had. */
+const EARLIER_CHARS = 1024 * 1024;
 
 /** Plain data, so that it can cross to a worker thread. */
 export interface LogScanSettings {
@@ -37,10 +40,10 @@ export interface LogSource {
   added?: ReadonlySet<number>;
   /**
    * Feeds the new lines: first tells `begin` the 1-based number of the first line it delivers
-   * (which for a big log is only known once its old part was read), then each line to the
-   * handler `begin` returned.
+   * (which for a big log is only known once its old part was read) and, when it has them at
+   * hand, the last lines before it (`earlier`), then each line to the handler `begin` returned.
    */
-  read: (maxLineLength: number, begin: (firstLine: number) => LineHandler) => Promise<void> | void;
+  read: (maxLineLength: number, begin: (firstLine: number, earlier?: string) => LineHandler) => Promise<void> | void;
 }
 
 export interface LogScanOutput {
@@ -77,7 +80,9 @@ export class LogScan {
     const tsCtx = { year: new Date(mtime).getFullYear(), notAfter: mtime };
     const trail = new TimestampTrail(Math.min(TIMESTAMP_HEAD, maxLineLength), tsCtx);
     let scanner: LogScanner | null = null;
-    await src.read(maxLineLength, (firstLine) => {
+    let known: ReadonlySet<string> | null = null;
+    await src.read(maxLineLength, (firstLine, earlier) => {
+      if (earlier) known = errorTemplates(earlier, { workspaceRoot, maxLineLength, ...tsCtx });
       const s = new LogScanner({
         workspaceRoot,
         workspaceFiles: this.workspaceFiles,
@@ -109,7 +114,7 @@ export class LogScan {
     this.batch.flush();
     for (const f of (scanner as LogScanner | null)?.finish() ?? []) {
       if (added && !added.has(f.line)) continue;
-      triggers.push(logFindingToTrigger(f, src));
+      triggers.push(logFindingToTrigger(f, src, (known as ReadonlySet<string> | null)?.has(findingTemplate(f)) ?? false));
     }
     return { triggers, logLines };
   }
@@ -135,9 +140,22 @@ export function mergeLogOutputs(outputs: readonly LogScanOutput[]): LogScanOutpu
  */
 export function textLines(text: string, firstLine: number, allLines: boolean, plain: boolean): LogSource['read'] {
   return (_max, begin) => {
-    const onLine = begin(allLines ? 1 : firstLine);
-    forEachLine(text, allLines ? 0 : offsetOfLine(text, firstLine), (line) => onLine(line, plain));
+    const from = allLines ? 0 : offsetOfLine(text, firstLine);
+    const onLine = allLines || from === 0 ? begin(allLines ? 1 : firstLine) : begin(firstLine, earlierLines(text, from));
+    forEachLine(text, from, (line) => onLine(line, plain));
   };
+}
+
+/** The whole lines of at most EARLIER_CHARS before offset `end`. */
+function earlierLines(text: string, end: number): string {
+  if (end <= EARLIER_CHARS) return text.slice(0, end);
+  const nl = text.indexOf('\n', end - EARLIER_CHARS);
+  return nl === -1 || nl + 1 >= end ? '' : text.slice(nl + 1, end);
+}
+
+/** The templates of the errors in a log's earlier lines: what an error of the new lines repeats. */
+function errorTemplates(earlier: string, opts: { workspaceRoot: string; maxLineLength: number; year: number; notAfter: number }): Set<string> {
+  return new Set(scanLogText(earlier, { ...opts, group: true }).map(findingTemplate));
 }
 
 /**
@@ -278,7 +296,7 @@ function offsetOfLine(text: string, line: number): number {
   return offset;
 }
 
-function logFindingToTrigger(f: LogFinding, src: LogSource): DraftTrigger {
+function logFindingToTrigger(f: LogFinding, src: LogSource, recurring: boolean): DraftTrigger {
   const severity: Severity = f.severity;
   return {
     kind: 'log_error',
@@ -296,6 +314,7 @@ function logFindingToTrigger(f: LogFinding, src: LogSource): DraftTrigger {
     rule: f.rule,
     ...(f.count ? { count: f.count, occurrences: (f.occurrences ?? []).map((o) => ({ line: o.line, timestamp: o.timestamp ?? src.mtimeMs })) } : {}),
     ...(f.burst ? { burst: true } : {}),
+    ...(recurring ? { recurring: true } : {}),
   };
 }
 

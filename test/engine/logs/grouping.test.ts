@@ -114,3 +114,29 @@ test('a burst: the same error many times within a minute is flagged, the text ou
   const text = cli(w, 'triggers', 'baseline', 'latest');
   assert.match(text.stdout, /×40/);
 });
+
+test('an error the log already had before the window is recurring; the new one leads the incident', async () => {
+  const old = [
+    '2024-05-20T13:00:00.000Z INFO cache: warm',
+    '2024-05-20T13:00:01.000Z ERROR cache: miss rate 0.31 above 0.25 for shard 4',
+    '2024-05-20T13:00:02.000Z ERROR cache: miss rate 0.28 above 0.25 for shard 9',
+  ];
+  const w = new TempWorkspace({ 'logs/app.log': old.join('\n') + '\n' });
+  spaces.push(w);
+  assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
+  await settle();
+  const fresh = [
+    '2024-05-20T14:00:00.000Z ERROR cache: miss rate 0.33 above 0.25 for shard 2',
+    '2024-05-20T14:00:05.000Z ERROR db: connect ECONNREFUSED 10.0.0.7:5432',
+  ];
+  w.write({ 'logs/app.log': [...old, ...fresh].join('\n') + '\n' });
+  const r = cli(w, 'analyze', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const incident = (JSON.parse(r.stdout) as { incident: { title: string; triggers: Trigger[] } }).incident;
+  const byMessage = (start: string): Trigger | undefined => incident.triggers.find((t) => t.message.startsWith(start));
+  assert.equal(byMessage('cache:')?.recurring, true);
+  assert.equal(byMessage('cache:')?.line, 4);
+  assert.equal(byMessage('db:')?.recurring, undefined);
+  // The cache error came first, but the log had it all along: the title names the new failure.
+  assert.match(incident.title, /^ECONNREFUSED in logs\/app\.log/);
+});

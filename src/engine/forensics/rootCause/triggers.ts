@@ -14,9 +14,15 @@ export function errorTriggers(triggers: readonly Trigger[]): Trigger[] {
   return triggers.filter((t) => t.kind === 'log_error' && t.severity === 'error').sort(byTime);
 }
 
-/** The failure to anchor on: the first log error, else the first other error-level trigger but secrets, else the first finding. */
+/**
+ * The failure to anchor on: the first log error that is new (not already in the log before the
+ * window), else the first log error, else the first other error-level trigger but secrets, else
+ * the first finding.
+ */
 export function firstFailure(triggers: readonly Trigger[]): Trigger | null {
   const logErrors = errorTriggers(triggers);
+  const fresh = logErrors.find((t) => !t.recurring);
+  if (fresh) return fresh;
   if (logErrors[0]) return logErrors[0];
   const errors = triggers.filter((t) => t.severity === 'error' && t.kind !== 'secret').sort(byTime);
   if (errors[0]) return errors[0];
