@@ -48,6 +48,10 @@ const NOT_SECRET_NAME = /^(?:token_?type|tokenizer|max_?tokens?|tokens?_?(?:coun
 
 /** Characters a generated value is made of; a value with others (`getToken()`) is code. */
 const TOKENISH = /^[A-Za-z0-9+/=_\-.~%:!@#$^&*?]+$/;
+/** Keywords and type names that follow a secret-like name in code. */
+const CODE_WORD = /^(?:await|typeof|new|this|function|async|return|const|let|var|yield|Promise|Record|Map|Set|Array|Readonly\w*|string|number|boolean|object|unknown|any|void|never|None|self|nil|null|true|false)$/;
+/** `SecretPatternRule`, `isKeyCredential`: two or more words run together, an identifier (a one-word password still counts). */
+const CAMEL_WORDS = /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)+$/;
 /** `a.b.c` with identifier parts: a property read, not a literal. */
 const DOTTED_EXPRESSION = /^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$/;
 
@@ -67,7 +71,9 @@ function isCredibleValue(name: string, value: string, op: string, mode: SecretSc
   if (op === '==' && mode === 'detect') return false;
   const loose = op === ',' || op === '(' || op === '==';
   if (mode === 'redact' && strong && !loose) {
-    // `max_tokens: 4096` is a count; a numeric PIN of 8+ digits is still hidden.
+    // `max_tokens: 4096` is a count; a numeric PIN of 8+ digits is still hidden. Code around the
+    // name (`secretlint: t.secretlint`, `token: TokenKind`, `secret = await ...`) is not a value.
+    if (DOTTED_EXPRESSION.test(value) || CODE_WORD.test(value) || CAMEL_WORDS.test(value)) return false;
     return !/^\d{1,7}$/.test(value) && value.length >= 4;
   }
   if (!TOKENISH.test(value) || DOTTED_EXPRESSION.test(value) || isPath(value) || value.includes('://')) return false;
@@ -107,6 +113,8 @@ function assignmentAt(text: string, hitStart: number, hitEnd: number, mode: Secr
   if (!m) return end;
   const name = text.slice(start, end).replace(/^[$@]+/, '');
   const value = m[2] ?? '';
+  // `secrets: list(...)`, `token = getToken()`: a call, not a value.
+  if (text[m.index + m[0].length] === '(') return m.index + m[0].length;
   // `<password>...</password>` is XML; a bare `>` elsewhere is a comparison, so it needs a generated-looking value.
   const op = m[1] === '>' && text[start - 1] === '<' ? '=' : (m[1] ?? '=');
   if (isCredibleValue(name, value, op, mode)) push(out, m.index + m[0].length - value.length, value, 'name:assignment', `value of ${name.slice(0, 60)}`);
@@ -133,7 +141,8 @@ function authAt(text: string, at: number, mode: SecretScanMode, out: SecretSpan[
   if (!m) return;
   const scheme = m[1] ?? '';
   const value = m[2] ?? '';
-  if (isPlaceholder(value)) return;
+  // `Token prefixes`, `a bearer credential`: prose, not a credential.
+  if (isPlaceholder(value) || /^[a-z]+$/.test(value)) return;
   if (mode === 'detect' && !isCredibleCredential(text, at, scheme, value)) return;
   push(out, m.index + m[0].length - value.length, value, 'name:authorization', `${scheme} credential`);
 }
