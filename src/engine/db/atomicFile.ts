@@ -47,6 +47,16 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
+/** Whether a writer (maybe a live one) has a temp file of `file` on disk; needs no lock. */
+export function hasTempFiles(file: string): boolean {
+  const prefix = tempPrefix(file);
+  try {
+    return fs.readdirSync(path.dirname(file)).some((name) => name.startsWith(prefix));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Deletes temp files left by a writer that died mid-save. Only safe while holding the
  * store's write lock: every save happens under it, so no live writer owns one of them.

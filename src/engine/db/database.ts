@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { CorruptDatabaseError, JobError } from '../errors';
-import { removeStaleTempFiles, writeFileAtomic } from './atomicFile';
+import { hasTempFiles, removeStaleTempFiles, writeFileAtomic } from './atomicFile';
 import { contentDamage, corruptMessage, headerDamage, moveAside } from './corruption';
 import { migrate } from './migrations';
 import { storeWriteMessage } from '../store/storeErrors';
@@ -69,6 +69,17 @@ export class MetadataDb {
       opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       opts.now ?? Date.now,
     );
+    // Most opens find a sound file at the current schema and no crashed writer's leftovers:
+    // that needs neither the lock nor a write (every writer renames whole files into place, so
+    // an unlocked read sees one complete version), which a CLI process per snapshot pays for.
+    if (!hasTempFiles(absolute)) {
+      const state = instance.loadFromDisk();
+      if (state.kind === 'loaded' && !state.migrated && state.version !== 'missing') {
+        instance.adopt(state);
+        return instance;
+      }
+      if (state.kind === 'loaded') state.db.close();
+    }
     // Under the lock: creating or migrating the file is a write, and a corrupt file may
     // only be moved aside while no other writer can be renaming a good one into place.
     await withFileLock(absolute, instance.lockTimeoutMs, () => {
