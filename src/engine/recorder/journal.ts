@@ -67,7 +67,12 @@ export class Journal {
 
   /** Records with `from <= t <= to`, in time order; torn or foreign lines are skipped. */
   async read(from: number, to: number): Promise<JournalRecord[]> {
-    const out: JournalRecord[] = [];
+    return (await this.readLocated(from, to)).map((l) => l.record);
+  }
+
+  /** {@link read}, each record with the file and 1-based line it was read from (a finding links there). */
+  async readLocated(from: number, to: number): Promise<LocatedRecord[]> {
+    const out: LocatedRecord[] = [];
     for (const { file, day } of await this.files()) {
       if (day + DAY_MS <= from || day > to) continue;
       let text: string;
@@ -77,9 +82,9 @@ export class Journal {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw e;
       }
-      for (const r of parseJournal(text)) if (r.t >= from && r.t <= to) out.push(r);
+      for (const { record, line } of parseJournalLines(text)) if (record.t >= from && record.t <= to) out.push({ record, file, line });
     }
-    return out.map((r, i) => ({ r, i })).sort((a, b) => a.r.t - b.r.t || a.i - b.i).map(({ r }) => r);
+    return out.map((r, i) => ({ r, i })).sort((a, b) => a.r.record.t - b.r.record.t || a.i - b.i).map(({ r }) => r);
   }
 
   /**
@@ -113,23 +118,33 @@ export class Journal {
   }
 }
 
+export interface LocatedRecord {
+  record: JournalRecord;
+  file: string;
+  line: number;
+}
+
 /** Every whole, well-formed record of a journal file's text; a line cut off by a crash is skipped. */
 export function parseJournal(text: string): JournalRecord[] {
-  const out: JournalRecord[] = [];
+  return parseJournalLines(text).map((l) => l.record);
+}
+
+function parseJournalLines(text: string): { record: JournalRecord; line: number }[] {
+  const out: { record: JournalRecord; line: number }[] = [];
   const lines = text.split('\n');
   // Without a final newline the last line may be half written.
   if (!text.endsWith('\n')) lines.pop();
-  for (const line of lines) {
-    if (line.length === 0) continue;
+  lines.forEach((line, i) => {
+    if (line.length === 0) return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      continue;
+      return;
     }
-    const r = asRecord(value);
-    if (r) out.push(r);
-  }
+    const record = asRecord(value);
+    if (record) out.push({ record, line: i + 1 });
+  });
   return out;
 }
 

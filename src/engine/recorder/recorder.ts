@@ -143,7 +143,9 @@ export class Recorder {
   /** A terminal command ended (or was seen without an end): written at once, it may explain a failure. */
   commandEnded(record: Omit<CommandRecord, 'kind' | 't'> & { t?: number }): void {
     if (this.paused || this.stopped) return;
-    this.buffer.push({ ...record, kind: 'command', t: record.t ?? record.end ?? this.now() });
+    const { t, ...rest } = record;
+    // Time and kind first: the journal is read by people too.
+    this.buffer.push({ t: t ?? rest.end ?? this.now(), kind: 'command', ...rest });
     this.state.commandsRecorded++;
     this.dirty = true;
     this.flushSoon(0);

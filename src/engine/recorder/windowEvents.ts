@@ -5,18 +5,24 @@ import { Journal, type CommandRecord, type FileEventRecord } from './journal';
 /** What the flight recorder saw during an analysis window. */
 export interface RecordedWindow {
   fileEvents: readonly FileEventRecord[];
-  commands: readonly CommandRecord[];
+  commands: readonly RecordedCommand[];
 }
+
+/** A command with where its record lives in the journal, so its finding opens on it. */
+export type RecordedCommand = CommandRecord & { journal?: { file: string; line: number } };
 
 export const EMPTY_WINDOW: RecordedWindow = { fileEvents: [], commands: [] };
 
 /** Journal records from `from` to `to` (a store without a journal gives an empty window). */
 export async function recordedWindow(storeDir: string, from: number, to: number): Promise<RecordedWindow> {
-  const records = await new Journal(storeDir).read(from, to);
-  return {
-    fileEvents: records.filter((r): r is FileEventRecord => r.kind !== 'command'),
-    commands: records.filter((r): r is CommandRecord => r.kind === 'command'),
-  };
+  const located = await new Journal(storeDir).readLocated(from, to);
+  const fileEvents: FileEventRecord[] = [];
+  const commands: RecordedCommand[] = [];
+  for (const { record, file, line } of located) {
+    if (record.kind === 'command') commands.push({ ...record, journal: { file, line } });
+    else fileEvents.push(record);
+  }
+  return { fileEvents, commands };
 }
 
 /**
@@ -43,7 +49,7 @@ export function watchedChangeTime(mtimeMs: number | undefined, watched: number):
 }
 
 /** One timeline event per terminal command, at its end, an error when it failed. */
-export function commandEvents(commands: readonly CommandRecord[]): TimelineEvent[] {
+export function commandEvents(commands: readonly RecordedCommand[]): TimelineEvent[] {
   return commands.map((c, i) => {
     const failed = c.exitCode !== undefined && c.exitCode !== 0;
     const exit = c.exitCode === undefined ? 'exit code unknown' : `exit ${c.exitCode}`;
@@ -65,21 +71,25 @@ export function commandEvents(commands: readonly CommandRecord[]): TimelineEvent
  * A failed terminal command is a finding of its own: the command that failed, its exit code and
  * the last lines it printed. The journal line is where the record lives, so the finding links to it.
  */
-export function commandTriggers(commands: readonly CommandRecord[], workspaceRoot: string, storeDir: string): Omit<Trigger, 'id'>[] {
-  const journalDir = path.relative(workspaceRoot, path.join(storeDir, 'journal')).split(path.sep).join('/');
+export function commandTriggers(commands: readonly RecordedCommand[], workspaceRoot: string, storeDir: string): Omit<Trigger, 'id'>[] {
+  const journalDir = path.join(storeDir, 'journal');
+  const where = (c: RecordedCommand): { file: string; line: number } => {
+    const file = c.journal?.file ?? path.join(journalDir, `${new Date(c.t).toISOString().slice(0, 10)}.jsonl`);
+    return { file: path.relative(workspaceRoot, file).split(path.sep).join('/'), line: c.journal?.line ?? 1 };
+  };
   return commands
     .filter((c) => c.exitCode !== undefined && c.exitCode !== 0)
     .map((c) => {
       const when = c.end ?? c.t;
-      const day = new Date(c.t).toISOString().slice(0, 10);
+      const at = where(c);
       const errorLine = c.output ? lastErrorLine(c.output) : undefined;
       return {
         kind: 'log_error',
         severity: 'error',
-        file: `${journalDir}/${day}.jsonl`,
-        line: 1,
+        file: at.file,
+        line: at.line,
         column: 1,
-        endLine: 1,
+        endLine: at.line,
         message: `terminal command failed (exit ${c.exitCode ?? '?'}): ${c.command}${errorLine ? ` — ${errorLine}` : ''}`,
         evidence: [`$ ${c.command}`, ...(c.output ? [lastLines(c.output, 12)] : []), `exit code ${c.exitCode ?? '?'}`].join('\n'),
         timestamp: when,

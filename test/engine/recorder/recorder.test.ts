@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { utimesSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
+import path from 'node:path';
 import { after, test } from 'node:test';
 import { analyzeWindow } from '../../../src/engine/analysis/analyze';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
@@ -183,6 +184,9 @@ test('an analysis shows the journaled file events at their real times and a fail
     const failed = a.triggers.find((t) => t.rule === 'command_failed');
     assert.ok(failed, 'the failed command is a trigger');
     assert.match(failed.message, /exit 3\): node job\.js — Error: connect ECONNREFUSED/);
+    // The finding opens on the command's own record in the journal.
+    const recordLine = readFileSync(path.join(r.w.dir, failed.file), 'utf8').split('\n')[failed.line - 1] ?? '';
+    assert.match(recordLine, /"kind":"command","command":"node job\.js"/);
     const removed = a.timeline.find((e) => e.kind === 'file_change' && e.file === 'old.txt');
     assert.equal(removed?.estimated, false, 'the deletion has the time the watcher saw');
     assert.ok(Math.abs((removed?.timestamp ?? 0) - changedAt) < 20);
