@@ -96,3 +96,23 @@ test('watch refuses bad flags with a one-line message saying what to fix', () =>
   assert.equal(tiny.code, 2);
   assert.match(tiny.stderr.trim(), /^incident-replay: --max-size must be a number ≥ 1048576 \(got 10240\)$/);
 });
+
+test('watch stops on SIGTERM too (a service manager or CI step ending), with what it journaled written', async () => {
+  const w = new TempWorkspace({ 'a.txt': 'a\n' });
+  spaces.push(w);
+  const rec = watch(w, '--quiet', '60');
+  try {
+    await until('recording to start', () => rec.stderr().includes('(Ctrl-C to stop)'));
+    w.write({ 'b.txt': 'b\n' });
+    // Long enough for the watcher to report it; the quiet period (60 s) is far away, so no snapshot follows.
+    await settle(500);
+    rec.child.kill('SIGTERM');
+    assert.equal(await rec.exited, 0, rec.stderr());
+    const journalDir = w.path('.incident-replay/journal');
+    const text = readdirSync(journalDir).map((f) => readFileSync(path.join(journalDir, f), 'utf8')).join('');
+    assert.match(text, /"path":"b\.txt"/);
+    assert.match(rec.stderr(), /stopped: [1-9]\d* file events journaled, last snapshot \w+ \(start\)/);
+  } finally {
+    rec.child.kill('SIGKILL');
+  }
+});
