@@ -22,6 +22,9 @@ const USER_SETTINGS = {
   'workbench.tips.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.colorTheme': 'Dark Modern',
+  // The flight recorder is on by default; suites other than recorder.e2e.ts count snapshots, so
+  // their windows record nothing unless the suite turns it on in the workspace's settings.
+  'incidentReplay.recorder.enabled': false,
   'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
   'git.enabled': false,

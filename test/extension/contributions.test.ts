@@ -103,9 +103,12 @@ test('the views live in the Incident Replay activity-bar container under the ids
   assert.match(readFileSync(path.join(views, 'incidentsView.ts'), 'utf8'), /INCIDENTS_VIEW_ID = 'incidentReplay\.incidents'/);
 });
 
-test('activation is on commands and views only, never on startup', () => {
-  // Views, commands (implicit since VS Code 1.74) and restoring an open incident panel after a reload.
-  for (const e of pkg.activationEvents) assert.match(e, /^on(View|Command|WebviewPanel):incidentReplay\.\w+$/, e);
+test('activation never delays startup: views, commands, the incident panel, and the recorder once startup has finished', () => {
+  // Views, commands (implicit since VS Code 1.74) and restoring an open incident panel after a
+  // reload; the flight recorder records without being asked, so the extension also starts once
+  // the window is up (onStartupFinished, never `*`, which would hold up the window).
+  for (const e of pkg.activationEvents) assert.match(e, /^(on(View|Command|WebviewPanel):incidentReplay\.\w+|onStartupFinished)$/, e);
+  assert.ok(pkg.activationEvents.includes('onStartupFinished'));
   assert.ok(!pkg.activationEvents.includes('*'));
   assert.equal(pkg.main, './dist/extension.js');
 });
