@@ -71,6 +71,10 @@ export async function analysisStart(store: SnapshotStore, since?: string): Promi
     return { from: git.snapshot, since: 'git:HEAD', gitFallback: { commit: git.commit.commit, subject: git.commit.subject, notes: git.notes } };
   } catch (e) {
     if (!(e instanceof GitUnavailableError)) throw e;
+    // The flight recorder (`watch`, the extension, hooks, runs) captured without being asked:
+    // its oldest snapshot is the earliest evidence there is.
+    const auto = snapshots.find((s) => s.origin === 'auto');
+    if (auto) return { from: auto, since: `${auto.id} (the oldest automatic snapshot: no baseline was set and there is no git HEAD)` };
     throw new InputError(
       e.reason === 'no-git'
         ? 'no baseline set and git is not available to compare with HEAD: take one with `incident-replay snapshot --baseline` before the job runs'

@@ -27,12 +27,24 @@ export async function analyzeFolder(services: WorkspaceServices, folder: vscode.
     // Under the store lock throughout, so no prune removes the window's snapshots before the incident pins them.
     return await services.stores.use(folder, (store, engine): Promise<AnalysisOutcome> => store.withStoreLock(async () => {
       const all = await store.list();
-      // Without a baseline, the flight recorder's first snapshot of this session starts the window (the incident says so).
+      // Without a baseline, the flight recorder's first snapshot of this session starts the window;
+      // without that either, git's HEAD, as the CLI does (the incident says which).
       const sessionStart = services.recording.sessionStart(folder);
-      const baseline = all.filter((s) => s.baseline).pop() ?? all.find((s) => s.id === sessionStart);
-      if (!baseline) return { kind: 'no-baseline' };
-      const since = baseline.baseline ? 'baseline' : `${baseline.id} (the recorder's first snapshot of this session: no baseline was set)`;
-      if (!baseline.baseline) log.info(`${folder.name}: no baseline: analysing since ${since}`);
+      const recorded = all.filter((s) => s.baseline).pop() ?? all.find((s) => s.id === sessionStart);
+      let start: { from: typeof all[number]; since: string } | null = recorded
+        ? { from: recorded, since: recorded.baseline ? 'baseline' : `${recorded.id} (the recorder's first snapshot of this session: no baseline was set)` }
+        : null;
+      if (!start) {
+        try {
+          const r = await engine.analysisStart(store);
+          start = { from: r.from, since: r.since };
+        } catch (e) {
+          if (e instanceof Error && e.name === 'InputError') return { kind: 'no-baseline' };
+          throw e;
+        }
+      }
+      const { from: baseline, since } = start;
+      if (since !== 'baseline') log.info(`${folder.name}: no baseline: analysing since ${since}`);
       // Events still buffered belong in the window.
       await services.recording.flush(folder);
       opts.onStep?.('taking a snapshot');
