@@ -27,7 +27,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `password: ${DB_PASSWORD}` is neither reported nor redacted.
  */
 const PLACEHOLDER =
-  /^(?:\$\{[^}]*\}?|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$\d|\{\{.*\}\}?|<[^>]*>?|%\(?[A-Za-z_]*\)?s|%s|\[redacted.*|\*+|\.{3,}|x{3,}|X{3,}|(?:null|none|nil|undefined|true|false|string|str|bytes|number|int|bool|boolean|object|any|unknown|optional|required|empty|redacted|hidden|secret|password|passwd|pass|pwd|token|changeme|change_me|example|sample|dummy|placeholder|test|testing|todo|tbd|xxx)|process\.env\..*|os\.environ.*|env\..*|(?:your|my|insert|enter|replace|put)[-_ ].*|.*(?:_here|-here|placeholder|example|xxxx|XXXX).*)$/i;
+  /^(?:\$\{[^}]*\}?|\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$\d|\{\{.*\}\}?|<[^>]*>?|%\(?[A-Za-z_]*\)?s|%s|\[redacted.*|\*+|\.{3,}|x{3,}|X{3,}|(?:null|none|nil|undefined|true|false|string|str|bytes|number|int|bool|boolean|object|any|unknown|optional|required|empty|redacted|hidden|secret|password|passwd|pass|pwd|token|changeme|change_me|example|sample|dummy|placeholder|test|testing|todo|tbd|xxx)|process\.env\..*|os\.environ.*|env\..*|(?:your|my|insert|enter|replace|put)[-_ ].*|.*(?:_here|-here|placeholder|example|xxxx|XXXX).*)$/i;
 
 /** Whether a value is a placeholder, a reference to another variable, or a redaction mark. */
 export function isPlaceholder(value: string): boolean {

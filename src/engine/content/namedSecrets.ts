@@ -25,8 +25,8 @@ export interface SecretSpan {
 /** Words that start the detailed checks below; matched case-insensitively. */
 const HINT = /pass|pwd|secret|token|key|auth|cred|bearer|basic|digest|curl|:\/\/|sig|dsn/gi;
 
-/** Characters of a name (`DB_PASSWORD`, `spring.datasource.password`, `$apiKey`, `@token`). */
-const NAME_CHAR = /[A-Za-z0-9_.\-$@]/;
+/** Characters of a name (`DB_PASSWORD`, `spring.datasource.password`, `$apiKey`); not `@`, which ends the password of `user:pass@host`. */
+const NAME_CHAR = /[A-Za-z0-9_.\-$]/;
 const MAX_NAME = 80;
 
 /**
@@ -52,8 +52,8 @@ const TOKENISH = /^[A-Za-z0-9+/=_\-.~%:!@#$^&*?]+$/;
 const CODE_WORD = /^(?:await|typeof|new|this|function|async|return|const|let|var|yield|Promise|Record|Map|Set|Array|Readonly\w*|string|number|boolean|object|unknown|any|void|never|None|self|nil|null|true|false)$/;
 /** `SecretPatternRule`, `isKeyCredential`: two or more words run together, an identifier (a one-word password still counts). */
 const CAMEL_WORDS = /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)+$/;
-/** `a.b.c` with identifier parts: a property read, not a literal. */
-const DOTTED_EXPRESSION = /^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$/;
+/** `a.b.c`, `t.tokens.length-1`: a property read, not a literal. */
+const DOTTED_EXPRESSION = /^[A-Za-z_$][A-Za-z0-9_$]*(?:\??\.[A-Za-z_$][A-Za-z0-9_$]*)+(?:[-+*/%][A-Za-z0-9_$]+)?$/;
 
 /** `/resetpassword/v1.0/start`: a route or file path, not base64 that happens to start with a slash. */
 function isPath(value: string): boolean {
@@ -67,9 +67,9 @@ function isCredibleValue(name: string, value: string, op: string, mode: SecretSc
   const keyish = KEY_NAME.test(name);
   if (!strong && !keyish) return false;
   // `token, options` and `getPassword(x)` are code: those operators need a value that looks generated.
-  // `token === other` compares; a secret is assigned.
-  if (op === '==' && mode === 'detect') return false;
-  const loose = op === ',' || op === '(' || op === '==';
+  // `token === other` compares and `getToken('...')` passes an argument; a secret is assigned.
+  if ((op === '==' || op === '(') && mode === 'detect') return false;
+  const loose = op === ',' || op === '(' || op === '==' || op === '>';
   if (mode === 'redact' && strong && !loose) {
     // `max_tokens: 4096` is a count; a numeric PIN of 8+ digits is still hidden. Code around the
     // name (`secretlint: t.secretlint`, `token: TokenKind`, `secret = await ...`) is not a value.
@@ -157,7 +157,7 @@ function curlAt(text: string, at: number, out: SecretSpan[]): void {
   push(out, m.index + m[0].length - value.length, value, 'name:curl-user', 'password in curl -u');
 }
 
-function urlPasswordNear(text: string, at: number, out: SecretSpan[]): void {
+function urlPasswordNear(text: string, at: number, mode: SecretScanMode, out: SecretSpan[]): void {
   // The scheme ends at the hint; the credentials, if any, follow within the length caps of the regex.
   const from = Math.max(0, at - 21);
   const window = text.slice(from, Math.min(text.length, at + 520));
@@ -165,7 +165,10 @@ function urlPasswordNear(text: string, at: number, out: SecretSpan[]): void {
   for (let m = URL_CREDENTIALS.exec(window); m !== null; m = URL_CREDENTIALS.exec(window)) {
     const value = m[1] ?? '';
     if (from + m.index + m[0].indexOf('://') !== at) continue;
-    if (!isPlaceholder(value)) push(out, from + m.index + m[0].length - 1 - value.length, value, 'name:url-password', 'password in a URL');
+    // `https://abc:xyz@example.com` in documentation: a trigger wants a password of some length; redaction hides any.
+    if (!isPlaceholder(value) && (mode === 'redact' || value.length >= 6)) {
+      push(out, from + m.index + m[0].length - 1 - value.length, value, 'name:url-password', 'password in a URL');
+    }
     return;
   }
 }
@@ -182,7 +185,7 @@ export function namedSecretSpans(text: string, mode: SecretScanMode, out: Secret
     const at = m.index;
     const word = m[0].toLowerCase();
     if (word === '://') {
-      urlPasswordNear(text, at, out);
+      urlPasswordNear(text, at, mode, out);
       continue;
     }
     if (word === 'curl') curlAt(text, at, out);
