@@ -1,3 +1,7 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { JOURNAL_DIRNAME } from '../recorder/journal';
+import { RUNS_DIR } from '../run/runLog';
 import type { SnapshotStore } from '../snapshotStore';
 import type { SnapshotRecord } from '../types';
 import { queryRows, textColumn } from '../db/sqlRows';
@@ -96,6 +100,7 @@ export async function fsck(store: SnapshotStore, opts: FsckOptions = {}): Promis
         }
       }
     }
+    notes.push(...(await checkAppendOnlyLogs(store.dir)));
     for (const check of opts.extraChecks ?? []) problems.push(...(await check(store)));
 
     const repaired: string[] = [];
@@ -123,4 +128,48 @@ export async function fsck(store: SnapshotStore, opts: FsckOptions = {}): Promis
       repaired,
     };
   });
+}
+
+/**
+ * The recorder's journal and the run logs are append-only lines of JSON that several processes
+ * write at once. A crash can cut the last line short; readers skip such lines, so they are
+ * reported as notes (nothing is lost but the record being written), never as damage.
+ */
+async function checkAppendOnlyLogs(storeDir: string): Promise<FsckProblem[]> {
+  const notes: FsckProblem[] = [];
+  for (const [dir, what] of [
+    [JOURNAL_DIRNAME, 'journal'],
+    [RUNS_DIR, 'run log'],
+  ] as const) {
+    let names: string[];
+    try {
+      names = (await fsp.readdir(path.join(storeDir, dir))).filter((n) => n.endsWith('.jsonl')).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const file = path.join(storeDir, dir, name);
+      const text = await fsp.readFile(file, 'utf8').catch(() => null);
+      if (text === null) continue;
+      const lines = text.split('\n');
+      let torn = 0;
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] as string;
+        if (line.trim() === '') continue;
+        try {
+          JSON.parse(line);
+        } catch {
+          torn++;
+        }
+      }
+      if (torn > 0) {
+        notes.push({
+          area: 'journal',
+          subject: file,
+          message: `${what} ${path.join(dir, name)}: ${torn} record${torn > 1 ? 's' : ''} cut off (a crash while writing); skipped, every whole record is read`,
+        });
+      }
+    }
+  }
+  return notes;
 }

@@ -94,3 +94,13 @@ it('fsck names the damaged snapshot, exits 1, and --repair drops only it', async
   assert.equal(cli('fsck').status, 0);
   assert.equal(cli('diff', 'one', 'latest').status, 0);
 });
+
+it('fsck reads the journal and run logs: a record cut off by a crash is a note, not damage', () => {
+  assert.equal(cli('snapshot').status, 0);
+  ws.write({ '.incident-replay/journal/2026-12-07.jsonl': '{"t":1,"kind":"change","path":"a.txt"}\n{"t":2,"ki' });
+  const check = cli('fsck', '--json');
+  assert.equal(check.status, 0, check.stderr);
+  const report = JSON.parse(check.stdout) as { problems: unknown[]; notes: { message: string }[] };
+  assert.deepEqual(report.problems, []);
+  assert.match(report.notes.map((n) => n.message).join('\n'), /journal\/2026-12-07\.jsonl: 1 record cut off/);
+});
