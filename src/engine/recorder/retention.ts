@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { SnapshotStore } from '../snapshotStore';
 import { allocatedBytes } from '../store/objectStore';
 import type { SnapshotRecord } from '../types';
+import { trimRunLogs } from '../run/runLog';
 import { Journal } from './journal';
 import type { RetentionPolicy } from './settings';
 
@@ -73,7 +74,8 @@ export async function applyRetention(store: SnapshotStore, policy: RetentionPoli
   const remaining = await store.list();
   const oldest = remaining[0]?.createdAt ?? now;
   const journalFilesRemoved = await new Journal(store.dir).trim(oldest);
-  if (journalFilesRemoved > 0) bytes = await storeDiskBytes(store.dir);
+  const runLogsRemoved = trimRunLogs(store.dir, oldest);
+  if (journalFilesRemoved > 0 || runLogsRemoved > 0) bytes = await storeDiskBytes(store.dir);
   return { dropped, storeBytes: bytes, overCap: bytes > policy.maxStoreBytes, journalFilesRemoved };
 }
 

@@ -192,3 +192,23 @@ export function shellExitCode(run: Pick<RunSummary, 'exitCode' | 'signal'>, sign
 export function commandLine(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
+
+/**
+ * Retention for run logs: a run that started before `before` (the oldest snapshot retention
+ * kept) and recorded no incident goes, since no analysis can reach it any more. A run with an
+ * incident keeps its log: the incident's triggers point at its lines. Returns how many went.
+ */
+export function trimRunLogs(storeDir: string, before: number): number {
+  let removed = 0;
+  for (const file of runLogFiles(storeDir, -Infinity, before - 1)) {
+    const run = readRunLog(file);
+    if (run === null || run.incident !== null || run.end === null) continue;
+    try {
+      fs.rmSync(file);
+      removed++;
+    } catch {
+      // Removed by another retention pass meanwhile.
+    }
+  }
+  return removed;
+}
