@@ -82,7 +82,7 @@ const RULES: readonly Rule[] = [
   { category: 'resource_exhaustion', signal: 'threads', weight: 0.55,
     re: /can't start new thread|unable to create (new )?native thread|Resource temporarily unavailable|pthread_create|fork: retry/i },
   { category: 'resource_exhaustion', signal: 'process_limit', weight: 0.6,
-    re: /File size limit exceeded|\bSIGXFSZ\b|CPU time limit exceeded|\bSIGXCPU\b/ },
+    re: /File size limit exceeded|\bSIGXFSZ\b|File too large|\bEFBIG\b|CPU time limit exceeded|\bSIGXCPU\b/ },
   { category: 'resource_exhaustion', signal: 'recursion_depth', weight: 0.3,
     re: /RecursionError|maximum recursion depth|Maximum call stack size exceeded|StackOverflowError|stack overflow|has overflowed its stack/i },
 

@@ -9,7 +9,8 @@ import type { ToolHit } from './hit';
 const SQLITE_NEAR = /^(Runtime|Parse) error near line (\d+): (.+)$/;
 const SQLITE_ERROR = /^Error: (?:(?:near line \d+|in prepare|stepping)[,:] )?(.*\b(?:malformed|not a database|constraint failed|no such (?:table|column)|syntax error|database is locked|readonly database|unable to open database file|disk I\/O error|datatype mismatch)\b.*)$/;
 const SQLITE_IMPORT = /^(\S+):(\d+): (INSERT failed|expected \d+ columns but found \d+[^\n]*)(?:: (.+))?$/;
-const PSQL = /^psql:(?:([^:\s]+):(\d+):)? (ERROR|FATAL):\s+(.+)$/;
+/** `psql: error: connection to server ... failed` (psql 14+), `psql:FILE:LINE: ERROR:  ...` when running a script. */
+const PSQL = /^psql:(?:([^:\s]+):(\d+):)? (ERROR|FATAL|error):\s+(.+)$/;
 
 export function databaseMessage(text: string): ToolHit | null {
   const near = SQLITE_NEAR.exec(text);
