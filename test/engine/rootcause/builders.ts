@@ -4,6 +4,7 @@
  * the triggers and decisions other modules would produce.
  */
 import { createHash } from 'node:crypto';
+import { createTwoFilesPatch } from 'diff';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -113,13 +114,8 @@ export class TempWorkspace {
         additions: status === 'removed' ? 0 : additions,
         deletions: status === 'added' ? 0 : deletions,
         binary: false,
-        patch: [
-          `--- a/${p}`,
-          `+++ b/${p}`,
-          '@@ -1 +1 @@',
-          ...oldLines.filter((l) => status !== 'added' && !newLines.includes(l)).map((l) => `-${l}`),
-          ...newLines.filter((l) => status !== 'removed' && !oldLines.includes(l)).map((l) => `+${l}`),
-        ].join('\n'),
+        // A real unified diff, so hunk line numbers say which lines changed (a frame on an edited line).
+        patch: createTwoFilesPatch(`a/${p}`, `b/${p}`, x ? (this.text(a, p) ?? '') : '', y ? (this.text(b, p) ?? '') : '', undefined, undefined, { context: 3 }),
       });
     }
     return out.sort((m, n) => m.path.localeCompare(n.path));
