@@ -44,7 +44,7 @@ const STRONG_NAME =
 /** Names ending in "key" (`STRIPE_KEY`, `apiKey`, `key`): a secret only when the value looks generated (`sortKey: "name"` is not). */
 const KEY_NAME = /(?:^|[_\-.])(?:key|Key|KEY)$|[a-z0-9]Key$|^(?:sas|SAS|sig)$/;
 /** Names that contain a secret word but name something else. */
-const NOT_SECRET_NAME = /^(?:token_?type|tokenizer|max_?tokens?|tokens?_?(?:count|limit|usage|used)|(?:input|output|prompt|completion|total)_?tokens?|key_?(?:id|name|type|path|file|size|length|alias)|.*(?:_|\b)(?:url|uri|endpoint|host|file|path|dir|name|id|type|header|prefix|length|len|count|expir\w*|ttl|timeout|enabled?|format|mode|env|var)$|passwordless|password_?(?:policy|reset|hint|length|strength|prompt|field|input|label)|auth_?(?:type|method|mode|provider|url|uri|endpoint|header|required|enabled)|authenticat\w*|authoriz\w*)$/i;
+const NOT_SECRET_NAME = /^(?:secretlint\w*|token_?type|tokenizer|max_?tokens?|tokens?_?(?:count|limit|usage|used)|(?:input|output|prompt|completion|total)_?tokens?|key_?(?:id|name|type|path|file|size|length|alias)|.*(?:_|\b)(?:url|uri|endpoint|host|file|path|dir|name|id|type|header|prefix|length|len|count|expir\w*|ttl|timeout|enabled?|format|mode|env|var)$|passwordless|password_?(?:policy|reset|hint|length|strength|prompt|field|input|label)|auth_?(?:type|method|mode|provider|url|uri|endpoint|header|required|enabled)|authenticat\w*|authoriz\w*)$/i;
 
 /** Characters a generated value is made of; a value with others (`getToken()`) is code. */
 const TOKENISH = /^[A-Za-z0-9+/=_\-.~%:!@#$^&*?]+$/;

@@ -145,3 +145,7 @@ describe('false positives on a real source tree', () => {
     assert.ok(hits.length <= 30, `${hits.length} findings on dependency code:\n${hits.slice(0, 30).join('\n')}`);
   });
 });
+
+it('a rule id such as secretlint:github is not a secret assigned to a name', () => {
+  assert.equal(redactLikelySecrets('secretlint:github fired on config/app.json'), 'secretlint:github fired on config/app.json');
+});
