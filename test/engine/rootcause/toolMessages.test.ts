@@ -172,3 +172,10 @@ test('a job killed by its time budget is resource exhaustion, not an upstream ti
   assert.ok(signals.some((s) => s.signal === 'time_budget' && s.category === 'resource_exhaustion'));
   assert.ok(!signals.some((s) => s.category === 'external_failure'), JSON.stringify(signals));
 });
+
+test("V8's JSON.parse message is a JSON parse error even when the log cuts it at the snippet's line break", () => {
+  const r = spawnSync(process.execPath, ['-e', 'JSON.parse(\'{\\n "a": [\\n  1,\\n ],\\n "b": 2\\n}\')'], { encoding: 'utf8' });
+  const header = r.stderr.split('\n').find((l) => l.startsWith('SyntaxError:'));
+  assert.ok(header, r.stderr);
+  assert.ok(errorSignals(header).some((s) => s.signal === 'json_parse'), header);
+});
