@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { default as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import type { ConfigProblem } from '../errors';
 import { ROOT_CAUSE_CATEGORIES } from '../types';
 import { childPath, pointerToKeyPath } from './keyPath';
@@ -13,8 +13,12 @@ import { closestKey } from './suggest';
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  // Required on the first config to check, not imported: most CLI runs (a snapshot per agent
+  // step) have no config file, and evaluating ajv would cost each of those processes its start.
+  const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
   // verbose: the translation needs each error's schema node and the offending value.
-  compiled ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA);
+  compiled = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA);
   return compiled;
 }
 
