@@ -4,7 +4,7 @@
  * AI coding tools checkpoint) in one run, and reported as ratios because machines are noisy.
  *
  * Flags: --files N (10000), --mb M (70), --repeat R (5), --recorder-snapshots S (500), --skip-rss (skip the 1 GB peak-RSS run),
- * --skip-real (skip the node_modules copy), --json.
+ * --skip-real (skip the node_modules copy), --scale (10k and 100k-file rows; --scale-files N for the big one), --json.
  *
  * Fairness, so that each side is charged for its own work only and a noisy machine moves the
  * ratios less:
@@ -29,6 +29,7 @@ import { LogPrescan } from '../../src/engine/analysis/prescan';
 import { SnapshotStore } from '../../src/engine/snapshotStore';
 import { RACY_WINDOW_MS } from '../../src/engine/store/capture';
 import { benchRecorder } from './recorder';
+import { benchScale, scaleChild } from './scale';
 import { benchWholeProcess, realShapedTree, type Timer } from './wholeProcess';
 import { generateWorkspace, touchFraction, writeBigLog } from './synthetic';
 
@@ -111,6 +112,10 @@ async function main(): Promise<void> {
     await rssChild(args[1] as string, args[2] as string);
     return;
   }
+  if (args[0] === '--scale-child') {
+    await scaleChild(args[1] as string, args[2] as string);
+    return;
+  }
   const files = num('--files', 10_000);
   const mb = num('--mb', 70);
   // At most 9: the warm runs count towards the 10 snapshots whose store size is measured.
@@ -153,7 +158,7 @@ async function main(): Promise<void> {
       );
       ourWarms.push(await timeAsync(() => store.snapshot({ label: 'warm' })));
     }
-    add(`warm snapshot, nothing changed (median of ${repeat})`, median(ourWarms), median(gitWarms), 'ms', 1.0, '≤ 1.0× git');
+    add(`warm snapshot, nothing changed (median of ${repeat})`, median(ourWarms), median(gitWarms), 'ms', 0.5, '≤ 0.5× git');
     // What the store's collection rule costs each writer (docs/ARCHITECTURE.md): re-reading the
     // object index on taking the lock. Included in the warm snapshot above; shown on its own here.
     const revalidations: number[] = [];
@@ -228,6 +233,7 @@ async function main(): Promise<void> {
       const { maxRssKb } = JSON.parse(r.stdout) as { maxRssKb: number };
       add('peak RSS snapshotting 1 GB', maxRssKb / 1024, null, 'MB', 200, '≤ 200 MB');
     }
+    if (flag('--scale')) benchScale(__filename, base, add, num('--scale-files', 100_000));
   } finally {
     settle();
     rmSync(base, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { touchFraction } from './synthetic';
 import type { AddRow } from './recorder';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+// dist/bench.js (bundled, one level down) or scripts/bench/wholeProcess.ts (through tsx, two).
+const ROOT = existsSync(path.join(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 export interface Timer {
@@ -39,8 +40,11 @@ export function realShapedTree(into: string): string[] {
   const src = path.join(ROOT, 'node_modules');
   const dest = path.join(into, 'real');
   mkdirSync(dest, { recursive: true });
-  // cp -r keeps it fast; node's cpSync would do the same, slower.
-  execFileSync('cp', ['-r', src, path.join(dest, 'node_modules')]);
+  // cp -r keeps it fast; node's cpSync would do the same, slower. Snapshots always leave out
+  // folders named node_modules (git would not), so the copy and the packages' own nested ones
+  // are renamed: both tools then take the same tens of thousands of files.
+  execFileSync('cp', ['-r', src, path.join(dest, 'deps')]);
+  execFileSync('find', [path.join(dest, 'deps'), '-depth', '-type', 'd', '-name', 'node_modules', '-execdir', 'mv', '{}', 'nm', ';']);
   const list = execFileSync('find', [dest, '-type', 'f', '-not', '-name', '*.node'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   return list.split('\n').filter((f) => f !== '').map((f) => path.relative(dest, f));
 }
