@@ -10,9 +10,9 @@ const root = path.resolve(__dirname, '..', '..');
 const props = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } })
   .contributes.configuration.properties;
 
-test('the recorder settings shown in the Settings editor give the engine defaults, with recording off', () => {
+test('the recorder settings shown in the Settings editor give the engine defaults, with recording on (it records without being asked)', () => {
   const cfg = recorderConfig((key) => props[`incidentReplay.${key}`]?.default);
-  assert.equal(cfg.enabled, false);
+  assert.equal(cfg.enabled, true);
   assert.deepEqual(recorderSettings(cfg.settings), DEFAULT_RECORDER_SETTINGS);
   for (const key of RECORDER_SETTING_KEYS) assert.ok(props[`incidentReplay.${key}`], `${key} is contributed`);
 });

@@ -54,5 +54,5 @@ export function recorderConfig(get: (key: RecorderSettingKey) => unknown): Recor
   if (keep !== undefined) settings.retention.keepAutomatic = keep;
   if (age !== undefined) settings.retention.maxAgeDays = age;
   if (mb !== undefined) settings.retention.maxStoreBytes = mb;
-  return { enabled: bool('recorder.enabled') ?? false, settings };
+  return { enabled: bool('recorder.enabled') ?? true, settings };
 }
