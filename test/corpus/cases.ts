@@ -1046,7 +1046,7 @@ export const CORPUS: CorpusCase[] = [
       w.write({ 'README.md': README + '\nThe expansion runs after the import.\n' });
       w.write({ 'data/rows.csv': 'id\n' + Array.from({ length: 20_000 }, (_, i) => String(i)).join('\n') + '\n' });
       infoSpam(w, 'logs/expand.log', 'expand', 9, 'heartbeat');
-      const r = await sh(w, 'ulimit -f 2000; python3 src/expand.py', { log: 'logs/expand.log' });
+      const r = await sh(w, 'ulimit -f 200; python3 src/expand.py', { log: 'logs/expand.log' });
       cronExit(w, 'logs/expand.log', 'src/expand.py', r.code);
     },
   },
