@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/**
+ * `dist/cli.js`: starts the CLI bundle (`dist/cli-main.js`) from V8's code cache when it can.
+ *
+ * Scripts and agent hooks run the CLI once per step, and compiling the multi-megabyte bundle is a
+ * large share of a warm snapshot's whole process. Node 22 has `module.enableCompileCache`; on Node
+ * 20 we do the same with `vm.Script`: the code V8 compiled in a first run (including the functions
+ * that run compiled lazily) is kept in the user's cache folder and handed back to later runs. V8
+ * rejects a cache made for other source or another V8 (then we compile as usual and rewrite it).
+ * INCIDENT_REPLAY_NO_CODE_CACHE=1 turns it off. Node 20 runs no `import()` from a `vm.Script`
+ * without --experimental-vm-modules, so the build turns the bundle's into `require` (scripts/build.mjs).
+ */
+const BUNDLE = path.join(__dirname, 'cli-main.js');
+
+function cacheDir(): string {
+  const env = process.env;
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'incident-replay', 'cache');
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'incident-replay');
+}
+
+/** One file per bundle build and per Node, so two installed versions never fight over one file. */
+function cacheFileFor(source: fs.Stats): string {
+  return path.join(cacheDir(), `cli-${process.version}-${process.arch}-${source.size}-${Math.floor(source.mtimeMs)}.v8cache`);
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort: a cache that cannot be written only makes the next start slower. */
+function writeCache(file: string, data: Buffer): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, data, { mode: 0o600 });
+    // Renamed into place whole, so a concurrent start reads the old file or the new one.
+    fs.renameSync(tmp, file);
+  } catch {
+    // Read-only home, full disk: run without a cache.
+  }
+}
+
+function start(): void {
+  if (process.env.INCIDENT_REPLAY_NO_CODE_CACHE) {
+    require(BUNDLE);
+    return;
+  }
+  const stat = fs.statSync(BUNDLE);
+  const file = cacheFileFor(stat);
+  const cachedData = readCache(file);
+  const source = fs.readFileSync(BUNDLE, 'utf8');
+  // Node's own CommonJS wrapper, on the first line so stack traces keep the bundle's line numbers.
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapper, {
+    filename: BUNDLE,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    // At exit the cache also holds the functions this run compiled lazily, not only the top level.
+    process.once('exit', () => writeCache(file, script.createCachedData()));
+  }
+  const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
+  const mod = { exports: {}, filename: BUNDLE, id: BUNDLE };
+  run(mod.exports, createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
+}
+
+start();
