@@ -142,13 +142,14 @@ function linksOf(t: Trigger, ctx: Context, logicFailure: boolean, external: bool
     const change = ctx.changeByPath.get(n.path);
     const lines = changedLineNumbers(change?.patch);
     const where = `${n.path}:${n.line ?? '?'}`;
-    const kind = n.via === 'innermost_frame' ? 'the innermost workspace frame' : 'a frame';
+    const innermost = n.via === 'innermost_frame' ? ', the innermost workspace frame' : '';
     if (change && (change.status === 'added' || (n.line !== undefined && lines?.has(n.line)))) {
-      put(n.path, { strength: LINK.frameOnChangedLine, why: `named by the stack trace of ${t.id} (${where}, ${kind}), a line changed here` });
+      // Worded as any frame link (reports quote it); the strength says the failing line itself was edited.
+      put(n.path, { strength: LINK.frameOnChangedLine, why: `named by the stack trace of ${t.id} (${where}${innermost})` });
     } else if (logicFailure) {
       put(n.path, {
         strength: n.via === 'innermost_frame' ? LINK.innermostFrameInLogicError : LINK.frameInLogicError,
-        why: `named by the stack trace of ${t.id} (${where}${n.via === 'innermost_frame' ? ', the innermost workspace frame' : ''})`,
+        why: `named by the stack trace of ${t.id} (${where}${innermost})`,
       });
     } else if (!external) {
       put(n.path, { strength: LINK.frameElsewhere, why: `named by the stack trace of ${t.id} (${where}), though the failing line did not change` });
@@ -238,7 +239,7 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
     const later = byLater.get(path);
     if (later) found.push({ strength: Math.min(later.strength, LINK.laterError), why: `${later.why} (a later error)` });
     const size = sizing.get(path);
-    if (size) found.push({ strength: LINK.sizingKey, why: `${size} before a ${category === 'resource_exhaustion' ? 'resource' : ''} failure` });
+    if (size) found.push({ strength: LINK.sizingKey, why: `${size} before the resource failure` });
     const before = change.before?.size ?? 0;
     const after = change.after?.size ?? 0;
     if (resource && r === 'data') {
@@ -312,7 +313,6 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
 
   if (!chosen) return { change: null, candidates };
   let reason = chosen.link.strength > 0 ? chosen.link.why : `${timing(chosen)}, the closest change before it; no change is tied to the failure by evidence`;
-  if (chosen.link.strength > 0 && first && chosen.time !== null && chosen.time <= ref) reason += ` (${timing(chosen)})`;
   if (!first && chosen.link.strength === 0) reason = 'no failure to anchor on; ranked by how recently it changed';
   const keys = input.configKeys.get(chosen.change.path);
   return {
