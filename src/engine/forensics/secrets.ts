@@ -41,6 +41,8 @@ type LintMessage = Awaited<ReturnType<SecretlintCore['lintSource']>>['messages']
 interface Secretlint {
   lintSource: SecretlintCore['lintSource'];
   config: LintSourceOptions['options']['config'];
+  /** The secp256k1 rule alone: it runs on key-speaking lines only (see KEY_CONTEXT). */
+  keyConfig: LintSourceOptions['options']['config'];
 }
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
@@ -72,9 +74,9 @@ function loadSecretlint(): Promise<Secretlint> {
             // AWS access key ids (AKIA...) are only reported with the id scan on; they are the most common leak.
             rules: [{ id: `${RULE_PREFIX}aws`, options: { enableIDScanRule: true } }],
           },
-          { id: SECP256K1_ID, rule: secp256k1.creator },
         ],
       },
+      keyConfig: { rules: [{ id: SECP256K1_ID, rule: secp256k1.creator }] },
     };
   });
   return secretlint;
@@ -248,23 +250,88 @@ function scanWindow(file: ContentFile, index: LineIndex): { offset: number; text
   return { offset, text: index.text.slice(offset, index.endOf(to)) };
 }
 
+/**
+ * secretlint removes duplicate messages by comparing each with every later one, so its time
+ * grows with the square of the messages of one call. The secp256k1 rule reports every 64-hex
+ * run, which a text of long digit or hex lines is full of (2 MB of them took minutes): it sees
+ * only the lines that speak of a key, blanked elsewhere so offsets stay the same, and every
+ * call sees at most CHUNK_CHARS of text.
+ */
+const CHUNK_CHARS = 256 * 1024;
+
+function keyLinesOnly(text: string): string | null {
+  let any = false;
+  const out = text.replace(/[^\n]+/g, (line) => {
+    if (KEY_CONTEXT.test(line)) {
+      any = true;
+      return line;
+    }
+    return ' '.repeat(line.length);
+  });
+  return any ? out : null;
+}
+
+/** Chunks of whole lines, each overlapping the next by CONTEXT_LINES so a key block on a border is seen whole. */
+function chunksOf(text: string): { at: number; text: string }[] {
+  if (text.length <= CHUNK_CHARS) return [{ at: 0, text }];
+  const chunks: { at: number; text: string }[] = [];
+  let at = 0;
+  while (at < text.length) {
+    let end = Math.min(text.length, at + CHUNK_CHARS);
+    if (end < text.length) {
+      const nl = text.lastIndexOf('\n', end);
+      if (nl > at) end = nl + 1;
+    }
+    chunks.push({ at, text: text.slice(at, end) });
+    if (end >= text.length) break;
+    // Step back CONTEXT_LINES lines for the overlap.
+    let back = end;
+    for (let i = 0; i < CONTEXT_LINES && back > at + 1; i++) back = text.lastIndexOf('\n', back - 2) + 1;
+    at = back > at ? back : end;
+  }
+  return chunks;
+}
+
+async function lintWindow(engine: Secretlint, file: ContentFile, text: string): Promise<LintMessage[]> {
+  const ext = path.posix.extname(file.path);
+  const lint = async (content: string, config: Secretlint['config']): Promise<LintMessage[]> =>
+    (
+      await engine.lintSource({
+        source: {
+          content,
+          filePath: file.path,
+          // The p12 detector reads the file from disk by this path; our content is text already, so it has nothing to find.
+          ext: ext === '.p12' ? '' : ext,
+          contentType: 'text',
+        },
+        // Data must stay unmasked: it is where the value is taken from. secretlint's message text is never used.
+        options: { config, noPhysicFilePath: true },
+      })
+    ).messages;
+  const messages: LintMessage[] = [];
+  const seen = new Set<string>();
+  const add = (at: number, found: LintMessage[]): void => {
+    for (const m of found) {
+      const range: [number, number] = [m.range[0] + at, m.range[1] + at];
+      const key = `${m.ruleId}\0${m.messageId}\0${range[0]}\0${range[1]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      messages.push({ ...m, range });
+    }
+  };
+  for (const chunk of chunksOf(text)) {
+    add(chunk.at, await lint(chunk.text, engine.config));
+    const keyText = keyLinesOnly(chunk.text);
+    if (keyText !== null) add(chunk.at, await lint(keyText, engine.keyConfig));
+  }
+  return messages;
+}
+
 async function secretlintFile(engine: Secretlint, file: ContentFile, index: LineIndex): Promise<ContentFinding[]> {
   const window = scanWindow(file, index);
   if (!window) return [];
-  const ext = path.posix.extname(file.path);
-  const result = await engine.lintSource({
-    source: {
-      content: window.text,
-      filePath: file.path,
-      // The p12 detector reads the file from disk by this path; our content is text already, so it has nothing to find.
-      ext: ext === '.p12' ? '' : ext,
-      contentType: 'text',
-    },
-    // Data must stay unmasked: it is where the value is taken from. secretlint's message text is never used.
-    options: { config: engine.config, noPhysicFilePath: true },
-  });
   const findings: ContentFinding[] = [];
-  for (const message of result.messages) {
+  for (const message of await lintWindow(engine, file, window.text)) {
     const data = dataOf(message);
     const located = locateSecret(message, data, window.text);
     if (!located) continue;
