@@ -46,6 +46,21 @@ function writeCache(file: string, data: Buffer): void {
     fs.renameSync(tmp, file);
   } catch {
     // Read-only home, full disk: run without a cache.
+    return;
+  }
+  removeOldCaches(path.dirname(file));
+}
+
+/** Each upgrade leaves its predecessor's cache; ones not rewritten for a month are gone for good. */
+function removeOldCaches(dir: string): void {
+  const cutoff = Date.now() - 30 * 24 * 3600_000;
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (/^cli-.*\.v8cache(\.tmp-\d+)?$/.test(name) && fs.statSync(p).mtimeMs < cutoff) fs.rmSync(p, { force: true });
+    }
+  } catch {
+    // Another start removed it first, or the folder is unreadable: nothing to tidy.
   }
 }
 

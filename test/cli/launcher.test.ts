@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -22,9 +22,15 @@ test('the CLI keeps its compiled code in a private cache file and runs the same 
   dirs.push(cacheHome);
   const ws = new TempWorkspace({ 'a.txt': 'a\n' });
   dirs.push(ws.dir);
+  const folder = path.join(cacheHome, 'incident-replay');
+  // A previous version's cache, untouched for 40 days: removed when this version writes its own.
+  mkdirSync(folder, { mode: 0o700 });
+  const old = path.join(folder, 'cli-v18.0.0-x64-1-1.v8cache');
+  writeFileSync(old, 'old');
+  const longAgo = new Date(Date.now() - 40 * 24 * 3600_000);
+  utimesSync(old, longAgo, longAgo);
   const first = run(cacheHome, ws);
   assert.equal(first.code, 0, first.stderr);
-  const folder = path.join(cacheHome, 'incident-replay');
   const files = readdirSync(folder);
   assert.equal(files.length, 1);
   assert.equal(statSync(folder).mode & 0o077, 0);
