@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
+// A small seeded generator (mulberry32), so a failing round can be replayed from its seed.
+import { rng } from '../../../../scripts/bench/synthetic';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -32,18 +34,6 @@ export interface RaceResult {
   /** Snapshots whose `diff` against the latest failed (fsck should have found each). */
   undiffable: string[];
   elapsedMs: number;
-}
-
-/** mulberry32: a small seeded generator, so a failing round can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Run {
