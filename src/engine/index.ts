@@ -9,12 +9,10 @@
  */
 import path from 'node:path';
 import { analyzeWindow, type Analysis } from './analysis/analyze';
-import { LogPrescan } from './analysis/prescan';
-import { isIncident, recordIncident } from './analysis/incident';
 import { loadConfig } from './config/load';
 import type { EngineConfig } from './config/types';
 import { getIncidentOrThrow, incidentList, patterns, resolveIncident } from './incidents';
-import { analysisStart } from './refs';
+import { analyzeSince } from './analysis/analyzeSince';
 import { SnapshotStore, type SnapshotOptions, type SnapshotResult } from './snapshotStore';
 import type { Incident, PatternSummary, SnapshotDiff, SnapshotRecord, Trigger } from './types';
 
@@ -84,15 +82,7 @@ export class Analyzer {
 
   /** Snapshots now, analyses since `since` (default the baseline, else git's HEAD) and records an incident when something was flagged. */
   async analyze(opts: { since?: string; title?: string } = {}): Promise<Incident | null> {
-    const s = this.capturer.store;
-    // Under the store lock throughout, so no prune removes the window's snapshots before the incident pins them.
-    return s.withStoreLock(async () => {
-      const { from, since } = await analysisStart(s, opts.since);
-      const prescan = new LogPrescan(s, from);
-      const now = await s.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
-      const a = await analyzeWindow(s, from, now.snapshot, { prescan });
-      return isIncident(a) ? recordIncident(s, { ...a, since }, opts.title) : null;
-    });
+    return (await analyzeSince(this.capturer.store, opts)).incident;
   }
 
   incident(id: string): Promise<Incident> {

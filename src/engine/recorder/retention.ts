@@ -1,7 +1,5 @@
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import type { SnapshotStore } from '../snapshotStore';
-import { allocatedBytes } from '../store/objectStore';
+import { storeDiskBytes } from '../store/objectStore';
 import type { SnapshotRecord } from '../types';
 import { trimRunLogs } from '../run/runLog';
 import { Journal } from './journal';
@@ -80,26 +78,4 @@ export async function applyRetention(store: SnapshotStore, policy: RetentionPoli
 }
 
 /** Bytes the store really takes on disk (allocated blocks): objects, database, caches, journal. */
-export async function storeDiskBytes(dir: string): Promise<number> {
-  let total = 0;
-  let names: string[];
-  try {
-    names = await fsp.readdir(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw e;
-  }
-  for (const name of names) {
-    const p = path.join(dir, name);
-    let st;
-    try {
-      st = await fsp.lstat(p);
-    } catch (e) {
-      // A collection or a temporary file may vanish while it is being counted.
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
-    }
-    total += st.isDirectory() ? allocatedBytes(st) + (await storeDiskBytes(p)) : allocatedBytes(st);
-  }
-  return total;
-}
+export { storeDiskBytes };

@@ -382,7 +382,7 @@ export class ObjectStore {
   /** Bytes the file system gives all packs, indexes and large blobs (temporaries included). */
   async diskUsage(): Promise<number> {
     let total = 0;
-    for (const sub of [this.packsDir, this.looseDir, this.tmpDir]) total += await folderDiskBytes(sub);
+    for (const sub of [this.packsDir, this.looseDir, this.tmpDir]) total += await storeDiskBytes(sub);
     return total;
   }
 
@@ -504,10 +504,10 @@ export class ObjectStore {
 }
 
 /**
- * Bytes allocated on disk to the files of one folder (not recursive): blocks, not lengths, so
- * a cap on the store counts what the disk really loses (a 10-byte file takes a 4 KiB block).
+ * Bytes allocated on disk to a folder and everything below it: blocks, not lengths, so a cap
+ * on the store counts what the disk really loses (a 10-byte file takes a 4 KiB block).
  */
-export async function folderDiskBytes(dir: string): Promise<number> {
+export async function storeDiskBytes(dir: string): Promise<number> {
   let names: string[];
   try {
     names = await fs.promises.readdir(dir);
@@ -517,11 +517,16 @@ export async function folderDiskBytes(dir: string): Promise<number> {
   }
   let total = 0;
   for (const name of names) {
+    const p = path.join(dir, name);
+    let st: fs.Stats;
     try {
-      total += allocatedBytes(await fsc.lstat(path.join(dir, name)));
+      st = await fsc.lstat(p);
     } catch (e) {
-      if (fsc.errnoCode(e) !== 'ENOENT') throw e;
+      // A collection or a temporary file may vanish while it is being counted.
+      if (fsc.errnoCode(e) === 'ENOENT') continue;
+      throw e;
     }
+    total += allocatedBytes(st) + (st.isDirectory() ? await storeDiskBytes(p) : 0);
   }
   return total;
 }

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { analyzeWindow } from '../../engine/analysis/analyze';
-import { isIncident, recordIncident } from '../../engine/analysis/incident';
-import { LogPrescan } from '../../engine/analysis/prescan';
 import { getIncidentOrThrow, incidentList, resolveIncident } from '../../engine/incidents';
 import { annotateIncident, CLOSING_OUTCOMES, getPostmortem, OUTCOMES } from '../../engine/postmortem/store';
 import type { Outcome } from '../../engine/postmortem/types';
-import { analysisStart } from '../../engine/refs';
+import { analyzeSince } from '../../engine/analysis/analyzeSince';
 import type { Incident } from '../../engine/types';
 import { incidentIdSchema, incidentItemSchema } from './schemas';
 import { defineTool, IDEMPOTENT_WRITE, READ_ONLY } from './tool';
@@ -57,26 +54,22 @@ const analyze = defineTool({
   },
   output: { incident: briefSchema.nullable(), since: z.string(), from: z.string(), to: z.string(), changes: z.number() },
   hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  // Under the store lock throughout (as the CLI's analyze), so no prune removes the window's
-  // snapshots before the incident pins them.
-  run(store, args) {
-    return store.withStoreLock(async () => {
-      const { from, since } = await analysisStart(store, args.since);
-      const prescan = new LogPrescan(store, from);
-      const now = await store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer });
-      const a = await analyzeWindow(store, from, now.snapshot, { prescan });
-      if (!isIncident(a)) {
-        return {
-          structured: { incident: null, since, from: from.id, to: now.snapshot.id, changes: a.changes.length },
-          summary: `nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`,
-        };
-      }
-      const incident = await recordIncident(store, { ...a, since }, args.title || undefined);
-      return {
-        structured: { incident: incidentBrief(incident), since, from: from.id, to: now.snapshot.id, changes: a.changes.length },
-        summary: `${incident.id} (${incident.severity}): ${incident.title}; root cause ${incident.rootCause.category} ${Math.round(incident.rootCause.confidence * 100)}%`,
-      };
+  async run(store, args) {
+    const { start, now, analysis: a, incident } = await analyzeSince(store, {
+      ...(args.since !== undefined ? { since: args.since } : {}),
+      ...(args.title ? { title: args.title } : {}),
     });
+    const { from, since } = start;
+    if (!incident) {
+      return {
+        structured: { incident: null, since, from: from.id, to: now.snapshot.id, changes: a.changes.length },
+        summary: `nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`,
+      };
+    }
+    return {
+      structured: { incident: incidentBrief(incident), since, from: from.id, to: now.snapshot.id, changes: a.changes.length },
+      summary: `${incident.id} (${incident.severity}): ${incident.title}; root cause ${incident.rootCause.category} ${Math.round(incident.rootCause.confidence * 100)}%`,
+    };
   },
 });
 
