@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM, E2E_DIR, ROOT, ensureInstalled, log } from './setup.mjs';
 import { freePort, installExtension, prepareProfile, startCodeServer } from './server.mjs';
+import { unrunTests } from './tapSummary.mjs';
 
 const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
 const RUN_DIR = path.join(E2E_DIR, 'run');
@@ -69,10 +70,11 @@ function signalSuite(sig) {
   }
 }
 
-function runSuite(files, env) {
+function runSuite(files, env, tapFile) {
   log(`running ${files.join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+    const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`];
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...reporters, '--test-concurrency=1', ...files], {
       cwd: ROOT,
       env,
       stdio: 'inherit',
@@ -90,7 +92,12 @@ function runSuite(files, env) {
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       suiteGroup = null;
-      resolve(code ?? (signal ? 1 : 0));
+      const status = code ?? (signal ? 1 : 0);
+      const unrun = existsSync(tapFile) ? unrunTests(readFileSync(tapFile, 'utf8')) : { skipped: 0, todo: 0, names: [] };
+      if (status === 0 && unrun.skipped + unrun.todo > 0) {
+        console.error(`[e2e] ${unrun.skipped} skipped and ${unrun.todo} todo tests count as failures:\n  ${unrun.names.join('\n  ')}`);
+        resolve(1);
+      } else resolve(status);
     });
   });
 }
@@ -158,7 +165,7 @@ async function runScenario(file, installed) {
       IR_E2E_CHROMIUM: CHROMIUM,
       IR_E2E_HEADED: process.argv.includes('--headed') ? '1' : '',
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    });
+    }, path.join(artifacts, 'results.tap'));
   } finally {
     log(`${name}: stopping code-server`);
     await server.stop();

@@ -42,22 +42,14 @@ function has(command: string): boolean {
   return ext.commands.has(command);
 }
 
-/** Why a piece of state was never established, when a test skipped for a missing feature. */
-const unmet: Partial<Record<keyof typeof state, string>> = {};
-
+/**
+ * Tests that build on an earlier one skip when it failed (the run has failed already, and
+ * scripts/e2e/run.mjs fails any run that skipped a test, so a skip never passes for a success).
+ */
 function needs(t: TestContext, ...keys: Array<keyof typeof state>): boolean {
   const missing = keys.filter((k) => state[k] === undefined);
   if (missing.length === 0) return false;
-  const reasons = missing.map((k) => unmet[k]).filter((r): r is string => r !== undefined);
-  t.skip(reasons.length > 0 ? reasons.join('; ') : `an earlier step did not establish ${missing.join(', ')}`);
-  return true;
-}
-
-/** Skips for a feature the package under test lacks, and passes the reason on to the tests that build on it. */
-function skipForFeature(t: TestContext, ok: boolean, reason: string, ...blocks: Array<keyof typeof state>): boolean {
-  if (ok) return false;
-  for (const k of blocks) unmet[k] ??= reason;
-  t.skip(reason);
+  t.skip(`an earlier step did not establish ${missing.join(', ')}`);
   return true;
 }
 
@@ -148,7 +140,7 @@ test('the job fails for real once its config points at a closed port', { timeout
 });
 
 test('Analyze Since Baseline puts the error in the Problems panel at its file and line', { timeout: 180_000 }, async (t) => {
-  if (skipForFeature(t, has(CMD.analyze), `waits for ${CMD.analyze}, which the packaged extension does not contribute yet`, 'analyzed', 'panelTab')) return;
+  assert.ok(has(CMD.analyze), `${CMD.analyze} is not contributed by the installed package.json`);
   if (needs(t, 'baseline', 'errorLine', 'closedPort')) return;
   const line = state.errorLine ?? 0;
   await step('run "Incident Replay: Analyze Since Baseline" from the command palette', async (w) => {
@@ -185,7 +177,7 @@ test('Analyze Since Baseline puts the error in the Problems panel at its file an
 });
 
 test('Compare with Baseline opens a diff editor with the baseline and current config side by side', { timeout: 120_000 }, async (t) => {
-  if (skipForFeature(t, has(CMD.compare), `waits for ${CMD.compare}, which the packaged extension does not contribute yet`)) return;
+  assert.ok(has(CMD.compare), `${CMD.compare} is not contributed by the installed package.json`);
   if (needs(t, 'baseline', 'closedPort')) return;
   await step('open config/app.json', (w) => w.openFile('config/app.json'));
   await step('run "Incident Replay: Compare with Baseline"', async (w) => {
@@ -214,12 +206,6 @@ const timelineRows = (f: FrameLocator, text?: RegExp): Locator => {
 const ERROR_EVENT = /ECONNREFUSED/;
 const CHANGE_EVENT = /modified\s+config\/app\.json/i;
 
-/**
- * The incident panel is expected once the manifest declares its restore activation event (the
- * panel's serializer needs it); before that, the panel tests run only if Analyze opened one.
- */
-const panelDeclared = (): boolean => ext.activationEvents.includes(PANEL_ACTIVATION);
-
 test('the incident panel opens and its timeline lists the error event, in dark and light themes', { timeout: 150_000 }, async (t) => {
   if (needs(t, 'analyzed')) return;
   const { incidents } = storeJson<{ incidents: StoredIncident[] }>(env, state.store ?? '', 'incidents');
@@ -233,12 +219,9 @@ test('the incident panel opens and its timeline lists the error event, in dark a
     return waitUntil('a webview of the extension', 10_000, async () => ((await w.extensionWebviews().count()) > 0 ? true : undefined)).catch(() => false);
   });
   if (!opened) {
-    const reason = `waits for the incident webview panel: Analyze Since Baseline opened no webview tab for ${incidentId}`;
-    if (panelDeclared()) {
-      await step('the incident panel is open', () => Promise.reject(new Error(`${reason}, though the manifest declares ${PANEL_ACTIVATION}`)));
-    }
-    skipForFeature(t, false, `${reason} (the manifest does not declare ${PANEL_ACTIVATION} yet)`, 'panelTab');
-    return;
+    await step('the incident panel is open', () =>
+      Promise.reject(new Error(`Analyze Since Baseline opened no webview tab for ${incidentId} (the manifest declares ${PANEL_ACTIVATION}: ${ext.activationEvents.includes(PANEL_ACTIVATION)})`)),
+    );
   }
   const panel = await step('the incident panel shows the ECONNREFUSED event in its timeline', (w) =>
     w.webviewWith((f) => timelineRows(f, ERROR_EVENT), 'an incident panel whose timeline lists ECONNREFUSED', 60_000),

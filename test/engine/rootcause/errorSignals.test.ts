@@ -76,8 +76,11 @@ test('a rate limit is external, an exhausted quota is resource exhaustion', () =
 test('benign text gives no signal, and matches are cut to a readable length', () => {
   assert.deepEqual(errorSignals('INFO processed 120 rows in 3.2s'), []);
   assert.deepEqual(errorSignals('Killed 3 stale workers during cleanup'), []);
-  const long = errorSignals(`TypeError: ${'x'.repeat(500)}`);
-  assert.ok(long.every((s) => s.match.length <= 120));
+  // A pytest node id has no length bound, so its rule can match far more than a reader wants.
+  const long = errorSignals(`FAILED tests/${'deep/'.repeat(60)}test_io.py::test_roundtrip - AssertionError`);
+  assert.ok(long.length > 0, 'the failed-test rule matches');
+  assert.ok(long.every((s) => s.match.length <= 120), long.map((s) => s.match.length).join(', '));
+  assert.ok(long.some((s) => s.match.startsWith('FAILED tests/deep/')));
 });
 
 test('details for remediation sentences: endpoints without credentials, hosts, status, position', () => {
