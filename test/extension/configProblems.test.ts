@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfigText } from '../../src/engine/config/load';
 import { ConfigError } from '../../src/engine/errors';
-import { type ConfigProblemInput, placeConfigProblems } from '../../src/extension/shared/configProblems';
-import { parseKeyPath } from '../../src/extension/shared/jsonTree';
+import { type ConfigProblemInput, placeConfigProblems } from '../../src/extension/problems/configProblems';
+import { parseKeyPath } from '../../src/extension/problems/jsonTree';
 
 /** What the extension shows on an `incident-replay.json` being edited: the engine's own findings, placed. */
 function problemsOf(text: string): ConfigProblemInput[] {

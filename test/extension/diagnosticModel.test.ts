@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { incidentDiagnostics, type MappingContext } from '../../src/extension/shared/diagnosticModel';
+import { incidentDiagnostics, type MappingContext } from '../../src/extension/problems/diagnosticModel';
 import { aRootCause, aTrigger, anIncident } from './builders';
 
 const existing = (...paths: string[]): MappingContext => ({ exists: (p) => paths.includes(p), configFile: null });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diffTitle, formatAge, formatBytes, formatShortAge, snapshotName } from '../../src/extension/shared/format';
+import { diffTitle, formatAge, formatBytes, formatShortAge, snapshotName } from '../../src/extension/views/format';
 
 test('diff tabs are titled with the file name and both sides', () => {
   assert.equal(diffTitle('config/app.json', 'baseline', 'post-incident'), 'app.json (baseline ↔ post-incident)');

@@ -7,7 +7,7 @@ import { analyzeWindow } from '../../src/engine/analysis/analyze';
 import { loadConfig, parseConfigText } from '../../src/engine/config/load';
 import { SnapshotStore } from '../../src/engine/snapshotStore';
 import type { IgnoreRule } from '../../src/engine/config/types';
-import { ignoreRuleEdit, ignoreRuleFor, type IgnoreEditResult, type TextEditSpec } from '../../src/extension/shared/ignoreRule';
+import { ignoreRuleEdit, ignoreRuleFor, type IgnoreEditResult, type TextEditSpec } from '../../src/extension/problems/ignoreRule';
 import { TempWorkspace } from '../support/workspace';
 
 function apply(text: string, result: IgnoreEditResult): string {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ManifestEntry } from '../../src/engine/types';
-import { diffNote, explanationFor } from '../../src/extension/shared/fileExplanation';
-import { incidentMarkdown } from '../../src/extension/shared/incidentMarkdown';
+import { diffNote, explanationFor } from '../../src/extension/diffs/fileExplanation';
+import { incidentMarkdown } from '../../src/extension/diffs/incidentMarkdown';
 import { aRootCause, aTrigger, anIncident } from './builders';
 
 test('the incident summary shows root cause, triggers and remediation', () => {

@@ -1,9 +1,35 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-const ext = path.resolve(__dirname, '..', '..', 'src', 'extension');
+const root = path.resolve(__dirname, '..', '..');
+const ext = path.join(root, 'src', 'extension');
+
+/**
+ * The extension's vscode-free modules: each sits beside its vscode half, and unit tests load it
+ * in plain Node, so neither it nor anything it imports may load `vscode` (the `vscodeApi` module
+ * included). A type-only import (`import type …`) is erased when compiled and loads nothing, so
+ * it may name vscode's types (`shellExecution.ts` declares newer API shapes that way).
+ * Every extension module a unit test imports must be listed here.
+ */
+const VSCODE_FREE = [
+  'diffs/fileExplanation.ts',
+  'diffs/incidentMarkdown.ts',
+  'diffs/snapshotUri.ts',
+  'incidentPanel/html.ts',
+  'incidentPanel/viewModel.ts',
+  'problems/configFile.ts',
+  'problems/configProblems.ts',
+  'problems/diagnosticModel.ts',
+  'problems/ignoreRule.ts',
+  'problems/jsonTree.ts',
+  'recorder/recorderSettingsModel.ts',
+  'recorder/shellExecution.ts',
+  'services/settingsModel.ts',
+  'services/storeLocation.ts',
+  'views/format.ts',
+];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -12,18 +38,86 @@ function files(dir: string): string[] {
   });
 }
 
-test('the pure helpers never import vscode, so plain Node tests cover them', () => {
-  const offenders = files(path.join(ext, 'shared')).filter((f) => /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')));
+interface ModuleImport {
+  spec: string;
+  /** `import type` / `export type … from` / `typeof import(…)`: erased when compiled. */
+  typeOnly: boolean;
+}
+
+/** Every module a file names: `import … from`, `export … from`, `import '…'`, `import(…)`, `require(…)`. */
+function importsOf(file: string): ModuleImport[] {
+  const text = readFileSync(file, 'utf8');
+  const out: ModuleImport[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^;'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) {
+    out.push({ spec: m[2] as string, typeOnly: m[1] !== undefined });
+  }
+  for (const m of text.matchAll(/(typeof\s+)?\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    out.push({ spec: m[2] as string, typeOnly: m[1] !== undefined });
+  }
+  return out;
+}
+
+/** The source file a relative import names, or undefined (a package, a builtin, a non-TypeScript file). */
+function resolveRelative(from: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = path.resolve(path.dirname(from), spec);
+  return [`${base}.ts`, path.join(base, 'index.ts')].find((c) => existsSync(c));
+}
+
+/** The chain of run-time imports from `file` to `vscode`, or undefined when it never loads vscode. */
+function pathToVscode(file: string, seen = new Set<string>()): string[] | undefined {
+  if (seen.has(file)) return undefined;
+  seen.add(file);
+  for (const i of importsOf(file)) {
+    if (i.typeOnly) continue;
+    if (i.spec === 'vscode') return [i.spec];
+    const target = resolveRelative(file, i.spec);
+    const rest = target && pathToVscode(target, seen);
+    if (rest) return [path.relative(ext, target as string), ...rest];
+  }
+  return undefined;
+}
+
+test('the import reader sees every way of naming a module, and which ones load nothing', () => {
+  const probe = path.join(ext, 'services', 'engineLoader.ts');
+  assert.deepEqual(
+    importsOf(probe).map((i) => `${i.spec}${i.typeOnly ? ' (type)' : ''}`),
+    ['node:path', '../../engine/index (type)'],
+  );
+  assert.ok(importsOf(path.join(ext, 'extension.ts')).some((i) => i.spec === './commands' && !i.typeOnly));
+});
+
+test('the vscode-free modules never load vscode, directly or through what they import', () => {
+  const offenders: string[] = [];
+  for (const rel of VSCODE_FREE) {
+    const file = path.join(ext, rel);
+    assert.ok(existsSync(file), `${rel} is listed as vscode-free but does not exist (moved? update the list)`);
+    const chain = pathToVscode(file);
+    if (chain) offenders.push([rel, ...chain].join(' → '));
+  }
   assert.deepEqual(offenders, []);
 });
 
+test('every extension module a unit test loads in plain Node is listed as vscode-free', () => {
+  const tests = files(path.join(root, 'test')).filter((f) => !f.startsWith(path.join(root, 'test', 'e2e') + path.sep));
+  const loaded = new Set<string>();
+  for (const t of tests) {
+    for (const i of importsOf(t)) {
+      const target = resolveRelative(t, i.spec);
+      if (!i.typeOnly && target?.startsWith(ext + path.sep)) loaded.add(path.relative(ext, target).split(path.sep).join('/'));
+    }
+  }
+  assert.ok(loaded.size > 0, 'expected unit tests of extension modules');
+  assert.deepEqual([...loaded].filter((m) => !VSCODE_FREE.includes(m)).sort(), []);
+});
+
 test('the extension imports only types from the engine; its code is loaded from dist/engine.js on first use', () => {
+  const engine = path.join(root, 'src', 'engine');
   const offenders: string[] = [];
   for (const f of files(ext)) {
-    if (f.includes(`${path.sep}incidentPanel${path.sep}`)) continue;
-    for (const m of readFileSync(f, 'utf8').matchAll(/^import\s+(type\s+)?[^;]*?from\s+['"]([^'"]+)['"]/gms)) {
-      const target = path.resolve(path.dirname(f), m[2] as string);
-      if (!m[1] && target.includes(`${path.sep}src${path.sep}engine`)) offenders.push(`${path.relative(ext, f)} → ${m[2]}`);
+    for (const i of importsOf(f)) {
+      const target = i.spec.startsWith('.') ? path.resolve(path.dirname(f), i.spec) : '';
+      if (!i.typeOnly && (target === engine || target.startsWith(engine + path.sep))) offenders.push(`${path.relative(ext, f)} → ${i.spec}`);
     }
   }
   assert.deepEqual(offenders, []);
@@ -40,7 +134,7 @@ test('activate is a short list of register calls', () => {
 });
 
 test('the VS Code API is imported (as a value) in one module only, so the bundle copies it once at activation', () => {
-  const offenders = files(ext).filter((f) => !f.endsWith('vscodeApi.ts') && /^import\s+(?!type\b)[^;]*from\s+['"]vscode['"]/m.test(readFileSync(f, 'utf8')));
+  const offenders = files(ext).filter((f) => !f.endsWith('vscodeApi.ts') && importsOf(f).some((i) => i.spec === 'vscode' && !i.typeOnly));
   assert.deepEqual(
     offenders.map((f) => path.relative(ext, f)),
     [],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeDocRef, encodeDocRef, type SnapshotDocRef } from '../../src/extension/shared/snapshotUri';
+import { decodeDocRef, encodeDocRef, type SnapshotDocRef } from '../../src/extension/diffs/snapshotUri';
 
 const folder = 'file:///home/me/my%20workspace';
 

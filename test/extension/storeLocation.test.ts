@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { cliCommandFor, storeDirFor, storeSubfolderName } from '../../src/extension/shared/storeLocation';
+import { cliCommandFor, storeDirFor, storeSubfolderName } from '../../src/extension/services/storeLocation';
 
 const base = {
   folderSetting: '.incident-replay',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as vscode from '../vscodeApi';
 import { openChangesEditor, openWorkingFileDiff, sideOf } from '../diffs/openDiff';
-import { plural } from '../shared/format';
+import { plural } from '../views/format';
 import { UserError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 import { targetOf } from './args';

@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { cliCommandFor } from '../shared/storeLocation';
+import { cliCommandFor } from '../services/storeLocation';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder } from './pickers';

@@ -1,7 +1,7 @@
 import * as vscode from '../vscodeApi';
-import { CONFIG_FILE_NAME } from '../shared/configFile';
-import { describeIgnoreRule, ignoreRuleEdit, ignoreRuleFor } from '../shared/ignoreRule';
-import { positionAt } from '../shared/jsonTree';
+import { CONFIG_FILE_NAME } from '../problems/configFile';
+import { describeIgnoreRule, ignoreRuleEdit, ignoreRuleFor } from '../problems/ignoreRule';
+import { positionAt } from '../problems/jsonTree';
 import { UserError } from '../services/errors';
 import { targetOf, isString, optionOf } from './args';
 import type { Command } from './command';

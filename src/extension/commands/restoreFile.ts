@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as vscode from '../vscodeApi';
 import type { SnapshotRecord } from '../../engine/types';
 import { openWorkingFileDiff } from '../diffs/openDiff';
-import { formatAge, formatBytes, snapshotName } from '../shared/format';
+import { formatAge, formatBytes, snapshotName } from '../views/format';
 import { reportError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 import { targetOf } from './args';

@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { snapshotName } from '../shared/format';
+import { snapshotName } from '../views/format';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder, pickSnapshot } from './pickers';

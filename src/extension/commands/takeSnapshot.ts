@@ -1,6 +1,6 @@
 import * as vscode from '../vscodeApi';
 import type { SnapshotResult } from '../../engine/snapshotStore';
-import { formatBytes, formatDuration, plural, snapshotName } from '../shared/format';
+import { formatBytes, formatDuration, plural, snapshotName } from '../views/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { isBoolean, isString, optionOf, targetOf } from './args';
 import type { Command } from './command';

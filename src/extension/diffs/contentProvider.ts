@@ -1,6 +1,6 @@
 import * as vscode from '../vscodeApi';
-import { incidentMarkdown } from '../shared/incidentMarkdown';
-import { decodeDocRef, SNAPSHOT_SCHEME } from '../shared/snapshotUri';
+import { incidentMarkdown } from './incidentMarkdown';
+import { decodeDocRef, SNAPSHOT_SCHEME } from './snapshotUri';
 import type { WorkspaceServices } from '../services/workspace';
 
 /**

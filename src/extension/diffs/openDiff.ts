@@ -1,7 +1,7 @@
 import * as vscode from '../vscodeApi';
 import type { FileChange, SnapshotRecord } from '../../engine/types';
-import { diffNote } from '../shared/fileExplanation';
-import { diffTitle, snapshotName } from '../shared/format';
+import { diffNote } from './fileExplanation';
+import { diffTitle, snapshotName } from '../views/format';
 import { UserError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 import { snapshotFileUri, workspaceFileUri } from './uris';

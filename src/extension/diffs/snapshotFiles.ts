@@ -1,7 +1,7 @@
 import type { SnapshotStore } from '../../engine/snapshotStore';
 import type { ManifestEntry, SnapshotRecord } from '../../engine/types';
-import { explanationFor } from '../shared/fileExplanation';
-import { snapshotName } from '../shared/format';
+import { explanationFor } from './fileExplanation';
+import { snapshotName } from '../views/format';
 
 const MANIFESTS_KEPT = 8;
 

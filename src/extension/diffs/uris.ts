@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { encodeDocRef, SNAPSHOT_SCHEME, type SnapshotDocRef } from '../shared/snapshotUri';
+import { encodeDocRef, SNAPSHOT_SCHEME, type SnapshotDocRef } from './snapshotUri';
 
 export function docUri(ref: SnapshotDocRef): vscode.Uri {
   return vscode.Uri.from({ scheme: SNAPSHOT_SCHEME, ...encodeDocRef(ref) });

@@ -1,6 +1,6 @@
 import * as vscode from '../vscodeApi';
 import type { Incident, SnapshotRecord } from '../../engine/types';
-import { formatBytes, plural } from '../shared/format';
+import { formatBytes, plural } from '../views/format';
 import { UserError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 

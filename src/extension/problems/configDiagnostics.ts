@@ -1,6 +1,6 @@
 import * as vscode from '../vscodeApi';
-import { CONFIG_FILE_NAME } from '../shared/configFile';
-import { type ConfigProblemInput, placeConfigProblems } from '../shared/configProblems';
+import { CONFIG_FILE_NAME } from './configFile';
+import { type ConfigProblemInput, placeConfigProblems } from './configProblems';
 import type { WorkspaceServices } from '../services/workspace';
 
 const DEBOUNCE_MS = 300;

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import * as vscode from '../vscodeApi';
 import type { Incident, Severity, Trigger } from '../../engine/types';
-import { CONFIG_FILE_NAME } from '../shared/configFile';
-import { type DiagnosticSpec, type DiagnosticTarget, incidentDiagnostics, type Span } from '../shared/diagnosticModel';
+import { CONFIG_FILE_NAME } from './configFile';
+import { type DiagnosticSpec, type DiagnosticTarget, incidentDiagnostics, type Span } from './diagnosticModel';
 import { snapshotFileUri, workspaceFileUri } from '../diffs/uris';
 
 export const DIAGNOSTIC_SOURCE = 'Incident Replay';

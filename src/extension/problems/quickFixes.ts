@@ -2,7 +2,7 @@ import * as vscode from '../vscodeApi';
 import { COMPARE_WITH_BASELINE_ID } from '../commands/compareWithBaseline';
 import { IGNORE_TRIGGER_ID } from '../commands/ignoreTrigger';
 import { OPEN_INCIDENT_ID } from '../commands/openIncident';
-import { describeIgnoreRule, ignoreRuleFor } from '../shared/ignoreRule';
+import { describeIgnoreRule, ignoreRuleFor } from './ignoreRule';
 import type { WorkspaceServices } from '../services/workspace';
 import { workspaceFileUri } from '../diffs/uris';
 

@@ -1,6 +1,6 @@
 import * as vscode from '../vscodeApi';
 import { TOGGLE_RECORDING_ID } from '../commands/toggleRecording';
-import { formatAge, formatBytes, formatShortAge, plural } from '../shared/format';
+import { formatAge, formatBytes, formatShortAge, plural } from '../views/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { intervalDisposable } from '../views/snapshotsView';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from '../vscodeApi';
 import type { SnapshotStore } from '../../engine/snapshotStore';
-import { storeDirFor } from '../shared/storeLocation';
+import { storeDirFor } from './storeLocation';
 import type { Engine, EngineLoader } from './engineLoader';
 import { UserError } from './errors';
 import type { Log } from './log';

@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { buildSettings, type ExtensionSettings, SETTINGS_SECTION } from '../shared/settingsModel';
+import { buildSettings, type ExtensionSettings, SETTINGS_SECTION } from './settingsModel';
 
 /** Reads the settings that apply to one workspace folder into an immutable snapshot. */
 export function readSettings(folder: vscode.WorkspaceFolder): ExtensionSettings {

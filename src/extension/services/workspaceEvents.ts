@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { SETTINGS_SECTION } from '../shared/settingsModel';
+import { SETTINGS_SECTION } from './settingsModel';
 import type { WorkspaceServices } from './workspace';
 
 /**

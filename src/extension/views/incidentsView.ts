@@ -2,7 +2,7 @@ import * as vscode from '../vscodeApi';
 import type { IncidentListItem } from '../../engine/db/incidentRows';
 import type { IncidentSeverity } from '../../engine/types';
 import { OPEN_INCIDENT_ID } from '../commands/openIncident';
-import { formatAge } from '../shared/format';
+import { formatAge } from './format';
 import type { WorkspaceServices } from '../services/workspace';
 import { FolderNode, IncidentNode } from './nodes';
 import { intervalDisposable } from './snapshotsView';

@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { formatAge, formatBytes, plural, snapshotName } from '../shared/format';
+import { formatAge, formatBytes, plural, snapshotName } from './format';
 import type { WorkspaceServices } from '../services/workspace';
 import { FolderNode, SnapshotNode } from './nodes';
 

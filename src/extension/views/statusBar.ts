@@ -1,6 +1,6 @@
 import * as vscode from '../vscodeApi';
 import { ANALYZE_ID } from '../commands/analyzeSinceBaseline';
-import { formatAge, formatShortAge, plural } from '../shared/format';
+import { formatAge, formatShortAge, plural } from './format';
 import type { WorkspaceServices } from '../services/workspace';
 import { intervalDisposable } from './snapshotsView';
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { storeSubfolderName } from '../../../src/extension/shared/storeLocation';
+import { storeSubfolderName } from '../../../src/extension/services/storeLocation';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -116,7 +116,7 @@ export function findStore(env: E2EEnv): string | undefined {
 
 /**
  * The store of one folder of a multi-root window: in the window's workspace storage, in the
- * sub-folder the extension names after the folder (see src/extension/shared/storeLocation.ts).
+ * sub-folder the extension names after the folder (see src/extension/services/storeLocation.ts).
  */
 export function findFolderStore(env: E2EEnv, folder: string): string | undefined {
   const name = storeSubfolderName(pathToFileURL(folder).href, path.basename(folder));

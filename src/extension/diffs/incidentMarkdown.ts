@@ -1,5 +1,5 @@
 import type { Incident } from '../../engine/types';
-import { plural } from './format';
+import { plural } from '../views/format';
 
 const MAX_TIMELINE = 40;
 const MAX_CHANGES = 50;

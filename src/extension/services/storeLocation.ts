@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { shellQuote } from './format';
+import { shellQuote } from '../views/format';
 
 export type StorageLocation = 'workspaceStorage' | 'workspaceFolder';
 
