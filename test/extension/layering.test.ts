@@ -123,6 +123,22 @@ test('the extension imports only types from the engine; its code is loaded from 
   assert.deepEqual(offenders, []);
 });
 
+test('the extension has no import cycles (type-only imports included)', () => {
+  const graph = new Map(files(ext).map((f) => [f, importsOf(f).flatMap((i) => resolveRelative(f, i.spec) ?? []).filter((t) => t.startsWith(ext + path.sep))]));
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (f: string, trail: string[]): void => {
+    state.set(f, 'open');
+    for (const t of graph.get(f) ?? []) {
+      if (state.get(t) === 'open') cycles.push([...trail.slice(trail.indexOf(t)), t].map((x) => path.relative(ext, x)).join(' → '));
+      else if (!state.has(t)) visit(t, [...trail, t]);
+    }
+    state.set(f, 'done');
+  };
+  for (const f of graph.keys()) if (!state.has(f)) visit(f, [f]);
+  assert.deepEqual(cycles, []);
+});
+
 test('activate is a short list of register calls', () => {
   const text = readFileSync(path.join(ext, 'extension.ts'), 'utf8');
   const body = /export function activate\([^)]*\): void \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';

@@ -5,7 +5,7 @@ import type { Incident } from '../../engine/types';
 
 /**
  * What the incident panel needs from the rest of the extension. The panel (webview host) only
- * talks to this interface; the extension's workspace services implement it. A workspace folder
+ * talks to this interface; `host.ts` implements it over the workspace services. A workspace folder
  * is identified by its URI string, since each folder has its own store.
  */
 export interface IncidentPanelHost {
