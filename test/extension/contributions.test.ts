@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { COMMAND_IDS } from '../../src/extension/commands/ids';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -23,16 +24,16 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
 const c = pkg.contributes;
 const commandsDir = path.join(root, 'src', 'extension', 'commands');
 
-/** Command modules as the source declares them: the exported id constant and the `Command` object carrying it. */
+/** Command modules as the source declares them: the `Command` object and the key of `COMMAND_IDS` it carries. */
 function sourceCommands(): { id: string; title: string; name: string; file: string }[] {
   const out = [];
   for (const file of readdirSync(commandsDir).filter((f) => f.endsWith('.ts'))) {
     const text = readFileSync(path.join(commandsDir, file), 'utf8');
-    const obj = /export const (\w+): Command = \{\s*id: (\w+),\s*title: '([^']+)'/.exec(text);
+    const obj = /export const (\w+): Command = \{\s*id: COMMAND_IDS\.(\w+),\s*title: '([^']+)'/.exec(text);
     if (!obj) continue;
-    const idConst = new RegExp(`export const ${obj[2]} = '([^']+)'`).exec(text);
-    assert.ok(idConst, `${file}: the id constant ${obj[2]} is declared in the module`);
-    out.push({ id: idConst[1] as string, title: obj[3] as string, name: obj[1] as string, file });
+    const id = (COMMAND_IDS as Record<string, string>)[obj[2] as string];
+    assert.ok(id, `${file}: COMMAND_IDS.${obj[2]} is declared in commands/ids.ts`);
+    out.push({ id, title: obj[3] as string, name: obj[1] as string, file });
   }
   return out;
 }
@@ -47,6 +48,14 @@ test('every command in package.json is registered by the extension, and every re
     'every command module is in the COMMANDS list',
   );
   assert.deepEqual(c.commands.map((x) => x.command).sort(), registered.map((s) => s.id).sort());
+});
+
+test('commands/ids.ts names every command once, each under its id without the prefix', () => {
+  const ids = Object.entries(COMMAND_IDS);
+  for (const [key, id] of ids) assert.equal(id, `incidentReplay.${key}`);
+  assert.deepEqual(ids.map(([, id]) => id).sort(), c.commands.map((x) => x.command).sort());
+  // One command module per id: a second module carrying the same id would register it twice.
+  assert.deepEqual(sourceCommands().map((s) => s.id).sort(), ids.map(([, id]) => id).sort());
 });
 
 test('commands share one prefix, one casing, one category, and their titles match the source', () => {

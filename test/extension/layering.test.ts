@@ -14,6 +14,7 @@ const ext = path.join(root, 'src', 'extension');
  * Every extension module a unit test imports must be listed here.
  */
 const VSCODE_FREE = [
+  'commands/ids.ts',
   'diffs/fileExplanation.ts',
   'diffs/incidentMarkdown.ts',
   'diffs/snapshotUri.ts',
@@ -118,6 +119,18 @@ test('the extension imports only types from the engine; its code is loaded from 
     for (const i of importsOf(f)) {
       const target = i.spec.startsWith('.') ? path.resolve(path.dirname(f), i.spec) : '';
       if (!i.typeOnly && (target === engine || target.startsWith(engine + path.sep))) offenders.push(`${path.relative(ext, f)} → ${i.spec}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('outside commands/, only extension.ts imports a command module; the rest need only ids.ts', () => {
+  const commands = path.join(ext, 'commands');
+  const offenders: string[] = [];
+  for (const f of files(ext).filter((x) => !x.startsWith(commands + path.sep) && x !== path.join(ext, 'extension.ts'))) {
+    for (const i of importsOf(f)) {
+      const target = resolveRelative(f, i.spec);
+      if (target?.startsWith(commands + path.sep) && target !== path.join(commands, 'ids.ts')) offenders.push(`${path.relative(ext, f)} → ${i.spec}`);
     }
   }
   assert.deepEqual(offenders, []);

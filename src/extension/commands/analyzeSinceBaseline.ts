@@ -8,16 +8,14 @@ import type { WorkspaceServices } from '../services/workspace';
 import { isString, optionOf, targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder } from './pickers';
-import { TAKE_SNAPSHOT_ID } from './takeSnapshot';
-
-export const ANALYZE_ID = 'incidentReplay.analyzeSinceBaseline';
+import { COMMAND_IDS } from './ids';
 
 /**
  * Snapshot now, analyse everything since the baseline, record the incident, fill the Problems
  * panel and open the incident; then offer its changes and its report.
  */
 export const analyzeSinceBaseline: Command = {
-  id: ANALYZE_ID,
+  id: COMMAND_IDS.analyzeSinceBaseline,
   title: 'Analyze Since Baseline',
   async run(services, arg) {
     const folder = await pickFolder(services, targetOf(arg), 'Analyze Since Baseline');
@@ -48,7 +46,7 @@ async function present(services: WorkspaceServices, folder: vscode.WorkspaceFold
         `Incident Replay: ${folder.name} has no baseline yet. An analysis compares the workspace with a known-good snapshot, the baseline: take one now, let the agent or job run, then analyse.`,
         take,
       );
-      if (choice === take) await vscode.commands.executeCommand(TAKE_SNAPSHOT_ID, { folder: folder.uri.toString(), label: 'baseline', baseline: true });
+      if (choice === take) await vscode.commands.executeCommand(COMMAND_IDS.takeSnapshot, { folder: folder.uri.toString(), label: 'baseline', baseline: true });
       return;
     }
     case 'clean':

@@ -3,12 +3,11 @@ import { plural } from '../views/format';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder } from './pickers';
-
-export const CHECK_STORE_ID = 'incidentReplay.checkStore';
+import { COMMAND_IDS } from './ids';
 
 /** `incident-replay fsck` from the palette: verifies the folder's store, offers the repair if a snapshot is damaged. */
 export const checkStore: Command = {
-  id: CHECK_STORE_ID,
+  id: COMMAND_IDS.checkStore,
   title: 'Check Store',
   async run(services, arg) {
     const folder = await pickFolder(services, targetOf(arg), 'Check Store');

@@ -1,15 +1,16 @@
 import * as vscode from '../vscodeApi';
 import { reportError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
+import type { CommandId } from './ids';
 
 /**
- * One command: its id (as contributed in package.json), the title used in messages, and what
- * it does. Arguments come from the palette (none), a view's context menu (a tree node), a
- * quick fix or another extension (plain objects), or an editor/explorer menu (a Uri).
+ * One command: its id (from `ids.ts`, as contributed in package.json), the title used in
+ * messages, and what it does. Arguments come from the palette (none), a view's context menu (a
+ * tree node), a quick fix or another extension (plain objects), or an editor/explorer menu (a Uri).
  * Whatever `run` returns is what `executeCommand` resolves to, so scripts and tests can use it.
  */
 export interface Command {
-  readonly id: string;
+  readonly id: CommandId;
   readonly title: string;
   run(services: WorkspaceServices, ...args: unknown[]): Promise<unknown>;
 }

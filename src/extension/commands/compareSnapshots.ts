@@ -2,12 +2,11 @@ import { openChangesEditor, sideOf } from '../diffs/openDiff';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder, pickSnapshot } from './pickers';
-
-export const COMPARE_SNAPSHOTS_ID = 'incidentReplay.compareSnapshots';
+import { COMMAND_IDS } from './ids';
 
 /** Two snapshots, older on the left, every change in the multi-file diff editor. */
 export const compareSnapshots: Command = {
-  id: COMPARE_SNAPSHOTS_ID,
+  id: COMMAND_IDS.compareSnapshots,
   title: 'Compare Snapshots',
   async run(services, arg) {
     const target = targetOf(arg);

@@ -7,15 +7,14 @@ import type { WorkspaceServices } from '../services/workspace';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder } from './pickers';
-
-export const COMPARE_WITH_BASELINE_ID = 'incidentReplay.compareWithBaseline';
+import { COMMAND_IDS } from './ids';
 
 /**
  * The baseline against the files on disk: one file (the active editor's, or the file the
  * command was invoked on), or the whole folder in the multi-file diff editor.
  */
 export const compareWithBaseline: Command = {
-  id: COMPARE_WITH_BASELINE_ID,
+  id: COMMAND_IDS.compareWithBaseline,
   title: 'Compare with Baseline',
   async run(services, arg) {
     const target = targetOf(arg);

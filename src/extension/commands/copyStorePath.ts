@@ -3,12 +3,11 @@ import { cliCommandFor } from '../services/storeLocation';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder } from './pickers';
-
-export const COPY_STORE_PATH_ID = 'incidentReplay.copyStorePath';
+import { COMMAND_IDS } from './ids';
 
 /** Copies where the folder's store lives and shows the CLI command that opens the same store. */
 export const copyStorePath: Command = {
-  id: COPY_STORE_PATH_ID,
+  id: COMMAND_IDS.copyStorePath,
   title: 'Copy Store Path',
   async run(services, arg) {
     const folder = await pickFolder(services, targetOf(arg), 'Copy Store Path');

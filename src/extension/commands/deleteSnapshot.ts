@@ -3,11 +3,10 @@ import { snapshotName } from '../views/format';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder, pickSnapshot } from './pickers';
-
-export const DELETE_SNAPSHOT_ID = 'incidentReplay.deleteSnapshot';
+import { COMMAND_IDS } from './ids';
 
 export const deleteSnapshot: Command = {
-  id: DELETE_SNAPSHOT_ID,
+  id: COMMAND_IDS.deleteSnapshot,
   title: 'Delete Snapshot',
   async run(services, arg) {
     const target = targetOf(arg);

@@ -3,12 +3,11 @@ import { exportIncidentReport as exportReport } from '../operations/incidents';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickIncident } from './pickers';
-
-export const EXPORT_REPORT_ID = 'incidentReplay.exportIncidentReport';
+import { COMMAND_IDS } from './ids';
 
 /** Writes the incident's markdown postmortem into the repository and opens it. */
 export const exportIncidentReport: Command = {
-  id: EXPORT_REPORT_ID,
+  id: COMMAND_IDS.exportIncidentReport,
   title: 'Export Incident Report',
   async run(services, arg) {
     const target = targetOf(arg);

@@ -5,8 +5,7 @@ import { positionAt } from '../problems/jsonTree';
 import { UserError } from '../services/errors';
 import { targetOf, isString, optionOf } from './args';
 import type { Command } from './command';
-
-export const IGNORE_TRIGGER_ID = 'incidentReplay.ignoreTrigger';
+import { COMMAND_IDS } from './ids';
 
 /**
  * The "Ignore this pattern" quick fix: adds an entry to `triggers.ignore` of the folder's
@@ -14,7 +13,7 @@ export const IGNORE_TRIGGER_ID = 'incidentReplay.ignoreTrigger';
  * and takes the trigger's kind-and-file siblings out of the Problems panel.
  */
 export const ignoreTrigger: Command = {
-  id: IGNORE_TRIGGER_ID,
+  id: COMMAND_IDS.ignoreTrigger,
   title: 'Ignore This Pattern',
   async run(services, arg) {
     const target = targetOf(arg);

@@ -1,11 +1,10 @@
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickIncident } from './pickers';
-
-export const OPEN_INCIDENT_ID = 'incidentReplay.openIncident';
+import { COMMAND_IDS } from './ids';
 
 export const openIncident: Command = {
-  id: OPEN_INCIDENT_ID,
+  id: COMMAND_IDS.openIncident,
   title: 'Open Incident',
   async run(services, arg) {
     const target = targetOf(arg);

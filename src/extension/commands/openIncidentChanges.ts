@@ -2,12 +2,11 @@ import { openIncidentChanges as openChanges } from '../diffs/openDiff';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickIncident } from './pickers';
-
-export const OPEN_INCIDENT_CHANGES_ID = 'incidentReplay.openIncidentChanges';
+import { COMMAND_IDS } from './ids';
 
 /** Every change of an incident (baseline ↔ post-incident) in the multi-file diff editor. */
 export const openIncidentChanges: Command = {
-  id: OPEN_INCIDENT_CHANGES_ID,
+  id: COMMAND_IDS.openIncidentChanges,
   title: 'Open Incident Changes',
   async run(services, arg) {
     const target = targetOf(arg);

@@ -3,12 +3,11 @@ import { formatBytes, plural } from '../views/format';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder } from './pickers';
-
-export const PRUNE_SNAPSHOTS_ID = 'incidentReplay.pruneSnapshots';
+import { COMMAND_IDS } from './ids';
 
 /** Keeps the newest N snapshots (the keepSnapshots setting) and the pinned ones, after a confirmation. */
 export const pruneSnapshots: Command = {
-  id: PRUNE_SNAPSHOTS_ID,
+  id: COMMAND_IDS.pruneSnapshots,
   title: 'Prune Snapshots',
   async run(services, arg) {
     const folder = await pickFolder(services, targetOf(arg), 'Prune Snapshots');

@@ -1,10 +1,9 @@
 import type { Command } from './command';
-
-export const REFRESH_VIEWS_ID = 'incidentReplay.refreshViews';
+import { COMMAND_IDS } from './ids';
 
 /** Re-reads the stores (another process, such as the CLI, may have changed them). */
 export const refreshViews: Command = {
-  id: REFRESH_VIEWS_ID,
+  id: COMMAND_IDS.refreshViews,
   title: 'Refresh',
   run(services) {
     services.notifyChanged();

@@ -3,11 +3,10 @@ import { resolveIncidentIn } from '../operations/incidents';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickIncident } from './pickers';
-
-export const RESOLVE_INCIDENT_ID = 'incidentReplay.resolveIncident';
+import { COMMAND_IDS } from './ids';
 
 export const resolveIncident: Command = {
-  id: RESOLVE_INCIDENT_ID,
+  id: COMMAND_IDS.resolveIncident,
   title: 'Resolve Incident',
   async run(services, arg) {
     const target = targetOf(arg);

@@ -8,8 +8,7 @@ import type { WorkspaceServices } from '../services/workspace';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder, pickSnapshot } from './pickers';
-
-export const RESTORE_FILE_ID = 'incidentReplay.restoreFileFromSnapshot';
+import { COMMAND_IDS } from './ids';
 
 /**
  * Puts one file back as a snapshot holds it. The engine takes a safety snapshot of the whole
@@ -17,7 +16,7 @@ export const RESTORE_FILE_ID = 'incidentReplay.restoreFileFromSnapshot';
  * confirms in a modal dialog.
  */
 export const restoreFileFromSnapshot: Command = {
-  id: RESTORE_FILE_ID,
+  id: COMMAND_IDS.restoreFileFromSnapshot,
   title: 'Restore File from Snapshot',
   async run(services, arg) {
     const target = targetOf(arg);

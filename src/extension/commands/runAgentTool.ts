@@ -3,8 +3,7 @@ import { lmInvokeApi, LM_TOOLS_VERSION, resultText } from '../agents/lmApi';
 import { lmToolName, mcpToolName } from '../agents/toolNames';
 import { UserError } from '../services/errors';
 import type { Command } from './command';
-
-export const RUN_AGENT_TOOL_ID = 'incidentReplay.runAgentTool';
+import { COMMAND_IDS } from './ids';
 
 function parseArguments(text: string): Record<string, unknown> | string {
   try {
@@ -32,7 +31,7 @@ function readable(text: string): string {
  * `executeCommand(id, { tool: 'analyze', input: {} })` skips the questions and resolves to the text.
  */
 export const runAgentTool: Command = {
-  id: RUN_AGENT_TOOL_ID,
+  id: COMMAND_IDS.runAgentTool,
   title: 'Run Agent Tool',
   async run(services, arg) {
     const lm = lmInvokeApi();

@@ -3,11 +3,10 @@ import { snapshotName } from '../views/format';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder, pickSnapshot } from './pickers';
-
-export const SET_BASELINE_ID = 'incidentReplay.setBaseline';
+import { COMMAND_IDS } from './ids';
 
 export const setBaseline: Command = {
-  id: SET_BASELINE_ID,
+  id: COMMAND_IDS.setBaseline,
   title: 'Set Baseline',
   async run(services, arg) {
     const target = targetOf(arg);

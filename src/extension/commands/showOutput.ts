@@ -1,9 +1,8 @@
 import type { Command } from './command';
-
-export const SHOW_OUTPUT_ID = 'incidentReplay.showOutput';
+import { COMMAND_IDS } from './ids';
 
 export const showOutput: Command = {
-  id: SHOW_OUTPUT_ID,
+  id: COMMAND_IDS.showOutput,
   title: 'Show Output',
   run(services) {
     services.log.show();

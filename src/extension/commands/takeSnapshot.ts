@@ -5,14 +5,13 @@ import type { WorkspaceServices } from '../services/workspace';
 import { isBoolean, isString, optionOf, targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder } from './pickers';
-
-export const TAKE_SNAPSHOT_ID = 'incidentReplay.takeSnapshot';
+import { COMMAND_IDS } from './ids';
 
 /** Labels that would read as a relative ref (`latest~2`) and so could never be looked up by name. */
 const REF_LIKE = /^(latest|baseline)~\d+$|^latest$/;
 
 export const takeSnapshot: Command = {
-  id: TAKE_SNAPSHOT_ID,
+  id: COMMAND_IDS.takeSnapshot,
   title: 'Take Snapshot',
   async run(services, arg) {
     const folder = await pickFolder(services, targetOf(arg), 'Take Snapshot');

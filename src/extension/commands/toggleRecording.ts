@@ -1,14 +1,13 @@
 import * as vscode from '../vscodeApi';
 import type { Command } from './command';
-
-export const TOGGLE_RECORDING_ID = 'incidentReplay.toggleRecording';
+import { COMMAND_IDS } from './ids';
 
 /**
  * Pauses or resumes the flight recorder in every folder of the window. With recording off in the
  * settings, offers to turn it on for this workspace. Resolves to `recording`, `paused` or `off`.
  */
 export const toggleRecording: Command = {
-  id: TOGGLE_RECORDING_ID,
+  id: COMMAND_IDS.toggleRecording,
   title: 'Pause or Resume Recording',
   async run(services) {
     const recording = services.recording;

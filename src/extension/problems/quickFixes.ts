@@ -1,10 +1,8 @@
 import * as vscode from '../vscodeApi';
-import { COMPARE_WITH_BASELINE_ID } from '../commands/compareWithBaseline';
-import { IGNORE_TRIGGER_ID } from '../commands/ignoreTrigger';
-import { OPEN_INCIDENT_ID } from '../commands/openIncident';
 import { describeIgnoreRule, ignoreRuleFor } from './ignoreRule';
 import type { WorkspaceServices } from '../services/workspace';
 import { workspaceFileUri } from '../diffs/uris';
+import { COMMAND_IDS } from '../commands/ids';
 
 /** Quick fixes on the Problems-panel entries of an incident. */
 class IncidentQuickFixes implements vscode.CodeActionProvider {
@@ -21,15 +19,15 @@ class IncidentQuickFixes implements vscode.CodeActionProvider {
 
       const diff = new vscode.CodeAction(`Show diff since baseline (${trigger.file})`, vscode.CodeActionKind.QuickFix);
       diff.diagnostics = [d];
-      diff.command = { command: COMPARE_WITH_BASELINE_ID, title: diff.title, arguments: [workspaceFileUri(folder, trigger.file)] };
+      diff.command = { command: COMMAND_IDS.compareWithBaseline, title: diff.title, arguments: [workspaceFileUri(folder, trigger.file)] };
 
       const open = new vscode.CodeAction(`Open incident ${incidentId}`, vscode.CodeActionKind.QuickFix);
       open.diagnostics = [d];
-      open.command = { command: OPEN_INCIDENT_ID, title: open.title, arguments: [{ folder: folder.uri.toString(), incidentId }] };
+      open.command = { command: COMMAND_IDS.openIncident, title: open.title, arguments: [{ folder: folder.uri.toString(), incidentId }] };
 
       const ignore = new vscode.CodeAction(`Ignore this pattern (${describeIgnoreRule(ignoreRuleFor(trigger))})`, vscode.CodeActionKind.QuickFix);
       ignore.diagnostics = [d];
-      ignore.command = { command: IGNORE_TRIGGER_ID, title: ignore.title, arguments: [{ folder: folder.uri.toString(), incidentId, triggerId: trigger.id }] };
+      ignore.command = { command: COMMAND_IDS.ignoreTrigger, title: ignore.title, arguments: [{ folder: folder.uri.toString(), incidentId, triggerId: trigger.id }] };
 
       actions.push(diff, open, ignore);
     }

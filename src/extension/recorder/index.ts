@@ -1,8 +1,8 @@
 import * as vscode from '../vscodeApi';
-import { TOGGLE_RECORDING_ID } from '../commands/toggleRecording';
 import { formatAge, formatBytes, formatShortAge, plural } from '../views/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { intervalDisposable } from '../views/snapshotsView';
+import { COMMAND_IDS } from '../commands/ids';
 
 /**
  * Starts the flight recorder where the settings enable it (after activation, off the UI path),
@@ -13,7 +13,7 @@ export function registerRecorder(context: vscode.ExtensionContext, services: Wor
   const recording = services.recording;
   const item = vscode.window.createStatusBarItem('incidentReplay.recording', vscode.StatusBarAlignment.Left, 19);
   item.name = 'Incident Replay Recording';
-  item.command = TOGGLE_RECORDING_ID;
+  item.command = COMMAND_IDS.toggleRecording;
   const render = (): void => renderStatus(item, services);
   let lastCapture = new Map<string, string>();
   const sync = (): void => {

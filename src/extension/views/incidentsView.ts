@@ -1,11 +1,11 @@
 import * as vscode from '../vscodeApi';
 import type { IncidentListItem } from '../../engine/db/incidentRows';
 import type { IncidentSeverity } from '../../engine/types';
-import { OPEN_INCIDENT_ID } from '../commands/openIncident';
 import { formatAge } from './format';
 import type { WorkspaceServices } from '../services/workspace';
 import { FolderNode, IncidentNode } from './nodes';
 import { intervalDisposable } from './snapshotsView';
+import { COMMAND_IDS } from '../commands/ids';
 
 export const INCIDENTS_VIEW_ID = 'incidentReplay.incidents';
 
@@ -58,7 +58,7 @@ class IncidentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable 
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     item.contextValue = open ? 'incident.open' : 'incident.resolved';
     item.tooltip = tooltip(inc);
-    item.command = { command: OPEN_INCIDENT_ID, title: 'Open Incident', arguments: [node] };
+    item.command = { command: COMMAND_IDS.openIncident, title: 'Open Incident', arguments: [node] };
     item.accessibilityInformation = { label: `${inc.id}, ${inc.severity} ${inc.status} incident: ${inc.title}; root cause ${inc.category}` };
     return item;
   }

@@ -1,8 +1,8 @@
 import * as vscode from '../vscodeApi';
-import { ANALYZE_ID } from '../commands/analyzeSinceBaseline';
 import { formatAge, formatShortAge, plural } from './format';
 import type { WorkspaceServices } from '../services/workspace';
 import { intervalDisposable } from './snapshotsView';
+import { COMMAND_IDS } from '../commands/ids';
 
 interface FolderState {
   name: string;
@@ -18,7 +18,7 @@ class IncidentStatus implements vscode.Disposable {
 
   constructor(private readonly services: WorkspaceServices) {
     this.item.name = 'Incident Replay';
-    this.item.command = ANALYZE_ID;
+    this.item.command = COMMAND_IDS.analyzeSinceBaseline;
   }
 
   async refresh(): Promise<void> {
