@@ -14,6 +14,7 @@ const ext = path.join(root, 'src', 'extension');
  * Every extension module a unit test imports must be listed here.
  */
 const VSCODE_FREE = [
+  'commands/failures.ts',
   'commands/ids.ts',
   'diffs/fileExplanation.ts',
   'diffs/incidentMarkdown.ts',

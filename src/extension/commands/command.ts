@@ -1,6 +1,7 @@
 import * as vscode from '../vscodeApi';
 import { reportError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
+import { reportingFailures } from './failures';
 import type { CommandId } from './ids';
 
 /**
@@ -18,15 +19,11 @@ export interface Command {
 /** Registers commands; a failure is reported to the user once, here, never thrown at VS Code. */
 export function registerCommands(context: vscode.ExtensionContext, services: WorkspaceServices, commands: readonly Command[]): void {
   for (const c of commands) {
-    context.subscriptions.push(
-      vscode.commands.registerCommand(c.id, async (...args: unknown[]) => {
-        try {
-          return await c.run(services, ...args);
-        } catch (err) {
-          await reportError(services.log, services.engine.ifLoaded(), c.title, err);
-          return undefined;
-        }
-      }),
+    const run = reportingFailures(
+      (...args) => c.run(services, ...args),
+      (err) => reportError(services.log, services.engine.ifLoaded(), c.title, err),
+      (failed) => services.log.error(`${c.title}: the failure could not be shown`, failed),
     );
+    context.subscriptions.push(vscode.commands.registerCommand(c.id, run));
   }
 }

@@ -12,9 +12,13 @@ export function isCancellation(err: unknown): boolean {
 }
 
 /**
- * How a command's failure reaches the user. The engine's errors carry messages written for
- * people (they say what to fix), so those are shown as they are; anything else is a bug and
- * points at the output channel, where the stack is.
+ * How a command's failure reaches the user: a cancellation is a status-bar note; a `UserError` an
+ * information message; a config error a warning in the log and a message that opens the settings
+ * or the file. Any other failure is logged with its stack and offers Show Output; the engine's
+ * errors carry messages written for people (they say what to fix), so those are shown as they
+ * are, anything else as "<command> failed: …".
+ * What it logs is written before the first await; the promise settles only when the user
+ * answers the notification, so commands do not wait for it (`commands/failures.ts`).
  */
 export async function reportError(log: Log, engine: Engine | undefined, commandTitle: string, err: unknown): Promise<void> {
   if (isCancellation(err)) {
@@ -26,7 +30,8 @@ export async function reportError(log: Log, engine: Engine | undefined, commandT
     await vscode.window.showInformationMessage(`Incident Replay: ${err.message}`);
     return;
   }
-  // Class identity, not names: a production build minifies the engine's class names.
+  // Class identity through the loaded engine (the extension imports no engine values), so
+  // subclasses match too: every InputError, ConfigError included, is an IncidentReplayError.
   if (engine && err instanceof engine.ConfigError) {
     log.warn(`${commandTitle}: ${err.message}`);
     const fromSettings = err.file === 'settings';
