@@ -77,7 +77,7 @@ const builds = [
   },
   { ...nodeCommon, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
   // Big logs are scanned in a worker thread that every node bundle finds next to itself.
-  { ...nodeCommon, entryPoints: ['src/engine/analysis/logScanWorker.ts'], outfile: 'dist/logScanWorker.js' },
+  { ...nodeCommon, entryPoints: ['src/engine/logs/logScanWorker.ts'], outfile: 'dist/logScanWorker.js' },
   { ...nodeCommon, entryPoints: ['scripts/bench/main.ts'], outfile: 'dist/bench.js' },
   // The incident view: a browser bundle that imports only src/protocol.
   {

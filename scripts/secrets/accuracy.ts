@@ -16,7 +16,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findLikelySecrets } from '../../src/engine/content/likelySecrets';
-import { redactLikelySecrets } from '../../src/engine/forensics/redact';
+import { redactLikelySecrets } from '../../src/engine/content/redact';
 
 interface Vectors {
   contexts: string[];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { redactLikelySecrets } from '../../engine/forensics/redact';
+import { redactLikelySecrets } from '../../engine/content/redact';
 import type { FileChange, SnapshotDiff } from '../../engine/types';
 import { withStore } from '../context';
 import { plural } from '../format';

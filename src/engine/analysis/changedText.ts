@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { lineDiff } from '../diff/lineDiff';
-import { hasControlBytes } from '../forensics/logs/controlBytes';
+import { hasControlBytes } from '../logs/controlBytes';
 import type { BatchBlobReader } from '../store/blobCache';
-import type { BigLog } from './bigLog';
+import type { BigLog } from '../logs/bigLog';
 import type { FileChange, ManifestEntry } from '../types';
 
 /**

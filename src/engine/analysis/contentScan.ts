@@ -1,15 +1,15 @@
-import { minimatch } from 'minimatch';
 import type { EngineConfig } from '../config/types';
-import { ScanBudget } from '../forensics/scanBudget';
-import { scanConstraints } from '../forensics/constraints';
-import { scanSecrets } from '../forensics/secrets';
+import { ScanBudget } from '../content/scanBudget';
+import { scanConstraints } from '../content/constraints';
+import { scanSecrets } from '../content/secrets';
 import { gitleaksSources, loadGitleaksSources } from '../content/gitleaksRules';
-import type { ContentFile, ContentFinding } from '../forensics/scanBudget';
+import type { ContentFile, ContentFinding } from '../content/scanBudget';
 import type { FileRole } from '../types';
 import type { BigText, ChangedText } from './changedText';
 import type { DraftTrigger } from './fileTriggers';
-import { LogScan, type LogScanOutput, type LogScanSettings, mergeLogOutputs, textLines } from './logScan';
-import { type BigLogScan, DEFAULT_WORKER_SCRIPT, type LogThreadResult, scanStreamedLogs } from './logThread';
+import { isScannedAsLog } from '../logs/logFiles';
+import { LogScan, type LogScanOutput, logScanSettings, mergeLogOutputs, textLines } from '../logs/logScan';
+import { type BigLogScan, DEFAULT_WORKER_SCRIPT, type LogThreadResult, scanStreamedLogs } from '../logs/logThread';
 import type { LogPrescan } from './prescan';
 import type { LogLineEvent } from './timeline';
 
@@ -27,9 +27,6 @@ export interface ContentScanOptions {
   /** Big logs scanned while the post snapshot was taken. */
   prescan?: LogPrescan;
 }
-
-/** Roles whose new lines are read as logs; code, config and data are not (their "ERROR" strings are content). */
-const LOG_ROLES: ReadonlySet<FileRole> = new Set(['log', 'output', 'other']);
 
 /**
  * Scans the new lines of changed text files: log errors in log-like files, secrets and
@@ -84,17 +81,6 @@ export async function scanChangedContent(
   }
   skipped.push(...new Set([...found.skipped, ...budget.skipped]));
   return { triggers, logLines: found.logLines, secretValues, skipped };
-}
-
-/** What the log scan needs of the config: plain data, so that it can cross to a worker thread. */
-export function logScanSettings(config: EngineConfig, workspaceRoot: string): LogScanSettings {
-  const t = config.triggers;
-  return { workspaceRoot, maxLineLength: t.maxLineLength, userPatterns: config.trustWorkspacePatterns ? t.logPatterns : [] };
-}
-
-/** Whether a changed file's new lines are read as a log. */
-export function isScannedAsLog(path: string, roles: (path: string) => FileRole, config: EngineConfig): boolean {
-  return LOG_ROLES.has(roles(path)) || isLogFile(path, config);
 }
 
 /**
@@ -172,10 +158,6 @@ async function scanChangedLogs(
 /** Whether a big log's scan read the bytes the snapshot recorded (see readNewLines). */
 function readAsRecorded(scan: { id: string | null }, ct: BigText): boolean {
   return scan.id === null ? ct.big.size === ct.entry.size && ct.big.mtimeMs === ct.entry.mtimeMs : scan.id === ct.entry.id;
-}
-
-function isLogFile(path: string, config: EngineConfig): boolean {
-  return config.logFiles.some((g) => minimatch(path, g, { dot: true, matchBase: !g.includes('/') })) && !path.endsWith('.md');
 }
 
 function contentFindingToTrigger(f: ContentFinding, mtime: number): DraftTrigger {

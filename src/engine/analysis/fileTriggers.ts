@@ -1,6 +1,6 @@
 import { minimatch } from 'minimatch';
 import type { EngineConfig } from '../config/types';
-import type { configKeyChanges as ConfigKeyChangesFn } from '../forensics/configKeys';
+import type { configKeyChanges as ConfigKeyChangesFn } from '../rootCause/configKeys';
 import type { FileChange, FileRole, SnapshotRecord, Trigger } from '../types';
 
 export type KeyChanges = ReturnType<typeof ConfigKeyChangesFn>;

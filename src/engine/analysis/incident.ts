@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { findBySignature, insertIncident, nextIncidentId } from '../db/incidentRows';
-import { errorSignals } from '../forensics/errorSignals';
-import { errorSignature } from '../forensics/logScanner';
+import { errorSignals } from '../rootCause/errorSignals';
+import { errorSignature } from '../logs/logScanner';
 import { redactDeep } from '../report/redactExport';
 import type { SnapshotStore } from '../snapshotStore';
 import type { Incident, IncidentSeverity, Trigger } from '../types';

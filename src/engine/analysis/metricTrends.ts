@@ -3,7 +3,7 @@
  * at every snapshot, a latency in the eval log that kept rising. Drift rarely throws; what it
  * leaves is such a series, so it is the evidence the drift category rests on.
  */
-import { configFormat, readKeys } from '../forensics/configKeys';
+import { configFormat, readKeys } from '../rootCause/configKeys';
 import type { BlobReader } from '../diff/snapshotDiff';
 import type { FileChange, FileRole, MetricTrend } from '../types';
 import type { HeldText } from './changedText';

@@ -6,13 +6,14 @@
  * exactly what the snapshot recorded (same bytes, same window start, same workspace file list);
  * otherwise it scans again.
  */
-import { fileRole } from '../forensics/fileRoles';
+import { fileRole } from '../rootCause/fileRoles';
 import type { SnapshotStore } from '../snapshotStore';
 import type { OversizedFile } from '../store/capture';
 import type { ManifestEntry, SnapshotRecord } from '../types';
-import type { BigLog } from './bigLog';
-import { isScannedAsLog, logScanSettings } from './contentScan';
-import { DEFAULT_WORKER_SCRIPT, type LogThreadResult, scanStreamedLogs } from './logThread';
+import type { BigLog } from '../logs/bigLog';
+import { isScannedAsLog } from '../logs/logFiles';
+import { logScanSettings } from '../logs/logScan';
+import { DEFAULT_WORKER_SCRIPT, type LogThreadResult, scanStreamedLogs } from '../logs/logThread';
 
 interface Started {
   log: BigLog;

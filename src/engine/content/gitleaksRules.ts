@@ -13,7 +13,7 @@ import { readFile, stat } from 'node:fs/promises';
 import nodePath from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { InputError } from '../errors';
-import { compileUserRegex, type SafeRegex } from '../forensics/safeRegex';
+import { compileUserRegex, type SafeRegex } from './safeRegex';
 import { shannonEntropy } from './entropy';
 
 export interface GitleaksAllowlist {

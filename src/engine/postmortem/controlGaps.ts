@@ -1,6 +1,6 @@
 import type { RootCauseCategory, Trigger } from '../types';
 import { actorOf, byTime, oneLine, upstreamSignal, whereOf, type IncidentFacts } from './facts';
-import { mentionsPath } from '../forensics/rootCause';
+import { mentionsPath } from '../rootCause/index';
 
 const EDIT_VERB: Record<string, string> = { removed: 'deleted', added: 'created', renamed: 'renamed', mode_changed: 'changed the mode of' };
 

@@ -1,4 +1,4 @@
-import { innermostWorkspaceFrame, triggerText } from '../forensics/rootCause';
+import { innermostWorkspaceFrame, triggerText } from '../rootCause/index';
 import type { Incident } from '../types';
 import { draftControlGaps } from './controlGaps';
 import { draftFactors } from './factors';

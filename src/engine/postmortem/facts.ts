@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from '../config/defaults';
-import { endpointsIn, errorSignals, unresolvedHostsIn } from '../forensics/errorSignals';
-import { fileRole } from '../forensics/fileRoles';
-import { firstFailure, innermostWorkspaceFrame, mentionsPath, triggerText } from '../forensics/rootCause';
+import { endpointsIn, errorSignals, unresolvedHostsIn } from '../rootCause/errorSignals';
+import { fileRole } from '../rootCause/fileRoles';
+import { firstFailure, innermostWorkspaceFrame, mentionsPath, triggerText } from '../rootCause/index';
 import type { ChangeStatus, Decision, FileRole, Incident, Trigger, TriggeringChange } from '../types';
 
 /**

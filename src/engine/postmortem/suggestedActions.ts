@@ -1,4 +1,4 @@
-import { innermostWorkspaceFrame } from '../forensics/rootCause';
+import { innermostWorkspaceFrame } from '../rootCause/index';
 import { dueDateFor } from './dates';
 import { actorOf, upstreamSignal, type IncidentFacts } from './facts';
 import type { ActionItem, ActionPriority } from './types';

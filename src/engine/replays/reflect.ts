@@ -1,5 +1,5 @@
 import { oneLine } from '../postmortem/facts';
-import { redactLikelySecrets } from '../forensics/redact';
+import { redactLikelySecrets } from '../content/redact';
 import type { SnapshotStore } from '../snapshotStore';
 import { collectFailures, groupBySignature, type SignatureGroup } from './failures';
 

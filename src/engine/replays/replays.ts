@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { redactLikelySecrets } from '../forensics/redact';
+import { redactLikelySecrets } from '../content/redact';
 import { normalizeIncidentId } from '../incidents';
 import { redactDeep } from '../report/redactExport';
 import type { SnapshotStore } from '../snapshotStore';

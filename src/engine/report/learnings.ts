@@ -1,4 +1,4 @@
-import { redactLikelySecrets } from '../forensics/redact';
+import { redactLikelySecrets } from '../content/redact';
 import type { PatternSummary } from '../types';
 import { stampMarkdown } from './generatedFile';
 import type { SummaryEntry } from './incidentSummary';

@@ -1,4 +1,4 @@
-import { likelySecretValues, Redactor, redactLikelySecrets } from '../forensics/redact';
+import { likelySecretValues, Redactor, redactLikelySecrets } from '../content/redact';
 
 /**
  * Every string of an export, keys included, through the safety net. Incidents are redacted when

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { redactLikelySecrets } from '../forensics/redact';
+import { redactLikelySecrets } from '../content/redact';
 import { markdownOwnership, stampMarkdown, type Ownership } from './generatedFile';
 import { documentJson, documentYaml, jsonOwnership, reportDocument, yamlOwnership } from './reportDocument';
 import type { ReportFormat } from './reportFile';

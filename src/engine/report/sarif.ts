@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
-import { errorSignature } from '../forensics/logs/signature';
+import { errorSignature } from '../logs/signature';
 import type { Severity, Trigger, TriggerKind } from '../types';
 import { redactDeep } from './redactExport';
 

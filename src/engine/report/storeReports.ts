@@ -1,4 +1,4 @@
-import { redactLikelySecrets } from '../forensics/redact';
+import { redactLikelySecrets } from '../content/redact';
 import { patterns } from '../incidents';
 import type { SnapshotStore } from '../snapshotStore';
 import { evalCasesJsonl } from './evalCases';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { DraftTrigger } from '../analysis/fileTriggers';
-import { LogScan, type LogScanSettings } from '../analysis/logScan';
+import { LogScan, type LogScanSettings } from '../logs/logScan';
 import type { LogLineEvent } from '../analysis/timeline';
-import { ScanBudget } from '../forensics/scanBudget';
+import { ScanBudget } from '../content/scanBudget';
 import type { Decision, TimelineEvent, Trigger } from '../types';
 import { commandLine, readRunLog, runLogFiles, type RunSummary } from './runLog';
 

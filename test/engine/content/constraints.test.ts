@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConstraintRule } from '../../../src/engine/config/types';
 import { InputError } from '../../../src/engine/errors';
-import { scanConstraints } from '../../../src/engine/forensics/constraints';
-import { ScanBudget } from '../../../src/engine/forensics/scanBudget';
-import type { ContentFile, ContentFinding } from '../../../src/engine/forensics/scanBudget';
+import { scanConstraints } from '../../../src/engine/content/constraints';
+import { ScanBudget } from '../../../src/engine/content/scanBudget';
+import type { ContentFile, ContentFinding } from '../../../src/engine/content/scanBudget';
 
 function rule(pattern: string, message: string, files: string[] = [], severity: ConstraintRule['severity'] = 'warning'): ConstraintRule {
   return { pattern, message, files, severity };

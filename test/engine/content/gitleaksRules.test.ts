@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gitleaksSources, goRegexToJs, loadGitleaksRules, loadGitleaksSources, parseGitleaksRules } from '../../../src/engine/content/gitleaksRules';
 import { InputError } from '../../../src/engine/errors';
-import { ScanBudget } from '../../../src/engine/forensics/scanBudget';
-import { scanSecrets, type ContentFile, type ContentFinding } from '../../../src/engine/forensics/secrets';
+import { ScanBudget } from '../../../src/engine/content/scanBudget';
+import { scanSecrets, type ContentFile, type ContentFinding } from '../../../src/engine/content/secrets';
 import { randomString } from '../../security/keyCorpus';
 
 const dirs: string[] = [];

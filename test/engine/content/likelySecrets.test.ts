@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findLikelySecrets } from '../../../src/engine/content/likelySecrets';
 import { looksRandom, shannonEntropy } from '../../../src/engine/content/entropy';
-import { redactLikelySecrets } from '../../../src/engine/forensics/redact';
+import { redactLikelySecrets } from '../../../src/engine/content/redact';
 import { keyCorpus, randomString } from '../../security/keyCorpus';
 import { ROOT } from '../../support/workspace';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactLikelySecrets, redactValue, Redactor } from '../../../src/engine/forensics/redact';
+import { redactLikelySecrets, redactValue, Redactor } from '../../../src/engine/content/redact';
 import { redactDeep } from '../../../src/engine/report/redactExport';
 
 // Built by concatenation so that no scanner mistakes this test for a leak.

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../../src/engine/errors';
-import { compileUserRegex, cutLongLines, RegexTimeoutError } from '../../../src/engine/forensics/safeRegex';
-import { ScanBudget } from '../../../src/engine/forensics/scanBudget';
+import { compileUserRegex, cutLongLines, RegexTimeoutError } from '../../../src/engine/content/safeRegex';
+import { ScanBudget } from '../../../src/engine/content/scanBudget';
 
 const HOSTILE = '(a+)+$';
 const HOSTILE_LINE = 'a'.repeat(9_999) + '!'; // 10,000 chars

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../../src/engine/errors';
-import { redactValue } from '../../../src/engine/forensics/redact';
-import { ScanBudget } from '../../../src/engine/forensics/scanBudget';
-import { scanSecrets, type ContentFile, type ContentFinding } from '../../../src/engine/forensics/secrets';
+import { redactValue } from '../../../src/engine/content/redact';
+import { ScanBudget } from '../../../src/engine/content/scanBudget';
+import { scanSecrets, type ContentFile, type ContentFinding } from '../../../src/engine/content/secrets';
 
 // Test keys have the real formats secretlint's rules accept, but are made up and built by
 // concatenation, so that no scanner mistakes this file for a leak.

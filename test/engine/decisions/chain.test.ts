@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
-import { extractDecisions, linkDecisionsToTriggers, type DecisionInputFile } from '../../../src/engine/forensics/decisions/index';
+import { extractDecisions, linkDecisionsToTriggers, type DecisionInputFile } from '../../../src/engine/decisions/index';
 import type { Decision, Trigger } from '../../../src/engine/types';
 import { ROOT, TempWorkspace } from '../../support/workspace';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
 import { InputError } from '../../../src/engine/errors';
-import { extractDecisions, type DecisionInputFile } from '../../../src/engine/forensics/decisions/index';
+import { extractDecisions, type DecisionInputFile } from '../../../src/engine/decisions/index';
 import { ROOT, TempWorkspace } from '../../support/workspace';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'transcripts');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
-import { extractDecisions } from '../../../src/engine/forensics/decisions/index';
+import { extractDecisions } from '../../../src/engine/decisions/index';
 
 const log = [
   '2024-05-20T14:00:00.000Z INFO Decision: remove agent/notes.md since it is stale',

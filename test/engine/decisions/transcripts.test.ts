@@ -7,7 +7,7 @@ import {
   extractDecisions,
   type DecisionInputFile,
   type ExtractResult,
-} from '../../../src/engine/forensics/decisions/index';
+} from '../../../src/engine/decisions/index';
 import { ROOT, TempWorkspace } from '../../support/workspace';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'transcripts');

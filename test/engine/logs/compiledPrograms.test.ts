@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { scanLogText } from '../../../src/engine/forensics/logScanner';
+import { scanLogText } from '../../../src/engine/logs/logScanner';
 import {
   PROGRAMS,
   hasCommand,

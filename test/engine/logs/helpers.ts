@@ -3,7 +3,7 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type LogFinding, type LogScannerOptions, scanLogStream } from '../../../src/engine/forensics/logScanner';
+import { type LogFinding, type LogScannerOptions, scanLogStream } from '../../../src/engine/logs/logScanner';
 
 export const PROGRAMS = path.resolve(__dirname, '../../fixtures/programs');
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { scanLogText } from '../../../src/engine/forensics/logScanner';
+import { scanLogText } from '../../../src/engine/logs/logScanner';
 import { hasCommand, removeWorkspace, runToLog, tempWorkspace } from './helpers';
 
 const ws = tempWorkspace();

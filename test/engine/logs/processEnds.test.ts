@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { scanLogText } from '../../../src/engine/forensics/logScanner';
+import { scanLogText } from '../../../src/engine/logs/logScanner';
 import { hasCommand, installProgram, lineOf, removeWorkspace, runToLog, scanFile, tempWorkspace } from './helpers';
 
 const workspaces: string[] = [];

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { type LogFinding, scanLogStream, scanLogText } from '../../../src/engine/forensics/logScanner';
-import { hasControlBytes } from '../../../src/engine/forensics/logs/controlBytes';
-import { LineSplitter } from '../../../src/engine/forensics/logs/lineSplitter';
+import { type LogFinding, scanLogStream, scanLogText } from '../../../src/engine/logs/logScanner';
+import { hasControlBytes } from '../../../src/engine/logs/controlBytes';
+import { LineSplitter } from '../../../src/engine/logs/lineSplitter';
 import { removeWorkspace, tempWorkspace } from './helpers';
 
 const ws = tempWorkspace();

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { type LogFinding, scanLogText } from '../../../src/engine/forensics/logScanner';
+import { type LogFinding, scanLogText } from '../../../src/engine/logs/logScanner';
 import { removeWorkspace, tempWorkspace } from './helpers';
 
 const ws = tempWorkspace();

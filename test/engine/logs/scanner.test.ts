@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { LogScanner, errorSignature, scanLogStream, scanLogText } from '../../../src/engine/forensics/logScanner';
+import { LogScanner, errorSignature, scanLogStream, scanLogText } from '../../../src/engine/logs/logScanner';
 import { removeWorkspace, tempWorkspace } from './helpers';
 
 const ws = tempWorkspace();

@@ -6,7 +6,7 @@ import {
   parseJsFrame,
   parseJvmFrame,
   parsePythonFrame,
-} from '../../../src/engine/forensics/stackFrames';
+} from '../../../src/engine/logs/stackFrames';
 
 const ROOT = '/home/dev/shop';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseLineTimestamp, parseTimestampValue } from '../../../src/engine/forensics/timestamps';
+import { parseLineTimestamp, parseTimestampValue } from '../../../src/engine/logs/timestamps';
 
 const UTC = { defaultZone: 'utc' as const, year: 2024 };
 const T = Date.UTC(2024, 4, 20, 14, 2, 3, 0); // 2024-05-20 14:02:03Z

@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
-import { configKeyChanges } from '../../../src/engine/forensics/configKeys';
-import { roleResolver } from '../../../src/engine/forensics/fileRoles';
-import type { ClassifyInput } from '../../../src/engine/forensics/rootCause';
+import { configKeyChanges } from '../../../src/engine/rootCause/configKeys';
+import { roleResolver } from '../../../src/engine/rootCause/fileRoles';
+import type { ClassifyInput } from '../../../src/engine/rootCause/index';
 import type { Decision, FileChange, ManifestEntry, StackFrame, Trigger } from '../../../src/engine/types';
 
 export const T0 = Date.UTC(2025, 2, 14, 9, 0, 0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { remediationFor } from '../../../src/engine/forensics/remediation';
-import { classifyRootCause, suspectTriggeringChange } from '../../../src/engine/forensics/rootCause';
+import { remediationFor } from '../../../src/engine/rootCause/remediation';
+import { classifyRootCause, suspectTriggeringChange } from '../../../src/engine/rootCause/index';
 import { decision, fileTrigger, frame, logError, pythonTraceback, TempWorkspace, warning } from './builders';
 
 const workspaces: TempWorkspace[] = [];

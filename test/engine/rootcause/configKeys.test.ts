@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { configKeyChanges } from '../../../src/engine/forensics/configKeys';
+import { configKeyChanges } from '../../../src/engine/rootCause/configKeys';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import {
   httpStatusIn,
   parsePositionIn,
   unresolvedHostsIn,
-} from '../../../src/engine/forensics/errorSignals';
+} from '../../../src/engine/rootCause/errorSignals';
 import type { RootCauseCategory } from '../../../src/engine/types';
 
 /** The category with the most weight in a text's signals. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
-import { fileRole } from '../../../src/engine/forensics/fileRoles';
+import { fileRole } from '../../../src/engine/rootCause/fileRoles';
 
 const defaults = {
   configGlobs: DEFAULT_CONFIG.triggers.configGlobs,

@@ -9,8 +9,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { scanLogText, type LogFinding } from '../../../src/engine/forensics/logScanner';
-import { errorSignals } from '../../../src/engine/forensics/errorSignals';
+import { scanLogText, type LogFinding } from '../../../src/engine/logs/logScanner';
+import { errorSignals } from '../../../src/engine/rootCause/errorSignals';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { classifyRootCause } from '../../../src/engine/forensics/rootCause';
+import { classifyRootCause } from '../../../src/engine/rootCause/index';
 import { frame, logError, TempWorkspace } from './builders';
 
 const workspaces: TempWorkspace[] = [];

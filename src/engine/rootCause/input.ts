@@ -1,0 +1,18 @@
+import type { EngineConfig } from '../config/types';
+import type { Decision, FileChange, FileRole, MetricTrend, Trigger } from '../types';
+import type { configKeyChanges } from './configKeys';
+
+export interface ClassifyInput {
+  triggers: readonly Trigger[];
+  /** Baseline → post. */
+  changes: readonly FileChange[];
+  /** Consecutive snapshot pairs in the window, oldest first (for drift). */
+  steps: readonly { from: string; to: string; changes: readonly FileChange[] }[];
+  decisions: readonly Decision[];
+  /** Changed config files → their key changes. */
+  configKeys: ReadonlyMap<string, ReturnType<typeof configKeyChanges>>;
+  roles: (path: string) => FileRole;
+  /** Numbers that moved one way across the window (metrics files, `name=value` log lines). */
+  metricTrends?: readonly MetricTrend[];
+  categoryText: EngineConfig['rootCauseCategories'];
+}

@@ -1,0 +1,54 @@
+import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
+import { endpointsIn } from './errorSignals';
+import { isSecretKey } from './configValues';
+import type { ClassifyInput } from './input';
+import { escapeRe, textHas } from './textMatch';
+
+export interface KeyHit {
+  path: string;
+  change: ConfigKeyChange;
+  /** `value`: the new value appears in the text; `key`: the key's name does. */
+  via: 'value' | 'key';
+  fragment: string;
+}
+
+const NON_DISTINCTIVE_VALUE = /^(true|false|null|none|yes|no|on|off|0|1|-1|\{\}|\[\])$/i;
+/** Key names too common in code and messages to count as "the error names this key". */
+const COMMON_KEYS = new Set(['id', 'name', 'type', 'value', 'data', 'key', 'items', 'text', 'title', 'version', 'description', 'default', 'main']);
+
+function valueFragments(value: string): string[] {
+  const v = value.trim();
+  if (v.length < 2 || NON_DISTINCTIVE_VALUE.test(v)) return [];
+  if (/^-?\d+(\.\d+)?$/.test(v) && v.replace(/\D/g, '').length < 3) return [];
+  const out = [v];
+  // A URL or DSN value is rarely echoed whole; its host:port usually is.
+  for (const ep of endpointsIn(v)) if (ep !== v) out.push(ep);
+  const hostPort = /\/\/(?:[^@/\s]*@)?([\w.-]+:\d{2,5})/.exec(v)?.[1];
+  if (hostPort) out.push(hostPort);
+  return [...new Set(out)];
+}
+
+/** Changed config keys an error text names, by new value or by key name. */
+export function namedConfigKeys(text: string, configKeys: ClassifyInput['configKeys']): KeyHit[] {
+  const hits: KeyHit[] = [];
+  for (const [path, changes] of configKeys) {
+    for (const change of changes) {
+      if (change.key === PARSE_ERROR_KEY) continue;
+      if (change.change !== 'removed' && change.after !== undefined && !isSecretKey(change.key)) {
+        const frag = valueFragments(change.after).find((f) => textHas(text, f));
+        if (frag) {
+          hits.push({ path, change, via: 'value', fragment: frag });
+          continue;
+        }
+      }
+      const leafKey = change.key.replace(/\[\d+\]/g, '').split('.').pop() ?? change.key;
+      if (COMMON_KEYS.has(leafKey.toLowerCase()) && !textHas(text, change.key)) continue;
+      const quoted = leafKey.length >= 2 && text.includes(leafKey) && new RegExp(`['"\`]${escapeRe(leafKey)}['"\`]`).test(text);
+      const distinctive = leafKey.length >= 5 || /[_-]/.test(leafKey) || /^[A-Z][A-Z0-9_]+$/.test(leafKey);
+      if (textHas(text, change.key) || quoted || (distinctive && textHas(text, leafKey))) {
+        hits.push({ path, change, via: 'key', fragment: quoted || !textHas(text, change.key) ? leafKey : change.key });
+      }
+    }
+  }
+  return hits;
+}
