@@ -4,9 +4,44 @@
  * Paths are always workspace-relative with POSIX separators; times are epoch milliseconds.
  */
 
-// ---------------------------------------------------------------- snapshots
+import type {
+  ChangeStatus,
+  DecisionKind,
+  DecisionOutcomeStatus,
+  DecisionSource,
+  EntryType,
+  EvidenceKind,
+  FileRole,
+  IncidentSeverity,
+  IncidentStatus,
+  RootCauseCategory,
+  ScanIssueKind,
+  Severity,
+  TimelineKind,
+  TriggerKind,
+} from '../model/incident';
+import type { METRIC_DIRECTIONS, METRIC_SOURCES, METRIC_VERDICTS } from '../model/incident';
 
-export type EntryType = 'file' | 'symlink';
+// The vocabulary lives in src/model; re-exported so engine modules keep one import for shapes and words.
+export { ROOT_CAUSE_CATEGORIES } from '../model/incident';
+export type {
+  ChangeStatus,
+  DecisionKind,
+  DecisionOutcomeStatus,
+  DecisionSource,
+  EntryType,
+  EvidenceKind,
+  FileRole,
+  IncidentSeverity,
+  IncidentStatus,
+  RootCauseCategory,
+  ScanIssueKind,
+  Severity,
+  TimelineKind,
+  TriggerKind,
+};
+
+// ---------------------------------------------------------------- snapshots
 
 /** One file of a snapshot's manifest. */
 export interface ManifestEntry {
@@ -45,14 +80,6 @@ export interface SnapshotRecord {
   reason?: string;
 }
 
-export type ScanIssueKind =
-  | 'vanished'
-  | 'changed_during_scan'
-  | 'unreadable'
-  | 'oversized'
-  | 'special_file'
-  | 'unreadable_directory';
-
 /** Something a scan noticed and reported instead of crashing on. */
 export interface ScanIssue {
   path: string;
@@ -69,8 +96,6 @@ export interface CaptureStats {
 }
 
 // ---------------------------------------------------------------- diff
-
-export type ChangeStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'mode_changed';
 
 export interface FileChange {
   status: ChangeStatus;
@@ -108,17 +133,6 @@ export interface SnapshotDiff {
 }
 
 // ---------------------------------------------------------------- forensics
-
-export type Severity = 'error' | 'warning' | 'info';
-
-export type TriggerKind =
-  | 'log_error'
-  | 'deletion'
-  | 'config_change'
-  | 'empty_output'
-  | 'size_growth'
-  | 'secret'
-  | 'constraint';
 
 export interface StackFrame {
   /** Workspace-relative when `inWorkspace`, else as written in the trace. */
@@ -172,8 +186,6 @@ export interface TriggerOccurrence {
   timestamp: number;
 }
 
-export type TimelineKind = 'snapshot' | 'file_change' | 'log' | 'trigger' | 'decision' | 'commit' | 'command';
-
 export interface TimelineEvent {
   id: string;
   timestamp: number;
@@ -191,12 +203,8 @@ export interface TimelineEvent {
   ref?: string;
 }
 
-export type DecisionKind = 'plan' | 'decision' | 'action' | 'observation' | 'tool_call' | 'tool_result';
-
-export type DecisionSource = 'marker' | 'aider' | 'jsonl';
-
 export interface DecisionOutcome {
-  status: 'success' | 'error' | 'unknown';
+  status: DecisionOutcomeStatus;
   text: string;
   /** Id of the decision (observation / tool result) that carries the outcome. */
   decisionId?: string;
@@ -219,19 +227,6 @@ export interface Decision {
   triggerIds?: string[];
 }
 
-export const ROOT_CAUSE_CATEGORIES = [
-  'config_error',
-  'data_corruption',
-  'drift',
-  'external_failure',
-  'logic_error',
-  'resource_exhaustion',
-] as const;
-
-export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
-
-export type FileRole = 'config' | 'code' | 'data' | 'output' | 'log' | 'doc' | 'other';
-
 export interface MetricTrend {
   /** Where the values were read. */
   file: string;
@@ -239,10 +234,10 @@ export interface MetricTrend {
   key: string;
   /** In order: one per snapshot that changed the file, or one per log line. */
   values: number[];
-  source: 'snapshots' | 'log';
-  direction: 'up' | 'down';
+  source: (typeof METRIC_SOURCES)[number];
+  direction: (typeof METRIC_DIRECTIONS)[number];
   /** What the name says the move means: an accuracy going down is worse, a latency going down better. */
-  verdict: 'worse' | 'better' | 'unknown';
+  verdict: (typeof METRIC_VERDICTS)[number];
   /** For a log series: the 1-based line of its last value. */
   line?: number;
   /** For a snapshot series: the snapshot each value was read from. */
@@ -251,7 +246,7 @@ export interface MetricTrend {
 
 export interface EvidenceItem {
   /** What the item cites. */
-  kind: 'trigger' | 'change' | 'decision' | 'snapshot';
+  kind: EvidenceKind;
   /** Trigger id, decision id, changed path or snapshot id. */
   ref: string;
   category: RootCauseCategory;
@@ -291,9 +286,6 @@ export interface RootCause {
   /** Every change weighed as the triggering change, most suspect first (at most 20). */
   candidates?: TriggerCandidate[];
 }
-
-export type IncidentSeverity = 'critical' | 'high' | 'medium' | 'low';
-export type IncidentStatus = 'open' | 'resolved';
 
 export interface Incident {
   id: string;

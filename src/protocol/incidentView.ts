@@ -14,8 +14,21 @@ import type {
   StackFrame,
   TimelineEvent,
   Trigger,
-  TriggeringChange,
 } from '../engine/types';
+import {
+  CHANGE_STATUSES,
+  DECISION_KINDS,
+  DECISION_OUTCOME_STATUSES,
+  DECISION_SOURCES,
+  EVIDENCE_KINDS,
+  FILE_ROLES,
+  INCIDENT_SEVERITIES,
+  INCIDENT_STATUSES,
+  ROOT_CAUSE_CATEGORIES,
+  SEVERITIES,
+  TIMELINE_KINDS,
+  TRIGGER_KINDS,
+} from '../model/incident';
 import {
   type Guard,
   isArrayOf,
@@ -58,33 +71,8 @@ export interface ChangeView {
 
 export type IncidentView = Omit<Incident, 'changes'> & { changes: ChangeView[] };
 
-// The literal lists repeat the engine's unions; `satisfies` makes the compiler check they agree.
-const SEVERITIES = ['error', 'warning', 'info'] as const satisfies readonly Trigger['severity'][];
-const TRIGGER_KINDS = [
-  'log_error',
-  'deletion',
-  'config_change',
-  'empty_output',
-  'size_growth',
-  'secret',
-  'constraint',
-] as const satisfies readonly Trigger['kind'][];
-const TIMELINE_KINDS = ['snapshot', 'file_change', 'log', 'trigger', 'decision', 'commit', 'command'] as const satisfies readonly TimelineEvent['kind'][];
-const DECISION_KINDS = ['plan', 'decision', 'action', 'observation', 'tool_call', 'tool_result'] as const satisfies readonly Decision['kind'][];
-const DECISION_SOURCES = ['marker', 'aider', 'jsonl'] as const satisfies readonly Decision['source'][];
-const CHANGE_STATUSES = ['added', 'removed', 'modified', 'renamed', 'mode_changed'] as const satisfies readonly ChangeStatus[];
-export const CATEGORIES = [
-  'config_error',
-  'data_corruption',
-  'drift',
-  'external_failure',
-  'logic_error',
-  'resource_exhaustion',
-] as const satisfies readonly RootCause['category'][];
-const FILE_ROLES = ['config', 'code', 'data', 'output', 'log', 'doc', 'other'] as const satisfies readonly TriggeringChange['role'][];
-
 export const isSeverity = isOneOf(SEVERITIES);
-export const isCategory = isOneOf(CATEGORIES);
+export const isCategory = isOneOf(ROOT_CAUSE_CATEGORIES);
 
 const isStackFrame: Guard<StackFrame> = isShape({
   file: isString,
@@ -137,7 +125,7 @@ export const isDecision: Guard<Decision> = isShape({
   text: isString,
   rationale: optional(isString),
   outcome: optional(
-    isShape({ status: isOneOf(['success', 'error', 'unknown'] as const), text: isString, decisionId: optional(isString) }),
+    isShape({ status: isOneOf(DECISION_OUTCOME_STATUSES), text: isString, decisionId: optional(isString) }),
   ),
   file: isString,
   line: isNumber,
@@ -147,7 +135,7 @@ export const isDecision: Guard<Decision> = isShape({
 });
 
 const isEvidenceItem: Guard<EvidenceItem> = isShape({
-  kind: isOneOf(['trigger', 'change', 'decision', 'snapshot'] as const),
+  kind: isOneOf(EVIDENCE_KINDS),
   ref: isString,
   category: isCategory,
   description: isString,
@@ -188,8 +176,8 @@ export const isIncidentView: Guard<IncidentView> = isShape({
   id: isString,
   title: isString,
   createdAt: isNumber,
-  severity: isOneOf(['critical', 'high', 'medium', 'low'] as const),
-  status: isOneOf(['open', 'resolved'] as const),
+  severity: isOneOf(INCIDENT_SEVERITIES),
+  status: isOneOf(INCIDENT_STATUSES),
   resolvedAt: isNullable(isNumber),
   baselineId: isString,
   postId: isString,

@@ -13,7 +13,20 @@ import type {
   Postmortem,
   WhyStep,
 } from '../engine/postmortem/types';
-import { ACTIVE_ARTIFACT_KEYS, CONTRIBUTING_FACTOR_KEYS } from './postmortemKeys';
+import {
+  ACTION_PRIORITIES,
+  ACTION_STATUSES,
+  ACTIVE_ARTIFACT_KEYS,
+  CONTAINMENT_KINDS,
+  CONTRIBUTING_FACTOR_KEYS,
+  DETECTION_METHODS,
+  FIELD_STATES,
+  OUTCOMES,
+  POSTMORTEM_SEVERITIES,
+  POSTMORTEM_STATUSES,
+  SCOPES,
+} from '../model/postmortem';
+import { EVIDENCE_KINDS } from '../model/incident';
 import {
   type Guard,
   isArrayOf,
@@ -42,18 +55,22 @@ export type {
   Postmortem,
   WhyStep,
 } from '../engine/postmortem/types';
-export { ACTIVE_ARTIFACT_KEYS, CONTRIBUTING_FACTOR_KEYS } from './postmortemKeys';
+export {
+  ACTION_PRIORITIES,
+  ACTION_STATUSES,
+  ACTIVE_ARTIFACT_KEYS,
+  CONTAINMENT_KINDS,
+  CONTRIBUTING_FACTOR_KEYS,
+  DETECTION_METHODS,
+  FIELD_STATES,
+  OUTCOMES,
+  POSTMORTEM_SEVERITIES,
+  POSTMORTEM_STATUSES,
+  SCOPES,
+} from '../model/postmortem';
 
-export const FIELD_STATES = ['drafted', 'confirmed', 'empty'] as const;
-export const POSTMORTEM_SEVERITIES = ['SEV-1', 'SEV-2', 'SEV-3'] as const;
-export const POSTMORTEM_STATUSES = ['open', 'mitigated', 'resolved'] as const;
-export const DETECTION_METHODS = ['monitoring', 'customer_report', 'internal_discovery'] as const;
-export const ACTION_PRIORITIES = ['P0', 'P1', 'P2'] as const;
-export const ACTION_STATUSES = ['open', 'in_progress', 'done', 'wont_do'] as const;
-export const OUTCOMES = ['fixed', 'mitigated', 'false-alarm', 'wont-fix'] as const;
-export const SCOPES = ['single_run', 'wider_pattern'] as const;
-export const CONTAINMENT_KINDS = ['temporary', 'permanent'] as const;
-export const EVIDENCE_KINDS = ['trigger', 'change', 'decision', 'snapshot', 'none'] as const;
+/** What a why rests on: the evidence an incident cites, or nothing yet. */
+export const WHY_EVIDENCE_KINDS = [...EVIDENCE_KINDS, 'none'] as const;
 
 const isFieldState = isOneOf(FIELD_STATES);
 
@@ -73,7 +90,7 @@ const isActiveArtifact: Guard<ActiveArtifact> = isShape({
 const isWhyStep: Guard<WhyStep> = isShape({
   question: isString,
   answer: isString,
-  evidence: isArrayOf(isShape({ kind: isOneOf(EVIDENCE_KINDS), ref: isString })),
+  evidence: isArrayOf(isShape({ kind: isOneOf(WHY_EVIDENCE_KINDS), ref: isString })),
   state: isFieldState,
 });
 

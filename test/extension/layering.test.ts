@@ -21,7 +21,6 @@ const VSCODE_FREE = [
   'diffs/snapshotUri.ts',
   'incidentPanel/html.ts',
   'incidentPanel/viewModel.ts',
-  'problems/configFile.ts',
   'problems/configProblems.ts',
   'problems/diagnosticModel.ts',
   'problems/ignoreRule.ts',

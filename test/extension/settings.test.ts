@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { CONFIG_FILE_NAME as ENGINE_CONFIG_FILE, loadConfig, parseConfigText } from '../../src/engine/config/load';
 import { DEFAULT_CONFIG } from '../../src/engine/config/defaults';
-import { CONFIG_FILE_NAME } from '../../src/extension/problems/configFile';
+import { CONFIG_FILE_NAME } from '../../src/model/config';
 import { RECORDER_SETTING_KEYS } from '../../src/extension/recorder/recorderSettingsModel';
 import { buildSettings, ENGINE_SETTINGS, STORAGE_FOLDER_KEY, STORAGE_LOCATION_KEY, userValue, workspaceValue } from '../../src/extension/services/settingsModel';
 import { TempWorkspace } from '../support/workspace';

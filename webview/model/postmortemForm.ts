@@ -20,7 +20,7 @@ import {
   type Postmortem,
   isPostmortem,
 } from '../../src/protocol/postmortem';
-import { CATEGORIES } from '../../src/protocol/incidentView';
+import { ROOT_CAUSE_CATEGORIES } from '../../src/model/incident';
 import { type Zone, formatDateTime, humanize, parseDateTime } from './format';
 
 export type Path = readonly (string | number)[];
@@ -124,7 +124,7 @@ export const POSTMORTEM_SECTIONS: readonly SectionSpec[] = [
     id: 'rootCause',
     title: 'Root cause',
     fields: [
-      { path: ['rootCause'], key: 'category', label: 'Category', input: 'select', options: opts(CATEGORIES), stateless: true },
+      { path: ['rootCause'], key: 'category', label: 'Category', input: 'select', options: opts(ROOT_CAUSE_CATEGORIES), stateless: true },
       field(['rootCause', 'immediateCause'], 'Immediate cause', 'multiline', { prose: true }),
       field(['rootCause', 'contributing'], 'Contributing causes', 'lines', { prose: true, hint: 'one per line' }),
     ],

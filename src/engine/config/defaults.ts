@@ -1,5 +1,5 @@
 import type { RootCauseCategory } from '../types';
-import { deepFreeze } from './freeze';
+import { deepFreeze } from '../../model/freeze';
 import type { EngineConfig, RootCauseCategoryText } from './types';
 
 const MiB = 1024 * 1024;

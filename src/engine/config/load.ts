@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, type ConfigProblem, InputError } from '../errors';
 import { readPythonKeys } from './aliases';
 import { DEFAULT_CONFIG } from './defaults';
-import { deepFreeze } from './freeze';
+import { deepFreeze } from '../../model/freeze';
 import { JsonSyntaxError, type ParsedJson, parseJsonText } from './jsonText';
 import { applyPatch } from './merge';
 import { dropRegexSettings, isRecord, PatchBuilder, readCamelKeys } from './patch';
@@ -15,7 +15,9 @@ import { isInside, landingPath, outsideReason } from './workspacePath';
 import { schemaProblems } from './validate';
 
 /** The config file looked for at the workspace root. */
-export const CONFIG_FILE_NAME = 'incident-replay.json';
+import { CONFIG_FILE_NAME } from '../../model/config';
+
+export { CONFIG_FILE_NAME };
 /** Config files are small; anything bigger is a mistake (or a log written to the wrong name). */
 export const MAX_CONFIG_BYTES = 1_000_000;
 /** How editor settings are named in messages. */

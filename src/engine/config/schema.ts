@@ -1,6 +1,6 @@
-import { ROOT_CAUSE_CATEGORIES } from '../types';
+import { ROOT_CAUSE_CATEGORIES, SEVERITIES, TRIGGER_KINDS } from '../../model/incident';
+import { deepFreeze } from '../../model/freeze';
 import { DEFAULT_CONFIG } from './defaults';
-import { deepFreeze } from './freeze';
 
 /**
  * The subset of JSON Schema (draft-07) the config schema uses. Validation runs through
@@ -26,8 +26,6 @@ export interface SchemaNode {
 
 export type SchemaType = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
 
-const SEVERITIES = ['error', 'warning', 'info'];
-const TRIGGER_KINDS = ['log_error', 'deletion', 'config_change', 'empty_output', 'size_growth', 'secret', 'constraint'];
 
 const text = (description: string): SchemaNode => ({ type: 'string', minLength: 1, description });
 const regex = (description: string): SchemaNode => ({ type: 'string', minLength: 1, description });
@@ -50,7 +48,7 @@ const list = (items: SchemaNode, description: string, dflt?: readonly unknown[])
 });
 const globs = (description: string, dflt?: readonly string[]): SchemaNode =>
   list({ type: 'string', minLength: 1 }, description, dflt);
-const severity = (): SchemaNode => ({ type: 'string', enum: SEVERITIES, description: 'How serious a match is.' });
+const severity = (): SchemaNode => ({ type: 'string', enum: [...SEVERITIES], description: 'How serious a match is.' });
 const object = (properties: Record<string, SchemaNode>, description: string, required?: string[]): SchemaNode => ({
   type: 'object',
   properties,
@@ -97,7 +95,7 @@ const secretPatternRule = object(
 const ignoreRule: SchemaNode = {
   ...object(
     {
-      kind: { type: 'string', enum: TRIGGER_KINDS, description: 'Trigger kind to ignore.' },
+      kind: { type: 'string', enum: [...TRIGGER_KINDS], description: 'Trigger kind to ignore.' },
       file: text('Glob of files whose triggers are ignored.'),
       message: regex('Regular expression matched against the trigger message.'),
     },

@@ -1,49 +1,39 @@
-import type { RootCauseCategory } from '../types';
+import type { EvidenceKind, RootCauseCategory } from '../types';
+import type {
+  ActionPriority,
+  ActionStatus,
+  ActiveArtifactKey,
+  ContainmentKind,
+  ContributingFactorKey,
+  DetectionMethod,
+  FieldState,
+  Outcome,
+  PostmortemSeverity,
+  PostmortemStatus,
+  Scope,
+} from '../../model/postmortem';
+
+export { ACTIVE_ARTIFACT_KEYS, CONTRIBUTING_FACTOR_KEYS } from '../../model/postmortem';
+export type {
+  ActionPriority,
+  ActionStatus,
+  ActiveArtifactKey,
+  ContributingFactorKey,
+  DetectionMethod,
+  FieldState,
+  Outcome,
+  PostmortemSeverity,
+  PostmortemStatus,
+} from '../../model/postmortem';
 
 /**
  * The blameless postmortem of one incident, stored with it and edited by people.
  * Every field the engine can draft starts as `drafted`; a person's edit makes it `confirmed`.
  */
-export type FieldState = 'drafted' | 'confirmed' | 'empty';
-
 export interface Field<T> {
   value: T;
   state: FieldState;
 }
-
-export type PostmortemSeverity = 'SEV-1' | 'SEV-2' | 'SEV-3';
-export type DetectionMethod = 'monitoring' | 'customer_report' | 'internal_discovery';
-export type ActionPriority = 'P0' | 'P1' | 'P2';
-export type ActionStatus = 'open' | 'in_progress' | 'done' | 'wont_do';
-export type Outcome = 'fixed' | 'mitigated' | 'false-alarm' | 'wont-fix';
-/** Where the incident itself stands, as the postmortem reports it. */
-export type PostmortemStatus = 'open' | 'mitigated' | 'resolved';
-
-export const ACTIVE_ARTIFACT_KEYS = [
-  'trace_id',
-  'session_id',
-  'bundle_id',
-  'change_id',
-  'rollout_wave',
-  'policy_bundle',
-  'approval_mode',
-  'tool_principal',
-] as const;
-export type ActiveArtifactKey = (typeof ACTIVE_ARTIFACT_KEYS)[number];
-
-export const CONTRIBUTING_FACTOR_KEYS = [
-  'missing_monitoring',
-  'insufficient_testing',
-  'documentation_gaps',
-  'process_not_followed',
-  'knowledge_concentration',
-  'capacity_limits',
-  'third_party_dependency',
-  'communication_breakdown',
-  'change_management_failure',
-  'technical_debt',
-] as const;
-export type ContributingFactorKey = (typeof CONTRIBUTING_FACTOR_KEYS)[number];
 
 export interface ActiveArtifact {
   value: string | null;
@@ -56,7 +46,7 @@ export interface WhyStep {
   question: string;
   answer: string;
   /** What the answer rests on: a trigger id, changed path, decision id or snapshot id. */
-  evidence: { kind: 'trigger' | 'change' | 'decision' | 'snapshot' | 'none'; ref: string }[];
+  evidence: { kind: EvidenceKind | 'none'; ref: string }[];
   state: FieldState;
 }
 
@@ -82,7 +72,7 @@ export interface ActionItem {
 
 export interface Containment {
   action: string;
-  kind: 'temporary' | 'permanent';
+  kind: ContainmentKind;
 }
 
 export interface Annotation {
@@ -118,7 +108,7 @@ export interface Postmortem {
     systems: Field<string[]>;
     data: Field<string[]>;
     memoryRecords: Field<string[]>;
-    scope: Field<'single_run' | 'wider_pattern'>;
+    scope: Field<Scope>;
   };
   rootCause: {
     category: RootCauseCategory;

@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { CONFIG_FILE_NAME } from '../problems/configFile';
+import { CONFIG_FILE_NAME } from '../../model/config';
 import { describeIgnoreRule, ignoreRuleEdit, ignoreRuleFor } from '../problems/ignoreRule';
 import { positionAt } from '../problems/jsonTree';
 import { UserError } from '../services/errors';

@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { CONFIG_FILE_NAME } from './configFile';
+import { CONFIG_FILE_NAME } from '../../model/config';
 import { type ConfigProblemInput, placeConfigProblems } from './configProblems';
 import type { WorkspaceServices } from '../services/workspace';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from '../vscodeApi';
 import type { Incident, Severity, Trigger } from '../../engine/types';
-import { CONFIG_FILE_NAME } from './configFile';
+import { CONFIG_FILE_NAME } from '../../model/config';
 import { type DiagnosticSpec, type DiagnosticTarget, incidentDiagnostics, type Span } from './diagnosticModel';
 import { snapshotFileUri, workspaceFileUri } from '../diffs/uris';
 

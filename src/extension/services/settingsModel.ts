@@ -1,4 +1,5 @@
 import type { StorageLocation } from './storeLocation';
+import { deepFreeze } from '../../model/freeze';
 
 /** Prefix of every setting and command id. */
 export const SETTINGS_SECTION = 'incidentReplay';
@@ -112,10 +113,3 @@ function setPath(target: Record<string, unknown>, keys: string[], value: unknown
   node[keys[keys.length - 1] as string] = structuredClone(value);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
