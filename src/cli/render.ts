@@ -1,6 +1,7 @@
 import type { Decision, Incident, Trigger } from '../engine/types';
 import { describeChange } from './commands/diff';
-import { formatDuration, formatTime, plural, table } from './format';
+import { formatTime, table } from './format';
+import { formatDuration, plural } from '../model/format';
 
 export function renderTriggers(triggers: readonly Trigger[]): string {
   if (triggers.length === 0) return 'no triggers';

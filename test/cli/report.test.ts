@@ -55,7 +55,7 @@ function normalise(text: string, w: TempWorkspace, inc: Incident): string {
     .replace(/\b\d{2}:\d{2}:\d{2}\.\d{3}\b/g, '<time>')
     .replace(/\b\d{4}-\d{2}-\d{2}\b/g, '<date>')
     .replace(/\b[0-9a-f]{64}\b/g, '<sha256>')
-    .replace(/\b\d+ ms\b|\b\d+\.\d{3} s\b|\b\d+m \d{2}\.\d{3}s\b/g, '<duration>')
+    .replace(/\b\d+(?:\.\d)? (?:ms|s)\b|\b\d+ (?:min|h|d)(?: \d+ (?:s|min|h))?\b/g, '<duration>')
     .replace(/(node:internal\/[\w/]+):\d+:\d+/g, '$1:<n>')
     .replace(/^[ \t]*[~^]{3,}[ \t]*\n/gm, '')
     .replace(/(?:\\~|\^){3,} /g, '')

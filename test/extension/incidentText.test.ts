@@ -34,7 +34,7 @@ test('binary and oversized files are explained instead of diffed, with size and 
   assert.equal(explanationFor(entry({}), 'baseline'), null, 'text is shown as is');
   const bin = explanationFor(entry({ binary: true }), 'baseline') ?? '';
   assert.match(bin, /Binary file: img\/logo\.png/);
-  assert.match(bin, /2\.0 KB · git blob a{40}/);
+  assert.match(bin, /2\.0 KiB · git blob a{40}/);
   const big = explanationFor(entry({ path: 'data/dump.sql', size: 50 * 1024 * 1024, stored: false }), 'post-incident') ?? '';
   assert.match(big, /Oversized file: data\/dump\.sql/);
   assert.match(big, /maxFileSizeBytes/);

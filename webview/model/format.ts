@@ -1,4 +1,5 @@
 /** Time and number formatting for the incident view. `zone` is explicit so tests run in UTC. */
+import { formatPreciseDuration } from '../../src/model/format';
 
 export type Zone = 'utc' | 'local';
 
@@ -33,28 +34,10 @@ export function formatDateTime(ms: number, zone: Zone): string {
   return `${p.y}-${pad(p.mo)}-${pad(p.d)} ${formatClock(ms, zone)}`;
 }
 
-/** `850 ms`, `1.143 s`, `2 min 03.2 s`, `1 h 02 min`, `3 d 4 h`. */
-export function formatDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  const sign = ms < 0 ? '-' : '';
-  if (abs < 1000) return `${sign}${Math.round(abs)} ms`;
-  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(3).replace(/\.?0+$/, '')} s`;
-  if (abs < 3_600_000) {
-    const m = Math.floor(abs / 60_000);
-    const s = (abs - m * 60_000) / 1000;
-    return `${sign}${m} min ${s.toFixed(1).padStart(4, '0')} s`;
-  }
-  if (abs < 86_400_000) {
-    const h = Math.floor(abs / 3_600_000);
-    return `${sign}${h} h ${pad(Math.floor((abs - h * 3_600_000) / 60_000))} min`;
-  }
-  const d = Math.floor(abs / 86_400_000);
-  return `${sign}${d} d ${Math.floor((abs - d * 86_400_000) / 3_600_000)} h`;
-}
 
 /** The gap to the previous event, as the timeline's delta column shows it. */
 export function formatDelta(ms: number): string {
-  return `+${formatDuration(ms)}`;
+  return `+${formatPreciseDuration(ms)}`;
 }
 
 export function formatPercent(fraction: number): string {

@@ -1,6 +1,7 @@
 /** The incident's header: identity, severity, status, root cause, triggering change, time span, repeats. */
 import type { IncidentView } from '../../src/protocol/incidentView';
-import { formatDateTime, formatDuration, formatPercent, humanize } from '../model/format';
+import { formatPreciseDuration } from '../../src/model/format';
+import { formatDateTime, formatPercent, humanize } from '../model/format';
 import type { TimelineModel } from '../model/timeline';
 import type { ViewContext } from './context';
 import { h, icon, linkButton } from './dom';
@@ -92,7 +93,7 @@ export function renderHeader(incident: IncidentView, model: TimelineModel, ctx: 
         h(
           'span',
           { testid: 'incident-span' },
-          `${formatDateTime(start, ctx.zone)} → ${formatDateTime(end, ctx.zone)} (${formatDuration(end - start)})`,
+          `${formatDateTime(start, ctx.zone)} → ${formatDateTime(end, ctx.zone)} (${formatPreciseDuration(end - start)})`,
         ),
       ),
     ),

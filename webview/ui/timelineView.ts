@@ -4,7 +4,8 @@
  * overscan) exist in the DOM; keyboard focus stays on the grid and moves a highlighted row
  * (`aria-activedescendant`), so rows can come and go while scrolling without losing focus.
  */
-import { formatClock, formatDelta, formatDuration } from '../model/format';
+import { formatPreciseDuration } from '../../src/model/format';
+import { formatClock, formatDelta } from '../model/format';
 import { buildTimeAxis } from '../model/timeAxis';
 import {
   DISPLAY_KINDS,
@@ -236,8 +237,8 @@ export class TimelineView {
     this.axis.replaceChildren(...bars);
     const bursts = axis.buckets.filter((b) => b.burst).length;
     const parts = [
-      axis.buckets.length === 0 ? 'No events shown.' : `Span ${formatDuration(axis.end - axis.start)}.`,
-      axis.gaps.length > 0 ? `${axis.gaps.length} gap(s), longest ${formatDuration(Math.max(...axis.gaps.map((g) => g.to - g.from)))}.` : '',
+      axis.buckets.length === 0 ? 'No events shown.' : `Span ${formatPreciseDuration(axis.end - axis.start)}.`,
+      axis.gaps.length > 0 ? `${axis.gaps.length} gap(s), longest ${formatPreciseDuration(Math.max(...axis.gaps.map((g) => g.to - g.from)))}.` : '',
       bursts > 0 ? `${bursts} burst(s).` : '',
     ];
     this.axisSummary.textContent = parts.filter(Boolean).join(' ');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { redactLikelySecrets } from '../../engine/content/redact';
 import type { FileChange, SnapshotDiff } from '../../engine/types';
 import { withStore } from '../context';
-import { plural } from '../format';
+import { plural } from '../../model/format';
 import { printJson, type CliIo } from '../io';
 
 export function registerDiffCommand(program: Command, io: CliIo): void {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { JobError } from '../../engine/errors';
 import { fsck } from '../../engine/store/fsck';
 import { withStore } from '../context';
-import { plural } from '../format';
+import { plural } from '../../model/format';
 import { printJson, type CliIo } from '../io';
 
 export function registerFsckCommand(program: Command, io: CliIo): void {

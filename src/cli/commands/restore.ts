@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../engine/errors';
 import type { RestoreStep } from '../../engine/store/restore';
 import { withStore } from '../context';
-import { plural } from '../format';
+import { plural } from '../../model/format';
 import type { CliIo } from '../io';
 
 function describe(step: RestoreStep): string {

@@ -4,7 +4,8 @@ import { runRecorded } from '../../engine/run/recordedRun';
 import { wrapperSignals } from '../../engine/run/runJob';
 import { commandLine, listRuns } from '../../engine/run/runLog';
 import { withStore } from '../context';
-import { formatDuration, formatTime } from '../format';
+import { formatTime } from '../format';
+import { formatDuration } from '../../model/format';
 import { printJson, type CliIo } from '../io';
 import { CommandExit } from '../commandExit';
 

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors';
 import { withStore } from '../context';
-import { formatBytes, formatDuration, formatTime, plural, table } from '../format';
+import { formatTime, table } from '../format';
+import { formatBytes, formatDuration, plural } from '../../model/format';
 import { printJson, type CliIo } from '../io';
 
 export function registerSnapshotCommands(program: Command, io: CliIo): void {

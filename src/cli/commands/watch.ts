@@ -5,7 +5,7 @@ import { openStoreAccess, Recorder } from '../../engine/recorder/recorder';
 import { parseByteSize, recorderSettings, type RecorderSettings } from '../../engine/recorder/settings';
 import type { SnapshotStore } from '../../engine/snapshotStore';
 import { withStore } from '../context';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../model/format';
 import type { CliIo } from '../io';
 
 interface WatchOptions {

@@ -127,16 +127,6 @@ export function isMemoryPath(path: string): boolean {
   return MEMORY_PATH.test(path);
 }
 
-/** `80 ms`, `12 s`, `3 min 5 s`, `2 h 10 min`: durations as a person reads them in a postmortem. */
-export function humanDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-}
 
 /** How an upstream failed, by error signal, for sentences about it. */
 export const UPSTREAM_FAILURE: Readonly<Record<string, string>> = {

@@ -2,7 +2,6 @@ import type { RootCauseCategory } from '../types';
 import {
   actorOf,
   checksBetween,
-  humanDuration,
   oneLine,
   statusWord,
   UPSTREAM_FAILURE,
@@ -11,6 +10,7 @@ import {
   type IncidentFacts,
 } from './facts';
 import type { WhyStep } from './types';
+import { formatDuration } from '../../model/format';
 
 type Evidence = WhyStep['evidence'][number];
 
@@ -126,7 +126,7 @@ export function draftFiveWhys(f: IncidentFacts): WhyStep[] {
       drafted(
         `Why did nothing stop the ${change.status === 'removed' ? 'deletion of' : 'change to'} ${change.path} before the failure?`,
         `No test, validation, review or approval step is recorded between ${maker.id} and ${firstError.id}: ` +
-          `the first signal was ${firstError.id} (${oneLine(firstError.message, 80)})${delay >= 0 ? `, ${humanDuration(delay)} later` : ''}`,
+          `the first signal was ${firstError.id} (${oneLine(firstError.message, 80)})${delay >= 0 ? `, ${formatDuration(delay)} later` : ''}`,
         [
           { kind: 'decision', ref: maker.id },
           { kind: 'trigger', ref: firstError.id },

@@ -14,7 +14,8 @@ import { bulletList, cell, code, codeBlock, inline, table } from './markdownText
 import { timelineDiagram } from './mermaidTimeline';
 import { postmortemYaml } from './postmortemYaml';
 import type { ReportFacts } from './reportFacts';
-import { formatDurationMs, formatMoney, isoTime } from './timeText';
+import { formatDuration } from '../../model/format';
+import { formatMoney, isoTime } from './timeText';
 import { fileLink, type LinkBase } from './workspaceLinks';
 
 /** Past these counts a section lists the first ones and points at the JSON export for the rest. */
@@ -142,7 +143,7 @@ function summarySection(input: MarkdownInput): string {
     start === null && end === null
       ? NOT_RECORDED
       : `${start === null ? NOT_RECORDED : isoTime(start)} → ${end === null ? NOT_RECORDED : isoTime(end)}` +
-        (down === null ? '' : ` (Duration: ${formatDurationMs(down)})`) +
+        (down === null ? '' : ` (Duration: ${formatDuration(down)})`) +
         mark(s.start.state === 'drafted' || s.end.state === 'drafted' ? 'drafted' : 'confirmed');
   const impact = [
     `users: ${field(s.impact.users, inline)}`,
@@ -161,7 +162,7 @@ function summarySection(input: MarkdownInput): string {
     `- **Owner:** ${field(s.owner, inline)}`,
     `- **Impact:** ${impact}`,
     `- **Detection:** ${field(s.detectionMethod, (v) => DETECTION_LABELS[v])}`,
-    `- **Detection delay:** ${field(s.detectionDelayMs, (v) => `${formatDurationMs(v)} from start to first trigger`)}`,
+    `- **Detection delay:** ${field(s.detectionDelayMs, (v) => `${formatDuration(v)} from start to first trigger`)}`,
     `- **Root cause:** ${rc.category} (confidence ${pct(rc.confidence)})`,
     `- **Snapshots:** ${code(incident.baselineId)} → ${code(incident.postId)} (${incident.snapshotIds.length} in the window)`,
   ];

@@ -1,9 +1,10 @@
 import type { IncidentSummary } from './incidentSummary';
 import { code, inline, table } from './markdownText';
-import { formatDurationMs, formatMoney } from './timeText';
+import { formatDuration } from '../../model/format';
+import { formatMoney } from './timeText';
 
 function orNone(ms: number | null, samples: number, what: string): string {
-  return ms === null ? `_no ${what}_` : `${formatDurationMs(ms)} (over ${samples} incident${samples === 1 ? '' : 's'})`;
+  return ms === null ? `_no ${what}_` : `${formatDuration(ms)} (over ${samples} incident${samples === 1 ? '' : 's'})`;
 }
 
 function percent(rate: number | null): string {

@@ -5,19 +5,6 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** `850 ms`, `12.345 s`, `3m 04.500s`, `2h 05m`, `3d 04h`. */
-export function formatDurationMs(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(ms));
-  if (abs < 1000) return `${sign}${abs} ms`;
-  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(3)} s`;
-  const s = Math.floor(abs / 1000);
-  if (abs < 3_600_000) return `${sign}${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}.${String(abs % 1000).padStart(3, '0')}s`;
-  const m = Math.floor(s / 60);
-  if (abs < 86_400_000) return `${sign}${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-  const h = Math.floor(m / 60);
-  return `${sign}${Math.floor(h / 24)}d ${String(h % 24).padStart(2, '0')}h`;
-}
 
 /** `2024-Q2`, in UTC so a report means the same quarter wherever it is generated. */
 export function quarterOf(ms: number): string {

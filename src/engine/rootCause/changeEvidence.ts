@@ -2,7 +2,7 @@ import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import type { Context } from './context';
 import type { Contribution } from './scoring';
 import { W } from './weights';
-import { formatBytes, listSome, plural } from './wording';
+import { formatBytes, listSome, plural } from '../../model/format';
 
 /** What a config file's key changes say on their own: it no longer parses, or which keys moved. */
 export function configEdit(path: string, keys: readonly ConfigKeyChange[]): Pick<Contribution, 'weight' | 'group'> & { description: string } | null {

@@ -8,7 +8,7 @@ import type { ClassifyInput } from './input';
 import { confidences, score } from './scoring';
 import { suspect } from './suspect';
 import { triggerEvidence } from './triggerEvidence';
-import { CATEGORY_LABEL } from './wording';
+import { CATEGORY_LABEL } from '../../model/incident';
 
 const EXTERNAL_TRIGGER = 'the trigger is outside the workspace (the service, host or network the job called); no workspace change is tied to it';
 

@@ -3,7 +3,7 @@ import type { Context } from './context';
 import type { ClassifyInput } from './input';
 import type { Contribution } from './scoring';
 import { W } from './weights';
-import { formatBytes, plural } from './wording';
+import { formatBytes, plural } from '../../model/format';
 
 export interface SizeTrend {
   path: string;

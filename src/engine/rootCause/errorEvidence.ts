@@ -6,7 +6,8 @@ import type { NamedFile } from './namedFiles';
 import { noisyOr, type Contribution } from './scoring';
 import { innermostWorkspaceFrame } from './triggers';
 import { ROLE_CATEGORY, W } from './weights';
-import { CATEGORY_PHRASE, listSome, plural } from './wording';
+import { listSome, plural } from '../../model/format';
+import { CATEGORY_PHRASE } from '../../model/incident';
 
 const ANY_TARGETS = new Set<FileRole>(['config', 'data', 'output', 'code']);
 

@@ -1,7 +1,7 @@
 import { PARSE_ERROR_KEY } from './configKeys';
 import type { Context } from './context';
 import type { SizeTrend } from './drift';
-import { formatBytes, listSome, plural } from './wording';
+import { formatBytes, listSome, plural } from '../../model/format';
 
 const SKIPPED_VALIDATION =
   /\b(skip(ped|ping)?|bypass(ed|ing)?|disabl(e|ed|ing)|ignor(e|ed|ing)|without (running )?)\b.{0,40}\b(tests?|validation|validat\w+|checks?|verification|lint\w*|hooks?|ci|type-?check\w*)\b|--no-verify|--force\b|-f\b.{0,10}\bpush/i;

@@ -14,4 +14,3 @@ export type { ClassifyInput } from './input';
 export { namedConfigKeys } from './namedKeys';
 export { mentionsPath } from './textMatch';
 export { errorTriggers, firstFailure, innermostWorkspaceFrame, triggerText } from './triggers';
-export { CATEGORY_LABEL, formatBytes } from './wording';

@@ -1,11 +1,11 @@
 import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } from '../types';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
+import { CATEGORY_LABEL } from '../../model/incident';
+import { formatBytes } from '../../model/format';
 import {
-  CATEGORY_LABEL,
   displayValue,
   errorTriggers,
-  formatBytes,
   innermostWorkspaceFrame,
   isSecretKey,
   mentionsPath,

@@ -1,6 +1,6 @@
 import { ROOT_CAUSE_CATEGORIES, type EvidenceItem, type RootCauseCategory } from '../types';
 import { W } from './weights';
-import { listSome } from './wording';
+import { listSome } from '../../model/format';
 
 /** One fact for one category, before repeats and related facts are weighed against each other. */
 export interface Contribution {

@@ -4,7 +4,7 @@ import type { Context } from './context';
 import { errorTextEvidence } from './errorEvidence';
 import type { Contribution } from './scoring';
 import { ROLE_CATEGORY, SEVERITY_SCALE, W } from './weights';
-import { listSome } from './wording';
+import { listSome } from '../../model/format';
 
 const BURST_SCALE = 1.5;
 

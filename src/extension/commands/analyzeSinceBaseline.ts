@@ -2,7 +2,7 @@ import * as vscode from '../vscodeApi';
 import { openIncidentChanges } from '../diffs/openDiff';
 import { analyzeFolder, type AnalysisOutcome } from '../operations/analysis';
 import { exportIncidentReport } from '../operations/incidents';
-import { plural } from '../views/format';
+import { plural } from '../../model/format';
 import { reportError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 import { isString, optionOf, targetOf } from './args';

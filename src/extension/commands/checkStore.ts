@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { plural } from '../views/format';
+import { plural } from '../../model/format';
 import { targetOf } from './args';
 import type { Command } from './command';
 import { pickFolder } from './pickers';

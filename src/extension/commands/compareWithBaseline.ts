@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as vscode from '../vscodeApi';
 import { openChangesEditor, openWorkingFileDiff, sideOf } from '../diffs/openDiff';
-import { plural } from '../views/format';
+import { plural } from '../../model/format';
 import { UserError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 import { targetOf } from './args';
@@ -57,7 +57,7 @@ async function compareFolder(services: WorkspaceServices, folder: vscode.Workspa
       const cancel = token.onCancellationRequested(() => abort.abort());
       try {
         return await services.stores.use(folder, async (store) => {
-          const baseline = (await store.list()).filter((s) => s.baseline).pop();
+          const baseline = await store.baseline();
           if (!baseline) throw new UserError(`${folder.name} has no baseline yet: take a snapshot and mark it as the baseline`);
           const now = await services.log.timed(`snapshot of ${folder.name} to compare with the baseline`, () =>
             store.snapshot({ label: 'compare-with-baseline', signal: abort.signal }),

@@ -1,7 +1,8 @@
 import * as vscode from '../vscodeApi';
 import type { IncidentListItem } from '../../engine/db/incidentRows';
 import type { SnapshotRecord } from '../../engine/types';
-import { formatAge, plural, snapshotName } from '../views/format';
+import { formatAge, snapshotName } from '../views/format';
+import { plural } from '../../model/format';
 import { UserError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 import type { CommandTarget } from './args';

@@ -1,6 +1,7 @@
 import * as vscode from '../vscodeApi';
 import type { SnapshotResult } from '../../engine/snapshotStore';
-import { formatBytes, formatDuration, plural, snapshotName } from '../views/format';
+import { snapshotName } from '../views/format';
+import { formatBytes, formatDuration, plural } from '../../model/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { isBoolean, isString, optionOf, targetOf } from './args';
 import type { Command } from './command';

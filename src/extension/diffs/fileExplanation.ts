@@ -1,5 +1,5 @@
 import type { ManifestEntry } from '../../engine/types';
-import { formatBytes } from '../views/format';
+import { formatBytes } from '../../model/format';
 
 /**
  * What a diff side shows instead of content that has no meaningful line diff. Each side

@@ -1,5 +1,5 @@
 import type { Incident } from '../../engine/types';
-import { plural } from '../views/format';
+import { plural } from '../../model/format';
 
 const MAX_TIMELINE = 40;
 const MAX_CHANGES = 50;

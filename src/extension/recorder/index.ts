@@ -1,5 +1,6 @@
 import * as vscode from '../vscodeApi';
-import { formatAge, formatBytes, formatShortAge, plural } from '../views/format';
+import { formatAge, formatShortAge } from '../views/format';
+import { formatBytes, plural } from '../../model/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { intervalDisposable } from '../views/snapshotsView';
 import { COMMAND_IDS } from '../commands/ids';

@@ -1,5 +1,5 @@
 import * as vscode from '../vscodeApi';
-import { formatDuration } from '../views/format';
+import { formatDuration } from '../../model/format';
 
 /** The "Incident Replay" output channel: what the engine did and how long it took. */
 export class Log implements vscode.Disposable {

@@ -1,5 +1,6 @@
 import * as vscode from '../vscodeApi';
-import { formatAge, formatBytes, plural, snapshotName } from './format';
+import { formatAge, snapshotName } from './format';
+import { formatBytes, plural } from '../../model/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { FolderNode, SnapshotNode } from './nodes';
 

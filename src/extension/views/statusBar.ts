@@ -1,5 +1,6 @@
 import * as vscode from '../vscodeApi';
-import { formatAge, formatShortAge, plural } from './format';
+import { formatAge, formatShortAge } from './format';
+import { plural } from '../../model/format';
 import type { WorkspaceServices } from '../services/workspace';
 import { intervalDisposable } from './snapshotsView';
 import { COMMAND_IDS } from '../commands/ids';
@@ -31,7 +32,7 @@ class IncidentStatus implements vscode.Disposable {
     const states: FolderState[] = [];
     for (const f of folders) {
       const state = await this.services.stores.peek(f, async (store, engine) => {
-        const baseline = (await store.list()).filter((s) => s.baseline).pop();
+        const baseline = await store.baseline();
         const open = (await engine.incidentList(store)).filter((i) => i.status === 'open').length;
         return { name: f.name, baselineAt: baseline?.createdAt ?? null, open };
       });

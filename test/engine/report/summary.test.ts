@@ -88,8 +88,8 @@ test('quarters without incidents count as zero cost, and no data reads as null, 
 test('the markdown summary states the metrics a reader looks for', () => {
   const md = renderSummaryMarkdown(summarizeIncidents(entries(), { now: NOW }));
   assert.match(md, /1\. `config_error`: 3\n2\. `external_failure`: 1\n3\. `logic_error`: 1/);
-  assert.match(md, /\| Mean time to detect \(start → first trigger\) \| 1m 10\.000s \(over 3 incidents\) \|/);
-  assert.match(md, /\| Mean time to resolve \(recorded → resolved\) \| 1h 52m \(over 4 incidents\) \|/);
+  assert.match(md, /\| Mean time to detect \(start → first trigger\) \| 1 min 10 s \(over 3 incidents\) \|/);
+  assert.match(md, /\| Mean time to resolve \(recorded → resolved\) \| 1 h 52 min \(over 4 incidents\) \|/);
   assert.match(md, /\| Action item completion rate \| 57\.1% \(4 done, 1 in progress, 2 open, 1 won't do\) \|/);
   assert.match(md, /\| Cost trend \| decreasing \(2024-Q1 → 2024-Q2: -\$2,300\.00\) \|/);
   assert.match(md, /\| 2024-Q1 \| 2 \| \$2,500\.00 \|/);
