@@ -1,5 +1,5 @@
-// One esbuild script for every bundle: the extension, the CLI, the engine API, the benchmark
-// (and, once it exists, the webview). `--watch` rebuilds on change.
+// One esbuild script for every bundle: the extension, the CLI, the engine API, the log-scan
+// worker, the benchmark and the webview. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +27,7 @@ const nodeCommon = {
   format: 'cjs',
   sourcemap: !production,
   minify: production,
-  // Error class names show in logs and messages; minification must not rename them.
+  // Stack traces in the output channel and in bug reports stay readable in a minified package.
   keepNames: true,
   logLevel: 'warning',
   absWorkingDir: root,
@@ -79,7 +79,7 @@ const builds = [
   // Big logs are scanned in a worker thread that every node bundle finds next to itself.
   { ...nodeCommon, entryPoints: ['src/engine/logs/logScanWorker.ts'], outfile: 'dist/logScanWorker.js' },
   { ...nodeCommon, entryPoints: ['scripts/bench/main.ts'], outfile: 'dist/bench.js' },
-  // The incident view: a browser bundle that imports only src/protocol.
+  // The incident view: a browser bundle that imports only src/protocol and src/model.
   {
     bundle: true,
     platform: 'browser',
@@ -92,7 +92,7 @@ const builds = [
     entryPoints: ['webview/main.ts'],
     outfile: 'dist/webview/main.js',
   },
-].filter((b) => existsSync(path.join(root, b.entryPoints[0])));
+];
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -178,6 +178,19 @@ export interface Trigger {
   recurring?: boolean;
 }
 
+/** A trigger as a detector finds it, before the analysis numbers it. */
+export type DraftTrigger = Omit<Trigger, 'id'>;
+
+/** A warning or notable line of a log, placed on the timeline without being a trigger. */
+export interface LogLineEvent {
+  file: string;
+  line: number;
+  timestamp: number;
+  estimated: boolean;
+  severity: 'warning' | 'info';
+  text: string;
+}
+
 /** One occurrence of a repeated error. */
 export interface TriggerOccurrence {
   /** 1-based. */

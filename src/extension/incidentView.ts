@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import * as vscode from './vscodeApi';
-import { docUri } from './diffs/uris';
 import { WorkspacePanelHost } from './incidentPanel/host';
 import { registerIncidentPanel } from './incidentPanel/index';
 import type { IncidentViewer, WorkspaceServices } from './services/workspace';
 
 /**
  * The one place that decides how an incident is shown: the incident panel (webview), with
- * `WorkspacePanelHost` answering it from the workspace's stores; or, in a build without the
- * webview bundle, the incident's markdown summary in a read-only document.
+ * `WorkspacePanelHost` answering it from the workspace's stores. A build without the webview
+ * bundle is broken, and says so when an incident is opened instead of showing something else.
  */
 export function registerIncidentView(context: vscode.ExtensionContext, services: WorkspaceServices): void {
   const bundle = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', 'main.js');
@@ -16,11 +15,8 @@ export function registerIncidentView(context: vscode.ExtensionContext, services:
     services.setViewer(registerIncidentPanel(context, new WorkspacePanelHost(services)));
     return;
   }
-  const summary: IncidentViewer = {
-    async show(folder, incidentId) {
-      const doc = await vscode.workspace.openTextDocument(docUri({ kind: 'incident', folder, incidentId }));
-      await vscode.window.showTextDocument(doc, { preview: true });
-    },
+  const missing: IncidentViewer = {
+    show: () => Promise.reject(new Error(`this build of Incident Replay has no incident view (${bundle.fsPath} is missing): rebuild it with npm run build`)),
   };
-  services.setViewer(summary);
+  services.setViewer(missing);
 }

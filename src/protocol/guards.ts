@@ -33,7 +33,6 @@ export const isString: Guard<string> = (x): x is string => typeof x === 'string'
 export const isNumber: Guard<number> = (x): x is number => typeof x === 'number' && Number.isFinite(x);
 export const isInteger: Guard<number> = (x): x is number => Number.isSafeInteger(x);
 export const isBoolean: Guard<boolean> = (x): x is boolean => typeof x === 'boolean';
-export const isNull: Guard<null> = (x): x is null => x === null;
 
 export function isOneOf<const T extends readonly (string | number | boolean | null)[]>(values: T): Guard<T[number]> {
   const set = new Set<unknown>(values);
@@ -46,10 +45,6 @@ export function isArrayOf<T>(item: Guard<T>, max = MAX_ARRAY): Guard<T[]> {
 
 export function isNullable<T>(inner: Guard<T>): Guard<T | null> {
   return (x): x is T | null => x === null || inner(x);
-}
-
-export function isEither<A, B>(a: Guard<A>, b: Guard<B>): Guard<A | B> {
-  return (x): x is A | B => a(x) || b(x);
 }
 
 export function optional<T>(inner: Guard<T>): OptionalGuard<T> {

@@ -17,7 +17,6 @@ const VSCODE_FREE = [
   'commands/failures.ts',
   'commands/ids.ts',
   'diffs/fileExplanation.ts',
-  'diffs/incidentMarkdown.ts',
   'diffs/snapshotUri.ts',
   'incidentPanel/html.ts',
   'incidentPanel/viewModel.ts',

@@ -13,13 +13,13 @@ import { extractArtifacts } from '../postmortem/artifacts';
 import { classifyRootCause, type ClassifyInput } from '../rootCause/index';
 import type { SnapshotStore } from '../snapshotStore';
 import { BlobCache } from '../store/blobCache';
-import type { Decision, FileChange, FileRole, ManifestEntry, RootCause, SnapshotRecord, TimelineEvent, Trigger } from '../types';
+import type { Decision, DraftTrigger, FileChange, FileRole, ManifestEntry, RootCause, SnapshotRecord, TimelineEvent, Trigger } from '../types';
 import { changedTexts, type ChangedText, type HeldText } from './changedText';
 import { scanChangedContent } from './contentScan';
 import { isScannedAsLog } from '../logs/logFiles';
 import { logScanSettings } from '../logs/logScan';
 import { logTrends, structuredTrends } from './metricTrends';
-import { fileTriggers, matchesAny, type DraftTrigger, type KeyChanges } from './fileTriggers';
+import { fileTriggers, matchesAny, type KeyChanges } from './fileTriggers';
 import { gitHistory, headMoveEvents, withTriggeringCommit } from './gitCommits';
 import { linkRunSteps, runFindings } from '../run/runFindings';
 import type { LogPrescan } from './prescan';
@@ -45,11 +45,6 @@ export interface Analysis {
 
 /** Config files above this are not parsed for key changes. */
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
-
-export async function triggersBetween(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord): Promise<{ triggers: Trigger[]; skipped: string[] }> {
-  const a = await analyzeWindow(store, from, to, { decisions: false, commits: false });
-  return { triggers: a.triggers, skipped: a.skipped };
-}
 
 export interface WindowOptions {
   decisions?: boolean;

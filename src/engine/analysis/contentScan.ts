@@ -4,14 +4,12 @@ import { scanConstraints } from '../content/constraints';
 import { scanSecrets } from '../content/secrets';
 import { gitleaksSources, loadGitleaksSources } from '../content/gitleaksRules';
 import type { ContentFile, ContentFinding } from '../content/scanBudget';
-import type { FileRole } from '../types';
+import type { DraftTrigger, FileRole, LogLineEvent } from '../types';
 import type { BigText, ChangedText } from './changedText';
-import type { DraftTrigger } from './fileTriggers';
 import { isScannedAsLog } from '../logs/logFiles';
 import { LogScan, type LogScanOutput, logScanSettings, mergeLogOutputs, textLines } from '../logs/logScan';
 import { type BigLogScan, DEFAULT_WORKER_SCRIPT, type LogThreadResult, scanStreamedLogs } from '../logs/logThread';
 import type { LogPrescan } from './prescan';
-import type { LogLineEvent } from './timeline';
 
 export interface ContentScanResult {
   triggers: DraftTrigger[];

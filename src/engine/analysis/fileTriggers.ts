@@ -1,7 +1,7 @@
 import { minimatch } from 'minimatch';
 import type { EngineConfig } from '../config/types';
 import type { configKeyChanges as ConfigKeyChangesFn } from '../rootCause/configKeys';
-import type { FileChange, FileRole, SnapshotRecord, Trigger } from '../types';
+import type { DraftTrigger, FileChange, FileRole, SnapshotRecord } from '../types';
 
 export type KeyChanges = ReturnType<typeof ConfigKeyChangesFn>;
 
@@ -18,8 +18,6 @@ export interface FileTriggerInput {
 }
 
 /** A finding before it gets its id (ids are given once every trigger is known and sorted). */
-export type DraftTrigger = Omit<Trigger, 'id'>;
-
 export function matchesAny(path: string, globs: readonly string[]): boolean {
   return globs.some((g) => minimatch(path, g, { dot: true, matchBase: !g.includes('/') }));
 }

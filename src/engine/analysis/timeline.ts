@@ -1,4 +1,4 @@
-import type { Decision, FileChange, SnapshotRecord, TimelineEvent, Trigger } from '../types';
+import type { Decision, FileChange, LogLineEvent, SnapshotRecord, TimelineEvent, Trigger } from '../types';
 import type { GitCommit } from './gitCommits';
 import { commandEvents, lastEventTimes, watchedChangeTime, type RecordedWindow } from '../recorder/windowEvents';
 
@@ -9,15 +9,6 @@ export interface WindowStep {
 }
 
 /** A timestamped log line worth showing on its own (warnings and the like), beyond the triggers. */
-export interface LogLineEvent {
-  file: string;
-  line: number;
-  timestamp: number;
-  estimated: boolean;
-  severity: 'warning' | 'info';
-  text: string;
-}
-
 export interface TimelineInput {
   snapshots: readonly SnapshotRecord[];
   steps: readonly WindowStep[];

@@ -38,11 +38,6 @@ export function numberColumn(row: Row, column: string): number {
   return value;
 }
 
-export function nullableNumberColumn(row: Row, column: string): number | null {
-  const value = row[column];
-  return value === null || value === undefined ? null : numberColumn(row, column);
-}
-
 export function blobColumn(row: Row, column: string): Uint8Array {
   const value = row[column];
   if (!(value instanceof Uint8Array)) throw wrongType(column, 'blob', value);

@@ -10,9 +10,7 @@ import type { LineHandler } from './lineSplitter';
 import { TimestampTrail } from './timestampTrail';
 import { compileUserRegex } from '../content/safeRegex';
 import type { ScanBudget } from '../content/scanBudget';
-import type { Severity } from '../types';
-import type { DraftTrigger } from '../analysis/fileTriggers';
-import type { LogLineEvent } from '../analysis/timeline';
+import type { DraftTrigger, LogLineEvent, Severity } from '../types';
 
 const WARN_LINE = /(?:^|[\s[|"'=])(?:WARN(?:ING)?|warn(?:ing)?)(?:[\]\s:|"',]|$)/;
 /** Warning lines kept as timeline events, over all logs of an analysis. */

@@ -129,10 +129,6 @@ export function parsePythonFrame(line: string, mapper: FrameMapper): StackFrame 
 /** `    at fn (/ws/app.js:2:19)`, `    at /ws/app.js:2:19`, `    at async fn (file:///ws/a.mjs:1:2)`. */
 const JS_FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?\s*(?:\{\s*)?$/;
 
-export function isJsFrameLine(line: string): boolean {
-  return /^\s*at \S/.test(line) && !JVM_FRAME.test(line);
-}
-
 export function parseJsFrame(line: string, mapper: FrameMapper): StackFrame | null {
   const m = JS_FRAME.exec(line);
   if (!m) return null;

@@ -1,9 +1,7 @@
 import path from 'node:path';
-import type { DraftTrigger } from '../analysis/fileTriggers';
 import { LogScan, type LogScanSettings } from '../logs/logScan';
-import type { LogLineEvent } from '../analysis/timeline';
 import { ScanBudget } from '../content/scanBudget';
-import type { Decision, TimelineEvent, Trigger } from '../types';
+import type { Decision, DraftTrigger, LogLineEvent, TimelineEvent, Trigger } from '../types';
 import { commandLine, readRunLog, runLogFiles, type RunSummary } from './runLog';
 
 export interface RunWindowFindings {

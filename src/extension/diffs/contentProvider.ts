@@ -1,12 +1,10 @@
 import * as vscode from '../vscodeApi';
-import { incidentMarkdown } from './incidentMarkdown';
 import { decodeDocRef, SNAPSHOT_SCHEME } from './snapshotUri';
 import type { WorkspaceServices } from '../services/workspace';
 
 /**
- * Serves `incident-replay:` documents read-only: files as snapshots hold them, empty
- * documents for the missing side of an added or removed file, and incident summaries.
- * Snapshot files never change; incident summaries are re-read when the store changes.
+ * Serves `incident-replay:` documents read-only: files as snapshots hold them, and empty
+ * documents for the missing side of an added or removed file. Snapshot files never change.
  */
 class SnapshotContentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -22,23 +20,11 @@ class SnapshotContentProvider implements vscode.TextDocumentContentProvider, vsc
     // a mistake, a folder closed since the tab was opened).
     try {
       const folder = this.services.folderByUri(ref.folder);
-      if (ref.kind === 'incident') {
-        const incident = await this.services.stores.use(folder, (store, engine) => engine.getIncidentOrThrow(store, ref.incidentId));
-        return incidentMarkdown(incident);
-      }
       return await this.services.stores.use(folder, (store) => this.services.snapshotFiles.text(store, ref.snapshot, ref.path));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.services.log.warn(`reading ${uri.toString(true)}: ${message}`);
       return `Incident Replay cannot show this document now: ${message}\n`;
-    }
-  }
-
-  /** Incident summaries that are open get re-read (status and title may have changed). */
-  refreshIncidents(): void {
-    for (const doc of vscode.workspace.textDocuments) {
-      if (doc.uri.scheme !== SNAPSHOT_SCHEME) continue;
-      if (decodeDocRef({ path: doc.uri.path, query: doc.uri.query })?.kind === 'incident') this.changed.fire(doc.uri);
     }
   }
 
@@ -52,6 +38,5 @@ export function registerSnapshotContent(context: vscode.ExtensionContext, servic
   context.subscriptions.push(
     provider,
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, provider),
-    services.onDidChange(() => provider.refreshIncidents()),
   );
 }

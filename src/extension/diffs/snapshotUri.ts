@@ -7,15 +7,14 @@
  *
  * The path is the workspace-relative file path, so tab titles and language detection work as
  * for the real file. `snapshot=` (empty) stands for "no such file on this side" and serves an
- * empty document; `incident=` serves an incident's markdown summary.
+ * empty document.
  */
 
 export const SNAPSHOT_SCHEME = 'incident-replay';
 
 export type SnapshotDocRef =
   | { kind: 'file'; folder: string; snapshot: string; path: string }
-  | { kind: 'empty'; folder: string; path: string }
-  | { kind: 'incident'; folder: string; incidentId: string };
+  | { kind: 'empty'; folder: string; path: string };
 
 /** The path and query of the URI (the scheme is always {@link SNAPSHOT_SCHEME}). */
 export interface UriParts {
@@ -32,9 +31,6 @@ export function encodeDocRef(ref: SnapshotDocRef): UriParts {
     case 'empty':
       q.set('snapshot', '');
       return { path: '/' + ref.path, query: q.toString() };
-    case 'incident':
-      q.set('incident', ref.incidentId);
-      return { path: `/${ref.incidentId}.md`, query: q.toString() };
   }
 }
 
@@ -43,8 +39,6 @@ export function decodeDocRef(parts: UriParts): SnapshotDocRef | null {
   const q = new URLSearchParams(parts.query);
   const folder = q.get('folder');
   if (!folder) return null;
-  const incidentId = q.get('incident');
-  if (incidentId) return { kind: 'incident', folder, incidentId };
   const snapshot = q.get('snapshot');
   const path = parts.path.replace(/^\/+/, '');
   if (snapshot === null || path === '') return null;
