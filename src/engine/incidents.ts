@@ -23,6 +23,11 @@ export function incidentList(store: SnapshotStore): Promise<IncidentListItem[]> 
   return store.db.read((db) => listIncidents(db));
 }
 
+/** The incidents as every list shows them (the CLI, the MCP tools and resources, the Incidents view): newest first. */
+export async function incidentsNewestFirst(store: SnapshotStore): Promise<IncidentListItem[]> {
+  return (await incidentList(store)).sort((a, b) => b.createdAt - a.createdAt);
+}
+
 export function patterns(store: SnapshotStore): Promise<PatternSummary[]> {
   return store.db.read((db) => listPatterns(db));
 }

@@ -12,7 +12,7 @@ import { analyzeWindow, type Analysis } from './analysis/analyze';
 import { loadConfig } from './config/load';
 import type { EngineConfig } from './config/types';
 import { getIncidentOrThrow, incidentList, patterns, resolveIncident } from './incidents';
-import { analyzeSince } from './analysis/analyzeSince';
+import { analyzeSince, type AnalyzeSinceOptions } from './analysis/analyzeSince';
 import { SnapshotStore, type SnapshotOptions, type SnapshotResult } from './snapshotStore';
 import type { Incident, PatternSummary, SnapshotDiff, SnapshotRecord, Trigger } from './types';
 
@@ -81,7 +81,7 @@ export class Analyzer {
   }
 
   /** Snapshots now, analyses since `since` (default the baseline, else git's HEAD) and records an incident when something was flagged. */
-  async analyze(opts: { since?: string; title?: string } = {}): Promise<Incident | null> {
+  async analyze(opts: AnalyzeSinceOptions = {}): Promise<Incident | null> {
     return (await analyzeSince(this.capturer.store, opts)).incident;
   }
 
@@ -114,11 +114,11 @@ export type { EngineConfig } from './config/types';
 // What the VS Code extension reaches through dist/engine.js (it never bundles the engine itself).
 export { CONFIG_FILE_NAME, parseConfigText, type ConfigWarning, type LoadedConfig } from './config/load';
 export { outsideReason } from './config/workspacePath';
-export { isIncident, recordIncident } from './analysis/incident';
-export { analysisStart, type AnalysisStart } from './refs';
+export { analyzeSince, type AnalysisStep, type AnalyzeSinceOptions, type AnalyzeSinceResult } from './analysis/analyzeSince';
+export type { AnalysisStart } from './refs';
 export { listRuns, type RunSummary } from './run/runLog';
 export { runRecorded, type RecordedRun, type RecordedRunOptions } from './run/recordedRun';
-export { getIncidentOrThrow, incidentList, normalizeIncidentId, resolveIncident } from './incidents';
+export { getIncidentOrThrow, incidentList, incidentsNewestFirst, normalizeIncidentId, resolveIncident } from './incidents';
 export type { IncidentListItem } from './db/incidentRows';
 export { getPostmortem, savePostmortem } from './postmortem/store';
 export type { Postmortem } from './postmortem/types';

@@ -59,13 +59,17 @@ export interface AnalysisStart {
 
 /**
  * The start of "analyse since the baseline". Without `since` and without a baseline in the
- * store, a git workspace is compared with its HEAD commit (zero setup); outside git the
- * missing baseline is reported with how to take one.
+ * store, the flight recorder's first snapshot of this session starts the window when the caller
+ * names one (`sessionStart`, the extension); then a git workspace is compared with its HEAD
+ * commit (zero setup); outside git the missing baseline is reported with how to take one.
  */
-export async function analysisStart(store: SnapshotStore, since?: string): Promise<AnalysisStart> {
+export async function analysisStart(store: SnapshotStore, since?: string, opts: { sessionStart?: string | null } = {}): Promise<AnalysisStart> {
   if (since !== undefined) return { from: await store.resolve(since), since };
+  const baseline = await store.baseline();
+  if (baseline) return { from: baseline, since: 'baseline' };
   const snapshots = await store.list();
-  if (snapshots.some((s) => s.baseline)) return { from: resolveRef(snapshots, 'baseline'), since: 'baseline' };
+  const session = opts.sessionStart == null ? undefined : snapshots.find((s) => s.id === opts.sessionStart);
+  if (session) return { from: session, since: `${session.id} (the recorder's first snapshot of this session: no baseline was set)` };
   try {
     const git = await store.gitSnapshot('HEAD');
     return { from: git.snapshot, since: 'git:HEAD', gitFallback: { commit: git.commit.commit, subject: git.commit.subject, notes: git.notes } };

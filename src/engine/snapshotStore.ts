@@ -5,7 +5,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { EngineConfig } from './config/types';
 import { MetadataDb } from './db/database';
-import { deleteSnapshots, getSnapshot, incidentsUsing, insertSnapshot, listSnapshots, pinnedIds, setBaseline } from './db/snapshotRows';
+import { deleteSnapshots, getBaseline, getSnapshot, incidentsUsing, insertSnapshot, listSnapshots, pinnedIds, setBaseline } from './db/snapshotRows';
 import { diffManifests, summarize } from './diff/snapshotDiff';
 import { InputError, JobError } from './errors';
 import { gitSnapshotLocked, type GitSnapshot } from './git/gitSnapshot';
@@ -214,6 +214,11 @@ export class SnapshotStore {
 
   list(): Promise<SnapshotRecord[]> {
     return this.db.read((db) => listSnapshots(db));
+  }
+
+  /** The baseline (the known-good snapshot analyses start from), or null when none is marked. */
+  baseline(): Promise<SnapshotRecord | null> {
+    return this.db.read((db) => getBaseline(db) ?? null);
   }
 
   async resolve(ref: string): Promise<SnapshotRecord> {

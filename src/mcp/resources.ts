@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { getIncidentOrThrow, incidentList } from '../engine/incidents';
+import { getIncidentOrThrow, incidentList, incidentsNewestFirst } from '../engine/incidents';
 import { getPostmortem } from '../engine/postmortem/store';
 import { code, inline, table } from '../engine/report/markdownText';
 import { renderReport } from '../engine/report/renderReport';
@@ -22,7 +22,7 @@ async function reportMarkdown(store: SnapshotStore, id: string): Promise<string>
 }
 
 async function incidentsMarkdown(store: SnapshotStore): Promise<string> {
-  const list = (await incidentList(store)).sort((a, b) => b.createdAt - a.createdAt);
+  const list = await incidentsNewestFirst(store);
   if (list.length === 0) return '# Incidents\n\nNone recorded yet: call the `analyze` tool after something broke.\n';
   const rows = list.map((i) => [code(i.id), isoTime(i.createdAt), i.severity, i.status, `${code(i.category)} ${Math.round(i.confidence * 100)}%`, inline(i.title)]);
   return `# Incidents\n\n${table(['Incident', 'Created', 'Severity', 'Status', 'Root cause', 'Title'], rows)}\n`;
@@ -44,7 +44,7 @@ export function registerResources(server: McpServer, use: StoreUser): void {
           uri: uri.href,
           mimeType: MARKDOWN,
           text: await use(async (store) => {
-            const latest = (await incidentList(store)).sort((a, b) => b.createdAt - a.createdAt)[0];
+            const [latest] = await incidentsNewestFirst(store);
             return latest ? reportMarkdown(store, latest.id) : '# No incident yet\n\nCall the `analyze` tool after something broke.\n';
           }),
         },

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getIncidentOrThrow, incidentList, patterns, resolveIncident } from '../../engine/incidents';
+import { getIncidentOrThrow, incidentsNewestFirst, patterns, resolveIncident } from '../../engine/incidents';
 import { withStore } from '../context';
 import { formatTime, table } from '../format';
 import { printJson, type CliIo } from '../io';
@@ -12,7 +12,7 @@ export function registerIncidentCommands(program: Command, io: CliIo): void {
     .option('--json', 'print them as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withStore(cmd, io, async (store) => {
-        const list = (await incidentList(store)).sort((a, b) => b.createdAt - a.createdAt);
+        const list = await incidentsNewestFirst(store);
         if (opts.json) {
           printJson(io, { incidents: list });
           return;

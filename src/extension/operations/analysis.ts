@@ -1,6 +1,8 @@
 import * as vscode from '../vscodeApi';
+import type { AnalysisStep } from '../../engine/analysis/analyzeSince';
+import type { AnalysisStart } from '../../engine/refs';
 import type { Incident, SnapshotRecord } from '../../engine/types';
-import { formatBytes, plural } from '../views/format';
+import { formatBytes, formatDuration, plural } from '../../model/format';
 import { UserError } from '../services/errors';
 import type { WorkspaceServices } from '../services/workspace';
 
@@ -17,64 +19,71 @@ export interface AnalyzeOptions {
 }
 
 /**
- * Analyze Since Baseline without the UI around it: snapshot now, analyse the window from the
- * baseline, record the incident and put its triggers in the Problems panel (a clean result
- * clears them). The views hear about it either way.
+ * Analyze Since Baseline without the UI around it: the engine's analyzeSince (snapshot now,
+ * analyse the window from the baseline, record the incident, all under the store lock), with the
+ * recorder's session snapshot as the start when there is no baseline, its journal flushed first,
+ * each step timed in the log; then the incident's triggers go in the Problems panel (a clean
+ * result clears them). The views hear about it either way.
  */
 export async function analyzeFolder(services: WorkspaceServices, folder: vscode.WorkspaceFolder, opts: AnalyzeOptions = {}): Promise<AnalysisOutcome> {
   const { log } = services;
   try {
-    // Under the store lock throughout, so no prune removes the window's snapshots before the incident pins them.
-    return await services.stores.use(folder, (store, engine): Promise<AnalysisOutcome> => store.withStoreLock(async () => {
-      const all = await store.list();
-      // Without a baseline, the flight recorder's first snapshot of this session starts the window;
-      // without that either, git's HEAD, as the CLI does (the incident says which).
-      const sessionStart = services.recording.sessionStart(folder);
-      const recorded = all.filter((s) => s.baseline).pop() ?? all.find((s) => s.id === sessionStart);
-      let start: { from: typeof all[number]; since: string } | null = recorded
-        ? { from: recorded, since: recorded.baseline ? 'baseline' : `${recorded.id} (the recorder's first snapshot of this session: no baseline was set)` }
-        : null;
-      if (!start) {
-        try {
-          const r = await engine.analysisStart(store);
-          start = { from: r.from, since: r.since };
-        } catch (e) {
-          if (e instanceof Error && e.name === 'InputError') return { kind: 'no-baseline' };
-          throw e;
-        }
+    const result = await services.stores.use(folder, async (store, engine) => {
+      const ms = new Map<AnalysisStep, number>();
+      let start: AnalysisStart | null = null;
+      try {
+        return await engine.analyzeSince(store, {
+          // Without a baseline, the flight recorder's first snapshot of this session starts the
+          // window; without that either, git's HEAD, as the CLI does (the incident says which).
+          sessionStart: services.recording.sessionStart(folder),
+          ...(opts.title ? { title: opts.title } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          onStep: (step, took) => ms.set(step, took),
+          onStart: (found) => {
+            start = found;
+            if (found.since !== 'baseline') log.info(`${folder.name}: no baseline: analysing since ${found.since}`);
+          },
+          beforeSnapshot: async () => {
+            // Events still buffered belong in the window.
+            await services.recording.flush(folder);
+            opts.onStep?.('taking a snapshot');
+          },
+          onSnapshot: (now) => {
+            const s = now.snapshot;
+            log.info(`snapshot of ${folder.name} in ${took(ms, 'snapshot')}: ${s.id}, ${plural(s.fileCount, 'file')}, ${formatBytes(s.byteCount)} (${now.stats.filesHashed} hashed, ${now.stats.filesReused} reused)`);
+            for (const i of now.issues) log.warn(`${folder.name}: ${i.path}: ${i.message}`);
+            opts.onStep?.('analysing');
+          },
+          onAnalysis: (now, a) => {
+            log.info(
+              `analysis of ${folder.name} from ${start?.from.id ?? ''} to ${now.snapshot.id} in ${took(ms, 'analysis')}: ` +
+                `${plural(a.triggers.length, 'trigger')}, ${plural(a.changes.length, 'changed file')}, root cause ${a.rootCause.category} (${Math.round(a.rootCause.confidence * 100)}%)`,
+            );
+            for (const s of a.skipped) log.warn(`${folder.name}: not scanned: ${s}`);
+          },
+        });
+      } catch (e) {
+        // No start for the window: no baseline, no recorder snapshot, no git HEAD.
+        if (!start && e instanceof Error && e.name === 'InputError') return null;
+        throw e;
       }
-      const { from: baseline, since } = start;
-      if (since !== 'baseline') log.info(`${folder.name}: no baseline: analysing since ${since}`);
-      // Events still buffered belong in the window.
-      await services.recording.flush(folder);
-      opts.onStep?.('taking a snapshot');
-      // Big logs are scanned while the snapshot is taken.
-      const prescan = new engine.LogPrescan(store, baseline);
-      const now = await log.timed(
-        `snapshot of ${folder.name}`,
-        () => store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer, ...(opts.signal ? { signal: opts.signal } : {}) }),
-        (r) => `${r.snapshot.id}, ${plural(r.snapshot.fileCount, 'file')}, ${formatBytes(r.snapshot.byteCount)} (${r.stats.filesHashed} hashed, ${r.stats.filesReused} reused)`,
-      );
-      for (const i of now.issues) log.warn(`${folder.name}: ${i.path}: ${i.message}`);
-      opts.onStep?.('analysing');
-      const a = await log.timed(
-        `analysis of ${folder.name} from ${baseline.id} to ${now.snapshot.id}`,
-        () => engine.analyzeWindow(store, baseline, now.snapshot, { prescan }),
-        (r) => `${plural(r.triggers.length, 'trigger')}, ${plural(r.changes.length, 'changed file')}, root cause ${r.rootCause.category} (${Math.round(r.rootCause.confidence * 100)}%)`,
-      );
-      for (const s of a.skipped) log.warn(`${folder.name}: not scanned: ${s}`);
-      if (!engine.isIncident(a)) {
-        services.diagnostics.clear(folder);
-        return { kind: 'clean', from: baseline, to: now.snapshot, changes: a.changes.length };
-      }
-      const incident = await engine.recordIncident(store, { ...a, since }, opts.title);
-      log.info(`${folder.name}: recorded ${incident.id} (${incident.severity}): ${incident.title}${incident.repeatOf ? `, a repeat of ${incident.repeatOf}` : ''}`);
-      services.diagnostics.show(folder, incident);
-      return { kind: 'incident', incident };
-    }));
+    });
+    if (!result) return { kind: 'no-baseline' };
+    const { incident } = result;
+    if (!incident) {
+      services.diagnostics.clear(folder);
+      return { kind: 'clean', from: result.start.from, to: result.now.snapshot, changes: result.analysis.changes.length };
+    }
+    log.info(`${folder.name}: recorded ${incident.id} (${incident.severity}): ${incident.title}${incident.repeatOf ? `, a repeat of ${incident.repeatOf}` : ''}`);
+    services.diagnostics.show(folder, incident);
+    return { kind: 'incident', incident };
   } finally {
     services.notifyChanged(folder);
   }
+}
+
+function took(ms: ReadonlyMap<AnalysisStep, number>, step: AnalysisStep): string {
+  return formatDuration(ms.get(step) ?? 0);
 }
 
 /** The incident panel's "analyse again": same run, progress in the status bar. */

@@ -15,7 +15,7 @@ async function restoreAll(services: WorkspaceServices): Promise<void> {
   for (const folder of services.folders()) {
     try {
       const incident = await services.stores.peek(folder, async (store, engine) => {
-        const newest = (await engine.incidentList(store)).sort((a, b) => b.createdAt - a.createdAt)[0];
+        const [newest] = await engine.incidentsNewestFirst(store);
         return newest && newest.status === 'open' ? engine.getIncidentOrThrow(store, newest.id) : undefined;
       });
       // An analysis that ran meanwhile has already shown something newer.

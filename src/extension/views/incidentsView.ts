@@ -65,12 +65,9 @@ class IncidentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable 
 
   private async incidentsOf(folder: vscode.WorkspaceFolder): Promise<IncidentNode[]> {
     try {
-      const list = await this.services.stores.peek(folder, (store, engine) => engine.incidentList(store));
+      const list = await this.services.stores.peek(folder, (store, engine) => engine.incidentsNewestFirst(store));
       if (this.view) this.view.message = undefined;
-      return (list ?? [])
-        .slice()
-        .sort((a, b) => b.createdAt - a.createdAt)
-        .map((i) => new IncidentNode(folder, i));
+      return (list ?? []).map((i) => new IncidentNode(folder, i));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.services.log.warn(`Incidents view: ${folder.name}: ${message}`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getIncidentOrThrow, incidentList, resolveIncident } from '../../engine/incidents';
+import { getIncidentOrThrow, incidentsNewestFirst, resolveIncident } from '../../engine/incidents';
 import { annotateIncident, CLOSING_OUTCOMES, getPostmortem, OUTCOMES } from '../../engine/postmortem/store';
 import type { Outcome } from '../../engine/postmortem/types';
 import { analyzeSince } from '../../engine/analysis/analyzeSince';
@@ -81,7 +81,7 @@ const listIncidents = defineTool({
   output: { incidents: z.array(incidentItemSchema) },
   hints: READ_ONLY,
   async run(store, args) {
-    const all = (await incidentList(store)).sort((a, b) => b.createdAt - a.createdAt);
+    const all = await incidentsNewestFirst(store);
     const list = all.filter((i) => args.status === undefined || i.status === args.status).slice(0, MAX_LIST);
     return {
       structured: { incidents: list },

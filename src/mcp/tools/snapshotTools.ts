@@ -41,7 +41,7 @@ const listSnapshots = defineTool({
   hints: READ_ONLY,
   async run(store) {
     const list = await store.list();
-    const baseline = [...list].reverse().find((s) => s.baseline)?.id ?? null;
+    const baseline = (await store.baseline())?.id ?? null;
     return {
       structured: { snapshots: list.map(publicSnapshot), baseline },
       summary: list.length === 0 ? 'no snapshots yet: call take_snapshot with baseline=true' : `${list.length} snapshot(s); baseline ${baseline ?? 'not set'}`,
