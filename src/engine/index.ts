@@ -8,7 +8,7 @@
  *   const incident = await analyzer.analyze({ title: 'Agent failed during task X' });
  */
 import path from 'node:path';
-import { analyzeWindow, type Analysis } from './analysis/analyze';
+import { analyzeWindow, triggersBetween, type Analysis } from './analysis/analyze';
 import { loadConfig } from './config/load';
 import type { EngineConfig } from './config/types';
 import { getIncidentOrThrow, incidentList, patterns, resolveIncident } from './incidents';
@@ -62,7 +62,7 @@ export class Capturer {
 
   async checkTriggers(refA: string, refB: string): Promise<Trigger[]> {
     const [a, b] = [await this.store.resolve(refA), await this.store.resolve(refB)];
-    return (await analyzeWindow(this.store, a, b, { decisions: false, commits: false })).triggers;
+    return (await triggersBetween(this.store, a, b)).triggers;
   }
 
   close(): void {

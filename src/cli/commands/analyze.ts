@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { analyzeWindow } from '../../engine/analysis/analyze';
+import { triggersBetween } from '../../engine/analysis/analyze';
 import { analyzeSince } from '../../engine/analysis/analyzeSince';
 import { withStore } from '../context';
 import { printJson, type CliIo } from '../io';
@@ -23,7 +23,7 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
       const format = triggerFormat(opts.format, opts.json);
       await withStore(cmd, io, async (store) => {
         const [from, to] = [await store.resolve(refA), await store.resolve(refB)];
-        const a = await analyzeWindow(store, from, to, { decisions: false, commits: false });
+        const a = await triggersBetween(store, from, to);
         for (const s of a.skipped) io.err(`note: ${s}`);
         if (format === 'sarif') io.out(sarifText(a.triggers, { workspaceRoot: store.workspaceRoot, toolVersion: toolVersion(cmd) }));
         else if (format === 'json') printJson(io, { from: from.id, to: to.id, triggers: a.triggers });

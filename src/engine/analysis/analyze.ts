@@ -46,6 +46,12 @@ export interface Analysis {
 /** Config files above this are not parsed for key changes. */
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
+/** What flags an incident between two snapshots, without the decision chain or git history (CLI `triggers`, the engine API). */
+export async function triggersBetween(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord): Promise<{ triggers: Trigger[]; skipped: string[] }> {
+  const a = await analyzeWindow(store, from, to, { decisions: false, commits: false });
+  return { triggers: a.triggers, skipped: a.skipped };
+}
+
 export interface WindowOptions {
   decisions?: boolean;
   commits?: boolean;
