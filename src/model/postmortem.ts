@@ -59,3 +59,19 @@ export const CONTRIBUTING_FACTOR_KEYS = [
   'technical_debt',
 ] as const;
 export type ContributingFactorKey = (typeof CONTRIBUTING_FACTOR_KEYS)[number];
+
+/** The lifecycle artifacts a postmortem says must change (`lifecycle.<key>`). */
+export const LIFECYCLE_KEYS = [
+  'change_id',
+  'bundle_id',
+  'retirement_plan',
+  'registry_record',
+  'inventory',
+  'incident_taxonomy',
+  'postmortem_rubric',
+] as const;
+export type LifecycleKey = (typeof LIFECYCLE_KEYS)[number];
+
+/** What changes in evals and rollout (`evals.<key>`). */
+export const EVALS_KEYS = ['dataset_cases', 'new_evals', 'rollout_gate', 'canary_scope', 'approval_thresholds'] as const;
+export type EvalsKey = (typeof EVALS_KEYS)[number];

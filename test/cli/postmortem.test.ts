@@ -104,7 +104,8 @@ test('--keys lists every settable key with what it accepts', () => {
   const r = cli(w, 'postmortem', '--keys');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^KEY\s+ACCEPTS/);
-  assert.match(r.stdout, /\nimpact\.sla_breached\s+yes, no\n/);
+  assert.match(r.stdout, /\nimpact\.sla_breached\s+yes, no, unknown\n/);
+  assert.match(r.stdout, /\ndetection_delay\s+duration .*1h 30m/);
   assert.match(r.stdout, /\nfactors\.third_party_dependency\s+0-3/);
   assert.match(r.stdout, /\naction\.<id>\.status\s+open, in-progress, done, wont-do/);
 });

@@ -245,8 +245,9 @@ export class PostmortemView {
     const text = valueToText(spec, value, this.ctx.zone);
     const common = { id, label: spec.label, testid: `pm-field-${key}`, class: 'pm-control' };
     let el: Control;
-    switch (spec.input) {
+    switch (spec.kind) {
       case 'select':
+      case 'score':
         el = h(
           'vscode-single-select',
           common,
@@ -259,13 +260,12 @@ export class PostmortemView {
         return el;
       case 'multiline':
       case 'lines':
-      case 'keyValues':
         // Not resizable by drag: the component's resize handle is a data: image the CSP refuses. It grows with its text instead.
         el = h('vscode-textarea', { ...common, rows: String(textRows(text)) });
         el.addEventListener('input', () => el.setAttribute('rows', String(textRows(el.value))));
         break;
       default:
-        el = h('vscode-textfield', { ...common, placeholder: spec.hint ?? '' });
+        el = h('vscode-textfield', { ...common, placeholder: spec.hint ?? '', title: spec.accepts });
     }
     el.value = text;
     return el;
@@ -273,25 +273,26 @@ export class PostmortemView {
 
   /** Wires a control to an edit function; text is applied as typed, other inputs when they change. */
   private wire(el: Control, spec: FieldSpec, edit: (raw: string | boolean) => EditResult, errorHost: HTMLElement): void {
-    const live = spec.input === 'text' || spec.input === 'multiline' || spec.input === 'lines' || spec.input === 'keyValues';
+    // Text is applied as typed; what only parses once complete (amounts, durations, times, dates) when it changes.
+    const live = spec.kind === 'text' || spec.kind === 'multiline' || spec.kind === 'lines';
     el.addEventListener(live ? 'input' : 'change', () => {
-      this.apply(edit(spec.input === 'boolean' ? el.checked === true : el.value), false, errorHost);
+      this.apply(edit(spec.kind === 'boolean' ? el.checked === true : el.value), false, errorHost);
     });
   }
 
   private renderField(pm: Postmortem, spec: FieldSpec): HTMLElement {
-    const key = pathKey([...spec.path, spec.key]);
+    const key = pathKey([...spec.holder, ...spec.at]);
     const id = `pm-${++controlIds}`;
-    const el = this.control(spec, getIn(pm, [...spec.path, spec.key]), key, id);
+    const el = this.control(spec, getIn(pm, [...spec.holder, ...spec.at]), key, id);
     const error = h('p', { class: 'field-error', role: 'alert', testid: `pm-error-${key}` });
     this.wire(el, spec, (raw) => editField(this.pm as Postmortem, spec, raw, this.ctx.zone), error);
     const findings = h('div', { class: 'blame-findings', testid: `pm-blame-${key}` });
     if (spec.prose) this.findingHosts.set(key, findings);
-    const source = getIn(pm, [...spec.path, 'source']);
+    const source = getIn(pm, [...spec.holder, 'source']);
     return h(
       'div',
-      { class: ['pm-field', `input-${spec.input}`], 'data-path': key },
-      h('div', { class: 'pm-field-head' }, spec.input === 'boolean' ? null : h('vscode-label', { for: id, text: spec.label }), spec.stateless ? null : this.stateBadge(spec.path, key)),
+      { class: ['pm-field', `input-${spec.kind}`], 'data-path': key },
+      h('div', { class: 'pm-field-head' }, spec.kind === 'boolean' ? null : h('vscode-label', { for: id, text: spec.label }), spec.stateless ? null : this.stateBadge(spec.holder, key)),
       el,
       typeof source === 'string' ? h('p', { class: 'pm-source', text: `found at ${source}` }) : null,
       error,
@@ -306,13 +307,13 @@ export class PostmortemView {
       const itemKey = pathKey(base);
       const error = h('p', { class: 'field-error', role: 'alert' });
       const cells = list.columns.map((col) => {
-        const key = pathKey([...base, col.key]);
+        const key = pathKey([...base, ...col.at]);
         const id = `pm-${++controlIds}`;
-        const el = this.control(col, getIn(item, [col.key]), key, id);
+        const el = this.control(col, getIn(item, col.at), key, id);
         this.wire(el, col, (raw) => editListCell(this.pm as Postmortem, list, index, col, raw, this.ctx.zone), error);
         const findings = h('div', { class: 'blame-findings', testid: `pm-blame-${key}` });
         if (col.prose) this.findingHosts.set(key, findings);
-        return h('div', { class: ['pm-cell', `input-${col.input}`] }, h('vscode-label', { for: id, text: col.label }), el, findings);
+        return h('div', { class: ['pm-cell', `input-${col.kind}`] }, h('vscode-label', { for: id, text: col.label }), el, findings);
       });
       const evidence = getIn(item, ['evidence']);
       const remove = h(

@@ -22,9 +22,4 @@ export function dueDateFor(priority: ActionPriority, now: number): string {
   return calendarDay(day);
 }
 
-/** Whether `text` is a real calendar date written `YYYY-MM-DD` (no 2024-02-30). */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const ms = Date.parse(`${text}T00:00:00Z`);
-  return Number.isFinite(ms) && calendarDay(ms) === text;
-}
+export { isCalendarDate } from '../../model/postmortemFields';
