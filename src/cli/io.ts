@@ -2,8 +2,8 @@ import { redactDeep } from '../engine/report/redactExport';
 
 /** Where the CLI writes. Commands take this instead of touching process streams, so tests can capture output. */
 export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
+  out: (text: string) => void;
+  err: (text: string) => void;
 }
 
 export const processIo: CliIo = {

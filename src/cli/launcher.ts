@@ -66,6 +66,7 @@ function removeOldCaches(dir: string): void {
 
 function start(): void {
   if (process.env.INCIDENT_REPLAY_NO_CODE_CACHE) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is known at run time
     require(BUNDLE);
     return;
   }

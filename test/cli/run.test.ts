@@ -102,7 +102,7 @@ test('a job that writes to stderr and exits 3: exit 3, the failure is a trigger 
   assert.match(exit?.message ?? '', /node job\.js exited with code 3: upload rejected by storage quota/);
   assert.equal(inc.since, 'nightly:before');
   assert.deepEqual(
-    JSON.parse(cli(w, 'snapshots', '--json').stdout).snapshots.map((s: { label: string }) => s.label),
+    (JSON.parse(cli(w, 'snapshots', '--json').stdout) as { snapshots: { label: string }[] }).snapshots.map((s) => s.label),
     ['nightly:before', 'nightly:after'],
   );
 });

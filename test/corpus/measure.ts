@@ -11,7 +11,7 @@ export interface CaseContext {
   w: TempWorkspace;
   agent: AgentSession;
   /** An intermediate snapshot (drift cases step through several). */
-  snapshot(label: string): Promise<void>;
+  snapshot: (label: string) => Promise<void>;
 }
 
 export interface CorpusCase {

@@ -289,7 +289,7 @@ test('the incident panel and the Problems entries come back after a window reloa
   await step('reload the window (Developer: Reload Window)', (w) => w.runCommand('workbench.action.reloadWindow', 'Developer: Reload Window'));
   await step('the restored panel lists the error event and kept the search', async (w) => {
     const panel = await w.webviewWith((f) => timelineRows(f, ERROR_EVENT), 'the incident panel restored after the reload', 90_000);
-    const value = await search(panel).first().evaluate((el) => (el as unknown as { value?: string }).value ?? el.getAttribute('value') ?? '');
+    const value = await search(panel).first().evaluate((el: { value?: string; getAttribute(name: string): string | null }) => el.value ?? el.getAttribute('value') ?? '');
     assert.equal(value, 'ECONNREFUSED');
     await w.screenshot('09-panel-restored-after-reload');
   });

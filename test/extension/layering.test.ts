@@ -73,7 +73,7 @@ function pathToVscode(file: string, seen = new Set<string>()): string[] | undefi
     if (i.spec === 'vscode') return [i.spec];
     const target = resolveRelative(file, i.spec);
     const rest = target && pathToVscode(target, seen);
-    if (rest) return [path.relative(ext, target as string), ...rest];
+    if (rest) return [path.relative(ext, target), ...rest];
   }
   return undefined;
 }

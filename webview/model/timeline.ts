@@ -104,7 +104,7 @@ export function buildTimelineModel(events: readonly TimelineEvent[], decisions: 
   // Stable by construction: ties fall back to the engine's order.
   order.sort((a, b) => (events[a] as TimelineEvent).timestamp - (events[b] as TimelineEvent).timestamp || a - b);
   const deltas: number[] = [];
-  const entries: TimelineEntry[] = new Array(order.length);
+  const entries = new Array<TimelineEntry>(order.length);
   let prev: number | null = null;
   for (let i = 0; i < order.length; i++) {
     const event = events[order[i] as number] as TimelineEvent;

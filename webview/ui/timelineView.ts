@@ -25,7 +25,7 @@ import {
   timelineRows,
 } from '../model/timeline';
 import type { ViewState } from '../model/viewState';
-import { type NavKey, computeWindow, isNavKey, moveActive, revealRow } from '../model/virtualWindow';
+import { computeWindow, isNavKey, moveActive, revealRow } from '../model/virtualWindow';
 import type { ViewContext } from './context';
 import { h, icon, srOnly } from './dom';
 
@@ -65,7 +65,7 @@ export class TimelineView {
       label: 'Search events',
       testid: 'timeline-search',
       class: 'tl-search',
-    }) as HTMLElement & { value: string };
+    });
     this.search.value = state.search;
     this.search.addEventListener('input', () => {
       this.state.search = this.search.value;
@@ -457,7 +457,7 @@ export class TimelineView {
     if (isNavKey(ev.key)) {
       ev.preventDefault();
       const pageSize = Math.floor((this.viewport.clientHeight || 600) / ROW_HEIGHT);
-      this.setActive(moveActive(ev.key as NavKey, this.active, this.rows.length, pageSize), true);
+      this.setActive(moveActive(ev.key, this.active, this.rows.length, pageSize), true);
     } else if (ev.key === 'Enter' || ev.key === ' ') {
       ev.preventDefault();
       if (this.active >= 0) this.activate(this.active, ev.shiftKey);

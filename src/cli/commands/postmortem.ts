@@ -7,7 +7,8 @@ import { addAction, describeKey, POSTMORTEM_KEYS, setField } from '../../engine/
 import { annotateIncident, CLOSING_OUTCOMES, getPostmortem, hasStoredPostmortem, OUTCOMES, updatePostmortem } from '../../engine/postmortem/store';
 import type { ActionPriority, Field, FieldState, Postmortem } from '../../engine/postmortem/types';
 import { withStore } from '../context';
-import { formatDuration, formatTime, table } from '../format';
+import { formatTime, table } from '../format';
+import { formatDuration } from '../../model/format';
 import { printJson, type CliIo } from '../io';
 
 interface PostmortemOptions {

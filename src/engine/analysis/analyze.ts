@@ -190,7 +190,7 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
       ...(rootCause.triggeringChange ? { triggeringChange: { ...rootCause.triggeringChange, reason: clean(rootCause.triggeringChange.reason) } } : {}),
     },
     remediation,
-    artifacts: extractArtifacts(texts.filter((ct) => ct.text !== undefined).map((ct) => ({ path: ct.path, text: clean(ct.text as string) }))),
+    artifacts: extractArtifacts(texts.filter((ct) => ct.text !== undefined).map((ct) => ({ path: ct.path, text: clean(ct.text) }))),
     skipped,
   };
 }

@@ -50,7 +50,7 @@ export async function scanChangedContent(
     .filter((ct) => ct.text !== undefined)
     .map((ct) => ({
       path: ct.path,
-      text: ct.text as string,
+      text: ct.text,
       ...(ct.addedLines ? { addedLines: ct.addedLines } : { firstNewLine: ct.firstNewLine }),
     }));
   for (const ct of texts) if (ct.text === undefined) skipped.push(`${ct.path}: too large to scan for secrets and constraints`);
@@ -67,7 +67,7 @@ export async function scanChangedContent(
     ...(gitleaks.set ? { gitleaks: gitleaks.set } : {}),
   });
   const constraintFindings = config.trustWorkspacePatterns
-    ? await scanConstraints(files, t.constraints, { maxLineLength: t.maxLineLength, budget })
+    ? scanConstraints(files, t.constraints, { maxLineLength: t.maxLineLength, budget })
     : [];
   const secretValues: string[] = [];
   const mtimeOf = new Map(texts.map((ct) => [ct.path, ct.entry.mtimeMs]));

@@ -16,6 +16,7 @@ function validator(): ValidateFunction {
   if (compiled) return compiled;
   // Required on the first config to check, not imported: most CLI runs (a snapshot per agent
   // step) have no config file, and evaluating ajv would cost each of those processes its start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy (see above)
   const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
   // verbose: the translation needs each error's schema node and the offending value.
   compiled = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA);
@@ -94,7 +95,7 @@ function single(error: ErrorObject, data: unknown): ConfigProblem {
 
 function expected(error: ErrorObject, data: unknown): ConfigProblem {
   const path = pointerToKeyPath(error.instancePath, data);
-  const what = describe(error.parentSchema as SchemaNode | undefined);
+  const what = describe(error.parentSchema);
   if (!path) return { path, message: `the config must be a JSON object${got(error.data)}` };
   return { path, message: `expected ${what}${got(error.data)}` };
 }

@@ -75,7 +75,7 @@ function isTable(v: unknown): v is Table {
 function strings(v: unknown, what: string, fail: (m: string) => never): string[] {
   if (v === undefined) return [];
   if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string')) fail(`${what} must be a list of strings`);
-  return v as string[];
+  return v;
 }
 
 /**
@@ -153,7 +153,7 @@ export function parseGitleaksRules(text: string, opts: GitleaksLoadOptions & { s
   };
   let doc: Table;
   try {
-    doc = parse(text) as Table;
+    doc = parse(text);
   } catch (err) {
     // smol-toml's message carries a code frame over several lines: keep its first, and say where.
     const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid TOML';

@@ -62,7 +62,7 @@ async function instantiate(wasmFile: string): Promise<SqlJsStatic> {
   // Handing over the bytes (rather than a locateFile hook) keeps sql.js from guessing its
   // environment, which differs between plain Node, the CLI bundle and the extension host.
   const bytes = fs.readFileSync(wasmFile);
-  const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   try {
     return await initSqlJs({ wasmBinary });
   } catch (err) {

@@ -23,7 +23,7 @@ export function parseChatMessages(read: JsonlRead): ParsedFile {
       pushRequest(steps, text, line, time);
     } else if (role === 'assistant') {
       pushProse(steps, text, line, time);
-      const toolCalls = Array.isArray(r['tool_calls']) ? r['tool_calls'] : [];
+      const toolCalls: unknown[] = Array.isArray(r['tool_calls']) ? (r['tool_calls'] as unknown[]) : [];
       const legacy = isRecord(r['function_call']) ? [{ function: r['function_call'] }] : [];
       for (const call of [...toolCalls, ...legacy]) {
         if (!isRecord(call) || !isRecord(call['function'])) continue;

@@ -47,7 +47,7 @@ export function mergeHooks(existing: unknown, spec: HookAgentSpec, command: (eve
     if (current !== undefined && !Array.isArray(current)) {
       throw new InputError(`hooks.${event} in the settings is not a list: fix it by hand (it should be a list of {matcher, hooks}) and install again`);
     }
-    const kept = (current ?? []).filter((g) => !isOurs(g));
+    const kept = ((current as unknown[] | undefined) ?? []).filter((g) => !isOurs(g));
     const entry: Json = { type: 'command', command: command(phase), timeout: spec.timeout };
     if (spec.agent === 'gemini') entry.name = `incident-replay-${phase}`;
     hooks[event] = [...kept, { matcher: spec.matcher, hooks: [entry] }];

@@ -66,7 +66,7 @@ function describeCall(tool: string, input: Record<string, unknown>): string {
 }
 
 function numberField(o: Record<string, unknown>, ...keys: string[]): number | null {
-  for (const k of keys) if (typeof o[k] === 'number') return o[k] as number;
+  for (const k of keys) if (typeof o[k] === 'number') return o[k];
   return null;
 }
 

@@ -47,7 +47,7 @@ function mark(state: FieldState): string {
 /** A field's value rendered, its drafted state shown, an empty one said to be empty. */
 function field<T>(f: Field<T>, render: (v: NonNullable<T>) => string, isEmpty: (v: T) => boolean = () => false): string {
   if (f.state === 'empty' || f.value === null || f.value === undefined || isEmpty(f.value)) return NOT_RECORDED;
-  return render(f.value as NonNullable<T>) + mark(f.state);
+  return render(f.value) + mark(f.state);
 }
 
 function listField(f: Field<readonly string[]>, render: (s: string) => string = inline): string {

@@ -97,6 +97,7 @@ function jsonErrorOffset(text: string): number {
     while (i < text.length && ' \t\n\r'.includes(text[i] ?? '')) i++;
   };
   const fail = (): never => {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the offset itself, caught below
     throw i;
   };
   const literal = (word: string): void => {
@@ -405,7 +406,7 @@ export function configKeyChanges(path: string, before: string | null, after: str
     return [{ key: PARSE_ERROR_KEY, change: 'changed', after: next.message }];
   }
   const prevRead = tryRead(format, before);
-  const prev: Flat = prevRead instanceof ConfigParseError ? new Map() : prevRead;
+  const prev: Flat = prevRead instanceof ConfigParseError ? new Map<string, string>() : prevRead;
   const changes: ConfigKeyChange[] = [];
   for (const [key, value] of prev) {
     const now = next.get(key);

@@ -143,7 +143,7 @@ function parseRecord(raw: string): RunRecord | null {
   switch (r.type) {
     case 'start':
       return typeof r.id === 'string' && Array.isArray(r.command) && r.command.every((a) => typeof a === 'string') && typeof r.cwd === 'string' && typeof r.before === 'string'
-        ? { type: 'start', t: r.t, id: r.id, command: r.command as string[], cwd: r.cwd, label: typeof r.label === 'string' ? r.label : r.id, before: r.before }
+        ? { type: 'start', t: r.t, id: r.id, command: r.command, cwd: r.cwd, label: typeof r.label === 'string' ? r.label : r.id, before: r.before }
         : null;
     case 'end':
       return {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { type BlockEncoding, decodeBlock, encodeBlock, isBlockEncoding } from './blockCodec';
+import { decodeBlock, encodeBlock, isBlockEncoding } from './blockCodec';
 import * as fsc from './fsCalls';
 
 /*
@@ -21,7 +21,7 @@ export class LooseWriter {
   private size = 0;
   private writes: Promise<void> = Promise.resolve();
   private inFlight: Promise<void>[] = [];
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(private readonly tmpPath: string) {
     const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
@@ -32,7 +32,7 @@ export class LooseWriter {
 
   /** Compresses on the thread pool; resolves once the writer can take another block. */
   async append(raw: Buffer): Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
+    this.throwIfFailed();
     this.size += raw.length;
     const encoded = encodeBlock(raw);
     const previous = this.writes;
@@ -48,10 +48,15 @@ export class LooseWriter {
       this.position += BLOCK_HEADER + block.data.length;
     })();
     this.writes = job.catch((e: unknown) => {
-      this.failure ??= e;
+      this.failure ??= e instanceof Error ? e : new Error(String(e));
     });
     this.inFlight.push(this.writes);
     while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
+    this.throwIfFailed();
+  }
+
+  /** The first write failure, raised to the caller of the next operation (a property read, so narrowing before an await does not hide it). */
+  private throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
   }
 
@@ -105,7 +110,7 @@ export async function readLooseObject(file: string): Promise<Buffer> {
     if (!isBlockEncoding(encoding)) throw new Error(`unknown block encoding ${encoding}`);
     const start = pos + BLOCK_HEADER;
     if (start + stored > data.length) throw new Error('truncated block');
-    parts.push(await decodeBlock(encoding as BlockEncoding, data.subarray(start, start + stored), rawLength));
+    parts.push(await decodeBlock(encoding, data.subarray(start, start + stored), rawLength));
     total += rawLength;
     pos = start + stored;
   }

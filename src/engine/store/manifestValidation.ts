@@ -75,7 +75,7 @@ function entryName(e: Pick<ManifestEntry, 'path'>, i: number): string {
  */
 function keyOf(e: ManifestEntry, raw: Buffer | null): string {
   if (raw !== null) return raw.toString('latin1');
-  // eslint-disable-next-line no-control-regex
+   
   return /^[\x00-\x7f]*$/.test(e.path) ? e.path : Buffer.from(e.path, 'utf8').toString('latin1');
 }
 

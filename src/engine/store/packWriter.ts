@@ -37,13 +37,18 @@ export class PackWriter {
   private readonly entries: PackEntry[] = [];
   private readonly pendingIds = new Set<string>();
   private inFlight: Promise<void>[] = [];
-  private failure: unknown;
+  private failure: Error | undefined;
   private finished = false;
 
   constructor(
     private readonly where: PackLocation,
     private readonly onCommit: (name: string, index: PackIndex) => void,
   ) {}
+
+  /** The first write failure, raised to the caller of the next operation (a property read, so narrowing before an await does not hide it). */
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
 
   /** True when the blob was added to this (uncommitted) pack. */
   has(id: string): boolean {
@@ -60,7 +65,7 @@ export class PackWriter {
    */
   async add(id: string, content: Buffer): Promise<void> {
     if (this.finished) throw new Error('pack writer already finished');
-    if (this.failure !== undefined) throw this.failure;
+    this.throwIfFailed();
     if (this.pendingIds.has(id)) return;
     this.pendingIds.add(id);
     if (this.chunkUsed > 0 && this.chunkUsed + content.length > this.chunk.length) this.seal();
@@ -74,7 +79,7 @@ export class PackWriter {
     if (this.chunkUsed >= CHUNK_TARGET) {
       this.seal();
       while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
-      if (this.failure !== undefined) throw this.failure;
+      this.throwIfFailed();
     }
   }
 
@@ -149,7 +154,7 @@ export class PackWriter {
       this.chunks[index] = { offset, storedLength: block.data.length, rawLength: raw.length, encoding: block.encoding };
       await fsc.writeFully(fd, block.data, offset);
     })().catch((e: unknown) => {
-      this.failure ??= e;
+      this.failure ??= e instanceof Error ? e : new Error(String(e));
     });
     this.inFlight.push(job);
   }

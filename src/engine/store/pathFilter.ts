@@ -77,6 +77,7 @@ export class GitignoreRules {
   }
 
   ignores(rel: string, isDir: boolean): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk up the parent chain starts here
     for (let node: GitignoreRules | null = this; node; node = node.parent) {
       if (!node.load) continue;
       node.rules ??= ignore({ ignorecase: false }).add(node.load());

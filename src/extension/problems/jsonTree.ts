@@ -204,7 +204,7 @@ export function locate(root: JsonNode, segments: readonly KeySegment[]): Located
   for (const seg of segments) {
     const node = found.node;
     if (typeof seg === 'number' && node.type === 'array' && node.items[seg]) {
-      found = { node: node.items[seg] as JsonNode, exact: true };
+      found = { node: node.items[seg], exact: true };
     } else if (node.type === 'object') {
       // The last occurrence wins, as when the file is read.
       const prop = [...node.properties].reverse().find((p) => p.key === String(seg));

@@ -43,11 +43,11 @@ export function shellExecutionApi(window: object): ShellExecutionApi | undefined
 export function plainTerminalText(raw: string): string {
   return (
     raw
-      // eslint-disable-next-line no-control-regex
+       
       .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
-      // eslint-disable-next-line no-control-regex
+       
       .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-      // eslint-disable-next-line no-control-regex
+       
       .replace(/\x1b[()][0-9A-Za-z]|\x1b[=>]/g, '')
       .replace(/\r\n?/g, '\n')
   );

@@ -14,6 +14,7 @@ export class EngineLoader {
 
   get(): Engine {
     // A plain require: the engine is CommonJS beside this bundle, and Node caches it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known at run time
     this.engine ??= require(path.join(this.extensionPath, 'dist', 'engine.js')) as Engine;
     return this.engine;
   }

@@ -38,7 +38,7 @@ export async function waitUntil<T>(what: string, timeoutMs: number, probe: () =>
     if (Date.now() > deadline) {
       let last = '';
       if (seen) last = await seen().catch((e: unknown) => `(could not read: ${String(e)})`);
-      else if (lastError) last = lastError instanceof Error ? lastError.message : String(lastError);
+      else if (lastError) last = lastError instanceof Error ? lastError.message : JSON.stringify(lastError);
       throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? `; last seen: ${last}` : ''}`);
     }
     await sleep(250);
@@ -192,7 +192,7 @@ export class Workbench {
 
   /** The accessible labels of the quick input's rows, read in one go (the list may re-render meanwhile). */
   async quickPickLabels(): Promise<string[]> {
-    return this.quickInput.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    return this.quickInput.locator('.monaco-list-row').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
   }
 
   async closeQuickInput(): Promise<void> {
@@ -412,7 +412,9 @@ export class Workbench {
     const rows = this.page.locator('.markers-panel .monaco-list-row');
     // Read in one go: the tree re-renders as markers arrive, and a row read one call at a time
     // could be gone by the next call.
-    const seen = await rows.evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('aria-label') ?? '', text: (e as unknown as { innerText: string }).innerText })));
+    const seen = await rows.evaluateAll((els: { getAttribute(name: string): string | null; innerText: string }[]) =>
+      els.map((e) => ({ label: e.getAttribute('aria-label') ?? '', text: e.innerText })),
+    );
     const out: Problem[] = [];
     let file = '';
     let folder = '';

@@ -12,7 +12,7 @@ test('DEFAULT_CONFIG is deeply frozen', () => {
   assert.ok(Object.isFrozen(DEFAULT_CONFIG));
   assert.ok(Object.isFrozen(DEFAULT_CONFIG.triggers.configGlobs));
   assert.ok(Object.isFrozen(DEFAULT_CONFIG.rootCauseCategories.drift.remediation));
-  assert.throws(() => (DEFAULT_CONFIG.include as string[]).push('x'), TypeError);
+  assert.throws(() => (DEFAULT_CONFIG.include).push('x'), TypeError);
   assert.throws(() => {
     (DEFAULT_CONFIG.triggers as { sizeGrowthFactor: number }).sizeGrowthFactor = 2;
   }, TypeError);

@@ -78,8 +78,8 @@ test('the learnings file lists recurring patterns with what fixed them, then one
   const recurring = md.slice(md.indexOf('## Recurring patterns'), md.indexOf('## Fixed once'));
   assert.match(recurring, /### `config_error`: .* \(2×\)/);
   assert.match(recurring, /- \*\*Incidents:\*\* INC-0001, INC-0002/);
-  assert.match(recurring, /  - INC-0001 fixed: restored batch\\_size: 500 from the baseline/);
-  assert.match(recurring, /  - INC-0001 done: Validate batch\\_size &gt; 0 at load time \(data-platform\), updates regression test/);
+  assert.match(recurring, / {2}- INC-0001 fixed: restored batch\\_size: 500 from the baseline/);
+  assert.match(recurring, / {2}- INC-0001 done: Validate batch\\_size &gt; 0 at load time \(data-platform\), updates regression test/);
   assert.doesNotMatch(recurring, /Action A2/, 'open actions are not fixes');
   const once = md.slice(md.indexOf('## Fixed once'));
   assert.match(once, /\| INC-0003 \| `resource_exhaustion` \| Disk filled by debug logs \| done: Rotate debug logs daily \(platform-team\) \|/);
