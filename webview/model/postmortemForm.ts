@@ -22,7 +22,8 @@ import {
   setIn,
   writeValue,
 } from '../../src/model/postmortemFields';
-import { type Zone, humanize } from './format';
+import type { Zone } from '../../src/model/time';
+import { humanize } from './format';
 
 export type Path = FieldPath;
 export type FieldSpec = PostmortemField;

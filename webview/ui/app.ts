@@ -5,7 +5,7 @@
 import type { IncidentView } from '../../src/protocol/incidentView';
 import type { HostMessage, PanelAction } from '../../src/protocol/messages';
 import { buildDecisionChain } from '../model/decisionChain';
-import type { Zone } from '../model/format';
+import type { Zone } from '../../src/model/time';
 import { IncidentIndex, type NavTarget } from '../model/navigation';
 import { buildTimelineModel } from '../model/timeline';
 import { TABS, type Tab, type ViewState, readViewState, stateForIncident } from '../model/viewState';

@@ -1,6 +1,7 @@
 /** The decision chain tab: the story line, then every step connected, the failing one marked. */
 import type { DecisionChain, StoryPart } from '../model/decisionChain';
-import { formatClock, humanize } from '../model/format';
+import { formatClock } from '../../src/model/time';
+import { humanize } from '../model/format';
 import type { ViewContext } from './context';
 import { h, icon, linkButton } from './dom';
 

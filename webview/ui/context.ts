@@ -1,5 +1,5 @@
 import type { IncidentIndex, NavTarget } from '../model/navigation';
-import type { Zone } from '../model/format';
+import type { Zone } from '../../src/model/time';
 
 /** What every part of the view can ask of the app. */
 export interface ViewContext {

@@ -1,6 +1,7 @@
 /** The evidence tab: triggers, changed files, root-cause evidence, contributing factors, remediation. */
 import type { ChangeView, IncidentView, Trigger } from '../../src/protocol/incidentView';
-import { formatClock, formatPercent, humanize } from '../model/format';
+import { formatClock } from '../../src/model/time';
+import { formatPercent, humanize } from '../model/format';
 import type { ViewContext } from './context';
 import { h, icon, linkButton } from './dom';
 

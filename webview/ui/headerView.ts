@@ -1,7 +1,8 @@
 /** The incident's header: identity, severity, status, root cause, triggering change, time span, repeats. */
 import type { IncidentView } from '../../src/protocol/incidentView';
 import { formatPreciseDuration } from '../../src/model/format';
-import { formatDateTime, formatPercent, humanize } from '../model/format';
+import { formatDateTime } from '../../src/model/time';
+import { formatPercent, humanize } from '../model/format';
 import type { TimelineModel } from '../model/timeline';
 import type { ViewContext } from './context';
 import { h, icon, linkButton } from './dom';

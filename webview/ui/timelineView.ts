@@ -5,7 +5,8 @@
  * (`aria-activedescendant`), so rows can come and go while scrolling without losing focus.
  */
 import { formatPreciseDuration } from '../../src/model/format';
-import { formatClock, formatDelta } from '../model/format';
+import { formatClock } from '../../src/model/time';
+import { formatDelta } from '../model/format';
 import { buildTimeAxis } from '../model/timeAxis';
 import {
   DISPLAY_KINDS,

@@ -22,4 +22,4 @@ export function dueDateFor(priority: ActionPriority, now: number): string {
   return calendarDay(day);
 }
 
-export { isCalendarDate } from '../../model/postmortemFields';
+export { isCalendarDate } from '../../model/time';
