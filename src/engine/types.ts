@@ -24,22 +24,7 @@ import type { METRIC_DIRECTIONS, METRIC_SOURCES, METRIC_VERDICTS } from '../mode
 
 // The vocabulary lives in src/model; re-exported so engine modules keep one import for shapes and words.
 export { ROOT_CAUSE_CATEGORIES } from '../model/incident';
-export type {
-  ChangeStatus,
-  DecisionKind,
-  DecisionOutcomeStatus,
-  DecisionSource,
-  EntryType,
-  EvidenceKind,
-  FileRole,
-  IncidentSeverity,
-  IncidentStatus,
-  RootCauseCategory,
-  ScanIssueKind,
-  Severity,
-  TimelineKind,
-  TriggerKind,
-};
+export type * from '../model/incident';
 
 // ---------------------------------------------------------------- snapshots
 

@@ -55,19 +55,6 @@ export type {
   Postmortem,
   WhyStep,
 } from '../engine/postmortem/types';
-export {
-  ACTION_PRIORITIES,
-  ACTION_STATUSES,
-  ACTIVE_ARTIFACT_KEYS,
-  CONTAINMENT_KINDS,
-  CONTRIBUTING_FACTOR_KEYS,
-  DETECTION_METHODS,
-  FIELD_STATES,
-  OUTCOMES,
-  POSTMORTEM_SEVERITIES,
-  POSTMORTEM_STATUSES,
-  SCOPES,
-} from '../model/postmortem';
 
 /** What a why rests on: the evidence an incident cites, or nothing yet. */
 export const WHY_EVIDENCE_KINDS = [...EVIDENCE_KINDS, 'none'] as const;

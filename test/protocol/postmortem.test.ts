@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as engine from '../../src/engine/postmortem/types';
-import { ACTIVE_ARTIFACT_KEYS, CONTRIBUTING_FACTOR_KEYS, isPostmortem } from '../../src/protocol/postmortem';
+import { ACTIVE_ARTIFACT_KEYS, CONTRIBUTING_FACTOR_KEYS } from '../../src/model/postmortem';
+import { isPostmortem } from '../../src/protocol/postmortem';
 import { postmortem } from '../webview/builders';
 
 test("the protocol's copies of the postmortem keys match the engine's exactly", () => {

@@ -1,6 +1,7 @@
 /** Test-data builders for the incident view: readable incidents, events and postmortems. */
 import type { Decision, IncidentView, TimelineEvent, Trigger } from '../../src/protocol/incidentView';
-import { ACTIVE_ARTIFACT_KEYS, CONTRIBUTING_FACTOR_KEYS, type Postmortem } from '../../src/protocol/postmortem';
+import { ACTIVE_ARTIFACT_KEYS, CONTRIBUTING_FACTOR_KEYS } from '../../src/model/postmortem';
+import type { Postmortem } from '../../src/protocol/postmortem';
 
 export const T0 = Date.UTC(2026, 10, 22, 4, 32, 14, 0);
 

@@ -8,7 +8,8 @@
  * the host rejects.
  */
 import type { BlameCheckText } from '../../src/protocol/messages';
-import { OUTCOMES, type FieldState, type Postmortem, isPostmortem } from '../../src/protocol/postmortem';
+import { OUTCOMES } from '../../src/model/postmortem';
+import { type FieldState, type Postmortem, isPostmortem } from '../../src/protocol/postmortem';
 import {
   ACTION_FIELDS,
   CONTAINMENT_FIELDS,
