@@ -6,18 +6,30 @@
 //   node scripts/e2e/run.mjs            # everything
 //   node scripts/e2e/run.mjs --headed   # (with a display) watch the browser
 //   node scripts/e2e/run.mjs --vsix=PATH  # test a package built elsewhere instead of packaging
+//   node scripts/e2e/run.mjs --vscode=min # against the minimum of engines.vscode (or IR_E2E_VSCODE=min)
 //
-// Screenshots and logs go to test-results/e2e/.
+// Screenshots and logs go to test-results/e2e/ (test-results/e2e-min/ for the minimum).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, E2E_DIR, ROOT, ensureInstalled, log } from './setup.mjs';
+import { CHROMIUM, E2E_DIR, ROOT, ensureInstalled, log, resolveTarget } from './setup.mjs';
 import { freePort, installExtension, prepareProfile, startCodeServer } from './server.mjs';
 import { unrunTests } from './tapSummary.mjs';
 
-const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
-const RUN_DIR = path.join(E2E_DIR, 'run');
+// Which code-server: the latest by default, or the one of engines.vscode's minimum. Each keeps
+// its own run folder and artifacts, so one run never clobbers the other's.
+const TARGET = (() => {
+  try {
+    return resolveTarget();
+  } catch (err) {
+    console.error(`[e2e] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+})();
+const SUFFIX = TARGET.name === 'min' ? '-min' : '';
+const ARTIFACTS = path.join(ROOT, 'test-results', `e2e${SUFFIX}`);
+const RUN_DIR = path.join(E2E_DIR, `run${SUFFIX}`);
 const FIXTURE = path.join(ROOT, 'test', 'e2e', 'fixtures', 'workspace');
 const SUITE_DIR = path.join(ROOT, 'test', 'e2e');
 // The suite's own steps have tighter timeouts; this only stops a run that hangs outright.
@@ -147,7 +159,7 @@ async function runScenario(file, installed) {
   const profile = prepareProfile(runDir, scenario.trust, installed);
   const port = await freePort();
   log(`${name}: starting code-server on 127.0.0.1:${port} with ${open.folder ?? open.workspace} (${scenario.layout}, trust ${scenario.trust})`);
-  const server = await startCodeServer({ port, profile, folder: open.folder ?? open.workspace, logFile: path.join(artifacts, 'code-server.log') });
+  const server = await startCodeServer({ port, profile, folder: open.folder ?? open.workspace, logFile: path.join(artifacts, 'code-server.log'), target: TARGET });
   stopCurrent = () => server.stop();
   let code = 1;
   try {
@@ -164,6 +176,8 @@ async function runScenario(file, installed) {
       IR_E2E_BROWSER_PROFILE: path.join(runDir, 'chromium'),
       IR_E2E_CHROMIUM: CHROMIUM,
       IR_E2E_HEADED: process.argv.includes('--headed') ? '1' : '',
+      // The VS Code under test (`1.139`, `1.90`): the support code follows its workbench.
+      IR_E2E_VSCODE_VERSION: TARGET.vscode,
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
     }, path.join(artifacts, 'results.tap'));
   } finally {
@@ -179,13 +193,14 @@ async function runScenario(file, installed) {
   return code;
 }
 
-const KEPT_MARKER = path.join(E2E_DIR, 'kept-workspaces');
+const KEPT_MARKER = path.join(E2E_DIR, `kept-workspaces${SUFFIX}`);
 /** Stops the server of the scenario running now, if any. */
 let stopCurrent = null;
 
 async function main() {
   const t0 = Date.now();
-  ensureInstalled();
+  ensureInstalled(TARGET);
+  log(`testing against code-server ${TARGET.codeServerVersion} (VS Code ${TARGET.vscode}) on ${TARGET.node}`);
   // The build also gives the suite the CLI it reads the extension's store with.
   run('npm', ['run', 'build']);
   const given = process.argv.find((a) => a.startsWith('--vsix='))?.slice('--vsix='.length);
@@ -208,14 +223,14 @@ async function main() {
     });
   }
   // The extension is installed once; every scenario's server gets its own user data.
-  const installed = installExtension(path.join(RUN_DIR, 'extensions'), vsix);
+  const installed = installExtension(path.join(RUN_DIR, 'extensions'), vsix, TARGET);
   const failed = [];
   for (const file of suiteFiles()) {
     if ((await runScenario(file, installed)) !== 0) failed.push(file);
   }
   if (failed.length === 0) writeFileSync(KEPT_MARKER, '');
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
-  log(`${failed.length === 0 ? 'passed' : `FAILED: ${failed.join(', ')}`} in ${secs} s; screenshots and logs in ${path.relative(ROOT, ARTIFACTS)}/`);
+  log(`VS Code ${TARGET.vscode}: ${failed.length === 0 ? 'passed' : `FAILED: ${failed.join(', ')}`} in ${secs} s; screenshots and logs in ${path.relative(ROOT, ARTIFACTS)}/`);
   process.exit(failed.length === 0 ? 0 : 1);
 }
 

@@ -6,9 +6,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { CODE_SERVER_BIN, NODE24_HOME, log, node24Env } from './setup.mjs';
-
-const NODE24 = path.join(NODE24_HOME, 'bin', 'node');
+import { LATEST_TARGET, log } from './setup.mjs';
 
 /** User settings that keep the workbench quiet and offline: no telemetry, update checks or welcome pages. */
 const USER_SETTINGS = {
@@ -61,14 +59,17 @@ const RESTRICTED_SETTINGS = {
   'security.workspace.trust.emptyWindow': false,
 };
 
-/** Installs the .vsix into `extensionsDir` with code-server's own CLI; returns the folder. */
-export function installExtension(extensionsDir, vsixPath) {
+/**
+ * Installs the .vsix into `extensionsDir` with code-server's own CLI (of `target`, see
+ * setup.mjs: the latest code-server unless the run tests the minimum); returns the folder.
+ */
+export function installExtension(extensionsDir, vsixPath, target = LATEST_TARGET) {
   const home = path.join(path.dirname(extensionsDir), 'install-home');
   const userData = path.join(path.dirname(extensionsDir), 'install-user-data');
   for (const d of [extensionsDir, home, userData]) mkdirSync(d, { recursive: true });
   log(`installing ${path.basename(vsixPath)} into the run's extensions folder`);
-  const r = spawnSync(NODE24, [CODE_SERVER_BIN, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', vsixPath], {
-    env: { ...node24Env(), HOME: home },
+  const r = spawnSync(target.node, [target.bin, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', vsixPath], {
+    env: { ...target.env(), HOME: home },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -113,9 +114,9 @@ function get(url) {
  * Starts code-server on `port` in its own process group (it forks a file watcher and an
  * extension host; only killing the group stops them all). Resolves once /healthz answers.
  */
-export async function startCodeServer({ port, profile, folder, logFile }) {
+export async function startCodeServer({ port, profile, folder, logFile, target = LATEST_TARGET }) {
   const args = [
-    CODE_SERVER_BIN,
+    target.bin,
     '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
     '--disable-telemetry',
@@ -128,9 +129,9 @@ export async function startCodeServer({ port, profile, folder, logFile }) {
     folder,
   ];
   const out = createWriteStream(logFile);
-  const child = spawn(NODE24, args, {
+  const child = spawn(target.node, args, {
     // No extension gallery: the machine is offline and the tests install from a .vsix.
-    env: { ...node24Env(), HOME: profile.home, EXTENSIONS_GALLERY: '{}' },
+    env: { ...target.env(), HOME: profile.home, EXTENSIONS_GALLERY: '{}' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

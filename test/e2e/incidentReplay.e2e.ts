@@ -80,7 +80,7 @@ test('the workbench opens the fixture workspace with the extension installed', {
       `the "${CATEGORY}" commands in the command palette`,
       60_000,
       async () => {
-        seen = await w.paletteCommandIds(`${CATEGORY}: `);
+        seen = await w.paletteCommandIds(`${CATEGORY}: `, ext.commands);
         return expected.some((id) => seen.has(id)) ? seen : undefined;
       },
       async () => `none of ours listed; the palette showed ${JSON.stringify([...seen])}`,

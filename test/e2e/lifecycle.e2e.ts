@@ -107,7 +107,7 @@ test('the walkthrough analyses the failure and exports the report', { timeout: 1
   });
   await session.step('its "Analyze Since Baseline" button records an incident', async () => {
     await container.locator('.getting-started-step', { hasText: 'Analyse since the baseline' }).first().click();
-    await container.getByRole('button', { name: 'Analyze Since Baseline' }).first().click();
+    await container.getByRole('button', { name: 'Analyze Since Baseline', exact: true }).first().click();
     await waitUntil('an incident in the store', 90_000, async () => (incidents().length > 0 ? true : undefined));
   });
   await session.step('its "Export" step writes the postmortem into the workspace', async (w) => {
@@ -115,7 +115,7 @@ test('the walkthrough analyses the failure and exports the report', { timeout: 1
     const step = container.locator('.getting-started-step').filter({ hasText: /report|postmortem/i }).first();
     await step.click();
     // The only incident is exported without asking which.
-    await container.getByRole('button', { name: 'Export Incident Report' }).first().click();
+    await container.getByRole('button', { name: 'Export Incident Report', exact: true }).first().click();
     const dir = path.join(env.workspace, 'docs', 'incidents');
     const report = await waitUntil('a report in docs/incidents', 30_000, async () => (existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('INC-0001')) : undefined));
     assert.match(readFileSync(path.join(dir, report), 'utf8'), /ECONNREFUSED/);

@@ -26,6 +26,7 @@ const VSCODE_FREE = [
   'problems/jsonTree.ts',
   'recorder/recorderSettingsModel.ts',
   'recorder/shellExecution.ts',
+  'services/proposedApi.ts',
   'services/settingsModel.ts',
   'services/storeLocation.ts',
   'views/format.ts',

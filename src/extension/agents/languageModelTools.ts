@@ -1,6 +1,7 @@
 import * as vscode from '../vscodeApi';
 import type { AgentToolResult } from '../../mcp/tools/catalog';
 import { UserError } from '../services/errors';
+import { unlessProposed } from '../services/proposedApi';
 import type { WorkspaceServices } from '../services/workspace';
 import { lmToolsApi, LM_TOOLS_VERSION, type LmPreparedInvocation } from './lmApi';
 import { mcpToolName } from './toolNames';
@@ -44,11 +45,10 @@ export function registerLanguageModelTools(context: vscode.ExtensionContext, ser
   }
   const manifest = context.extension.packageJSON as { contributes?: { languageModelTools?: { name: string }[] } };
   const contributed = manifest.contributes?.languageModelTools ?? [];
-  services.log.info(`language-model tools registered: ${contributed.length}`);
   for (const { name } of contributed) {
     const toolName = mcpToolName(name);
     if (toolName === undefined) continue;
-    context.subscriptions.push(
+    const registered = unlessProposed(() =>
       lm.registerTool<unknown>(name, {
         prepareInvocation: ({ input }): Promise<LmPreparedInvocation | undefined> => {
           const tool = services.engine.get().findAgentTool(toolName);
@@ -79,5 +79,14 @@ export function registerLanguageModelTools(context: vscode.ExtensionContext, ser
         },
       }),
     );
+    if ('proposal' in registered) {
+      // The first call tells: every tool is refused alike.
+      services.log.info(
+        `language-model tools (agent mode) need VS Code ${LM_TOOLS_VERSION} or later: not offered in this VS Code ${vscode.version}, which has them only as the API proposal ${registered.proposal}`,
+      );
+      return;
+    }
+    context.subscriptions.push(registered.value);
   }
+  services.log.info(`language-model tools registered: ${contributed.length}`);
 }

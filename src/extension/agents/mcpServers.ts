@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as vscode from '../vscodeApi';
 import type { WorkspaceServices } from '../services/workspace';
+import { unlessProposed } from '../services/proposedApi';
 import { mcpApi, MCP_PROVIDER_VERSION } from './lmApi';
 import { MCP_PROVIDER_ID } from './toolNames';
 
@@ -20,13 +21,7 @@ export function registerMcpServers(context: vscode.ExtensionContext, services: W
   const fire = (): void => changed.fire();
   const cli = path.join(context.extensionUri.fsPath, 'dist', 'cli.js');
   const version = (context.extension.packageJSON as { version?: string }).version ?? '0.0.0';
-  context.subscriptions.push(
-    changed,
-    vscode.workspace.onDidChangeWorkspaceFolders(fire),
-    vscode.workspace.onDidGrantWorkspaceTrust(fire),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('incidentReplay')) fire();
-    }),
+  const provider = unlessProposed(() =>
     mcp.registerProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
       provideMcpServerDefinitions: () => {
@@ -49,6 +44,22 @@ export function registerMcpServers(context: vscode.ExtensionContext, services: W
           ];
         });
       },
+    }),
+  );
+  if ('proposal' in provider) {
+    changed.dispose();
+    services.log.info(
+      `the MCP server definitions (VS Code's MCP support) need VS Code ${MCP_PROVIDER_VERSION} or later: not offered in this VS Code ${vscode.version}, which has them only as the API proposal ${provider.proposal}`,
+    );
+    return;
+  }
+  context.subscriptions.push(
+    changed,
+    provider.value,
+    vscode.workspace.onDidChangeWorkspaceFolders(fire),
+    vscode.workspace.onDidGrantWorkspaceTrust(fire),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('incidentReplay')) fire();
     }),
   );
   services.log.info(`MCP server definitions registered (${MCP_PROVIDER_ID}): one server per trusted workspace folder`);

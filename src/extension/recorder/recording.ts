@@ -3,6 +3,7 @@ import type { Recorder, RecorderStatus, StoreAccess } from '../../engine/recorde
 import type { EngineLoader } from '../services/engineLoader';
 import type { FolderStores } from '../services/folderStores';
 import type { Log } from '../services/log';
+import { unlessProposed } from '../services/proposedApi';
 import { recorderConfig, RECORDER_PREFIX, type RecorderSettingKey } from './recorderSettingsModel';
 import { plainTerminalText, SHELL_EXECUTION_SINCE, shellExecutionApi, type ShellExecution } from './shellExecution';
 
@@ -167,7 +168,7 @@ export class Recording implements vscode.Disposable {
       this.log.info(`recorder: terminal commands are not recorded: VS Code ${vscode.version} has no shell-execution API (it needs VS Code ${SHELL_EXECUTION_SINCE} or later)`);
       return;
     }
-    this.disposables.push(
+    const hooked = unlessProposed(() => [
       api.onDidStartTerminalShellExecution((e) => {
         const target = this.folderOf(e.execution.cwd);
         if (!target || this.paused) return;
@@ -195,7 +196,14 @@ export class Recording implements vscode.Disposable {
           });
         });
       }),
-    );
+    ]);
+    if ('proposal' in hooked) {
+      this.log.info(
+        `recorder: terminal commands are not recorded: VS Code ${vscode.version} has the shell-execution API only as the proposal ${hooked.proposal} (it needs VS Code ${SHELL_EXECUTION_SINCE} or later)`,
+      );
+      return;
+    }
+    this.disposables.push(...hooked.value);
     this.log.info('recorder: recording terminal commands through shell integration');
   }
 

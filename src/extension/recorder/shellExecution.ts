@@ -32,7 +32,10 @@ export interface ShellExecutionApi {
 /** VS Code version that added the API, for the log line when it is missing. */
 export const SHELL_EXECUTION_SINCE = '1.93';
 
-/** The API when this VS Code has it. */
+/**
+ * The API when this VS Code has its functions. VS Code 1.90 to 1.92 have them as a proposal whose
+ * calls throw, so the caller subscribes through services/proposedApi.ts's unlessProposed.
+ */
 export function shellExecutionApi(window: object): ShellExecutionApi | undefined {
   const w = window as Partial<Record<keyof ShellExecutionApi, unknown>>;
   if (typeof w.onDidStartTerminalShellExecution !== 'function' || typeof w.onDidEndTerminalShellExecution !== 'function') return undefined;

@@ -36,6 +36,19 @@ function required(name: string): string {
   return v;
 }
 
+/**
+ * Whether the VS Code under test is `version` (`1.95`) or newer. scripts/e2e/run.mjs names it
+ * (`--vscode=min` tests the oldest engines.vscode accepts); a suite checks a feature that needs a
+ * newer API only there, and elsewhere checks that the extension says which VS Code it needs.
+ */
+export function vscodeAtLeast(version: string): boolean {
+  const running = process.env.IR_E2E_VSCODE_VERSION;
+  if (!running) return true;
+  const [a = 0, b = 0] = running.split('.').map(Number);
+  const [x = 0, y = 0] = version.split('.').map(Number);
+  return a !== x ? a > x : b >= y;
+}
+
 export function e2eEnv(): E2EEnv {
   return {
     url: required('IR_E2E_URL'),

@@ -68,6 +68,14 @@ export interface Problem {
   text: string;
   row: Locator;
 }
+/**
+ * Palette titles VS Code's own commands had in older versions (1.90), by command id. The palette
+ * searches titles, not ids, and only newer workbenches put the id on a row.
+ */
+const OLDER_TITLES: Record<string, string[]> = {
+  'workbench.action.closePanel': ['View: Close Panel'],
+};
+
 // Labels as VS Code 1.139 lists them in Preferences: Color Theme.
 const THEMES: Record<ThemeKind, string> = { light: 'Light Modern', dark: 'Dark Modern' };
 
@@ -147,12 +155,16 @@ export class Workbench {
    * extension's commands can be missing from the first palette, so it reopens until listed.
    */
   private async paletteRow(id: string, title: string, timeoutMs: number): Promise<Locator> {
-    const row = this.page.locator(`.quick-input-list [data-quick-input-id="${id}"]`);
+    // Each attempt searches by the next of the titles this command has had.
+    const titles = [title, ...(OLDER_TITLES[id] ?? [])];
+    let attempt = 0;
     return waitUntil(
-      `command ${id} ("${title}") in the command palette`,
+      `command ${id} ("${titles.join('" or "')}") in the command palette`,
       timeoutMs,
       async () => {
-        await this.openQuickInput(`>${title}`);
+        const now = titles[attempt++ % titles.length] ?? title;
+        const row = this.commandRow(id, now);
+        await this.openQuickInput(`>${now}`);
         try {
           await row.waitFor({ timeout: 3_000 });
         } catch {
@@ -164,16 +176,36 @@ export class Workbench {
     );
   }
 
-  /** Command ids F1 lists for `query` (once the list has settled). */
-  async paletteCommandIds(query: string): Promise<Set<string>> {
+  /**
+   * The palette row of command `id`. VS Code puts the id on each row's entry (`data-quick-input-id`);
+   * VS Code 1.90 does not, and there the row is the one whose accessible label is the command's
+   * palette title, after its category ("Problems: ") when it has one and before what follows a
+   * comma (a keybinding, "recently used").
+   */
+  private commandRow(id: string, title: string): Locator {
+    const byId = this.page.locator(`.quick-input-list [data-quick-input-id="${id}"]`);
+    const q = JSON.stringify;
+    const labels = [`[aria-label=${q(title)}]`, `[aria-label^=${q(`${title}, `)}]`, `[aria-label$=${q(`: ${title}`)}]`, `[aria-label*=${q(`: ${title}, `)}]`];
+    const byLabel = this.page.locator(`.quick-input-list .monaco-list-row:not(:has([data-quick-input-id])):is(${labels.join(', ')})`);
+    return byId.or(byLabel).first();
+  }
+
+  /**
+   * Command ids F1 lists for `query` (once the list has settled). Where rows carry no ids
+   * (VS Code 1.90), a row counts as the command whose palette title in `titles` (id → title) it shows.
+   */
+  async paletteCommandIds(query: string, titles: ReadonlyMap<string, string> = new Map()): Promise<Set<string>> {
     await this.openQuickInput(`>${query}`);
     await this.quickInput.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 5_000 });
     await sleep(300);
-    const entries = this.quickInput.locator('.quick-input-list [data-quick-input-id]');
+    const byTitle = new Map([...titles].map(([id, title]) => [title, id]));
+    const seen = await this.quickInput.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => ({ id: r.querySelector('[data-quick-input-id]')?.getAttribute('data-quick-input-id') ?? null, label: r.getAttribute('aria-label') ?? '' })),
+    );
     const ids = new Set<string>();
-    for (let i = 0, n = await entries.count(); i < n; i++) {
-      const id = await entries.nth(i).getAttribute('data-quick-input-id');
-      if (id) ids.add(id);
+    for (const { id, label } of seen) {
+      const found = id ?? byTitle.get(label) ?? byTitle.get(label.split(', ')[0] ?? '');
+      if (found) ids.add(found);
     }
     await this.closeQuickInput();
     return ids;
