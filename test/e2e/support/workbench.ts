@@ -6,6 +6,9 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import type { E2EEnv } from './env';
 
+/** The few DOM calls made inside the page (the root tsconfig has no DOM types). */
+type Row = { getAttribute(name: string): string | null; querySelector(selector: string): Row | null };
+
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -199,7 +202,7 @@ export class Workbench {
     await this.quickInput.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 5_000 });
     await sleep(300);
     const byTitle = new Map([...titles].map(([id, title]) => [title, id]));
-    const seen = await this.quickInput.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) =>
+    const seen = await this.quickInput.locator('.quick-input-list .monaco-list-row').evaluateAll((rows: Row[]) =>
       rows.map((r) => ({ id: r.querySelector('[data-quick-input-id]')?.getAttribute('data-quick-input-id') ?? null, label: r.getAttribute('aria-label') ?? '' })),
     );
     const ids = new Set<string>();
