@@ -101,7 +101,10 @@ export class SnapshotStore {
       throw new InputError(`cannot create the store folder ${dir}: ${(e as Error).message}; pass a writable folder with --store`);
     }
     const objects = await ObjectStore.open(path.join(dir, 'objects'));
-    const db = await MetadataDb.open(path.join(dir, DB_FILE), opts.wasmPath ? { wasmPath: opts.wasmPath } : {});
+    const db = await MetadataDb.open(path.join(dir, DB_FILE), {
+      checkedDigestFile: path.join(dir, `${DB_FILE}.checked`),
+      ...(opts.wasmPath ? { wasmPath: opts.wasmPath } : {}),
+    });
     return new SnapshotStore(workspaceRoot, dir, opts.config, objects, db, opts.lockTimeoutMs ?? 5 * 60_000);
   }
 
