@@ -11,7 +11,7 @@ import { InputError, JobError } from './errors';
 import { gitSnapshotLocked, type GitSnapshot } from './git/gitSnapshot';
 import { gitRevOf } from './git/revision';
 import { resolveRef } from './refs';
-import { captureWorkspace, type OversizedFile } from './store/capture';
+import { captureWorkspace, type JournalChanges, type OversizedFile } from './store/capture';
 import { readManifest } from './store/manifest';
 import { ManifestCache } from './store/manifestCache';
 import { planRestore, restoreSnapshot, type PlanRestoreOptions, type RestoreOptions, type RestorePlan, type RestoreResult } from './store/restore';
@@ -49,6 +49,8 @@ export interface SnapshotOptions {
   onOversizedFile?: (file: OversizedFile) => void;
   /** `auto` for the flight recorder's own snapshots, which retention may drop; a person's by default. */
   origin?: 'auto';
+  /** What a complete file-event journal saw change since a time: only those paths are read (see JournalChanges). */
+  journal?: JournalChanges;
   reason?: string;
 }
 
@@ -186,6 +188,7 @@ export class SnapshotStore {
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.onOversizedFile ? { onOversizedFile: opts.onOversizedFile } : {}),
+        ...(opts.journal ? { journal: opts.journal } : {}),
       });
       const snapshot = await this.db.write((db) => {
         this.assertLockHeld();

@@ -15,7 +15,7 @@ import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache
 import { RACY_WINDOW_MS, racyReference } from './racyClock';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
-import { type Found, walkWorkspace } from './walk';
+import { type Found, type JournalTrust, journalTrust, walkWorkspace } from './walk';
 
 /**
  * Test-only seams, so tests can change a file at an exact moment of the scan or pretend time
@@ -42,6 +42,8 @@ export interface CaptureOptions {
   onOversizedFile?: (file: OversizedFile) => void;
   /** Keeps the decoded stat cache between captures of a long-lived store (see StatCacheMemo). */
   statCacheMemo?: StatCacheMemo;
+  /** What a complete file-event journal saw change; see {@link JournalChanges}. */
+  journal?: JournalChanges;
   testHooks?: CaptureTestHooks;
 }
 
@@ -58,6 +60,22 @@ export interface OversizedFile {
   mtimeMs: number;
   /** The paths this capture found (its manifest's paths, unless some vanish or fail). */
   listedPaths: () => readonly string[];
+}
+
+/**
+ * The paths a file watcher reported (created, changed or deleted; files or folders) from `since`
+ * until now, from a journal known to be complete for that time: the watcher ran throughout and
+ * reported no overflow or error. A capture then reads and verifies only what it names, and takes
+ * every other file from the previous capture without a stat, provided that capture started at or
+ * after `since`; otherwise, or when the stat cache cannot vouch for a file (racy, missing blob),
+ * the file is checked as usual. A change made within the watcher's delivery delay before the
+ * capture is seen by the next one, as a change made during a full walk may be.
+ */
+export interface JournalChanges {
+  /** Epoch milliseconds (Date.now()) from which the journal is complete. */
+  since: number;
+  /** Workspace-relative POSIX paths. */
+  paths: Iterable<string>;
 }
 
 export interface CaptureResult {
@@ -112,6 +130,8 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   // git's exclude files are part of the filter: when they change, cached listings are not reused.
   const excludes = opts.respectGitignore ? gitExcludeSources(root).map((s) => s.text) : [];
   const filterKey = JSON.stringify([opts.include, opts.exclude, opts.respectGitignore, storeRel, ...(excludes.length ? [gitBlobId(Buffer.from(excludes.join('\0')))] : [])]);
+  const verifiedAt = Math.max(cache.takenAt, opts.statCacheMemo?.cache === cache ? (opts.statCacheMemo.verifiedAt ?? 0) : 0);
+  const journal = trustedJournal(opts.journal, cache, filterKey, verifiedAt);
   const walk = await walkWorkspace({
     rootRules: excludes,
     root,
@@ -120,6 +140,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     cache,
     filterKey,
     racyFrom: cache.racyFrom,
+    ...(journal ? { journal } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const { found, issues } = walk;
@@ -163,10 +184,14 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     files.sort((a, b) => (a.path !== b.path ? (a.path < b.path ? -1 : 1) : (a.rawPath ?? '') < (b.rawPath ?? '') ? -1 : 1));
     // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
     await saveStatCache(storeDir, { workspaceRoot: root, takenAt, racyFrom, manifestId, filterKey, files, dirs: walk.dirs }, opts.statCacheMemo).catch(() => undefined);
+  } else if (opts.statCacheMemo?.cache === cache) {
+    // Nothing changed since the cache was written: it describes the workspace as of this capture too.
+    opts.statCacheMemo.verifiedAt = takenAt;
   }
   opts.onProgress?.(found.length);
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-  const stats = { ...run.stats, durationMs: Date.now() - started };
+  const stats: CaptureStats = { ...run.stats, durationMs: Date.now() - started };
+  if (journal) stats.filesTrusted = run.filesTrusted;
   if (entries) return { entries, manifestId, fileCount: entries.length, byteCount: sumSizes(entries), issues, stats };
   // Unchanged: the entries are the cache's, built only if the caller asks for them.
   let lazy: ManifestEntry[] | null = null;
@@ -181,6 +206,22 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     issues,
     stats,
   };
+}
+
+/**
+ * The journal's word, when it covers the whole time since the stat cache was last known to
+ * describe the workspace (`verifiedAt`: the start of the capture that wrote it, or of a later one
+ * in this process that found nothing changed).
+ */
+function trustedJournal(changes: JournalChanges | undefined, cache: StatCache, filterKey: string, verifiedAt: number): JournalTrust | null {
+  if (!changes || cache.entryCount === 0 || cache.filterKey !== filterKey || verifiedAt < changes.since) return null;
+  const paths: string[] = [];
+  for (const p of changes.paths) {
+    // Names that lost bytes to U+FFFD cannot be matched to the cache's exactly.
+    if (p.includes('\uFFFD')) return null;
+    paths.push(p);
+  }
+  return journalTrust(paths);
 }
 
 async function resolveRoot(workspaceRoot: string): Promise<string> {
@@ -258,6 +299,8 @@ class CaptureRun {
   readonly reusedRows: Int32Array;
   /** Files taken from the stat cache unchanged. */
   exactReuses = 0;
+  /** Files taken from the stat cache on the journal's word, without a stat. */
+  filesTrusted = 0;
   /** Large blobs written during the capture, published together before the pack commits. */
   readonly staged: StagedBlob[] = [];
   private readonly stagedIds = new Set<string>();
@@ -336,6 +379,18 @@ class CaptureRun {
     this.stats.filesScanned++;
     if (f.kind === 'file') {
       const row = f.listed ? f.row : this.cache.rowOf(cacheKey(f));
+      if (row !== undefined && f.unnamed) {
+        const trusted = this.trust(f, row);
+        if (trusted === 'same') {
+          this.reusedRows[i] = row;
+          this.exactReuses++;
+          return null;
+        }
+        if (trusted) {
+          this.keep(i, trusted);
+          return null;
+        }
+      }
       if (row !== undefined) {
         // Only lstat: when the stat data matches, the file is not read at all.
         let st: fs.Stats | undefined;
@@ -405,6 +460,25 @@ class CaptureRun {
     if (stored === !oversized) return 'same';
     const cached = c.rowCached(row) as CachedFile;
     return { entry: { ...cached.entry, stored: !oversized }, stat: statProof(st) };
+  }
+
+  /**
+   * {@link reuse} on the journal's word: the cached stat data stands in for an lstat the journal
+   * says would find it unchanged. Null (check the file as usual) when the cache cannot vouch for it.
+   */
+  private trust(f: Found, row: number): 'same' | Recorded | null {
+    const c = this.cache;
+    if (c.rowKind(row) !== 'file' || Math.max(c.rowMtimeMs(row), c.rowCtimeMs(row)) >= c.racyFrom) return null;
+    const size = c.rowSize(row);
+    const oversized = size > this.opts.maxFileSizeBytes;
+    const stored = c.rowStored(row);
+    if (!oversized && (!stored || !this.objects.has(c.rowId(row)))) return null;
+    this.stats.filesReused++;
+    this.filesTrusted++;
+    if (oversized) this.oversizedIssue(f, size);
+    if (stored === !oversized) return 'same';
+    const cached = c.rowCached(row) as CachedFile;
+    return { entry: { ...cached.entry, stored: !oversized }, stat: { mtimeMs: cached.mtimeMs, ctimeMs: cached.ctimeMs, ino: cached.ino } };
   }
 
   private oversizedIssue(f: Found, size: number): void {

@@ -439,6 +439,12 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
 export class StatCacheMemo {
   cache: StatCache | null = null;
   identity: string | null = null;
+  /**
+   * Start of the latest capture that found the workspace as this cache describes it without
+   * rewriting the file (nothing had changed): the cache's state holds from then, not only from
+   * its own `takenAt`.
+   */
+  verifiedAt: number | null = null;
 }
 
 function identityOf(st: fs.Stats): string {
@@ -460,6 +466,7 @@ export async function loadStatCache(storeDir: string, workspaceRoot: string, mem
     if (memo) {
       memo.cache = cache;
       memo.identity = cache ? identity : null;
+      memo.verifiedAt = null;
     }
     return cache ?? new EmptyCache(workspaceRoot);
   } catch {
@@ -524,6 +531,7 @@ export async function saveStatCache(storeDir: string, content: StatCacheContent,
   if (memo) {
     memo.cache = null;
     memo.identity = null;
+    memo.verifiedAt = null;
   }
   const target = path.join(storeDir, STAT_CACHE_FILE);
   const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
