@@ -11,11 +11,11 @@ import { compareEntries, encodeManifest } from './manifest';
 import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectStore';
 import type { PackWriter } from './packWriter';
 import { PathFilter } from './pathFilter';
-import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatCacheMemo, type StatProof, type WalkedFile } from './statCache';
+import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatCacheMemo, type StatCacheRows, type StatProof } from './statCache';
 import { RACY_WINDOW_MS, racyReference } from './racyClock';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
-import { type Found, type JournalTrust, journalTrust, walkWorkspace } from './walk';
+import { type Found, foundAbs, type JournalTrust, journalTrust, walkWorkspace } from './walk';
 
 /**
  * Test-only seams, so tests can change a file at an exact moment of the scan or pretend time
@@ -144,7 +144,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const { found, issues } = walk;
-  const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length);
+  const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length, root);
   await run.processAll(found);
 
   const recordedCount = run.recordedCount();
@@ -173,15 +173,21 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     throw typeof (e as NodeJS.ErrnoException | null)?.code === 'string' ? storeFailure(e) : e;
   }
   if (!unchanged || walk.listed > 0) {
-    const files: WalkedFile[] = found.map((f, i) => {
-      const entry = run.entries[i];
-      const proof = run.proofs[i];
-      const w: WalkedFile = { path: f.path, kind: entry ? entry.type : f.kind };
-      if (f.rawPath !== undefined) w.rawPath = f.rawPath;
-      if (entry && proof) w.cached = { entry, mtimeMs: proof.mtimeMs, ctimeMs: proof.ctimeMs, ino: proof.ino };
-      return w;
+    // Rows in path order, by index into the walk's list: no object per file.
+    const order = Array.from(found.keys()).sort((x, y) => {
+      const a = found[x] as Found;
+      const b = found[y] as Found;
+      return a.path !== b.path ? (a.path < b.path ? -1 : 1) : (a.rawPath ?? '') < (b.rawPath ?? '') ? -1 : 1;
     });
-    files.sort((a, b) => (a.path !== b.path ? (a.path < b.path ? -1 : 1) : (a.rawPath ?? '') < (b.rawPath ?? '') ? -1 : 1));
+    const at = (k: number): number => order[k] as number;
+    const files: StatCacheRows = {
+      count: order.length,
+      path: (k) => (found[at(k)] as Found).path,
+      rawPath: (k) => (found[at(k)] as Found).rawPath,
+      kind: (k) => run.entries[at(k)]?.type ?? (found[at(k)] as Found).kind,
+      entry: (k) => run.entries[at(k)] ?? null,
+      proof: (k) => run.proofs[at(k)] ?? null,
+    };
     // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
     await saveStatCache(storeDir, { workspaceRoot: root, takenAt, racyFrom, manifestId, filterKey, files, dirs: walk.dirs }, opts.statCacheMemo).catch(() => undefined);
   } else if (opts.statCacheMemo?.cache === cache) {
@@ -314,6 +320,7 @@ class CaptureRun {
     /** Start of this capture, for telling files that may be mid-write. */
     private readonly takenAt: number,
     fileCount: number,
+    private readonly root: string,
   ) {
     this.entries = new Array<ManifestEntry | null>(fileCount).fill(null);
     this.proofs = new Array<StatProof | null>(fileCount).fill(null);
@@ -323,6 +330,10 @@ class CaptureRun {
   }
 
   private found: readonly Found[] = [];
+
+  private abs(f: Found): fsc.FsPath {
+    return foundAbs(this.root, f);
+  }
   private listed: readonly string[] | null = null;
   private readonly listedPaths = (): readonly string[] => (this.listed ??= this.found.map((f) => f.path));
 
@@ -395,7 +406,7 @@ class CaptureRun {
         // Only lstat: when the stat data matches, the file is not read at all.
         let st: fs.Stats | undefined;
         try {
-          st = fs.lstatSync(f.abs, { throwIfNoEntry: false });
+          st = fs.lstatSync(this.abs(f), { throwIfNoEntry: false });
         } catch (e) {
           return this.fileFailed(f, e);
         }
@@ -496,7 +507,7 @@ class CaptureRun {
   }
 
   private async symlink(f: Found, known: fs.Stats | null): Promise<Recorded | null> {
-    const st = known ?? fs.lstatSync(f.abs);
+    const st = known ?? fs.lstatSync(this.abs(f));
     if (!st.isSymbolicLink()) {
       this.issue(f.path, 'changed_during_scan', 'changed type during the scan; not recorded');
       return null;
@@ -506,7 +517,7 @@ class CaptureRun {
     const cached = row !== undefined ? this.cache.rowCached(row) : undefined;
     if (reused === 'same' && cached) return { entry: cached.entry, stat: cached, same: true };
     if (reused && reused !== 'same') return reused;
-    const target = fs.readlinkSync(f.abs, { encoding: 'buffer' });
+    const target = fs.readlinkSync(this.abs(f), { encoding: 'buffer' });
     this.stats.filesHashed++;
     const id = gitBlobId(target);
     await this.store(id, target);
@@ -567,7 +578,7 @@ class CaptureRun {
   private async readAttempt(f: Found, slot: Buffer, seenBefore: boolean, first: boolean): Promise<Attempt> {
     let fd: number;
     try {
-      fd = fs.openSync(f.abs, OPEN_FLAGS);
+      fd = fs.openSync(this.abs(f), OPEN_FLAGS);
     } catch (e) {
       // Replaced by a symlink since the folder was listed: O_NOFOLLOW refuses to follow it.
       if (fsc.errnoCode(e) === 'ELOOP') return { kind: 'done', recorded: await this.symlink(f, null) };
@@ -582,8 +593,9 @@ class CaptureRun {
       }
       if (first && this.hooks.beforeRead) await this.hooks.beforeRead(f.path);
       if (st.size > this.opts.maxFileSizeBytes) {
-        if (this.opts.onOversizedFile && typeof f.abs === 'string') {
-          this.opts.onOversizedFile({ path: f.path, abs: f.abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), listedPaths: this.listedPaths });
+        const abs = this.abs(f);
+        if (this.opts.onOversizedFile && typeof abs === 'string') {
+          this.opts.onOversizedFile({ path: f.path, abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), listedPaths: this.listedPaths });
         }
         return await this.streamed(f, fd, st, 'hash');
       }
@@ -626,7 +638,7 @@ class CaptureRun {
   private changedWhileRead(f: Found, before: fs.Stats, after: fs.Stats, bytesRead: number): string | null {
     if (after.nlink === 0) {
       // Unlinked while open: deleted, or replaced by a rename (then the path has new content).
-      if (fs.lstatSync(f.abs, { throwIfNoEntry: false }) === undefined) {
+      if (fs.lstatSync(this.abs(f), { throwIfNoEntry: false }) === undefined) {
         this.issue(f.path, 'vanished', 'removed while being read');
         return 'vanished';
       }

@@ -43,12 +43,18 @@ export interface CachedFile extends StatProof {
   entry: ManifestEntry;
 }
 
-/** A file the walk selected: with its entry and proof when it was recorded cleanly. */
-export interface WalkedFile {
-  path: string;
-  rawPath?: string;
-  kind: 'file' | 'symlink';
-  cached?: CachedFile;
+/**
+ * The files a capture selected, in path order, read through accessors so that writing the cache
+ * builds no object per file.
+ */
+export interface StatCacheRows {
+  readonly count: number;
+  path(i: number): string;
+  rawPath(i: number): string | undefined;
+  kind(i: number): 'file' | 'symlink';
+  /** The entry when it was recorded cleanly (with its proof), else null: processed again next time. */
+  entry(i: number): ManifestEntry | null;
+  proof(i: number): StatProof | null;
 }
 
 /** A folder whose listing can be reused while its stat data stays the same. */
@@ -106,8 +112,7 @@ export interface StatCacheContent {
   racyFrom: number;
   manifestId: string | null;
   filterKey: string;
-  /** Sorted by path. */
-  files: readonly WalkedFile[];
+  files: StatCacheRows;
   dirs: readonly CachedDir[];
 }
 
@@ -478,13 +483,17 @@ export async function loadStatCache(storeDir: string, workspaceRoot: string, mem
 
 export function encodeStatCache(content: StatCacheContent): Buffer {
   const { files } = content;
-  const count = files.length;
+  const count = files.count;
   const rawPaths: Record<string, string> = {};
   const targets: Record<string, string> = {};
-  files.forEach((f, i) => {
-    if (f.rawPath !== undefined) rawPaths[i] = f.rawPath;
-    if (f.cached?.entry.target !== undefined) targets[i] = f.cached.entry.target;
-  });
+  const paths: string[] = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    paths[i] = files.path(i);
+    const raw = files.rawPath(i);
+    if (raw !== undefined) rawPaths[i] = raw;
+    const target = files.entry(i)?.target;
+    if (target !== undefined) targets[i] = target;
+  }
   const header: Header = {
     format: FORMAT,
     workspaceRoot: content.workspaceRoot,
@@ -502,24 +511,24 @@ export function encodeStatCache(content: StatCacheContent): Buffer {
   const flagsAt = numsAt + count * 32;
   const idsAt = flagsAt + count * 2;
   const pathsAt = idsAt + count * 20;
-  const paths = Buffer.from(files.map((f) => f.path).join('\0'), 'utf8');
-  const out = Buffer.alloc(pathsAt + paths.length);
+  const joined = paths.join('\0');
+  const out = Buffer.alloc(pathsAt + Buffer.byteLength(joined, 'utf8'));
   head.copy(out, 0);
-  files.forEach((f, i) => {
-    const c = f.cached;
-    let flags = f.kind === 'symlink' ? FLAG_SYMLINK : 0;
-    if (c) {
-      const e = c.entry;
+  for (let i = 0; i < count; i++) {
+    const e = files.entry(i);
+    const proof = e ? files.proof(i) : null;
+    let flags = files.kind(i) === 'symlink' ? FLAG_SYMLINK : 0;
+    if (e && proof) {
       out.writeDoubleLE(e.size, numsAt + i * 32);
-      out.writeDoubleLE(c.mtimeMs, numsAt + i * 32 + 8);
-      out.writeDoubleLE(c.ctimeMs, numsAt + i * 32 + 16);
-      out.writeDoubleLE(c.ino, numsAt + i * 32 + 24);
+      out.writeDoubleLE(proof.mtimeMs, numsAt + i * 32 + 8);
+      out.writeDoubleLE(proof.ctimeMs, numsAt + i * 32 + 16);
+      out.writeDoubleLE(proof.ino, numsAt + i * 32 + 24);
       flags |= FLAG_ENTRY | (e.mode & 0o777) | (e.binary ? FLAG_BINARY : 0) | (e.stored ? FLAG_STORED : 0);
       out.write(e.id, idsAt + i * 20, 20, 'hex');
     }
     out.writeUInt16LE(flags, flagsAt + i * 2);
-  });
-  paths.copy(out, pathsAt);
+  }
+  out.write(joined, pathsAt, 'utf8');
   return out;
 }
 

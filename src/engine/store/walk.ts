@@ -15,8 +15,11 @@ export interface Found {
   path: string;
   /** Base64 of the relative path's bytes, only for names that are not valid UTF-8. */
   rawPath?: string;
-  /** What fs calls take: a string, or the raw bytes when a name is not valid UTF-8. */
-  abs: FsPath;
+  /**
+   * The absolute path as raw bytes, only when a name on the way is not valid UTF-8; otherwise it
+   * is `<root>/<path>` ({@link foundAbs}), built when needed rather than kept for every file.
+   */
+  rawAbs?: Buffer;
   kind: FoundKind;
   /** True when the folder listing came from the cache; `row` is then the stat cache row of the file's entry, if it has one. */
   listed?: true;
@@ -34,6 +37,11 @@ export interface JournalTrust {
   named: ReadonlySet<string>;
   /** Folders whose listing may have changed: each named path and every folder above one ('' is the root). */
   dirty: ReadonlySet<string>;
+}
+
+/** What fs calls take for a found file. */
+export function foundAbs(root: string, f: Found): FsPath {
+  return f.rawAbs ?? `${root}/${f.path}`;
 }
 
 /** The trust a set of named paths gives: every folder above a named path may have a changed listing. */
@@ -175,10 +183,12 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
     for (const row of children.files) {
       const p = cache.rowPath(row);
       const raw = cache.rowRawPath(row);
-      const abs = raw === undefined ? `${opts.root}/${p}` : Buffer.concat([rootBytes, SLASH, Buffer.from(raw, 'base64')]);
-      const item: Found = { path: p, abs, kind: cache.rowKind(row), listed: true };
+      const item: Found = { path: p, kind: cache.rowKind(row), listed: true };
       if (cache.rowHasEntry(row)) item.row = row;
-      if (raw !== undefined) item.rawPath = raw;
+      if (raw !== undefined) {
+        item.rawPath = raw;
+        item.rawAbs = Buffer.concat([rootBytes, SLASH, Buffer.from(raw, 'base64')]);
+      }
       if (journal && !named && raw === undefined && !journal.named.has(p)) item.unnamed = true;
       found.push(item);
     }
@@ -286,7 +296,8 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
         specials.push({ path: rel, kind: 'special_file', message: `${describeSpecial(dirent)}; not captured` });
         continue;
       }
-      const item: Found = { path: rel, abs, kind };
+      const item: Found = { path: rel, kind };
+      if (typeof abs !== 'string') item.rawAbs = abs;
       if (relBytes) item.rawPath = relBytes.toString('base64');
       else if (journal && !dir.named && !journal.named.has(rel)) item.unnamed = true;
       found.push(item);
