@@ -152,7 +152,8 @@ class ColumnCache implements StatCache {
     private readonly header: Header,
     private readonly nums: Float64Array,
     private readonly flags: Uint16Array,
-    private readonly ids: string,
+    /** `count` x 20-byte ids. */
+    private readonly ids: Buffer,
     private readonly paths: string[],
   ) {
     this.made = new Array<CachedFile | undefined>(header.count);
@@ -224,7 +225,7 @@ class ColumnCache implements StatCache {
   }
 
   rowId(i: number): string {
-    return this.ids.slice(i * 40, i * 40 + 40);
+    return this.ids.toString('hex', i * 20, i * 20 + 20);
   }
 
   totalSize(): number {
@@ -300,7 +301,7 @@ class ColumnCache implements StatCache {
       size: this.nums[n] as number,
       mode: f & 0o777,
       mtimeMs: Math.floor(this.nums[n + 1] as number),
-      id: this.ids.slice(i * 40, i * 40 + 40),
+      id: this.ids.toString('hex', i * 20, i * 20 + 20),
       binary: (f & FLAG_BINARY) !== 0,
       stored: (f & FLAG_STORED) !== 0,
     };
@@ -412,12 +413,13 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
   const idsAt = flagsAt + count * 2;
   const pathsAt = idsAt + count * 20;
   if (data.length < pathsAt) return null;
-  // Typed-array views need aligned offsets; copy when the file buffer itself is not aligned.
-  const base = data.byteOffset % 8 === 0 ? data : Buffer.from(data);
-  const nums = new Float64Array(base.buffer, base.byteOffset + numsAt, count * 4);
-  const flags = new Uint16Array(base.buffer, base.byteOffset + flagsAt, count);
-  const ids = base.toString('hex', idsAt, pathsAt);
-  const paths = count === 0 ? [] : base.toString('utf8', pathsAt).split('\0');
+  // Copies of the columns kept, so the file's bytes (mostly paths, decoded below) are not.
+  const nums = new Float64Array(count * 4);
+  Buffer.from(nums.buffer).set(data.subarray(numsAt, flagsAt));
+  const flags = new Uint16Array(count);
+  Buffer.from(flags.buffer).set(data.subarray(flagsAt, idsAt));
+  const ids = Buffer.from(data.subarray(idsAt, pathsAt));
+  const paths = count === 0 ? [] : data.toString('utf8', pathsAt).split('\0');
   if (paths.length !== count) return null;
   const header: Header = {
     format: FORMAT,
