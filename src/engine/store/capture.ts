@@ -186,7 +186,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
       rawPath: (k) => (found[at(k)] as Found).rawPath,
       kind: (k) => run.entries[at(k)]?.type ?? (found[at(k)] as Found).kind,
       entry: (k) => run.entries[at(k)] ?? null,
-      proof: (k) => run.proofs[at(k)] ?? null,
+      proof: (k) => run.proof(at(k)),
     };
     // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
     await saveStatCache(storeDir, { workspaceRoot: root, takenAt, racyFrom, manifestId, filterKey, files, dirs: walk.dirs }, opts.statCacheMemo).catch(() => undefined);
@@ -299,8 +299,11 @@ class CaptureRun {
   readonly stats = { filesScanned: 0, filesHashed: 0, filesReused: 0, bytesRead: 0 };
   /** Per walked file: its entry, or null when it was not recorded (vanished, unreadable...). */
   readonly entries: (ManifestEntry | null)[];
-  /** Per walked file: stat data proving the entry current, or null when it must be re-read next time. */
-  readonly proofs: (StatProof | null)[];
+  /**
+   * Per walked file: stat data proving the entry current (mtimeMs, ctimeMs, ino), NaN when it must
+   * be re-read next time; numbers rather than an object per file (see {@link proof}).
+   */
+  private readonly proofs: Float64Array;
   /** Per walked file: the stat cache row it was taken from unchanged, or -1 (then see `entries`). */
   readonly reusedRows: Int32Array;
   /** Files taken from the stat cache unchanged. */
@@ -323,7 +326,7 @@ class CaptureRun {
     private readonly root: string,
   ) {
     this.entries = new Array<ManifestEntry | null>(fileCount).fill(null);
-    this.proofs = new Array<StatProof | null>(fileCount).fill(null);
+    this.proofs = new Float64Array(fileCount * 3).fill(NaN);
     this.reusedRows = new Int32Array(fileCount).fill(-1);
     this.pack = objects.beginPack();
     this.hooks = opts.testHooks ?? {};
@@ -370,14 +373,26 @@ class CaptureRun {
       if (row < 0) continue;
       const cached = this.cache.rowCached(row) as CachedFile;
       this.entries[i] = cached.entry;
-      this.proofs[i] = cached;
+      this.setProof(i, cached);
     }
+  }
+
+  /** The stat data proving file `i`'s entry current, or null. */
+  proof(i: number): StatProof | null {
+    const mtimeMs = this.proofs[i * 3] as number;
+    return Number.isNaN(mtimeMs) ? null : { mtimeMs, ctimeMs: this.proofs[i * 3 + 1] as number, ino: this.proofs[i * 3 + 2] as number };
+  }
+
+  private setProof(i: number, p: StatProof): void {
+    this.proofs[i * 3] = p.mtimeMs;
+    this.proofs[i * 3 + 1] = p.ctimeMs;
+    this.proofs[i * 3 + 2] = p.ino;
   }
 
   private keep(i: number, r: Recorded | null): void {
     if (!r) return;
     this.entries[i] = r.entry;
-    this.proofs[i] = r.stat;
+    if (r.stat) this.setProof(i, r.stat);
     if (r.same) this.exactReuses++;
   }
 
