@@ -260,7 +260,7 @@ function digestOf(bytes: Uint8Array): string {
 function readChecked(file: string | undefined): string | null {
   if (file === undefined) return null;
   try {
-    return fs.readFileSync(file, 'latin1').trim();
+    return fs.readFileSync(file, 'latin1').slice(0, 40);
   } catch {
     return null;
   }
@@ -270,7 +270,13 @@ function readChecked(file: string | undefined): string | null {
 function writeChecked(file: string | undefined, digest: string): void {
   if (file === undefined) return;
   try {
-    fs.writeFileSync(file, `${digest}\n`);
+    // In place, same length each time: a truncating rewrite makes ext4 flush the file on close.
+    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+    try {
+      fs.writeSync(fd, `${digest}\n`, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     // A read-only store or a full disk: the next open checks the file again.
   }

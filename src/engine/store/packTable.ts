@@ -8,6 +8,16 @@ import type { CompactPackIndex } from './packFormat';
  * arrays) finds them.
  */
 
+/** The first four bytes of an id (uniformly distributed: it is a SHA-1). */
+function hashAt(ids: Uint8Array, at: number): number {
+  return ((ids[at] as number) << 24) | ((ids[at + 1] as number) << 16) | ((ids[at + 2] as number) << 8) | (ids[at + 3] as number);
+}
+
+function sameId(a: Uint8Array, at: number, b: Uint8Array, bt: number): boolean {
+  for (let i = 0; i < 20; i++) if (a[at + i] !== b[bt + i]) return false;
+  return true;
+}
+
 /** Value of a hex digit, or -1. */
 function nibble(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -72,26 +82,24 @@ export class PackTable {
       if (hi < 0 || lo < 0) return -1;
       q[i] = (hi << 4) | lo;
     }
-    const mask = this.slotPack.length - 1;
-    for (let s = q.readUInt32BE(0) & mask; ; s = (s + 1) & mask) {
-      const p = this.slotPack[s] as number;
-      if (p === 0) return -1;
-      const e = this.slotEntry[s] as number;
-      if (this.sameId((this.packs[p - 1] as CompactPackIndex).ids, e * 20)) return s;
-    }
+    return this.probe(q, 0);
   }
 
-  private sameId(ids: Buffer, at: number): boolean {
-    const q = this.query;
-    for (let i = 0; i < 20; i++) if (ids[at + i] !== q[i]) return false;
-    return true;
+  /** The slot holding the id at `ids[at..at+20]`, or -1. */
+  private probe(ids: Uint8Array, at: number): number {
+    const mask = this.slotPack.length - 1;
+    for (let s = hashAt(ids, at) & mask; ; s = (s + 1) & mask) {
+      const p = this.slotPack[s] as number;
+      if (p === 0) return -1;
+      if (sameId((this.packs[p - 1] as CompactPackIndex).ids, (this.slotEntry[s] as number) * 20, ids, at)) return s;
+    }
   }
 
   private insert(no: number, entry: number): void {
     const ids = (this.packs[no] as CompactPackIndex).ids;
-    ids.copy(this.query, 0, entry * 20, entry * 20 + 20);
+    const at = entry * 20;
     const mask = this.slotPack.length - 1;
-    for (let s = this.query.readUInt32BE(0) & mask; ; s = (s + 1) & mask) {
+    for (let s = hashAt(ids, at) & mask; ; s = (s + 1) & mask) {
       const p = this.slotPack[s] as number;
       if (p === 0) {
         this.slotPack[s] = no + 1;
@@ -99,7 +107,7 @@ export class PackTable {
         this.used++;
         return;
       }
-      if (this.sameId((this.packs[p - 1] as CompactPackIndex).ids, (this.slotEntry[s] as number) * 20)) return;
+      if (sameId((this.packs[p - 1] as CompactPackIndex).ids, (this.slotEntry[s] as number) * 20, ids, at)) return;
     }
   }
 

@@ -277,9 +277,22 @@ class ColumnCache implements StatCache {
       if (!g) groups.set(key, (g = { files: [], dirs: [] }));
       return g;
     };
+    // Rows are in path order, so neighbours mostly share a folder: its group is found once per run.
+    let last: { files: number[]; dirs: CachedDir[] } | null = null;
+    let lastDir = '';
     for (let i = 0; i < this.header.count; i++) {
       const raw = this.header.rawPaths[i];
-      group(raw === undefined ? parentOf(this.paths[i] as string) : rawParentKey(raw)).files.push(i);
+      if (raw !== undefined) {
+        group(rawParentKey(raw)).files.push(i);
+        continue;
+      }
+      const p = this.paths[i] as string;
+      const slash = p.lastIndexOf('/');
+      if (last === null || slash !== lastDir.length || (slash > 0 && !p.startsWith(lastDir))) {
+        lastDir = slash < 0 ? '' : p.slice(0, slash);
+        last = group(lastDir);
+      }
+      last.files.push(i);
     }
     for (const d of this.header.dirs) {
       if (d.rel === '') continue;
