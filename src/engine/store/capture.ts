@@ -480,7 +480,7 @@ class CaptureRun {
     if (Math.max(st.mtimeMs, st.ctimeMs) >= c.racyFrom) return null;
     const oversized = type === 'file' && st.size > this.opts.maxFileSizeBytes;
     const stored = c.rowStored(row);
-    if (!oversized && (!stored || !this.objects.has(c.rowId(row)))) return null;
+    if (!oversized && (!stored || !this.objects.hasAt(c.idColumn(), row * 20))) return null;
     this.stats.filesReused++;
     if (oversized) this.oversizedIssue(f, st.size);
     if (stored === !oversized) return 'same';
@@ -498,7 +498,7 @@ class CaptureRun {
     const size = c.rowSize(row);
     const oversized = size > this.opts.maxFileSizeBytes;
     const stored = c.rowStored(row);
-    if (!oversized && (!stored || !this.objects.has(c.rowId(row)))) return null;
+    if (!oversized && (!stored || !this.objects.hasAt(c.idColumn(), row * 20))) return null;
     this.stats.filesReused++;
     this.filesTrusted++;
     if (oversized) this.oversizedIssue(f, size);

@@ -135,6 +135,11 @@ export class ObjectStore {
     return this.packed.has(id) || this.loose.has(id);
   }
 
+  /** {@link has} for the 20-byte id at `ids[at]`: a capture checks every cached file this way. */
+  hasAt(ids: Uint8Array, at: number): boolean {
+    return this.packed.hasAt(ids, at) || (this.loose.size > 0 && this.loose.has(Buffer.from(ids.buffer, ids.byteOffset + at, 20).toString('hex')));
+  }
+
   /** Where a packed blob is, or undefined when no pack holds it. */
   private locate(id: string): PackedAt | undefined {
     const slot = this.packed.find(id);

@@ -73,6 +73,11 @@ export class PackTable {
     return this.slotOf(id) >= 0;
   }
 
+  /** {@link has} for the id at `ids[at..at+20]` (a stat cache's column), with no hex in between. */
+  hasAt(ids: Uint8Array, at: number): boolean {
+    return this.used > 0 && this.probe(ids, at) >= 0;
+  }
+
   private slotOf(id: string): number {
     if (this.used === 0 || id.length !== 40) return -1;
     const q = this.query;

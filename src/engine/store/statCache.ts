@@ -102,6 +102,8 @@ export interface StatCache {
   rowMode(row: number): number;
   rowStored(row: number): boolean;
   rowId(row: number): string;
+  /** Every row's id as 20 bytes, row `r` at `r * 20`: checks against the object store without hex. */
+  idColumn(): Uint8Array;
   /** Sum of the sizes of the cached entries, as `entries()` would add up. */
   totalSize(): number;
 }
@@ -147,6 +149,8 @@ class ColumnCache implements StatCache {
   private readonly dirs = new Map<string, CachedDir>();
   private byParent: Map<string, { files: number[]; dirs: CachedDir[] }> | undefined;
   readonly entryCount: number;
+  /** Almost always: every name is UTF-8, so no row needs a lookup in `rawPaths`. */
+  private readonly noRawPaths: boolean;
 
   constructor(
     private readonly header: Header,
@@ -160,6 +164,7 @@ class ColumnCache implements StatCache {
     let entries = 0;
     for (let i = 0; i < paths.length; i++) if ((flags[i] as number) & FLAG_ENTRY) entries++;
     this.entryCount = entries;
+    this.noRawPaths = Object.keys(header.rawPaths).length === 0;
     for (const d of header.dirs) this.dirs.set(d.rawRel === undefined ? d.rel : `\0${d.rawRel}`, d);
   }
 
@@ -228,6 +233,10 @@ class ColumnCache implements StatCache {
     return this.ids.toString('hex', i * 20, i * 20 + 20);
   }
 
+  idColumn(): Uint8Array {
+    return this.ids;
+  }
+
   totalSize(): number {
     let total = 0;
     for (let i = 0; i < this.header.count; i++) if ((this.flags[i] as number) & FLAG_ENTRY) total += this.nums[i * 4] as number;
@@ -257,7 +266,7 @@ class ColumnCache implements StatCache {
   }
 
   rowRawPath(i: number): string | undefined {
-    return this.header.rawPaths[i];
+    return this.noRawPaths ? undefined : this.header.rawPaths[i];
   }
 
   rowKind(i: number): 'file' | 'symlink' {
@@ -401,6 +410,9 @@ class EmptyCache implements StatCache {
   }
   rowId(): string {
     throw new Error('empty stat cache has no rows');
+  }
+  idColumn(): Uint8Array {
+    return new Uint8Array(0);
   }
   totalSize(): number {
     return 0;
