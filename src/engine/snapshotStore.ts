@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { EngineConfig } from './config/types';
@@ -128,7 +128,7 @@ export class SnapshotStore {
     // never across two flows of one process: the extension runs several commands at once.
     if (this.lockContext.getStore()) return fn();
     const target = path.join(this.dir, 'store');
-    await fsp.writeFile(target, '', { flag: 'a' });
+    fs.closeSync(fs.openSync(target, 'a'));
     let release: () => Promise<void>;
     const held = { lost: false };
     try {

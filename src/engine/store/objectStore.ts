@@ -100,10 +100,10 @@ export class ObjectStore {
    * known. Cheap when nothing changed: only indexes not seen before are read.
    */
   async refresh(): Promise<void> {
-    const [packNames, looseNames] = await Promise.all([
-      fs.promises.readdir(this.packsDir),
-      fs.promises.readdir(this.looseDir),
-    ]);
+    // Two small listings: synchronous calls cost less than the thread pool's round trips, and
+    // every capture makes them on taking the store lock (the collection rule).
+    const packNames = fs.readdirSync(this.packsDir);
+    const looseNames = fs.readdirSync(this.looseDir);
     const present = new Set(packNames.filter((n) => n.endsWith('.idx')).map((n) => n.slice(0, -4)));
     if ([...this.packs.keys()].some((n) => !present.has(n))) this.forget();
     const problems: StoreProblem[] = [];

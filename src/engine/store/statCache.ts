@@ -483,17 +483,26 @@ function identityOf(st: fs.Stats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
-/** Never throws for a bad cache file: it is a hint, and a capture without it is merely slower. */
+/**
+ * Never throws for a bad cache file: it is a hint, and a capture without it is merely slower.
+ * Synchronous: a few calls (one read), where three thread-pool round trips cost more than the
+ * work on a warm snapshot that only needs the memo's identity check.
+ */
 export async function loadStatCache(storeDir: string, workspaceRoot: string, memo?: StatCacheMemo): Promise<StatCache> {
   const file = path.join(storeDir, STAT_CACHE_FILE);
   let fd: number | undefined;
   try {
-    fd = await fsc.open(file, fs.constants.O_RDONLY);
-    const st = await fsc.fstat(fd);
+    fd = fs.openSync(file, fs.constants.O_RDONLY);
+    const st = fs.fstatSync(fd);
     const identity = identityOf(st);
     if (memo?.cache && memo.identity === identity && memo.cache.workspaceRoot === workspaceRoot) return memo.cache;
     const data = Buffer.allocUnsafe(st.size);
-    const got = await fsc.readFully(fd, data, 0, st.size, 0);
+    let got = 0;
+    while (got < st.size) {
+      const n = fs.readSync(fd, data, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
     const cache = got === st.size ? decode(data, workspaceRoot) : null;
     if (memo) {
       memo.cache = cache;
@@ -504,7 +513,13 @@ export async function loadStatCache(storeDir: string, workspaceRoot: string, mem
   } catch {
     return new EmptyCache(workspaceRoot);
   } finally {
-    if (fd !== undefined) await fsc.close(fd).catch(() => undefined);
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // Closing a descriptor we only read cannot lose anything.
+      }
+    }
   }
 }
 
