@@ -132,6 +132,27 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   const filterKey = JSON.stringify([opts.include, opts.exclude, opts.respectGitignore, storeRel, ...(excludes.length ? [gitBlobId(Buffer.from(excludes.join('\0')))] : [])]);
   const verifiedAt = Math.max(cache.takenAt, opts.statCacheMemo?.cache === cache ? (opts.statCacheMemo.verifiedAt ?? 0) : 0);
   const journal = trustedJournal(opts.journal, cache, filterKey, verifiedAt);
+  if (journal && journal.named.size === 0) {
+    // Nothing changed since the cache's capture: its manifest stands, if it can vouch for every file.
+    const same = unchangedOnJournal(objects, cache, opts.maxFileSizeBytes);
+    if (same) {
+      if (opts.statCacheMemo?.cache === cache) opts.statCacheMemo.verifiedAt = takenAt;
+      opts.onProgress?.(same.files);
+      const stats: CaptureStats = { filesScanned: same.files, filesHashed: 0, filesReused: same.files, bytesRead: 0, durationMs: Date.now() - started, filesTrusted: same.files };
+      let lazy: ManifestEntry[] | null = null;
+      return {
+        get entries(): ManifestEntry[] {
+          lazy ??= cache.entries();
+          return lazy;
+        },
+        manifestId: same.manifestId,
+        fileCount: cache.entryCount,
+        byteCount: cache.totalSize(),
+        issues: same.issues,
+        stats,
+      };
+    }
+  }
   const walk = await walkWorkspace({
     rootRules: excludes,
     root,
@@ -212,6 +233,34 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     issues,
     stats,
   };
+}
+
+/**
+ * The previous capture as it stands, when a complete journal names nothing and the stat cache can
+ * vouch for every file as {@link CaptureRun.trust} would (a regular file with settled stat data,
+ * its blob stored, under the size limit) and every folder listing was read cleanly; else null and
+ * the capture walks as usual. Saves walking the cached listings file by file.
+ */
+function unchangedOnJournal(
+  objects: ObjectStore,
+  cache: StatCache,
+  maxFileSizeBytes: number,
+): { manifestId: string; files: number; issues: ScanIssue[] } | null {
+  const manifestId = cache.manifestId;
+  if (manifestId === null || !objects.has(manifestId) || cache.entryCount !== cache.rowCount) return null;
+  const ids = cache.idColumn();
+  for (let row = 0; row < cache.rowCount; row++) {
+    if (cache.rowKind(row) !== 'file' || !cache.rowStored(row) || cache.rowSize(row) > maxFileSizeBytes) return null;
+    if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom || !objects.hasAt(ids, row * 20)) return null;
+  }
+  const issues: ScanIssue[] = [];
+  for (const d of cache.allDirs()) {
+    // A folder that could not be listed is tried (and reported) again by a walk.
+    if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom) return null;
+    issues.push(...d.specials);
+  }
+  issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  return { manifestId, files: cache.rowCount, issues };
 }
 
 /**

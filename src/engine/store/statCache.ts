@@ -78,6 +78,10 @@ export interface StatCache {
   readonly filterKey: string;
   /** Files that have a cached entry. */
   readonly entryCount: number;
+  /** Files the walk selected, with an entry or not (rows are 0 to rowCount - 1). */
+  readonly rowCount: number;
+  /** Every folder listed or reused by the capture that wrote the cache. */
+  allDirs(): readonly CachedDir[];
   lookup(key: string): CachedFile | undefined;
   /** Entries in manifest order. */
   entries(): ManifestEntry[];
@@ -182,6 +186,13 @@ class ColumnCache implements StatCache {
   }
   get filterKey(): string {
     return this.header.filterKey;
+  }
+  get rowCount(): number {
+    return this.header.count;
+  }
+
+  allDirs(): readonly CachedDir[] {
+    return this.header.dirs;
   }
 
   lookup(key: string): CachedFile | undefined {
@@ -359,7 +370,11 @@ class EmptyCache implements StatCache {
   readonly manifestId = null;
   readonly filterKey = '';
   readonly entryCount = 0;
+  readonly rowCount = 0;
   constructor(readonly workspaceRoot: string) {}
+  allDirs(): readonly CachedDir[] {
+    return [];
+  }
   lookup(): undefined {
     return undefined;
   }

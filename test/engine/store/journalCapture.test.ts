@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -217,6 +218,24 @@ describe('captures driven by a complete file-event journal', () => {
     assert.equal(r.stats.filesHashed, 1);
     assert.equal(r.stats.filesTrusted, 19);
     assert.equal(r.entries.find((e) => e.path === 'src/f3.ts')?.size, 'export const v3 = 333;\n'.length);
+  });
+
+  it('names nothing: the previous manifest stands, with the same issues, and no file is even looked at', async () => {
+    for (let i = 0; i < 30; i++) write(`d${i % 4}/f${i}.txt`, `${i}\n`);
+    execFileSync('mkfifo', [path.join(ws, 'd1', 'pipe')]);
+    const withJournal = new Side(path.join(tmp, 'journal'));
+    const fullWalk = new Side(path.join(tmp, 'full'));
+    const first = await withJournal.capture();
+    await fullWalk.capture();
+    const a = await withJournal.capture({ journal: { since: withJournal.startedAt, paths: [] } });
+    const b = await fullWalk.capture();
+    assert.equal(a.manifestId, first.manifestId);
+    assert.equal(a.manifestId, b.manifestId);
+    assert.deepEqual(a.entries, b.entries);
+    assert.deepEqual(a.issues, b.issues);
+    assert.equal(a.issues[0]?.kind, 'special_file');
+    assert.equal(a.stats.filesTrusted, 30);
+    assert.equal(a.stats.filesScanned, 30);
   });
 
   it('walks everything when the journal starts after the capture it would build on (a gap)', async () => {
