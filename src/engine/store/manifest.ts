@@ -35,7 +35,7 @@ function canonical(e: ManifestEntry): ManifestEntry {
 }
 
 /** Entries encoded per piece of the output, so no string of the whole manifest is ever built. */
-const ENTRIES_PER_PIECE = 256;
+const ENTRIES_PER_PIECE = 2048;
 
 /**
  * The bytes of `JSON.stringify({ format, entries: entries.map(canonical) })`, written piece by
@@ -62,9 +62,9 @@ export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
   };
   put(`{"format":${JSON.stringify(FORMAT)},"entries":[`);
   for (let from = 0; from < list.length; from += ENTRIES_PER_PIECE) {
-    const parts: string[] = [];
-    for (let i = from; i < Math.min(list.length, from + ENTRIES_PER_PIECE); i++) parts.push(JSON.stringify(canonical(list[i] as ManifestEntry)));
-    put((from === 0 ? '' : ',') + parts.join(','));
+    // One stringify per piece (its fast path for arrays of like objects), without the brackets.
+    const piece = JSON.stringify(list.slice(from, from + ENTRIES_PER_PIECE).map(canonical));
+    put((from === 0 ? '' : ',') + piece.slice(1, -1));
   }
   put(']}');
   // A copy only when most of the buffer would be slack.
