@@ -6,7 +6,7 @@
  * into a plain folder (tens of thousands of real files, nested .gitignore files, no network).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { touchFraction } from './synthetic';
 import type { AddRow } from './recorder';
@@ -37,7 +37,8 @@ function cli(ws: string, store: string): void {
 
 /** Copies the project's node_modules into a plain folder: a real tree, never a git repository. */
 export function realShapedTree(into: string): string[] {
-  const src = path.join(ROOT, 'node_modules');
+  // Resolved: in a git worktree node_modules may be a symlink, which cp -r would copy as a link.
+  const src = realpathSync(path.join(ROOT, 'node_modules'));
   const dest = path.join(into, 'real');
   mkdirSync(dest, { recursive: true });
   // cp -r keeps it fast; node's cpSync would do the same, slower. Snapshots always leave out

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /**
@@ -64,7 +65,17 @@ function removeOldCaches(dir: string): void {
   }
 }
 
+/**
+ * A CLI process runs SQLite (sql.js, WebAssembly) for a handful of statements. Once a function
+ * has run enough, V8 tiers it up to TurboFan, and on Node 20 the main thread then sat blocked for
+ * 150-400 ms (profiled as idle right after the database's first queries) on a 2-core machine:
+ * more than the whole rest of a warm snapshot. Baseline (Liftoff) code is plenty for a small
+ * database, so a CLI process never tiers up. Only this process: the extension host is not ours.
+ */
+const WASM_TIERING_OFF = '--wasm-tiering-budget=2000000000';
+
 function start(): void {
+  v8.setFlagsFromString(WASM_TIERING_OFF);
   if (process.env.INCIDENT_REPLAY_NO_CODE_CACHE) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is known at run time
     require(BUNDLE);

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { EngineConfig } from './config/types';
@@ -11,7 +11,7 @@ import { InputError, JobError } from './errors';
 import { gitSnapshotLocked, type GitSnapshot } from './git/gitSnapshot';
 import { gitRevOf } from './git/revision';
 import { resolveRef } from './refs';
-import { captureWorkspace, type OversizedFile } from './store/capture';
+import { captureWorkspace, type JournalChanges, type OversizedFile } from './store/capture';
 import { readManifest } from './store/manifest';
 import { ManifestCache } from './store/manifestCache';
 import { planRestore, restoreSnapshot, type PlanRestoreOptions, type RestoreOptions, type RestorePlan, type RestoreResult } from './store/restore';
@@ -49,6 +49,8 @@ export interface SnapshotOptions {
   onOversizedFile?: (file: OversizedFile) => void;
   /** `auto` for the flight recorder's own snapshots, which retention may drop; a person's by default. */
   origin?: 'auto';
+  /** What a complete file-event journal saw change since a time: only those paths are read (see JournalChanges). */
+  journal?: JournalChanges;
   reason?: string;
 }
 
@@ -101,7 +103,10 @@ export class SnapshotStore {
       throw new InputError(`cannot create the store folder ${dir}: ${(e as Error).message}; pass a writable folder with --store`);
     }
     const objects = await ObjectStore.open(path.join(dir, 'objects'));
-    const db = await MetadataDb.open(path.join(dir, DB_FILE), opts.wasmPath ? { wasmPath: opts.wasmPath } : {});
+    const db = await MetadataDb.open(path.join(dir, DB_FILE), {
+      checkedDigestFile: path.join(dir, `${DB_FILE}.checked`),
+      ...(opts.wasmPath ? { wasmPath: opts.wasmPath } : {}),
+    });
     return new SnapshotStore(workspaceRoot, dir, opts.config, objects, db, opts.lockTimeoutMs ?? 5 * 60_000);
   }
 
@@ -123,7 +128,7 @@ export class SnapshotStore {
     // never across two flows of one process: the extension runs several commands at once.
     if (this.lockContext.getStore()) return fn();
     const target = path.join(this.dir, 'store');
-    await fsp.writeFile(target, '', { flag: 'a' });
+    fs.closeSync(fs.openSync(target, 'a'));
     let release: () => Promise<void>;
     const held = { lost: false };
     try {
@@ -183,6 +188,7 @@ export class SnapshotStore {
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.onOversizedFile ? { onOversizedFile: opts.onOversizedFile } : {}),
+        ...(opts.journal ? { journal: opts.journal } : {}),
       });
       const snapshot = await this.db.write((db) => {
         this.assertLockHeld();

@@ -78,6 +78,8 @@ export interface CaptureStats {
   filesReused: number;
   bytesRead: number;
   durationMs: number;
+  /** Of `filesReused`, those taken on the file-event journal's word without a stat (see JournalChanges). */
+  filesTrusted?: number;
 }
 
 // ---------------------------------------------------------------- diff

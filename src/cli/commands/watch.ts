@@ -94,6 +94,8 @@ async function record(store: SnapshotStore, settings: RecorderSettings, io: CliI
       },
       { ignore },
     );
+    // @parcel/watcher reports every change under the root or an error: automatic snapshots can read only what it names.
+    recorder.watcherStarted();
   } catch (e) {
     recorder.watcherFailed(watcherProblem(e));
   }

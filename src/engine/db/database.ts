@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
@@ -16,6 +17,12 @@ export interface OpenOptions {
   lockTimeoutMs?: number;
   /** Clock used to name a moved-aside corrupt file. */
   now?: () => number;
+  /**
+   * Where to keep the SHA-1 of the last bytes that passed SQLite's integrity check or that a save
+   * wrote; a process opening those very bytes skips the check (the costly part of a first open,
+   * as its code is compiled on first use). Without it every load is checked.
+   */
+  checkedDigestFile?: string;
 }
 
 /** What identifies one version of the file on disk; every save renames a new inode in. */
@@ -52,6 +59,7 @@ export class MetadataDb {
     private readonly sql: SqlJsStatic,
     private readonly lockTimeoutMs: number,
     private readonly now: () => number,
+    private readonly checkedFile: string | undefined,
   ) {}
 
   /** Opens `file`, creating it (and its folder) if missing and migrating it to the current schema. */
@@ -68,6 +76,7 @@ export class MetadataDb {
       sql,
       opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       opts.now ?? Date.now,
+      opts.checkedDigestFile === undefined ? undefined : path.resolve(opts.checkedDigestFile),
     );
     // Most opens find a sound file at the current schema and no crashed writer's leftovers:
     // that needs neither the lock nor a write (every writer renames whole files into place, so
@@ -200,10 +209,15 @@ export class MetadataDb {
     const headerProblem = headerDamage(read.bytes);
     if (headerProblem !== null) return { kind: 'corrupt', reason: headerProblem };
     const db = new this.sql.Database(read.bytes);
-    const contentProblem = contentDamage(db);
-    if (contentProblem !== null) {
-      db.close();
-      return { kind: 'corrupt', reason: contentProblem };
+    // Bytes identical to ones already checked, or saved by us, need not be checked again.
+    const digest = this.checkedFile === undefined ? null : digestOf(read.bytes);
+    if (digest === null || digest !== readChecked(this.checkedFile)) {
+      const contentProblem = contentDamage(db);
+      if (contentProblem !== null) {
+        db.close();
+        return { kind: 'corrupt', reason: contentProblem };
+      }
+      if (digest !== null) writeChecked(this.checkedFile, digest);
     }
     return { kind: 'loaded', db, version: read.identity, migrated: this.migrateOrClose(db) };
   }
@@ -220,7 +234,10 @@ export class MetadataDb {
   private save(): void {
     const db = this.current();
     try {
-      writeFileAtomic(this.file, db.export());
+      const bytes = db.export();
+      writeFileAtomic(this.file, bytes);
+      // Exported by SQLite from a database that was checked when loaded.
+      writeChecked(this.checkedFile, digestOf(bytes));
     } catch (err) {
       // Memory now holds changes the file does not: the next operation must reload.
       this.version = 'unknown';
@@ -228,6 +245,40 @@ export class MetadataDb {
     }
     // Safe to stat after the rename: we hold the lock, so the file is still ours.
     this.version = statIdentity(this.file) ?? 'unknown';
+  }
+}
+
+/*
+ * The checked digest (OpenOptions.checkedDigestFile) is only a hint: a missing, stale or torn one
+ * means one more integrity check, never a skipped one, as it must equal the SHA-1 of the very
+ * bytes being opened. Two processes may write it in turn; the loser's digest merely mismatches.
+ */
+function digestOf(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+function readChecked(file: string | undefined): string | null {
+  if (file === undefined) return null;
+  try {
+    return fs.readFileSync(file, 'latin1').slice(0, 40);
+  } catch {
+    return null;
+  }
+}
+
+/** Best effort: failing to write it makes the next open check again, nothing worse. */
+function writeChecked(file: string | undefined, digest: string): void {
+  if (file === undefined) return;
+  try {
+    // In place, same length each time: a truncating rewrite makes ext4 flush the file on close.
+    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+    try {
+      fs.writeSync(fd, `${digest}\n`, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // A read-only store or a full disk: the next open checks the file again.
   }
 }
 

@@ -50,6 +50,8 @@ export interface RecorderHooks {
 
 /** How long file events wait in memory before one append writes them all. */
 const FLUSH_MS = 200;
+/** Over this many paths changed since the last snapshot, reading only them would save little: a full walk. */
+const MAX_JOURNAL_PATHS = 50_000;
 /** When the watcher is down and no timer is set, snapshots are taken this often instead. */
 const FALLBACK_INTERVAL_MS = 5 * 60_000;
 
@@ -75,6 +77,14 @@ export class Recorder {
   private lastSnapshotAt = 0;
   private paused = false;
   private stopped = false;
+  /**
+   * Paths the watcher reported since `changedSince` (Date.now()), which is set only while the
+   * watcher has been running without a gap since then: the start of the last snapshot taken
+   * after it started. Null means the record is incomplete and the next snapshot walks everything.
+   */
+  private changed = new Set<string>();
+  private changedSince: number | null = null;
+  private watcherRunning = false;
   private readonly warned = new Set<string>();
   private readonly state: RecorderStatus = {
     recording: true,
@@ -122,11 +132,36 @@ export class Recorder {
     this.emit();
   }
 
+  /**
+   * The host's watcher is running and will report every change (or call {@link watcherFailed} /
+   * {@link watcherGap}): from the next snapshot on, snapshots read only the paths it reported.
+   * Hosts whose watcher cannot say when it drops events must not call it.
+   */
+  watcherStarted(): void {
+    this.watcherRunning = true;
+  }
+
+  /**
+   * The watcher may have missed events (an overflow, a restart, an error it recovered from): the
+   * next snapshot walks the whole workspace, and the ones after trust the watcher again.
+   */
+  watcherGap(): void {
+    this.forgetChanges();
+  }
+
   /** A create, change or delete the watcher saw; `file` is absolute or workspace-relative. */
   fileEvent(kind: FileEventRecord['kind'], file: string): void {
     if (this.paused || this.stopped) return;
     const rel = this.relative(file);
-    if (rel === null) return;
+    if (rel === null) {
+      // Not the store's nor git's own: a path we cannot place (another spelling of the root?) is a change we cannot name.
+      if (!this.ignoredPath(file)) this.forgetChanges();
+      return;
+    }
+    if (this.changedSince !== null) {
+      this.changed.add(rel);
+      if (this.changed.size > MAX_JOURNAL_PATHS) this.forgetChanges();
+    }
     this.buffer.push({ t: this.now(), kind, path: rel });
     this.state.eventsRecorded++;
     this.dirty = true;
@@ -154,6 +189,8 @@ export class Recorder {
 
   /** The watcher could not start: says so once and snapshots on a timer instead. */
   watcherFailed(reason: string): void {
+    this.watcherRunning = false;
+    this.forgetChanges();
     this.state.fallback = reason;
     this.warnOnce(`the file watcher could not start (${reason}); recording falls back to a snapshot every ${Math.round(this.fallbackInterval() / 1000)} s`);
     // Without events nothing says the workspace is dirty.
@@ -163,6 +200,8 @@ export class Recorder {
   }
 
   pause(): void {
+    // Events are dropped while paused.
+    this.forgetChanges();
     this.paused = true;
     this.state.recording = false;
     this.clearTimers();
@@ -231,11 +270,17 @@ export class Recorder {
     this.dirty = false;
     this.lastSnapshotAt = this.now();
     let snapshot: SnapshotRecord;
+    // What the watcher saw since the previous snapshot; events from now on belong to the next one.
+    const journal = this.changedSince === null ? undefined : { since: this.changedSince, paths: this.changed };
+    this.changed = new Set();
+    this.changedSince = this.watcherRunning && !this.paused ? Date.now() : null;
     try {
       await this.flush();
-      snapshot = (await this.store.use((s) => s.snapshot({ origin: 'auto', reason, label: `auto:${reason}` }))).snapshot;
+      snapshot = (await this.store.use((s) => s.snapshot({ origin: 'auto', reason, label: `auto:${reason}`, ...(journal ? { journal } : {}) }))).snapshot;
     } catch (e) {
       this.dirty = true;
+      // The failed snapshot wrote no stat cache to start the next interval from.
+      this.forgetChanges();
       this.warnOnce(`automatic snapshot failed: ${(e as Error).message}`);
       return;
     }
@@ -266,6 +311,21 @@ export class Recorder {
     if (this.warned.has(message)) return;
     this.warned.add(message);
     this.hooks.warn?.(message);
+  }
+
+  private forgetChanges(): void {
+    this.changed = new Set();
+    this.changedSince = null;
+  }
+
+  /** Paths the journal leaves out on purpose: the store's own files and git's. */
+  private ignoredPath(file: string): boolean {
+    const abs = path.resolve(this.store.workspaceRoot, file);
+    const inside = (dir: string): boolean => {
+      const rel = path.relative(dir, abs);
+      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    };
+    return inside(this.store.dir) || inside(path.join(this.store.workspaceRoot, '.git')) || abs === this.store.workspaceRoot;
   }
 
   private relative(file: string): string | null {

@@ -11,11 +11,11 @@ import { compareEntries, encodeManifest } from './manifest';
 import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectStore';
 import type { PackWriter } from './packWriter';
 import { PathFilter } from './pathFilter';
-import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatCacheMemo, type StatProof, type WalkedFile } from './statCache';
+import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatCacheMemo, type StatCacheRows, type StatProof } from './statCache';
 import { RACY_WINDOW_MS, racyReference } from './racyClock';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
-import { type Found, walkWorkspace } from './walk';
+import { type Found, foundAbs, type JournalTrust, journalTrust, walkWorkspace } from './walk';
 
 /**
  * Test-only seams, so tests can change a file at an exact moment of the scan or pretend time
@@ -42,6 +42,8 @@ export interface CaptureOptions {
   onOversizedFile?: (file: OversizedFile) => void;
   /** Keeps the decoded stat cache between captures of a long-lived store (see StatCacheMemo). */
   statCacheMemo?: StatCacheMemo;
+  /** What a complete file-event journal saw change; see {@link JournalChanges}. */
+  journal?: JournalChanges;
   testHooks?: CaptureTestHooks;
 }
 
@@ -58,6 +60,22 @@ export interface OversizedFile {
   mtimeMs: number;
   /** The paths this capture found (its manifest's paths, unless some vanish or fail). */
   listedPaths: () => readonly string[];
+}
+
+/**
+ * The paths a file watcher reported (created, changed or deleted; files or folders) from `since`
+ * until now, from a journal known to be complete for that time: the watcher ran throughout and
+ * reported no overflow or error. A capture then reads and verifies only what it names, and takes
+ * every other file from the previous capture without a stat, provided that capture started at or
+ * after `since`; otherwise, or when the stat cache cannot vouch for a file (racy, missing blob),
+ * the file is checked as usual. A change made within the watcher's delivery delay before the
+ * capture is seen by the next one, as a change made during a full walk may be.
+ */
+export interface JournalChanges {
+  /** Epoch milliseconds (Date.now()) from which the journal is complete. */
+  since: number;
+  /** Workspace-relative POSIX paths. */
+  paths: Iterable<string>;
 }
 
 export interface CaptureResult {
@@ -112,6 +130,29 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   // git's exclude files are part of the filter: when they change, cached listings are not reused.
   const excludes = opts.respectGitignore ? gitExcludeSources(root).map((s) => s.text) : [];
   const filterKey = JSON.stringify([opts.include, opts.exclude, opts.respectGitignore, storeRel, ...(excludes.length ? [gitBlobId(Buffer.from(excludes.join('\0')))] : [])]);
+  const verifiedAt = Math.max(cache.takenAt, opts.statCacheMemo?.cache === cache ? (opts.statCacheMemo.verifiedAt ?? 0) : 0);
+  const journal = trustedJournal(opts.journal, cache, filterKey, verifiedAt);
+  if (journal && journal.named.size === 0) {
+    // Nothing changed since the cache's capture: its manifest stands, if it can vouch for every file.
+    const same = unchangedOnJournal(objects, cache, opts.maxFileSizeBytes);
+    if (same) {
+      if (opts.statCacheMemo?.cache === cache) opts.statCacheMemo.verifiedAt = takenAt;
+      opts.onProgress?.(same.files);
+      const stats: CaptureStats = { filesScanned: same.files, filesHashed: 0, filesReused: same.files, bytesRead: 0, durationMs: Date.now() - started, filesTrusted: same.files };
+      let lazy: ManifestEntry[] | null = null;
+      return {
+        get entries(): ManifestEntry[] {
+          lazy ??= cache.entries();
+          return lazy;
+        },
+        manifestId: same.manifestId,
+        fileCount: cache.entryCount,
+        byteCount: cache.totalSize(),
+        issues: same.issues,
+        stats,
+      };
+    }
+  }
   const walk = await walkWorkspace({
     rootRules: excludes,
     root,
@@ -120,10 +161,11 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     cache,
     filterKey,
     racyFrom: cache.racyFrom,
+    ...(journal ? { journal } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const { found, issues } = walk;
-  const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length);
+  const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length, root);
   await run.processAll(found);
 
   const recordedCount = run.recordedCount();
@@ -152,21 +194,31 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     throw typeof (e as NodeJS.ErrnoException | null)?.code === 'string' ? storeFailure(e) : e;
   }
   if (!unchanged || walk.listed > 0) {
-    const files: WalkedFile[] = found.map((f, i) => {
-      const entry = run.entries[i];
-      const proof = run.proofs[i];
-      const w: WalkedFile = { path: f.path, kind: entry ? entry.type : f.kind };
-      if (f.rawPath !== undefined) w.rawPath = f.rawPath;
-      if (entry && proof) w.cached = { entry, mtimeMs: proof.mtimeMs, ctimeMs: proof.ctimeMs, ino: proof.ino };
-      return w;
+    // Rows in path order, by index into the walk's list: no object per file.
+    const order = Array.from(found.keys()).sort((x, y) => {
+      const a = found[x] as Found;
+      const b = found[y] as Found;
+      return a.path !== b.path ? (a.path < b.path ? -1 : 1) : (a.rawPath ?? '') < (b.rawPath ?? '') ? -1 : 1;
     });
-    files.sort((a, b) => (a.path !== b.path ? (a.path < b.path ? -1 : 1) : (a.rawPath ?? '') < (b.rawPath ?? '') ? -1 : 1));
+    const at = (k: number): number => order[k] as number;
+    const files: StatCacheRows = {
+      count: order.length,
+      path: (k) => (found[at(k)] as Found).path,
+      rawPath: (k) => (found[at(k)] as Found).rawPath,
+      kind: (k) => run.entries[at(k)]?.type ?? (found[at(k)] as Found).kind,
+      entry: (k) => run.entries[at(k)] ?? null,
+      proof: (k) => run.proof(at(k)),
+    };
     // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
     await saveStatCache(storeDir, { workspaceRoot: root, takenAt, racyFrom, manifestId, filterKey, files, dirs: walk.dirs }, opts.statCacheMemo).catch(() => undefined);
+  } else if (opts.statCacheMemo?.cache === cache) {
+    // Nothing changed since the cache was written: it describes the workspace as of this capture too.
+    opts.statCacheMemo.verifiedAt = takenAt;
   }
   opts.onProgress?.(found.length);
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-  const stats = { ...run.stats, durationMs: Date.now() - started };
+  const stats: CaptureStats = { ...run.stats, durationMs: Date.now() - started };
+  if (journal) stats.filesTrusted = run.filesTrusted;
   if (entries) return { entries, manifestId, fileCount: entries.length, byteCount: sumSizes(entries), issues, stats };
   // Unchanged: the entries are the cache's, built only if the caller asks for them.
   let lazy: ManifestEntry[] | null = null;
@@ -181,6 +233,50 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     issues,
     stats,
   };
+}
+
+/**
+ * The previous capture as it stands, when a complete journal names nothing and the stat cache can
+ * vouch for every file as {@link CaptureRun.trust} would (a regular file with settled stat data,
+ * its blob stored, under the size limit) and every folder listing was read cleanly; else null and
+ * the capture walks as usual. Saves walking the cached listings file by file.
+ */
+function unchangedOnJournal(
+  objects: ObjectStore,
+  cache: StatCache,
+  maxFileSizeBytes: number,
+): { manifestId: string; files: number; issues: ScanIssue[] } | null {
+  const manifestId = cache.manifestId;
+  if (manifestId === null || !objects.has(manifestId) || cache.entryCount !== cache.rowCount) return null;
+  const ids = cache.idColumn();
+  for (let row = 0; row < cache.rowCount; row++) {
+    if (cache.rowKind(row) !== 'file' || !cache.rowStored(row) || cache.rowSize(row) > maxFileSizeBytes) return null;
+    if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom || !objects.hasAt(ids, row * 20)) return null;
+  }
+  const issues: ScanIssue[] = [];
+  for (const d of cache.allDirs()) {
+    // A folder that could not be listed is tried (and reported) again by a walk.
+    if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom) return null;
+    issues.push(...d.specials);
+  }
+  issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  return { manifestId, files: cache.rowCount, issues };
+}
+
+/**
+ * The journal's word, when it covers the whole time since the stat cache was last known to
+ * describe the workspace (`verifiedAt`: the start of the capture that wrote it, or of a later one
+ * in this process that found nothing changed).
+ */
+function trustedJournal(changes: JournalChanges | undefined, cache: StatCache, filterKey: string, verifiedAt: number): JournalTrust | null {
+  if (!changes || cache.entryCount === 0 || cache.filterKey !== filterKey || verifiedAt < changes.since) return null;
+  const paths: string[] = [];
+  for (const p of changes.paths) {
+    // Names that lost bytes to U+FFFD cannot be matched to the cache's exactly.
+    if (p.includes('\uFFFD')) return null;
+    paths.push(p);
+  }
+  return journalTrust(paths);
 }
 
 async function resolveRoot(workspaceRoot: string): Promise<string> {
@@ -252,12 +348,17 @@ class CaptureRun {
   readonly stats = { filesScanned: 0, filesHashed: 0, filesReused: 0, bytesRead: 0 };
   /** Per walked file: its entry, or null when it was not recorded (vanished, unreadable...). */
   readonly entries: (ManifestEntry | null)[];
-  /** Per walked file: stat data proving the entry current, or null when it must be re-read next time. */
-  readonly proofs: (StatProof | null)[];
+  /**
+   * Per walked file: stat data proving the entry current (mtimeMs, ctimeMs, ino), NaN when it must
+   * be re-read next time; numbers rather than an object per file (see {@link proof}).
+   */
+  private readonly proofs: Float64Array;
   /** Per walked file: the stat cache row it was taken from unchanged, or -1 (then see `entries`). */
   readonly reusedRows: Int32Array;
   /** Files taken from the stat cache unchanged. */
   exactReuses = 0;
+  /** Files taken from the stat cache on the journal's word, without a stat. */
+  filesTrusted = 0;
   /** Large blobs written during the capture, published together before the pack commits. */
   readonly staged: StagedBlob[] = [];
   private readonly stagedIds = new Set<string>();
@@ -271,15 +372,20 @@ class CaptureRun {
     /** Start of this capture, for telling files that may be mid-write. */
     private readonly takenAt: number,
     fileCount: number,
+    private readonly root: string,
   ) {
     this.entries = new Array<ManifestEntry | null>(fileCount).fill(null);
-    this.proofs = new Array<StatProof | null>(fileCount).fill(null);
+    this.proofs = new Float64Array(fileCount * 3).fill(NaN);
     this.reusedRows = new Int32Array(fileCount).fill(-1);
     this.pack = objects.beginPack();
     this.hooks = opts.testHooks ?? {};
   }
 
   private found: readonly Found[] = [];
+
+  private abs(f: Found): fsc.FsPath {
+    return foundAbs(this.root, f);
+  }
   private listed: readonly string[] | null = null;
   private readonly listedPaths = (): readonly string[] => (this.listed ??= this.found.map((f) => f.path));
 
@@ -316,14 +422,26 @@ class CaptureRun {
       if (row < 0) continue;
       const cached = this.cache.rowCached(row) as CachedFile;
       this.entries[i] = cached.entry;
-      this.proofs[i] = cached;
+      this.setProof(i, cached);
     }
+  }
+
+  /** The stat data proving file `i`'s entry current, or null. */
+  proof(i: number): StatProof | null {
+    const mtimeMs = this.proofs[i * 3] as number;
+    return Number.isNaN(mtimeMs) ? null : { mtimeMs, ctimeMs: this.proofs[i * 3 + 1] as number, ino: this.proofs[i * 3 + 2] as number };
+  }
+
+  private setProof(i: number, p: StatProof): void {
+    this.proofs[i * 3] = p.mtimeMs;
+    this.proofs[i * 3 + 1] = p.ctimeMs;
+    this.proofs[i * 3 + 2] = p.ino;
   }
 
   private keep(i: number, r: Recorded | null): void {
     if (!r) return;
     this.entries[i] = r.entry;
-    this.proofs[i] = r.stat;
+    if (r.stat) this.setProof(i, r.stat);
     if (r.same) this.exactReuses++;
   }
 
@@ -336,11 +454,23 @@ class CaptureRun {
     this.stats.filesScanned++;
     if (f.kind === 'file') {
       const row = f.listed ? f.row : this.cache.rowOf(cacheKey(f));
+      if (row !== undefined && f.unnamed) {
+        const trusted = this.trust(f, row);
+        if (trusted === 'same') {
+          this.reusedRows[i] = row;
+          this.exactReuses++;
+          return null;
+        }
+        if (trusted) {
+          this.keep(i, trusted);
+          return null;
+        }
+      }
       if (row !== undefined) {
         // Only lstat: when the stat data matches, the file is not read at all.
         let st: fs.Stats | undefined;
         try {
-          st = fs.lstatSync(f.abs, { throwIfNoEntry: false });
+          st = fs.lstatSync(this.abs(f), { throwIfNoEntry: false });
         } catch (e) {
           return this.fileFailed(f, e);
         }
@@ -399,12 +529,31 @@ class CaptureRun {
     if (Math.max(st.mtimeMs, st.ctimeMs) >= c.racyFrom) return null;
     const oversized = type === 'file' && st.size > this.opts.maxFileSizeBytes;
     const stored = c.rowStored(row);
-    if (!oversized && (!stored || !this.objects.has(c.rowId(row)))) return null;
+    if (!oversized && (!stored || !this.objects.hasAt(c.idColumn(), row * 20))) return null;
     this.stats.filesReused++;
     if (oversized) this.oversizedIssue(f, st.size);
     if (stored === !oversized) return 'same';
     const cached = c.rowCached(row) as CachedFile;
     return { entry: { ...cached.entry, stored: !oversized }, stat: statProof(st) };
+  }
+
+  /**
+   * {@link reuse} on the journal's word: the cached stat data stands in for an lstat the journal
+   * says would find it unchanged. Null (check the file as usual) when the cache cannot vouch for it.
+   */
+  private trust(f: Found, row: number): 'same' | Recorded | null {
+    const c = this.cache;
+    if (c.rowKind(row) !== 'file' || Math.max(c.rowMtimeMs(row), c.rowCtimeMs(row)) >= c.racyFrom) return null;
+    const size = c.rowSize(row);
+    const oversized = size > this.opts.maxFileSizeBytes;
+    const stored = c.rowStored(row);
+    if (!oversized && (!stored || !this.objects.hasAt(c.idColumn(), row * 20))) return null;
+    this.stats.filesReused++;
+    this.filesTrusted++;
+    if (oversized) this.oversizedIssue(f, size);
+    if (stored === !oversized) return 'same';
+    const cached = c.rowCached(row) as CachedFile;
+    return { entry: { ...cached.entry, stored: !oversized }, stat: { mtimeMs: cached.mtimeMs, ctimeMs: cached.ctimeMs, ino: cached.ino } };
   }
 
   private oversizedIssue(f: Found, size: number): void {
@@ -422,7 +571,7 @@ class CaptureRun {
   }
 
   private async symlink(f: Found, known: fs.Stats | null): Promise<Recorded | null> {
-    const st = known ?? fs.lstatSync(f.abs);
+    const st = known ?? fs.lstatSync(this.abs(f));
     if (!st.isSymbolicLink()) {
       this.issue(f.path, 'changed_during_scan', 'changed type during the scan; not recorded');
       return null;
@@ -432,7 +581,7 @@ class CaptureRun {
     const cached = row !== undefined ? this.cache.rowCached(row) : undefined;
     if (reused === 'same' && cached) return { entry: cached.entry, stat: cached, same: true };
     if (reused && reused !== 'same') return reused;
-    const target = fs.readlinkSync(f.abs, { encoding: 'buffer' });
+    const target = fs.readlinkSync(this.abs(f), { encoding: 'buffer' });
     this.stats.filesHashed++;
     const id = gitBlobId(target);
     await this.store(id, target);
@@ -493,7 +642,7 @@ class CaptureRun {
   private async readAttempt(f: Found, slot: Buffer, seenBefore: boolean, first: boolean): Promise<Attempt> {
     let fd: number;
     try {
-      fd = fs.openSync(f.abs, OPEN_FLAGS);
+      fd = fs.openSync(this.abs(f), OPEN_FLAGS);
     } catch (e) {
       // Replaced by a symlink since the folder was listed: O_NOFOLLOW refuses to follow it.
       if (fsc.errnoCode(e) === 'ELOOP') return { kind: 'done', recorded: await this.symlink(f, null) };
@@ -508,8 +657,9 @@ class CaptureRun {
       }
       if (first && this.hooks.beforeRead) await this.hooks.beforeRead(f.path);
       if (st.size > this.opts.maxFileSizeBytes) {
-        if (this.opts.onOversizedFile && typeof f.abs === 'string') {
-          this.opts.onOversizedFile({ path: f.path, abs: f.abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), listedPaths: this.listedPaths });
+        const abs = this.abs(f);
+        if (this.opts.onOversizedFile && typeof abs === 'string') {
+          this.opts.onOversizedFile({ path: f.path, abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), listedPaths: this.listedPaths });
         }
         return await this.streamed(f, fd, st, 'hash');
       }
@@ -552,7 +702,7 @@ class CaptureRun {
   private changedWhileRead(f: Found, before: fs.Stats, after: fs.Stats, bytesRead: number): string | null {
     if (after.nlink === 0) {
       // Unlinked while open: deleted, or replaced by a rename (then the path has new content).
-      if (fs.lstatSync(f.abs, { throwIfNoEntry: false }) === undefined) {
+      if (fs.lstatSync(this.abs(f), { throwIfNoEntry: false }) === undefined) {
         this.issue(f.path, 'vanished', 'removed while being read');
         return 'vanished';
       }

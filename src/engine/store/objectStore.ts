@@ -5,7 +5,8 @@ import { decodeBlock } from './blockCodec';
 import * as fsc from './fsCalls';
 import { gitBlobId, isBlobId } from './gitBlobId';
 import { LooseWriter, readLooseObject } from './looseObject';
-import { type ChunkRecord, decodePackIndex, type PackIndex } from './packFormat';
+import { type ChunkRecord, type CompactPackIndex, compactPackIndex, decodePackIndex, entryId } from './packFormat';
+import { PackTable } from './packTable';
 import { PackWriter } from './packWriter';
 import { CorruptObjectError, MissingObjectError } from './storeErrors';
 
@@ -24,7 +25,7 @@ const READ_PARALLELISM = 4;
 interface PackRef {
   name: string;
   file: string;
-  index: PackIndex;
+  index: CompactPackIndex;
 }
 
 interface PackedAt {
@@ -58,7 +59,9 @@ export interface StoreProblem {
  * exclusive store lock: it deletes files that a concurrent capture might be reusing.
  */
 export class ObjectStore {
-  private readonly packed = new Map<string, PackedAt>();
+  /** Every packed blob, by id (see PackTable); `packList` by the table's pack numbers. */
+  private readonly packed = new PackTable();
+  private readonly packList: PackRef[] = [];
   private readonly packs = new Map<string, PackRef>();
   private readonly loose = new Set<string>();
   private readonly chunkCache = new Map<string, Buffer>();
@@ -97,10 +100,10 @@ export class ObjectStore {
    * known. Cheap when nothing changed: only indexes not seen before are read.
    */
   async refresh(): Promise<void> {
-    const [packNames, looseNames] = await Promise.all([
-      fs.promises.readdir(this.packsDir),
-      fs.promises.readdir(this.looseDir),
-    ]);
+    // Two small listings: synchronous calls cost less than the thread pool's round trips, and
+    // every capture makes them on taking the store lock (the collection rule).
+    const packNames = fs.readdirSync(this.packsDir);
+    const looseNames = fs.readdirSync(this.looseDir);
     const present = new Set(packNames.filter((n) => n.endsWith('.idx')).map((n) => n.slice(0, -4)));
     if ([...this.packs.keys()].some((n) => !present.has(n))) this.forget();
     const problems: StoreProblem[] = [];
@@ -130,6 +133,22 @@ export class ObjectStore {
 
   has(id: string): boolean {
     return this.packed.has(id) || this.loose.has(id);
+  }
+
+  /** {@link has} for the 20-byte id at `ids[at]`: a capture checks every cached file this way. */
+  hasAt(ids: Uint8Array, at: number): boolean {
+    return this.packed.hasAt(ids, at) || (this.loose.size > 0 && this.loose.has(Buffer.from(ids.buffer, ids.byteOffset + at, 20).toString('hex')));
+  }
+
+  /** Where a packed blob is, or undefined when no pack holds it. */
+  private locate(id: string): PackedAt | undefined {
+    const slot = this.packed.find(id);
+    if (!slot) return undefined;
+    const pack = this.packList[slot[0]] as PackRef;
+    const locs = pack.index.locs;
+    const e = slot[1] * 3;
+    const chunkNo = locs[e] as number;
+    return { id, pack, chunk: pack.index.chunks[chunkNo] as ChunkRecord, chunkNo, offset: locs[e + 1] as number, size: locs[e + 2] as number };
   }
 
   /** Stores one blob on its own (captures use {@link beginPack} for their many small blobs). */
@@ -173,7 +192,7 @@ export class ObjectStore {
     const byChunk = new Map<string, PackedAt[]>();
     const single: string[] = [];
     for (const id of wanted) {
-      const at = this.packed.get(id);
+      const at = this.locate(id);
       if (!at) {
         single.push(id);
         continue;
@@ -244,7 +263,7 @@ export class ObjectStore {
     const byChunk = new Map<string, PackedAt[]>();
     const loose: string[] = [];
     for (const id of new Set(ids)) {
-      const at = this.packed.get(id);
+      const at = this.locate(id);
       if (at) {
         const key = `${at.pack.name}/${at.chunkNo}`;
         const group = byChunk.get(key);
@@ -281,7 +300,7 @@ export class ObjectStore {
   /** A pack for the small blobs of one capture; commit it to make them visible. */
   beginPack(): PackWriter {
     const name = `pack-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`;
-    return new PackWriter({ tmpDir: this.tmpDir, packsDir: this.packsDir, name }, (n, index) => this.addPack(n, index));
+    return new PackWriter({ tmpDir: this.tmpDir, packsDir: this.packsDir, name }, (n, index) => this.addPack(n, compactPackIndex(index)));
   }
 
   /** A streamed large blob; {@link commitLoose} names it once its id is known. */
@@ -344,20 +363,25 @@ export class ObjectStore {
     const rewrite: PackRef[] = [];
     const drop: PackRef[] = [];
     for (const pack of this.packs.values()) {
-      const liveCount = pack.index.entries.filter((e) => live.has(e.id)).length;
-      for (const e of pack.index.entries) if (!live.has(e.id)) dead.add(e.id);
+      let liveCount = 0;
+      for (let i = 0; i < pack.index.count; i++) {
+        const id = entryId(pack.index, i);
+        if (live.has(id)) liveCount++;
+        else dead.add(id);
+      }
       if (liveCount === 0) drop.push(pack);
-      else if (liveCount < pack.index.entries.length) rewrite.push(pack);
+      else if (liveCount < pack.index.count) rewrite.push(pack);
     }
     if (rewrite.length > 0) {
       const writer = this.beginPack();
       try {
         const copied = new Set<string>();
         for (const pack of rewrite) {
-          for (const e of pack.index.entries) {
-            if (!live.has(e.id) || copied.has(e.id)) continue;
-            copied.add(e.id);
-            await writer.add(e.id, await this.read(e.id));
+          for (let i = 0; i < pack.index.count; i++) {
+            const id = entryId(pack.index, i);
+            if (!live.has(id) || copied.has(id)) continue;
+            copied.add(id);
+            await writer.add(id, await this.read(id));
           }
         }
         await writer.commit();
@@ -390,18 +414,14 @@ export class ObjectStore {
   private forget(): void {
     this.packs.clear();
     this.packed.clear();
+    this.packList.length = 0;
     this.chunkCache.clear();
   }
 
-  private addPack(name: string, index: PackIndex): void {
+  private addPack(name: string, index: CompactPackIndex): void {
     const pack: PackRef = { name, file: path.join(this.packsDir, `${name}.pack`), index };
     this.packs.set(name, pack);
-    for (const e of index.entries) {
-      const chunk = index.chunks[e.chunk];
-      if (chunk && !this.packed.has(e.id)) {
-        this.packed.set(e.id, { id: e.id, pack, chunk, chunkNo: e.chunk, offset: e.offset, size: e.size });
-      }
-    }
+    this.packList[this.packed.add(index)] = pack;
   }
 
   private async removePack(pack: PackRef): Promise<void> {
@@ -412,7 +432,7 @@ export class ObjectStore {
   }
 
   private async read(id: string): Promise<Buffer> {
-    const at = this.packed.get(id);
+    const at = this.locate(id);
     let content: Buffer;
     let file: string;
     if (at) {
@@ -462,7 +482,11 @@ export class ObjectStore {
         await fsc.close(fd);
       }
     }
-    const idOf = (): string => at.pack.index.entries.find((e) => e.chunk === at.chunkNo)?.id ?? '?';
+    const idOf = (): string => {
+      const { index } = at.pack;
+      for (let i = 0; i < index.count; i++) if (index.locs[i * 3] === at.chunkNo) return entryId(index, i);
+      return '?';
+    };
     if (got < chunk.storedLength) {
       throw new CorruptObjectError(idOf(), at.pack.file, `pack is truncated: chunk ${at.chunkNo} ends past the end of the file`);
     }

@@ -64,14 +64,24 @@ export function encodePackIndex(index: PackIndex): Buffer {
   return out;
 }
 
+/** A pack index as read from disk, kept in its binary form (no object per blob: see PackTable). */
+export interface CompactPackIndex {
+  chunks: ChunkRecord[];
+  count: number;
+  /** `count` x 20-byte ids. */
+  ids: Buffer;
+  /** `count` x (chunk, offset in chunk, size). */
+  locs: Uint32Array;
+}
+
 /** Throws an Error whose message says what is wrong; the caller names the file. */
-export function decodePackIndex(data: Buffer): PackIndex {
+export function decodePackIndex(data: Buffer): CompactPackIndex {
   if (data.length < 16 + TRAILER || !data.subarray(0, 8).equals(IDX_MAGIC)) {
     throw new Error('not a pack index (bad header or truncated)');
   }
   const chunkCount = data.readUInt32LE(8);
-  const entryCount = data.readUInt32LE(12);
-  const body = 16 + chunkCount * CHUNK_RECORD + entryCount * ENTRY_RECORD;
+  const count = data.readUInt32LE(12);
+  const body = 16 + chunkCount * CHUNK_RECORD + count * ENTRY_RECORD;
   if (data.length !== body + TRAILER) {
     throw new Error(`pack index is ${data.length} bytes, expected ${body + TRAILER} (truncated?)`);
   }
@@ -89,14 +99,36 @@ export function decodePackIndex(data: Buffer): PackIndex {
       encoding,
     });
   }
-  const entries: PackEntry[] = [];
-  for (let i = 0; i < entryCount; i++, pos += ENTRY_RECORD) {
+  const ids = Buffer.allocUnsafe(count * 20);
+  const locs = new Uint32Array(count * 3);
+  for (let i = 0; i < count; i++, pos += ENTRY_RECORD) {
     const chunk = data.readUInt32LE(pos + 20);
     const offset = data.readUInt32LE(pos + 24);
     const size = data.readUInt32LE(pos + 28);
     const rec = chunks[chunk];
     if (!rec || offset + size > rec.rawLength) throw new Error(`entry ${i} points outside its chunk`);
-    entries.push({ id: data.toString('hex', pos, pos + 20), chunk, offset, size });
+    data.copy(ids, i * 20, pos, pos + 20);
+    locs[i * 3] = chunk;
+    locs[i * 3 + 1] = offset;
+    locs[i * 3 + 2] = size;
   }
-  return { chunks, entries };
+  return { chunks, count, ids, locs };
+}
+
+/** The compact form of an index a writer just built. */
+export function compactPackIndex(index: PackIndex): CompactPackIndex {
+  const count = index.entries.length;
+  const ids = Buffer.allocUnsafe(count * 20);
+  const locs = new Uint32Array(count * 3);
+  index.entries.forEach((e, i) => {
+    ids.write(e.id, i * 20, 20, 'hex');
+    locs[i * 3] = e.chunk;
+    locs[i * 3 + 1] = e.offset;
+    locs[i * 3 + 2] = e.size;
+  });
+  return { chunks: index.chunks, count, ids, locs };
+}
+
+export function entryId(index: CompactPackIndex, i: number): string {
+  return index.ids.toString('hex', i * 20, i * 20 + 20);
 }

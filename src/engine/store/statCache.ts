@@ -43,12 +43,18 @@ export interface CachedFile extends StatProof {
   entry: ManifestEntry;
 }
 
-/** A file the walk selected: with its entry and proof when it was recorded cleanly. */
-export interface WalkedFile {
-  path: string;
-  rawPath?: string;
-  kind: 'file' | 'symlink';
-  cached?: CachedFile;
+/**
+ * The files a capture selected, in path order, read through accessors so that writing the cache
+ * builds no object per file.
+ */
+export interface StatCacheRows {
+  readonly count: number;
+  path(i: number): string;
+  rawPath(i: number): string | undefined;
+  kind(i: number): 'file' | 'symlink';
+  /** The entry when it was recorded cleanly (with its proof), else null: processed again next time. */
+  entry(i: number): ManifestEntry | null;
+  proof(i: number): StatProof | null;
 }
 
 /** A folder whose listing can be reused while its stat data stays the same. */
@@ -72,6 +78,10 @@ export interface StatCache {
   readonly filterKey: string;
   /** Files that have a cached entry. */
   readonly entryCount: number;
+  /** Files the walk selected, with an entry or not (rows are 0 to rowCount - 1). */
+  readonly rowCount: number;
+  /** Every folder listed or reused by the capture that wrote the cache. */
+  allDirs(): readonly CachedDir[];
   lookup(key: string): CachedFile | undefined;
   /** Entries in manifest order. */
   entries(): ManifestEntry[];
@@ -96,6 +106,8 @@ export interface StatCache {
   rowMode(row: number): number;
   rowStored(row: number): boolean;
   rowId(row: number): string;
+  /** Every row's id as 20 bytes, row `r` at `r * 20`: checks against the object store without hex. */
+  idColumn(): Uint8Array;
   /** Sum of the sizes of the cached entries, as `entries()` would add up. */
   totalSize(): number;
 }
@@ -106,8 +118,7 @@ export interface StatCacheContent {
   racyFrom: number;
   manifestId: string | null;
   filterKey: string;
-  /** Sorted by path. */
-  files: readonly WalkedFile[];
+  files: StatCacheRows;
   dirs: readonly CachedDir[];
 }
 
@@ -142,18 +153,22 @@ class ColumnCache implements StatCache {
   private readonly dirs = new Map<string, CachedDir>();
   private byParent: Map<string, { files: number[]; dirs: CachedDir[] }> | undefined;
   readonly entryCount: number;
+  /** Almost always: every name is UTF-8, so no row needs a lookup in `rawPaths`. */
+  private readonly noRawPaths: boolean;
 
   constructor(
     private readonly header: Header,
     private readonly nums: Float64Array,
     private readonly flags: Uint16Array,
-    private readonly ids: string,
+    /** `count` x 20-byte ids. */
+    private readonly ids: Buffer,
     private readonly paths: string[],
   ) {
     this.made = new Array<CachedFile | undefined>(header.count);
     let entries = 0;
     for (let i = 0; i < paths.length; i++) if ((flags[i] as number) & FLAG_ENTRY) entries++;
     this.entryCount = entries;
+    this.noRawPaths = Object.keys(header.rawPaths).length === 0;
     for (const d of header.dirs) this.dirs.set(d.rawRel === undefined ? d.rel : `\0${d.rawRel}`, d);
   }
 
@@ -171,6 +186,13 @@ class ColumnCache implements StatCache {
   }
   get filterKey(): string {
     return this.header.filterKey;
+  }
+  get rowCount(): number {
+    return this.header.count;
+  }
+
+  allDirs(): readonly CachedDir[] {
+    return this.header.dirs;
   }
 
   lookup(key: string): CachedFile | undefined {
@@ -219,7 +241,11 @@ class ColumnCache implements StatCache {
   }
 
   rowId(i: number): string {
-    return this.ids.slice(i * 40, i * 40 + 40);
+    return this.ids.toString('hex', i * 20, i * 20 + 20);
+  }
+
+  idColumn(): Uint8Array {
+    return this.ids;
   }
 
   totalSize(): number {
@@ -251,7 +277,7 @@ class ColumnCache implements StatCache {
   }
 
   rowRawPath(i: number): string | undefined {
-    return this.header.rawPaths[i];
+    return this.noRawPaths ? undefined : this.header.rawPaths[i];
   }
 
   rowKind(i: number): 'file' | 'symlink' {
@@ -271,9 +297,22 @@ class ColumnCache implements StatCache {
       if (!g) groups.set(key, (g = { files: [], dirs: [] }));
       return g;
     };
+    // Rows are in path order, so neighbours mostly share a folder: its group is found once per run.
+    let last: { files: number[]; dirs: CachedDir[] } | null = null;
+    let lastDir = '';
     for (let i = 0; i < this.header.count; i++) {
       const raw = this.header.rawPaths[i];
-      group(raw === undefined ? parentOf(this.paths[i] as string) : rawParentKey(raw)).files.push(i);
+      if (raw !== undefined) {
+        group(rawParentKey(raw)).files.push(i);
+        continue;
+      }
+      const p = this.paths[i] as string;
+      const slash = p.lastIndexOf('/');
+      if (last === null || slash !== lastDir.length || (slash > 0 && !p.startsWith(lastDir))) {
+        lastDir = slash < 0 ? '' : p.slice(0, slash);
+        last = group(lastDir);
+      }
+      last.files.push(i);
     }
     for (const d of this.header.dirs) {
       if (d.rel === '') continue;
@@ -295,7 +334,7 @@ class ColumnCache implements StatCache {
       size: this.nums[n] as number,
       mode: f & 0o777,
       mtimeMs: Math.floor(this.nums[n + 1] as number),
-      id: this.ids.slice(i * 40, i * 40 + 40),
+      id: this.ids.toString('hex', i * 20, i * 20 + 20),
       binary: (f & FLAG_BINARY) !== 0,
       stored: (f & FLAG_STORED) !== 0,
     };
@@ -331,7 +370,11 @@ class EmptyCache implements StatCache {
   readonly manifestId = null;
   readonly filterKey = '';
   readonly entryCount = 0;
+  readonly rowCount = 0;
   constructor(readonly workspaceRoot: string) {}
+  allDirs(): readonly CachedDir[] {
+    return [];
+  }
   lookup(): undefined {
     return undefined;
   }
@@ -383,6 +426,9 @@ class EmptyCache implements StatCache {
   rowId(): string {
     throw new Error('empty stat cache has no rows');
   }
+  idColumn(): Uint8Array {
+    return new Uint8Array(0);
+  }
   totalSize(): number {
     return 0;
   }
@@ -407,12 +453,13 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
   const idsAt = flagsAt + count * 2;
   const pathsAt = idsAt + count * 20;
   if (data.length < pathsAt) return null;
-  // Typed-array views need aligned offsets; copy when the file buffer itself is not aligned.
-  const base = data.byteOffset % 8 === 0 ? data : Buffer.from(data);
-  const nums = new Float64Array(base.buffer, base.byteOffset + numsAt, count * 4);
-  const flags = new Uint16Array(base.buffer, base.byteOffset + flagsAt, count);
-  const ids = base.toString('hex', idsAt, pathsAt);
-  const paths = count === 0 ? [] : base.toString('utf8', pathsAt).split('\0');
+  // Copies of the columns kept, so the file's bytes (mostly paths, decoded below) are not.
+  const nums = new Float64Array(count * 4);
+  Buffer.from(nums.buffer).set(data.subarray(numsAt, flagsAt));
+  const flags = new Uint16Array(count);
+  Buffer.from(flags.buffer).set(data.subarray(flagsAt, idsAt));
+  const ids = Buffer.from(data.subarray(idsAt, pathsAt));
+  const paths = count === 0 ? [] : data.toString('utf8', pathsAt).split('\0');
   if (paths.length !== count) return null;
   const header: Header = {
     format: FORMAT,
@@ -439,45 +486,71 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
 export class StatCacheMemo {
   cache: StatCache | null = null;
   identity: string | null = null;
+  /**
+   * Start of the latest capture that found the workspace as this cache describes it without
+   * rewriting the file (nothing had changed): the cache's state holds from then, not only from
+   * its own `takenAt`.
+   */
+  verifiedAt: number | null = null;
 }
 
 function identityOf(st: fs.Stats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
-/** Never throws for a bad cache file: it is a hint, and a capture without it is merely slower. */
+/**
+ * Never throws for a bad cache file: it is a hint, and a capture without it is merely slower.
+ * Synchronous: a few calls (one read), where three thread-pool round trips cost more than the
+ * work on a warm snapshot that only needs the memo's identity check.
+ */
 export async function loadStatCache(storeDir: string, workspaceRoot: string, memo?: StatCacheMemo): Promise<StatCache> {
   const file = path.join(storeDir, STAT_CACHE_FILE);
   let fd: number | undefined;
   try {
-    fd = await fsc.open(file, fs.constants.O_RDONLY);
-    const st = await fsc.fstat(fd);
+    fd = fs.openSync(file, fs.constants.O_RDONLY);
+    const st = fs.fstatSync(fd);
     const identity = identityOf(st);
     if (memo?.cache && memo.identity === identity && memo.cache.workspaceRoot === workspaceRoot) return memo.cache;
     const data = Buffer.allocUnsafe(st.size);
-    const got = await fsc.readFully(fd, data, 0, st.size, 0);
+    let got = 0;
+    while (got < st.size) {
+      const n = fs.readSync(fd, data, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
     const cache = got === st.size ? decode(data, workspaceRoot) : null;
     if (memo) {
       memo.cache = cache;
       memo.identity = cache ? identity : null;
+      memo.verifiedAt = null;
     }
     return cache ?? new EmptyCache(workspaceRoot);
   } catch {
     return new EmptyCache(workspaceRoot);
   } finally {
-    if (fd !== undefined) await fsc.close(fd).catch(() => undefined);
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // Closing a descriptor we only read cannot lose anything.
+      }
+    }
   }
 }
 
 export function encodeStatCache(content: StatCacheContent): Buffer {
   const { files } = content;
-  const count = files.length;
+  const count = files.count;
   const rawPaths: Record<string, string> = {};
   const targets: Record<string, string> = {};
-  files.forEach((f, i) => {
-    if (f.rawPath !== undefined) rawPaths[i] = f.rawPath;
-    if (f.cached?.entry.target !== undefined) targets[i] = f.cached.entry.target;
-  });
+  const paths: string[] = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    paths[i] = files.path(i);
+    const raw = files.rawPath(i);
+    if (raw !== undefined) rawPaths[i] = raw;
+    const target = files.entry(i)?.target;
+    if (target !== undefined) targets[i] = target;
+  }
   const header: Header = {
     format: FORMAT,
     workspaceRoot: content.workspaceRoot,
@@ -495,24 +568,24 @@ export function encodeStatCache(content: StatCacheContent): Buffer {
   const flagsAt = numsAt + count * 32;
   const idsAt = flagsAt + count * 2;
   const pathsAt = idsAt + count * 20;
-  const paths = Buffer.from(files.map((f) => f.path).join('\0'), 'utf8');
-  const out = Buffer.alloc(pathsAt + paths.length);
+  const joined = paths.join('\0');
+  const out = Buffer.alloc(pathsAt + Buffer.byteLength(joined, 'utf8'));
   head.copy(out, 0);
-  files.forEach((f, i) => {
-    const c = f.cached;
-    let flags = f.kind === 'symlink' ? FLAG_SYMLINK : 0;
-    if (c) {
-      const e = c.entry;
+  for (let i = 0; i < count; i++) {
+    const e = files.entry(i);
+    const proof = e ? files.proof(i) : null;
+    let flags = files.kind(i) === 'symlink' ? FLAG_SYMLINK : 0;
+    if (e && proof) {
       out.writeDoubleLE(e.size, numsAt + i * 32);
-      out.writeDoubleLE(c.mtimeMs, numsAt + i * 32 + 8);
-      out.writeDoubleLE(c.ctimeMs, numsAt + i * 32 + 16);
-      out.writeDoubleLE(c.ino, numsAt + i * 32 + 24);
+      out.writeDoubleLE(proof.mtimeMs, numsAt + i * 32 + 8);
+      out.writeDoubleLE(proof.ctimeMs, numsAt + i * 32 + 16);
+      out.writeDoubleLE(proof.ino, numsAt + i * 32 + 24);
       flags |= FLAG_ENTRY | (e.mode & 0o777) | (e.binary ? FLAG_BINARY : 0) | (e.stored ? FLAG_STORED : 0);
       out.write(e.id, idsAt + i * 20, 20, 'hex');
     }
     out.writeUInt16LE(flags, flagsAt + i * 2);
-  });
-  paths.copy(out, pathsAt);
+  }
+  out.write(joined, pathsAt, 'utf8');
   return out;
 }
 
@@ -524,6 +597,7 @@ export async function saveStatCache(storeDir: string, content: StatCacheContent,
   if (memo) {
     memo.cache = null;
     memo.identity = null;
+    memo.verifiedAt = null;
   }
   const target = path.join(storeDir, STAT_CACHE_FILE);
   const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;

@@ -15,12 +15,48 @@ export interface Found {
   path: string;
   /** Base64 of the relative path's bytes, only for names that are not valid UTF-8. */
   rawPath?: string;
-  /** What fs calls take: a string, or the raw bytes when a name is not valid UTF-8. */
-  abs: FsPath;
+  /**
+   * The absolute path as raw bytes, only when a name on the way is not valid UTF-8; otherwise it
+   * is `<root>/<path>` ({@link foundAbs}), built when needed rather than kept for every file.
+   */
+  rawAbs?: Buffer;
   kind: FoundKind;
   /** True when the folder listing came from the cache; `row` is then the stat cache row of the file's entry, if it has one. */
   listed?: true;
   row?: number;
+  /** The file-event journal names neither it nor a folder above it (see JournalTrust). */
+  unnamed?: true;
+}
+
+/**
+ * What a complete file-event journal says about the interval since the capture that wrote the
+ * stat cache: only the paths it names (and what lies under a named folder) can have changed.
+ */
+export interface JournalTrust {
+  /** Paths of files and folders created, changed or deleted since. */
+  named: ReadonlySet<string>;
+  /** Folders whose listing may have changed: each named path and every folder above one ('' is the root). */
+  dirty: ReadonlySet<string>;
+}
+
+/** What fs calls take for a found file. */
+export function foundAbs(root: string, f: Found): FsPath {
+  return f.rawAbs ?? `${root}/${f.path}`;
+}
+
+/** The trust a set of named paths gives: every folder above a named path may have a changed listing. */
+export function journalTrust(named: Iterable<string>): JournalTrust {
+  const set = new Set<string>();
+  const dirty = new Set<string>(['']);
+  for (const p of named) {
+    set.add(p);
+    for (let at = p.length; at > 0; at = p.lastIndexOf('/', at - 1)) {
+      const dir = p.slice(0, at);
+      if (dirty.has(dir)) break;
+      dirty.add(dir);
+    }
+  }
+  return { named: set, dirty };
 }
 
 export interface WalkOptions {
@@ -34,6 +70,11 @@ export interface WalkOptions {
   racyFrom: number;
   /** Ignore rules for the whole workspace besides its .gitignore files (git's exclude files), lowest precedence first. */
   rootRules?: readonly string[];
+  /**
+   * A complete journal of the interval: folders it does not make dirty keep their cached listing
+   * without even a stat, and files it does not name are marked `unnamed`.
+   */
+  journal?: JournalTrust;
   signal?: AbortSignal;
 }
 
@@ -54,6 +95,8 @@ interface Dir {
   rules: GitignoreRules;
   /** A .gitignore above changed, so the cached listings below were filtered by old rules. */
   relist: boolean;
+  /** The journal named this folder or one above it: nothing below is taken on its word. */
+  named: boolean;
 }
 
 interface Named {
@@ -130,8 +173,33 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   const slicer = new TimeSlicer(opts.signal);
   let rootRules = GitignoreRules.none();
   if (respectGitignore) for (const text of opts.rootRules ?? []) rootRules = rootRules.with('', () => text);
-  const stack: Dir[] = [{ rel: '', relBytes: null, abs: opts.root, rules: rootRules, relist: false }];
+  const journal = reuseListings ? opts.journal : undefined;
+  const stack: Dir[] = [{ rel: '', relBytes: null, abs: opts.root, rules: rootRules, relist: false, named: false }];
   if (opts.signal?.aborted) throw abortError();
+
+  /** Walks on with a folder's cached listing (its files, then its sub-folders). */
+  const reuseListing = (key: string, cached: CachedDir, rules: GitignoreRules, named: boolean): void => {
+    const children = cache.children(key);
+    for (const row of children.files) {
+      const p = cache.rowPath(row);
+      const raw = cache.rowRawPath(row);
+      const item: Found = { path: p, kind: cache.rowKind(row), listed: true };
+      if (cache.rowHasEntry(row)) item.row = row;
+      if (raw !== undefined) {
+        item.rawPath = raw;
+        item.rawAbs = Buffer.concat([rootBytes, SLASH, Buffer.from(raw, 'base64')]);
+      }
+      if (journal && !named && raw === undefined && !journal.named.has(p)) item.unnamed = true;
+      found.push(item);
+    }
+    for (const d of children.dirs) {
+      const relBytes = d.rawRel === undefined ? null : Buffer.from(d.rawRel, 'base64');
+      const abs = relBytes ? Buffer.concat([rootBytes, SLASH, relBytes]) : `${opts.root}/${d.rel}`;
+      stack.push({ rel: d.rel, relBytes, abs, rules, relist: false, named });
+    }
+    issues.push(...cached.specials);
+    dirs.push(cached);
+  };
 
   const gitignoreLoader = (dir: Dir): (() => string) => () => {
     try {
@@ -145,6 +213,16 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   for (let dir = stack.pop(); dir; dir = stack.pop()) {
     if (slicer.due()) await slicer.yieldNow();
     const key = dir.relBytes ? dirKey(dir.relBytes) : dir.rel;
+    dir.named ||= journal?.named.has(dir.rel) === true;
+    if (journal && !dir.named && !dir.relist && dir.relBytes === null && !journal.dirty.has(dir.rel)) {
+      // The journal saw no change in this folder's listing: the cached one, without a stat.
+      const cached = cache.dir(key);
+      if (cached && cached.ino !== -1 && Math.max(cached.mtimeMs, cached.ctimeMs) < racyFrom) {
+        const rules = respectGitignore && cached.gitignore ? dir.rules.with(dir.rel, gitignoreLoader(dir)) : dir.rules;
+        reuseListing(key, cached, rules, false);
+        continue;
+      }
+    }
     // Stat before listing: a change made while listing then shows as a newer mtime next time.
     let st: fs.Stats | undefined;
     try {
@@ -168,23 +246,7 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
       }
       if (gitignoreSame) {
         const rules = respectGitignore && cached.gitignore ? dir.rules.with(dir.rel, gitignoreLoader(dir)) : dir.rules;
-        const children = cache.children(key);
-        for (const row of children.files) {
-          const p = cache.rowPath(row);
-          const raw = cache.rowRawPath(row);
-          const abs = raw === undefined ? `${opts.root}/${p}` : Buffer.concat([rootBytes, SLASH, Buffer.from(raw, 'base64')]);
-          const item: Found = { path: p, abs, kind: cache.rowKind(row), listed: true };
-          if (cache.rowHasEntry(row)) item.row = row;
-          if (raw !== undefined) item.rawPath = raw;
-          found.push(item);
-        }
-        for (const d of children.dirs) {
-          const relBytes = d.rawRel === undefined ? null : Buffer.from(d.rawRel, 'base64');
-          const abs = relBytes ? Buffer.concat([rootBytes, SLASH, relBytes]) : `${opts.root}/${d.rel}`;
-          stack.push({ rel: d.rel, relBytes, abs, rules, relist: false });
-        }
-        issues.push(...cached.specials);
-        dirs.push(cached);
+        reuseListing(key, cached, rules, dir.named);
         continue;
       }
     }
@@ -226,7 +288,7 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
       const relBytes = bytes === null && dir.relBytes === null ? null : joinRel(dir, name, bytes);
       const abs = joinAbs(dir.abs, name, bytes);
       if (isDir) {
-        stack.push({ rel, relBytes, abs, rules, relist });
+        stack.push({ rel, relBytes, abs, rules, relist, named: dir.named });
         continue;
       }
       const kind: FoundKind | null = dirent.isFile() ? 'file' : dirent.isSymbolicLink() ? 'symlink' : null;
@@ -234,8 +296,10 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
         specials.push({ path: rel, kind: 'special_file', message: `${describeSpecial(dirent)}; not captured` });
         continue;
       }
-      const item: Found = { path: rel, abs, kind };
+      const item: Found = { path: rel, kind };
+      if (typeof abs !== 'string') item.rawAbs = abs;
       if (relBytes) item.rawPath = relBytes.toString('base64');
+      else if (journal && !dir.named && !journal.named.has(rel)) item.unnamed = true;
       found.push(item);
     }
     issues.push(...specials);

@@ -282,6 +282,33 @@ describe('MetadataDb corrupt files', () => {
     await expectMovedAside(/not an SQLite database/, () => db.read(listSnapshots));
   });
 
+  it('checks damaged bytes even when a digest of earlier, sound bytes is on disk', async () => {
+    const checked = path.join(dir, 'checked');
+    const db = await open(dbFile, { checkedDigestFile: checked });
+    await db.write((d) => {
+      for (let i = 0; i < 40; i++) insertIncident(d, incident(nextIncidentId(d), {}, i + 1));
+    });
+    db.close();
+    assert.ok(fs.existsSync(checked), 'a save records the digest of what it wrote');
+    const bytes = fs.readFileSync(dbFile);
+    bytes.fill(0xa5, 4096, bytes.length - 4096);
+    writeRaw(bytes);
+    await expectMovedAside(/damaged/, () => open(dbFile, { now: () => pinned, checkedDigestFile: checked }));
+  });
+
+  it('opens without a digest file, or with a torn one, and checks the file again', async () => {
+    const checked = path.join(dir, 'checked');
+    const db = await open(dbFile, { checkedDigestFile: checked });
+    await db.write((d) => insertSnapshot(d, snapshot('S1')));
+    db.close();
+    const saved = fs.readFileSync(checked, 'latin1');
+    fs.rmSync(checked);
+    assert.deepEqual((await (await open(dbFile, { checkedDigestFile: checked })).read(listSnapshots)).map((s) => s.id), ['S1']);
+    assert.equal(fs.readFileSync(checked, 'latin1'), saved, 'a passed check records the same digest');
+    fs.writeFileSync(checked, saved.slice(0, 12));
+    assert.deepEqual((await (await open(dbFile, { checkedDigestFile: checked })).read(listSnapshots)).map((s) => s.id), ['S1']);
+  });
+
   it('moves an empty file aside rather than treating it as a database', async () => {
     writeRaw(new Uint8Array(0));
     await expectMovedAside(/empty/, () => open(dbFile, { now: () => pinned }));

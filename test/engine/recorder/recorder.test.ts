@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
 import { openStoreAccess, Recorder } from '../../../src/engine/recorder/recorder';
 import { recorderSettings, type RecorderSettings } from '../../../src/engine/recorder/settings';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
-import type { SnapshotRecord } from '../../../src/engine/types';
+import type { CaptureStats, SnapshotRecord } from '../../../src/engine/types';
 import { settle, TempWorkspace } from '../../support/workspace';
 
 const spaces: TempWorkspace[] = [];
@@ -197,6 +197,44 @@ test('an analysis shows the journaled file events at their real times and a fail
     assert.ok(unpacked && Math.abs(unpacked.timestamp - changedAt) < 20, `vendor/lib.js at ${unpacked?.timestamp}, reported ${changedAt}`);
     const deletion = a.triggers.find((t) => t.kind === 'deletion');
     assert.equal(deletion?.timestampEstimated, false);
+  } finally {
+    await done(r);
+  }
+});
+
+test('with a watcher that reports every change, automatic snapshots read only what it named; after a gap, everything again', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) files[`src/m${i}.ts`] = `export const m${i} = ${i};\n`;
+  const r = await rig(files, { quietMs: 3_600_000 });
+  const named: (string[] | null)[] = [];
+  const stats: CaptureStats[] = [];
+  const snapshot = r.store.snapshot.bind(r.store);
+  r.store.snapshot = async (opts) => {
+    named.push(opts?.journal ? [...opts.journal.paths] : null);
+    const result = await snapshot(opts);
+    stats.push(result.stats);
+    return result;
+  };
+  const take = async (): Promise<void> => {
+    r.rec.request('timer');
+    await r.rec.idle();
+  };
+  try {
+    await r.rec.start();
+    r.rec.watcherStarted();
+    // The first snapshot after the watcher started walks everything: it starts the journal's interval.
+    await take();
+    r.w.write({ 'src/m3.ts': 'export const m3 = 333;\n' });
+    r.rec.fileEvent('change', r.w.path('src/m3.ts'));
+    await take();
+    r.rec.watcherGap();
+    r.w.write({ 'src/m4.ts': 'export const m4 = 444;\n' });
+    await take();
+    assert.deepEqual(named, [null, null, ['src/m3.ts'], null]);
+    assert.equal(stats[2]?.filesHashed, 1);
+    assert.equal(stats[2]?.filesTrusted, 29);
+    assert.equal(stats[3]?.filesTrusted, undefined);
+    assert.equal(stats[3]?.filesHashed, 1, 'the change the watcher missed is found by the full walk');
   } finally {
     await done(r);
   }

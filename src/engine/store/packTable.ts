@@ -1,0 +1,134 @@
+import type { CompactPackIndex } from './packFormat';
+
+/*
+ * Which pack holds each blob, for every pack of a store, without an object per blob: a store of
+ * 100,000 files held ~20 MB of per-blob objects (a Map entry, its hex key, two records), which a
+ * CLI process built on every start and the scavenger copied around. Here a pack's ids stay as the
+ * 20-byte records of its index file (CompactPackIndex) and one open-addressing table (typed
+ * arrays) finds them.
+ */
+
+/** The first four bytes of an id (uniformly distributed: it is a SHA-1). */
+function hashAt(ids: Uint8Array, at: number): number {
+  return ((ids[at] as number) << 24) | ((ids[at + 1] as number) << 16) | ((ids[at + 2] as number) << 8) | (ids[at + 3] as number);
+}
+
+function sameId(a: Uint8Array, at: number, b: Uint8Array, bt: number): boolean {
+  for (let i = 0; i < 20; i++) if (a[at + i] !== b[bt + i]) return false;
+  return true;
+}
+
+/** Value of a hex digit, or -1. */
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * Blob id -> (pack number, entry number) over the packs added so far. The first pack to hold an
+ * id keeps it (a later duplicate, left by an interrupted rewrite, is never looked up).
+ */
+export class PackTable {
+  private readonly packs: CompactPackIndex[] = [];
+  /** Per slot: pack number + 1 (0 = empty), and entry number. */
+  private slotPack = new Int32Array(0);
+  private slotEntry = new Int32Array(0);
+  private used = 0;
+  /** The id being looked up, as bytes (no allocation per lookup). */
+  private readonly query = Buffer.alloc(20);
+
+  get size(): number {
+    return this.used;
+  }
+
+  clear(): void {
+    this.packs.length = 0;
+    this.slotPack = new Int32Array(0);
+    this.slotEntry = new Int32Array(0);
+    this.used = 0;
+  }
+
+  /** Adds a pack's ids; returns its number (for {@link pack}). */
+  add(index: CompactPackIndex): number {
+    const no = this.packs.length;
+    this.packs.push(index);
+    this.reserve(this.used + index.count);
+    for (let i = 0; i < index.count; i++) this.insert(no, i);
+    return no;
+  }
+
+  pack(no: number): CompactPackIndex {
+    return this.packs[no] as CompactPackIndex;
+  }
+
+  /** The slot of `id` as [pack number, entry number], or null. */
+  find(id: string): [number, number] | null {
+    const slot = this.slotOf(id);
+    return slot < 0 ? null : [(this.slotPack[slot] as number) - 1, this.slotEntry[slot] as number];
+  }
+
+  has(id: string): boolean {
+    return this.slotOf(id) >= 0;
+  }
+
+  /** {@link has} for the id at `ids[at..at+20]` (a stat cache's column), with no hex in between. */
+  hasAt(ids: Uint8Array, at: number): boolean {
+    return this.used > 0 && this.probe(ids, at) >= 0;
+  }
+
+  private slotOf(id: string): number {
+    if (this.used === 0 || id.length !== 40) return -1;
+    const q = this.query;
+    for (let i = 0; i < 20; i++) {
+      const hi = nibble(id.charCodeAt(2 * i));
+      const lo = nibble(id.charCodeAt(2 * i + 1));
+      if (hi < 0 || lo < 0) return -1;
+      q[i] = (hi << 4) | lo;
+    }
+    return this.probe(q, 0);
+  }
+
+  /** The slot holding the id at `ids[at..at+20]`, or -1. */
+  private probe(ids: Uint8Array, at: number): number {
+    const mask = this.slotPack.length - 1;
+    for (let s = hashAt(ids, at) & mask; ; s = (s + 1) & mask) {
+      const p = this.slotPack[s] as number;
+      if (p === 0) return -1;
+      if (sameId((this.packs[p - 1] as CompactPackIndex).ids, (this.slotEntry[s] as number) * 20, ids, at)) return s;
+    }
+  }
+
+  private insert(no: number, entry: number): void {
+    const ids = (this.packs[no] as CompactPackIndex).ids;
+    const at = entry * 20;
+    const mask = this.slotPack.length - 1;
+    for (let s = hashAt(ids, at) & mask; ; s = (s + 1) & mask) {
+      const p = this.slotPack[s] as number;
+      if (p === 0) {
+        this.slotPack[s] = no + 1;
+        this.slotEntry[s] = entry;
+        this.used++;
+        return;
+      }
+      if (sameId((this.packs[p - 1] as CompactPackIndex).ids, (this.slotEntry[s] as number) * 20, ids, at)) return;
+    }
+  }
+
+  /** Keeps the table at most half full, rehashing into a bigger one when needed. */
+  private reserve(entries: number): void {
+    let capacity = Math.max(this.slotPack.length, 1024);
+    while (capacity < entries * 2) capacity *= 2;
+    if (capacity === this.slotPack.length) return;
+    const oldPack = this.slotPack;
+    const oldEntry = this.slotEntry;
+    this.slotPack = new Int32Array(capacity);
+    this.slotEntry = new Int32Array(capacity);
+    this.used = 0;
+    for (let s = 0; s < oldPack.length; s++) {
+      const p = oldPack[s] as number;
+      if (p !== 0) this.insert(p - 1, oldEntry[s] as number);
+    }
+  }
+}

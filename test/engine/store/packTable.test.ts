@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { compactPackIndex, decodePackIndex, encodePackIndex, entryId, type PackIndex } from '../../../src/engine/store/packFormat';
+import { PackTable } from '../../../src/engine/store/packTable';
+
+const idOf = (n: number): string => createHash('sha1').update(`blob ${n}`).digest('hex');
+
+function index(ids: readonly string[]): PackIndex {
+  return {
+    chunks: [{ offset: 8, storedLength: 10, rawLength: ids.length * 10, encoding: 0 }],
+    entries: ids.map((id, i) => ({ id, chunk: 0, offset: i * 10, size: 10 })),
+  };
+}
+
+describe('PackTable', () => {
+  it('finds every id of every pack added, through growth, and nothing else', () => {
+    const table = new PackTable();
+    const packs = [0, 1, 2].map((p) => Array.from({ length: 1500 }, (_, i) => idOf(p * 10_000 + i)));
+    packs.forEach((ids) => table.add(compactPackIndex(index(ids))));
+    assert.equal(table.size, 4500);
+    packs.forEach((ids, p) =>
+      ids.forEach((id, i) => {
+        assert.deepEqual(table.find(id), [p, i]);
+        assert.ok(table.has(id.toUpperCase()), 'hex digits in either case');
+      }),
+    );
+    for (let n = 0; n < 200; n++) assert.equal(table.has(idOf(50_000 + n)), false);
+    assert.equal(table.has('not an id'), false);
+    assert.equal(table.has('zz'.repeat(20)), false);
+  });
+
+  it('keeps the first pack holding an id when a later one holds it too', () => {
+    const table = new PackTable();
+    table.add(compactPackIndex(index([idOf(1), idOf(2)])));
+    table.add(compactPackIndex(index([idOf(3), idOf(2)])));
+    assert.equal(table.size, 3);
+    assert.deepEqual(table.find(idOf(2)), [0, 1]);
+    table.clear();
+    assert.equal(table.has(idOf(1)), false);
+  });
+
+  it('reads an index file into the same records a writer built', () => {
+    const built = index([idOf(7), idOf(8), idOf(9)]);
+    const read = decodePackIndex(encodePackIndex(built));
+    assert.equal(read.count, 3);
+    assert.deepEqual([0, 1, 2].map((i) => entryId(read, i)), [idOf(7), idOf(8), idOf(9)]);
+    assert.deepEqual(read, compactPackIndex(built));
+  });
+});
