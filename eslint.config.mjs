@@ -23,7 +23,12 @@ const layering = [
   },
   {
     files: ['src/engine/**/*.ts'],
-    rules: restrict([layer(['**/protocol/**', '**/cli/**', '**/extension/**'], 'the engine is used by the CLI, the extension and the MCP server, never the other way round')]),
+    rules: restrict([
+      layer(
+        ['**/protocol/**', '**/cli/**', '**/extension/**'],
+        'the engine is used by the CLI, the extension and the MCP server, never the other way round',
+      ),
+    ]),
   },
   {
     files: ['src/protocol/**/*.ts'],
@@ -34,12 +39,30 @@ const layering = [
   },
   {
     files: ['webview/**/*.ts'],
-    rules: restrict([layer(['**/engine/**', '**/extension/**', '**/cli/**', '**/mcp/**'], 'the webview runs in a browser page: it imports src/protocol and src/model only, not even engine types')]),
+    rules: restrict([
+      layer(
+        ['**/engine/**', '**/extension/**', '**/cli/**', '**/mcp/**'],
+        'the webview runs in a browser page: it imports src/protocol and src/model only, not even engine types',
+      ),
+    ]),
   },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', '.e2e/**', '.bench/**', 'node_modules/**', 'test-results/**', 'test/fixtures/**', 'samples/**', '**/*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      '.e2e/**',
+      '.bench/**',
+      'node_modules/**',
+      'test-results/**',
+      'test/fixtures/**',
+      'samples/**',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -51,7 +74,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test's test() returns a promise the runner itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       // Log scanners match control bytes on purpose (ANSI escapes, NUL in binary logs).
       'no-control-regex': 'off',

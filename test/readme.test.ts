@@ -26,7 +26,10 @@ test("the README's script example runs against the built engine", () => {
   const w = new TempWorkspace({ 'app.py': 'print("ok")\n' });
   spaces.push(w);
   const script = w.path('example.js');
-  writeFileSync(script, block.replace("require('incident-replay/dist/engine.js')", `require(${JSON.stringify(path.join(ROOT, 'dist', 'engine.js'))})`));
+  writeFileSync(
+    script,
+    block.replace("require('incident-replay/dist/engine.js')", `require(${JSON.stringify(path.join(ROOT, 'dist', 'engine.js'))})`),
+  );
   const r = spawnSync(process.execPath, [script, w.dir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'nothing flagged');

@@ -43,7 +43,6 @@ interface Row {
   pass: boolean | null;
 }
 
-
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(name);
 const num = (name: string, dflt: number): number => {
@@ -168,7 +167,14 @@ async function main(): Promise<void> {
       revalidations.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     const revalidate = median(revalidations);
-    add(`collection rule: index re-read per lock (${(100 * revalidate / median(ourWarms)).toFixed(1)}% of warm)`, revalidate, null, 'ms', null, 'reported');
+    add(
+      `collection rule: index re-read per lock (${((100 * revalidate) / median(ourWarms)).toFixed(1)}% of warm)`,
+      revalidate,
+      null,
+      'ms',
+      null,
+      'reported',
+    );
 
     for (let i = 1 + repeat; i < 10; i++) await store.snapshot();
     const tenSize = dirBytes(storeDir);
@@ -193,7 +199,9 @@ async function main(): Promise<void> {
     add(`warm, nothing changed, journal-driven (${trusted} trusted)`, median(journalWarms), median(gitWarms), 'ms', 0.1, '≤ 0.1× git');
     const touched = touchFraction(ws, gen.files, 0.001, 5);
     const journalFrom = since;
-    const journalTouched = await timeAsync(() => store.snapshot({ label: 'journal, 0.1%', journal: { since: journalFrom, paths: touched } }));
+    const journalTouched = await timeAsync(() =>
+      store.snapshot({ label: 'journal, 0.1%', journal: { since: journalFrom, paths: touched } }),
+    );
     add(`warm, ${touched.length} files changed, journal-driven`, journalTouched, median(gitWarms), 'ms', null, 'reported');
     // Git's next (timed) commit must not pay for these changes too.
     git(gitDir, ws, 'add', '-A');
@@ -239,7 +247,15 @@ async function main(): Promise<void> {
       process.stderr.write('whole-process snapshots: a copy of node_modules...\n');
       const realFiles = realShapedTree(base);
       await new Promise((r) => setTimeout(r, RACY_WINDOW_MS + 1100));
-      await benchWholeProcess(`node_modules copy (${realFiles.length} files)`, path.join(base, 'real'), realFiles, base, timer, add, repeat);
+      await benchWholeProcess(
+        `node_modules copy (${realFiles.length} files)`,
+        path.join(base, 'real'),
+        realFiles,
+        base,
+        timer,
+        add,
+        repeat,
+      );
     }
 
     process.stderr.write('flight recorder: journal, automatic snapshots, retention...\n');

@@ -80,7 +80,14 @@ export async function benchRecorder(ws: string, files: readonly string[], storeD
     const perSnapshot = (performance.now() - t) / snapshots;
     const size = await storeDiskBytes(store.dir);
     const cap = policy.maxStoreBytes / 1e6;
-    add(`store after ${snapshots} automatic snapshots (${(await store.list()).length} kept, ${perSnapshot.toFixed(0)} ms each)`, size / 1e6, null, 'MB', cap, `≤ ${cap.toFixed(0)} MB cap`);
+    add(
+      `store after ${snapshots} automatic snapshots (${(await store.list()).length} kept, ${perSnapshot.toFixed(0)} ms each)`,
+      size / 1e6,
+      null,
+      'MB',
+      cap,
+      `≤ ${cap.toFixed(0)} MB cap`,
+    );
     add('store peak during those snapshots', peak / 1e6, null, 'MB', cap, `≤ ${cap.toFixed(0)} MB cap`);
   } finally {
     store.close();

@@ -37,7 +37,8 @@ function textOf(size: number, rand: () => number, ext: string): Buffer {
   let line = 0;
   while (n < size) {
     let s: string;
-    if (ext === '.log') s = `2026-11-20T02:${String(line % 60).padStart(2, '0')}:00.${String(line % 1000).padStart(3, '0')}Z INFO worker-${line % 7}: ${WORDS[Math.floor(rand() * WORDS.length)]} ok in ${Math.floor(rand() * 900)} ms\n`;
+    if (ext === '.log')
+      s = `2026-11-20T02:${String(line % 60).padStart(2, '0')}:00.${String(line % 1000).padStart(3, '0')}Z INFO worker-${line % 7}: ${WORDS[Math.floor(rand() * WORDS.length)]} ok in ${Math.floor(rand() * 900)} ms\n`;
     else if (ext === '.csv') s = `${line},${WORDS[Math.floor(rand() * WORDS.length)]},${(rand() * 1000).toFixed(2)},EUR\n`;
     else {
       const k = 4 + Math.floor(rand() * 10);

@@ -47,12 +47,33 @@ function syntheticIncident(events: number): IncidentView {
     if (kind === 'decision') {
       const id = `D${i}`;
       e.ref = id;
-      decisions.push({ id, timestamp, timestampEstimated: false, kind: i % 4 === 0 ? 'action' : 'decision', text: `run step ${i}`, file: 'agent/agent.log', line: decisions.length + 1, source: 'marker' });
+      decisions.push({
+        id,
+        timestamp,
+        timestampEstimated: false,
+        kind: i % 4 === 0 ? 'action' : 'decision',
+        text: `run step ${i}`,
+        file: 'agent/agent.log',
+        line: decisions.length + 1,
+        source: 'marker',
+      });
     }
     if (kind === 'trigger') {
       const id = `T${i}`;
       e.ref = id;
-      triggers.push({ id, kind: 'log_error', severity: 'error', file: e.file as string, line: e.line as number, column: 1, endLine: e.line as number, message: e.title, evidence: e.title, timestamp, timestampEstimated: false });
+      triggers.push({
+        id,
+        kind: 'log_error',
+        severity: 'error',
+        file: e.file as string,
+        line: e.line as number,
+        column: 1,
+        endLine: e.line as number,
+        message: e.title,
+        evidence: e.title,
+        timestamp,
+        timestampEstimated: false,
+      });
     }
     timeline.push(e);
   }
@@ -68,7 +89,15 @@ function syntheticIncident(events: number): IncidentView {
     baselineId: 'base',
     postId: 'post',
     snapshotIds: ['base', 'post'],
-    rootCause: { category: 'logic_error', confidence: 0.5, description: 'synthetic', alternatives: [], evidence: [], contributingFactors: [], triggeringChange: null },
+    rootCause: {
+      category: 'logic_error',
+      confidence: 0.5,
+      description: 'synthetic',
+      alternatives: [],
+      evidence: [],
+      contributingFactors: [],
+      triggeringChange: null,
+    },
     triggers,
     timeline,
     decisions,
@@ -100,10 +129,18 @@ function main(): void {
     const [ok, guard] = time(() => isHostMessage(wire));
     if (!ok) throw new Error('the synthetic incident does not pass the message guard');
     const [model, modelMs] = time(() => buildTimelineModel(incident.timeline, incident.decisions));
-    const query = { hiddenKinds: new Set<never>(), hiddenSeverities: new Set<never>(), search: '', groupByKind: false, collapsedKinds: new Set<never>() };
+    const query = {
+      hiddenKinds: new Set<never>(),
+      hiddenSeverities: new Set<never>(),
+      search: '',
+      groupByKind: false,
+      collapsedKinds: new Set<never>(),
+    };
     const [rows, rowsMs] = time(() => timelineRows(model, query));
     const [, axisMs] = time(() => buildTimeAxis(model, rows, 80));
-    const [win, winMs] = time(() => computeWindow({ rowCount: rows.length, rowHeight: 26, scrollTop: 0, viewportHeight: 800, overscan: 12 }));
+    const [win, winMs] = time(() =>
+      computeWindow({ rowCount: rows.length, rowHeight: 26, scrollTop: 0, viewportHeight: 800, overscan: 12 }),
+    );
     if (win.end - win.first > 60) throw new Error('the visible window is not virtualised');
     const [, chainMs] = time(() => buildDecisionChain(incident.decisions, incident.triggers));
     const [, indexMs] = time(() => new IncidentIndex(incident));
@@ -122,7 +159,8 @@ function main(): void {
     return;
   }
   console.log(`incident view, ${events} events (${runs} runs): first run / median of the others, ms`);
-  for (const [k, v] of Object.entries(result)) console.log(`  ${k.padEnd(8)} ${v.first.toFixed(1).padStart(8)} ${v.median.toFixed(1).padStart(8)}`);
+  for (const [k, v] of Object.entries(result))
+    console.log(`  ${k.padEnd(8)} ${v.first.toFixed(1).padStart(8)} ${v.median.toFixed(1).padStart(8)}`);
   const firstTotal = result.total?.first ?? 0;
   console.log(`target: view model + first window under 300 ms: ${firstTotal < 300 ? 'pass' : 'FAIL'} (${firstTotal.toFixed(1)} ms)`);
 }

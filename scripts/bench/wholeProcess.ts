@@ -47,10 +47,21 @@ export function realShapedTree(into: string): string[] {
   execFileSync('cp', ['-r', src, path.join(dest, 'deps')]);
   execFileSync('find', [path.join(dest, 'deps'), '-depth', '-type', 'd', '-name', 'node_modules', '-execdir', 'mv', '{}', 'nm', ';']);
   const list = execFileSync('find', [dest, '-type', 'f', '-not', '-name', '*.node'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return list.split('\n').filter((f) => f !== '').map((f) => path.relative(dest, f));
+  return list
+    .split('\n')
+    .filter((f) => f !== '')
+    .map((f) => path.relative(dest, f));
 }
 
-export async function benchWholeProcess(name: string, ws: string, files: readonly string[], scratch: string, t: Timer, add: AddRow, repeat: number): Promise<void> {
+export async function benchWholeProcess(
+  name: string,
+  ws: string,
+  files: readonly string[],
+  scratch: string,
+  t: Timer,
+  add: AddRow,
+  repeat: number,
+): Promise<void> {
   const gitDir = path.join(scratch, `${name}.git`);
   const stashDir = path.join(scratch, `${name}-stash.git`);
   const store = path.join(scratch, `${name}-store`);

@@ -10,7 +10,18 @@
 //
 // Screenshots and logs go to test-results/e2e/ (test-results/e2e-min/ for the minimum).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM, E2E_DIR, ROOT, ensureInstalled, log, resolveTarget } from './setup.mjs';
@@ -85,7 +96,12 @@ function signalSuite(sig) {
 function runSuite(files, env, tapFile) {
   log(`running ${files.join(' ')}`);
   return new Promise((resolve) => {
-    const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`];
+    const reporters = [
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+    ];
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...reporters, '--test-concurrency=1', ...files], {
       cwd: ROOT,
       env,
@@ -158,28 +174,40 @@ async function runScenario(file, installed) {
   const { folders, open } = layOut(dir, scenario.layout);
   const profile = prepareProfile(runDir, scenario.trust, installed);
   const port = await freePort();
-  log(`${name}: starting code-server on 127.0.0.1:${port} with ${open.folder ?? open.workspace} (${scenario.layout}, trust ${scenario.trust})`);
-  const server = await startCodeServer({ port, profile, folder: open.folder ?? open.workspace, logFile: path.join(artifacts, 'code-server.log'), target: TARGET });
+  log(
+    `${name}: starting code-server on 127.0.0.1:${port} with ${open.folder ?? open.workspace} (${scenario.layout}, trust ${scenario.trust})`,
+  );
+  const server = await startCodeServer({
+    port,
+    profile,
+    folder: open.folder ?? open.workspace,
+    logFile: path.join(artifacts, 'code-server.log'),
+    target: TARGET,
+  });
   stopCurrent = () => server.stop();
   let code = 1;
   try {
-    code = await runSuite([path.join('test', 'e2e', file)], {
-      ...process.env,
-      IR_E2E_URL: server.url,
-      IR_E2E_WORKSPACE: folders[0],
-      IR_E2E_FOLDERS: JSON.stringify(folders),
-      IR_E2E_WORKSPACE_FILE: open.workspace ?? '',
-      IR_E2E_TRUST: scenario.trust,
-      IR_E2E_USER_DATA: profile.userData,
-      IR_E2E_EXTENSIONS: profile.extensions,
-      IR_E2E_ARTIFACTS: artifacts,
-      IR_E2E_BROWSER_PROFILE: path.join(runDir, 'chromium'),
-      IR_E2E_CHROMIUM: CHROMIUM,
-      IR_E2E_HEADED: process.argv.includes('--headed') ? '1' : '',
-      // The VS Code under test (`1.139`, `1.90`): the support code follows its workbench.
-      IR_E2E_VSCODE_VERSION: TARGET.vscode,
-      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    }, path.join(artifacts, 'results.tap'));
+    code = await runSuite(
+      [path.join('test', 'e2e', file)],
+      {
+        ...process.env,
+        IR_E2E_URL: server.url,
+        IR_E2E_WORKSPACE: folders[0],
+        IR_E2E_FOLDERS: JSON.stringify(folders),
+        IR_E2E_WORKSPACE_FILE: open.workspace ?? '',
+        IR_E2E_TRUST: scenario.trust,
+        IR_E2E_USER_DATA: profile.userData,
+        IR_E2E_EXTENSIONS: profile.extensions,
+        IR_E2E_ARTIFACTS: artifacts,
+        IR_E2E_BROWSER_PROFILE: path.join(runDir, 'chromium'),
+        IR_E2E_CHROMIUM: CHROMIUM,
+        IR_E2E_HEADED: process.argv.includes('--headed') ? '1' : '',
+        // The VS Code under test (`1.139`, `1.90`): the support code follows its workbench.
+        IR_E2E_VSCODE_VERSION: TARGET.vscode,
+        PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+      },
+      path.join(artifacts, 'results.tap'),
+    );
   } finally {
     log(`${name}: stopping code-server`);
     await server.stop();
@@ -213,7 +241,8 @@ async function main() {
   rmSync(RUN_DIR, { recursive: true, force: true });
   mkdirSync(RUN_DIR, { recursive: true });
   // Workspaces a failed run kept for inspection are removed by the next run.
-  if (existsSync(KEPT_MARKER)) for (const d of readFileSync(KEPT_MARKER, 'utf8').split('\n').filter(Boolean)) rmSync(d, { recursive: true, force: true });
+  if (existsSync(KEPT_MARKER))
+    for (const d of readFileSync(KEPT_MARKER, 'utf8').split('\n').filter(Boolean)) rmSync(d, { recursive: true, force: true });
   writeFileSync(KEPT_MARKER, '');
 
   for (const sig of ['SIGINT', 'SIGTERM']) {
@@ -230,11 +259,13 @@ async function main() {
   }
   if (failed.length === 0) writeFileSync(KEPT_MARKER, '');
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
-  log(`VS Code ${TARGET.vscode}: ${failed.length === 0 ? 'passed' : `FAILED: ${failed.join(', ')}`} in ${secs} s; screenshots and logs in ${path.relative(ROOT, ARTIFACTS)}/`);
+  log(
+    `VS Code ${TARGET.vscode}: ${failed.length === 0 ? 'passed' : `FAILED: ${failed.join(', ')}`} in ${secs} s; screenshots and logs in ${path.relative(ROOT, ARTIFACTS)}/`,
+  );
   process.exit(failed.length === 0 ? 0 : 1);
 }
 
 main().catch((err) => {
-  console.error(`[e2e] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  console.error(`[e2e] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

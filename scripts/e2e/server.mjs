@@ -68,11 +68,15 @@ export function installExtension(extensionsDir, vsixPath, target = LATEST_TARGET
   const userData = path.join(path.dirname(extensionsDir), 'install-user-data');
   for (const d of [extensionsDir, home, userData]) mkdirSync(d, { recursive: true });
   log(`installing ${path.basename(vsixPath)} into the run's extensions folder`);
-  const r = spawnSync(target.node, [target.bin, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', vsixPath], {
-    env: { ...target.env(), HOME: home },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    target.node,
+    [target.bin, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', vsixPath],
+    {
+      env: { ...target.env(), HOME: home },
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0 || !/successfully installed/i.test(out)) {
     throw new Error(`code-server --install-extension failed (exit ${r.status}):\n${out}`);
@@ -117,15 +121,19 @@ function get(url) {
 export async function startCodeServer({ port, profile, folder, logFile, target = LATEST_TARGET }) {
   const args = [
     target.bin,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(profile.trust === 'restricted' ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', profile.userData,
-    '--extensions-dir', profile.extensions,
+    '--user-data-dir',
+    profile.userData,
+    '--extensions-dir',
+    profile.extensions,
     folder,
   ];
   const out = createWriteStream(logFile);
@@ -138,10 +146,12 @@ export async function startCodeServer({ port, profile, folder, logFile, target =
   child.stdout.pipe(out);
   child.stderr.pipe(out);
   let exited = null;
-  const exitedPromise = new Promise((resolve) => child.once('exit', (code, signal) => {
-    exited = { code, signal };
-    resolve(exited);
-  }));
+  const exitedPromise = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    }),
+  );
   const server = {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,

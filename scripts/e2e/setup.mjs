@@ -95,7 +95,8 @@ function ensureNode24() {
     env: { ...withoutNpmLifecycle(process.env), npm_config_yes: 'true' },
   });
   const v = spawnSync(node, ['--version'], { encoding: 'utf8' });
-  if (v.stdout.trim() !== `v${NODE24_VERSION}`) throw new Error(`${node} reports ${v.stdout.trim() || v.stderr}, expected v${NODE24_VERSION}`);
+  if (v.stdout.trim() !== `v${NODE24_VERSION}`)
+    throw new Error(`${node} reports ${v.stdout.trim() || v.stderr}, expected v${NODE24_VERSION}`);
   writeFileSync(marker, `${new Date().toISOString()}\n`);
 }
 
@@ -207,7 +208,9 @@ function resolveMinTarget() {
     node = LATEST_TARGET.node;
     nodeHome = NODE24_HOME;
   } else {
-    throw new Error(`code-server ${pinned.codeServer} wants Node ${pinned.nodeMajor}; run with Node ${pinned.nodeMajor} (this is ${process.version})`);
+    throw new Error(
+      `code-server ${pinned.codeServer} wants Node ${pinned.nodeMajor}; run with Node ${pinned.nodeMajor} (this is ${process.version})`,
+    );
   }
   return {
     name: 'min',
@@ -247,7 +250,9 @@ export function resolveTarget(name = targetName()) {
  */
 function seedRipgrepCache(target) {
   const shrinkwrap = path.join(target.home, 'node_modules', 'code-server', 'lib', 'vscode', 'npm-shrinkwrap.json');
-  const version = existsSync(shrinkwrap) ? JSON.parse(readFileSync(shrinkwrap, 'utf8')).packages?.['node_modules/@vscode/ripgrep']?.version : undefined;
+  const version = existsSync(shrinkwrap)
+    ? JSON.parse(readFileSync(shrinkwrap, 'utf8')).packages?.['node_modules/@vscode/ripgrep']?.version
+    : undefined;
   if (!version) return undefined;
   aptInstall(['ripgrep']);
   const tmp = path.join(target.home, 'tmp');
@@ -255,7 +260,10 @@ function seedRipgrepCache(target) {
   rmSync(pack, { recursive: true, force: true });
   mkdirSync(pack, { recursive: true });
   // The release tag it downloads is a constant of its postinstall script.
-  run('npm', ['pack', `@vscode/ripgrep@${version}`, '--pack-destination', pack, '--loglevel=error'], { env: target.env(), stdio: ['ignore', 'ignore', 'inherit'] });
+  run('npm', ['pack', `@vscode/ripgrep@${version}`, '--pack-destination', pack, '--loglevel=error'], {
+    env: target.env(),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const tgz = readdirSync(pack).find((f) => f.endsWith('.tgz'));
   if (!tgz) throw new Error(`npm pack @vscode/ripgrep@${version} wrote no tarball`);
   run('tar', ['xzf', path.join(pack, tgz), '-C', pack, 'package/lib/postinstall.js']);
@@ -263,7 +271,13 @@ function seedRipgrepCache(target) {
   if (!tag) throw new Error(`@vscode/ripgrep@${version}'s postinstall names no ripgrep release`);
   const cache = path.join(tmp, `vscode-ripgrep-cache-${version}`);
   mkdirSync(cache, { recursive: true });
-  run('tar', ['czf', path.join(cache, `ripgrep-${tag}-x86_64-unknown-linux-musl.tar.gz`), '-C', path.dirname(RIPGREP), path.basename(RIPGREP)]);
+  run('tar', [
+    'czf',
+    path.join(cache, `ripgrep-${tag}-x86_64-unknown-linux-musl.tar.gz`),
+    '-C',
+    path.dirname(RIPGREP),
+    path.basename(RIPGREP),
+  ]);
   return tmp;
 }
 
@@ -272,14 +286,21 @@ const RIPGREP = '/usr/bin/rg';
 /** Installs the minimum target's code-server into its own folder, with its own Node. */
 function ensureTargetCodeServer(target) {
   const marker = path.join(target.home, `.installed-${target.codeServerVersion}`);
-  if (existsSync(target.bin) && existsSync(marker)) return log(`code-server ${target.codeServerVersion} (VS Code ${target.vscode}): present`);
+  if (existsSync(target.bin) && existsSync(marker))
+    return log(`code-server ${target.codeServerVersion} (VS Code ${target.vscode}): present`);
   aptInstall(['libkrb5-dev']);
-  log(`code-server ${target.codeServerVersion} (VS Code ${target.vscode}): installing into ${path.relative(ROOT, target.home)} with ${target.node} (a few minutes, once)`);
+  log(
+    `code-server ${target.codeServerVersion} (VS Code ${target.vscode}): installing into ${path.relative(ROOT, target.home)} with ${target.node} (a few minutes, once)`,
+  );
   mkdirSync(target.home, { recursive: true });
   // The package first, without its postinstall (which installs VS Code's own dependencies)...
-  run('npm', ['install', '--prefix', target.home, '--no-save', '--no-package-lock', '--ignore-scripts', `code-server@${target.codeServerVersion}`], {
-    env: target.env(),
-  });
+  run(
+    'npm',
+    ['install', '--prefix', target.home, '--no-save', '--no-package-lock', '--ignore-scripts', `code-server@${target.codeServerVersion}`],
+    {
+      env: target.env(),
+    },
+  );
   // ...then every install script (code-server's postinstall, argon2's build), once what they
   // would download is in place.
   const tmp = seedRipgrepCache(target);

@@ -78,7 +78,13 @@ function detects(text: string, secret: string | null): boolean {
 }
 
 export function measureAccuracy(vectors: Vectors = loadVectors()): AccuracyReport {
-  const report: AccuracyReport = { redaction: tally(), detection: tally(), literalDetection: tally(), falsePositives: tally(), byRule: new Map() };
+  const report: AccuracyReport = {
+    redaction: tally(),
+    detection: tally(),
+    literalDetection: tally(),
+    falsePositives: tally(),
+    byRule: new Map(),
+  };
   for (const g of vectors.generated) {
     const contexts = g.contexts === 'all' ? vectors.contexts : [vectors.singleContext];
     const perRule = report.byRule.get(g.rule) ?? { total: 0, redacted: 0, detected: 0 };

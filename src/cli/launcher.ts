@@ -95,7 +95,13 @@ function start(): void {
     // At exit the cache also holds the functions this run compiled lazily, not only the top level.
     process.once('exit', () => writeCache(file, script.createCachedData()));
   }
-  const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
+  const run = script.runInThisContext() as (
+    exports: object,
+    require: NodeJS.Require,
+    module: object,
+    filename: string,
+    dirname: string,
+  ) => void;
   const mod = { exports: {}, filename: BUNDLE, id: BUNDLE };
   run(mod.exports, createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
 }

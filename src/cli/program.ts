@@ -14,15 +14,24 @@ type Register = (program: Command, io: CliIo) => void;
  * step, must not pay. test/cli/program.test.ts checks this table against what the modules register.
  */
 export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => Promise<Register> }[] = [
-  { verbs: ['snapshot', 'snapshots', 'baseline', 'prune'], load: async () => (await import('./commands/snapshot')).registerSnapshotCommands },
+  {
+    verbs: ['snapshot', 'snapshots', 'baseline', 'prune'],
+    load: async () => (await import('./commands/snapshot')).registerSnapshotCommands,
+  },
   { verbs: ['diff'], load: async () => (await import('./commands/diff')).registerDiffCommand },
   { verbs: ['restore'], load: async () => (await import('./commands/restore')).registerRestoreCommand },
   { verbs: ['fsck'], load: async () => (await import('./commands/fsck')).registerFsckCommand },
   { verbs: ['triggers', 'analyze'], load: async () => (await import('./commands/analyze')).registerAnalyzeCommands },
   { verbs: ['run', 'runs'], load: async () => (await import('./commands/run')).registerRunCommands },
-  { verbs: ['incidents', 'show', 'patterns', 'resolve'], load: async () => (await import('./commands/incidents')).registerIncidentCommands },
+  {
+    verbs: ['incidents', 'show', 'patterns', 'resolve'],
+    load: async () => (await import('./commands/incidents')).registerIncidentCommands,
+  },
   { verbs: ['postmortem', 'annotate'], load: async () => (await import('./commands/postmortem')).registerPostmortemCommands },
-  { verbs: ['report', 'summary', 'export-evals', 'learnings'], load: async () => (await import('./commands/report')).registerReportCommands },
+  {
+    verbs: ['report', 'summary', 'export-evals', 'learnings'],
+    load: async () => (await import('./commands/report')).registerReportCommands,
+  },
   { verbs: ['watch'], load: async () => (await import('./commands/watch')).registerWatchCommand },
   { verbs: ['trust'], load: async () => (await import('./commands/trust')).registerTrustCommand },
   {

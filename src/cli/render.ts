@@ -23,7 +23,9 @@ function oneLine(s: string, n: number): string {
 }
 
 function renderDecision(d: Decision): string {
-  const lines = [`  ${formatTime(d.timestamp)}${d.timestampEstimated ? '~' : ' '} ${d.id.padEnd(4)} ${d.kind.padEnd(11)} ${oneLine(d.text, 110)}  (${d.file}:${d.line})`];
+  const lines = [
+    `  ${formatTime(d.timestamp)}${d.timestampEstimated ? '~' : ' '} ${d.id.padEnd(4)} ${d.kind.padEnd(11)} ${oneLine(d.text, 110)}  (${d.file}:${d.line})`,
+  ];
   if (d.rationale) lines.push(`${' '.repeat(33)}why: ${oneLine(d.rationale, 100)}`);
   if (d.outcome) lines.push(`${' '.repeat(33)}→ ${d.outcome.status}: ${oneLine(d.outcome.text, 100)}`);
   if (d.triggerIds?.length) lines.push(`${' '.repeat(33)}⚠ produced ${d.triggerIds.join(', ')}`);
@@ -41,12 +43,16 @@ export function renderIncident(inc: Incident, opts: { timeline?: boolean } = {})
       (inc.repeatOf ? ` · repeats ${inc.repeatOf}` : ''),
     '',
     `Root cause: ${rc.category} (confidence ${rc.confidence.toFixed(2)})` +
-      (rc.alternatives.length ? `; alternatives: ${rc.alternatives.map((a) => `${a.category} ${a.confidence.toFixed(2)}`).join(', ')}` : ''),
+      (rc.alternatives.length
+        ? `; alternatives: ${rc.alternatives.map((a) => `${a.category} ${a.confidence.toFixed(2)}`).join(', ')}`
+        : ''),
     `  ${rc.description}`,
   ];
   if (rc.triggeringChange) {
     const tc = rc.triggeringChange;
-    out.push(`  Suspected triggering change: ${tc.path} (${tc.status}, ${tc.role})${tc.keys?.length ? ` keys ${tc.keys.join(', ')}` : ''}: ${tc.reason}`);
+    out.push(
+      `  Suspected triggering change: ${tc.path} (${tc.status}, ${tc.role})${tc.keys?.length ? ` keys ${tc.keys.join(', ')}` : ''}: ${tc.reason}`,
+    );
   }
   if (rc.evidence.length) {
     out.push('  Evidence:');

@@ -45,10 +45,7 @@ export class ConfigError extends InputError {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(
-      `invalid config ${file}: ` +
-        problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '),
-    );
+    super(`invalid config ${file}: ` + problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '));
   }
 }
 

@@ -34,7 +34,8 @@ export class Capturer {
 
   static async open(opts: OpenOptions = {}): Promise<Capturer> {
     const workspace = path.resolve(opts.workspace ?? process.cwd());
-    const config = opts.config ?? (await loadConfig({ workspaceRoot: workspace, ...(opts.configFile ? { configFile: opts.configFile } : {}) })).config;
+    const config =
+      opts.config ?? (await loadConfig({ workspaceRoot: workspace, ...(opts.configFile ? { configFile: opts.configFile } : {}) })).config;
     const store = await SnapshotStore.open({
       workspaceRoot: workspace,
       config,
@@ -126,7 +127,14 @@ export { findBlame, type BlameFinding } from './postmortem/blameless';
 export { exportReport, type ExportedReport, type ExportReportOptions } from './report/exportReport';
 export type { PruneResult, RestorePlan, RestoreResult, SnapshotOptions, SnapshotResult } from './snapshotStore';
 export { fsck, type FsckReport, type FsckProblem } from './store/fsck';
-export { openStoreAccess, Recorder, type RecorderHooks, type RecorderStatus, type SnapshotReason, type StoreAccess } from './recorder/recorder';
+export {
+  openStoreAccess,
+  Recorder,
+  type RecorderHooks,
+  type RecorderStatus,
+  type SnapshotReason,
+  type StoreAccess,
+} from './recorder/recorder';
 export { DEFAULT_RECORDER_SETTINGS, recorderSettings, type RecorderSettings, type RetentionPolicy } from './recorder/settings';
 export { applyRetention, storeDiskBytes, type RetentionResult } from './recorder/retention';
 // What agents call: the MCP server's tools, which the extension offers as language-model tools.

@@ -3,7 +3,8 @@ import { GitUnavailableError } from './git/gitCommand';
 import type { SnapshotStore } from './snapshotStore';
 import type { SnapshotRecord } from './types';
 
-const HELP = 'use a snapshot id (or a unique prefix of 4+ characters), a label, `baseline`, `latest`, `latest~N` or, in a git repository, `git:<rev>` (see `incident-replay snapshots`)';
+const HELP =
+  'use a snapshot id (or a unique prefix of 4+ characters), a label, `baseline`, `latest`, `latest~N` or, in a git repository, `git:<rev>` (see `incident-replay snapshots`)';
 
 /**
  * Resolves a snapshot ref against the snapshots of a store (oldest first):
@@ -23,7 +24,8 @@ export function resolveRef(snapshots: readonly SnapshotRecord[], ref: string): S
       index = snapshots.length - 1;
     } else {
       index = findLastIndex(snapshots, (s) => s.baseline);
-      if (index < 0) throw new InputError('no baseline set: mark one with `incident-replay baseline <ref>` or `incident-replay snapshot --baseline`');
+      if (index < 0)
+        throw new InputError('no baseline set: mark one with `incident-replay baseline <ref>` or `incident-replay snapshot --baseline`');
     }
     const snap = snapshots[index - back];
     if (!snap) throw new InputError(`${r} goes back further than the ${snapshots.length} snapshot(s) in the store`);
@@ -63,7 +65,11 @@ export interface AnalysisStart {
  * names one (`sessionStart`, the extension); then a git workspace is compared with its HEAD
  * commit (zero setup); outside git the missing baseline is reported with how to take one.
  */
-export async function analysisStart(store: SnapshotStore, since?: string, opts: { sessionStart?: string | null } = {}): Promise<AnalysisStart> {
+export async function analysisStart(
+  store: SnapshotStore,
+  since?: string,
+  opts: { sessionStart?: string | null } = {},
+): Promise<AnalysisStart> {
   if (since !== undefined) return { from: await store.resolve(since), since };
   const baseline = await store.baseline();
   if (baseline) return { from: baseline, since: 'baseline' };
@@ -72,7 +78,11 @@ export async function analysisStart(store: SnapshotStore, since?: string, opts: 
   if (session) return { from: session, since: `${session.id} (the recorder's first snapshot of this session: no baseline was set)` };
   try {
     const git = await store.gitSnapshot('HEAD');
-    return { from: git.snapshot, since: 'git:HEAD', gitFallback: { commit: git.commit.commit, subject: git.commit.subject, notes: git.notes } };
+    return {
+      from: git.snapshot,
+      since: 'git:HEAD',
+      gitFallback: { commit: git.commit.commit, subject: git.commit.subject, notes: git.notes },
+    };
   } catch (e) {
     if (!(e instanceof GitUnavailableError)) throw e;
     // The flight recorder (`watch`, the extension, hooks, runs) captured without being asked:

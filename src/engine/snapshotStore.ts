@@ -5,7 +5,16 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { EngineConfig } from './config/types';
 import { MetadataDb } from './db/database';
-import { deleteSnapshots, getBaseline, getSnapshot, incidentsUsing, insertSnapshot, listSnapshots, pinnedIds, setBaseline } from './db/snapshotRows';
+import {
+  deleteSnapshots,
+  getBaseline,
+  getSnapshot,
+  incidentsUsing,
+  insertSnapshot,
+  listSnapshots,
+  pinnedIds,
+  setBaseline,
+} from './db/snapshotRows';
 import { diffManifests, summarize } from './diff/snapshotDiff';
 import { InputError, JobError } from './errors';
 import { gitSnapshotLocked, type GitSnapshot } from './git/gitSnapshot';
@@ -14,7 +23,14 @@ import { resolveRef } from './refs';
 import { captureWorkspace, type JournalChanges, type OversizedFile } from './store/capture';
 import { readManifest } from './store/manifest';
 import { ManifestCache } from './store/manifestCache';
-import { planRestore, restoreSnapshot, type PlanRestoreOptions, type RestoreOptions, type RestorePlan, type RestoreResult } from './store/restore';
+import {
+  planRestore,
+  restoreSnapshot,
+  type PlanRestoreOptions,
+  type RestoreOptions,
+  type RestorePlan,
+  type RestoreResult,
+} from './store/restore';
 export type { RestorePlan, RestoreResult } from './store/restore';
 import { ObjectStore } from './store/objectStore';
 import { damaged } from './store/damage';
@@ -96,9 +112,11 @@ export class SnapshotStore {
     try {
       await fsp.mkdir(dir, { recursive: true });
       // The store never belongs in git, wherever it lives.
-      await fsp.writeFile(path.join(dir, '.gitignore'), '# Incident Replay store: snapshots and incidents, never committed\n*\n', { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EEXIST') throw e;
-      });
+      await fsp
+        .writeFile(path.join(dir, '.gitignore'), '# Incident Replay store: snapshots and incidents, never committed\n*\n', { flag: 'wx' })
+        .catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EEXIST') throw e;
+        });
     } catch (e) {
       throw new InputError(`cannot create the store folder ${dir}: ${(e as Error).message}; pass a writable folder with --store`);
     }
@@ -144,7 +162,9 @@ export class SnapshotStore {
         },
       });
     } catch (e) {
-      throw new JobError(`the store ${this.dir} is busy (another snapshot or prune is running): ${(e as Error).message}; try again when it finishes`);
+      throw new JobError(
+        `the store ${this.dir} is busy (another snapshot or prune is running): ${(e as Error).message}; try again when it finishes`,
+      );
     }
     try {
       return await this.lockContext.run(held, async () => {
@@ -165,7 +185,9 @@ export class SnapshotStore {
     const held = this.lockContext.getStore();
     if (!held) throw new Error('internal: store write outside withStoreLock');
     if (held.lost) {
-      throw new JobError(`lost the lock of the store ${this.dir} (this process stalled and another one took it over): nothing was recorded; try again`);
+      throw new JobError(
+        `lost the lock of the store ${this.dir} (this process stalled and another one took it over): nothing was recorded; try again`,
+      );
     }
   }
 
@@ -360,5 +382,4 @@ export class SnapshotStore {
   restore(ref: string, subpath?: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
     return restoreSnapshot(this, ref, subpath, opts);
   }
-
 }

@@ -16,7 +16,10 @@ export function registerIncidentView(context: vscode.ExtensionContext, services:
     return;
   }
   const missing: IncidentViewer = {
-    show: () => Promise.reject(new Error(`this build of Incident Replay has no incident view (${bundle.fsPath} is missing): rebuild it with npm run build`)),
+    show: () =>
+      Promise.reject(
+        new Error(`this build of Incident Replay has no incident view (${bundle.fsPath} is missing): rebuild it with npm run build`),
+      ),
   };
   services.setViewer(missing);
 }

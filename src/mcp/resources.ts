@@ -18,21 +18,38 @@ export const LATEST_REPORT_URI = 'incident-replay://reports/latest';
 async function reportMarkdown(store: SnapshotStore, id: string): Promise<string> {
   const incident = await getIncidentOrThrow(store, id);
   const facts = reportFacts(incident, await getPostmortem(store, incident.id));
-  return renderReport(facts, { format: 'md', file: path.join(store.workspaceRoot, `${incident.id}.md`), workspaceRoot: store.workspaceRoot, now: Date.now() });
+  return renderReport(facts, {
+    format: 'md',
+    file: path.join(store.workspaceRoot, `${incident.id}.md`),
+    workspaceRoot: store.workspaceRoot,
+    now: Date.now(),
+  });
 }
 
 async function incidentsMarkdown(store: SnapshotStore): Promise<string> {
   const list = await incidentsNewestFirst(store);
   if (list.length === 0) return '# Incidents\n\nNone recorded yet: call the `analyze` tool after something broke.\n';
-  const rows = list.map((i) => [code(i.id), isoTime(i.createdAt), i.severity, i.status, `${code(i.category)} ${Math.round(i.confidence * 100)}%`, inline(i.title)]);
+  const rows = list.map((i) => [
+    code(i.id),
+    isoTime(i.createdAt),
+    i.severity,
+    i.status,
+    `${code(i.category)} ${Math.round(i.confidence * 100)}%`,
+    inline(i.title),
+  ]);
   return `# Incidents\n\n${table(['Incident', 'Created', 'Severity', 'Status', 'Root cause', 'Title'], rows)}\n`;
 }
 
 /** Incidents and the latest report as markdown, read fresh from the store on every read. */
 export function registerResources(server: McpServer, use: StoreUser): void {
-  server.registerResource('incidents', INCIDENTS_URI, { title: 'Incidents', description: 'Every recorded incident, newest first', mimeType: MARKDOWN }, async (uri) => ({
-    contents: [{ uri: uri.href, mimeType: MARKDOWN, text: await use(incidentsMarkdown) }],
-  }));
+  server.registerResource(
+    'incidents',
+    INCIDENTS_URI,
+    { title: 'Incidents', description: 'Every recorded incident, newest first', mimeType: MARKDOWN },
+    async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: MARKDOWN, text: await use(incidentsMarkdown) }],
+    }),
+  );
 
   server.registerResource(
     'latest-report',
@@ -55,12 +72,22 @@ export function registerResources(server: McpServer, use: StoreUser): void {
   const template = new ResourceTemplate('incident-replay://incidents/{id}', {
     list: async () => ({
       resources: await use(async (store) =>
-        (await incidentList(store)).map((i) => ({ uri: `${INCIDENTS_URI}/${i.id}`, name: i.id, title: `${i.id}: ${i.title}`, mimeType: MARKDOWN })),
+        (await incidentList(store)).map((i) => ({
+          uri: `${INCIDENTS_URI}/${i.id}`,
+          name: i.id,
+          title: `${i.id}: ${i.title}`,
+          mimeType: MARKDOWN,
+        })),
       ),
     }),
   });
-  server.registerResource('incident', template, { title: 'Incident report', description: 'One incident\'s postmortem report', mimeType: MARKDOWN }, async (uri, vars) => {
-    const id = Array.isArray(vars.id) ? vars.id[0] : vars.id;
-    return { contents: [{ uri: uri.href, mimeType: MARKDOWN, text: await use((store) => reportMarkdown(store, id ?? '')) }] };
-  });
+  server.registerResource(
+    'incident',
+    template,
+    { title: 'Incident report', description: "One incident's postmortem report", mimeType: MARKDOWN },
+    async (uri, vars) => {
+      const id = Array.isArray(vars.id) ? vars.id[0] : vars.id;
+      return { contents: [{ uri: uri.href, mimeType: MARKDOWN, text: await use((store) => reportMarkdown(store, id ?? '')) }] };
+    },
+  );
 }

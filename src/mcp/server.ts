@@ -31,7 +31,13 @@ export function createMcpServer(open: () => Promise<SnapshotStore>, version: str
   for (const tool of AGENT_TOOLS) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: { title: tool.title, ...tool.hints } },
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: { title: tool.title, ...tool.hints },
+      },
       async (args: unknown): Promise<CallToolResult> => {
         let r;
         try {
@@ -40,7 +46,9 @@ export function createMcpServer(open: () => Promise<SnapshotStore>, version: str
           // Opening the store failed (the workspace is gone, the database is damaged...).
           return { isError: true, content: [{ type: 'text', text: `${tool.name}: ${e instanceof Error ? e.message : String(e)}` }] };
         }
-        return r.isError ? { isError: true, content: [{ type: 'text', text: r.text }] } : { content: [{ type: 'text', text: r.text }], structuredContent: r.structured };
+        return r.isError
+          ? { isError: true, content: [{ type: 'text', text: r.text }] }
+          : { content: [{ type: 'text', text: r.text }], structuredContent: r.structured };
       },
     );
   }

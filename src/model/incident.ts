@@ -8,7 +8,14 @@
 export const ENTRY_TYPES = ['file', 'symlink'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
-export const SCAN_ISSUE_KINDS = ['vanished', 'changed_during_scan', 'unreadable', 'oversized', 'special_file', 'unreadable_directory'] as const;
+export const SCAN_ISSUE_KINDS = [
+  'vanished',
+  'changed_during_scan',
+  'unreadable',
+  'oversized',
+  'special_file',
+  'unreadable_directory',
+] as const;
 export type ScanIssueKind = (typeof SCAN_ISSUE_KINDS)[number];
 
 export const CHANGE_STATUSES = ['added', 'removed', 'modified', 'renamed', 'mode_changed'] as const;
@@ -32,7 +39,14 @@ export type DecisionSource = (typeof DECISION_SOURCES)[number];
 export const DECISION_OUTCOME_STATUSES = ['success', 'error', 'unknown'] as const;
 export type DecisionOutcomeStatus = (typeof DECISION_OUTCOME_STATUSES)[number];
 
-export const ROOT_CAUSE_CATEGORIES = ['config_error', 'data_corruption', 'drift', 'external_failure', 'logic_error', 'resource_exhaustion'] as const;
+export const ROOT_CAUSE_CATEGORIES = [
+  'config_error',
+  'data_corruption',
+  'drift',
+  'external_failure',
+  'logic_error',
+  'resource_exhaustion',
+] as const;
 export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
 
 /** The category as a heading ("Configuration error"). */

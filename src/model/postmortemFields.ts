@@ -23,7 +23,6 @@ import {
 } from './postmortem';
 import { formatDateTime, isCalendarDate, parseDateTime, type Zone } from './time';
 
-
 export type FieldPath = readonly (string | number)[];
 
 /**
@@ -121,7 +120,13 @@ function parseDuration(text: string): Parsed {
   const t = text.trim().toLowerCase();
   if (t === '') return ok(null);
   const parts = [...t.matchAll(/(\d+(?:\.\d+)?)\s*(ms|sec|min|s|m|h|d)\b/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('').replace(/\s+/g, '') !== t.replace(/\s+/g, '')) {
+  if (
+    parts.length === 0 ||
+    parts
+      .map((p) => p[0])
+      .join('')
+      .replace(/\s+/g, '') !== t.replace(/\s+/g, '')
+  ) {
     return fail(`${quoted(text)} is not a duration: use e.g. 90s, 15m, 2h or 1h 30m`);
   }
   return ok(parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2] ?? ''] ?? 0), 0));
@@ -132,7 +137,12 @@ export function formatDurationInput(ms: number): string {
   if (ms === 0) return '0s';
   const out: string[] = [];
   let rest = ms;
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) out.push(`${n}${unit}`);
     rest -= n * size;
@@ -141,19 +151,18 @@ export function formatDurationInput(ms: number): string {
   return out.join(' ');
 }
 
-
-
 function parseDate(text: string): Parsed {
   const t = text.trim();
   if (t === '') return ok(null);
   return isCalendarDate(t) ? ok(t) : fail(`${quoted(text)} is not a date: use YYYY-MM-DD, e.g. 2024-06-03`);
 }
 
-
-
-
 /** Compared the way people type choices: `Customer Report`, `customer_report` and `customer-report` are one. */
-const normalChoice = (text: string): string => text.trim().toLowerCase().replace(/[\s_]+/g, '-');
+const normalChoice = (text: string): string =>
+  text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
 
 function parseChoice(text: string, options: readonly Option[], shown: string, nullable: boolean): Parsed {
   const wanted = normalChoice(text);
@@ -191,17 +200,34 @@ export const FACTOR_SCORES: readonly Option[] = [
   { id: '3', label: '3 – primary contributor', value: 3 },
 ];
 
-const STATUS_OPTIONS: readonly Option[] = ACTION_STATUSES.map((v) => ({ id: v, label: words(v), value: v, aliases: v === 'wont_do' ? ["won't-do"] : [] }));
+const STATUS_OPTIONS: readonly Option[] = ACTION_STATUSES.map((v) => ({
+  id: v,
+  label: words(v),
+  value: v,
+  aliases: v === 'wont_do' ? ["won't-do"] : [],
+}));
 
 // ------------------------------------------------------------------ field builders
 
 type Extra = Partial<Omit<PostmortemField, 'key' | 'holder' | 'label' | 'kind' | 'parse' | 'format'>>;
 
-function base(key: string, holder: FieldPath, label: string, kind: FieldKind, extra: Extra): Omit<PostmortemField, 'parse' | 'format' | 'accepts'> {
+function base(
+  key: string,
+  holder: FieldPath,
+  label: string,
+  kind: FieldKind,
+  extra: Extra,
+): Omit<PostmortemField, 'parse' | 'format' | 'accepts'> {
   return { key, holder, at: ['value'], label, kind, nullable: false, required: false, prose: false, stateless: false, ...extra };
 }
 
-function text(key: string, holder: FieldPath, label: string, accepts: string, extra: Extra & { multiline?: boolean } = {}): PostmortemField {
+function text(
+  key: string,
+  holder: FieldPath,
+  label: string,
+  accepts: string,
+  extra: Extra & { multiline?: boolean } = {},
+): PostmortemField {
   const { multiline, ...rest } = extra;
   const f = base(key, holder, label, multiline ? 'multiline' : 'text', rest);
   return {
@@ -222,7 +248,14 @@ function lines(key: string, holder: FieldPath, label: string, accepts: string, e
   };
 }
 
-function select(key: string, holder: FieldPath, label: string, options: readonly Option[], shown: string, extra: Extra & { accepts?: string } = {}): PostmortemField {
+function select(
+  key: string,
+  holder: FieldPath,
+  label: string,
+  options: readonly Option[],
+  shown: string,
+  extra: Extra & { accepts?: string } = {},
+): PostmortemField {
   const { accepts, ...rest } = extra;
   const f = base(key, holder, label, 'select', { options, ...rest });
   return {
@@ -258,7 +291,9 @@ function dateTime(key: string, holder: FieldPath, label: string, example: string
     parse: (t, zone) => {
       if (t.trim() === '') return ok(null);
       const ms = parseDateTime(t, zone);
-      return ms === undefined ? fail(`${quoted(t)} is not a date and time: use ISO 8601, e.g. 2024-05-20T14:00:00Z, or 2024-05-20 14:00`) : ok(ms);
+      return ms === undefined
+        ? fail(`${quoted(t)} is not a date and time: use ISO 8601, e.g. 2024-05-20T14:00:00Z, or 2024-05-20 14:00`)
+        : ok(ms);
     },
     format: (v, zone) => (typeof v === 'number' ? formatDateTime(v, zone) : ''),
   };
@@ -286,38 +321,86 @@ export const POSTMORTEM_FIELDS: readonly PostmortemField[] = [
     }),
     select('status', [...SUMMARY, 'status'], 'Status', choices(POSTMORTEM_STATUSES), POSTMORTEM_STATUSES.join(', ')),
     text('owner', [...SUMMARY, 'owner'], 'Owner', 'team or person who owns the postmortem (empty: none)', { nullable: true }),
-    text('impact.users', [...SUMMARY, 'impact', 'users'], 'Users affected', 'who was affected, e.g. "all EU customers" (empty: none)', { nullable: true, prose: true }),
-    lines('impact.systems', [...SUMMARY, 'impact', 'systems'], 'Systems affected', 'comma list of systems (replaces)', { names: true, listMode: 'replace' }),
+    text('impact.users', [...SUMMARY, 'impact', 'users'], 'Users affected', 'who was affected, e.g. "all EU customers" (empty: none)', {
+      nullable: true,
+      prose: true,
+    }),
+    lines('impact.systems', [...SUMMARY, 'impact', 'systems'], 'Systems affected', 'comma list of systems (replaces)', {
+      names: true,
+      listMode: 'replace',
+    }),
     select('impact.sla_breached', [...SUMMARY, 'impact', 'slaBreached'], 'SLA breached', TRI_STATE, 'yes, no, unknown', { nullable: true }),
     select('detection', [...SUMMARY, 'detectionMethod'], 'Detection', choices(DETECTION_METHODS), DETECTION_METHODS.map(dashed).join(', ')),
     {
-      ...base('detection_delay', [...SUMMARY, 'detectionDelayMs'], 'Detection delay', 'duration', { nullable: true, hint: 'e.g. 15m or 1h 30m' }),
+      ...base('detection_delay', [...SUMMARY, 'detectionDelayMs'], 'Detection delay', 'duration', {
+        nullable: true,
+        hint: 'e.g. 15m or 1h 30m',
+      }),
       accepts: 'duration from start to first alert, e.g. 15m, 2h, 1h 30m (empty: unknown)',
       parse: parseDuration,
       format: (v) => (typeof v === 'number' ? formatDurationInput(v) : ''),
     },
   ]),
-  ...ACTIVE_ARTIFACT_KEYS.map((k) => text(`artifacts.${k}`, ['activeArtifacts', k], k, `the active ${k} (empty: confirmed none)`, { section: 'artifacts', nullable: true })),
-  lines('what_happened', ['whatHappened'], 'What happened', 'text (adds an event, one per line; empty clears)', { section: 'whatHappened', prose: true, listMode: 'add' }),
-  ...CONTAINMENT_KINDS.map((kind) =>
-    text(`containment.${kind}`, ['containment'], `${titled(kind)} containment`, `text (adds a ${kind} containment action; empty clears the ${kind} ones)`, {
-      section: 'containment',
-      prose: true,
-      cliOnly: true,
-    }),
+  ...ACTIVE_ARTIFACT_KEYS.map((k) =>
+    text(`artifacts.${k}`, ['activeArtifacts', k], k, `the active ${k} (empty: confirmed none)`, { section: 'artifacts', nullable: true }),
   ),
-  lines('blast_radius.files', ['blastRadius', 'files'], 'Files', 'comma list (replaces)', { section: 'blastRadius', names: true, listMode: 'replace' }),
-  lines('blast_radius.systems', ['blastRadius', 'systems'], 'Systems', 'comma list (replaces)', { section: 'blastRadius', names: true, listMode: 'replace' }),
-  lines('blast_radius.data', ['blastRadius', 'data'], 'Data', 'comma list (replaces)', { section: 'blastRadius', names: true, listMode: 'replace' }),
-  lines('blast_radius.memory', ['blastRadius', 'memoryRecords'], 'Memory records', 'comma list (replaces)', { section: 'blastRadius', names: true, listMode: 'replace' }),
-  select('blast_radius.scope', ['blastRadius', 'scope'], 'Scope', choices(SCOPES), SCOPES.map(dashed).join(', '), { section: 'blastRadius' }),
+  lines('what_happened', ['whatHappened'], 'What happened', 'text (adds an event, one per line; empty clears)', {
+    section: 'whatHappened',
+    prose: true,
+    listMode: 'add',
+  }),
+  ...CONTAINMENT_KINDS.map((kind) =>
+    text(
+      `containment.${kind}`,
+      ['containment'],
+      `${titled(kind)} containment`,
+      `text (adds a ${kind} containment action; empty clears the ${kind} ones)`,
+      {
+        section: 'containment',
+        prose: true,
+        cliOnly: true,
+      },
+    ),
+  ),
+  lines('blast_radius.files', ['blastRadius', 'files'], 'Files', 'comma list (replaces)', {
+    section: 'blastRadius',
+    names: true,
+    listMode: 'replace',
+  }),
+  lines('blast_radius.systems', ['blastRadius', 'systems'], 'Systems', 'comma list (replaces)', {
+    section: 'blastRadius',
+    names: true,
+    listMode: 'replace',
+  }),
+  lines('blast_radius.data', ['blastRadius', 'data'], 'Data', 'comma list (replaces)', {
+    section: 'blastRadius',
+    names: true,
+    listMode: 'replace',
+  }),
+  lines('blast_radius.memory', ['blastRadius', 'memoryRecords'], 'Memory records', 'comma list (replaces)', {
+    section: 'blastRadius',
+    names: true,
+    listMode: 'replace',
+  }),
+  select('blast_radius.scope', ['blastRadius', 'scope'], 'Scope', choices(SCOPES), SCOPES.map(dashed).join(', '), {
+    section: 'blastRadius',
+  }),
   select('root_cause.category', ['rootCause'], 'Category', choices(ROOT_CAUSE_CATEGORIES), ROOT_CAUSE_CATEGORIES.map(dashed).join(', '), {
     section: 'rootCause',
     at: ['category'],
     stateless: true,
   }),
-  text('root_cause.immediate', ['rootCause', 'immediateCause'], 'Immediate cause', 'text', { section: 'rootCause', multiline: true, required: true, prose: true }),
-  lines('root_cause.contributing', ['rootCause', 'contributing'], 'Contributing causes', 'text (adds, one per line; empty clears)', { section: 'rootCause', prose: true, listMode: 'add' }),
+  text('root_cause.immediate', ['rootCause', 'immediateCause'], 'Immediate cause', 'text', {
+    section: 'rootCause',
+    multiline: true,
+    required: true,
+    prose: true,
+  }),
+  lines('root_cause.contributing', ['rootCause', 'contributing'], 'Contributing causes', 'text (adds, one per line; empty clears)', {
+    section: 'rootCause',
+    prose: true,
+    listMode: 'add',
+  }),
   ...CONTRIBUTING_FACTOR_KEYS.flatMap((k): PostmortemField[] => [
     {
       ...base(`factors.${k}`, ['factors', k], titled(k), 'score', { section: 'factors', at: [], options: FACTOR_SCORES, prose: true }),
@@ -334,10 +417,22 @@ export const POSTMORTEM_FIELDS: readonly PostmortemField[] = [
         return typeof score === 'number' ? String(score) : '';
       },
     },
-    text(`factors.${k}.notes`, ['factors', k], `${titled(k)}: notes`, 'text: why it contributed (empty: no notes)', { section: 'factors', at: ['notes'], prose: true }),
+    text(`factors.${k}.notes`, ['factors', k], `${titled(k)}: notes`, 'text: why it contributed (empty: no notes)', {
+      section: 'factors',
+      at: ['notes'],
+      prose: true,
+    }),
   ]),
-  lines('control_gaps', ['controlGaps'], 'Control gaps', 'text (adds: which check, approval or eval should have caught it; empty clears)', { section: 'gaps', prose: true, listMode: 'add' }),
-  lines('what_went_well', ['wentWell'], 'What went well', 'text (adds, one per line; empty clears)', { section: 'gaps', prose: true, listMode: 'add' }),
+  lines('control_gaps', ['controlGaps'], 'Control gaps', 'text (adds: which check, approval or eval should have caught it; empty clears)', {
+    section: 'gaps',
+    prose: true,
+    listMode: 'add',
+  }),
+  lines('what_went_well', ['wentWell'], 'What went well', 'text (adds, one per line; empty clears)', {
+    section: 'gaps',
+    prose: true,
+    listMode: 'add',
+  }),
   ...(
     [
       ['monitoring_added', 'monitoringAdded', 'Monitoring added or improved'],
@@ -357,15 +452,35 @@ export const POSTMORTEM_FIELDS: readonly PostmortemField[] = [
       ['churn_risk', 'churnRisk', 'Churn risk', 'amount'],
     ] as const
   ).map(([key, prop, label, what]) => ({ ...amount(`cost.${key}`, ['cost', prop], label, what), section: 'cost' })),
-  ...LIFECYCLE_KEYS.map((k) => text(`lifecycle.${k}`, ['lifecycleUpdates'], titled(k), 'text (empty removes)', { section: 'lifecycle', at: ['value', k], nullable: true, entry: true, prose: true })),
-  ...EVALS_KEYS.map((k) => text(`evals.${k}`, ['evalsAndRollout'], titled(k), 'text (empty removes)', { section: 'evals', at: ['value', k], nullable: true, entry: true, prose: true })),
+  ...LIFECYCLE_KEYS.map((k) =>
+    text(`lifecycle.${k}`, ['lifecycleUpdates'], titled(k), 'text (empty removes)', {
+      section: 'lifecycle',
+      at: ['value', k],
+      nullable: true,
+      entry: true,
+      prose: true,
+    }),
+  ),
+  ...EVALS_KEYS.map((k) =>
+    text(`evals.${k}`, ['evalsAndRollout'], titled(k), 'text (empty removes)', {
+      section: 'evals',
+      at: ['value', k],
+      nullable: true,
+      entry: true,
+      prose: true,
+    }),
+  ),
 ];
 
 /** A why of the five whys: `why.<n>` answers it, `why.<n>.question` rewords it (1–9; the next number adds one). */
 export const MAX_WHYS = 9;
 export const WHY_FIELDS: readonly PostmortemField[] = [
   text('why.<n>.question', [], 'Why', 'the question of why <n>', { at: ['question'], required: true, prose: true }),
-  text('why.<n>', [], 'Because', `answer to why <n> (1-${MAX_WHYS}; the next number adds a why)`, { at: ['answer'], multiline: true, prose: true }),
+  text('why.<n>', [], 'Because', `answer to why <n> (1-${MAX_WHYS}; the next number adds a why)`, {
+    at: ['answer'],
+    multiline: true,
+    prose: true,
+  }),
 ];
 
 /** An action item's fields, `action.<id>.<field>`. */
@@ -378,9 +493,19 @@ export const ACTION_FIELDS: readonly PostmortemField[] = [
     parse: parseDate,
     format: (v) => (typeof v === 'string' ? v : ''),
   },
-  select('action.<id>.priority', [], 'Priority', choices(ACTION_PRIORITIES, (v) => v), 'P0 (next business day), P1 (one week), P2 (one sprint)', { at: ['priority'], accepts: ACTION_PRIORITIES.join(', ') }),
+  select(
+    'action.<id>.priority',
+    [],
+    'Priority',
+    choices(ACTION_PRIORITIES, (v) => v),
+    'P0 (next business day), P1 (one week), P2 (one sprint)',
+    { at: ['priority'], accepts: ACTION_PRIORITIES.join(', ') },
+  ),
   select('action.<id>.status', [], 'Status', STATUS_OPTIONS, ACTION_STATUSES.map(dashed).join(', '), { at: ['status'] }),
-  text('action.<id>.artifact', [], 'Artifact it updates', 'the artifact it updates (policy bundle, eval dataset, regression test...)', { at: ['artifact'], nullable: true }),
+  text('action.<id>.artifact', [], 'Artifact it updates', 'the artifact it updates (policy bundle, eval dataset, regression test...)', {
+    at: ['artifact'],
+    nullable: true,
+  }),
 ];
 
 /** A containment step in the form's list editor; `--set containment.<kind>` adds one. */
@@ -414,7 +539,12 @@ export function resolveKey(key: string): ResolvedKey | undefined {
 }
 
 /** Every `--set` key; `<n>` and `<id>` stand for a why number and an action id (A1...). */
-export const POSTMORTEM_KEYS: readonly string[] = [...POSTMORTEM_FIELDS.map((f) => f.key), 'why.<n>', 'why.<n>.question', ...ACTION_FIELDS.map((f) => f.key)];
+export const POSTMORTEM_KEYS: readonly string[] = [
+  ...POSTMORTEM_FIELDS.map((f) => f.key),
+  'why.<n>',
+  'why.<n>.question',
+  ...ACTION_FIELDS.map((f) => f.key),
+];
 
 // ------------------------------------------------------------------ reading and writing by path
 

@@ -43,7 +43,15 @@ export function formatDateTime(ms: number, zone: Zone): string {
   const t = new Date(ms);
   const utc = zone === 'utc';
   const [y, mo, d, h, mi, s, f] = utc
-    ? [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds()]
+    ? [
+        t.getUTCFullYear(),
+        t.getUTCMonth() + 1,
+        t.getUTCDate(),
+        t.getUTCHours(),
+        t.getUTCMinutes(),
+        t.getUTCSeconds(),
+        t.getUTCMilliseconds(),
+      ]
     : [t.getFullYear(), t.getMonth() + 1, t.getDate(), t.getHours(), t.getMinutes(), t.getSeconds(), t.getMilliseconds()];
   return `${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}.${pad(f, 3)}`;
 }

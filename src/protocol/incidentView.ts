@@ -5,16 +5,7 @@
  * The one projection: changed files travel without their manifest entries, because the view
  * needs status, path and +/- counts, not blob ids, modes or patches.
  */
-import type {
-  ChangeStatus,
-  Decision,
-  EvidenceItem,
-  Incident,
-  RootCause,
-  StackFrame,
-  TimelineEvent,
-  Trigger,
-} from '../engine/types';
+import type { ChangeStatus, Decision, EvidenceItem, Incident, RootCause, StackFrame, TimelineEvent, Trigger } from '../engine/types';
 import {
   CHANGE_STATUSES,
   DECISION_KINDS,
@@ -29,18 +20,7 @@ import {
   TIMELINE_KINDS,
   TRIGGER_KINDS,
 } from '../model/incident';
-import {
-  type Guard,
-  isArrayOf,
-  isBoolean,
-  isNullable,
-  isNumber,
-  isOneOf,
-  isRecordOf,
-  isShape,
-  isString,
-  optional,
-} from './guards';
+import { type Guard, isArrayOf, isBoolean, isNullable, isNumber, isOneOf, isRecordOf, isShape, isString, optional } from './guards';
 
 export type {
   ChangeStatus,
@@ -124,9 +104,7 @@ export const isDecision: Guard<Decision> = isShape({
   kind: isOneOf(DECISION_KINDS),
   text: isString,
   rationale: optional(isString),
-  outcome: optional(
-    isShape({ status: isOneOf(DECISION_OUTCOME_STATUSES), text: isString, decisionId: optional(isString) }),
-  ),
+  outcome: optional(isShape({ status: isOneOf(DECISION_OUTCOME_STATUSES), text: isString, decisionId: optional(isString) })),
   file: isString,
   line: isNumber,
   source: isOneOf(DECISION_SOURCES),

@@ -4,17 +4,7 @@
  * `isHostMessage` / `isWebviewMessage` accepts it; unknown types and malformed payloads are dropped.
  * The webview never names a folder or an incident: the panel it talks to already knows both.
  */
-import {
-  type Guard,
-  isArrayOf,
-  isBoolean,
-  isInteger,
-  isObject,
-  isOneOf,
-  isShape,
-  isString,
-  optional,
-} from './guards';
+import { type Guard, isArrayOf, isBoolean, isInteger, isObject, isOneOf, isShape, isString, optional } from './guards';
 import { type IncidentView, isIncidentView } from './incidentView';
 import { type Postmortem, isPostmortem } from './postmortem';
 

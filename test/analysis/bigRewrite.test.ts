@@ -18,6 +18,9 @@ test('a log rewritten (not appended) with 200,000 new lines is analysed, not cra
   const r = cli(w, 'analyze', '--json');
   assert.equal(r.code, 0, r.stderr);
   const inc = (JSON.parse(r.stdout) as { incident: Incident }).incident;
-  assert.ok(inc.triggers.some((t) => t.kind === 'log_error' && t.line === 150_002), JSON.stringify(inc.triggers.slice(0, 3)));
+  assert.ok(
+    inc.triggers.some((t) => t.kind === 'log_error' && t.line === 150_002),
+    JSON.stringify(inc.triggers.slice(0, 3)),
+  );
   assert.ok(inc.decisions.some((d) => /skip the schema check/.test(d.text)));
 });

@@ -61,7 +61,10 @@ test('a refused connection is an external failure, with the trace mapped to the 
   assert.ok(err.line >= 2, 'old log lines do not re-fire');
   assert.equal(inc.rootCause.category, 'external_failure');
   assert.ok(inc.rootCause.confidence > 0.4);
-  assert.ok(inc.remediation.some((r) => r.includes(String(port)) || /upstream|service|retry/i.test(r)), inc.remediation.join('\n'));
+  assert.ok(
+    inc.remediation.some((r) => r.includes(String(port)) || /upstream|service|retry/i.test(r)),
+    inc.remediation.join('\n'),
+  );
 });
 
 test('a Python KeyError after a config key was removed is a config error naming the file and key', async () => {
@@ -80,7 +83,10 @@ test('a Python KeyError after a config key was removed is a config error naming 
   assert.ok(inc.triggers.some((t) => t.kind === 'config_change' && t.file === 'config/settings.json'));
   assert.equal(inc.rootCause.category, 'config_error');
   assert.equal(inc.rootCause.triggeringChange?.path, 'config/settings.json');
-  assert.ok(inc.remediation.some((r) => r.includes('config/settings.json')), inc.remediation.join('\n'));
+  assert.ok(
+    inc.remediation.some((r) => r.includes('config/settings.json')),
+    inc.remediation.join('\n'),
+  );
 });
 
 test('a heap exhausted under --max-old-space-size is resource exhaustion', async () => {
@@ -89,7 +95,10 @@ test('a heap exhausted under --max-old-space-size is resource exhaustion', async
   await settle();
   runInto(w, 'logs/worker.log', process.execPath, ['--max-old-space-size=16', 'grow.js']);
   const inc = analyze(w);
-  assert.ok(inc.triggers.some((t) => t.kind === 'log_error'), JSON.stringify(inc.triggers, null, 2));
+  assert.ok(
+    inc.triggers.some((t) => t.kind === 'log_error'),
+    JSON.stringify(inc.triggers, null, 2),
+  );
   assert.equal(inc.rootCause.category, 'resource_exhaustion');
 });
 
@@ -143,7 +152,10 @@ test('a TypeError from a changed source file is a logic error pointing at that f
   const inc = analyze(w);
   const te = inc.triggers.find((t) => t.errorType === 'TypeError');
   assert.ok(te, JSON.stringify(inc.triggers, null, 2));
-  assert.ok(te.frames?.some((f) => f.inWorkspace && f.file === 'src/total.js' && f.line === 1), JSON.stringify(te.frames));
+  assert.ok(
+    te.frames?.some((f) => f.inWorkspace && f.file === 'src/total.js' && f.line === 1),
+    JSON.stringify(te.frames),
+  );
   assert.equal(inc.rootCause.category, 'logic_error');
   assert.equal(inc.rootCause.triggeringChange?.path, 'src/total.js');
 });
@@ -190,8 +202,14 @@ test('an eval score that slides as an agent keeps editing its prompt is drift, w
   assert.match(says, /latency_ms rose 830 → 1350/);
   // No failure to anchor on: the suspect is what changed where the metrics first slid.
   assert.equal(inc.rootCause.triggeringChange?.path, 'prompts/system.txt');
-  assert.match(inc.rootCause.triggeringChange?.reason ?? '', /^changed in snapshot [0-9a-f]+, where results\/metrics\.json: \w+ first (fell|rose)/);
-  assert.ok(inc.remediation.some((r) => /accuracy.*first moved in snapshot [0-9a-f]+, where `prompts\/system\.txt` changed/.test(r)), inc.remediation.join('\n'));
+  assert.match(
+    inc.rootCause.triggeringChange?.reason ?? '',
+    /^changed in snapshot [0-9a-f]+, where results\/metrics\.json: \w+ first (fell|rose)/,
+  );
+  assert.ok(
+    inc.remediation.some((r) => /accuracy.*first moved in snapshot [0-9a-f]+, where `prompts\/system\.txt` changed/.test(r)),
+    inc.remediation.join('\n'),
+  );
 });
 
 test('a leaked key is flagged and never printed unredacted', async () => {
@@ -241,7 +259,11 @@ test('deletions, emptied outputs and the decision chain that led there', async (
   assert.equal(decision.file, 'agent/agent.log');
   assert.ok(!inc.decisions.some((d) => /refresh the report/.test(d.text)), 'steps logged before the baseline are not new');
   const times = inc.timeline.map((e) => e.timestamp);
-  assert.deepEqual(times, [...times].sort((a, b) => a - b), 'the timeline is in time order');
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+    'the timeline is in time order',
+  );
   assert.ok(inc.timeline.every((e) => e.file !== undefined || e.diff !== undefined || e.kind === 'snapshot'));
 });
 

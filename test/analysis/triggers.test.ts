@@ -81,7 +81,9 @@ test('a hostile user regex times out, is reported, and the rest of the analysis 
   spaces.push(w);
   assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
   await settle();
-  w.write({ 'logs/run.log': 'a'.repeat(5000) + '!\nTraceback (most recent call last):\n  File "x.py", line 1, in <module>\nValueError: bad\n' });
+  w.write({
+    'logs/run.log': 'a'.repeat(5000) + '!\nTraceback (most recent call last):\n  File "x.py", line 1, in <module>\nValueError: bad\n',
+  });
   assert.equal(cli(w, 'snapshot').code, 0);
   const r = cli(w, 'triggers', 'baseline', 'latest', '--json');
   assert.equal(r.code, 0, r.stderr);

@@ -69,7 +69,19 @@ test('--set changes fields and confirms them; a bad key or value exits 2, says w
 });
 
 test('--action adds an action item; missing or invalid parts exit 2', () => {
-  const badDate = cli(w, 'postmortem', id, '--action', 'Add a regression test for the flux capacitor', '--owner', 'qa', '--due', '2030-13-01', '--priority', 'P1');
+  const badDate = cli(
+    w,
+    'postmortem',
+    id,
+    '--action',
+    'Add a regression test for the flux capacitor',
+    '--owner',
+    'qa',
+    '--due',
+    '2030-13-01',
+    '--priority',
+    'P1',
+  );
   assert.equal(badDate.code, 2);
   assert.match(badDate.stderr, /--due: "2030-13-01" is not a date: use YYYY-MM-DD/);
   const noOwner = cli(w, 'postmortem', id, '--action', 'x', '--due', '2030-01-15', '--priority', 'P1');
@@ -80,14 +92,35 @@ test('--action adds an action item; missing or invalid parts exit 2', () => {
   assert.match(stray.stderr, /--owner belongs to --action "text"; to set the postmortem owner use --set owner=NAME/);
 
   const before = postmortemJson().actions.length;
-  const ok = cli(w, 'postmortem', id, '--action', 'Add a regression test for the flux capacitor', '--owner', 'qa', '--due', '2030-01-15', '--priority', 'p1', '--artifact', 'regression test');
+  const ok = cli(
+    w,
+    'postmortem',
+    id,
+    '--action',
+    'Add a regression test for the flux capacitor',
+    '--owner',
+    'qa',
+    '--due',
+    '2030-01-15',
+    '--priority',
+    'p1',
+    '--artifact',
+    'regression test',
+  );
   assert.equal(ok.code, 0, ok.stderr);
   const actions = postmortemJson().actions;
   assert.equal(actions.length, before + 1);
   const added = actions.at(-1);
   assert.match(ok.stdout, new RegExp(`action ${added?.id ?? '?'} added \\(P1, due 2030-01-15, owner qa\\)`));
   assert.deepEqual(
-    { owner: added?.owner, due: added?.due, priority: added?.priority, artifact: added?.artifact, status: added?.status, state: added?.state },
+    {
+      owner: added?.owner,
+      due: added?.due,
+      priority: added?.priority,
+      artifact: added?.artifact,
+      status: added?.status,
+      state: added?.state,
+    },
     { owner: 'qa', due: '2030-01-15', priority: 'P1', artifact: 'regression test', status: 'open', state: 'confirmed' },
   );
 });
@@ -97,7 +130,10 @@ test('a blaming sentence is kept with a warning, and the text output notes it wa
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: what_went_well: .* names Alice next to a mistake\. Rewrite without naming Alice, as a process gap/);
   assert.deepEqual(postmortemJson().keptBlameSentences, ['Alice broke the build but rolled back fast.']);
-  assert.match(cli(w, 'postmortem', id).stdout, /Blameless check:\n {2}what_went_well: "Alice broke the build but rolled back fast\." \(kept by choice\)/);
+  assert.match(
+    cli(w, 'postmortem', id).stdout,
+    /Blameless check:\n {2}what_went_well: "Alice broke the build but rolled back fast\." \(kept by choice\)/,
+  );
 });
 
 test('--keys lists every settable key with what it accepts', () => {

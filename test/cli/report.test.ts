@@ -90,7 +90,10 @@ test('golden: a Python KeyError after a config key was removed', async () => {
   runInto(w, 'run.log', 'python3', ['job.py']);
   const inc = analyze(w);
   const { file, text } = reportOf(w, inc.id);
-  assert.equal(path.relative(realpathSync(w.dir), realpathSync(file)), `docs/incidents/${inc.id}-keyerror-in-run-log-after-config-settings-json-changed.md`);
+  assert.equal(
+    path.relative(realpathSync(w.dir), realpathSync(file)),
+    `docs/incidents/${inc.id}-keyerror-in-run-log-after-config-settings-json-changed.md`,
+  );
   assert.match(text, /\[config\/settings\.json:2\]\(\.\.\/\.\.\/config\/settings\.json#L2\)/);
   checkGolden('report-python-config-keyerror.md', normalise(text, w, inc));
 });
@@ -191,7 +194,10 @@ test('re-exporting replaces a report the tool wrote, never a hand-edited one wit
   assert.match(r.stderr, /not written by incident-replay.*--force/);
   assert.equal(readFileSync(mine, 'utf8'), '# my own notes\n');
   // Atomic writes leave no temp files behind.
-  assert.deepEqual(readdirSync(w.path('docs/incidents')).filter((n) => n.includes('.tmp-')), []);
+  assert.deepEqual(
+    readdirSync(w.path('docs/incidents')).filter((n) => n.includes('.tmp-')),
+    [],
+  );
   // Bad input says what to fix.
   const bad = cli(w, 'report', inc.id, '--format', 'pdf');
   assert.equal(bad.code, 2);

@@ -76,7 +76,10 @@ test('run -- node failing.js: output passed through and logged with times, exit 
   assert.ok(trigger.frames?.some((f) => f.file === 'failing.js' && f.inWorkspace));
   const titles = inc.timeline.map((e) => e.title);
   assert.ok(titles.includes('run started: node failing.js'), titles.join('\n'));
-  assert.ok(titles.some((t) => /^run ended: node failing\.js exited with code 1 after /.test(t)), titles.join('\n'));
+  assert.ok(
+    titles.some((t) => /^run ended: node failing\.js exited with code 1 after /.test(t)),
+    titles.join('\n'),
+  );
   assert.ok(inc.timeline.some((e) => e.kind === 'trigger' && e.ref === trigger.id));
   const step = inc.decisions.find((d) => d.text === 'run node failing.js');
   assert.equal(step?.outcome?.status, 'error');
@@ -84,7 +87,9 @@ test('run -- node failing.js: output passed through and logged with times, exit 
   assert.ok(step?.triggerIds?.includes(trigger.id));
   assert.match(inc.title, /^node failing\.js exited with code 1: TypeError/);
 
-  const runs = JSON.parse(cli(w, 'runs', '--json').stdout) as { runs: { command: string[]; exitCode: number; incident: string; cwd: string }[] };
+  const runs = JSON.parse(cli(w, 'runs', '--json').stdout) as {
+    runs: { command: string[]; exitCode: number; incident: string; cwd: string }[];
+  };
   assert.deepEqual(
     runs.runs.map((x) => [x.command.join(' '), x.exitCode, x.incident]),
     [['node failing.js', 1, printed[1]]],
@@ -125,7 +130,11 @@ test('a job killed by a signal exits 128 + the signal, and a signal sent to the 
   assert.equal(code, 143);
   const end = runLog(w).find((l) => l.type === 'end');
   assert.equal(end?.signal, 'SIGTERM');
-  assert.equal(runLog(w).some((l) => l.type === 'incident'), false, '--no-analyze records no incident');
+  assert.equal(
+    runLog(w).some((l) => l.type === 'incident'),
+    false,
+    '--no-analyze records no incident',
+  );
 });
 
 test('a command that cannot be found exits 127 like a shell; run without a command is a usage error', () => {
@@ -147,7 +156,8 @@ test('a successful job exits 0 and records no incident', () => {
 
 test('analyze in a git repository that was never snapshotted finds the change against git:HEAD; outside git it says how to take a baseline', () => {
   const w = ws({ 'config.json': '{"port": 5432}\n', 'app.py': 'print(1)\n' });
-  const git = (...args: string[]): string => execFileSync('git', ['-C', w.dir, '-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-C', w.dir, '-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
@@ -184,7 +194,12 @@ test('without git on PATH, git refs and the git:HEAD fallback say what is missin
   execFileSync('git', ['-C', w.dir, 'init', '-q']);
   const noGit = (...args: string[]): { code: number | null; stderr: string } => {
     try {
-      execFileSync(process.execPath, [CLI, '--workspace', w.dir, ...args], { cwd: w.dir, env: { ...process.env, PATH: w.path('no-bin') }, encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(process.execPath, [CLI, '--workspace', w.dir, ...args], {
+        cwd: w.dir,
+        env: { ...process.env, PATH: w.path('no-bin') },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
       return { code: 0, stderr: '' };
     } catch (e) {
       const err = e as { status: number | null; stderr: string };
@@ -197,7 +212,10 @@ test('without git on PATH, git refs and the git:HEAD fallback say what is missin
   assert.match(diff.stderr, /git is not installed or not on PATH/);
   const analyze = noGit('analyze', '--title', 'x');
   assert.equal(analyze.code, 2);
-  assert.match(analyze.stderr, /no baseline set and git is not available to compare with HEAD: take one with `incident-replay snapshot --baseline`/);
+  assert.match(
+    analyze.stderr,
+    /no baseline set and git is not available to compare with HEAD: take one with `incident-replay snapshot --baseline`/,
+  );
 });
 
 test('a run whose snapshot before was pruned while it ran still exits with its code and says why there is no analysis', () => {
@@ -232,6 +250,9 @@ process.exit(4);
   const t = errors[0];
   assert.equal(t?.count, 30);
   const log = runLog(w).filter((l) => l.stream === 'stderr');
-  assert.deepEqual(t?.occurrences?.map((o) => o.timestamp), log.map((l) => l.t));
+  assert.deepEqual(
+    t?.occurrences?.map((o) => o.timestamp),
+    log.map((l) => l.t),
+  );
   assert.ok(inc.timeline.some((e) => e.kind === 'log' && e.severity === 'warning' && /WARN disk 91% full/.test(e.title)));
 });

@@ -21,7 +21,9 @@ test('snapshot prints the new id; snapshots lists it with the baseline starred',
   const list = cli(w, 'snapshots');
   assert.equal(list.code, 0);
   assert.match(list.stdout, new RegExp(`\\*\\s+${id}\\s+latest~0`));
-  const json = JSON.parse(cli(w, 'snapshots', '--json').stdout) as { snapshots: { id: string; baseline: boolean; label: string; fileCount: number }[] };
+  const json = JSON.parse(cli(w, 'snapshots', '--json').stdout) as {
+    snapshots: { id: string; baseline: boolean; label: string; fileCount: number }[];
+  };
   assert.deepEqual(
     json.snapshots.map((s) => [s.id, s.baseline, s.label, s.fileCount]),
     [[id, true, 'before', 2]],
@@ -33,7 +35,10 @@ test('snapshot prints the new id; snapshots lists it with the baseline starred',
 test('diff shows added, removed, modified, renamed and mode changes, as text and JSON', () => {
   const w = ws({ 'a.txt': 'one\ntwo\nthree\n', 'gone.txt': 'bye\n', 'moved.txt': 'same content\n', 'run.sh': 'echo hi\n' });
   assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
-  w.write({ 'a.txt': 'one\nTWO\nthree\nfour\n', 'new.txt': 'hello\n', 'sub/renamed.txt': 'same content\n' }).remove('gone.txt', 'moved.txt');
+  w.write({ 'a.txt': 'one\nTWO\nthree\nfour\n', 'new.txt': 'hello\n', 'sub/renamed.txt': 'same content\n' }).remove(
+    'gone.txt',
+    'moved.txt',
+  );
   chmodSync(w.path('run.sh'), 0o755);
   assert.equal(cli(w, 'snapshot').code, 0);
   const text = cli(w, 'diff', 'baseline', 'latest');
@@ -135,7 +140,20 @@ test('bad input exits 2 with a message that says what to fix', () => {
 
 test('--help works on every command', () => {
   const w = ws();
-  for (const c of ['snapshot', 'snapshots', 'baseline', 'diff', 'prune', 'restore', 'triggers', 'analyze', 'incidents', 'show', 'patterns', 'resolve']) {
+  for (const c of [
+    'snapshot',
+    'snapshots',
+    'baseline',
+    'diff',
+    'prune',
+    'restore',
+    'triggers',
+    'analyze',
+    'incidents',
+    'show',
+    'patterns',
+    'resolve',
+  ]) {
     const r = cli(w, c, '--help');
     assert.equal(r.code, 0, `${c} --help: ${r.stderr}`);
     assert.match(r.stdout, new RegExp(`Usage: incident-replay ${c}`));
@@ -170,8 +188,14 @@ test('a corrupt database is moved aside with a clear message and nothing else is
 
 test('two writers at once: both snapshots are recorded', async () => {
   const w = ws({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-  const results = await Promise.all([cliAsync(w, 'snapshot', '--label', 'one'), cliAsync(w, 'snapshot', '--label', 'two'), cliAsync(w, 'snapshot', '--label', 'three')]);
+  const results = await Promise.all([
+    cliAsync(w, 'snapshot', '--label', 'one'),
+    cliAsync(w, 'snapshot', '--label', 'two'),
+    cliAsync(w, 'snapshot', '--label', 'three'),
+  ]);
   for (const r of results) assert.equal(r.code, 0, r.stderr);
-  const labels = (JSON.parse(cli(w, 'snapshots', '--json').stdout) as { snapshots: { label: string }[] }).snapshots.map((s) => s.label).sort();
+  const labels = (JSON.parse(cli(w, 'snapshots', '--json').stdout) as { snapshots: { label: string }[] }).snapshots
+    .map((s) => s.label)
+    .sort();
   assert.deepEqual(labels, ['one', 'three', 'two']);
 });

@@ -45,7 +45,9 @@ test('watch journals every create, change and delete with its time, snapshots af
   try {
     await until('recording to start', () => rec.stderr().includes('(Ctrl-C to stop)'));
     const before = Date.now();
-    w.write({ 'src/app.js': 'console.log(2)\n', 'src/new.js': 'x\n', 'node_modules/pkg/index.js': 'module.exports = 1;\n' }).remove('old.txt');
+    w.write({ 'src/app.js': 'console.log(2)\n', 'src/new.js': 'x\n', 'node_modules/pkg/index.js': 'module.exports = 1;\n' }).remove(
+      'old.txt',
+    );
     await until('the quiet snapshot', () => /snapshot \w+ \(quiet\)/.test(rec.stderr()));
     const after = Date.now();
     rec.child.kill('SIGINT');
@@ -63,10 +65,14 @@ test('watch journals every create, change and delete with its time, snapshots af
     const journalDir = w.path('.incident-replay/journal');
     const lines = readdirSync(journalDir).flatMap((f) => readFileSync(path.join(journalDir, f), 'utf8').trim().split('\n'));
     const records = lines.map((l) => JSON.parse(l) as { t: number; kind: string; path: string });
-    const seen = (kind: string, p: string): boolean => records.some((r) => r.kind === kind && r.path === p && r.t >= before - 5 && r.t <= after);
+    const seen = (kind: string, p: string): boolean =>
+      records.some((r) => r.kind === kind && r.path === p && r.t >= before - 5 && r.t <= after);
     assert.ok(seen('delete', 'old.txt'), lines.join('\n'));
     assert.ok(seen('create', 'src/new.js') || seen('change', 'src/new.js'), lines.join('\n'));
-    assert.ok(records.some((r) => r.path === 'src/app.js'), lines.join('\n'));
+    assert.ok(
+      records.some((r) => r.path === 'src/app.js'),
+      lines.join('\n'),
+    );
     assert.ok(!records.some((r) => r.path.startsWith('.incident-replay')), 'the store is not journaled');
     assert.ok(!records.some((r) => r.path.startsWith('node_modules')), 'installs are not journaled');
 
@@ -74,7 +80,9 @@ test('watch journals every create, change and delete with its time, snapshots af
     const first = snaps[0] as Snap;
     const an = cli(w, 'analyze', '--since', first.id, '--json');
     assert.equal(an.code, 0, an.stderr);
-    const inc = (JSON.parse(an.stdout) as { incident: { timeline: { kind: string; file?: string; estimated: boolean; timestamp: number }[] } | null }).incident;
+    const inc = (
+      JSON.parse(an.stdout) as { incident: { timeline: { kind: string; file?: string; estimated: boolean; timestamp: number }[] } | null }
+    ).incident;
     const del = inc?.timeline.find((e) => e.kind === 'file_change' && e.file === 'old.txt');
     assert.equal(del?.estimated, false);
     assert.ok(del && del.timestamp >= before - 5 && del.timestamp <= after);
@@ -109,7 +117,9 @@ test('watch stops on SIGTERM too (a service manager or CI step ending), with wha
     rec.child.kill('SIGTERM');
     assert.equal(await rec.exited, 0, rec.stderr());
     const journalDir = w.path('.incident-replay/journal');
-    const text = readdirSync(journalDir).map((f) => readFileSync(path.join(journalDir, f), 'utf8')).join('');
+    const text = readdirSync(journalDir)
+      .map((f) => readFileSync(path.join(journalDir, f), 'utf8'))
+      .join('');
     assert.match(text, /"path":"b\.txt"/);
     assert.match(rec.stderr(), /stopped: [1-9]\d* file events journaled, last snapshot \w+ \(start\)/);
   } finally {

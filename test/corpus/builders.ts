@@ -40,7 +40,11 @@ export interface RunResult {
  * Runs `bash -c script` in the workspace. With `log`, stdout and stderr go to that file in the
  * order the program wrote them (one descriptor for both, as `>> log 2>&1` does).
  */
-export function sh(w: TempWorkspace, script: string, opts: { log?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+export function sh(
+  w: TempWorkspace,
+  script: string,
+  opts: { log?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const fd = opts.log ? openSync(w.path(opts.log), 'a') : null;
     // Without NODE_TEST_CONTEXT a nested `node --test` prints TAP instead of talking to a parent test runner.
@@ -141,32 +145,67 @@ export class AgentSession {
     const first = this.saved === 0;
     this.saved = this.steps.length;
     const text =
-      this.format === 'claude' ? this.claude(fresh, first) : this.format === 'codex' ? this.codex(fresh, first) : this.format === 'aider' ? this.aider(fresh, first) : this.plain(fresh, first);
+      this.format === 'claude'
+        ? this.claude(fresh, first)
+        : this.format === 'codex'
+          ? this.codex(fresh, first)
+          : this.format === 'aider'
+            ? this.aider(fresh, first)
+            : this.plain(fresh, first);
     mkdirSync(path.dirname(this.w.path(file)), { recursive: true });
     appendFileSync(this.w.path(file), text);
   }
 
   private claude(steps: Step[], first: boolean): string {
     const cwd = this.w.dir;
-    const base = { isSidechain: false, userType: 'external', cwd, sessionId: '4f35e220-c435-4cf7-b9b9-f40426042847', version: '1.0.51', gitBranch: 'main' };
+    const base = {
+      isSidechain: false,
+      userType: 'external',
+      cwd,
+      sessionId: '4f35e220-c435-4cf7-b9b9-f40426042847',
+      version: '1.0.51',
+      gitBranch: 'main',
+    };
     const out: object[] = [];
     let n = this.saved * 10;
     const assistant = (at: string, content: object[]): void => {
-      out.push({ ...base, type: 'assistant', uuid: `a${++n}`, timestamp: at, message: { id: `msg_${n}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-20250514', content } });
+      out.push({
+        ...base,
+        type: 'assistant',
+        uuid: `a${++n}`,
+        timestamp: at,
+        message: { id: `msg_${n}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-20250514', content },
+      });
     };
     const result = (at: string, id: string, content: string, isError: boolean): void => {
-      out.push({ ...base, type: 'user', uuid: `u${++n}`, timestamp: at, message: { role: 'user', content: [{ tool_use_id: id, type: 'tool_result', content, is_error: isError }] } });
+      out.push({
+        ...base,
+        type: 'user',
+        uuid: `u${++n}`,
+        timestamp: at,
+        message: { role: 'user', content: [{ tool_use_id: id, type: 'tool_result', content, is_error: isError }] },
+      });
     };
-    if (first) out.push({ ...base, type: 'user', uuid: 'u0', timestamp: steps[0]?.at ?? iso(), message: { role: 'user', content: this.task } });
+    if (first)
+      out.push({ ...base, type: 'user', uuid: 'u0', timestamp: steps[0]?.at ?? iso(), message: { role: 'user', content: this.task } });
     for (const s of steps) {
       const id = `toolu_${++n}`;
       if (s.say) assistant(s.at, [{ type: 'text', text: s.say }]);
       if (s.edit) {
-        assistant(s.at, [{ type: 'tool_use', id, name: 'Edit', input: { file_path: path.join(this.w.dir, s.edit.file), old_string: s.edit.old, new_string: s.edit.next } }]);
+        assistant(s.at, [
+          {
+            type: 'tool_use',
+            id,
+            name: 'Edit',
+            input: { file_path: path.join(this.w.dir, s.edit.file), old_string: s.edit.old, new_string: s.edit.next },
+          },
+        ]);
         result(s.at, id, `The file ${path.join(this.w.dir, s.edit.file)} has been updated.`, false);
       }
       if (s.write) {
-        assistant(s.at, [{ type: 'tool_use', id, name: 'Write', input: { file_path: path.join(this.w.dir, s.write.file), content: s.write.content } }]);
+        assistant(s.at, [
+          { type: 'tool_use', id, name: 'Write', input: { file_path: path.join(this.w.dir, s.write.file), content: s.write.content } },
+        ]);
         result(s.at, id, `File created successfully at: ${path.join(this.w.dir, s.write.file)}`, false);
       }
       if (s.bash) {
@@ -181,24 +220,72 @@ export class AgentSession {
     const out: object[] = [];
     let n = this.saved * 10;
     if (first) {
-      out.push({ timestamp: steps[0]?.at ?? iso(), type: 'session_meta', payload: { id: '0199a213-81c0-7800-8aa1-bbab2a035a53', timestamp: steps[0]?.at ?? iso(), cwd: this.w.dir, originator: 'codex_cli_rs', cli_version: '0.36.0' } });
-      out.push({ timestamp: steps[0]?.at ?? iso(), type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: this.task }] } });
+      out.push({
+        timestamp: steps[0]?.at ?? iso(),
+        type: 'session_meta',
+        payload: {
+          id: '0199a213-81c0-7800-8aa1-bbab2a035a53',
+          timestamp: steps[0]?.at ?? iso(),
+          cwd: this.w.dir,
+          originator: 'codex_cli_rs',
+          cli_version: '0.36.0',
+        },
+      });
+      out.push({
+        timestamp: steps[0]?.at ?? iso(),
+        type: 'response_item',
+        payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: this.task }] },
+      });
     }
     for (const s of steps) {
       const call = `call_${++n}`;
-      if (s.say) out.push({ timestamp: s.at, type: 'response_item', payload: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: s.say }] } });
+      if (s.say)
+        out.push({
+          timestamp: s.at,
+          type: 'response_item',
+          payload: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: s.say }] },
+        });
       const patch = s.edit
         ? `*** Begin Patch\n*** Update File: ${path.join(this.w.dir, s.edit.file)}\n@@\n-${s.edit.old.split('\n').join('\n-')}\n+${s.edit.next.split('\n').join('\n+')}\n*** End Patch\n`
         : s.write
           ? `*** Begin Patch\n*** Add File: ${path.join(this.w.dir, s.write.file)}\n+${s.write.content.split('\n').join('\n+')}\n*** End Patch\n`
           : null;
       if (patch) {
-        out.push({ timestamp: s.at, type: 'response_item', payload: { type: 'custom_tool_call', status: 'completed', call_id: call, name: 'apply_patch', input: patch } });
-        out.push({ timestamp: s.at, type: 'response_item', payload: { type: 'custom_tool_call_output', call_id: call, output: JSON.stringify({ output: 'Success.', metadata: { exit_code: 0 } }) } });
+        out.push({
+          timestamp: s.at,
+          type: 'response_item',
+          payload: { type: 'custom_tool_call', status: 'completed', call_id: call, name: 'apply_patch', input: patch },
+        });
+        out.push({
+          timestamp: s.at,
+          type: 'response_item',
+          payload: {
+            type: 'custom_tool_call_output',
+            call_id: call,
+            output: JSON.stringify({ output: 'Success.', metadata: { exit_code: 0 } }),
+          },
+        });
       }
       if (s.bash) {
-        out.push({ timestamp: s.at, type: 'response_item', payload: { type: 'function_call', name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', s.bash.command], workdir: this.w.dir }), call_id: call } });
-        out.push({ timestamp: s.at, type: 'response_item', payload: { type: 'function_call_output', call_id: call, output: JSON.stringify({ output: s.bash.output, metadata: { exit_code: s.bash.code } }) } });
+        out.push({
+          timestamp: s.at,
+          type: 'response_item',
+          payload: {
+            type: 'function_call',
+            name: 'shell',
+            arguments: JSON.stringify({ command: ['bash', '-lc', s.bash.command], workdir: this.w.dir }),
+            call_id: call,
+          },
+        });
+        out.push({
+          timestamp: s.at,
+          type: 'response_item',
+          payload: {
+            type: 'function_call_output',
+            call_id: call,
+            output: JSON.stringify({ output: s.bash.output, metadata: { exit_code: s.bash.code } }),
+          },
+        });
       }
     }
     return out.map((o) => JSON.stringify(o)).join('\n') + '\n';
@@ -206,12 +293,28 @@ export class AgentSession {
 
   private aider(steps: Step[], first: boolean): string {
     const parts: string[] = [];
-    if (first) parts.push(`\n# aider chat started at ${(steps[0]?.at ?? iso()).slice(0, 19).replace('T', ' ')}\n\n> aider --model gpt-4o  \n> Aider v0.45.1  \n\n#### ${this.task}  \n`);
+    if (first)
+      parts.push(
+        `\n# aider chat started at ${(steps[0]?.at ?? iso()).slice(0, 19).replace('T', ' ')}\n\n> aider --model gpt-4o  \n> Aider v0.45.1  \n\n#### ${this.task}  \n`,
+      );
     for (const s of steps) {
       if (s.say) parts.push(`\n${s.say}\n`);
-      if (s.edit) parts.push(`\n${s.edit.file}\n\`\`\`\n<<<<<<< SEARCH\n${s.edit.old}\n=======\n${s.edit.next}\n>>>>>>> REPLACE\n\`\`\`\n\n> Applied edit to ${s.edit.file}  \n`);
-      if (s.write) parts.push(`\n${s.write.file}\n\`\`\`\n<<<<<<< SEARCH\n=======\n${s.write.content}\n>>>>>>> REPLACE\n\`\`\`\n\n> Applied edit to ${s.write.file}  \n`);
-      if (s.bash) parts.push(`\n#### /run ${s.bash.command}  \n${s.bash.output.split('\n').filter(Boolean).map((l) => `> ${l}  `).join('\n')}\n`);
+      if (s.edit)
+        parts.push(
+          `\n${s.edit.file}\n\`\`\`\n<<<<<<< SEARCH\n${s.edit.old}\n=======\n${s.edit.next}\n>>>>>>> REPLACE\n\`\`\`\n\n> Applied edit to ${s.edit.file}  \n`,
+        );
+      if (s.write)
+        parts.push(
+          `\n${s.write.file}\n\`\`\`\n<<<<<<< SEARCH\n=======\n${s.write.content}\n>>>>>>> REPLACE\n\`\`\`\n\n> Applied edit to ${s.write.file}  \n`,
+        );
+      if (s.bash)
+        parts.push(
+          `\n#### /run ${s.bash.command}  \n${s.bash.output
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => `> ${l}  `)
+            .join('\n')}\n`,
+        );
     }
     return parts.join('');
   }

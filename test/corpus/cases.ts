@@ -35,7 +35,11 @@ function closedPort(): Promise<number> {
 }
 
 /** A local HTTP server for the duration of `fn`: the outside dependency the job talks to. */
-async function withServer<T>(handler: http.RequestListener | ((socket: net.Socket) => void), fn: (port: number) => Promise<T>, raw = false): Promise<T> {
+async function withServer<T>(
+  handler: http.RequestListener | ((socket: net.Socket) => void),
+  fn: (port: number) => Promise<T>,
+  raw = false,
+): Promise<T> {
   const srv = raw ? net.createServer(handler as (s: net.Socket) => void) : http.createServer(handler as http.RequestListener);
   const sockets = new Set<net.Socket>();
   srv.on('connection', (s: net.Socket) => {
@@ -64,7 +68,8 @@ export const CORPUS: CorpusCase[] = [
     task: 'nightly sync',
     files: {
       'config/job.env': 'JOB_NAME=sync\nREGION=us\nKEEP_DAYS=7\n',
-      'scripts/sync.sh': '#!/bin/bash\nset -e\nsource config/job.env\necho "$(date -u +%FT%TZ) INFO sync: region=$REGION keep=$KEEP_DAYS"\necho "$(date -u +%FT%TZ) INFO sync: done"\n',
+      'scripts/sync.sh':
+        '#!/bin/bash\nset -e\nsource config/job.env\necho "$(date -u +%FT%TZ) INFO sync: region=$REGION keep=$KEEP_DAYS"\necho "$(date -u +%FT%TZ) INFO sync: done"\n',
       'README.md': README,
       'logs/cron.log': oldLog('sync'),
     },
@@ -85,15 +90,16 @@ export const CORPUS: CorpusCase[] = [
     task: 'Make the pipeline process smaller batches, it is too slow on the small box.',
     files: {
       'config/pipeline.ini': '[pipeline]\nbatch_size = 500\nlog_level = info\n',
-      'src/pipeline.py': [
-        'import configparser, logging, sys',
-        "logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s pipeline: %(message)s', stream=sys.stdout)",
-        'cfg = configparser.ConfigParser()',
-        "cfg.read('config/pipeline.ini')",
-        "logging.info('starting pipeline')",
-        "size = int(cfg['pipeline']['batch_size'])",
-        "logging.info('batches of %d', size)",
-      ].join('\n') + '\n',
+      'src/pipeline.py':
+        [
+          'import configparser, logging, sys',
+          "logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s pipeline: %(message)s', stream=sys.stdout)",
+          'cfg = configparser.ConfigParser()',
+          "cfg.read('config/pipeline.ini')",
+          "logging.info('starting pipeline')",
+          "size = int(cfg['pipeline']['batch_size'])",
+          "logging.info('batches of %d', size)",
+        ].join('\n') + '\n',
       'logs/pipeline.log': oldLog('pipeline'),
     },
     errorAt: { file: 'logs/pipeline.log', match: /^ValueError/ },
@@ -135,12 +141,13 @@ export const CORPUS: CorpusCase[] = [
     files: {
       '.env': 'API_BASE=http://127.0.0.1:9\nLOG_FORMAT=json\nUNUSED_FLAG=1\n',
       'config/logging.json': JSON.stringify({ level: 'info', retentionDays: 7 }, null, 2) + '\n',
-      'src/app.js': [
-        "const base = process.env.API_BASE;",
-        "console.log(new Date().toISOString() + ' INFO app: booting');",
-        "if (!base) throw new Error('environment variable API_BASE is not set');",
-        "console.log(new Date().toISOString() + ' INFO app: using ' + base);",
-      ].join('\n') + '\n',
+      'src/app.js':
+        [
+          'const base = process.env.API_BASE;',
+          "console.log(new Date().toISOString() + ' INFO app: booting');",
+          "if (!base) throw new Error('environment variable API_BASE is not set');",
+          "console.log(new Date().toISOString() + ' INFO app: using ' + base);",
+        ].join('\n') + '\n',
       'scripts/start.sh': 'set -a\n. ./.env\nset +a\nexec node src/app.js\n',
       'logs/app.log': oldLog('app'),
     },
@@ -161,12 +168,13 @@ export const CORPUS: CorpusCase[] = [
     task: 'Add a second mirror to the sync config',
     files: {
       'config/mirrors.json': '{\n  "mirrors": [\n    "https://a.example.org"\n  ],\n  "parallel": 2\n}\n',
-      'src/mirror.js': [
-        "const fs = require('node:fs');",
-        "console.log(new Date().toISOString() + ' INFO mirror: loading config');",
-        "const cfg = JSON.parse(fs.readFileSync('config/mirrors.json', 'utf8'));",
-        "console.log(new Date().toISOString() + ' INFO mirror: ' + cfg.mirrors.length + ' mirrors');",
-      ].join('\n') + '\n',
+      'src/mirror.js':
+        [
+          "const fs = require('node:fs');",
+          "console.log(new Date().toISOString() + ' INFO mirror: loading config');",
+          "const cfg = JSON.parse(fs.readFileSync('config/mirrors.json', 'utf8'));",
+          "console.log(new Date().toISOString() + ' INFO mirror: ' + cfg.mirrors.length + ' mirrors');",
+        ].join('\n') + '\n',
       'CHANGELOG.md': '# Changelog\n',
       'logs/mirror.log': oldLog('mirror'),
     },
@@ -188,7 +196,8 @@ export const CORPUS: CorpusCase[] = [
     task: 'import users',
     files: {
       'data/users.csv': 'email,name\nann@example.com,Ann\nbob@example.com,Bob\n',
-      'scripts/import.sh': '#!/bin/bash\nset -e\nrm -f build/app.db\nsqlite3 build/app.db "CREATE TABLE users(email TEXT UNIQUE, name TEXT);"\nsqlite3 -bail build/app.db ".import --csv --skip 1 data/users.csv users"\necho "$(date -u +%FT%TZ) INFO import: done"\n',
+      'scripts/import.sh':
+        '#!/bin/bash\nset -e\nrm -f build/app.db\nsqlite3 build/app.db "CREATE TABLE users(email TEXT UNIQUE, name TEXT);"\nsqlite3 -bail build/app.db ".import --csv --skip 1 data/users.csv users"\necho "$(date -u +%FT%TZ) INFO import: done"\n',
       'build/.keep': '',
       'scripts/README.md': 'Import scripts.\n',
       'logs/import.log': oldLog('import'),
@@ -216,7 +225,10 @@ export const CORPUS: CorpusCase[] = [
     errorAt: { file: 'logs/report.log', match: /malformed|not a database/ },
     trigger: 'data/store.db',
     async setup(w) {
-      await sh(w, 'mkdir -p data && sqlite3 data/store.db "CREATE TABLE events(id INTEGER PRIMARY KEY, body TEXT); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<3000) INSERT INTO events(body) SELECT printf(\'event %d payload payload payload\', x) FROM c;"');
+      await sh(
+        w,
+        'mkdir -p data && sqlite3 data/store.db "CREATE TABLE events(id INTEGER PRIMARY KEY, body TEXT); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<3000) INSERT INTO events(body) SELECT printf(\'event %d payload payload payload\', x) FROM c;"',
+      );
     },
     async run({ w, agent }) {
       agent.say('the database is large; compacting it by rewriting its pages in place');
@@ -235,15 +247,17 @@ export const CORPUS: CorpusCase[] = [
     agent: 'claude',
     task: 'Refresh the events export and rebuild the daily report.',
     files: {
-      'data/events.jsonl': Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: i, kind: i % 3 ? 'view' : 'buy', amount: i * 2 })).join('\n') + '\n',
-      'src/report.py': [
-        'import json, sys',
-        "print('report: reading data/events.jsonl', flush=True)",
-        'total = 0',
-        "for line in open('data/events.jsonl'):",
-        '    total += json.loads(line)["amount"]',
-        "print('report: total', total)",
-      ].join('\n') + '\n',
+      'data/events.jsonl':
+        Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: i, kind: i % 3 ? 'view' : 'buy', amount: i * 2 })).join('\n') + '\n',
+      'src/report.py':
+        [
+          'import json, sys',
+          "print('report: reading data/events.jsonl', flush=True)",
+          'total = 0',
+          "for line in open('data/events.jsonl'):",
+          '    total += json.loads(line)["amount"]',
+          "print('report: total', total)",
+        ].join('\n') + '\n',
       'logs/report.log': oldLog('report'),
     },
     errorAt: { file: 'logs/report.log', match: /JSONDecodeError/ },
@@ -263,13 +277,14 @@ export const CORPUS: CorpusCase[] = [
     task: 'customer export',
     files: {
       'data/customers.csv': 'id,name,city\n1,Ann,Paris\n2,Bob,Lyon\n',
-      'src/export.py': [
-        'import csv, datetime',
-        "print(datetime.datetime.utcnow().isoformat() + 'Z INFO export: start', flush=True)",
-        "with open('data/customers.csv', encoding='utf-8') as f:",
-        '    rows = list(csv.DictReader(f))',
-        "print(datetime.datetime.utcnow().isoformat() + 'Z INFO export: %d rows' % len(rows))",
-      ].join('\n') + '\n',
+      'src/export.py':
+        [
+          'import csv, datetime',
+          "print(datetime.datetime.utcnow().isoformat() + 'Z INFO export: start', flush=True)",
+          "with open('data/customers.csv', encoding='utf-8') as f:",
+          '    rows = list(csv.DictReader(f))',
+          "print(datetime.datetime.utcnow().isoformat() + 'Z INFO export: %d rows' % len(rows))",
+        ].join('\n') + '\n',
       'docs/export.md': '# Export\n',
       'logs/export.log': oldLog('export'),
     },
@@ -291,13 +306,14 @@ export const CORPUS: CorpusCase[] = [
     task: 'Re-download the archive and bump the package version.',
     files: {
       'package.json': JSON.stringify({ name: 'archive-reader', version: '1.2.0', private: true }, null, 2) + '\n',
-      'src/read.js': [
-        "const zlib = require('node:zlib');",
-        "const fs = require('node:fs');",
-        "console.log(new Date().toISOString() + ' INFO reader: opening data/archive.json.gz');",
-        "const rows = JSON.parse(zlib.gunzipSync(fs.readFileSync('data/archive.json.gz')).toString());",
-        "console.log(new Date().toISOString() + ' INFO reader: ' + rows.length + ' rows');",
-      ].join('\n') + '\n',
+      'src/read.js':
+        [
+          "const zlib = require('node:zlib');",
+          "const fs = require('node:fs');",
+          "console.log(new Date().toISOString() + ' INFO reader: opening data/archive.json.gz');",
+          "const rows = JSON.parse(zlib.gunzipSync(fs.readFileSync('data/archive.json.gz')).toString());",
+          "console.log(new Date().toISOString() + ' INFO reader: ' + rows.length + ' rows');",
+        ].join('\n') + '\n',
       'logs/reader.log': oldLog('reader'),
     },
     errorAt: { file: 'logs/reader.log', match: /unexpected end of file/ },
@@ -325,7 +341,8 @@ export const CORPUS: CorpusCase[] = [
     task: 'health check',
     files: {
       'config/cron.env': 'LOG_KEEP=7\n',
-      'scripts/fetch.sh': '#!/bin/bash\nset -euo pipefail\necho "$(date -u +%FT%TZ) INFO fetch: polling inventory service"\ncurl -sS --fail "http://127.0.0.1:$PORT/inventory" -o build/inventory.json\necho "$(date -u +%FT%TZ) INFO fetch: ok"\n',
+      'scripts/fetch.sh':
+        '#!/bin/bash\nset -euo pipefail\necho "$(date -u +%FT%TZ) INFO fetch: polling inventory service"\ncurl -sS --fail "http://127.0.0.1:$PORT/inventory" -o build/inventory.json\necho "$(date -u +%FT%TZ) INFO fetch: ok"\n',
       'build/.keep': '',
       'logs/fetch.log': oldLog('fetch'),
     },
@@ -345,13 +362,14 @@ export const CORPUS: CorpusCase[] = [
     agent: 'claude',
     task: 'Run the rates sync and fix the log message typo while you are at it.',
     files: {
-      'src/rates.py': [
-        'import os, sys, urllib.request',
-        "print('rates: fetching from upstream', flush=True)",
-        "with urllib.request.urlopen('http://127.0.0.1:%s/rates' % os.environ['PORT'], timeout=5) as r:",
-        '    data = r.read()',
-        "print('rates: recieved', len(data), 'bytes')",
-      ].join('\n') + '\n',
+      'src/rates.py':
+        [
+          'import os, sys, urllib.request',
+          "print('rates: fetching from upstream', flush=True)",
+          "with urllib.request.urlopen('http://127.0.0.1:%s/rates' % os.environ['PORT'], timeout=5) as r:",
+          '    data = r.read()',
+          "print('rates: recieved', len(data), 'bytes')",
+        ].join('\n') + '\n',
       'logs/rates.log': oldLog('rates'),
     },
     errorAt: { file: 'logs/rates.log', match: /HTTP Error 503/ },
@@ -376,7 +394,8 @@ export const CORPUS: CorpusCase[] = [
     agent: 'plain',
     task: 'pull the latest price list',
     files: {
-      'scripts/prices.sh': 'set -e\necho "$(date -u +%FT%TZ) INFO prices: downloading"\ncurl -sS -m 1 "http://127.0.0.1:$PORT/prices.csv" -o data/prices.csv\necho "$(date -u +%FT%TZ) INFO prices: done"\n',
+      'scripts/prices.sh':
+        'set -e\necho "$(date -u +%FT%TZ) INFO prices: downloading"\ncurl -sS -m 1 "http://127.0.0.1:$PORT/prices.csv" -o data/prices.csv\necho "$(date -u +%FT%TZ) INFO prices: done"\n',
       'data/prices.csv': 'sku,price\na,1\n',
       'docs/prices.md': '# Prices\n',
       'logs/prices.log': oldLog('prices'),
@@ -403,11 +422,12 @@ export const CORPUS: CorpusCase[] = [
     task: 'Raise the webhook retries to 5 and send the report.',
     files: {
       'config/webhook.json': JSON.stringify({ url: 'http://hooks.corp-intranet.invalid/report', retries: 3 }, null, 2) + '\n',
-      'src/send.js': [
-        "const cfg = require('../config/webhook.json');",
-        "console.log(new Date().toISOString() + ' INFO webhook: sending report');",
-        "fetch(cfg.url, { method: 'POST', body: '{}' }).then(() => console.log('sent'), (e) => { console.error(new Date().toISOString() + ' ERROR webhook: ' + e.message + ': ' + (e.cause && e.cause.message)); process.exit(1); });",
-      ].join('\n') + '\n',
+      'src/send.js':
+        [
+          "const cfg = require('../config/webhook.json');",
+          "console.log(new Date().toISOString() + ' INFO webhook: sending report');",
+          "fetch(cfg.url, { method: 'POST', body: '{}' }).then(() => console.log('sent'), (e) => { console.error(new Date().toISOString() + ' ERROR webhook: ' + e.message + ': ' + (e.cause && e.cause.message)); process.exit(1); });",
+        ].join('\n') + '\n',
       'logs/webhook.log': oldLog('webhook'),
     },
     errorAt: { file: 'logs/webhook.log', match: /ENOTFOUND|EAI_AGAIN/ },
@@ -424,7 +444,8 @@ export const CORPUS: CorpusCase[] = [
     agent: 'aider',
     task: 'Document the export endpoint and run the export',
     files: {
-      'scripts/export.sh': 'set -e\necho "$(date -u +%FT%TZ) INFO export: calling export service"\ncurl -sS "http://127.0.0.1:$PORT/export" -o build/export.json\n',
+      'scripts/export.sh':
+        'set -e\necho "$(date -u +%FT%TZ) INFO export: calling export service"\ncurl -sS "http://127.0.0.1:$PORT/export" -o build/export.json\n',
       'build/.keep': '',
       'README.md': README,
       'logs/export.log': oldLog('export'),
@@ -453,15 +474,16 @@ export const CORPUS: CorpusCase[] = [
     agent: 'cron',
     task: 'log rotation',
     files: {
-      'scripts/sync.sh': [
-        '#!/bin/bash',
-        'rotate_logs() {',
-        '  echo "$(date -u +%FT%TZ) INFO sync: rotating"',
-        '}',
-        'echo "$(date -u +%FT%TZ) INFO sync: start"',
-        'rotate_logs',
-        'echo "$(date -u +%FT%TZ) INFO sync: done"',
-      ].join('\n') + '\n',
+      'scripts/sync.sh':
+        [
+          '#!/bin/bash',
+          'rotate_logs() {',
+          '  echo "$(date -u +%FT%TZ) INFO sync: rotating"',
+          '}',
+          'echo "$(date -u +%FT%TZ) INFO sync: start"',
+          'rotate_logs',
+          'echo "$(date -u +%FT%TZ) INFO sync: done"',
+        ].join('\n') + '\n',
       'config/sync.conf': 'verbose=0\n',
       'logs/sync.log': oldLog('sync'),
     },
@@ -483,13 +505,14 @@ export const CORPUS: CorpusCase[] = [
     task: 'Round prices half-up instead of truncating, and tidy the test README.',
     files: {
       'src/price.js': 'function toCents(x) { return Math.round(x * 100); }\nmodule.exports = { toCents };\n',
-      'test/price.test.js': [
-        "const test = require('node:test');",
-        "const assert = require('node:assert');",
-        "const { toCents } = require('../src/price.js');",
-        "test('whole amounts', () => assert.strictEqual(toCents(2), 200));",
-        "test('rounds to cents', () => assert.strictEqual(toCents(1.005), 101));",
-      ].join('\n') + '\n',
+      'test/price.test.js':
+        [
+          "const test = require('node:test');",
+          "const assert = require('node:assert');",
+          "const { toCents } = require('../src/price.js');",
+          "test('whole amounts', () => assert.strictEqual(toCents(2), 200));",
+          "test('rounds to cents', () => assert.strictEqual(toCents(1.005), 101));",
+        ].join('\n') + '\n',
       'test/README.md': 'Tests.\n',
       'logs/test.log': '',
     },
@@ -508,14 +531,15 @@ export const CORPUS: CorpusCase[] = [
     task: 'Parse the new "region" column in the orders file.',
     files: {
       'data/orders.txt': 'o1|ann|12.5\no2|bob|7\n',
-      'src/parse.py': [
-        'import sys',
-        'def parse(line):',
-        "    parts = line.strip().split('|')",
-        '    return {"id": parts[0], "who": parts[1], "amount": float(parts[2])}',
-        "rows = [parse(l) for l in open('data/orders.txt') if l.strip()]",
-        "print('parsed', len(rows), 'orders')",
-      ].join('\n') + '\n',
+      'src/parse.py':
+        [
+          'import sys',
+          'def parse(line):',
+          "    parts = line.strip().split('|')",
+          '    return {"id": parts[0], "who": parts[1], "amount": float(parts[2])}',
+          "rows = [parse(l) for l in open('data/orders.txt') if l.strip()]",
+          "print('parsed', len(rows), 'orders')",
+        ].join('\n') + '\n',
       'src/log_setup.py': "FORMAT = '%(asctime)s %(message)s'\n",
       'logs/parse.log': oldLog('parse'),
     },
@@ -535,7 +559,8 @@ export const CORPUS: CorpusCase[] = [
     task: 'Make add() accept strings too',
     files: {
       'calc.py': 'def add(a, b):\n    return a + b\n',
-      'tests/test_calc.py': 'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n\ndef test_add_neg():\n    assert add(-1, 1) == 0\n',
+      'tests/test_calc.py':
+        'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n\ndef test_add_neg():\n    assert add(-1, 1) == 0\n',
       'docs/calc.md': '# calc\n',
       'logs/pytest.log': '',
     },
@@ -553,7 +578,7 @@ export const CORPUS: CorpusCase[] = [
     agent: 'cron',
     task: 'nightly report',
     files: {
-      'scripts/report.sql': 'CREATE TABLE IF NOT EXISTS t(name TEXT);\nINSERT INTO t VALUES (\'a\');\nSELECT count(*) FROM t;\n',
+      'scripts/report.sql': "CREATE TABLE IF NOT EXISTS t(name TEXT);\nINSERT INTO t VALUES ('a');\nSELECT count(*) FROM t;\n",
       'config/report.ini': '[report]\nrecipients = ops@example.com\n',
       'logs/report.log': oldLog('report'),
     },
@@ -561,7 +586,7 @@ export const CORPUS: CorpusCase[] = [
     trigger: 'scripts/report.sql',
     async run({ w }) {
       w.write({ 'config/report.ini': '[report]\nrecipients = ops@example.com, lead@example.com\n' });
-      w.write({ 'scripts/report.sql': 'CREATE TABLE IF NOT EXISTS t(name TEXT);\nINSERT INTO t VALUES (\'a\');\nSELEC count(*) FROM t;\n' });
+      w.write({ 'scripts/report.sql': "CREATE TABLE IF NOT EXISTS t(name TEXT);\nINSERT INTO t VALUES ('a');\nSELEC count(*) FROM t;\n" });
       infoSpam(w, 'logs/report.log', 'report', 11, 'heartbeat');
       logLine(w, 'logs/report.log', 'INFO', 'report', 'running scripts/report.sql');
       const r = await sh(w, 'sqlite3 build.db < scripts/report.sql', { log: 'logs/report.log' });
@@ -575,7 +600,8 @@ export const CORPUS: CorpusCase[] = [
     task: 'Rename the Invoice total method to sum.',
     files: {
       'src/Invoice.java': 'public class Invoice {\n  int total() { return 42; }\n}\n',
-      'src/Main.java': 'public class Main {\n  public static void main(String[] a) {\n    System.out.println(new Invoice().total());\n  }\n}\n',
+      'src/Main.java':
+        'public class Main {\n  public static void main(String[] a) {\n    System.out.println(new Invoice().total());\n  }\n}\n',
       'build.gradle': "plugins { id 'java' }\n",
       'logs/build.log': '',
     },
@@ -596,15 +622,17 @@ export const CORPUS: CorpusCase[] = [
     task: 'dedupe job',
     files: {
       'data/items.csv': 'id\n' + Array.from({ length: 200 }, (_, i) => String(i)).join('\n') + '\n',
-      'src/dedupe.py': [
-        "rows = open('data/items.csv').read().split()[1:]",
-        'seen = []',
-        'for r in rows:',
-        '    if r not in seen:',
-        '        seen.append(r)',
-        "print('unique', len(seen))",
-      ].join('\n') + '\n',
-      'scripts/dedupe.sh': 'echo "$(date -u +%FT%TZ) INFO dedupe: start"\ntimeout 2 python3 src/dedupe.py\nrc=$?\n[ $rc -eq 124 ] && echo "$(date -u +%FT%TZ) ERROR dedupe: timed out after 2s (exit 124)"\nexit $rc\n',
+      'src/dedupe.py':
+        [
+          "rows = open('data/items.csv').read().split()[1:]",
+          'seen = []',
+          'for r in rows:',
+          '    if r not in seen:',
+          '        seen.append(r)',
+          "print('unique', len(seen))",
+        ].join('\n') + '\n',
+      'scripts/dedupe.sh':
+        'echo "$(date -u +%FT%TZ) INFO dedupe: start"\ntimeout 2 python3 src/dedupe.py\nrc=$?\n[ $rc -eq 124 ] && echo "$(date -u +%FT%TZ) ERROR dedupe: timed out after 2s (exit 124)"\nexit $rc\n',
       'README.md': README,
       'logs/dedupe.log': oldLog('dedupe'),
     },
@@ -625,13 +653,14 @@ export const CORPUS: CorpusCase[] = [
     task: 'Speed up the loader by caching more.',
     files: {
       'config/cache.json': JSON.stringify({ cache_mb: 16, log_level: 'info' }, null, 2) + '\n',
-      'src/load.py': [
-        'import json',
-        "cfg = json.load(open('config/cache.json'))",
-        "print('loader: allocating cache of', cfg['cache_mb'], 'MB', flush=True)",
-        "cache = bytearray(cfg['cache_mb'] * 1024 * 1024)",
-        "print('loader: ready')",
-      ].join('\n') + '\n',
+      'src/load.py':
+        [
+          'import json',
+          "cfg = json.load(open('config/cache.json'))",
+          "print('loader: allocating cache of', cfg['cache_mb'], 'MB', flush=True)",
+          "cache = bytearray(cfg['cache_mb'] * 1024 * 1024)",
+          "print('loader: ready')",
+        ].join('\n') + '\n',
       'logs/loader.log': oldLog('loader'),
     },
     errorAt: { file: 'logs/loader.log', match: /^MemoryError/ },
@@ -650,14 +679,16 @@ export const CORPUS: CorpusCase[] = [
     task: 'Make the simulation more precise.',
     files: {
       'config/sim.json': JSON.stringify({ iterations: 1000, label: 'nightly' }, null, 2) + '\n',
-      'src/sim.js': [
-        "const { iterations } = require('../config/sim.json');",
-        "console.log(new Date().toISOString() + ' INFO sim: ' + iterations + ' iterations');",
-        'let x = 0;',
-        'for (let i = 0; i < iterations; i++) for (let j = 0; j < 1e5; j++) x += Math.sqrt(j);',
-        "console.log(new Date().toISOString() + ' INFO sim: done ' + x);",
-      ].join('\n') + '\n',
-      'scripts/sim.sh': 'timeout -s KILL 2 node src/sim.js\nrc=$?\necho "$(date -u +%FT%TZ) ERROR sim: worker Killed (exit status $rc)"\nexit $rc\n',
+      'src/sim.js':
+        [
+          "const { iterations } = require('../config/sim.json');",
+          "console.log(new Date().toISOString() + ' INFO sim: ' + iterations + ' iterations');",
+          'let x = 0;',
+          'for (let i = 0; i < iterations; i++) for (let j = 0; j < 1e5; j++) x += Math.sqrt(j);',
+          "console.log(new Date().toISOString() + ' INFO sim: done ' + x);",
+        ].join('\n') + '\n',
+      'scripts/sim.sh':
+        'timeout -s KILL 2 node src/sim.js\nrc=$?\necho "$(date -u +%FT%TZ) ERROR sim: worker Killed (exit status $rc)"\nexit $rc\n',
       'logs/sim.log': oldLog('sim'),
     },
     errorAt: { file: 'logs/sim.log', match: /Killed \(exit status 137\)/ },
@@ -676,14 +707,15 @@ export const CORPUS: CorpusCase[] = [
     task: 'open all shards at once for speed',
     files: {
       'config/pool.json': JSON.stringify({ open_at_once: 8, retention_days: 7 }, null, 2) + '\n',
-      'src/shards.js': [
-        "const fs = require('node:fs');",
-        "const { open_at_once } = require('../config/pool.json');",
-        "console.log(new Date().toISOString() + ' INFO shards: opening ' + open_at_once);",
-        'const fds = [];',
-        "for (let i = 0; i < open_at_once; i++) fds.push(fs.openSync(__filename, 'r'));",
-        "console.log(new Date().toISOString() + ' INFO shards: ok');",
-      ].join('\n') + '\n',
+      'src/shards.js':
+        [
+          "const fs = require('node:fs');",
+          "const { open_at_once } = require('../config/pool.json');",
+          "console.log(new Date().toISOString() + ' INFO shards: opening ' + open_at_once);",
+          'const fds = [];',
+          "for (let i = 0; i < open_at_once; i++) fds.push(fs.openSync(__filename, 'r'));",
+          "console.log(new Date().toISOString() + ' INFO shards: ok');",
+        ].join('\n') + '\n',
       'logs/shards.log': oldLog('shards'),
     },
     errorAt: { file: 'logs/shards.log', match: /EMFILE/ },
@@ -702,13 +734,14 @@ export const CORPUS: CorpusCase[] = [
     task: 'similarity matrix',
     files: {
       'data/vectors.json': JSON.stringify({ n: 300 }) + '\n',
-      'src/matrix.py': [
-        'import json',
-        "n = json.load(open('data/vectors.json'))['n']",
-        "print('matrix: n =', n, flush=True)",
-        'm = [[0.0] * n for _ in range(n)]',
-        "print('matrix: built', len(m))",
-      ].join('\n') + '\n',
+      'src/matrix.py':
+        [
+          'import json',
+          "n = json.load(open('data/vectors.json'))['n']",
+          "print('matrix: n =', n, flush=True)",
+          'm = [[0.0] * n for _ in range(n)]',
+          "print('matrix: built', len(m))",
+        ].join('\n') + '\n',
       'docs/matrix.md': '# Matrix\n',
       'logs/matrix.log': oldLog('matrix'),
     },
@@ -731,13 +764,14 @@ export const CORPUS: CorpusCase[] = [
     task: 'score job',
     files: {
       'data/labels.csv': labels(200, 0),
-      'src/score.py': [
-        'import json',
-        "rows = [l.split(',') for l in open('data/labels.csv').read().split()[1:]]",
-        'ok = sum(1 for r in rows if r[1] == r[2])',
-        "json.dump({'accuracy': round(ok / len(rows), 3), 'rows': len(rows)}, open('out/metrics.json', 'w'))",
-        "print('score: accuracy', round(ok / len(rows), 3))",
-      ].join('\n') + '\n',
+      'src/score.py':
+        [
+          'import json',
+          "rows = [l.split(',') for l in open('data/labels.csv').read().split()[1:]]",
+          'ok = sum(1 for r in rows if r[1] == r[2])',
+          "json.dump({'accuracy': round(ok / len(rows), 3), 'rows': len(rows)}, open('out/metrics.json', 'w'))",
+          "print('score: accuracy', round(ok / len(rows), 3))",
+        ].join('\n') + '\n',
       'out/.keep': '',
       'README.md': README,
       'logs/score.log': oldLog('score'),
@@ -764,14 +798,15 @@ export const CORPUS: CorpusCase[] = [
       'vendor/tokenizer/vocab.txt': words(0, 400).join('\n') + '\n',
       'vendor/tokenizer/package.json': JSON.stringify({ name: 'tokenizer', version: '2.0.0' }, null, 2) + '\n',
       'data/corpus.txt': words(0, 300).join(' ') + '\n',
-      'src/coverage.js': [
-        "const fs = require('node:fs');",
-        "const vocab = new Set(fs.readFileSync('vendor/tokenizer/vocab.txt', 'utf8').split('\\n'));",
-        "const toks = fs.readFileSync('data/corpus.txt', 'utf8').trim().split(' ');",
-        'const coverage = toks.filter((t) => vocab.has(t)).length / toks.length;',
-        "fs.writeFileSync('reports/quality.json', JSON.stringify({ coverage: Number(coverage.toFixed(3)) }));",
-        "console.log(new Date().toISOString() + ' INFO coverage: ' + coverage.toFixed(3));",
-      ].join('\n') + '\n',
+      'src/coverage.js':
+        [
+          "const fs = require('node:fs');",
+          "const vocab = new Set(fs.readFileSync('vendor/tokenizer/vocab.txt', 'utf8').split('\\n'));",
+          "const toks = fs.readFileSync('data/corpus.txt', 'utf8').trim().split(' ');",
+          'const coverage = toks.filter((t) => vocab.has(t)).length / toks.length;',
+          "fs.writeFileSync('reports/quality.json', JSON.stringify({ coverage: Number(coverage.toFixed(3)) }));",
+          "console.log(new Date().toISOString() + ' INFO coverage: ' + coverage.toFixed(3));",
+        ].join('\n') + '\n',
       'reports/.keep': '',
       'logs/coverage.log': '',
     },
@@ -797,15 +832,16 @@ export const CORPUS: CorpusCase[] = [
     task: 'keep the queue worker running',
     files: {
       'data/queue.jsonl': jobs(50),
-      'src/worker.js': [
-        "const fs = require('node:fs');",
-        "const jobs = fs.readFileSync('data/queue.jsonl', 'utf8').trim().split('\\n');",
-        'const t0 = process.hrtime.bigint();',
-        'let h = 0;',
-        'for (const j of jobs) for (let k = 0; k < 200000; k++) h = (h * 31 + j.length + k) | 0;',
-        'const ms = Number(process.hrtime.bigint() - t0) / 1e6;',
-        "console.log(new Date().toISOString() + ' INFO worker: batch of ' + jobs.length + ' done latency_ms=' + ms.toFixed(1) + ' h=' + h);",
-      ].join('\n') + '\n',
+      'src/worker.js':
+        [
+          "const fs = require('node:fs');",
+          "const jobs = fs.readFileSync('data/queue.jsonl', 'utf8').trim().split('\\n');",
+          'const t0 = process.hrtime.bigint();',
+          'let h = 0;',
+          'for (const j of jobs) for (let k = 0; k < 200000; k++) h = (h * 31 + j.length + k) | 0;',
+          'const ms = Number(process.hrtime.bigint() - t0) / 1e6;',
+          "console.log(new Date().toISOString() + ' INFO worker: batch of ' + jobs.length + ' done latency_ms=' + ms.toFixed(1) + ' h=' + h);",
+        ].join('\n') + '\n',
       'docs/worker.md': '# Worker\n',
       'logs/worker.log': '',
     },
@@ -831,16 +867,18 @@ export const CORPUS: CorpusCase[] = [
     task: 'Tune the fraud threshold a little each night to cut false alarms.',
     files: {
       'config/model.json': JSON.stringify({ threshold: 0.5, owner: 'risk' }, null, 2) + '\n',
-      'data/tx.csv': 'score,fraud\n' + Array.from({ length: 100 }, (_, i) => `${(i / 100).toFixed(2)},${i >= 60 ? 1 : 0}`).join('\n') + '\n',
-      'src/eval.py': [
-        'import json',
-        "t = json.load(open('config/model.json'))['threshold']",
-        "rows = [l.split(',') for l in open('data/tx.csv').read().split()[1:]]",
-        'caught = sum(1 for s, f in rows if f == "1" and float(s) >= t)',
-        'total = sum(1 for s, f in rows if f == "1")',
-        "json.dump({'recall': round(caught / total, 3)}, open('out/eval.json', 'w'))",
-        "print('eval: recall', round(caught / total, 3))",
-      ].join('\n') + '\n',
+      'data/tx.csv':
+        'score,fraud\n' + Array.from({ length: 100 }, (_, i) => `${(i / 100).toFixed(2)},${i >= 60 ? 1 : 0}`).join('\n') + '\n',
+      'src/eval.py':
+        [
+          'import json',
+          "t = json.load(open('config/model.json'))['threshold']",
+          "rows = [l.split(',') for l in open('data/tx.csv').read().split()[1:]]",
+          'caught = sum(1 for s, f in rows if f == "1" and float(s) >= t)',
+          'total = sum(1 for s, f in rows if f == "1")',
+          "json.dump({'recall': round(caught / total, 3)}, open('out/eval.json', 'w'))",
+          "print('eval: recall', round(caught / total, 3))",
+        ].join('\n') + '\n',
       'out/.keep': '',
       'logs/eval.log': '',
     },
@@ -849,7 +887,11 @@ export const CORPUS: CorpusCase[] = [
       await agent.bash('python3 src/eval.py >> logs/eval.log 2>&1');
       agent.save();
       await snapshot('eval 1');
-      for (const [i, [from, to]] of [['0.5', '0.65'], ['0.65', '0.75'], ['0.75', '0.85']].entries()) {
+      for (const [i, [from, to]] of [
+        ['0.5', '0.65'],
+        ['0.65', '0.75'],
+        ['0.75', '0.85'],
+      ].entries()) {
         agent.edit('config/model.json', `"threshold": ${from}`, `"threshold": ${to}`);
         if (i === 2) agent.edit('config/model.json', '"owner": "risk"', '"owner": "risk-team"');
         await agent.bash('python3 src/eval.py >> logs/eval.log 2>&1');
@@ -865,12 +907,13 @@ export const CORPUS: CorpusCase[] = [
     task: 'Refresh the product feed nightly',
     files: {
       'data/feed.csv': feed(500),
-      'src/summary.py': [
-        'import json',
-        "rows = open('data/feed.csv').read().split()[1:]",
-        "json.dump({'rows': len(rows)}, open('reports/summary.json', 'w'))",
-        "print('summary: rows', len(rows))",
-      ].join('\n') + '\n',
+      'src/summary.py':
+        [
+          'import json',
+          "rows = open('data/feed.csv').read().split()[1:]",
+          "json.dump({'rows': len(rows)}, open('reports/summary.json', 'w'))",
+          "print('summary: rows', len(rows))",
+        ].join('\n') + '\n',
       'reports/.keep': '',
       'src/notify.py': "MESSAGE = 'feed refreshed'\n",
       'logs/summary.log': '',
@@ -898,7 +941,8 @@ export const CORPUS: CorpusCase[] = [
     task: 'Return the user name in upper case from the API handler.',
     files: {
       'packages/api/src/handler.js': 'function greet(user) { return `hello ${user.name}`; }\nmodule.exports = { greet };\n',
-      'packages/api/test/handler.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { greet } = require('../src/handler.js');\ntest('greets by name', () => assert.strictEqual(greet({ name: 'ann' }), 'hello ANN'));\ntest('greets anonymous', () => assert.strictEqual(greet({}), 'hello ANONYMOUS'));\n",
+      'packages/api/test/handler.test.js':
+        "const test = require('node:test');\nconst assert = require('node:assert');\nconst { greet } = require('../src/handler.js');\ntest('greets by name', () => assert.strictEqual(greet({ name: 'ann' }), 'hello ANN'));\ntest('greets anonymous', () => assert.strictEqual(greet({}), 'hello ANONYMOUS'));\n",
       'packages/web/README.md': '# web\n',
       'packages/web/package.json': JSON.stringify({ name: 'web', version: '0.3.0' }, null, 2) + '\n',
       'logs/ci.log': '',
@@ -919,15 +963,16 @@ export const CORPUS: CorpusCase[] = [
     files: {
       'data/train.csv': 'x,y\n' + Array.from({ length: 50 }, (_, i) => `${i},${i * 2}`).join('\n') + '\n',
       'config/train.json': JSON.stringify({ epochs: 5, lr: 0.01 }, null, 2) + '\n',
-      'train.py': [
-        'import csv, json',
-        "cfg = json.load(open('config/train.json'))",
-        "print('train: epochs', cfg['epochs'], flush=True)",
-        "rows = list(csv.DictReader(open('data/train.csv')))",
-        "xs = [float(r['x']) for r in rows]",
-        "ys = [float(r['y']) for r in rows]",
-        "print('train: fitted on', len(xs), 'rows')",
-      ].join('\n') + '\n',
+      'train.py':
+        [
+          'import csv, json',
+          "cfg = json.load(open('config/train.json'))",
+          "print('train: epochs', cfg['epochs'], flush=True)",
+          "rows = list(csv.DictReader(open('data/train.csv')))",
+          "xs = [float(r['x']) for r in rows]",
+          "ys = [float(r['y']) for r in rows]",
+          "print('train: fitted on', len(xs), 'rows')",
+        ].join('\n') + '\n',
       'logs/train.log': oldLog('train'),
     },
     errorAt: { file: 'logs/train.log', match: /^ValueError/ },
@@ -946,7 +991,8 @@ export const CORPUS: CorpusCase[] = [
     agent: 'cron',
     task: 'database backup',
     files: {
-      'scripts/backup.sh': '#!/bin/bash\nset -e\n# nightly backup\necho "$(date -u +%FT%TZ) INFO backup: dumping"\npsql -h 127.0.0.1 -p "$PGPORT" -U backup -c "select 1" app\n',
+      'scripts/backup.sh':
+        '#!/bin/bash\nset -e\n# nightly backup\necho "$(date -u +%FT%TZ) INFO backup: dumping"\npsql -h 127.0.0.1 -p "$PGPORT" -U backup -c "select 1" app\n',
       'logs/backup.log': oldLog('backup'),
     },
     errorAt: { file: 'logs/backup.log', match: /Connection refused/ },
@@ -967,12 +1013,13 @@ export const CORPUS: CorpusCase[] = [
     task: 'Add a staging target to the deploy config.',
     files: {
       'config/deploy.yaml': 'targets:\n  prod:\n    host: prod.internal\n    replicas: 3\n',
-      'deploy.py': [
-        'import yaml',
-        "print('deploy: loading config/deploy.yaml', flush=True)",
-        "cfg = yaml.safe_load(open('config/deploy.yaml'))",
-        "print('deploy:', sorted(cfg['targets']))",
-      ].join('\n') + '\n',
+      'deploy.py':
+        [
+          'import yaml',
+          "print('deploy: loading config/deploy.yaml', flush=True)",
+          "cfg = yaml.safe_load(open('config/deploy.yaml'))",
+          "print('deploy:', sorted(cfg['targets']))",
+        ].join('\n') + '\n',
       'docs/deploy.md': '# Deploy\n',
       'logs/deploy.log': '',
     },
@@ -990,14 +1037,19 @@ export const CORPUS: CorpusCase[] = [
     agent: 'plain',
     task: 'simplify the tree walker',
     files: {
-      'src/tree.py': 'def depth(node):\n    if not node.get("children"):\n        return 1\n    return 1 + max(depth(c) for c in node["children"])\n\nprint("depth", depth({"children": [{"children": []}]}))\n',
+      'src/tree.py':
+        'def depth(node):\n    if not node.get("children"):\n        return 1\n    return 1 + max(depth(c) for c in node["children"])\n\nprint("depth", depth({"children": [{"children": []}]}))\n',
       'config/logging.ini': '[log]\nlevel = info\n',
       'logs/tree.log': '',
     },
     errorAt: { file: 'logs/tree.log', match: /^RecursionError/ },
     trigger: 'src/tree.py',
     async run({ agent }) {
-      agent.edit('src/tree.py', '    if not node.get("children"):\n        return 1\n    return 1 + max(depth(c) for c in node["children"])', '    return 1 + max([depth(node)] + [depth(c) for c in node.get("children", [])])');
+      agent.edit(
+        'src/tree.py',
+        '    if not node.get("children"):\n        return 1\n    return 1 + max(depth(c) for c in node["children"])',
+        '    return 1 + max([depth(node)] + [depth(c) for c in node.get("children", [])])',
+      );
       agent.edit('config/logging.ini', 'level = info', 'level = debug');
       await agent.bash('python3 src/tree.py >> logs/tree.log 2>&1');
     },
@@ -1029,13 +1081,14 @@ export const CORPUS: CorpusCase[] = [
     task: 'expand report',
     files: {
       'data/rows.csv': 'id\n' + Array.from({ length: 100 }, (_, i) => String(i)).join('\n') + '\n',
-      'src/expand.py': [
-        "rows = open('data/rows.csv').read().split()[1:]",
-        "with open('build/expanded.txt', 'w') as out:",
-        '    for r in rows:',
-        "        out.write(r * 200 + '\\n')",
-        "print('expand: wrote', len(rows), 'rows')",
-      ].join('\n') + '\n',
+      'src/expand.py':
+        [
+          "rows = open('data/rows.csv').read().split()[1:]",
+          "with open('build/expanded.txt', 'w') as out:",
+          '    for r in rows:',
+          "        out.write(r * 200 + '\\n')",
+          "print('expand: wrote', len(rows), 'rows')",
+        ].join('\n') + '\n',
       'build/.keep': '',
       'README.md': README,
       'logs/expand.log': oldLog('expand'),

@@ -22,7 +22,17 @@ async function main(): Promise<void> {
         ` located ${score.located ? mark(score.located.ok) : 'n/a'}` +
         ` trigger ${mark(score.trigger.ok)} ${score.trigger.got}${score.trigger.ok ? '' : ` (want ${score.trigger.want})`}`,
     );
-    if (process.env.CORPUS_VERBOSE && incident) console.log(JSON.stringify({ rootCause: incident.rootCause, triggers: incident.triggers.map((t) => `${t.kind} ${t.severity} ${t.file}:${t.line}-${t.endLine} ${t.message.slice(0, 100)}`) }, null, 2));
+    if (process.env.CORPUS_VERBOSE && incident)
+      console.log(
+        JSON.stringify(
+          {
+            rootCause: incident.rootCause,
+            triggers: incident.triggers.map((t) => `${t.kind} ${t.severity} ${t.file}:${t.line}-${t.endLine} ${t.message.slice(0, 100)}`),
+          },
+          null,
+          2,
+        ),
+      );
   }
   const f = figures(scores);
   if (json) {

@@ -71,9 +71,14 @@ function scoreCase(c: CorpusCase, w: TempWorkspace, inc: Incident | null): CaseS
     const text = readFileSync(w.path(c.errorAt.file), 'utf8');
     const lines = text.split('\n');
     const i = lines.findIndex((l) => c.errorAt?.match.test(l));
-    if (i < 0) throw new Error(`${c.id}: the program did not write ${String(c.errorAt.match)} to ${c.errorAt.file}; the case is broken:\n${text.slice(-1500)}`);
+    if (i < 0)
+      throw new Error(
+        `${c.id}: the program did not write ${String(c.errorAt.match)} to ${c.errorAt.file}; the case is broken:\n${text.slice(-1500)}`,
+      );
     const line = i + 1;
-    const ok = (inc?.triggers ?? []).some((t) => t.file === c.errorAt?.file && t.severity === 'error' && t.line <= line && line <= Math.max(t.line, t.endLine));
+    const ok = (inc?.triggers ?? []).some(
+      (t) => t.file === c.errorAt?.file && t.severity === 'error' && t.line <= line && line <= Math.max(t.line, t.endLine),
+    );
     located = { want: `${c.errorAt.file}:${line}`, ok };
   }
   const tc = inc?.rootCause.triggeringChange;

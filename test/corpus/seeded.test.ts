@@ -17,9 +17,12 @@ function pick<T>(list: readonly T[], n: number): T | undefined {
   return list.length ? list[((n % list.length) + list.length) % list.length] : undefined;
 }
 
-const chosen = ROOT_CAUSE_CATEGORIES.map((category, i) => pick(CORPUS.filter((c) => c.category === category), seed + i)).filter(
-  (c): c is (typeof CORPUS)[number] => c !== undefined,
-);
+const chosen = ROOT_CAUSE_CATEGORIES.map((category, i) =>
+  pick(
+    CORPUS.filter((c) => c.category === category),
+    seed + i,
+  ),
+).filter((c): c is (typeof CORPUS)[number] => c !== undefined);
 
 test(`seeded corpus subset (seed ${seed}): ${chosen.map((c) => c.id).join(', ')}`, async () => {
   assert.equal(chosen.length, ROOT_CAUSE_CATEGORIES.length, 'every category has corpus cases');

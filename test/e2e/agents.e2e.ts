@@ -10,7 +10,17 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { e2eEnv, findStore, installedExtension, storeJson, vscodeAtLeast, type E2EEnv, type InstalledExtension, type StoredIncident, type StoredSnapshot } from './support/env';
+import {
+  e2eEnv,
+  findStore,
+  installedExtension,
+  storeJson,
+  vscodeAtLeast,
+  type E2EEnv,
+  type InstalledExtension,
+  type StoredIncident,
+  type StoredSnapshot,
+} from './support/env';
 import { runFailingJob, Session } from './support/session';
 import { waitUntil, type Workbench } from './support/workbench';
 
@@ -35,7 +45,7 @@ after(() => session.close());
 
 function storeList<T>(what: 'snapshots' | 'incidents'): T[] {
   store ??= findStore(env);
-  return store ? storeJson<Record<string, T[]>>(env, store, what)[what] ?? [] : [];
+  return store ? (storeJson<Record<string, T[]>>(env, store, what)[what] ?? []) : [];
 }
 
 /** The text of the editor the command opened with the tool's answer. */
@@ -44,11 +54,22 @@ async function answerText(w: Workbench, mustContain: RegExp): Promise<string> {
     `the tool's answer in an editor, matching ${mustContain}`,
     30_000,
     async () => {
-      const text = await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText().catch(() => '');
+      const text = await w.page
+        .locator('.editor-group-container.active .monaco-editor .view-lines')
+        .first()
+        .innerText()
+        .catch(() => '');
       const flat = text.replace(/\u00a0/g, ' ');
       return mustContain.test(flat) ? flat : undefined;
     },
-    async () => (await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText().catch(() => 'no editor')).slice(0, 400),
+    async () =>
+      (
+        await w.page
+          .locator('.editor-group-container.active .monaco-editor .view-lines')
+          .first()
+          .innerText()
+          .catch(() => 'no editor')
+      ).slice(0, 400),
   );
 }
 
@@ -63,12 +84,14 @@ test('the package contributes the tools and the command that calls them', () => 
 });
 
 if (hasLmTools) {
-  test('take_snapshot, called as agent mode calls it, records the baseline in the extension\'s store', { timeout: 150_000 }, async (t) => {
+  test("take_snapshot, called as agent mode calls it, records the baseline in the extension's store", { timeout: 150_000 }, async (t) => {
     const wb = await session.open(t, 'config');
     await session.step('Run Agent Tool… → take_snapshot {"baseline": true, "label": "agent-baseline"}', async (w) => {
       await runTool(w, 'take_snapshot', '{"baseline": true, "label": "agent-baseline"}');
       const text = await answerText(w, /snapshot [0-9a-f]{8} \(baseline\)/);
-      const snap = await waitUntil('the baseline in the store', 30_000, async () => storeList<StoredSnapshot>('snapshots').find((s) => s.label === 'agent-baseline' && s.baseline));
+      const snap = await waitUntil('the baseline in the store', 30_000, async () =>
+        storeList<StoredSnapshot>('snapshots').find((s) => s.label === 'agent-baseline' && s.baseline),
+      );
       assert.match(text, new RegExp(`snapshot ${snap.id} \\(baseline\\)`));
     });
     await wb.screenshot('01-take-snapshot-answer');
@@ -81,7 +104,7 @@ if (hasLmTools) {
       return answerText(w, /INC-\d{4}/);
     });
     const incidents = storeList<StoredIncident>('incidents');
-    assert.equal(incidents.length, 1, 'one incident recorded in the extension\'s store');
+    assert.equal(incidents.length, 1, "one incident recorded in the extension's store");
     const id = incidents[0]?.id ?? '';
     assert.match(text, new RegExp(`^# analyze[\\s\\S]*${id} \\(`), 'the answer names the recorded incident');
     assert.match(text, /config\/app\.json/, 'the answer lists the changed config');
@@ -90,22 +113,26 @@ if (hasLmTools) {
     await session.wb?.screenshot('02-analyze-answer');
   });
 } else {
-  test(`before VS Code ${LM_TOOLS_SINCE}, Run Agent Tool… says which VS Code the tools need, and nothing is recorded`, { timeout: 150_000 }, async (t) => {
-    await session.open(t, 'config');
-    await session.step('run "Incident Replay: Run Agent Tool…": a notification names the VS Code the tools need', async (w) => {
-      await w.runCommand(RUN_AGENT_TOOL, ext.commands.get(RUN_AGENT_TOOL) ?? 'Incident Replay: Run Agent Tool…');
-      const toast = w.page.locator('.notifications-toasts .notification-list-item-message');
-      const text = await waitUntil(
-        `a notification saying the tools need VS Code ${LM_TOOLS_SINCE}`,
-        30_000,
-        async () => (await toast.allInnerTexts()).find((m) => m.includes(`needs VS Code ${LM_TOOLS_SINCE} or later`)),
-        async () => JSON.stringify(await toast.allInnerTexts()),
-      );
-      assert.match(text, /language-model tools/);
-      await w.screenshot('01-run-agent-tool-needs-newer-vscode');
-    });
-    assert.deepEqual(storeList<StoredSnapshot>('snapshots'), [], 'no snapshot was taken: no tool ran');
-  });
+  test(
+    `before VS Code ${LM_TOOLS_SINCE}, Run Agent Tool… says which VS Code the tools need, and nothing is recorded`,
+    { timeout: 150_000 },
+    async (t) => {
+      await session.open(t, 'config');
+      await session.step('run "Incident Replay: Run Agent Tool…": a notification names the VS Code the tools need', async (w) => {
+        await w.runCommand(RUN_AGENT_TOOL, ext.commands.get(RUN_AGENT_TOOL) ?? 'Incident Replay: Run Agent Tool…');
+        const toast = w.page.locator('.notifications-toasts .notification-list-item-message');
+        const text = await waitUntil(
+          `a notification saying the tools need VS Code ${LM_TOOLS_SINCE}`,
+          30_000,
+          async () => (await toast.allInnerTexts()).find((m) => m.includes(`needs VS Code ${LM_TOOLS_SINCE} or later`)),
+          async () => JSON.stringify(await toast.allInnerTexts()),
+        );
+        assert.match(text, /language-model tools/);
+        await w.screenshot('01-run-agent-tool-needs-newer-vscode');
+      });
+      assert.deepEqual(storeList<StoredSnapshot>('snapshots'), [], 'no snapshot was taken: no tool ran');
+    },
+  );
 }
 
 /** The extension's output channel as VS Code logs it to disk (empty until it exists). */
@@ -124,14 +151,22 @@ function extensionLog(): string {
 // This code-server has no chat product, so VS Code's MCP views are not in its palette; what can be
 // checked here is that the extension found the API and registered its provider.
 // An older VS Code gets a line naming the version instead.
-const TOOLS_LINE = hasLmTools ? /language-model tools registered: 17/ : new RegExp(`language-model tools \\(agent mode\\) need VS Code ${LM_TOOLS_SINCE} or later: not offered`);
-const MCP_LINE = hasMcp ? /MCP server definitions registered \(incidentReplay\.mcpServers\)/ : new RegExp(`MCP server definitions \\(VS Code's MCP support\\) need VS Code ${MCP_SINCE} or later: not offered`);
-test(`the extension registers its tools${hasLmTools ? '' : ' (or says which VS Code they need)'} and its MCP server definitions${hasMcp ? '' : ' (or says which VS Code they need)'} in this VS Code`, { timeout: 60_000 }, async () => {
-  const log = await waitUntil('the registrations in the Incident Replay log', 30_000, async () => {
-    const text = extensionLog();
-    return TOOLS_LINE.test(text) && MCP_LINE.test(text) ? text : undefined;
-  });
-  assert.match(log, /activated: /, 'the extension activated');
-  if (hasLmTools && hasMcp) assert.doesNotMatch(log, /need VS Code/, 'no feature was missing');
-  if (hasLmTools) assert.match(log, /agent tool analyze on workspace: ok/);
-});
+const TOOLS_LINE = hasLmTools
+  ? /language-model tools registered: 17/
+  : new RegExp(`language-model tools \\(agent mode\\) need VS Code ${LM_TOOLS_SINCE} or later: not offered`);
+const MCP_LINE = hasMcp
+  ? /MCP server definitions registered \(incidentReplay\.mcpServers\)/
+  : new RegExp(`MCP server definitions \\(VS Code's MCP support\\) need VS Code ${MCP_SINCE} or later: not offered`);
+test(
+  `the extension registers its tools${hasLmTools ? '' : ' (or says which VS Code they need)'} and its MCP server definitions${hasMcp ? '' : ' (or says which VS Code they need)'} in this VS Code`,
+  { timeout: 60_000 },
+  async () => {
+    const log = await waitUntil('the registrations in the Incident Replay log', 30_000, async () => {
+      const text = extensionLog();
+      return TOOLS_LINE.test(text) && MCP_LINE.test(text) ? text : undefined;
+    });
+    assert.match(log, /activated: /, 'the extension activated');
+    if (hasLmTools && hasMcp) assert.doesNotMatch(log, /need VS Code/, 'no feature was missing');
+    if (hasLmTools) assert.match(log, /agent tool analyze on workspace: ok/);
+  },
+);

@@ -8,7 +8,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test, type TestContext } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { e2eEnv, findStore, installedExtension, storeJson, type E2EEnv, type InstalledExtension, type StoredIncident, type StoredSnapshot } from './support/env';
+import {
+  e2eEnv,
+  findStore,
+  installedExtension,
+  storeJson,
+  type E2EEnv,
+  type InstalledExtension,
+  type StoredIncident,
+  type StoredSnapshot,
+} from './support/env';
 import { runFailingJob, Session } from './support/session';
 import { waitUntil, type Workbench } from './support/workbench';
 
@@ -100,7 +109,9 @@ test('Take Snapshot through the command palette records a labelled snapshot (and
     await w.answerInputBox(/label/i, SNAPSHOT_LABEL);
   });
   // The offer appears only where the extension makes it (a quick pick or a notification button).
-  const offered = await step('accept "Mark as baseline" if offered', (w) => w.acceptOffer(/mark as baseline/i, has(CMD.analyze) ? 20_000 : 6_000));
+  const offered = await step('accept "Mark as baseline" if offered', (w) =>
+    w.acceptOffer(/mark as baseline/i, has(CMD.analyze) ? 20_000 : 6_000),
+  );
   t.diagnostic(`"Mark as baseline" was ${offered ? 'offered and accepted' : 'not offered'}`);
   const snap = await step(`the store records a snapshot labelled "${SNAPSHOT_LABEL}"`, async (w) => {
     const found = await waitUntil(
@@ -113,7 +124,7 @@ test('Take Snapshot through the command palette records a labelled snapshot (and
       },
       async () => (state.store ? JSON.stringify(snapshots()) : 'no store folder with incident-replay.sqlite yet'),
     );
-    assert.equal(found.fileCount, 6, 'the snapshot holds the fixture workspace\'s 6 files');
+    assert.equal(found.fileCount, 6, "the snapshot holds the fixture workspace's 6 files");
     await w.screenshot('02-snapshot-taken');
     return found;
   });
@@ -121,14 +132,20 @@ test('Take Snapshot through the command palette records a labelled snapshot (and
     await step('mark the snapshot as baseline with "Incident Replay: Set Baseline"', async (w) => {
       await w.runCommand(CMD.setBaseline, ext.commands.get(CMD.setBaseline) ?? 'Set Baseline');
       await w.pickIfAsked(new RegExp(SNAPSHOT_LABEL), 10_000);
-      await waitUntil('the snapshot to become the baseline', 20_000, async () => (snapshots().find((s) => s.id === snap.id)?.baseline ? true : undefined));
+      await waitUntil('the snapshot to become the baseline', 20_000, async () =>
+        snapshots().find((s) => s.id === snap.id)?.baseline ? true : undefined,
+      );
     });
   }
   const now = snapshots().find((s) => s.id === snap.id);
   if (now?.baseline) state.baseline = now;
   else if (has(CMD.analyze)) {
     await step('the snapshot is the baseline', () =>
-      Promise.reject(new Error('Take Snapshot did not offer "Mark as baseline" and Set Baseline did not mark it, so Analyze Since Baseline has no baseline')),
+      Promise.reject(
+        new Error(
+          'Take Snapshot did not offer "Mark as baseline" and Set Baseline did not mark it, so Analyze Since Baseline has no baseline',
+        ),
+      ),
     );
   }
 });
@@ -214,13 +231,22 @@ test('the incident panel opens and its timeline lists the error event, in dark a
   // Later steps put editors in front of the panel; a hidden webview has no frame to look into.
   const opened = await step(`bring the ${incidentId} panel to the front`, async (w) => {
     await w.closeQuickInput();
-    const tab = await w.activateTab(incidentId).then(() => true, () => false);
+    const tab = await w.activateTab(incidentId).then(
+      () => true,
+      () => false,
+    );
     if (!tab) return false;
-    return waitUntil('a webview of the extension', 10_000, async () => ((await w.extensionWebviews().count()) > 0 ? true : undefined)).catch(() => false);
+    return waitUntil('a webview of the extension', 10_000, async () =>
+      (await w.extensionWebviews().count()) > 0 ? true : undefined,
+    ).catch(() => false);
   });
   if (!opened) {
     await step('the incident panel is open', () =>
-      Promise.reject(new Error(`Analyze Since Baseline opened no webview tab for ${incidentId} (the manifest declares ${PANEL_ACTIVATION}: ${ext.activationEvents.includes(PANEL_ACTIVATION)})`)),
+      Promise.reject(
+        new Error(
+          `Analyze Since Baseline opened no webview tab for ${incidentId} (the manifest declares ${PANEL_ACTIVATION}: ${ext.activationEvents.includes(PANEL_ACTIVATION)})`,
+        ),
+      ),
     );
   }
   const panel = await step('the incident panel shows the ECONNREFUSED event in its timeline', (w) =>
@@ -262,12 +288,16 @@ test('clicking the config/app.json change event opens its diff', { timeout: 90_0
     const change = (f: FrameLocator): Locator => timelineRows(f, CHANGE_EVENT);
     // Opening the log put a text editor in front of the panel, whose webview is gone while hidden.
     await w.activateTab(state.panelTab ?? '');
-    const panel = await w.webviewWith(change, 'the incident panel with a "modified config/app.json" event', 30_000).catch(async (err: unknown) => {
-      // Name what the timeline did list, so a renamed event is a one-line diagnosis.
-      const any = await w.webviewWith((f) => timelineRows(f), 'the incident panel', 5_000);
-      const items = await timelineRows(any).allInnerTexts();
-      throw new Error(`${err instanceof Error ? err.message : String(err)}; the timeline lists: ${JSON.stringify(items.map((s) => s.replace(/\s+/g, ' ').trim()))}`);
-    });
+    const panel = await w
+      .webviewWith(change, 'the incident panel with a "modified config/app.json" event', 30_000)
+      .catch(async (err: unknown) => {
+        // Name what the timeline did list, so a renamed event is a one-line diagnosis.
+        const any = await w.webviewWith((f) => timelineRows(f), 'the incident panel', 5_000);
+        const items = await timelineRows(any).allInnerTexts();
+        throw new Error(
+          `${err instanceof Error ? err.message : String(err)}; the timeline lists: ${JSON.stringify(items.map((s) => s.replace(/\s+/g, ' ').trim()))}`,
+        );
+      });
     await change(panel).first().click();
     const sides = await w.activeDiffSides();
     assert.match(sides.original, /"port": 5432/, `original side: ${sides.original}`);
@@ -284,12 +314,18 @@ test('the incident panel and the Problems entries come back after a window reloa
     const panel = await w.webviewWith((f) => search(f), 'the incident panel with its search box', 30_000);
     // The box is a vscode-textfield: its <input> lives in the element's shadow root.
     await search(panel).first().locator('input').fill('ECONNREFUSED');
-    await waitUntil('the search to filter the timeline', 10_000, async () => ((await timelineRows(panel, CHANGE_EVENT).count()) === 0 ? true : undefined));
+    await waitUntil('the search to filter the timeline', 10_000, async () =>
+      (await timelineRows(panel, CHANGE_EVENT).count()) === 0 ? true : undefined,
+    );
   });
-  await step('reload the window (Developer: Reload Window)', (w) => w.runCommand('workbench.action.reloadWindow', 'Developer: Reload Window'));
+  await step('reload the window (Developer: Reload Window)', (w) =>
+    w.runCommand('workbench.action.reloadWindow', 'Developer: Reload Window'),
+  );
   await step('the restored panel lists the error event and kept the search', async (w) => {
     const panel = await w.webviewWith((f) => timelineRows(f, ERROR_EVENT), 'the incident panel restored after the reload', 90_000);
-    const value = await search(panel).first().evaluate((el: { value?: string; getAttribute(name: string): string | null }) => el.value ?? el.getAttribute('value') ?? '');
+    const value = await search(panel)
+      .first()
+      .evaluate((el: { value?: string; getAttribute(name: string): string | null }) => el.value ?? el.getAttribute('value') ?? '');
     assert.equal(value, 'ECONNREFUSED');
     await w.screenshot('09-panel-restored-after-reload');
   });

@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { e2eEnv, findStore, installedExtension, storeJson, type E2EEnv, type InstalledExtension, type StoredIncident, type StoredSnapshot } from './support/env';
+import {
+  e2eEnv,
+  findStore,
+  installedExtension,
+  storeJson,
+  type E2EEnv,
+  type InstalledExtension,
+  type StoredIncident,
+  type StoredSnapshot,
+} from './support/env';
 import { runFailingJob, Session } from './support/session';
 import { waitUntil } from './support/workbench';
 
@@ -71,7 +80,10 @@ test('the Snapshots view welcomes a workspace without snapshots; its button take
   const wb = await session.open(t, 'config');
   await session.step(`open the ${CONTAINER} view container; the Snapshots view offers "Take Baseline Snapshot"`, async (w) => {
     await w.showViewContainer(CONTAINER);
-    await w.page.locator('.welcome-view-content .monaco-button', { hasText: 'Take Baseline Snapshot' }).first().waitFor({ timeout: 30_000 });
+    await w.page
+      .locator('.welcome-view-content .monaco-button', { hasText: 'Take Baseline Snapshot' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await w.screenshot('01-snapshots-welcome');
   });
   await session.step('click "Take Baseline Snapshot": the store records the baseline, the view lists it with a star', async (w) => {
@@ -112,12 +124,17 @@ test('the walkthrough analyses the failure and exports the report', { timeout: 1
   });
   await session.step('its "Export" step writes the postmortem into the workspace', async (w) => {
     await w.activateTab('Welcome').catch(() => undefined);
-    const step = container.locator('.getting-started-step').filter({ hasText: /report|postmortem/i }).first();
+    const step = container
+      .locator('.getting-started-step')
+      .filter({ hasText: /report|postmortem/i })
+      .first();
     await step.click();
     // The only incident is exported without asking which.
     await container.getByRole('button', { name: 'Export Incident Report', exact: true }).first().click();
     const dir = path.join(env.workspace, 'docs', 'incidents');
-    const report = await waitUntil('a report in docs/incidents', 30_000, async () => (existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('INC-0001')) : undefined));
+    const report = await waitUntil('a report in docs/incidents', 30_000, async () =>
+      existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('INC-0001')) : undefined,
+    );
     assert.match(readFileSync(path.join(dir, report), 'utf8'), /ECONNREFUSED/);
     await w.screenshot('04-report-exported');
   });
@@ -130,7 +147,8 @@ test('Delete Snapshot from the Snapshots view removes that snapshot, after a con
     await w.showViewContainer(CONTAINER);
     const row = await waitUntil('the "second" row', 20_000, async () => {
       const rows = w.viewRows('Snapshots');
-      for (let i = 0, n = await rows.count(); i < n; i++) if (/^Snapshot second,/.test((await rows.nth(i).getAttribute('aria-label')) ?? '')) return rows.nth(i);
+      for (let i = 0, n = await rows.count(); i < n; i++)
+        if (/^Snapshot second,/.test((await rows.nth(i).getAttribute('aria-label')) ?? '')) return rows.nth(i);
       return undefined;
     });
     await w.contextMenu(row, 'Delete Snapshot');
@@ -146,56 +164,69 @@ test('Delete Snapshot from the Snapshots view removes that snapshot, after a con
   );
 });
 
-test('Prune Snapshots keeps the newest (incidentReplay.keepSnapshots), the baseline and the incident\'s snapshots', { timeout: 120_000 }, async () => {
-  await takeSnapshot('fourth');
-  mkdirSync(path.join(env.workspace, '.vscode'), { recursive: true });
-  writeFileSync(path.join(env.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'incidentReplay.keepSnapshots': 1 }, null, 2) + '\n');
-  const before = snapshots();
-  const newest = before[before.length - 1];
-  assert.ok(newest && before.length >= 4, JSON.stringify(before));
-  await session.step('run "Prune Snapshots" and confirm', async (w) => {
-    // Settings reach the extension through a watcher; the command reads them when it runs.
-    await waitUntil('the setting to apply', 20_000, async () => {
-      await w.runCommand(CMD.prune, title(CMD.prune));
-      const dialog = w.page.locator('.monaco-dialog-box');
-      try {
-        await dialog.waitFor({ timeout: 3_000 });
-        return true;
-      } catch {
-        return undefined;
-      }
+test(
+  "Prune Snapshots keeps the newest (incidentReplay.keepSnapshots), the baseline and the incident's snapshots",
+  { timeout: 120_000 },
+  async () => {
+    await takeSnapshot('fourth');
+    mkdirSync(path.join(env.workspace, '.vscode'), { recursive: true });
+    writeFileSync(
+      path.join(env.workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'incidentReplay.keepSnapshots': 1 }, null, 2) + '\n',
+    );
+    const before = snapshots();
+    const newest = before[before.length - 1];
+    assert.ok(newest && before.length >= 4, JSON.stringify(before));
+    await session.step('run "Prune Snapshots" and confirm', async (w) => {
+      // Settings reach the extension through a watcher; the command reads them when it runs.
+      await waitUntil('the setting to apply', 20_000, async () => {
+        await w.runCommand(CMD.prune, title(CMD.prune));
+        const dialog = w.page.locator('.monaco-dialog-box');
+        try {
+          await dialog.waitFor({ timeout: 3_000 });
+          return true;
+        } catch {
+          return undefined;
+        }
+      });
+      await w.confirmDialog(/Remove \d+ snapshots? of workspace/, 'Prune');
     });
-    await w.confirmDialog(/Remove \d+ snapshots? of workspace/, 'Prune');
-  });
-  // The walkthrough's analysis recorded INC-0001 between the baseline and its post-incident
-  // snapshot: both are pinned, so the incident's diffs can always be reopened.
-  const pinned = before.filter((s) => s.baseline || s.label === 'post-incident').map((s) => s.id);
-  await session.step('the store keeps the baseline, the incident\'s snapshot and the newest only', async (w) => {
-    const kept = await waitUntil('the prune to finish', 20_000, async () => {
-      const now = snapshots();
-      return now.length === pinned.length + 1 ? now : undefined;
+    // The walkthrough's analysis recorded INC-0001 between the baseline and its post-incident
+    // snapshot: both are pinned, so the incident's diffs can always be reopened.
+    const pinned = before.filter((s) => s.baseline || s.label === 'post-incident').map((s) => s.id);
+    await session.step("the store keeps the baseline, the incident's snapshot and the newest only", async (w) => {
+      const kept = await waitUntil('the prune to finish', 20_000, async () => {
+        const now = snapshots();
+        return now.length === pinned.length + 1 ? now : undefined;
+      });
+      assert.deepEqual(kept.map((s) => s.id).sort(), [...pinned, newest.id].sort());
+      await w.screenshot('06-pruned');
     });
-    assert.deepEqual(kept.map((s) => s.id).sort(), [...pinned, newest.id].sort());
-    await w.screenshot('06-pruned');
-  });
-});
+  },
+);
 
-test('Restore File from Snapshot puts a file back as the baseline has it, after a confirmation and a safety snapshot', { timeout: 120_000 }, async () => {
-  const cfgFile = path.join(env.workspace, 'config', 'app.json');
-  assert.doesNotMatch(readFileSync(cfgFile, 'utf8'), /"port": 5432/, 'the failing job left another port in the config');
-  const before = snapshots().length;
-  await session.step('run "Restore File from Snapshot…", pick the baseline and config/app.json, confirm', async (w) => {
-    await w.runCommand(CMD.restore, title(CMD.restore));
-    assert.ok(await w.pickIfAsked(/baseline/, 15_000), 'a pick of snapshots with the baseline');
-    assert.ok(await w.pickIfAsked(/config\/app\.json/, 15_000), 'a pick of the files of that snapshot');
-    await w.confirmDialog(/Restore config\/app\.json from snapshot baseline/, 'Restore');
-  });
-  await session.step('the file holds the baseline port again, and a safety snapshot holds what it replaced', async (w) => {
-    await waitUntil('config/app.json restored', 20_000, async () => (/"port": 5432/.test(readFileSync(cfgFile, 'utf8')) ? true : undefined));
-    assert.equal(snapshots().length, before + 1, 'one safety snapshot was taken first');
-    await w.screenshot('07-restored');
-  });
-});
+test(
+  'Restore File from Snapshot puts a file back as the baseline has it, after a confirmation and a safety snapshot',
+  { timeout: 120_000 },
+  async () => {
+    const cfgFile = path.join(env.workspace, 'config', 'app.json');
+    assert.doesNotMatch(readFileSync(cfgFile, 'utf8'), /"port": 5432/, 'the failing job left another port in the config');
+    const before = snapshots().length;
+    await session.step('run "Restore File from Snapshot…", pick the baseline and config/app.json, confirm', async (w) => {
+      await w.runCommand(CMD.restore, title(CMD.restore));
+      assert.ok(await w.pickIfAsked(/baseline/, 15_000), 'a pick of snapshots with the baseline');
+      assert.ok(await w.pickIfAsked(/config\/app\.json/, 15_000), 'a pick of the files of that snapshot');
+      await w.confirmDialog(/Restore config\/app\.json from snapshot baseline/, 'Restore');
+    });
+    await session.step('the file holds the baseline port again, and a safety snapshot holds what it replaced', async (w) => {
+      await waitUntil('config/app.json restored', 20_000, async () =>
+        /"port": 5432/.test(readFileSync(cfgFile, 'utf8')) ? true : undefined,
+      );
+      assert.equal(snapshots().length, before + 1, 'one safety snapshot was taken first');
+      await w.screenshot('07-restored');
+    });
+  },
+);
 
 test('the extension logs its own activation cost; VS Code reports its figure', { timeout: 90_000 }, async (t) => {
   // Reported rather than asserted: speed targets belong to `npm run bench`.

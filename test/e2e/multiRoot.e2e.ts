@@ -4,7 +4,16 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { e2eEnv, findFolderStore, folderStoreJson, installedExtension, type E2EEnv, type InstalledExtension, type StoredIncident, type StoredSnapshot } from './support/env';
+import {
+  e2eEnv,
+  findFolderStore,
+  folderStoreJson,
+  installedExtension,
+  type E2EEnv,
+  type InstalledExtension,
+  type StoredIncident,
+  type StoredSnapshot,
+} from './support/env';
 import { runFailingJob, Session } from './support/session';
 import { waitUntil } from './support/workbench';
 
@@ -113,7 +122,11 @@ test('Analyze Since Baseline asks which folder and analyses that folder only', {
     assert.match(problem.folder, /beta/, `the problem's folder: ${problem.folder}`);
     assert.match(problem.text, new RegExp(`\\[Ln ${job.errorLine}, Col \\d+\\]`));
     const fromAlpha = (await w.problems()).filter((p) => /alpha/.test(p.folder));
-    assert.deepEqual(fromAlpha.map((p) => p.text), [], 'nothing from alpha');
+    assert.deepEqual(
+      fromAlpha.map((p) => p.text),
+      [],
+      'nothing from alpha',
+    );
     await w.screenshot('03-beta-problems');
   });
 });

@@ -7,7 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CLI, e2eEnv, findStore, installedExtension, storeJson, type E2EEnv, type InstalledExtension, type StoredSnapshot } from './support/env';
+import {
+  CLI,
+  e2eEnv,
+  findStore,
+  installedExtension,
+  storeJson,
+  type E2EEnv,
+  type InstalledExtension,
+  type StoredSnapshot,
+} from './support/env';
 import { runFailingJob, Session } from './support/session';
 import { waitUntil } from './support/workbench';
 
@@ -43,8 +52,11 @@ const title = (id: string): string => ext.commands.get(id) ?? id;
 test('the workspace opens in Restricted Mode with the extension available', { timeout: 150_000 }, async (t) => {
   const wb = await session.open(t, 'config');
   await session.step('the status bar shows Restricted Mode', async (w) => {
-    await waitUntil('a Restricted Mode status bar item', 30_000, async () => ((await w.statusBarTexts()).some((s) => /restricted mode/i.test(s)) ? true : undefined), async () =>
-      JSON.stringify(await w.statusBarTexts()),
+    await waitUntil(
+      'a Restricted Mode status bar item',
+      30_000,
+      async () => ((await w.statusBarTexts()).some((s) => /restricted mode/i.test(s)) ? true : undefined),
+      async () => JSON.stringify(await w.statusBarTexts()),
     );
   });
   await session.step('Take Snapshot and Analyze Since Baseline are in the command palette', async (w) => {
@@ -64,7 +76,9 @@ test('Take Snapshot records a baseline', { timeout: 120_000 }, async () => {
     waitUntil('the baseline in the store', 30_000, async () => {
       state.store ??= findStore(env);
       if (!state.store) return undefined;
-      return storeJson<{ snapshots: StoredSnapshot[] }>(env, state.store, 'snapshots').snapshots.find((s) => s.label === 'restricted-baseline' && s.baseline);
+      return storeJson<{ snapshots: StoredSnapshot[] }>(env, state.store, 'snapshots').snapshots.find(
+        (s) => s.label === 'restricted-baseline' && s.baseline,
+      );
     }),
   );
   assert.equal(snap.fileCount, 6, "the fixture's 6 files");
@@ -74,7 +88,8 @@ test('Take Snapshot records a baseline', { timeout: 120_000 }, async () => {
 test('a log pattern in incident-replay.json is flagged on the file as not applied', { timeout: 90_000 }, async () => {
   writeFileSync(
     path.join(env.workspace, 'incident-replay.json'),
-    JSON.stringify({ triggers: { logPatterns: [{ pattern: 'QUOTA-EXCEEDED', severity: 'error', message: QUOTA_MESSAGE }] } }, null, 2) + '\n',
+    JSON.stringify({ triggers: { logPatterns: [{ pattern: 'QUOTA-EXCEEDED', severity: 'error', message: QUOTA_MESSAGE }] } }, null, 2) +
+      '\n',
   );
   await session.step('open incident-replay.json', (w) => w.openFile('incident-replay.json'));
   await session.step('the Problems panel says its regex settings are not applied', async (w) => {
@@ -101,25 +116,37 @@ test('Analyze Since Baseline finds the real failure but does not run the workspa
     await w.runCommand(CMD.analyze, title(CMD.analyze));
   });
   const shown = await session.step('the store records an incident', async () => {
-    const id = await waitUntil('an incident in the store', 90_000, async () => storeJson<{ incidents: Array<{ id: string }> }>(env, state.store ?? '', 'incidents').incidents[0]?.id);
+    const id = await waitUntil(
+      'an incident in the store',
+      90_000,
+      async () => storeJson<{ incidents: Array<{ id: string }> }>(env, state.store ?? '', 'incidents').incidents[0]?.id,
+    );
     return storeJson<ShownIncident>(env, state.store ?? '', 'show', id);
   });
   const messages = shown.incident.triggers.map((t) => t.message);
-  assert.ok(messages.some((m) => /ECONNREFUSED/.test(m)), `the refused connection is a trigger: ${JSON.stringify(messages)}`);
+  assert.ok(
+    messages.some((m) => /ECONNREFUSED/.test(m)),
+    `the refused connection is a trigger: ${JSON.stringify(messages)}`,
+  );
   assert.ok(!messages.includes(QUOTA_MESSAGE), `the workspace's log pattern did not run: ${JSON.stringify(messages)}`);
   await session.step(`the Problems panel shows ECONNREFUSED in job.log at line ${job.errorLine}`, async (w) => {
     await w.showProblems();
     await waitUntil(
       'the ECONNREFUSED problem',
       30_000,
-      async () => (await w.problems()).find((p) => p.file === 'job.log' && /ECONNREFUSED/.test(p.label) && p.text.includes(`[Ln ${job.errorLine},`)),
+      async () =>
+        (await w.problems()).find((p) => p.file === 'job.log' && /ECONNREFUSED/.test(p.label) && p.text.includes(`[Ln ${job.errorLine},`)),
       async () => JSON.stringify((await w.problems()).map((p) => `${p.file}: ${p.text}`)),
     );
     await w.screenshot('03-analysed-in-restricted-mode');
   });
   // The same window analysed by a trusted tool (the CLI) does run the pattern: the test above
   // would pass for the wrong reason if it did not.
-  const trusted = spawnSync(process.execPath, [CLI, '--workspace', env.workspace, '--store', state.store ?? '', 'triggers', 'baseline', 'latest', '--json'], { encoding: 'utf8' });
+  const trusted = spawnSync(
+    process.execPath,
+    [CLI, '--workspace', env.workspace, '--store', state.store ?? '', 'triggers', 'baseline', 'latest', '--json'],
+    { encoding: 'utf8' },
+  );
   assert.equal(trusted.status, 0, trusted.stderr);
   const triggers = (JSON.parse(trusted.stdout) as { triggers: Array<{ message: string }> }).triggers;
   assert.ok(

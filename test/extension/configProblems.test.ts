@@ -21,7 +21,10 @@ function shownAt(text: string): { line: number; col: number; text: string; sever
   return placeConfigProblems(text, problemsOf(text)).map((p) => ({
     line: p.span.startLine,
     col: p.span.startCharacter,
-    text: (lines[p.span.startLine] ?? '').slice(p.span.startCharacter, p.span.endLine === p.span.startLine ? p.span.endCharacter : undefined),
+    text: (lines[p.span.startLine] ?? '').slice(
+      p.span.startCharacter,
+      p.span.endLine === p.span.startLine ? p.span.endCharacter : undefined,
+    ),
     severity: p.severity,
     message: p.message,
   }));
@@ -66,7 +69,9 @@ test('a syntax error is shown where the parser stopped', () => {
 });
 
 test('a missing key is shown on the nearest parent that exists, naming the key path', () => {
-  const placed = placeConfigProblems('{\n  "triggers": {}\n}\n', [{ path: 'triggers.constraints[0].pattern', message: 'is required', severity: 'error' }]);
+  const placed = placeConfigProblems('{\n  "triggers": {}\n}\n', [
+    { path: 'triggers.constraints[0].pattern', message: 'is required', severity: 'error' },
+  ]);
   assert.equal(placed[0]?.span.startLine, 1);
   assert.equal(placed[0]?.message, 'triggers.constraints[0].pattern: is required');
 });

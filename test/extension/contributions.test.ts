@@ -42,11 +42,7 @@ test('every command in package.json is registered by the extension, and every re
   const src = sourceCommands();
   const index = readFileSync(path.join(commandsDir, 'index.ts'), 'utf8');
   const registered = src.filter((s) => new RegExp(`^\\s+${s.name},$`, 'm').test(index));
-  assert.deepEqual(
-    registered.map((s) => s.id).sort(),
-    src.map((s) => s.id).sort(),
-    'every command module is in the COMMANDS list',
-  );
+  assert.deepEqual(registered.map((s) => s.id).sort(), src.map((s) => s.id).sort(), 'every command module is in the COMMANDS list');
   assert.deepEqual(c.commands.map((x) => x.command).sort(), registered.map((s) => s.id).sort());
 });
 
@@ -55,7 +51,12 @@ test('commands/ids.ts names every command once, each under its id without the pr
   for (const [key, id] of ids) assert.equal(id, `incidentReplay.${key}`);
   assert.deepEqual(ids.map(([, id]) => id).sort(), c.commands.map((x) => x.command).sort());
   // One command module per id: a second module carrying the same id would register it twice.
-  assert.deepEqual(sourceCommands().map((s) => s.id).sort(), ids.map(([, id]) => id).sort());
+  assert.deepEqual(
+    sourceCommands()
+      .map((s) => s.id)
+      .sort(),
+    ids.map(([, id]) => id).sort(),
+  );
 });
 
 test('commands share one prefix, one casing, one category, and their titles match the source', () => {
@@ -67,7 +68,7 @@ test('commands share one prefix, one casing, one category, and their titles matc
   }
 });
 
-test('the issue\'s commands are all there under their titles', () => {
+test("the issue's commands are all there under their titles", () => {
   const byTitle = new Map(c.commands.map((x) => [x.title, x.command]));
   for (const title of [
     'Take Snapshot',
@@ -89,7 +90,11 @@ test('the issue\'s commands are all there under their titles', () => {
 
 test('menus and welcome buttons only reference contributed commands and views', () => {
   const ids = new Set(c.commands.map((x) => x.command));
-  const views = new Set(Object.values(c.views).flat().map((v) => v.id));
+  const views = new Set(
+    Object.values(c.views)
+      .flat()
+      .map((v) => v.id),
+  );
   for (const [menu, items] of Object.entries(c.menus)) {
     for (const item of items) {
       assert.ok(ids.has(item.command), `${menu}: ${item.command}`);
@@ -102,11 +107,17 @@ test('menus and welcome buttons only reference contributed commands and views', 
 });
 
 test('the views live in the Incident Replay activity-bar container under the ids the source uses', () => {
-  assert.deepEqual(c.viewsContainers.activitybar.map((v) => v.id), ['incidentReplay']);
-  assert.deepEqual(c.views.incidentReplay?.map((v) => [v.id, v.name]), [
-    ['incidentReplay.snapshots', 'Snapshots'],
-    ['incidentReplay.incidents', 'Incidents'],
-  ]);
+  assert.deepEqual(
+    c.viewsContainers.activitybar.map((v) => v.id),
+    ['incidentReplay'],
+  );
+  assert.deepEqual(
+    c.views.incidentReplay?.map((v) => [v.id, v.name]),
+    [
+      ['incidentReplay.snapshots', 'Snapshots'],
+      ['incidentReplay.incidents', 'Incidents'],
+    ],
+  );
   const views = path.join(root, 'src', 'extension', 'views');
   assert.match(readFileSync(path.join(views, 'snapshotsView.ts'), 'utf8'), /SNAPSHOTS_VIEW_ID = 'incidentReplay\.snapshots'/);
   assert.match(readFileSync(path.join(views, 'incidentsView.ts'), 'utf8'), /INCIDENTS_VIEW_ID = 'incidentReplay\.incidents'/);
@@ -134,7 +145,10 @@ test('every file the manifest points at exists', () => {
   for (const f of files) assert.ok(existsSync(path.join(root, f)), f);
   assert.equal(pkg.license, 'MIT');
   assert.match(readFileSync(path.join(root, 'LICENSE'), 'utf8'), /^MIT License/);
-  assert.deepEqual(c.jsonValidation.map((j) => j.fileMatch), ['incident-replay.json']);
+  assert.deepEqual(
+    c.jsonValidation.map((j) => j.fileMatch),
+    ['incident-replay.json'],
+  );
 });
 
 test('the VSIX leaves out sources, tests and node_modules', () => {

@@ -6,7 +6,16 @@ import { aRootCause, aTrigger, anIncident } from './builders';
 const existing = (...paths: string[]): MappingContext => ({ exists: (p) => paths.includes(p), configFile: null });
 
 test('a trigger becomes a problem at its file and range, converted from 1-based to 0-based', () => {
-  const t = aTrigger({ id: 'T3', kind: 'log_error', file: 'logs/job.log', line: 12, column: 5, endLine: 14, severity: 'warning', message: 'ECONNREFUSED 127.0.0.1:5433' });
+  const t = aTrigger({
+    id: 'T3',
+    kind: 'log_error',
+    file: 'logs/job.log',
+    line: 12,
+    column: 5,
+    endLine: 14,
+    severity: 'warning',
+    message: 'ECONNREFUSED 127.0.0.1:5433',
+  });
   const [d] = incidentDiagnostics(anIncident({ triggers: [t] }), existing('logs/job.log'));
   assert.ok(d);
   assert.deepEqual(d.target, { kind: 'workspace', path: 'logs/job.log' });
@@ -19,7 +28,10 @@ test('a trigger becomes a problem at its file and range, converted from 1-based 
 });
 
 test('positions the engine leaves at 0 or omits still land on the first line', () => {
-  const [d] = incidentDiagnostics(anIncident({ triggers: [aTrigger({ kind: 'config_change', file: 'a.json', line: 0, column: 0, endLine: 0 })] }), existing('a.json'));
+  const [d] = incidentDiagnostics(
+    anIncident({ triggers: [aTrigger({ kind: 'config_change', file: 'a.json', line: 0, column: 0, endLine: 0 })] }),
+    existing('a.json'),
+  );
   assert.deepEqual([d?.span.startLine, d?.span.startCharacter, d?.span.endLine], [0, 0, 0]);
 });
 
@@ -28,11 +40,18 @@ test('a trigger on a deleted file attaches to the config file, else to the log, 
   const log = aTrigger({ id: 'T2', kind: 'log_error', file: 'logs/job.log', line: 7 });
   const incident = anIncident({ triggers: [deletion, log] });
 
-  const withConfig = incidentDiagnostics(incident, { exists: (p) => p === 'incident-replay.json' || p === 'logs/job.log', configFile: 'incident-replay.json' });
+  const withConfig = incidentDiagnostics(incident, {
+    exists: (p) => p === 'incident-replay.json' || p === 'logs/job.log',
+    configFile: 'incident-replay.json',
+  });
   assert.deepEqual(withConfig[0]?.target, { kind: 'workspace', path: 'incident-replay.json' });
   assert.equal(withConfig[0]?.message, 'data/orders.csv: data/orders.csv was deleted', 'the message says which file it is about');
   assert.deepEqual(withConfig[0]?.span.startLine, 0);
-  assert.deepEqual(withConfig[0]?.related[0]?.target, { kind: 'snapshot', snapshotId: 'aaaa1111', path: 'data/orders.csv' }, 'and points at the file as the baseline had it');
+  assert.deepEqual(
+    withConfig[0]?.related[0]?.target,
+    { kind: 'snapshot', snapshotId: 'aaaa1111', path: 'data/orders.csv' },
+    'and points at the file as the baseline had it',
+  );
 
   const withLog = incidentDiagnostics(incident, existing('logs/job.log'));
   assert.deepEqual(withLog[0]?.target, { kind: 'workspace', path: 'logs/job.log' });
@@ -57,13 +76,25 @@ test('related information points at the triggering config change and at stack fr
   });
   const incident = anIncident({
     triggers: [t, change],
-    rootCause: aRootCause({ triggeringChange: { path: 'config/app.json', status: 'modified', role: 'config', reason: 'database.port changed', keys: ['database.port'] } }),
+    rootCause: aRootCause({
+      triggeringChange: {
+        path: 'config/app.json',
+        status: 'modified',
+        role: 'config',
+        reason: 'database.port changed',
+        keys: ['database.port'],
+      },
+    }),
   });
   const [d] = incidentDiagnostics(incident, existing('logs/job.log', 'src/db.js', 'src/job.js', 'config/app.json'));
   const related = d?.related ?? [];
   assert.deepEqual(related[0]?.target, { kind: 'workspace', path: 'config/app.json' });
   assert.match(related[0]?.message ?? '', /triggering change: config\/app\.json modified \(database\.port\)/);
-  assert.deepEqual([related[0]?.span.startLine, related[0]?.span.startCharacter], [4, 2], 'at the changed key, where the config-change trigger is');
+  assert.deepEqual(
+    [related[0]?.span.startLine, related[0]?.span.startCharacter],
+    [4, 2],
+    'at the changed key, where the config-change trigger is',
+  );
   const frames = related.filter((r) => r.message.startsWith('stack frame'));
   assert.deepEqual(
     frames.map((f) => [f.target.path, f.span.startLine, f.span.startCharacter]),
@@ -105,6 +136,9 @@ test('a repeated error is one problem with its count, and its last occurrence is
     d?.related.map((r) => [r.target, r.span.startLine, r.message]),
     [[{ kind: 'workspace', path: 'logs/error.log' }, 211, 'last of 37 occurrences']],
   );
-  const [once] = incidentDiagnostics(anIncident({ triggers: [aTrigger({ kind: 'log_error', file: 'logs/error.log', message: 'once' })] }), existing('logs/error.log'));
+  const [once] = incidentDiagnostics(
+    anIncident({ triggers: [aTrigger({ kind: 'log_error', file: 'logs/error.log', message: 'once' })] }),
+    existing('logs/error.log'),
+  );
   assert.equal(once?.message, 'once');
 });

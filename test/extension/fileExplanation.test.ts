@@ -3,7 +3,17 @@ import { test } from 'node:test';
 import type { ManifestEntry } from '../../src/engine/types';
 import { diffNote, explanationFor } from '../../src/extension/diffs/fileExplanation';
 
-const entry = (fields: Partial<ManifestEntry>): ManifestEntry => ({ path: 'img/logo.png', type: 'file', size: 2048, mode: 0o644, mtimeMs: 0, id: 'a'.repeat(40), binary: false, stored: true, ...fields });
+const entry = (fields: Partial<ManifestEntry>): ManifestEntry => ({
+  path: 'img/logo.png',
+  type: 'file',
+  size: 2048,
+  mode: 0o644,
+  mtimeMs: 0,
+  id: 'a'.repeat(40),
+  binary: false,
+  stored: true,
+  ...fields,
+});
 
 test('binary and oversized files are explained instead of diffed, with size and blob id', () => {
   assert.equal(explanationFor(entry({}), 'baseline'), null, 'text is shown as is');

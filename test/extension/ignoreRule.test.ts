@@ -25,7 +25,7 @@ test('with no config file, a new one holds just the rule and is valid config', (
   assert.equal(created, '{\n  "triggers": {\n    "ignore": [\n      { "kind": "deletion", "file": "data/orders.csv" }\n    ]\n  }\n}\n');
 });
 
-test('the rule is added where it belongs, in the file\'s own indentation and line endings, touching nothing else', () => {
+test("the rule is added where it belongs, in the file's own indentation and line endings, touching nothing else", () => {
   const original = '{\r\n    "keepSnapshots": 10,\r\n    "exclude": ["tmp/**"]\r\n}\r\n';
   const edited = apply(original, ignoreRuleEdit(original, rule));
   assert.equal(
@@ -39,12 +39,18 @@ test('the rule is added where it belongs, in the file\'s own indentation and lin
 test('an existing triggers object gets an ignore list; an existing list gets one more entry', () => {
   const withTriggers = '{\n\t"triggers": {\n\t\t"outputGlobs": ["out/**"]\n\t}\n}\n';
   const a = apply(withTriggers, ignoreRuleEdit(withTriggers, rule));
-  assert.equal(a, '{\n\t"triggers": {\n\t\t"outputGlobs": ["out/**"],\n\t\t"ignore": [\n\t\t\t{ "kind": "deletion", "file": "data/orders.csv" }\n\t\t]\n\t}\n}\n');
+  assert.equal(
+    a,
+    '{\n\t"triggers": {\n\t\t"outputGlobs": ["out/**"],\n\t\t"ignore": [\n\t\t\t{ "kind": "deletion", "file": "data/orders.csv" }\n\t\t]\n\t}\n}\n',
+  );
 
   const other: IgnoreRule = { kind: 'log_error', file: 'logs/job.log', message: 'ECONNREFUSED' };
   const b = apply(a, ignoreRuleEdit(a, other));
   assert.deepEqual(ignoreOf(b), [rule, other]);
-  assert.ok(b.startsWith(a.slice(0, a.indexOf('"data/orders.csv" }') + '"data/orders.csv" }'.length)), 'what was there stays byte for byte');
+  assert.ok(
+    b.startsWith(a.slice(0, a.indexOf('"data/orders.csv" }') + '"data/orders.csv" }'.length)),
+    'what was there stays byte for byte',
+  );
 
   const oneLine = '{"triggers": {"ignore": []}}';
   assert.deepEqual(ignoreOf(apply(oneLine, ignoreRuleEdit(oneLine, rule))), [rule]);
@@ -79,7 +85,10 @@ test('the rule written for a trigger silences that trigger in the next analysis 
     ws.remove(odd, 'data/keep.csv');
     const after = (await store.snapshot()).snapshot;
     const before = await analyzeWindow(store, baseline, after, { decisions: false, commits: false });
-    const deletions = before.triggers.filter((t) => t.kind === 'deletion').map((t) => t.file).sort();
+    const deletions = before.triggers
+      .filter((t) => t.kind === 'deletion')
+      .map((t) => t.file)
+      .sort();
     assert.deepEqual(deletions, ['data/[draft] orders (1).csv', 'data/keep.csv']);
     store.close();
 
@@ -103,11 +112,14 @@ test('the rule written for a trigger silences that trigger in the next analysis 
 });
 
 test('log errors are ignored by error type within their file, not the whole log', () => {
-  assert.deepEqual(ignoreRuleFor({ kind: 'log_error', file: 'logs/job.log', errorType: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5433' }), {
-    kind: 'log_error',
-    file: 'logs/job.log',
-    message: 'ECONNREFUSED',
-  });
+  assert.deepEqual(
+    ignoreRuleFor({ kind: 'log_error', file: 'logs/job.log', errorType: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5433' }),
+    {
+      kind: 'log_error',
+      file: 'logs/job.log',
+      message: 'ECONNREFUSED',
+    },
+  );
   const r = ignoreRuleFor({ kind: 'log_error', file: 'app.log', message: 'failed (code 3) at x.y' });
   assert.ok(r.message && new RegExp(r.message).test('failed (code 3) at x.y'), 'the message is matched literally');
 });

@@ -118,7 +118,8 @@ test('the extension imports only types from the engine; its code is loaded from 
   for (const f of files(ext)) {
     for (const i of importsOf(f)) {
       const target = i.spec.startsWith('.') ? path.resolve(path.dirname(f), i.spec) : '';
-      if (!i.typeOnly && (target === engine || target.startsWith(engine + path.sep))) offenders.push(`${path.relative(ext, f)} → ${i.spec}`);
+      if (!i.typeOnly && (target === engine || target.startsWith(engine + path.sep)))
+        offenders.push(`${path.relative(ext, f)} → ${i.spec}`);
     }
   }
   assert.deepEqual(offenders, []);
@@ -130,14 +131,22 @@ test('outside commands/, only extension.ts imports a command module; the rest ne
   for (const f of files(ext).filter((x) => !x.startsWith(commands + path.sep) && x !== path.join(ext, 'extension.ts'))) {
     for (const i of importsOf(f)) {
       const target = resolveRelative(f, i.spec);
-      if (target?.startsWith(commands + path.sep) && target !== path.join(commands, 'ids.ts')) offenders.push(`${path.relative(ext, f)} → ${i.spec}`);
+      if (target?.startsWith(commands + path.sep) && target !== path.join(commands, 'ids.ts'))
+        offenders.push(`${path.relative(ext, f)} → ${i.spec}`);
     }
   }
   assert.deepEqual(offenders, []);
 });
 
 test('the extension has no import cycles (type-only imports included)', () => {
-  const graph = new Map(files(ext).map((f) => [f, importsOf(f).flatMap((i) => resolveRelative(f, i.spec) ?? []).filter((t) => t.startsWith(ext + path.sep))]));
+  const graph = new Map(
+    files(ext).map((f) => [
+      f,
+      importsOf(f)
+        .flatMap((i) => resolveRelative(f, i.spec) ?? [])
+        .filter((t) => t.startsWith(ext + path.sep)),
+    ]),
+  );
   const cycles: string[] = [];
   const state = new Map<string, 'open' | 'done'>();
   const visit = (f: string, trail: string[]): void => {
@@ -155,10 +164,18 @@ test('the extension has no import cycles (type-only imports included)', () => {
 test('activate is a short list of register calls', () => {
   const text = readFileSync(path.join(ext, 'extension.ts'), 'utf8');
   const body = /export function activate\([^)]*\): void \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
-  const statements = body.split('\n').map((l) => l.trim()).filter(Boolean);
+  const statements = body
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   assert.ok(statements.length > 0 && statements.length <= 16, `${statements.length} statements`);
   // Besides the register calls: the services, and timing the activation for the output channel.
-  const other = ['const called = performance.now();', 'const services = new WorkspaceServices(context);', 'context.subscriptions.push(services);', 'logActivation(services, called);'];
+  const other = [
+    'const called = performance.now();',
+    'const services = new WorkspaceServices(context);',
+    'context.subscriptions.push(services);',
+    'logActivation(services, called);',
+  ];
   for (const s of statements.filter((x) => !other.includes(x))) assert.match(s, /^register\w+\(context, services/, s);
 });
 

@@ -15,8 +15,15 @@ test('a call VS Code refuses as an undeclared API proposal reads as "only a prop
 });
 
 test('a call that works gives its value; any other error is rethrown', () => {
-  assert.deepEqual(unlessProposed(() => 42), { value: 42 });
-  assert.throws(() => unlessProposed(() => {
-    throw new Error('tool name already registered');
-  }), /already registered/);
+  assert.deepEqual(
+    unlessProposed(() => 42),
+    { value: 42 },
+  );
+  assert.throws(
+    () =>
+      unlessProposed(() => {
+        throw new Error('tool name already registered');
+      }),
+    /already registered/,
+  );
 });

@@ -7,8 +7,11 @@ import { recorderConfig, RECORDER_SETTING_KEYS } from '../../src/extension/recor
 import { plainTerminalText, shellExecutionApi } from '../../src/extension/recorder/shellExecution';
 
 const root = path.resolve(__dirname, '..', '..');
-const props = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } })
-  .contributes.configuration.properties;
+const props = (
+  JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: unknown }> } };
+  }
+).contributes.configuration.properties;
 
 test('the recorder settings shown in the Settings editor give the engine defaults, with recording on (it records without being asked)', () => {
   const cfg = recorderConfig((key) => props[`incidentReplay.${key}`]?.default);

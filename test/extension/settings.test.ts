@@ -6,7 +6,14 @@ import { CONFIG_FILE_NAME as ENGINE_CONFIG_FILE, loadConfig, parseConfigText } f
 import { DEFAULT_CONFIG } from '../../src/engine/config/defaults';
 import { CONFIG_FILE_NAME } from '../../src/model/config';
 import { RECORDER_SETTING_KEYS } from '../../src/extension/recorder/recorderSettingsModel';
-import { buildSettings, ENGINE_SETTINGS, STORAGE_FOLDER_KEY, STORAGE_LOCATION_KEY, userValue, workspaceValue } from '../../src/extension/services/settingsModel';
+import {
+  buildSettings,
+  ENGINE_SETTINGS,
+  STORAGE_FOLDER_KEY,
+  STORAGE_LOCATION_KEY,
+  userValue,
+  workspaceValue,
+} from '../../src/extension/services/settingsModel';
 import { TempWorkspace } from '../support/workspace';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -14,14 +21,19 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
   contributes: { configuration: { properties: Record<string, unknown> } };
   capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
 };
-const props = pkg.contributes.configuration.properties as Record<string, { default: unknown; scope?: string; markdownDescription?: string; description?: string }>;
+const props = pkg.contributes.configuration.properties as Record<
+  string,
+  { default: unknown; scope?: string; markdownDescription?: string; description?: string }
+>;
 
 function at(obj: unknown, key: string): unknown {
   return key.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], obj);
 }
 
 test('the settings are exactly the engine settings plus where the store lives', () => {
-  const expected = [...ENGINE_SETTINGS.map((d) => d.key), STORAGE_LOCATION_KEY, STORAGE_FOLDER_KEY, ...RECORDER_SETTING_KEYS].map((k) => `incidentReplay.${k}`).sort();
+  const expected = [...ENGINE_SETTINGS.map((d) => d.key), STORAGE_LOCATION_KEY, STORAGE_FOLDER_KEY, ...RECORDER_SETTING_KEYS]
+    .map((k) => `incidentReplay.${k}`)
+    .sort();
   assert.deepEqual(Object.keys(props).sort(), expected);
   for (const [key, p] of Object.entries(props)) {
     assert.ok((p.markdownDescription ?? p.description ?? '').length > 20, `${key} has a description`);
@@ -29,7 +41,7 @@ test('the settings are exactly the engine settings plus where the store lives', 
   }
 });
 
-test('every engine setting names a key of the engine config, with the engine\'s default', () => {
+test("every engine setting names a key of the engine config, with the engine's default", () => {
   for (const def of ENGINE_SETTINGS) {
     const engineDefault = at(DEFAULT_CONFIG, def.key);
     assert.notEqual(engineDefault, undefined, def.key);
@@ -78,15 +90,26 @@ test("the user's settings and the workspace's are read apart, the most specific 
   assert.deepEqual(s.workspaceOverrides, { triggers: { secretlint: false } });
 });
 
-test('in an untrusted workspace, workspace settings cannot switch secretlint off; the user\'s own settings can', async () => {
+test("in an untrusted workspace, workspace settings cannot switch secretlint off; the user's own settings can", async () => {
   const ws = new TempWorkspace();
   try {
     const s = buildSettings((key) => (key === 'triggers.secretlint' ? { workspaceValue: false } : undefined));
-    const untrusted = await loadConfig({ workspaceRoot: ws.dir, trustWorkspacePatterns: false, ...(s.workspaceOverrides ? { workspaceOverrides: s.workspaceOverrides } : {}) });
+    const untrusted = await loadConfig({
+      workspaceRoot: ws.dir,
+      trustWorkspacePatterns: false,
+      ...(s.workspaceOverrides ? { workspaceOverrides: s.workspaceOverrides } : {}),
+    });
     assert.equal(untrusted.config.triggers.secretlint, true);
-    assert.ok(untrusted.warnings.some((w) => w.startsWith('workspace settings: triggers.secretlint: not applied')), untrusted.warnings.join('\n'));
+    assert.ok(
+      untrusted.warnings.some((w) => w.startsWith('workspace settings: triggers.secretlint: not applied')),
+      untrusted.warnings.join('\n'),
+    );
     const user = buildSettings((key) => (key === 'triggers.secretlint' ? { globalValue: false } : undefined));
-    const own = await loadConfig({ workspaceRoot: ws.dir, trustWorkspacePatterns: false, ...(user.overrides ? { overrides: user.overrides } : {}) });
+    const own = await loadConfig({
+      workspaceRoot: ws.dir,
+      trustWorkspacePatterns: false,
+      ...(user.overrides ? { overrides: user.overrides } : {}),
+    });
     assert.equal(own.config.triggers.secretlint, false);
   } finally {
     ws.dispose();
@@ -128,7 +151,12 @@ test('the settings restricted in untrusted workspaces are exactly those the engi
     const { warnings } = parseConfigText(JSON.stringify(file), '/ws/incident-replay.json', { trustWorkspacePatterns: false });
     return warnings.some((w) => w.includes('not trusted'));
   }).map((d) => d.key);
-  assert.deepEqual(refused.sort(), ENGINE_SETTINGS.filter((d) => d.restricted).map((d) => d.key).sort());
+  assert.deepEqual(
+    refused.sort(),
+    ENGINE_SETTINGS.filter((d) => d.restricted)
+      .map((d) => d.key)
+      .sort(),
+  );
   assert.deepEqual(
     [...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(),
     refused.map((k) => `incidentReplay.${k}`).sort(),

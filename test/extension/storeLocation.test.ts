@@ -18,7 +18,11 @@ test('each workspace folder gets its own store in workspace storage, even folder
   assert.equal(path.dirname(a), base.storagePath);
   assert.notEqual(a, b);
   assert.match(path.basename(a), /^app-[0-9a-f]{8}$/);
-  assert.equal(storeSubfolderName('file:///x/y', '..weird name/'), storeSubfolderName('file:///x/y', '..weird name/'), 'stable across sessions');
+  assert.equal(
+    storeSubfolderName('file:///x/y', '..weird name/'),
+    storeSubfolderName('file:///x/y', '..weird name/'),
+    'stable across sessions',
+  );
   assert.doesNotMatch(storeSubfolderName('file:///x/y', '../../etc'), /[/\\]|^\./);
 });
 
@@ -35,5 +39,8 @@ test('a store inside the workspace folder must stay inside it', () => {
 
 test('the CLI command opens the same store, quoted for the shell when needed', () => {
   assert.equal(cliCommandFor('/work/app', '/s/store'), 'incident-replay --workspace /work/app --store /s/store snapshots');
-  assert.equal(cliCommandFor("/work/it's here", '/s/store', 'incidents'), `incident-replay --workspace '/work/it'"'"'s here' --store /s/store incidents`);
+  assert.equal(
+    cliCommandFor("/work/it's here", '/s/store', 'incidents'),
+    `incident-replay --workspace '/work/it'"'"'s here' --store /s/store incidents`,
+  );
 });

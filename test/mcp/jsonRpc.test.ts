@@ -5,7 +5,12 @@ import { CLI, TempWorkspace } from '../support/workspace';
 
 interface RpcResponse {
   id: number;
-  result?: { content?: { type: string; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean; tools?: { name: string }[] };
+  result?: {
+    content?: { type: string; text: string }[];
+    structuredContent?: Record<string, unknown>;
+    isError?: boolean;
+    tools?: { name: string }[];
+  };
   error?: { code: number; message: string };
 }
 
@@ -88,7 +93,11 @@ describe('incident-replay mcp over plain JSON-RPC lines', () => {
   });
 
   it('initializes, lists tools, snapshots, analyses a break and handles replays', async () => {
-    const init = await rpc.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'line-client', version: '0' } });
+    const init = await rpc.request('initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'line-client', version: '0' },
+    });
     assert.equal((init.result as unknown as { serverInfo: { name: string } }).serverInfo.name, 'incident-replay');
     rpc.notify('notifications/initialized');
 
@@ -109,21 +118,29 @@ describe('incident-replay mcp over plain JSON-RPC lines', () => {
     const analyzed = await rpc.tool('analyze');
     const incident = analyzed.structuredContent?.incident as { id: string; changedFiles: { path: string; status: string }[] };
     assert.match(incident.id, /^INC-0001$/);
-    assert.deepEqual(
-      incident.changedFiles.map((c) => c.path).sort(),
-      ['job.log', 'out/result.csv', 'settings.yaml'],
-    );
+    assert.deepEqual(incident.changedFiles.map((c) => c.path).sort(), ['job.log', 'out/result.csv', 'settings.yaml']);
 
     const incidents = await rpc.tool('list_incidents');
-    assert.deepEqual((incidents.structuredContent?.incidents as { id: string }[]).map((i) => i.id), ['INC-0001']);
+    assert.deepEqual(
+      (incidents.structuredContent?.incidents as { id: string }[]).map((i) => i.id),
+      ['INC-0001'],
+    );
 
     const rec = await rpc.tool('record_replay', { agent: 'planner', phase: 'execute', plan: 'scale-workers', inputs: { workers: 0 } });
     const replayId = (rec.structuredContent?.replay as { id: string }).id;
     const replays = await rpc.tool('list_replays');
-    assert.deepEqual((replays.structuredContent?.replays as { id: string }[]).map((r) => r.id), [replayId]);
+    assert.deepEqual(
+      (replays.structuredContent?.replays as { id: string }[]).map((r) => r.id),
+      [replayId],
+    );
     const loaded = await rpc.tool('load_replay', { id: replayId });
     assert.deepEqual((loaded.structuredContent?.replay as { inputs: unknown }).inputs, { workers: 0 });
-    const annotated = await rpc.tool('annotate_replay', { id: replayId, outcome: 'failure', incident: 'INC-0001', fix: 'workers must be at least 1' });
+    const annotated = await rpc.tool('annotate_replay', {
+      id: replayId,
+      outcome: 'failure',
+      incident: 'INC-0001',
+      fix: 'workers must be at least 1',
+    });
     assert.equal((annotated.structuredContent?.replay as { outcome: { incident: string } }).outcome.incident, 'INC-0001');
 
     const bad = await rpc.tool('load_replay', { id: 'not a replay' });

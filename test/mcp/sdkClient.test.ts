@@ -42,7 +42,9 @@ describe('incident-replay mcp through the SDK client', () => {
       'logs/job.log': '2026-12-07T01:00:00Z INFO started\n',
     });
     client = new Client({ name: 'test-agent', version: '1.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--workspace', ws.dir], stderr: 'pipe' }));
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--workspace', ws.dir], stderr: 'pipe' }),
+    );
   });
 
   after(async () => {
@@ -53,7 +55,25 @@ describe('incident-replay mcp through the SDK client', () => {
   it('lists every tool with an input schema, an output schema and honest annotations', async () => {
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name);
-    for (const n of ['take_snapshot', 'list_snapshots', 'diff_snapshots', 'restore_snapshot', 'analyze', 'list_incidents', 'get_incident', 'resolve_incident', 'annotate_incident', 'record_replay', 'list_replays', 'load_replay', 'annotate_replay', 'collect_failures', 'summarize_failures', 'write_learnings', 'reflect']) {
+    for (const n of [
+      'take_snapshot',
+      'list_snapshots',
+      'diff_snapshots',
+      'restore_snapshot',
+      'analyze',
+      'list_incidents',
+      'get_incident',
+      'resolve_incident',
+      'annotate_incident',
+      'record_replay',
+      'list_replays',
+      'load_replay',
+      'annotate_replay',
+      'collect_failures',
+      'summarize_failures',
+      'write_learnings',
+      'reflect',
+    ]) {
       assert.ok(names.includes(n), `missing tool ${n}`);
     }
     for (const t of tools) {
@@ -69,7 +89,9 @@ describe('incident-replay mcp through the SDK client', () => {
   });
 
   it('snapshots, analyses a broken workspace, and reports the incident with the changed file', async () => {
-    const snap = structured(await call('take_snapshot', { label: 'before-agent', baseline: true })) as { snapshot: { id: string; baseline: boolean } };
+    const snap = structured(await call('take_snapshot', { label: 'before-agent', baseline: true })) as {
+      snapshot: { id: string; baseline: boolean };
+    };
     assert.equal(snap.snapshot.baseline, true);
 
     // The "agent" moves the database port and the job dies with a traceback.
@@ -91,18 +113,30 @@ describe('incident-replay mcp through the SDK client', () => {
     assert.ok(a.incident.triggers.some((t) => t.file === 'logs/job.log'));
 
     const listed = structured(await call('list_incidents')) as { incidents: { id: string; status: string }[] };
-    assert.deepEqual(listed.incidents.map((i) => i.id), [a.incident.id]);
+    assert.deepEqual(
+      listed.incidents.map((i) => i.id),
+      [a.incident.id],
+    );
 
-    const got = structured(await call('get_incident', { id: a.incident.id.toLowerCase(), sections: ['changes'] })) as { incident: Record<string, unknown> };
+    const got = structured(await call('get_incident', { id: a.incident.id.toLowerCase(), sections: ['changes'] })) as {
+      incident: Record<string, unknown>;
+    };
     assert.equal(got.incident.id, a.incident.id);
     assert.ok(Array.isArray(got.incident.changes));
     assert.equal(got.incident.triggers, undefined, 'only the sections asked for');
 
-    const diff = structured(await call('diff_snapshots', { from: 'baseline', to: 'latest', paths: ['config'], patches: true })) as { changes: { path: string; patch?: string }[] };
-    assert.deepEqual(diff.changes.map((c) => c.path), ['config/app.json']);
+    const diff = structured(await call('diff_snapshots', { from: 'baseline', to: 'latest', paths: ['config'], patches: true })) as {
+      changes: { path: string; patch?: string }[];
+    };
+    assert.deepEqual(
+      diff.changes.map((c) => c.path),
+      ['config/app.json'],
+    );
     assert.match(diff.changes[0]?.patch ?? '', /-\s+"port": 5432\n\+\s+"port": 5433\n/);
 
-    const annotated = structured(await call('annotate_incident', { id: a.incident.id, outcome: 'fixed', note: 'port set back to 5432' })) as { incident: { status: string } };
+    const annotated = structured(
+      await call('annotate_incident', { id: a.incident.id, outcome: 'fixed', note: 'port set back to 5432' }),
+    ) as { incident: { status: string } };
     assert.equal(annotated.incident.status, 'resolved');
 
     // Resources: the incident list and the latest report, as markdown.
@@ -122,20 +156,39 @@ describe('incident-replay mcp through the SDK client', () => {
 
   it('records, lists, loads and annotates a replay, stored in the store and never in the workspace', async () => {
     const rec = structured(
-      await call('record_replay', { agent: 'executor', phase: 'execute', plan: '03-migrate', task: 'migrate the users table', inputs: { command: 'alembic upgrade head', token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } }),
+      await call('record_replay', {
+        agent: 'executor',
+        phase: 'execute',
+        plan: '03-migrate',
+        task: 'migrate the users table',
+        inputs: { command: 'alembic upgrade head', token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' },
+      }),
     ) as { replay: { id: string; inputs: Record<string, string> } };
     assert.match(rec.replay.id, /^RPL-\d{4}$/);
     assert.doesNotMatch(JSON.stringify(rec), /ghp_abcdefghijklmnopqrstuvwxyz0123456789/, 'secrets in the payload are redacted');
 
     const listed = structured(await call('list_replays', { agent: 'executor' })) as { replays: { id: string; status: string | null }[] };
-    assert.deepEqual(listed.replays.map((r) => [r.id, r.status]), [[rec.replay.id, null]]);
+    assert.deepEqual(
+      listed.replays.map((r) => [r.id, r.status]),
+      [[rec.replay.id, null]],
+    );
 
-    const ann = structured(await call('annotate_replay', { id: rec.replay.id, outcome: 'failure', note: 'migration timed out', fix: 'run it with --lock-timeout 60', category: 'timeout' })) as {
+    const ann = structured(
+      await call('annotate_replay', {
+        id: rec.replay.id,
+        outcome: 'failure',
+        note: 'migration timed out',
+        fix: 'run it with --lock-timeout 60',
+        category: 'timeout',
+      }),
+    ) as {
       replay: { outcome: { status: string; fix: string } };
     };
     assert.equal(ann.replay.outcome.status, 'failure');
 
-    const loaded = structured(await call('load_replay', { id: rec.replay.id })) as { replay: { task: string; inputs: { command: string }; outcome: { fix: string } } };
+    const loaded = structured(await call('load_replay', { id: rec.replay.id })) as {
+      replay: { task: string; inputs: { command: string }; outcome: { fix: string } };
+    };
     assert.equal(loaded.replay.task, 'migrate the users table');
     assert.equal(loaded.replay.inputs.command, 'alembic upgrade head');
     assert.equal(loaded.replay.outcome.fix, 'run it with --lock-timeout 60');
@@ -144,12 +197,18 @@ describe('incident-replay mcp through the SDK client', () => {
     const mentions = workspaceFiles(ws.dir).filter((f) => readFileSync(f, 'utf8').includes('migrate the users table'));
     assert.deepEqual(mentions, []);
 
-    const collected = structured(await call('collect_failures')) as { counts: { incidents: number; replays: number }; items: { id: string; agent: string }[] };
+    const collected = structured(await call('collect_failures')) as {
+      counts: { incidents: number; replays: number };
+      items: { id: string; agent: string }[];
+    };
     assert.deepEqual(collected.counts, { incidents: 1, replays: 1, runs: 0 });
     assert.ok(collected.items.some((i) => i.id === rec.replay.id && i.agent === 'executor'));
 
     const summary = structured(await call('summarize_failures')) as { byAgent: { key: string; count: number }[] };
-    assert.deepEqual(summary.byAgent.find((a) => a.key === 'executor'), { key: 'executor', count: 1, categories: [{ key: 'timeout', count: 1 }] });
+    assert.deepEqual(
+      summary.byAgent.find((a) => a.key === 'executor'),
+      { key: 'executor', count: 1, categories: [{ key: 'timeout', count: 1 }] },
+    );
 
     const r = structured(await call('reflect', { agent: 'executor' })) as { failures: number; prompt: string };
     assert.equal(r.failures, 1);
@@ -189,7 +248,11 @@ describe('incident-replay mcp through the SDK client', () => {
   });
 
   it('restores a snapshot after taking a safety snapshot, and says how to undo', async () => {
-    const r = structured(await call('restore_snapshot', { snapshot: 'baseline', path: 'config/app.json' })) as { safetySnapshot: string; written: string[]; undo: string };
+    const r = structured(await call('restore_snapshot', { snapshot: 'baseline', path: 'config/app.json' })) as {
+      safetySnapshot: string;
+      written: string[];
+      undo: string;
+    };
     assert.deepEqual(r.written, ['config/app.json']);
     assert.match(readFileSync(ws.path('config/app.json'), 'utf8'), /5432/);
     assert.match(r.undo, new RegExp(`restore_snapshot with snapshot "${r.safetySnapshot}"`));

@@ -23,14 +23,18 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
  * VS Code reads the language-model tools from package.json without running anything; agents
  * over MCP read them from the server. Both must offer the same tools with the same schemas.
  */
-test('package.json offers every MCP tool as a language-model tool with the server\'s own schema, plus a folder', async () => {
+test("package.json offers every MCP tool as a language-model tool with the server's own schema, plus a folder", async () => {
   const ws = mkdtempSync(path.join(os.tmpdir(), 'ir-manifest-'));
   const client = new Client({ name: 'manifest-check', version: '0' });
   try {
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, '--workspace', ws, 'mcp'] }));
     const { tools } = await client.listTools();
     const contributed = new Map((pkg.contributes.languageModelTools ?? []).map((t) => [t.name, t]));
-    assert.deepEqual([...contributed.keys()].sort(), tools.map((t) => `incidentReplay_${t.name}`).sort(), 'one language-model tool per MCP tool');
+    assert.deepEqual(
+      [...contributed.keys()].sort(),
+      tools.map((t) => `incidentReplay_${t.name}`).sort(),
+      'one language-model tool per MCP tool',
+    );
     for (const t of tools) {
       const c = contributed.get(`incidentReplay_${t.name}`);
       assert.ok(c);
@@ -50,5 +54,8 @@ test('package.json offers every MCP tool as a language-model tool with the serve
 test('the MCP server definition provider the extension registers is contributed under its id', () => {
   const source = readFileSync(path.join(ROOT, 'src', 'extension', 'agents', 'toolNames.ts'), 'utf8');
   const id = /MCP_PROVIDER_ID = '([^']+)'/.exec(source)?.[1];
-  assert.deepEqual(pkg.contributes.mcpServerDefinitionProviders?.map((p) => p.id), [id]);
+  assert.deepEqual(
+    pkg.contributes.mcpServerDefinitionProviders?.map((p) => p.id),
+    [id],
+  );
 });

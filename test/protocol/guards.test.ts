@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isArrayOf, isKeyedRecord, isNullable, isNumber, isOneOf, isRecordOf, isShape, isString, optional } from '../../src/protocol/guards';
+import {
+  isArrayOf,
+  isKeyedRecord,
+  isNullable,
+  isNumber,
+  isOneOf,
+  isRecordOf,
+  isShape,
+  isString,
+  optional,
+} from '../../src/protocol/guards';
 
 const isPoint = isShape({ x: isNumber, y: isNumber, label: optional(isString), tag: isNullable(isOneOf(['a', 'b'] as const)) });
 

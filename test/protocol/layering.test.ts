@@ -22,6 +22,12 @@ test('the webview bundle esbuild produces contains no engine or extension module
     logLevel: 'silent',
   });
   const inputs = Object.keys(result.metafile.inputs);
-  assert.ok(inputs.some((i) => i.startsWith('src/protocol/')), 'the bundle should include the protocol');
-  assert.deepEqual(inputs.filter((i) => i.startsWith('src/engine/') || i.startsWith('src/extension/') || i === 'vscode'), []);
+  assert.ok(
+    inputs.some((i) => i.startsWith('src/protocol/')),
+    'the bundle should include the protocol',
+  );
+  assert.deepEqual(
+    inputs.filter((i) => i.startsWith('src/engine/') || i.startsWith('src/extension/') || i === 'vscode'),
+    [],
+  );
 });

@@ -4,13 +4,28 @@ import { type HostMessage, type WebviewMessage, isHostMessage, isWebviewMessage 
 import { decision, event, incident, overTheWire, postmortem, trigger } from '../webview/builders';
 
 const richIncident = incident({
-  triggers: [trigger('T3', 373, { errorType: 'ECONNREFUSED', frames: [{ file: 'src/job.js', line: 12, inWorkspace: true }], rule: 'node_error' })],
+  triggers: [
+    trigger('T3', 373, { errorType: 'ECONNREFUSED', frames: [{ file: 'src/job.js', line: 12, inWorkspace: true }], rule: 'node_error' }),
+  ],
   timeline: [
     event('snapshot:base', 0, { kind: 'snapshot', ref: 'base' }),
-    event('change:post:config/app.json', 129, { kind: 'file_change', severity: 'info', file: 'config/app.json', line: 1, diff: { from: 'base', to: 'post', path: 'config/app.json' } }),
+    event('change:post:config/app.json', 129, {
+      kind: 'file_change',
+      severity: 'info',
+      file: 'config/app.json',
+      line: 1,
+      diff: { from: 'base', to: 'post', path: 'config/app.json' },
+    }),
     event('trigger:T3', 373, { kind: 'trigger', severity: 'error', file: 'logs/job.log', line: 5, ref: 'T3', detail: 'stack' }),
   ],
-  decisions: [decision('D7', 139, { kind: 'action', text: 'run node src/job.js', outcome: { status: 'error', text: 'exit 1', decisionId: 'D8' }, triggerIds: ['T3'] })],
+  decisions: [
+    decision('D7', 139, {
+      kind: 'action',
+      text: 'run node src/job.js',
+      outcome: { status: 'error', text: 'exit 1', decisionId: 'D8' },
+      triggerIds: ['T3'],
+    }),
+  ],
   changes: [{ status: 'modified', path: 'config/app.json', additions: 2, deletions: 2, binary: false }],
   artifacts: { trace_id: { value: 'abc', source: 'agent/session.jsonl:3' } },
   repeatOf: 'INC-0000',
@@ -22,7 +37,11 @@ const validHost: HostMessage[] = [
   { type: 'postmortem', postmortem: postmortem(), blameCheckAvailable: true },
   { type: 'postmortemSaved', postmortem: postmortem({ annotation: { outcome: 'fixed', note: null, at: 1 } }) },
   { type: 'postmortemFailed', message: 'locked' },
-  { type: 'blameFindings', requestId: 3, findings: [{ field: 'summary.text.value', sentence: 'Alice broke it.', who: 'Alice', suggestion: 'Rewrite.' }] },
+  {
+    type: 'blameFindings',
+    requestId: 3,
+    findings: [{ field: 'summary.text.value', sentence: 'Alice broke it.', who: 'Alice', suggestion: 'Rewrite.' }],
+  },
   { type: 'actionState', action: 'resolve', state: 'running' },
   { type: 'actionState', action: 'exportReport', state: 'done', message: 'written' },
 ];
@@ -95,7 +114,10 @@ test('malformed webview requests are dropped: bad lines, wrong types, unknown ac
 });
 
 test('malformed host messages are dropped: an incident with a broken event, finding or state', () => {
-  const brokenEvent = { ...richIncident, timeline: [...richIncident.timeline, { id: 'x', timestamp: 'soon', estimated: false, kind: 'log', title: 'x' }] };
+  const brokenEvent = {
+    ...richIncident,
+    timeline: [...richIncident.timeline, { id: 'x', timestamp: 'soon', estimated: false, kind: 'log', title: 'x' }],
+  };
   const unknownKind = { ...richIncident, timeline: [{ ...richIncident.timeline[0], kind: 'telepathy' }] };
   const noRootCause = { ...richIncident, rootCause: null };
   const badChange = { ...richIncident, changes: [{ status: 'exploded', path: 'a', additions: 0, deletions: 0, binary: false }] };

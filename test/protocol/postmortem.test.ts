@@ -13,7 +13,13 @@ test("the protocol's copies of the postmortem keys match the engine's exactly", 
 test('a postmortem with the optional newer fields passes; one missing an artifact or a factor does not', () => {
   const pm = postmortem();
   assert.ok(isPostmortem(pm));
-  assert.ok(isPostmortem({ ...pm, summary: { ...pm.summary, status: { value: 'mitigated', state: 'confirmed' } }, evalsAndRollout: { value: { gate: 'canary 5%' }, state: 'confirmed' } }));
+  assert.ok(
+    isPostmortem({
+      ...pm,
+      summary: { ...pm.summary, status: { value: 'mitigated', state: 'confirmed' } },
+      evalsAndRollout: { value: { gate: 'canary 5%' }, state: 'confirmed' },
+    }),
+  );
   assert.ok(!isPostmortem({ ...pm, summary: { ...pm.summary, status: { value: 'done', state: 'confirmed' } } }));
   const { trace_id: _dropped, ...fewerArtifacts } = pm.activeArtifacts;
   assert.ok(!isPostmortem({ ...pm, activeArtifacts: fewerArtifacts }));

@@ -44,7 +44,8 @@ export class Sentinel {
   assertUntouched(): void {
     assert.equal(this.listing(), this.before, `the folder outside the workspace (${this.dir}) changed`);
     // The parent of the sentinel folder, where `../x` from a workspace beside it would land.
-    for (const name of fs.readdirSync(path.dirname(this.dir))) assert.ok(!/dotdot|abs|evil|escape/.test(name), `${name} appeared next to the workspace`);
+    for (const name of fs.readdirSync(path.dirname(this.dir)))
+      assert.ok(!/dotdot|abs|evil|escape/.test(name), `${name} appeared next to the workspace`);
   }
 }
 
@@ -68,7 +69,16 @@ export async function plantSnapshot(store: SnapshotStore, entries: readonly Craf
   for (const c of entries) {
     const content = c.type === 'symlink' ? (c.target ?? '') : (c.content ?? `content of ${c.path}\n`);
     const id = await store.objects.put(Buffer.from(content));
-    const e: ManifestEntry = { path: c.path, type: c.type ?? 'file', size: Buffer.byteLength(content), mode: c.mode ?? 0o644, mtimeMs: 1_700_000_000_000, id, binary: false, stored: true };
+    const e: ManifestEntry = {
+      path: c.path,
+      type: c.type ?? 'file',
+      size: Buffer.byteLength(content),
+      mode: c.mode ?? 0o644,
+      mtimeMs: 1_700_000_000_000,
+      id,
+      binary: false,
+      stored: true,
+    };
     if (c.rawPath) e.rawPath = c.rawPath.toString('base64');
     if (c.type === 'symlink') e.target = content;
     manifest.push(e);
@@ -77,7 +87,15 @@ export async function plantSnapshot(store: SnapshotStore, entries: readonly Craf
   assert.equal(manifestId, gitBlobId(encodeManifest(manifest)));
   const id = randomBytes(4).toString('hex');
   await store.db.write((db) =>
-    insertSnapshot(db, { id, label, baseline: false, createdAt: Date.now(), manifestId, fileCount: manifest.length, byteCount: manifest.reduce((n, e) => n + e.size, 0) }),
+    insertSnapshot(db, {
+      id,
+      label,
+      baseline: false,
+      createdAt: Date.now(),
+      manifestId,
+      fileCount: manifest.length,
+      byteCount: manifest.reduce((n, e) => n + e.size, 0),
+    }),
   );
   return id;
 }

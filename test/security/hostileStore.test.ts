@@ -35,7 +35,14 @@ async function plant(entries: readonly CraftedEntry[]): Promise<Planted> {
   const store = await SnapshotStore.open({ workspaceRoot: ws, config: DEFAULT_CONFIG });
   try {
     await store.snapshot({ label: 'real' });
-    return { ws, outside, id: await plantSnapshot(store, entries.map((e) => ({ ...e, path: e.path.replace('<outside>', outside.dir) }))) };
+    return {
+      ws,
+      outside,
+      id: await plantSnapshot(
+        store,
+        entries.map((e) => ({ ...e, path: e.path.replace('<outside>', outside.dir) })),
+      ),
+    };
   } finally {
     store.close();
   }
@@ -48,10 +55,16 @@ function snapshotCount(ws: string): number {
 /** Both the dry run and the forced restore refuse with `reason`; nothing in or outside the workspace changes. */
 function assertRefused(p: Planted, reason: RegExp): void {
   const before = snapshotCount(p.ws);
-  for (const args of [['restore', p.id], ['restore', p.id, '--force']]) {
+  for (const args of [
+    ['restore', p.id],
+    ['restore', p.id, '--force'],
+  ]) {
     const r = cli(p.ws, ...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, new RegExp(`snapshot ${p.id} cannot be restored, invalid snapshot manifest: .*${reason.source}.*; nothing was written`));
+    assert.match(
+      r.stderr,
+      new RegExp(`snapshot ${p.id} cannot be restored, invalid snapshot manifest: .*${reason.source}.*; nothing was written`),
+    );
     assert.doesNotMatch(r.stderr, /would write/);
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one line that says what is wrong');
   }
@@ -62,15 +75,30 @@ function assertRefused(p: Planted, reason: RegExp): void {
 }
 
 const vectors: { name: string; entries: CraftedEntry[]; reason: RegExp }[] = [
-  { name: 'a ../ path', entries: [{ path: 'a.txt' }, { path: '../dotdot.txt' }], reason: /entry 0 \("\.\.\/dotdot\.txt"\): path has a "\." or "\.\." segment/ },
+  {
+    name: 'a ../ path',
+    entries: [{ path: 'a.txt' }, { path: '../dotdot.txt' }],
+    reason: /entry 0 \("\.\.\/dotdot\.txt"\): path has a "\." or "\.\." segment/,
+  },
   { name: 'a .. in the middle', entries: [{ path: 'sub/../../escape.txt' }], reason: /path has a "\." or "\.\." segment/ },
   { name: 'an absolute path', entries: [{ path: '<outside>/abs.txt' }], reason: /path is absolute/ },
   { name: 'a NUL byte', entries: [{ path: 'a.txt\0../../evil' }], reason: /path contains a NUL byte/ },
   { name: 'a backslash climb', entries: [{ path: '..\\evil.txt' }], reason: /path has a "\." or "\.\." segment/ },
   { name: 'an empty segment', entries: [{ path: 'sub//a.txt' }], reason: /path has an empty segment/ },
-  { name: 'a duplicate path', entries: [{ path: 'a.txt', content: 'one\n' }, { path: 'a.txt', content: 'two\n' }], reason: /entry 1 \("a\.txt"\): the path appears twice/ },
+  {
+    name: 'a duplicate path',
+    entries: [
+      { path: 'a.txt', content: 'one\n' },
+      { path: 'a.txt', content: 'two\n' },
+    ],
+    reason: /entry 1 \("a\.txt"\): the path appears twice/,
+  },
   { name: 'a setuid mode', entries: [{ path: 'run.sh', mode: 0o4777 }], reason: /mode 4777 has bits beyond rwxrwxrwx/ },
-  { name: 'a world-writable setgid folder mode', entries: [{ path: 'x.txt', mode: 0o2775 }], reason: /mode 2775 has bits beyond rwxrwxrwx/ },
+  {
+    name: 'a world-writable setgid folder mode',
+    entries: [{ path: 'x.txt', mode: 0o2775 }],
+    reason: /mode 2775 has bits beyond rwxrwxrwx/,
+  },
   {
     name: 'a raw name that is not the path shown',
     entries: [{ path: 'innocent\uFFFD.txt', rawPath: Buffer.concat([Buffer.from('../escape'), Buffer.from([0xff])]) }],
@@ -115,7 +143,10 @@ test('every bad entry at once: the first reason is named, nothing is written', a
 });
 
 test('an object whose content does not match its id is never written: the restore stops at it and names the snapshot', async () => {
-  const p = await plant([{ path: 'a.txt', content: 'restored\n' }, { path: 'b.txt', content: 'b\n' }]);
+  const p = await plant([
+    { path: 'a.txt', content: 'restored\n' },
+    { path: 'b.txt', content: 'b\n' },
+  ]);
   // Swap the stored bytes of a.txt's blob for another blob's: the file still decodes, but to the wrong content.
   const loose = path.join(p.ws, '.incident-replay', 'objects', 'loose');
   const store = await SnapshotStore.open({ workspaceRoot: p.ws, config: DEFAULT_CONFIG });

@@ -72,7 +72,9 @@ function assertSentinelUntouched(s: Scene): void {
 
 /** The warning lines about one setting. */
 function linesAbout(stderr: string, key: string): string[] {
-  return stderr.split('\n').filter((l) => l.startsWith(`warning: incident-replay.json: ${key}: `) || l.startsWith(`warning: incident-replay.json: ${key} `));
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith(`warning: incident-replay.json: ${key}: `) || l.startsWith(`warning: incident-replay.json: ${key} `));
 }
 
 const GITHUB_TOKEN = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
@@ -137,7 +139,12 @@ test('an untrusted config cannot switch off secret detection, hide deletions or 
     assert.equal(lines.length, 1, `one line for ${key} in:\n${stderr}`);
     assert.match(lines[0] ?? '', /not applied: .+ not trusted$/);
   }
-  assert.match(stderr, new RegExp(`${WEAKENING_KEYS.length} of these settings were not applied because incident-replay.json is not trusted: .*incident-replay trust`));
+  assert.match(
+    stderr,
+    new RegExp(
+      `${WEAKENING_KEYS.length} of these settings were not applied because incident-replay.json is not trusted: .*incident-replay trust`,
+    ),
+  );
   assertSentinelUntouched(s);
 });
 
@@ -157,8 +164,13 @@ test('--trust-config and `incident-replay trust` let the same config apply; an e
   const s = scene(hostileFiles(WEAKENING_CONFIG));
   const trusted = ok(s, 'trust');
   assert.match(trusted.stdout, /^trusted .*incident-replay\.json \(sha256:[0-9a-f]{12}\)/);
-  const list = JSON.parse(fs.readFileSync(path.join(s.xdg, 'incident-replay', 'trusted.json'), 'utf8')) as { entries: { workspace: string; file: string }[] };
-  assert.deepEqual(list.entries.map((e) => [e.workspace, e.file]), [[s.ws, 'incident-replay.json']]);
+  const list = JSON.parse(fs.readFileSync(path.join(s.xdg, 'incident-replay', 'trusted.json'), 'utf8')) as {
+    entries: { workspace: string; file: string }[];
+  };
+  assert.deepEqual(
+    list.entries.map((e) => [e.workspace, e.file]),
+    [[s.ws, 'incident-replay.json']],
+  );
   const quiet = ok(s, 'snapshots');
   assert.equal(linesAbout(quiet.stderr, 'triggers.secretlint').length, 0, quiet.stderr);
 
@@ -179,7 +191,10 @@ test('a damaged trust list is named, with what to do', () => {
   fs.writeFileSync(path.join(s.xdg, 'incident-replay', 'trusted.json'), '{"version": 1, "entries": [{"workspace": 1}]}');
   const r = run(s, 'snapshots');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /the trust list .*trusted\.json is damaged \(entry 0 needs workspace, file, sha256 and trustedAt strings\): fix it or delete it/);
+  assert.match(
+    r.stderr,
+    /the trust list .*trusted\.json is damaged \(entry 0 needs workspace, file, sha256 and trustedAt strings\): fix it or delete it/,
+  );
 });
 
 test('reportDir and learningsFile outside the workspace are refused with a line naming them; reports land inside', async () => {
@@ -190,7 +205,10 @@ test('reportDir and learningsFile outside the workspace are refused with a line 
     }),
   );
   const { incident, stderr } = await breakIt(s);
-  assert.match(linesAbout(stderr, 'reportDir')[0] ?? '', /reportDir ".*sentinel\/reports" is outside the workspace .*"docs\/incidents" is used/);
+  assert.match(
+    linesAbout(stderr, 'reportDir')[0] ?? '',
+    /reportDir ".*sentinel\/reports" is outside the workspace .*"docs\/incidents" is used/,
+  );
   assert.match(linesAbout(stderr, 'learningsFile')[0] ?? '', /learningsFile "\.\.\/sentinel\/LEARNINGS\.md" is outside the workspace/);
   const report = ok(s, 'report', incident.id).stdout.trim();
   assert.equal(path.dirname(report), path.join(s.ws, 'docs', 'incidents'));
@@ -209,7 +227,10 @@ test('a docs -> outside symlink cannot carry the default report folder out; a le
   fs.symlinkSync(s.sentinel, path.join(s.ws, 'docs'));
   const r = run(s, 'report', incident.id);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /refusing to write there: reportDir "docs\/incidents" leads through a symlink to .*sentinel\/incidents, outside the workspace/);
+  assert.match(
+    r.stderr,
+    /refusing to write there: reportDir "docs\/incidents" leads through a symlink to .*sentinel\/incidents, outside the workspace/,
+  );
   fs.symlinkSync(path.join(s.sentinel, 'untouched.txt'), path.join(s.ws, 'LEARNINGS.md'));
   const l = run(s, 'learnings', '--force');
   assert.equal(l.code, 2);
@@ -221,7 +242,10 @@ test('WORKSPACE_ROOT cannot send a run to another folder; inside the workspace i
   for (const root of ['$SENTINEL', '../sentinel']) {
     const s = scene(hostileFiles({ WORKSPACE_ROOT: root }));
     const r = ok(s, 'snapshot');
-    assert.match(linesAbout(r.stderr, 'WORKSPACE_ROOT')[0] ?? '', /is outside the workspace .*cannot send us to another folder \(pass --workspace/);
+    assert.match(
+      linesAbout(r.stderr, 'WORKSPACE_ROOT')[0] ?? '',
+      /is outside the workspace .*cannot send us to another folder \(pass --workspace/,
+    );
     assert.ok(fs.existsSync(path.join(s.ws, '.incident-replay')), 'the store is in the workspace');
     assert.match(r.stderr, /^3 files/m, 'the workspace itself was snapshotted');
     assertSentinelUntouched(s);
@@ -237,7 +261,10 @@ test('a committed .incident-replay symlink cannot put the store outside; --store
   fs.symlinkSync(s.sentinel, path.join(s.ws, '.incident-replay'));
   const r = run(s, 'snapshot');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /the store folder "\.incident-replay" leads through a symlink to .*sentinel.*: remove the link, or pass --store DIR/);
+  assert.match(
+    r.stderr,
+    /the store folder "\.incident-replay" leads through a symlink to .*sentinel.*: remove the link, or pass --store DIR/,
+  );
   assertSentinelUntouched(s);
   ok(s, '--store', path.join(s.xdg, 'store'), 'snapshot');
   assert.ok(fs.existsSync(path.join(s.xdg, 'store', 'incident-replay.sqlite')));
@@ -262,10 +289,18 @@ test('globs and patterns: an untrusted config may add detection, never narrow it
     }),
   );
   const { incident, stderr } = await breakIt(s);
-  for (const key of ['include', 'logFiles', 'decisionMarkers', 'triggers.configGlobs', 'triggers.outputGlobs', 'triggers.sizeGrowthFactor']) {
+  for (const key of [
+    'include',
+    'logFiles',
+    'decisionMarkers',
+    'triggers.configGlobs',
+    'triggers.outputGlobs',
+    'triggers.sizeGrowthFactor',
+  ]) {
     assert.equal(linesAbout(stderr, key).length, 1, `${key} in:\n${stderr}`);
   }
-  for (const key of ['triggers.constraints', 'triggers.secretPatterns', 'triggers.ignore']) assert.equal(linesAbout(stderr, key).length, 0, `${key} applies`);
+  for (const key of ['triggers.constraints', 'triggers.secretPatterns', 'triggers.ignore'])
+    assert.equal(linesAbout(stderr, key).length, 0, `${key} applies`);
   const found = incident.triggers.map((t) => `${t.kind} ${t.file}`);
   assert.ok(found.includes('constraint secrets/deploy.env'), found.join('\n'));
   assert.ok(found.includes('secret secrets/deploy.env'), 'include did not narrow the snapshot');

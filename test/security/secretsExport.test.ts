@@ -57,11 +57,26 @@ test('no key of 38 providers reaches any export path', async () => {
 
   // A config rewritten with keys, an .env, a program logging keys, an agent's notes quoting them.
   w.write({
-    'config/app.properties': 'service=payments\nretries=3\n' + part(0).map((k) => k.line).join('\n') + '\n',
-    '.env': 'NODE_ENV=production\n' + part(1).map((k) => k.line).join('\n') + '\n',
+    'config/app.properties':
+      'service=payments\nretries=3\n' +
+      part(0)
+        .map((k) => k.line)
+        .join('\n') +
+      '\n',
+    '.env':
+      'NODE_ENV=production\n' +
+      part(1)
+        .map((k) => k.line)
+        .join('\n') +
+      '\n',
   });
   const now = Date.now();
-  appendFileSync(w.path('logs/app.log'), part(2).map((k, i) => `${new Date(now + i).toISOString()} ERROR payments: request failed: ${k.line}`).join('\n') + '\n');
+  appendFileSync(
+    w.path('logs/app.log'),
+    part(2)
+      .map((k, i) => `${new Date(now + i).toISOString()} ERROR payments: request failed: ${k.line}`)
+      .join('\n') + '\n',
+  );
   appendFileSync(
     w.path('agent/session.log'),
     part(3)
@@ -104,7 +119,10 @@ test('no key of 38 providers reaches any export path', async () => {
   for (const { file, text } of filesUnder(w.path('.incident-replay')).filter((f) => /\.(db|sqlite3?)$/.test(f.file))) {
     outputs[`database ${path.basename(file)}`] = text;
   }
-  assert.ok(Object.keys(outputs).some((k) => k.startsWith('database')), 'the store has a database file to check');
+  assert.ok(
+    Object.keys(outputs).some((k) => k.startsWith('database')),
+    'the store has a database file to check',
+  );
   assert.deepEqual(leaks(outputs, keys), []);
 
   // Redacted, not dropped: the exports still say what was found and where.

@@ -47,7 +47,11 @@ export interface CliResult {
 /** Runs the built CLI as users do: a separate process. */
 export function cli(ws: TempWorkspace | string, ...args: string[]): CliResult {
   const dir = typeof ws === 'string' ? ws : ws.dir;
-  const r = spawnSync(process.execPath, [CLI, '--workspace', dir, ...args], { encoding: 'utf8', cwd: existsSync(dir) ? dir : os.tmpdir(), maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [CLI, '--workspace', dir, ...args], {
+    encoding: 'utf8',
+    cwd: existsSync(dir) ? dir : os.tmpdir(),
+    maxBuffer: 64 << 20,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

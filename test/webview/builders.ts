@@ -10,7 +10,17 @@ export function event(id: string, at: number, extra: Partial<TimelineEvent> = {}
 }
 
 export function decision(id: string, at: number, extra: Partial<Decision> = {}): Decision {
-  return { id, timestamp: T0 + at, timestampEstimated: false, kind: 'decision', text: id, file: 'agent/agent.log', line: 1, source: 'marker', ...extra };
+  return {
+    id,
+    timestamp: T0 + at,
+    timestampEstimated: false,
+    kind: 'decision',
+    text: id,
+    file: 'agent/agent.log',
+    line: 1,
+    source: 'marker',
+    ...extra,
+  };
 }
 
 export function trigger(id: string, at: number, extra: Partial<Trigger> = {}): Trigger {
@@ -71,12 +81,18 @@ export function postmortem(extra: Partial<Postmortem> = {}): Postmortem {
       end: field<number | null>(T0 + 625),
       severity: field('SEV-3' as const),
       owner: field<string | null>(null, 'empty'),
-      impact: { users: field<string | null>(null, 'empty'), systems: field(['127.0.0.1:45275']), slaBreached: field<boolean | null>(null, 'empty') },
+      impact: {
+        users: field<string | null>(null, 'empty'),
+        systems: field(['127.0.0.1:45275']),
+        slaBreached: field<boolean | null>(null, 'empty'),
+      },
       detectionMethod: field('internal_discovery' as const),
       detectionDelayMs: field<number | null>(236),
       text: field('The nightly job could not reach its database.'),
     },
-    activeArtifacts: Object.fromEntries(ACTIVE_ARTIFACT_KEYS.map((k) => [k, { value: null, state: 'empty' as const }])) as Postmortem['activeArtifacts'],
+    activeArtifacts: Object.fromEntries(
+      ACTIVE_ARTIFACT_KEYS.map((k) => [k, { value: null, state: 'empty' as const }]),
+    ) as Postmortem['activeArtifacts'],
     whatHappened: field(['config changed', 'job failed']),
     containment: field<Postmortem['containment']['value']>([], 'empty'),
     blastRadius: {
@@ -90,12 +106,32 @@ export function postmortem(extra: Partial<Postmortem> = {}): Postmortem {
       category: 'config_error',
       immediateCause: field('The port was changed to one nothing listens on.'),
       contributing: field(['no config validation']),
-      fiveWhys: [{ question: 'Why did the job fail?', answer: 'It could not connect.', evidence: [{ kind: 'trigger', ref: 'T3' }], state: 'drafted' }],
+      fiveWhys: [
+        {
+          question: 'Why did the job fail?',
+          answer: 'It could not connect.',
+          evidence: [{ kind: 'trigger', ref: 'T3' }],
+          state: 'drafted',
+        },
+      ],
     },
-    factors: Object.fromEntries(CONTRIBUTING_FACTOR_KEYS.map((k) => [k, { score: 0, notes: '', state: 'empty' as const }])) as Postmortem['factors'],
+    factors: Object.fromEntries(
+      CONTRIBUTING_FACTOR_KEYS.map((k) => [k, { score: 0, notes: '', state: 'empty' as const }]),
+    ) as Postmortem['factors'],
     controlGaps: field(['no pre-run config check']),
     wentWell: field<string[]>([], 'empty'),
-    actions: [{ id: 'A1', action: 'Validate config at start', owner: null, due: null, priority: 'P1', status: 'open', artifact: null, state: 'drafted' }],
+    actions: [
+      {
+        id: 'A1',
+        action: 'Validate config at start',
+        owner: null,
+        due: null,
+        priority: 'P1',
+        status: 'open',
+        artifact: null,
+        state: 'drafted',
+      },
+    ],
     prevention: {
       monitoringAdded: field(false, 'empty'),
       runbookUpdated: field(false, 'empty'),

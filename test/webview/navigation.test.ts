@@ -5,7 +5,10 @@ import { T0, decision, event, incident, trigger } from './builders';
 
 const inc = incident({
   snapshotIds: ['base', 'mid', 'post'],
-  triggers: [trigger('T3', 373, { file: 'logs/job.log', line: 5, column: 7 }), trigger('T6', 700, { kind: 'deletion', file: 'agent/notes.md', line: 1 })],
+  triggers: [
+    trigger('T3', 373, { file: 'logs/job.log', line: 5, column: 7 }),
+    trigger('T6', 700, { kind: 'deletion', file: 'agent/notes.md', line: 1 }),
+  ],
   decisions: [decision('D7', 139, { file: 'agent/agent.log', line: 7 })],
   changes: [
     { status: 'modified', path: 'logs/job.log', additions: 5, deletions: 0, binary: false },
@@ -16,8 +19,18 @@ const inc = incident({
     event('snapshot:base', 0, { kind: 'snapshot', ref: 'base' }),
     event('snapshot:mid', 300, { kind: 'snapshot', ref: 'mid' }),
     event('snapshot:post', 800, { kind: 'snapshot', ref: 'post' }),
-    event('change:cfg', 129, { kind: 'file_change', file: 'config/app.json', line: 1, diff: { from: 'base', to: 'post', path: 'config/app.json' } }),
-    event('change:notes', 800, { kind: 'file_change', file: 'agent/notes.md', line: 1, diff: { from: 'base', to: 'post', path: 'agent/notes.md' } }),
+    event('change:cfg', 129, {
+      kind: 'file_change',
+      file: 'config/app.json',
+      line: 1,
+      diff: { from: 'base', to: 'post', path: 'config/app.json' },
+    }),
+    event('change:notes', 800, {
+      kind: 'file_change',
+      file: 'agent/notes.md',
+      line: 1,
+      diff: { from: 'base', to: 'post', path: 'agent/notes.md' },
+    }),
     event('trigger:T3', 373, { kind: 'trigger', ref: 'T3', file: 'logs/job.log', line: 5 }),
     event('trigger:T6', 800, { kind: 'trigger', ref: 'T6', file: 'agent/notes.md', line: 1 }),
     event('decision:D7', 139, { kind: 'decision', ref: 'D7', file: 'agent/agent.log', line: 7 }),
@@ -50,8 +63,15 @@ test('a finding opens its file at the line and column; the diff around it is the
     primary: { type: 'location', file: 'logs/job.log', line: 5, column: 7 },
     secondary: { type: 'diff', from: 'mid', to: 'post', path: 'logs/job.log' },
   });
-  assert.deepEqual(index.eventTargets(ev('decision:D7')), { primary: { type: 'location', file: 'agent/agent.log', line: 7 }, secondary: null });
-  assert.deepEqual(index.eventTargets(ev('trigger:T6')).primary, { type: 'diff', from: 'base', to: 'post', path: 'agent/notes.md' }, 'a deleted file shows as its diff');
+  assert.deepEqual(index.eventTargets(ev('decision:D7')), {
+    primary: { type: 'location', file: 'agent/agent.log', line: 7 },
+    secondary: null,
+  });
+  assert.deepEqual(
+    index.eventTargets(ev('trigger:T6')).primary,
+    { type: 'diff', from: 'base', to: 'post', path: 'agent/notes.md' },
+    'a deleted file shows as its diff',
+  );
   assert.deepEqual(index.eventTargets(ev('snapshot:mid')), { primary: null, secondary: null });
 });
 
@@ -72,7 +92,12 @@ test('each root-cause evidence item links to what it cites', () => {
     { type: 'diff', from: 'base', to: 'post', path: 'config/app.json' },
     null,
   ]);
-  assert.deepEqual(index.triggerTarget(inc.triggers[1] ?? assert.fail()), { type: 'diff', from: 'base', to: 'post', path: 'agent/notes.md' });
+  assert.deepEqual(index.triggerTarget(inc.triggers[1] ?? assert.fail()), {
+    type: 'diff',
+    from: 'base',
+    to: 'post',
+    path: 'agent/notes.md',
+  });
   assert.equal(index.eventFor('T3'), 'trigger:T3');
   assert.equal(index.eventFor('D7'), 'decision:D7');
   assert.equal(index.eventFor('nope'), null);

@@ -5,14 +5,40 @@ import { TargetPolicy, isSafeRelativePath, toIncidentView } from '../../src/exte
 import { isIncidentView } from '../../src/protocol/incidentView';
 import { incident, trigger } from './builders';
 
-const entry = { path: 'config/app.json', type: 'file' as const, size: 175, mode: 0o644, mtimeMs: 1, id: 'a'.repeat(40), binary: false, stored: true };
+const entry = {
+  path: 'config/app.json',
+  type: 'file' as const,
+  size: 175,
+  mode: 0o644,
+  mtimeMs: 1,
+  id: 'a'.repeat(40),
+  binary: false,
+  stored: true,
+};
 
 const engineIncident: Incident = {
   ...incident({
-    triggers: [trigger('T3', 1, { file: 'logs/job.log', frames: [{ file: 'src/job.js', line: 3, inWorkspace: true }, { file: '/usr/lib/node/net.js', line: 9, inWorkspace: false }] })],
+    triggers: [
+      trigger('T3', 1, {
+        file: 'logs/job.log',
+        frames: [
+          { file: 'src/job.js', line: 3, inWorkspace: true },
+          { file: '/usr/lib/node/net.js', line: 9, inWorkspace: false },
+        ],
+      }),
+    ],
   }),
   changes: [
-    { status: 'modified', path: 'config/app.json', before: entry, after: { ...entry, size: 180 }, additions: 2, deletions: 2, binary: false, patch: '@@ -1 +1 @@\n-secret\n+other' },
+    {
+      status: 'modified',
+      path: 'config/app.json',
+      before: entry,
+      after: { ...entry, size: 180 },
+      additions: 2,
+      deletions: 2,
+      binary: false,
+      patch: '@@ -1 +1 @@\n-secret\n+other',
+    },
     { status: 'renamed', path: 'data/new.csv', oldPath: 'data/old.csv', additions: 0, deletions: 0, binary: true, note: 'binary' },
   ],
 };
@@ -45,5 +71,6 @@ test('the host opens only files and diffs the incident names, inside the folder'
 
 test('paths that could leave the folder are never safe', () => {
   for (const p of ['a/b.txt', 'a..b/c', '.hidden']) assert.ok(isSafeRelativePath(p), p);
-  for (const p of ['', '/etc/passwd', '../x', 'a/../../x', 'C:/x', 'a\\..\\x', 'a\u0000b']) assert.ok(!isSafeRelativePath(p), JSON.stringify(p));
+  for (const p of ['', '/etc/passwd', '../x', 'a/../../x', 'C:/x', 'a\\..\\x', 'a\u0000b'])
+    assert.ok(!isSafeRelativePath(p), JSON.stringify(p));
 });

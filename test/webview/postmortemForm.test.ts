@@ -97,10 +97,18 @@ test('each input kind reads and writes its type: lines, numbers, times, choices,
   const removed = ok(editField(entry, spec('lifecycleUpdates.value.change_id'), ' ', 'utc'));
   assert.deepEqual(removed.lifecycleUpdates, { value: {}, state: 'empty' }, 'an emptied entry leaves the record');
   const gate = ok(editField(pm, spec('evalsAndRollout.value.rollout_gate'), 'canary 5%', 'utc'));
-  assert.deepEqual(gate.evalsAndRollout, { value: { rollout_gate: 'canary 5%' }, state: 'confirmed' }, 'older records without evals get them');
+  assert.deepEqual(
+    gate.evalsAndRollout,
+    { value: { rollout_gate: 'canary 5%' }, state: 'confirmed' },
+    'older records without evals get them',
+  );
 
   const status = ok(editField(pm, spec('summary.status.value'), 'mitigated', 'utc'));
-  assert.deepEqual(status.summary.status, { value: 'mitigated', state: 'confirmed' }, 'an optional field absent from older records can be set');
+  assert.deepEqual(
+    status.summary.status,
+    { value: 'mitigated', state: 'confirmed' },
+    'an optional field absent from older records can be set',
+  );
 
   const category = ok(editField(pm, spec('rootCause.category'), 'drift', 'utc'));
   assert.equal(category.rootCause.category, 'drift');
@@ -145,7 +153,10 @@ test('list rows are added, edited and removed; each action item keeps its own st
   assert.equal(editListCell(named, actions, 1, col('due'), 'next week', 'utc').ok, false);
   assert.equal(editListCell(named, actions, 1, col('priority'), 'P7', 'utc').ok, false);
   const removed = ok(removeListItem(due, actions, 0));
-  assert.deepEqual(removed.actions.map((a) => a.id), ['A2']);
+  assert.deepEqual(
+    removed.actions.map((a) => a.id),
+    ['A2'],
+  );
 });
 
 test('containment shares one state for the whole list', () => {

@@ -65,7 +65,11 @@ test('every file and diff the view can open is one the host allows', () => {
   for (const t of targets) {
     if (t.type === 'location') assert.ok(policy.allowsLocation(t.file), `location ${t.file}`);
     if (t.type === 'diff') assert.ok(policy.allowsDiff(t.from, t.to, t.path), `diff ${t.from}..${t.to} ${t.path}`);
-    if (t.type === 'event') assert.ok(view.timeline.some((e) => e.id === t.eventId), t.eventId);
+    if (t.type === 'event')
+      assert.ok(
+        view.timeline.some((e) => e.id === t.eventId),
+        t.eventId,
+      );
   }
 });
 
@@ -75,13 +79,22 @@ test('the chain blames the run that failed and traces it to the decision about t
   const chain = buildDecisionChain(view.decisions, view.triggers, tc ? [tc.path, ...(tc.keys ?? [])] : []);
   const failing = chain.steps[chain.failing];
   assert.ok(failing, 'a failing step');
-  assert.ok(failing.triggers.some((t) => t.kind === 'log_error'), 'linked to the log error it produced');
-  assert.deepEqual(chain.story.map((p) => p.verb), ['decided', 'ran', 'error']);
+  assert.ok(
+    failing.triggers.some((t) => t.kind === 'log_error'),
+    'linked to the log error it produced',
+  );
+  assert.deepEqual(
+    chain.story.map((p) => p.verb),
+    ['decided', 'ran', 'error'],
+  );
   // The sample picks a free port each run; the decision names it and so does the error.
   const port = /port (\d+)/.exec(chain.story[0]?.text ?? '')?.[1];
   assert.ok(port, `the decision names the port: ${chain.story[0]?.text}`);
   assert.ok(chain.story[2]?.text.includes(port), `the error names it too: ${chain.story[2]?.text}`);
   const model = buildTimelineModel(view.timeline, view.decisions);
   assert.equal(model.entries.length, view.timeline.length);
-  assert.ok(model.entries.some((e) => e.kind === 'command'), 'the job run shows as a command');
+  assert.ok(
+    model.entries.some((e) => e.kind === 'command'),
+    'the job run shows as a command',
+  );
 });

@@ -21,7 +21,9 @@ before(async () => {
   await settle();
   const lines = ['2024-05-20T14:00:00.000Z INFO worker: up'];
   for (let i = 0; i < REPEATS; i++) {
-    lines.push(`2024-05-20T14:01:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z ERROR worker: job ${1000 + i} failed: disk quota exceeded on /data/shard-${i % 9}`);
+    lines.push(
+      `2024-05-20T14:01:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z ERROR worker: job ${1000 + i} failed: disk quota exceeded on /data/shard-${i % 9}`,
+    );
     lines.push(`2024-05-20T14:01:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z INFO worker: retrying job ${1000 + i}`);
   }
   lines.push('2024-05-20T14:02:30.000Z FATAL worker: giving up');
@@ -68,11 +70,17 @@ test('one row with its count that expands to its occurrences, each opening its l
   assert.deepEqual([lines[0], lines[1], lines[100]], [2, 4, 2 * REPEATS]);
   const policy = new TargetPolicy(incident);
   assert.ok(policy.allowsLocation(repeated?.file ?? ''), 'the host opens the occurrence lines');
-  assert.equal(repeated?.occurrences?.[100]?.timestamp, Date.parse(`2024-05-20T14:01:${String((REPEATS - 1) % 60).padStart(2, '0')}.${REPEATS - 1}Z`));
+  assert.equal(
+    repeated?.occurrences?.[100]?.timestamp,
+    Date.parse(`2024-05-20T14:01:${String((REPEATS - 1) % 60).padStart(2, '0')}.${REPEATS - 1}Z`),
+  );
 });
 
 test('expanded rows survive a reload; unreadable saved state does not', () => {
-  assert.deepEqual(readViewState({ expandedEvents: ['trigger:T2', 'trigger:T2', 'trigger:T5'] }).expandedEvents, ['trigger:T2', 'trigger:T5']);
+  assert.deepEqual(readViewState({ expandedEvents: ['trigger:T2', 'trigger:T2', 'trigger:T5'] }).expandedEvents, [
+    'trigger:T2',
+    'trigger:T5',
+  ]);
   assert.deepEqual(readViewState({ expandedEvents: [1, 2] }).expandedEvents, []);
   assert.deepEqual(readViewState({ expandedEvents: 'trigger:T2' }).expandedEvents, []);
 });

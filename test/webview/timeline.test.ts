@@ -14,11 +14,13 @@ import {
 } from '../../webview/model/timeline';
 import { decision, event } from './builders';
 
-const query = (q: Partial<Omit<TimelineQuery, 'hiddenKinds' | 'hiddenSeverities' | 'collapsedKinds'>> & {
-  hiddenKinds?: DisplayKind[];
-  hiddenSeverities?: SeverityFilter[];
-  collapsedKinds?: DisplayKind[];
-} = {}): TimelineQuery => ({
+const query = (
+  q: Partial<Omit<TimelineQuery, 'hiddenKinds' | 'hiddenSeverities' | 'collapsedKinds'>> & {
+    hiddenKinds?: DisplayKind[];
+    hiddenSeverities?: SeverityFilter[];
+    collapsedKinds?: DisplayKind[];
+  } = {},
+): TimelineQuery => ({
   search: q.search ?? '',
   groupByKind: q.groupByKind ?? false,
   hiddenKinds: new Set(q.hiddenKinds ?? []),
@@ -38,22 +40,48 @@ const events = [
   event('decision:D2', 20, { kind: 'decision', ref: 'D2', title: 'action: run node src/job.js' }),
   event('decision:D1', 10, { kind: 'decision', ref: 'D1', title: 'decision: point the job at the replica' }),
   event('log:1', 25, { kind: 'log', severity: 'error', title: 'ERROR connect ECONNREFUSED', file: 'logs/job.log', line: 5 }),
-  event('trigger:T1', 25, { kind: 'trigger', severity: 'error', title: 'log_error: connect ECONNREFUSED', detail: 'at TCPConnectWrap', file: 'logs/job.log', line: 5 }),
+  event('trigger:T1', 25, {
+    kind: 'trigger',
+    severity: 'error',
+    title: 'log_error: connect ECONNREFUSED',
+    detail: 'at TCPConnectWrap',
+    file: 'logs/job.log',
+    line: 5,
+  }),
   event('decision:D3', 30, { kind: 'decision', ref: 'D3', title: 'tool_call: Bash' }),
   event('decision:D4', 40, { kind: 'decision', ref: 'D4', title: 'action: edit config/app.json' }),
-  event('change:a', 15, { kind: 'file_change', severity: 'info', title: 'modified config/app.json (+2 -2)', file: 'config/app.json', estimated: true }),
+  event('change:a', 15, {
+    kind: 'file_change',
+    severity: 'info',
+    title: 'modified config/app.json (+2 -2)',
+    file: 'config/app.json',
+    estimated: true,
+  }),
   event('trigger:T2', 41, { kind: 'trigger', severity: 'warning', title: 'deletion: notes.md was deleted' }),
   event('snapshot:base', 0, { kind: 'snapshot', title: 'Snapshot base' }),
 ];
 
 const model = buildTimelineModel(events, decisions);
 const ids = (rows: ReturnType<typeof timelineRows>): string[] =>
-  rows.map((r) => (r.type === 'group' ? `[${r.kind}${r.collapsed ? ' folded' : ''} ${r.count}]` : (model.entries[r.entry]?.event.id ?? '?')));
+  rows.map((r) =>
+    r.type === 'group' ? `[${r.kind}${r.collapsed ? ' folded' : ''} ${r.count}]` : (model.entries[r.entry]?.event.id ?? '?'),
+  );
 
 test('events come in time order, and events at the same millisecond keep the engine’s order', () => {
   assert.deepEqual(
     model.entries.map((e) => e.event.id),
-    ['snapshot:base', 'decision:D1', 'change:a', 'decision:D2', 'log:1', 'trigger:T1', 'decision:D3', 'decision:D4', 'trigger:T2', 'snapshot:post'],
+    [
+      'snapshot:base',
+      'decision:D1',
+      'change:a',
+      'decision:D2',
+      'log:1',
+      'trigger:T1',
+      'decision:D3',
+      'decision:D4',
+      'trigger:T2',
+      'snapshot:post',
+    ],
   );
   assert.equal(model.start, events[9]?.timestamp);
   assert.equal(model.end, events[0]?.timestamp);
@@ -81,7 +109,12 @@ test('deltas to the previous event are kept and long pauses are marked as gaps',
 });
 
 test('filters hide kinds and severities; events without a severity filter as "none"', () => {
-  assert.deepEqual(ids(timelineRows(model, query({ hiddenKinds: ['decision', 'command', 'snapshot'] }))), ['change:a', 'log:1', 'trigger:T1', 'trigger:T2']);
+  assert.deepEqual(ids(timelineRows(model, query({ hiddenKinds: ['decision', 'command', 'snapshot'] }))), [
+    'change:a',
+    'log:1',
+    'trigger:T1',
+    'trigger:T2',
+  ]);
   assert.deepEqual(ids(timelineRows(model, query({ hiddenSeverities: ['none', 'info'] }))), ['log:1', 'trigger:T1', 'trigger:T2']);
   assert.deepEqual(ids(timelineRows(model, query({ hiddenSeverities: ['error', 'warning', 'info', 'none'] }))), []);
 });
@@ -92,7 +125,11 @@ test('search matches title, detail and file, case-insensitively, all words requi
   assert.deepEqual(ids(timelineRows(model, query({ search: 'config/app.json' }))), ['change:a', 'decision:D4'], 'file and title');
   assert.deepEqual(ids(timelineRows(model, query({ search: '  connect   log_error ' }))), ['trigger:T1']);
   assert.deepEqual(ids(timelineRows(model, query({ search: 'nothing-like-this' }))), []);
-  assert.deepEqual(matchingEntries(model, query({ search: 'command' })), [model.byId.get('decision:D2'), model.byId.get('decision:D3')], 'the kind label is searchable');
+  assert.deepEqual(
+    matchingEntries(model, query({ search: 'command' })),
+    [model.byId.get('decision:D2'), model.byId.get('decision:D3')],
+    'the kind label is searchable',
+  );
 });
 
 test('grouping makes one section per kind, in time order inside, and folded sections keep their count', () => {
@@ -111,13 +148,15 @@ test('grouping makes one section per kind, in time order inside, and folded sect
     'decision:D2',
     'decision:D3',
   ]);
-  assert.deepEqual(ids(timelineRows(model, query({ groupByKind: true, collapsedKinds: ['decision', 'command', 'trigger'], hiddenKinds: ['snapshot', 'file_change'] }))), [
-    '[log_error 1]',
-    'log:1',
-    '[trigger folded 2]',
-    '[decision folded 2]',
-    '[command folded 2]',
-  ]);
+  assert.deepEqual(
+    ids(
+      timelineRows(
+        model,
+        query({ groupByKind: true, collapsedKinds: ['decision', 'command', 'trigger'], hiddenKinds: ['snapshot', 'file_change'] }),
+      ),
+    ),
+    ['[log_error 1]', 'log:1', '[trigger folded 2]', '[decision folded 2]', '[command folded 2]'],
+  );
 });
 
 test('facet counts, the first error and the row of an event follow the rows shown', () => {

@@ -51,8 +51,18 @@ test('state saved for another incident keeps only the tab', () => {
 });
 
 test('the host reads back which incident a restored panel showed, and nothing it cannot trust', () => {
-  assert.deepEqual(readPanelIdentity({ folder: 'file:///ws', incidentId: 'INC-0007', tab: 'chain' }), { folder: 'file:///ws', incidentId: 'INC-0007' });
-  for (const bad of [null, {}, { folder: 'file:///ws' }, { folder: '', incidentId: 'INC-1' }, { folder: 'file:///ws', incidentId: '../../etc' }, { folder: 'f', incidentId: 'x'.repeat(100) }]) {
+  assert.deepEqual(readPanelIdentity({ folder: 'file:///ws', incidentId: 'INC-0007', tab: 'chain' }), {
+    folder: 'file:///ws',
+    incidentId: 'INC-0007',
+  });
+  for (const bad of [
+    null,
+    {},
+    { folder: 'file:///ws' },
+    { folder: '', incidentId: 'INC-1' },
+    { folder: 'file:///ws', incidentId: '../../etc' },
+    { folder: 'f', incidentId: 'x'.repeat(100) },
+  ]) {
     assert.equal(readPanelIdentity(bad), null, JSON.stringify(bad));
   }
 });

@@ -81,7 +81,11 @@ export function reasoningBehind(earlier: readonly Decision[], failureTexts: read
 }
 
 /** `hints`: other words tied to the failure (the triggering change's path and keys). */
-export function buildDecisionChain(decisions: readonly Decision[], triggers: readonly Trigger[], hints: readonly string[] = []): DecisionChain {
+export function buildDecisionChain(
+  decisions: readonly Decision[],
+  triggers: readonly Trigger[],
+  hints: readonly string[] = [],
+): DecisionChain {
   const triggerById = new Map(triggers.map((t) => [t.id, t]));
   const order = decisions.map((_, i) => i);
   order.sort((a, b) => (decisions[a] as Decision).timestamp - (decisions[b] as Decision).timestamp || a - b);
@@ -106,10 +110,13 @@ export function buildDecisionChain(decisions: readonly Decision[], triggers: rea
     if (isReasoning(d)) {
       story.push(reasoningPart(d));
     } else {
-      const why = reasoningBehind(steps.slice(0, failing).map((s) => s.decision).filter(isReasoning), [
-        ...f.triggers.map((t) => t.message),
-        ...hints,
-      ]);
+      const why = reasoningBehind(
+        steps
+          .slice(0, failing)
+          .map((s) => s.decision)
+          .filter(isReasoning),
+        [...f.triggers.map((t) => t.message), ...hints],
+      );
       if (why) story.push(reasoningPart(why));
       story.push({ verb: isCommandStep(d) ? 'ran' : 'did', text: d.text, decisionId: d.id });
     }

@@ -105,7 +105,10 @@ export const LIST_SPECS: readonly ListSpec[] = [
   },
 ];
 
-export const OUTCOME_OPTIONS: readonly Option[] = [{ id: 'none', label: 'not annotated', value: null }, ...OUTCOMES.map((o) => ({ id: o, label: humanize(o), value: o }))];
+export const OUTCOME_OPTIONS: readonly Option[] = [
+  { id: 'none', label: 'not annotated', value: null },
+  ...OUTCOMES.map((o) => ({ id: o, label: humanize(o), value: o })),
+];
 
 // ------------------------------------------------------------------ text codecs
 
@@ -171,11 +174,22 @@ export function addListItem(pm: Postmortem, list: ListSpec): EditResult {
 }
 
 export function removeListItem(pm: Postmortem, list: ListSpec, index: number): EditResult {
-  return afterListChange(pm, list, listItems(pm, list).filter((_, i) => i !== index));
+  return afterListChange(
+    pm,
+    list,
+    listItems(pm, list).filter((_, i) => i !== index),
+  );
 }
 
 /** Edits one cell of a list; items with their own state get it, lists with a shared state update that. */
-export function editListCell(pm: Postmortem, list: ListSpec, index: number, column: FieldSpec, raw: string | boolean, zone: Zone): EditResult {
+export function editListCell(
+  pm: Postmortem,
+  list: ListSpec,
+  index: number,
+  column: FieldSpec,
+  raw: string | boolean,
+  zone: Zone,
+): EditResult {
   const base = [...list.path, index];
   const r = editField(pm, { ...column, stateless: true }, raw, zone, base);
   if (!r.ok) return r;

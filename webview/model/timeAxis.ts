@@ -62,7 +62,10 @@ export function buildTimeAxis(model: TimelineModel, rows: readonly TimelineRow[]
     if (s.error) b.errors++;
     if (b.firstRow === -1 || s.row < b.firstRow) b.firstRow = s.row;
   }
-  const counts = buckets.map((b) => b.count).filter((c) => c > 0).sort((a, b) => a - b);
+  const counts = buckets
+    .map((b) => b.count)
+    .filter((c) => c > 0)
+    .sort((a, b) => a - b);
   const median = counts[Math.floor(counts.length / 2)] ?? 0;
   for (const b of buckets) b.burst = b.count >= BURST_MIN && b.count >= median * BURST_FACTOR;
 

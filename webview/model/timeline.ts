@@ -61,7 +61,8 @@ export interface TimelineModel {
   gapThresholdMs: number;
 }
 
-const COMMAND_TOOL = /^(bash|shell|sh|zsh|powershell|pwsh|terminal|exec|execute|run|run_command|execute_command|local_shell|run_terminal_cmd|command)$/i;
+const COMMAND_TOOL =
+  /^(bash|shell|sh|zsh|powershell|pwsh|terminal|exec|execute|run|run_command|execute_command|local_shell|run_terminal_cmd|command)$/i;
 const COMMAND_TEXT = /^(\$\s|run\b|ran\b|exec(ute)?\b|npm\s|npx\s|node\s|python3?\s|pytest\b|make\b|cargo\s|go\s+(run|test|build)\b)/i;
 
 /** An agent step that ran something in a shell, by its tool name or how its text begins. */
@@ -97,7 +98,11 @@ function repeatsOf(e: TimelineEvent, triggers: ReadonlyMap<string, Trigger>): Re
   return { count: t.count, file: t.file, occurrences: t.occurrences };
 }
 
-export function buildTimelineModel(events: readonly TimelineEvent[], decisions: readonly Decision[], triggers: readonly Trigger[] = []): TimelineModel {
+export function buildTimelineModel(
+  events: readonly TimelineEvent[],
+  decisions: readonly Decision[],
+  triggers: readonly Trigger[] = [],
+): TimelineModel {
   const decisionById = new Map(decisions.map((d) => [d.id, d]));
   const triggerById = new Map(triggers.map((t) => [t.id, t]));
   const order = events.map((_, i) => i);
@@ -160,12 +165,17 @@ function eventRows(model: TimelineModel, entry: number, expanded: ReadonlySet<st
   if (!e.repeats || !expanded?.has(e.event.id)) return;
   const { occurrences, count } = e.repeats;
   // The list is capped (the first ones and the last): the last listed is the last of all.
-  occurrences.forEach((_, index) => out.push({ type: 'occurrence', entry, index, ordinal: index === occurrences.length - 1 ? count : index + 1 }));
+  occurrences.forEach((_, index) =>
+    out.push({ type: 'occurrence', entry, index, ordinal: index === occurrences.length - 1 ? count : index + 1 }),
+  );
 }
 
 /** Whitespace-separated terms, all of which must occur (case-insensitive). */
 export function searchTerms(search: string): string[] {
-  return search.toLowerCase().split(/\s+/).filter((t) => t.length > 0);
+  return search
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
 }
 
 export function matchesQuery(entry: TimelineEntry, query: TimelineQuery, terms: readonly string[]): boolean {

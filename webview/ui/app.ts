@@ -62,12 +62,12 @@ export class App {
       openChangeDiff: (path) => this.navigate(this.ctx?.index.changeDiff(path) ?? null),
     };
     this.postmortem = new PostmortemView(this.stable, {
-        send: (m) => this.bridge.send(m),
-        persistDraft: (pm) => {
-          this.state.postmortemDraft = pm;
-          this.persist();
-        },
-        notify: (text, level) => this.notify(text, level),
+      send: (m) => this.bridge.send(m),
+      persistDraft: (pm) => {
+        this.state.postmortemDraft = pm;
+        this.persist();
+      },
+      notify: (text, level) => this.notify(text, level),
     });
     bridge.listen((m) => this.onMessage(m));
     window.addEventListener('resize', () => this.fitTimeline());
@@ -90,7 +90,12 @@ export class App {
         break;
       case 'loadFailed':
         this.root.replaceChildren(
-          h('div', { class: 'load-failed', role: 'alert', testid: 'load-failed' }, icon('error'), ` ${m.incidentId} could not be shown: ${m.message}`),
+          h(
+            'div',
+            { class: 'load-failed', role: 'alert', testid: 'load-failed' },
+            icon('error'),
+            ` ${m.incidentId} could not be shown: ${m.message}`,
+          ),
         );
         break;
       case 'postmortem':
@@ -152,7 +157,9 @@ export class App {
     for (const tab of TABS) {
       const panel = h('vscode-tab-panel', { testid: `panel-${tab}` });
       panels.set(tab, panel);
-      tabs.appendChild(h('vscode-tab-header', { slot: 'header', testid: `tab-${tab}` }, icon(TAB_LABELS[tab].icon), ` ${TAB_LABELS[tab].label}`));
+      tabs.appendChild(
+        h('vscode-tab-header', { slot: 'header', testid: `tab-${tab}` }, icon(TAB_LABELS[tab].icon), ` ${TAB_LABELS[tab].label}`),
+      );
       tabs.appendChild(panel);
     }
     this.fillTab(this.state.tab);
@@ -204,7 +211,12 @@ export class App {
     if (!target) return;
     switch (target.type) {
       case 'location':
-        this.bridge.send({ type: 'openLocation', file: target.file, line: target.line, ...(target.column !== undefined ? { column: target.column } : {}) });
+        this.bridge.send({
+          type: 'openLocation',
+          file: target.file,
+          line: target.line,
+          ...(target.column !== undefined ? { column: target.column } : {}),
+        });
         break;
       case 'diff':
         this.bridge.send({ type: 'openDiff', from: target.from, to: target.to, path: target.path });

@@ -38,20 +38,39 @@ function storyPart(p: StoryPart, ctx: ViewContext): HTMLElement {
     case 'did':
       return h('span', { class: 'story-part' }, `${p.verb === 'ran' ? 'ran' : 'then'} `, linkButton([`“${p.text}”`], open));
     case 'error':
-      return h('span', { class: 'story-part story-error' }, icon('error'), ' error: ', linkButton([p.text], open), p.triggerId ? ` (${p.triggerId})` : '');
+      return h(
+        'span',
+        { class: 'story-part story-error' },
+        icon('error'),
+        ' error: ',
+        linkButton([p.text], open),
+        p.triggerId ? ` (${p.triggerId})` : '',
+      );
   }
 }
 
 export function renderChain(chain: DecisionChain, ctx: ViewContext): HTMLElement {
   if (chain.steps.length === 0) {
-    return h('section', { class: 'chain-empty', testid: 'decision-chain' }, h('p', { text: 'No agent decisions were found in this window’s logs or transcripts.' }));
+    return h(
+      'section',
+      { class: 'chain-empty', testid: 'decision-chain' },
+      h('p', { text: 'No agent decisions were found in this window’s logs or transcripts.' }),
+    );
   }
   const story =
     chain.story.length > 0
       ? h(
           'p',
           { class: 'chain-story', testid: 'chain-story' },
-          ...chain.story.flatMap((p, i) => (i === 0 ? [storyPart(p, ctx)] : [h('span', { class: 'arrow', 'aria-hidden': 'true', text: ' → ' }), h('span', { class: 'sr-only', text: ', then ' }), storyPart(p, ctx)])),
+          ...chain.story.flatMap((p, i) =>
+            i === 0
+              ? [storyPart(p, ctx)]
+              : [
+                  h('span', { class: 'arrow', 'aria-hidden': 'true', text: ' → ' }),
+                  h('span', { class: 'sr-only', text: ', then ' }),
+                  storyPart(p, ctx),
+                ],
+          ),
         )
       : h('p', { class: 'chain-story', testid: 'chain-story', text: 'No step of the chain is linked to a failure.' });
 

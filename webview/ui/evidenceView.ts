@@ -15,7 +15,9 @@ const CHANGE_ICON: Record<ChangeView['status'], string> = {
 };
 
 function section(title: string, testid: string, body: Node | null): HTMLElement | null {
-  return body ? h('section', { class: 'evidence-section', 'aria-label': title }, h('h2', { text: title }), h('div', { testid }, body)) : null;
+  return body
+    ? h('section', { class: 'evidence-section', 'aria-label': title }, h('h2', { text: title }), h('div', { testid }, body))
+    : null;
 }
 
 function triggerItem(t: Trigger, ctx: ViewContext): HTMLElement {
@@ -30,7 +32,10 @@ function triggerItem(t: Trigger, ctx: ViewContext): HTMLElement {
         h('span', { class: 'trigger-kind', text: `${t.id} ${humanize(t.kind)}: ` }),
         h('span', { class: 'trigger-message', text: t.message }),
         h('span', { class: 'trigger-where', text: ` — ${t.file}:${t.line}` }),
-        h('span', { class: 'trigger-time', text: ` at ${t.timestampEstimated ? '~' : ''}${formatClock(t.timestamp, ctx.zone)}${t.timestampEstimated ? ' (estimated)' : ''}` }),
+        h('span', {
+          class: 'trigger-time',
+          text: ` at ${t.timestampEstimated ? '~' : ''}${formatClock(t.timestamp, ctx.zone)}${t.timestampEstimated ? ' (estimated)' : ''}`,
+        }),
       ],
       () => ctx.navigate(ctx.index.triggerTarget(t)),
       { testid: 'evidence-trigger', 'data-trigger-id': t.id },
@@ -44,8 +49,10 @@ function triggerItem(t: Trigger, ctx: ViewContext): HTMLElement {
             h(
               'li',
               {},
-              linkButton([icon('debug-stackframe'), ` ${f.function ?? '(anonymous)'} ${f.file}:${f.line}`], () =>
-                ctx.navigate({ type: 'location', file: f.file, line: f.line, ...(f.column !== undefined ? { column: f.column } : {}) }),
+              linkButton(
+                [icon('debug-stackframe'), ` ${f.function ?? '(anonymous)'} ${f.file}:${f.line}`],
+                () =>
+                  ctx.navigate({ type: 'location', file: f.file, line: f.line, ...(f.column !== undefined ? { column: f.column } : {}) }),
                 { testid: 'evidence-frame' },
               ),
             ),
@@ -70,7 +77,11 @@ function changeItem(c: ChangeView, ctx: ViewContext): HTMLElement {
         c.binary ? h('span', { class: 'chip', text: 'binary' }) : null,
       ],
       () => ctx.navigate(ctx.index.changeDiff(c.path)),
-      { testid: 'evidence-change', 'data-path': c.path, 'aria-label': `${humanize(c.status)} ${c.path}, ${c.additions} added and ${c.deletions} removed lines; open diff` },
+      {
+        testid: 'evidence-change',
+        'data-path': c.path,
+        'aria-label': `${humanize(c.status)} ${c.path}, ${c.additions} added and ${c.deletions} removed lines; open diff`,
+      },
     ),
     c.note ? h('span', { class: 'change-note', text: ` ${c.note}` }) : null,
   );
@@ -85,12 +96,16 @@ export function renderEvidence(incident: IncidentView, ctx: ViewContext): HTMLEl
     section(
       `Triggers (${incident.triggers.length})`,
       'evidence-triggers',
-      incident.triggers.length > 0 ? h('ul', { class: 'plain-list' }, ...incident.triggers.map((t) => triggerItem(t, ctx))) : h('p', { text: 'No triggers.' }),
+      incident.triggers.length > 0
+        ? h('ul', { class: 'plain-list' }, ...incident.triggers.map((t) => triggerItem(t, ctx)))
+        : h('p', { text: 'No triggers.' }),
     ),
     section(
       `Changed files (${incident.changes.length})`,
       'evidence-changes',
-      incident.changes.length > 0 ? h('ul', { class: 'plain-list' }, ...incident.changes.map((c) => changeItem(c, ctx))) : h('p', { text: 'No files changed.' }),
+      incident.changes.length > 0
+        ? h('ul', { class: 'plain-list' }, ...incident.changes.map((c) => changeItem(c, ctx)))
+        : h('p', { text: 'No files changed.' }),
     ),
     section(
       'Root-cause evidence',
@@ -109,7 +124,9 @@ export function renderEvidence(incident: IncidentView, ctx: ViewContext): HTMLEl
               return h(
                 'li',
                 {},
-                target ? linkButton(label, () => ctx.navigate(target), { testid: 'evidence-item', 'data-ref': item.ref }) : h('span', { testid: 'evidence-item' }, ...label),
+                target
+                  ? linkButton(label, () => ctx.navigate(target), { testid: 'evidence-item', 'data-ref': item.ref })
+                  : h('span', { testid: 'evidence-item' }, ...label),
               );
             }),
           )
@@ -123,7 +140,9 @@ export function renderEvidence(incident: IncidentView, ctx: ViewContext): HTMLEl
     section(
       'Remediation',
       'remediation',
-      incident.remediation.length > 0 ? h('ol', { class: 'remediation' }, ...incident.remediation.map((r) => h('li', { text: r }))) : h('p', { text: 'No remediation steps suggested.' }),
+      incident.remediation.length > 0
+        ? h('ol', { class: 'remediation' }, ...incident.remediation.map((r) => h('li', { text: r })))
+        : h('p', { text: 'No remediation steps suggested.' }),
     ),
     incident.artifacts && Object.keys(incident.artifacts).length > 0
       ? section(
@@ -132,7 +151,10 @@ export function renderEvidence(incident: IncidentView, ctx: ViewContext): HTMLEl
           h(
             'dl',
             { class: 'facts' },
-            ...Object.entries(incident.artifacts).flatMap(([k, v]) => [h('dt', { text: k }), h('dd', {}, h('code', { text: v.value }), ` (${v.source})`)]),
+            ...Object.entries(incident.artifacts).flatMap(([k, v]) => [
+              h('dt', { text: k }),
+              h('dd', {}, h('code', { text: v.value }), ` (${v.source})`),
+            ]),
           ),
         )
       : null,

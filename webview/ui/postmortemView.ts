@@ -85,7 +85,11 @@ export class PostmortemView {
     this.blameStatus = h('span', { class: 'pm-blame-status', testid: 'blame-status', 'aria-live': 'polite' });
     this.saveButton = h('vscode-button', { icon: 'save', testid: 'postmortem-save', disabled: true }, 'Save postmortem');
     this.saveButton.addEventListener('click', () => this.save());
-    this.discardButton = h('vscode-button', { secondary: true, icon: 'discard', testid: 'postmortem-discard', disabled: true }, 'Discard changes');
+    this.discardButton = h(
+      'vscode-button',
+      { secondary: true, icon: 'discard', testid: 'postmortem-discard', disabled: true },
+      'Discard changes',
+    );
     this.discardButton.addEventListener('click', () => this.discard());
     this.body = h('div', { class: 'pm-body', testid: 'postmortem-form' }, h('p', { class: 'loading', text: 'Loading the postmortem…' }));
     this.element = h(
@@ -222,7 +226,11 @@ export class PostmortemView {
 
   private stateBadge(holder: Path, key: string): HTMLElement {
     const badge = h('span', { class: 'state-badge', testid: `pm-state-${key}` });
-    const confirm = h('vscode-button', { secondary: true, icon: 'check', testid: `pm-confirm-${key}`, class: 'pm-confirm' }, 'Confirm draft');
+    const confirm = h(
+      'vscode-button',
+      { secondary: true, icon: 'check', testid: `pm-confirm-${key}`, class: 'pm-confirm' },
+      'Confirm draft',
+    );
     confirm.addEventListener('click', () => {
       if (this.pm) this.apply(confirmAt(this.pm, holder), false);
     });
@@ -292,7 +300,12 @@ export class PostmortemView {
     return h(
       'div',
       { class: ['pm-field', `input-${spec.kind}`], 'data-path': key },
-      h('div', { class: 'pm-field-head' }, spec.kind === 'boolean' ? null : h('vscode-label', { for: id, text: spec.label }), spec.stateless ? null : this.stateBadge(spec.holder, key)),
+      h(
+        'div',
+        { class: 'pm-field-head' },
+        spec.kind === 'boolean' ? null : h('vscode-label', { for: id, text: spec.label }),
+        spec.stateless ? null : this.stateBadge(spec.holder, key),
+      ),
       el,
       typeof source === 'string' ? h('p', { class: 'pm-source', text: `found at ${source}` }) : null,
       error,
@@ -318,7 +331,13 @@ export class PostmortemView {
       const evidence = getIn(item, ['evidence']);
       const remove = h(
         'button',
-        { type: 'button', class: 'icon-button', 'aria-label': `Remove ${list.title.toLowerCase()} item ${index + 1}`, title: 'Remove', testid: `pm-remove-${list.id}` },
+        {
+          type: 'button',
+          class: 'icon-button',
+          'aria-label': `Remove ${list.title.toLowerCase()} item ${index + 1}`,
+          title: 'Remove',
+          testid: `pm-remove-${list.id}`,
+        },
         icon('trash'),
       );
       remove.addEventListener('click', () => {
@@ -327,7 +346,13 @@ export class PostmortemView {
       return h(
         'div',
         { class: 'pm-list-item', testid: `pm-item-${list.id}`, 'data-path': itemKey },
-        h('div', { class: 'pm-item-head' }, h('span', { class: 'pm-item-number', text: `${index + 1}.` }), list.sharedState ? null : this.stateBadge(base, itemKey), remove),
+        h(
+          'div',
+          { class: 'pm-item-head' },
+          h('span', { class: 'pm-item-number', text: `${index + 1}.` }),
+          list.sharedState ? null : this.stateBadge(base, itemKey),
+          remove,
+        ),
         ...cells,
         Array.isArray(evidence) && evidence.length > 0 ? this.renderWhyEvidence(evidence) : null,
         error,
@@ -396,7 +421,9 @@ export class PostmortemView {
       h('div', { class: 'pm-field' }, h('vscode-label', { for: selectId, text: 'Outcome' }), select),
       h('div', { class: 'pm-field' }, h('vscode-label', { for: noteId, text: 'Note' }), note, findings),
       error,
-      kept.length > 0 ? h('div', {}, h('h3', { text: 'Sentences kept despite the blameless check' }), h('ul', { testid: 'pm-kept' }, ...kept)) : null,
+      kept.length > 0
+        ? h('div', {}, h('h3', { text: 'Sentences kept despite the blameless check' }), h('ul', { testid: 'pm-kept' }, ...kept))
+        : null,
     );
   }
 
@@ -429,7 +456,8 @@ export class PostmortemView {
       );
     }
     if (this.blameAvailable) {
-      this.blameStatus.textContent = open === 0 ? 'Blameless check: no blame wording found.' : `Blameless check: ${open} sentence(s) read as blame.`;
+      this.blameStatus.textContent =
+        open === 0 ? 'Blameless check: no blame wording found.' : `Blameless check: ${open} sentence(s) read as blame.`;
     }
   }
 

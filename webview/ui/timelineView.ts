@@ -239,7 +239,9 @@ export class TimelineView {
     const bursts = axis.buckets.filter((b) => b.burst).length;
     const parts = [
       axis.buckets.length === 0 ? 'No events shown.' : `Span ${formatPreciseDuration(axis.end - axis.start)}.`,
-      axis.gaps.length > 0 ? `${axis.gaps.length} gap(s), longest ${formatPreciseDuration(Math.max(...axis.gaps.map((g) => g.to - g.from)))}.` : '',
+      axis.gaps.length > 0
+        ? `${axis.gaps.length} gap(s), longest ${formatPreciseDuration(Math.max(...axis.gaps.map((g) => g.to - g.from)))}.`
+        : '',
       bursts > 0 ? `${bursts} burst(s).` : '',
     ];
     this.axisSummary.textContent = parts.filter(Boolean).join(' ');
@@ -282,7 +284,8 @@ export class TimelineView {
     }
     this.drawn = { first: win.first, end: win.end, active: this.active };
     const activeRow = this.rows[this.active];
-    if (activeRow && this.active >= win.first && this.active < win.end) this.viewport.setAttribute('aria-activedescendant', `tl-cell-${this.active}`);
+    if (activeRow && this.active >= win.first && this.active < win.end)
+      this.viewport.setAttribute('aria-activedescendant', `tl-cell-${this.active}`);
     else this.viewport.removeAttribute('aria-activedescendant');
   }
 
@@ -293,7 +296,12 @@ export class TimelineView {
       const info = KIND_INFO[row.kind];
       return h(
         'div',
-        { ...common, class: ['tl-row', 'tl-group', `kind-${row.kind}`, i === this.active && 'active'], testid: `timeline-group-${row.kind}`, 'aria-expanded': String(!row.collapsed) },
+        {
+          ...common,
+          class: ['tl-row', 'tl-group', `kind-${row.kind}`, i === this.active && 'active'],
+          testid: `timeline-group-${row.kind}`,
+          'aria-expanded': String(!row.collapsed),
+        },
         h(
           'div',
           { role: 'gridcell', id: `tl-cell-${i}`, class: 'tl-cell' },
@@ -316,7 +324,15 @@ export class TimelineView {
       'div',
       {
         ...common,
-        class: ['tl-row', `kind-${entry.kind}`, `sev-${sev}`, entry.gap && 'gap', e.estimated && 'estimated', i === this.active && 'active', targets.primary && 'actionable'],
+        class: [
+          'tl-row',
+          `kind-${entry.kind}`,
+          `sev-${sev}`,
+          entry.gap && 'gap',
+          e.estimated && 'estimated',
+          i === this.active && 'active',
+          targets.primary && 'actionable',
+        ],
         testid: 'timeline-row',
         'data-event-id': e.id,
         'data-kind': entry.kind,
@@ -331,7 +347,12 @@ export class TimelineView {
         h('span', { class: ['tl-delta', entry.gap && 'gap'], text: entry.deltaMs === null ? '' : formatDelta(entry.deltaMs) }),
         entry.gap ? srOnly(' (gap)') : null,
         h('span', { class: 'tl-kind' }, icon(info.icon, 'kind-icon'), h('span', { class: 'tl-kind-label', text: info.label })),
-        h('span', { class: 'tl-sev' }, sev === 'none' ? null : icon(SEVERITY_INFO[sev].icon, 'sev-icon'), sev === 'none' ? null : srOnly(`${SEVERITY_INFO[sev].label}: `)),
+        h(
+          'span',
+          { class: 'tl-sev' },
+          sev === 'none' ? null : icon(SEVERITY_INFO[sev].icon, 'sev-icon'),
+          sev === 'none' ? null : srOnly(`${SEVERITY_INFO[sev].label}: `),
+        ),
         h('span', { class: 'tl-title', text: e.title, title: e.detail ?? e.title }),
         repeats
           ? h(
@@ -369,7 +390,12 @@ export class TimelineView {
     );
   }
 
-  private renderOccurrence(i: number, row: Extract<TimelineRow, { type: 'occurrence' }>, entry: TimelineEntry, common: Record<string, string>): HTMLElement {
+  private renderOccurrence(
+    i: number,
+    row: Extract<TimelineRow, { type: 'occurrence' }>,
+    entry: TimelineEntry,
+    common: Record<string, string>,
+  ): HTMLElement {
     const repeats = entry.repeats as Repeats;
     const o = repeats.occurrences[row.index];
     return h(

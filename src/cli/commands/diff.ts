@@ -34,9 +34,7 @@ const MARK: Record<FileChange['status'], string> = {
 export function describeChange(c: FileChange): string {
   const counts = c.binary || c.note ? ` (${c.note ?? 'binary'})` : c.additions || c.deletions ? ` (+${c.additions} -${c.deletions})` : '';
   const mode =
-    c.before && c.after && c.before.mode !== c.after.mode
-      ? ` [mode ${c.before.mode.toString(8)} → ${c.after.mode.toString(8)}]`
-      : '';
+    c.before && c.after && c.before.mode !== c.after.mode ? ` [mode ${c.before.mode.toString(8)} → ${c.after.mode.toString(8)}]` : '';
   const name = c.status === 'renamed' ? `${c.oldPath} → ${c.path}` : c.path;
   return `${MARK[c.status]} ${name}${counts}${mode}`;
 }

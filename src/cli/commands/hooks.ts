@@ -18,7 +18,9 @@ function shellQuote(s: string): string {
 
 function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
-    return Promise.reject(new InputError('hooks run reads the agent\'s hook event (JSON) on stdin: the agent runs it; to try it, pipe an event in'));
+    return Promise.reject(
+      new InputError("hooks run reads the agent's hook event (JSON) on stdin: the agent runs it; to try it, pipe an event in"),
+    );
   }
   return new Promise((resolve, reject) => {
     let data = '';
@@ -30,11 +32,15 @@ function readStdin(): Promise<string> {
 }
 
 export function registerHooksCommands(program: Command, io: CliIo): void {
-  const hooks = program.command('hooks').description("coding agents' hooks: snapshot before file-writing and shell tools, record each call and its result");
+  const hooks = program
+    .command('hooks')
+    .description("coding agents' hooks: snapshot before file-writing and shell tools, record each call and its result");
 
   hooks
     .command('install')
-    .description("add our hooks to the agent's project settings (.claude/settings.json, .codex/hooks.json or .gemini/settings.json), keeping a backup and the other settings")
+    .description(
+      "add our hooks to the agent's project settings (.claude/settings.json, .codex/hooks.json or .gemini/settings.json), keeping a backup and the other settings",
+    )
     .requiredOption('--agent <agent>', HOOK_AGENTS.join(', '))
     .option('--file <file>', "write this settings file instead of the agent's standard one in the workspace")
     .option('--print', 'print the settings file as it would be written, and write nothing')
@@ -59,13 +65,15 @@ export function registerHooksCommands(program: Command, io: CliIo): void {
 
   hooks
     .command('run')
-    .description('what the installed hooks run: reads the agent\'s hook event (JSON) on stdin; never blocks the agent')
+    .description("what the installed hooks run: reads the agent's hook event (JSON) on stdin; never blocks the agent")
     .requiredOption('--agent <agent>', HOOK_AGENTS.join(', '))
     .action(async (opts: { agent: string }, cmd: Command) => {
       const spec = agentOption(opts.agent);
       const raw = await readStdin();
       try {
-        const outcome = await withStore(cmd, { out: (t) => io.err(t), err: (t) => io.err(t) }, (store) => handleHookEvent(store, spec, raw));
+        const outcome = await withStore(cmd, { out: (t) => io.err(t), err: (t) => io.err(t) }, (store) =>
+          handleHookEvent(store, spec, raw),
+        );
         if (outcome.reason) io.err(`incident-replay hook: ${outcome.reason}`);
       } catch (e) {
         // A failing hook must not stop the agent's work: say why on stderr and let the tool run.

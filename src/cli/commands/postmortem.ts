@@ -4,7 +4,14 @@ import { getIncidentOrThrow, resolveIncident } from '../../engine/incidents';
 import { blamelessCheck, findBlame } from '../../engine/postmortem/blameless';
 import { costOf, downtimeOf } from '../../engine/postmortem/cost';
 import { addAction, describeKey, POSTMORTEM_KEYS, setField } from '../../engine/postmortem/edit';
-import { annotateIncident, CLOSING_OUTCOMES, getPostmortem, hasStoredPostmortem, OUTCOMES, updatePostmortem } from '../../engine/postmortem/store';
+import {
+  annotateIncident,
+  CLOSING_OUTCOMES,
+  getPostmortem,
+  hasStoredPostmortem,
+  OUTCOMES,
+  updatePostmortem,
+} from '../../engine/postmortem/store';
 import type { ActionPriority, Field, FieldState, Postmortem } from '../../engine/postmortem/types';
 import { withStore } from '../context';
 import { formatTime, table } from '../format';
@@ -28,7 +35,8 @@ function collect(value: string, previous: string[]): string[] {
 
 function splitAssignment(raw: string): [key: string, value: string] {
   const eq = raw.indexOf('=');
-  if (eq <= 0) throw new InputError(`--set ${JSON.stringify(raw)}: write it as key=value, e.g. --set owner=platform-team (--keys lists the keys)`);
+  if (eq <= 0)
+    throw new InputError(`--set ${JSON.stringify(raw)}: write it as key=value, e.g. --set owner=platform-team (--keys lists the keys)`);
   return [raw.slice(0, eq).trim(), raw.slice(eq + 1)];
 }
 
@@ -54,7 +62,8 @@ export function registerPostmortemCommands(program: Command, io: CliIo): void {
         io.out(renderKeys());
         return;
       }
-      if (id === undefined) throw new InputError('give the incident id, e.g. `incident-replay postmortem INC-0001` (see `incident-replay incidents`)');
+      if (id === undefined)
+        throw new InputError('give the incident id, e.g. `incident-replay postmortem INC-0001` (see `incident-replay incidents`)');
       const actionFlags = (['owner', 'due', 'priority', 'artifact'] as const).filter((f) => opts[f] !== undefined);
       if (opts.action === undefined && actionFlags.length > 0) {
         const hint = actionFlags.includes('owner') ? '; to set the postmortem owner use --set owner=NAME' : '';
@@ -97,7 +106,10 @@ export function registerPostmortemCommands(program: Command, io: CliIo): void {
           },
           now,
         );
-        const texts: [string, string][] = [...assignments, ...(opts.action !== undefined ? [['action', opts.action] as [string, string]] : [])];
+        const texts: [string, string][] = [
+          ...assignments,
+          ...(opts.action !== undefined ? [['action', opts.action] as [string, string]] : []),
+        ];
         for (const [key, value] of texts) {
           for (const f of findBlame(value, key)) {
             io.err(`warning: ${key}: "${f.sentence}" names ${f.who} next to a mistake. ${f.suggestion} (kept; reports will note it)`);
@@ -109,13 +121,14 @@ export function registerPostmortemCommands(program: Command, io: CliIo): void {
         }
         for (const [key] of assignments) io.out(`${pm.incidentId}: ${key} set (confirmed)`);
         const added = pm.actions[pm.actions.length - 1];
-        if (opts.action !== undefined && added) io.out(`${pm.incidentId}: action ${added.id} added (${added.priority}, due ${added.due ?? '?'}, owner ${added.owner ?? '?'})`);
+        if (opts.action !== undefined && added)
+          io.out(`${pm.incidentId}: action ${added.id} added (${added.priority}, due ${added.due ?? '?'}, owner ${added.owner ?? '?'})`);
       });
     });
 
   program
     .command('annotate')
-    .description("record how an incident ended: fixed, mitigated, false-alarm or wont-fix, with a note; part of its postmortem")
+    .description('record how an incident ended: fixed, mitigated, false-alarm or wont-fix, with a note; part of its postmortem')
     .argument('<id>', 'incident id, e.g. INC-0001')
     .requiredOption('--outcome <outcome>', `one of ${OUTCOMES.join(', ')}`)
     .option('--note <text>', 'why, or what was done')
@@ -126,9 +139,15 @@ export function registerPostmortemCommands(program: Command, io: CliIo): void {
       if (outcome === undefined) throw new InputError(`--outcome ${JSON.stringify(opts.outcome)} is not one of ${OUTCOMES.join(', ')}`);
       await withStore(cmd, io, async (store) => {
         const pm = await annotateIncident(store, id, outcome, opts.note ?? null);
-        const incident = CLOSING_OUTCOMES.has(outcome) && !opts.keepOpen ? await resolveIncident(store, pm.incidentId) : await getIncidentOrThrow(store, pm.incidentId);
+        const incident =
+          CLOSING_OUTCOMES.has(outcome) && !opts.keepOpen
+            ? await resolveIncident(store, pm.incidentId)
+            : await getIncidentOrThrow(store, pm.incidentId);
         if (opts.json) printJson(io, { postmortem: pm, status: incident.status });
-        else io.out(`${pm.incidentId} annotated: ${outcome}${pm.annotation?.note ? ` (${pm.annotation.note})` : ''}; ${incident.status === 'resolved' ? 'resolved' : 'still open'}`);
+        else
+          io.out(
+            `${pm.incidentId} annotated: ${outcome}${pm.annotation?.note ? ` (${pm.annotation.note})` : ''}; ${incident.status === 'resolved' ? 'resolved' : 'still open'}`,
+          );
       });
     });
 }
@@ -167,9 +186,7 @@ function renderPostmortem(pm: Postmortem, title: string, stored: boolean): strin
   const duration = downtimeOf(pm);
   const out: string[] = [
     `Postmortem ${pm.incidentId} · ${title}`,
-    stored
-      ? `last edited ${formatTime(pm.updatedAt)}`
-      : 'not saved yet: this is a fresh draft from the evidence',
+    stored ? `last edited ${formatTime(pm.updatedAt)}` : 'not saved yet: this is a fresh draft from the evidence',
     `[drafted] fields come from the evidence and need a person to confirm or change them: --set key=value (--keys lists the keys)`,
     '',
     '1. Summary',
@@ -180,20 +197,34 @@ function renderPostmortem(pm: Postmortem, title: string, stored: boolean): strin
     row(s.status?.state ?? 'empty', 'status', s.status?.value ?? '—'),
     row(s.owner.state, 'owner', show(s.owner, String)),
     row(s.impact.users.state, 'impact.users', show(s.impact.users, String)),
-    row(s.impact.systems.state, 'impact.systems', show(s.impact.systems, (v) => v.join(', '))),
+    row(
+      s.impact.systems.state,
+      'impact.systems',
+      show(s.impact.systems, (v) => v.join(', ')),
+    ),
     row(s.impact.slaBreached.state, 'impact.sla_breached', yesNo(s.impact.slaBreached.value)),
     row(s.detectionMethod.state, 'detection', s.detectionMethod.value.replace(/_/g, '-')),
     row(s.detectionDelayMs.state, 'detection_delay', show(s.detectionDelayMs, formatDuration)),
     '',
     '2. Active artifacts',
-    ...Object.entries(pm.activeArtifacts).map(([k, a]) => row(a.state, `artifacts.${k}`, a.value === null ? '—' : `${a.value}${a.source ? `  (${a.source})` : ''}`)),
+    ...Object.entries(pm.activeArtifacts).map(([k, a]) =>
+      row(a.state, `artifacts.${k}`, a.value === null ? '—' : `${a.value}${a.source ? `  (${a.source})` : ''}`),
+    ),
     '',
     '3. What happened',
     ...listRows(pm.whatHappened.state, 'what_happened', pm.whatHappened.value),
     '',
     '4. Containment',
-    ...listRows(pm.containment.state, 'containment.temporary', pm.containment.value.filter((c) => c.kind === 'temporary').map((c) => c.action)),
-    ...listRows(pm.containment.state, 'containment.permanent', pm.containment.value.filter((c) => c.kind === 'permanent').map((c) => c.action)),
+    ...listRows(
+      pm.containment.state,
+      'containment.temporary',
+      pm.containment.value.filter((c) => c.kind === 'temporary').map((c) => c.action),
+    ),
+    ...listRows(
+      pm.containment.state,
+      'containment.permanent',
+      pm.containment.value.filter((c) => c.kind === 'permanent').map((c) => c.action),
+    ),
     '',
     '5. Blast radius',
     ...listRows(pm.blastRadius.files.state, 'blast_radius.files', pm.blastRadius.files.value),
@@ -225,7 +256,16 @@ function renderPostmortem(pm: Postmortem, title: string, stored: boolean): strin
       ? '  none yet: --action "text" --owner O --due YYYY-MM-DD --priority P1'
       : table([
           ['', 'ID', 'PRI', 'STATUS', 'DUE', 'OWNER', 'ARTIFACT', 'ACTION'],
-          ...pm.actions.map((a) => [TAG[a.state], a.id, a.priority, a.status.replace(/_/g, '-'), a.due ?? '—', a.owner ?? '—', a.artifact ?? '—', a.action]),
+          ...pm.actions.map((a) => [
+            TAG[a.state],
+            a.id,
+            a.priority,
+            a.status.replace(/_/g, '-'),
+            a.due ?? '—',
+            a.owner ?? '—',
+            a.artifact ?? '—',
+            a.action,
+          ]),
         ])
           .split('\n')
           .map((l) => `  ${l}`)
@@ -235,7 +275,11 @@ function renderPostmortem(pm: Postmortem, title: string, stored: boolean): strin
     row(pm.prevention.monitoringAdded.state, 'prevention.monitoring_added', yesNo(pm.prevention.monitoringAdded.value)),
     row(pm.prevention.runbookUpdated.state, 'prevention.runbook_updated', yesNo(pm.prevention.runbookUpdated.value)),
     row(pm.prevention.testCoverageAdded.state, 'prevention.test_coverage_added', yesNo(pm.prevention.testCoverageAdded.value)),
-    row(pm.prevention.architectureChangeNeeded.state, 'prevention.architecture_change_needed', yesNo(pm.prevention.architectureChangeNeeded.value)),
+    row(
+      pm.prevention.architectureChangeNeeded.state,
+      'prevention.architecture_change_needed',
+      yesNo(pm.prevention.architectureChangeNeeded.value),
+    ),
     row(pm.prevention.trainingNeeded.state, 'prevention.training_needed', yesNo(pm.prevention.trainingNeeded.value)),
     '',
     '12. Cost',
@@ -246,7 +290,10 @@ function renderPostmortem(pm: Postmortem, title: string, stored: boolean): strin
     ...recordRows('evals', pm.evalsAndRollout ?? { value: {}, state: 'empty' }),
   ];
   if (pm.annotation) {
-    out.push('', `Outcome: ${pm.annotation.outcome}${pm.annotation.note ? ` (${pm.annotation.note})` : ''}, ${formatTime(pm.annotation.at)}`);
+    out.push(
+      '',
+      `Outcome: ${pm.annotation.outcome}${pm.annotation.note ? ` (${pm.annotation.note})` : ''}, ${formatTime(pm.annotation.at)}`,
+    );
   }
   const findings = blamelessCheck(pm);
   if (findings.length) {

@@ -26,7 +26,9 @@ function outPath(out: string | undefined): string | undefined {
 export function registerReportCommands(program: Command, io: CliIo): void {
   program
     .command('report')
-    .description('write the postmortem report of an incident into the workspace (default docs/incidents/INC-0001-<title>.md) and print its path')
+    .description(
+      'write the postmortem report of an incident into the workspace (default docs/incidents/INC-0001-<title>.md) and print its path',
+    )
     .argument('<id>', 'incident id, e.g. INC-0001')
     .option('--format <format>', 'md, json or yaml', 'md')
     .option('--out <file>', 'write here instead of the report folder')

@@ -12,19 +12,32 @@ import { CommandExit } from '../commandExit';
 export function registerRunCommands(program: Command, io: CliIo): void {
   program
     .command('run')
-    .description("run a job recorded: snapshot before and after, its output logged line by line with times; on failure, analyse at once; exits with the job's code")
+    .description(
+      "run a job recorded: snapshot before and after, its output logged line by line with times; on failure, analyse at once; exits with the job's code",
+    )
     .usage('[--label L] [--no-analyze] -- CMD [ARGS...]')
     .argument('<command...>', 'the command and its arguments, after `--`')
     .option('--label <label>', 'a name for the run; its snapshots are labelled L:before and L:after (default run-<id>)')
     .option('--no-analyze', 'record the run but do not analyse it when it fails')
     .action(async (command: string[], opts: { label?: string; analyze: boolean }, cmd: Command) => {
-      if (command.length === 0 || command[0] === '') throw new InputError('no command to run: write `incident-replay run -- CMD [ARGS...]`');
+      if (command.length === 0 || command[0] === '')
+        throw new InputError('no command to run: write `incident-replay run -- CMD [ARGS...]`');
       const code = await withStore(cmd, io, async (store) => {
-        const run = await runRecorded(store, { command, cwd: process.cwd(), ...(opts.label ? { label: opts.label } : {}), analyze: opts.analyze, stdout: process.stdout, stderr: process.stderr, forward: wrapperSignals() });
+        const run = await runRecorded(store, {
+          command,
+          cwd: process.cwd(),
+          ...(opts.label ? { label: opts.label } : {}),
+          analyze: opts.analyze,
+          stdout: process.stdout,
+          stderr: process.stderr,
+          forward: wrapperSignals(),
+        });
         if (run.outcome.error !== null) io.err(`incident-replay: ${run.outcome.error}`);
         else if (run.incident) {
           const rc = run.incident.rootCause;
-          io.err(`incident-replay: ${run.summary}: ${run.incident.id} ${rc.category} (confidence ${rc.confidence.toFixed(2)}): ${oneLine(rc.description)}`);
+          io.err(
+            `incident-replay: ${run.summary}: ${run.incident.id} ${rc.category} (confidence ${rc.confidence.toFixed(2)}): ${oneLine(rc.description)}`,
+          );
           io.err(`incident-replay: see \`incident-replay show ${run.incident.id}\``);
         } else if (run.note) io.err(`incident-replay: ${run.summary}; ${run.note} (run ${run.outcome.id})`);
         return run.outcome.shellCode;
@@ -65,9 +78,11 @@ export function registerRunCommands(program: Command, io: CliIo): void {
           return;
         }
         for (const r of runs) {
-          const how = r.end === null ? 'no end recorded' : r.error ?? (r.signal ?? `exit ${r.exitCode ?? '?'}`);
+          const how = r.end === null ? 'no end recorded' : (r.error ?? r.signal ?? `exit ${r.exitCode ?? '?'}`);
           const took = r.end === null ? '' : ` ${formatDuration(r.end - r.start)}`;
-          io.out(`${r.id}  ${formatTime(r.start)}${took}  ${how}${r.incident ? `  ${r.incident}` : ''}  ${r.label}: ${commandLine(r.command)}`);
+          io.out(
+            `${r.id}  ${formatTime(r.start)}${took}  ${how}${r.incident ? `  ${r.incident}` : ''}  ${r.label}: ${commandLine(r.command)}`,
+          );
         }
       });
     });

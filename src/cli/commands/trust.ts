@@ -22,7 +22,8 @@ export function registerTrustCommand(program: Command, io: CliIo): void {
       if (allowListFile === null) throw new InputError('no user config folder to keep the trust list in: set XDG_CONFIG_HOME');
       if (opts.list && opts.revoke) throw new InputError('--list and --revoke cannot be combined: pass one of them');
       if (opts.list) {
-        for (const e of await readAllowList(allowListFile)) io.out(`${e.trustedAt}  ${path.join(e.workspace, e.file)}  sha256:${e.sha256.slice(0, 12)}`);
+        for (const e of await readAllowList(allowListFile))
+          io.out(`${e.trustedAt}  ${path.join(e.workspace, e.file)}  sha256:${e.sha256.slice(0, 12)}`);
         return;
       }
       if (opts.revoke) {

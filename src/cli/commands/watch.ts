@@ -25,7 +25,11 @@ interface WatcherEvent {
   type: 'create' | 'update' | 'delete';
 }
 interface WatcherModule {
-  subscribe(dir: string, fn: (err: Error | null, events: WatcherEvent[]) => unknown, opts?: { ignore?: string[] }): Promise<{ unsubscribe(): Promise<void> }>;
+  subscribe(
+    dir: string,
+    fn: (err: Error | null, events: WatcherEvent[]) => unknown,
+    opts?: { ignore?: string[] },
+  ): Promise<{ unsubscribe(): Promise<void> }>;
 }
 
 export function registerWatchCommand(program: Command, io: CliIo): void {
@@ -59,7 +63,15 @@ function parseWatchOptions(o: WatchOptions): RecorderSettings {
     if (!Number.isInteger(n) || n < min) throw new InputError(`${flag} takes a whole number ≥ ${min} (got ${v})`);
     return n;
   };
-  const flags: Record<string, string> = { quietMs: '--quiet', intervalMs: '--every', minIntervalMs: '--min-interval', maxFiles: '--max-files', keepAutomatic: '--keep', maxAgeDays: '--max-age', maxStoreBytes: '--max-size' };
+  const flags: Record<string, string> = {
+    quietMs: '--quiet',
+    intervalMs: '--every',
+    minIntervalMs: '--min-interval',
+    maxFiles: '--max-files',
+    keepAutomatic: '--keep',
+    maxAgeDays: '--max-age',
+    maxStoreBytes: '--max-size',
+  };
   return recorderSettings(
     {
       quietMs: seconds(o.quiet, '--quiet'),
@@ -67,7 +79,11 @@ function parseWatchOptions(o: WatchOptions): RecorderSettings {
       minIntervalMs: seconds(o.minInterval, '--min-interval'),
       maxFiles: count(o.maxFiles, '--max-files', 1),
       largeWorkspaceOptIn: o.large === true,
-      retention: { keepAutomatic: count(o.keep, '--keep', 1), maxAgeDays: amount(o.maxAge, '--max-age', 'days'), maxStoreBytes: parseByteSize(o.maxSize, '--max-size') },
+      retention: {
+        keepAutomatic: count(o.keep, '--keep', 1),
+        maxAgeDays: amount(o.maxAge, '--max-age', 'days'),
+        maxStoreBytes: parseByteSize(o.maxSize, '--max-size'),
+      },
     },
     (k) => flags[k] ?? k,
   );

@@ -13,7 +13,17 @@ import { extractArtifacts } from '../postmortem/artifacts';
 import { classifyRootCause, type ClassifyInput } from '../rootCause/index';
 import type { SnapshotStore } from '../snapshotStore';
 import { BlobCache } from '../store/blobCache';
-import type { Decision, DraftTrigger, FileChange, FileRole, ManifestEntry, RootCause, SnapshotRecord, TimelineEvent, Trigger } from '../types';
+import type {
+  Decision,
+  DraftTrigger,
+  FileChange,
+  FileRole,
+  ManifestEntry,
+  RootCause,
+  SnapshotRecord,
+  TimelineEvent,
+  Trigger,
+} from '../types';
 import { changedTexts, type ChangedText, type HeldText } from './changedText';
 import { scanChangedContent } from './contentScan';
 import { isScannedAsLog } from '../logs/logFiles';
@@ -47,7 +57,11 @@ export interface Analysis {
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
 /** What flags an incident between two snapshots, without the decision chain or git history (CLI `triggers`, the engine API). */
-export async function triggersBetween(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord): Promise<{ triggers: Trigger[]; skipped: string[] }> {
+export async function triggersBetween(
+  store: SnapshotStore,
+  from: SnapshotRecord,
+  to: SnapshotRecord,
+): Promise<{ triggers: Trigger[]; skipped: string[] }> {
   const a = await analyzeWindow(store, from, to, { decisions: false, commits: false });
   return { triggers: a.triggers, skipped: a.skipped };
 }
@@ -65,10 +79,17 @@ export interface WindowOptions {
  */
 export function analyzeWindow(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord, opts: WindowOptions = {}): Promise<Analysis> {
   // A missing or damaged object names the snapshot it belongs to, and fsck.
-  return analyzeWindowUnchecked(store, from, to, opts).catch(async (e: unknown) => Promise.reject(await damagedInWindow(store, e, from, to)));
+  return analyzeWindowUnchecked(store, from, to, opts).catch(async (e: unknown) =>
+    Promise.reject(await damagedInWindow(store, e, from, to)),
+  );
 }
 
-async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord, to: SnapshotRecord, opts: WindowOptions): Promise<Analysis> {
+async function analyzeWindowUnchecked(
+  store: SnapshotStore,
+  from: SnapshotRecord,
+  to: SnapshotRecord,
+  opts: WindowOptions,
+): Promise<Analysis> {
   const config = store.config;
   const all = await store.list();
   const snapshots = all.filter((s) => s.id === from.id || s.id === to.id || (s.createdAt > from.createdAt && s.createdAt < to.createdAt));
@@ -95,7 +116,8 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
   const recorded = await recordedWindow(store.dir, from.createdAt, to.createdAt);
   const watchedAt = lastEventTimes(recorded.fileEvents, from.createdAt, to.createdAt);
   const removedAt = new Map<string, number>();
-  for (const step of steps) for (const c of step.changes) if (c.status === 'removed' && !removedAt.has(c.path)) removedAt.set(c.path, step.to.createdAt);
+  for (const step of steps)
+    for (const c of step.changes) if (c.status === 'removed' && !removedAt.has(c.path)) removedAt.set(c.path, step.to.createdAt);
   // The watcher saw deletions happen: their real time replaces "by the next snapshot".
   for (const p of removedAt.keys()) {
     const t = watchedAt.get(p);
@@ -110,7 +132,14 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
   const drafts: DraftTrigger[] = fileTriggers({ changes, post: to, removedAt, watched: watchedAt, configKeys, roles, config });
   drafts.push(...commandTriggers(recorded.commands, store.workspaceRoot, store.dir));
   const texts = await changedTexts(changes, blobs, store.workspaceRoot, (p, why) => skipped.push(`${p}: ${why}`), addedByPath);
-  const scanning = scanChangedContent(texts, roles, config, store.workspaceRoot, manifestOf(to).map((e) => e.path), opts.prescan ? { prescan: opts.prescan } : {});
+  const scanning = scanChangedContent(
+    texts,
+    roles,
+    config,
+    store.workspaceRoot,
+    manifestOf(to).map((e) => e.path),
+    opts.prescan ? { prescan: opts.prescan } : {},
+  );
   // Read while big logs are scanned in their worker thread; linked to triggers once those are known.
   const extracted = opts.decisions === false ? null : extractDecisions(decisionInputs(texts, config), { markers: config.decisionMarkers });
   const content = await scanning;
@@ -132,7 +161,11 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
   for (const v of content.secretValues) redactor.add(v);
   const clean = (s: string): string => redactLikelySecrets(redactor.redact(s));
 
-  const triggers = assignIds(applyIgnoreRules(drafts, config)).map((t) => ({ ...t, message: clean(t.message), evidence: clean(t.evidence) }));
+  const triggers = assignIds(applyIgnoreRules(drafts, config)).map((t) => ({
+    ...t,
+    message: clean(t.message),
+    evidence: clean(t.evidence),
+  }));
 
   let decisions: Decision[] = [];
   if (extracted) {
@@ -143,7 +176,8 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
       ...(d.outcome ? { outcome: { ...d.outcome, text: clean(d.outcome.text) } } : {}),
     }));
   }
-  const { commits, headMoves } = opts.commits === false ? { commits: [], headMoves: [] } : await gitHistory(store.workspaceRoot, from.createdAt, to.createdAt);
+  const { commits, headMoves } =
+    opts.commits === false ? { commits: [], headMoves: [] } : await gitHistory(store.workspaceRoot, from.createdAt, to.createdAt);
   const timeline = buildTimeline({
     snapshots,
     steps,
@@ -163,7 +197,11 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
   const classifyInput: ClassifyInput = {
     triggers,
     changes: withWatchedTimes(changes, watchedAt),
-    steps: steps.map((s) => ({ from: s.from.id, to: s.to.id, changes: withWatchedTimes(s.changes, lastEventTimes(recorded.fileEvents, s.from.createdAt, s.to.createdAt)) })),
+    steps: steps.map((s) => ({
+      from: s.from.id,
+      to: s.to.id,
+      changes: withWatchedTimes(s.changes, lastEventTimes(recorded.fileEvents, s.from.createdAt, s.to.createdAt)),
+    })),
     decisions,
     configKeys,
     roles,
@@ -187,7 +225,9 @@ async function analyzeWindowUnchecked(store: SnapshotStore, from: SnapshotRecord
       ...rootCause,
       evidence: rootCause.evidence.map((e) => ({ ...e, description: clean(e.description) })),
       contributingFactors: rootCause.contributingFactors.map(clean),
-      ...(rootCause.triggeringChange ? { triggeringChange: { ...rootCause.triggeringChange, reason: clean(rootCause.triggeringChange.reason) } } : {}),
+      ...(rootCause.triggeringChange
+        ? { triggeringChange: { ...rootCause.triggeringChange, reason: clean(rootCause.triggeringChange.reason) } }
+        : {}),
     },
     remediation,
     artifacts: extractArtifacts(texts.filter((ct) => ct.text !== undefined).map((ct) => ({ path: ct.path, text: clean(ct.text) }))),
@@ -215,13 +255,21 @@ function cleanRecorded(r: RecordedWindow, clean: (s: string) => string): Recorde
   };
 }
 
-async function configKeyMap(changes: readonly FileChange[], roles: (p: string) => FileRole, blobs: BlobCache): Promise<Map<string, KeyChanges>> {
+async function configKeyMap(
+  changes: readonly FileChange[],
+  roles: (p: string) => FileRole,
+  blobs: BlobCache,
+): Promise<Map<string, KeyChanges>> {
   const out = new Map<string, KeyChanges>();
   const textOf = async (e: ManifestEntry | undefined): Promise<string | null> =>
     e && e.type === 'file' && e.stored && !e.binary && e.size <= MAX_CONFIG_BYTES ? (await blobs.get(e.id)).toString('utf8') : null;
   for (const c of changes) {
     if (roles(c.path) !== 'config' || c.status === 'mode_changed' || c.status === 'renamed') continue;
-    if ((c.before && (c.before.binary || c.before.size > MAX_CONFIG_BYTES)) || (c.after && (c.after.binary || c.after.size > MAX_CONFIG_BYTES))) continue;
+    if (
+      (c.before && (c.before.binary || c.before.size > MAX_CONFIG_BYTES)) ||
+      (c.after && (c.after.binary || c.after.size > MAX_CONFIG_BYTES))
+    )
+      continue;
     const keys = configKeyChanges(c.path, await textOf(c.before), await textOf(c.after));
     if (keys.length) out.set(c.path, keys);
   }
@@ -234,7 +282,12 @@ function decisionInputs(texts: readonly ChangedText[], config: EngineConfig): De
     if (ct.text === undefined) continue;
     const configured = config.logFiles.some((g) => minimatch(ct.path, g, { dot: true, matchBase: !g.includes('/') }));
     if (!configured && !detectTranscriptFormat(ct.path, ct.text.slice(0, 64 * 1024))) continue;
-    out.push({ path: ct.path, text: ct.text, mtimeMs: ct.entry.mtimeMs, firstNewLine: ct.addedLines ? firstOf(ct.addedLines) : ct.firstNewLine });
+    out.push({
+      path: ct.path,
+      text: ct.text,
+      mtimeMs: ct.entry.mtimeMs,
+      firstNewLine: ct.addedLines ? firstOf(ct.addedLines) : ct.firstNewLine,
+    });
   }
   return out;
 }

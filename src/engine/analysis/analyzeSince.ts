@@ -61,14 +61,18 @@ export async function analyzeSince(store: SnapshotStore, opts: AnalyzeSinceOptio
       throwIfCancelled(signal);
     }
     const prescan = new LogPrescan(store, start.from);
-    const now = await step('snapshot', () => store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer, ...(signal ? { signal } : {}) }));
+    const now = await step('snapshot', () =>
+      store.snapshot({ label: 'post-incident', onOversizedFile: prescan.offer, ...(signal ? { signal } : {}) }),
+    );
     opts.onSnapshot?.(now);
     throwIfCancelled(signal);
     const analysis = await step('analysis', () => analyzeWindow(store, start.from, now.snapshot, { prescan }));
     opts.onAnalysis?.(now, analysis);
     // The last check: past it the incident is recorded whole (one database write) or not at all.
     throwIfCancelled(signal);
-    const incident = isIncident(analysis) ? await step('record', () => recordIncident(store, { ...analysis, since: start.since }, opts.title)) : null;
+    const incident = isIncident(analysis)
+      ? await step('record', () => recordIncident(store, { ...analysis, since: start.since }, opts.title))
+      : null;
     return { start, now, analysis, incident };
   });
 }

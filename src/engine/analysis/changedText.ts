@@ -67,7 +67,7 @@ export async function changedTexts(
     candidates.push({ change, entry, before });
   }
   const out: ChangedText[] = [];
-  for (let from = 0; from < candidates.length; ) {
+  for (let from = 0; from < candidates.length;) {
     const ids: string[] = [];
     let bytes = 0;
     let to = from;
@@ -90,9 +90,21 @@ export async function changedTexts(
         if (inMemory(entry)) {
           const blob = await get(entry.id);
           const text = blob.toString('utf8');
-          out.push({ change, path: entry.path, entry, text, plain: !hasControlBytes(blob), ...(await newLines(text, before, get, knownAdded.get(entry.path))) });
+          out.push({
+            change,
+            path: entry.path,
+            entry,
+            text,
+            plain: !hasControlBytes(blob),
+            ...(await newLines(text, before, get, knownAdded.get(entry.path))),
+          });
         } else {
-          const big: BigLog = { path: entry.path, file: path.join(workspaceRoot, ...entry.path.split('/')), size: entry.size, mtimeMs: entry.mtimeMs };
+          const big: BigLog = {
+            path: entry.path,
+            file: path.join(workspaceRoot, ...entry.path.split('/')),
+            size: entry.size,
+            mtimeMs: entry.mtimeMs,
+          };
           if (before) big.before = { size: before.size, id: before.id };
           out.push({ change, path: entry.path, entry, big });
         }

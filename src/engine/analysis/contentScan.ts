@@ -56,7 +56,10 @@ export async function scanChangedContent(
   for (const ct of texts) if (ct.text === undefined) skipped.push(`${ct.path}: too large to scan for secrets and constraints`);
 
   // The user's gitleaks rules (GITLEAKS_CONFIG) and the workspace's .gitleaks.toml, which may only add detection unless trusted.
-  const ruleFiles = await gitleaksSources(workspaceRoot, process.env, { patterns: config.trustWorkspacePatterns, config: config.trustWorkspaceConfig });
+  const ruleFiles = await gitleaksSources(workspaceRoot, process.env, {
+    patterns: config.trustWorkspacePatterns,
+    config: config.trustWorkspaceConfig,
+  });
   const gitleaks = await loadGitleaksSources(ruleFiles.sources);
   skipped.push(...ruleFiles.notes, ...gitleaks.notes);
   const secretFindings = await scanSecrets(files, {

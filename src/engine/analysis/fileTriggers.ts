@@ -57,7 +57,11 @@ export function fileTriggers(input: FileTriggerInput): DraftTrigger[] {
         .filter((k) => k.key !== '<parse error>')
         .slice(0, 5)
         .map((k) =>
-          k.change === 'changed' ? `${k.key} ${k.before ?? ''} → ${k.after ?? ''}` : k.change === 'added' ? `${k.key} added (${k.after ?? ''})` : `${k.key} removed`,
+          k.change === 'changed'
+            ? `${k.key} ${k.before ?? ''} → ${k.after ?? ''}`
+            : k.change === 'added'
+              ? `${k.key} added (${k.after ?? ''})`
+              : `${k.key} removed`,
         );
       const more = keys.length > 5 ? ` and ${keys.length - 5} more` : '';
       out.push({
@@ -95,7 +99,13 @@ export function fileTriggers(input: FileTriggerInput): DraftTrigger[] {
     }
 
     const before = c.before;
-    if (c.status === 'modified' && before && before.size > 0 && after.size >= t.sizeGrowthMinBytes && after.size >= before.size * t.sizeGrowthFactor) {
+    if (
+      c.status === 'modified' &&
+      before &&
+      before.size > 0 &&
+      after.size >= t.sizeGrowthMinBytes &&
+      after.size >= before.size * t.sizeGrowthFactor
+    ) {
       const factor = after.size / before.size;
       out.push({
         kind: 'size_growth',

@@ -35,7 +35,10 @@ function inWindow(t: number, fromMs: number, toMs: number): boolean {
  * absent or the folder not being a repository is normal and yields no history, never an error.
  */
 export async function gitHistory(workspaceRoot: string, fromMs: number, toMs: number): Promise<GitHistory> {
-  const [commits, headMoves] = await Promise.all([commitsInWindow(workspaceRoot, fromMs, toMs), headMovesInWindow(workspaceRoot, fromMs, toMs)]);
+  const [commits, headMoves] = await Promise.all([
+    commitsInWindow(workspaceRoot, fromMs, toMs),
+    headMovesInWindow(workspaceRoot, fromMs, toMs),
+  ]);
   const committed = new Set(commits.map((c) => c.sha));
   // A reflog `commit:` entry is the commit already listed; other moves to a listed commit (a merge, a pull) still say how HEAD got there.
   return { commits, headMoves: headMoves.filter((m) => !(committed.has(m.sha) && /^commit( \(initial\))?:/.test(m.subject))) };
@@ -74,7 +77,9 @@ export async function commitsInWindow(workspaceRoot: string, fromMs: number, toM
 }
 
 async function headMovesInWindow(workspaceRoot: string, fromMs: number, toMs: number): Promise<HeadMove[]> {
-  const stdout = await runGit(workspaceRoot, ['reflog', 'show', '--date=unix', '--format=%H%x00%gd%x00%gs', '-n', '1000', 'HEAD', '--'], { timeoutMs: 10_000 }).catch(() => '');
+  const stdout = await runGit(workspaceRoot, ['reflog', 'show', '--date=unix', '--format=%H%x00%gd%x00%gs', '-n', '1000', 'HEAD', '--'], {
+    timeoutMs: 10_000,
+  }).catch(() => '');
   const moves: HeadMove[] = [];
   for (const line of stdout.split('\n')) {
     const [sha, selector, subject] = line.split('\u0000');
@@ -103,7 +108,11 @@ export function headMoveEvents(moves: readonly HeadMove[]): TimelineEvent[] {
  * file: the last such commit at or before the first failure, else the first after. The change
  * then reads as that commit's, which is what a person reverts.
  */
-export function withTriggeringCommit(tc: TriggeringChange | null, commits: readonly GitCommit[], failureAt: number | null): TriggeringChange | null {
+export function withTriggeringCommit(
+  tc: TriggeringChange | null,
+  commits: readonly GitCommit[],
+  failureAt: number | null,
+): TriggeringChange | null {
   if (!tc) return tc;
   const touching = commits.filter((c) => c.files.includes(tc.path));
   if (touching.length === 0) return tc;

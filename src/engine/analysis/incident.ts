@@ -26,7 +26,12 @@ export function incidentSeverity(a: Pick<Analysis, 'triggers' | 'rootCause'>): I
 export function leadTrigger(triggers: readonly Trigger[]): Trigger | undefined {
   // An error the log already had before the window is not what this incident is about, when there is a new one.
   const logError = (t: Trigger): boolean => t.kind === 'log_error' && t.severity === 'error';
-  return triggers.find((t) => logError(t) && !t.recurring) ?? triggers.find(logError) ?? triggers.find((t) => t.severity === 'error') ?? triggers[0];
+  return (
+    triggers.find((t) => logError(t) && !t.recurring) ??
+    triggers.find(logError) ??
+    triggers.find((t) => t.severity === 'error') ??
+    triggers[0]
+  );
 }
 
 /**
@@ -35,7 +40,11 @@ export function leadTrigger(triggers: readonly Trigger[]): Trigger | undefined {
  */
 export function incidentSignature(a: Pick<Analysis, 'triggers' | 'rootCause'>): { signature: string; readable: string } {
   const lead = leadTrigger(a.triggers);
-  const err = lead ? (lead.kind === 'log_error' ? errorSignature(lead.errorType, lead.message) : `${lead.kind}:${lead.file}`) : 'no-trigger';
+  const err = lead
+    ? lead.kind === 'log_error'
+      ? errorSignature(lead.errorType, lead.message)
+      : `${lead.kind}:${lead.file}`
+    : 'no-trigger';
   const files = new Set<string>();
   if (a.rootCause.triggeringChange) files.add(a.rootCause.triggeringChange.path);
   if (lead) files.add(lead.file);
@@ -53,7 +62,10 @@ export function defaultTitle(a: Pick<Analysis, 'triggers' | 'rootCause'>): strin
     : a.rootCause.category === 'drift'
       ? 'Gradual drift of the workspace'
       : 'Unexplained change';
-  const after = change && (!lead || change.path !== lead.file) ? ` after ${change.path} ${change.status === 'removed' ? 'was removed' : 'changed'}` : '';
+  const after =
+    change && (!lead || change.path !== lead.file)
+      ? ` after ${change.path} ${change.status === 'removed' ? 'was removed' : 'changed'}`
+      : '';
   return truncate(`${what}${after}`, 120);
 }
 

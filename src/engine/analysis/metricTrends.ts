@@ -18,21 +18,31 @@ const MAX_BYTES = 1024 * 1024;
 const MAX_TRENDS = 10;
 
 /** Names whose higher values are better; the rest of the known names are costs (lower is better). */
-const HIGHER_IS_BETTER = /(accuracy|acc|precision|recall|f1|auc|score|pass(ed)?_?rate|success(_rate)?|passed|throughput|qps|rps|coverage|bleu|rouge|reward|win_?rate|hit_?rate|exact_?match|em)$/i;
-const LOWER_IS_BETTER = /(loss|error(s|_rate)?|err|fail(ed|ures?|_rate)?|latency|duration|time_?ms|ms|seconds|secs|p50|p90|p95|p99|cost|tokens|memory|mem|rss|heap|retries|timeouts?|drop(ped)?|rejected|invalid|skipped|warnings?|perplexity|ppl|queue(_depth)?|backlog|lag)$/i;
+const HIGHER_IS_BETTER =
+  /(accuracy|acc|precision|recall|f1|auc|score|pass(ed)?_?rate|success(_rate)?|passed|throughput|qps|rps|coverage|bleu|rouge|reward|win_?rate|hit_?rate|exact_?match|em)$/i;
+const LOWER_IS_BETTER =
+  /(loss|error(s|_rate)?|err|fail(ed|ures?|_rate)?|latency|duration|time_?ms|ms|seconds|secs|p50|p90|p95|p99|cost|tokens|memory|mem|rss|heap|retries|timeouts?|drop(ped)?|rejected|invalid|skipped|warnings?|perplexity|ppl|queue(_depth)?|backlog|lag)$/i;
 /** Names that count, label or accumulate rather than measure: they grow by nature. */
 const NOT_A_METRIC =
   /(^|[._-])(id|ids|uuid|seed|ts|time(stamp)?|date|epoch|created(_at)?|updated(_at)?|version|ver|step|steps|iter(ation)?s?|index|idx|run|runs|batch|round|attempt|n|count|total|line|port|pid|size|len(gth)?|offset|page|elapsed|uptime|processed|done|completed|progress|percent|pct|written|read|bytes|received|sent|downloaded|uploaded|seen|so_?far)$/i;
 
 function verdictOf(key: string, direction: 'up' | 'down'): MetricTrend['verdict'] {
-  const name = key.replace(/\[\d+\]$/, '').split('.').pop() ?? key;
+  const name =
+    key
+      .replace(/\[\d+\]$/, '')
+      .split('.')
+      .pop() ?? key;
   if (HIGHER_IS_BETTER.test(name)) return direction === 'down' ? 'worse' : 'better';
   if (LOWER_IS_BETTER.test(name)) return direction === 'up' ? 'worse' : 'better';
   return 'unknown';
 }
 
 function isMetricName(key: string): boolean {
-  const name = key.replace(/\[\d+\]/g, '').split('.').pop() ?? key;
+  const name =
+    key
+      .replace(/\[\d+\]/g, '')
+      .split('.')
+      .pop() ?? key;
   return !NOT_A_METRIC.test(name);
 }
 
@@ -79,7 +89,8 @@ export async function structuredTrends(
       let list = versions.get(c.path);
       if (!list) {
         if (versions.size >= MAX_FILES) continue;
-        const before = c.before && c.before.type === 'file' && c.before.stored && !c.before.binary && c.before.size <= MAX_BYTES ? c.before.id : null;
+        const before =
+          c.before && c.before.type === 'file' && c.before.stored && !c.before.binary && c.before.size <= MAX_BYTES ? c.before.id : null;
         list = [{ id: before, at: step.from.id }];
         versions.set(c.path, list);
       }
@@ -104,7 +115,8 @@ export async function structuredTrends(
     }
     for (const [key, s] of series) {
       const direction = trendOf(s.values, MIN_VALUES);
-      if (direction) out.push({ file, key, values: s.values, at: s.at, source: 'snapshots', direction, verdict: verdictOf(key, direction) });
+      if (direction)
+        out.push({ file, key, values: s.values, at: s.at, source: 'snapshots', direction, verdict: verdictOf(key, direction) });
     }
   }
   return rank(out);
@@ -150,7 +162,8 @@ export function logTrends(texts: readonly HeldText[], isLog: (path: string) => b
     }
     for (const [key, s] of series) {
       const direction = trendOf(s.values, MIN_LOG_VALUES);
-      if (direction) out.push({ file: ct.path, key, values: s.values, source: 'log', direction, verdict: verdictOf(key, direction), line: s.line });
+      if (direction)
+        out.push({ file: ct.path, key, values: s.values, source: 'log', direction, verdict: verdictOf(key, direction), line: s.line });
     }
   }
   return rank(out);

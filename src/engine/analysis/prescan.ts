@@ -59,7 +59,12 @@ export class LogPrescan {
       const old = before.get(file.path);
       if (old) log.before = { size: old.size, id: old.id };
       return scanStreamedLogs(
-        { settings: logScanSettings(config, this.store.workspaceRoot), workspaceFiles: paths, budgetMs: config.triggers.scanTimeBudgetMs, logs: [log] },
+        {
+          settings: logScanSettings(config, this.store.workspaceRoot),
+          workspaceFiles: paths,
+          budgetMs: config.triggers.scanTimeBudgetMs,
+          logs: [log],
+        },
         this.workerScript,
       );
     });

@@ -50,11 +50,18 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
     });
   }
   for (const step of input.steps) {
-    const seen = input.recorded ? lastEventTimes(input.recorded.fileEvents, step.from.createdAt, step.to.createdAt) : new Map<string, number>();
+    const seen = input.recorded
+      ? lastEventTimes(input.recorded.fileEvents, step.from.createdAt, step.to.createdAt)
+      : new Map<string, number>();
     for (const c of step.changes) {
       const removed = c.status === 'removed';
       const watched = seen.get(c.path) ?? (c.oldPath !== undefined ? seen.get(c.oldPath) : undefined);
-      const when = watched !== undefined ? watchedChangeTime(c.after?.mtimeMs, watched) : removed ? step.to.createdAt : (c.after?.mtimeMs ?? step.to.createdAt);
+      const when =
+        watched !== undefined
+          ? watchedChangeTime(c.after?.mtimeMs, watched)
+          : removed
+            ? step.to.createdAt
+            : (c.after?.mtimeMs ?? step.to.createdAt);
       const counts = c.additions || c.deletions ? ` (+${c.additions} -${c.deletions})` : '';
       const name = c.status === 'renamed' ? `${c.oldPath} → ${c.path}` : c.path;
       events.push({

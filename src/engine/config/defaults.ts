@@ -76,8 +76,7 @@ const ROOT_CAUSE_TEXT: Record<RootCauseCategory, RootCauseCategoryText> = {
     ],
   },
   external_failure: {
-    description:
-      'A service, network resource or tool outside the workspace failed, timed out or answered with something unexpected.',
+    description: 'A service, network resource or tool outside the workspace failed, timed out or answered with something unexpected.',
     remediation: [
       "Confirm the dependency's state for the incident window (status page, health endpoint, error rates) before changing local code.",
       'Wrap the external call in a timeout with retries using exponential backoff and jitter, and stop retrying after a bounded number of attempts.',
@@ -86,8 +85,7 @@ const ROOT_CAUSE_TEXT: Record<RootCauseCategory, RootCauseCategoryText> = {
     ],
   },
   logic_error: {
-    description:
-      "The code or the agent's own steps did the wrong thing with valid inputs: a bug, a wrong assumption or a bad decision.",
+    description: "The code or the agent's own steps did the wrong thing with valid inputs: a bug, a wrong assumption or a bad decision.",
     remediation: [
       "Reproduce the failure with the inputs from the incident's snapshots and add it as a regression test.",
       'Fix the faulty step and trace the decision chain back to the assumption that led to it.',

@@ -179,9 +179,7 @@ class Reader {
         }
         if (escape === undefined || !'"\\/bfnrt'.includes(escape)) {
           this.pos = i;
-          this.fail(
-            `invalid escape \\${escape ?? ''} (in JSON a backslash must be doubled: a regex \\d is written "\\\\d")`,
-          );
+          this.fail(`invalid escape \\${escape ?? ''} (in JSON a backslash must be doubled: a regex \\d is written "\\\\d")`);
         }
         i += 2;
         continue;

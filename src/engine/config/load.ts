@@ -236,14 +236,20 @@ function restrictLayer(
     if (!reason) continue;
     delete b.patch[key];
     for (const k of b.keysFor(key)) {
-      notApplied(k, `not applied: ${reason}; a workspace's configuration only writes inside it (${JSON.stringify(base[key])} is used; set ${key} in your user settings or pass --out to write elsewhere)`);
+      notApplied(
+        k,
+        `not applied: ${reason}; a workspace's configuration only writes inside it (${JSON.stringify(base[key])} is used; set ${key} in your user settings or pass --out to write elsewhere)`,
+      );
     }
   }
   if (layer.workspaceRoot !== undefined) {
     const reason = outsideReason(root, layer.workspaceRoot, 'WORKSPACE_ROOT');
     if (reason) {
       layer.workspaceRoot = undefined;
-      notApplied('WORKSPACE_ROOT', `not applied: ${reason}; a workspace's configuration cannot send us to another folder (pass --workspace to work there)`);
+      notApplied(
+        'WORKSPACE_ROOT',
+        `not applied: ${reason}; a workspace's configuration cannot send us to another folder (pass --workspace to work there)`,
+      );
     }
   }
   return counted;

@@ -2,14 +2,7 @@ import type { ConfigProblem } from '../errors';
 import { ROOT_CAUSE_CATEGORIES, type RootCauseCategory, type Severity } from '../types';
 import { childPath } from './keyPath';
 import { regexProblem } from './regex';
-import type {
-  ConstraintRule,
-  IgnoreRule,
-  LogPatternRule,
-  RootCauseCategoryText,
-  SecretPatternRule,
-  TriggerOptions,
-} from './types';
+import type { ConstraintRule, IgnoreRule, LogPatternRule, RootCauseCategoryText, SecretPatternRule, TriggerOptions } from './types';
 
 /**
  * One config source (the workspace file, or editor settings) reduced to the settings it
@@ -127,16 +120,9 @@ export function readLogPattern(b: PatchBuilder, item: unknown, path: string): Lo
   return { pattern: item.pattern, severity: severityOf(item.severity) ?? 'error', ...(message ? { message } : {}) };
 }
 
-export function readConstraint(
-  b: PatchBuilder,
-  item: unknown,
-  path: string,
-  defaultMessage?: string,
-): ConstraintRule | undefined {
+export function readConstraint(b: PatchBuilder, item: unknown, path: string, defaultMessage?: string): ConstraintRule | undefined {
   if (typeof item === 'string') {
-    return b.regex(item, path)
-      ? { pattern: item, message: defaultMessage ?? forbidden(item), files: [], severity: 'error' }
-      : undefined;
+    return b.regex(item, path) ? { pattern: item, message: defaultMessage ?? forbidden(item), files: [], severity: 'error' } : undefined;
   }
   if (!isRecord(item) || !b.regex(item.pattern, childPath(path, 'pattern'))) return undefined;
   return {
@@ -151,12 +137,7 @@ function forbidden(pattern: string): string {
   return `content matches the forbidden pattern /${pattern}/`;
 }
 
-export function readSecretPattern(
-  b: PatchBuilder,
-  item: unknown,
-  path: string,
-  defaultName: string,
-): SecretPatternRule | undefined {
+export function readSecretPattern(b: PatchBuilder, item: unknown, path: string, defaultName: string): SecretPatternRule | undefined {
   if (typeof item === 'string') return b.regex(item, path) ? { name: defaultName, pattern: item } : undefined;
   if (!isRecord(item) || !b.regex(item.pattern, childPath(path, 'pattern'))) return undefined;
   return { name: nonEmptyString(item.name) ?? defaultName, pattern: item.pattern };
@@ -176,7 +157,11 @@ function readIgnore(b: PatchBuilder, item: unknown, path: string): IgnoreRule | 
 }
 
 /** Reads every item of a list with `read`; undefined when the value is not a list. */
-export function readItems<T>(value: unknown, path: string, read: (item: unknown, at: string, index: number) => T | undefined): T[] | undefined {
+export function readItems<T>(
+  value: unknown,
+  path: string,
+  read: (item: unknown, at: string, index: number) => T | undefined,
+): T[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: T[] = [];
   value.forEach((item, i) => {
@@ -225,18 +210,26 @@ function readCamelTriggers(t: Record<string, unknown>, b: PatchBuilder): void {
   const set = <T>(name: string, value: T | undefined, assign: (v: T) => void): void => {
     if (value !== undefined && b.claim(key(name), key(name), false)) assign(value);
   };
-  set('logPatterns', readItems(t.logPatterns, key('logPatterns'), (item, at) => readLogPattern(b, item, at)), (v) =>
-    b.appendTrigger('logPatterns', v),
+  set(
+    'logPatterns',
+    readItems(t.logPatterns, key('logPatterns'), (item, at) => readLogPattern(b, item, at)),
+    (v) => b.appendTrigger('logPatterns', v),
   );
-  set('constraints', readItems(t.constraints, key('constraints'), (item, at) => readConstraint(b, item, at)), (v) =>
-    b.appendTrigger('constraints', v),
+  set(
+    'constraints',
+    readItems(t.constraints, key('constraints'), (item, at) => readConstraint(b, item, at)),
+    (v) => b.appendTrigger('constraints', v),
   );
   set(
     'secretPatterns',
     readItems(t.secretPatterns, key('secretPatterns'), (item, at, i) => readSecretPattern(b, item, at, `custom-${i + 1}`)),
     (v) => b.appendTrigger('secretPatterns', v),
   );
-  set('ignore', readItems(t.ignore, key('ignore'), (item, at) => readIgnore(b, item, at)), (v) => (tp.ignore = v));
+  set(
+    'ignore',
+    readItems(t.ignore, key('ignore'), (item, at) => readIgnore(b, item, at)),
+    (v) => (tp.ignore = v),
+  );
   set('deletionAllow', stringList(t.deletionAllow), (v) => (tp.deletionAllow = v));
   set('configGlobs', stringList(t.configGlobs), (v) => (tp.configGlobs = v));
   set('outputGlobs', stringList(t.outputGlobs), (v) => (tp.outputGlobs = v));

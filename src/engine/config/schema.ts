@@ -26,7 +26,6 @@ export interface SchemaNode {
 
 export type SchemaType = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
 
-
 const text = (description: string): SchemaNode => ({ type: 'string', minLength: 1, description });
 const regex = (description: string): SchemaNode => ({ type: 'string', minLength: 1, description });
 const flag = (description: string, dflt?: boolean): SchemaNode => ({
@@ -46,8 +45,7 @@ const list = (items: SchemaNode, description: string, dflt?: readonly unknown[])
   description,
   ...(dflt === undefined ? {} : { default: [...dflt] }),
 });
-const globs = (description: string, dflt?: readonly string[]): SchemaNode =>
-  list({ type: 'string', minLength: 1 }, description, dflt);
+const globs = (description: string, dflt?: readonly string[]): SchemaNode => list({ type: 'string', minLength: 1 }, description, dflt);
 const severity = (): SchemaNode => ({ type: 'string', enum: [...SEVERITIES], description: 'How serious a match is.' });
 const object = (properties: Record<string, SchemaNode>, description: string, required?: string[]): SchemaNode => ({
   type: 'object',
@@ -213,7 +211,10 @@ export const CONFIG_SCHEMA: SchemaNode = deepFreeze<SchemaNode>({
     $schema: { type: 'string', description: 'The JSON schema of this file.' },
     include: globs('Globs of workspace files to snapshot.', DEFAULT_CONFIG.include),
     exclude: globs('Globs of workspace files never to snapshot.', DEFAULT_CONFIG.exclude),
-    respectGitignore: flag('Skip files git ignores: .gitignore files, .git/info/exclude and the global excludes file.', DEFAULT_CONFIG.respectGitignore),
+    respectGitignore: flag(
+      'Skip files git ignores: .gitignore files, .git/info/exclude and the global excludes file.',
+      DEFAULT_CONFIG.respectGitignore,
+    ),
     maxFileSizeBytes: count(
       1,
       'Files larger than this are recorded by size and hash only; their content is not kept.',

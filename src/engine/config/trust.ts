@@ -76,10 +76,16 @@ export async function trustFile(opts: { workspaceRoot: string; file: string; all
   try {
     sha256 = await fileDigest(real);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${real} does not exist: there is nothing to trust (name a config file with --config)`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new InputError(`${real} does not exist: there is nothing to trust (name a config file with --config)`);
     throw err;
   }
-  const entry: TrustEntry = { workspace: root, file: relativeName(root, real), sha256, trustedAt: new Date(opts.now ?? Date.now()).toISOString() };
+  const entry: TrustEntry = {
+    workspace: root,
+    file: relativeName(root, real),
+    sha256,
+    trustedAt: new Date(opts.now ?? Date.now()).toISOString(),
+  };
   const entries = (await readAllowList(opts.allowListFile)).filter((e) => !(e.workspace === entry.workspace && e.file === entry.file));
   await writeAllowList(opts.allowListFile, [...entries, entry]);
   return entry;
@@ -135,7 +141,9 @@ async function writeAllowList(file: string, entries: TrustEntry[]): Promise<void
 }
 
 async function fileDigest(file: string): Promise<string> {
-  return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
 }
 
 function relativeName(root: string, real: string): string {

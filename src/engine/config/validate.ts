@@ -40,9 +40,7 @@ function translate(errors: readonly ErrorObject[], data: unknown): ConfigProblem
   const summaries = new Map<ErrorObject, ConfigProblem[]>();
   // For "this or that" nodes, ajv reports every branch's failure; a user wants the branch
   // their value was evidently meant for (an object with a bad field), or one summary line.
-  const alternatives = errors
-    .filter((e) => e.keyword === 'anyOf')
-    .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const alternatives = errors.filter((e) => e.keyword === 'anyOf').sort((a, b) => a.schemaPath.length - b.schemaPath.length);
   for (const alternative of alternatives) {
     if (handled.has(alternative)) continue;
     // The same schema node fails once per offending item, so match the value's location too.
@@ -56,7 +54,12 @@ function translate(errors: readonly ErrorObject[], data: unknown): ConfigProblem
     const branches = (alternative.schema ?? []) as SchemaNode[];
     const chosen = branches.findIndex((branch) => typeMatches(branch, alternative.data));
     const detailed =
-      chosen < 0 ? [] : translate(inner.filter((e) => e.schemaPath.startsWith(`${alternative.schemaPath}/${chosen}/`)), data);
+      chosen < 0
+        ? []
+        : translate(
+            inner.filter((e) => e.schemaPath.startsWith(`${alternative.schemaPath}/${chosen}/`)),
+            data,
+          );
     summaries.set(alternative, detailed.length > 0 ? detailed : [expected(alternative, data)]);
   }
   // ajv's order follows the schema, which is close to the order users read the file in.

@@ -43,7 +43,8 @@ const atMost =
 const TOP: Readonly<Record<string, Judge>> = {
   include: grows((c) => c.include, 'it would snapshot and scan fewer files'),
   exclude: shrinks((c) => c.exclude, 'it would hide files from snapshots and detection'),
-  respectGitignore: (v, base) => (v === true && !base.respectGitignore ? 'it would hide git-ignored files from snapshots and detection' : undefined),
+  respectGitignore: (v, base) =>
+    v === true && !base.respectGitignore ? 'it would hide git-ignored files from snapshots and detection' : undefined,
   maxFileSizeBytes: atLeast((c) => c.maxFileSizeBytes, 'a lower size limit would leave more files unscanned'),
   keepSnapshots: atLeast((c) => c.keepSnapshots, 'it would prune more snapshots, deleting evidence'),
   logFiles: grows((c) => c.logFiles, 'it would read fewer agent logs for the decision chain'),

@@ -103,9 +103,7 @@ function scanFile(file: ContentFile, constraints: CompiledConstraint[], opts: Co
       }
     }
     if (count > MAX_FINDINGS_PER_RULE_AND_FILE) {
-      opts.budget.skip(
-        `${constraint.label}: ${count - MAX_FINDINGS_PER_RULE_AND_FILE} more match(es) in ${file.path} not reported`,
-      );
+      opts.budget.skip(`${constraint.label}: ${count - MAX_FINDINGS_PER_RULE_AND_FILE} more match(es) in ${file.path} not reported`);
     }
     if (result.stopped) {
       const where = `${file.path} line ${lines[result.stopped.line]?.line ?? '?'}`;

@@ -178,12 +178,15 @@ export function parseGitleaksRules(text: string, opts: GitleaksLoadOptions & { s
     const group = r['secretGroup'] ?? 0;
     if (typeof group !== 'number' || !Number.isInteger(group) || group < 0) fail(`${where}: secretGroup must be a whole number >= 0`);
     const entropy = r['entropy'];
-    if (entropy !== undefined && (typeof entropy !== 'number' || entropy < 0 || entropy > 8)) fail(`${where}: entropy must be a number from 0 to 8`);
+    if (entropy !== undefined && (typeof entropy !== 'number' || entropy < 0 || entropy > 8))
+      fail(`${where}: entropy must be a number from 0 to 8`);
     const path = r['path'];
     if (path !== undefined && typeof path !== 'string') fail(`${where}: path must be a string`);
     const allowlists = allowlistsOf(r, `rules[${i}].`, fail);
-    if (untrusted && allowlists.length > 0) ignored.push(`${opts.source}: allowlist of ${where} ignored (untrusted file: it may only add detection)`);
-    if (untrusted && path !== undefined) ignored.push(`${opts.source}: path filter of ${where} ignored (untrusted file: the rule runs on every file)`);
+    if (untrusted && allowlists.length > 0)
+      ignored.push(`${opts.source}: allowlist of ${where} ignored (untrusted file: it may only add detection)`);
+    if (untrusted && path !== undefined)
+      ignored.push(`${opts.source}: path filter of ${where} ignored (untrusted file: the rule runs on every file)`);
     rules.push({
       id,
       description: typeof r['description'] === 'string' ? r['description'] : id,
@@ -212,7 +215,13 @@ export interface GitleaksHit {
 }
 
 /** The secret of a match: `secretGroup`, else the first group that took part, else the whole match. */
-function secretOf(rule: GitleaksRule, text: string, index: number, groups: (string | undefined)[], spans: ([number, number] | undefined)[]): { start: number; secret: string } {
+function secretOf(
+  rule: GitleaksRule,
+  text: string,
+  index: number,
+  groups: (string | undefined)[],
+  spans: ([number, number] | undefined)[],
+): { start: number; secret: string } {
   const g = rule.secretGroup > 0 ? rule.secretGroup - 1 : groups.findIndex((x) => x !== undefined && x.length > 0);
   const span = g >= 0 ? spans[g] : undefined;
   const value = g >= 0 ? groups[g] : undefined;

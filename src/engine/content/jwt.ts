@@ -4,7 +4,8 @@
  */
 
 /** Header and payload both begin `eyJ`; the signature may be absent (`alg: none`) or hold `/`, `+`, `=` from careless encoders. */
-export const JWT_PATTERN = /(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{10,4096}\.eyJ[A-Za-z0-9_\-]{4,16384}\.(?:[A-Za-z0-9_\-+/]{10,4096}={0,2})?/g;
+export const JWT_PATTERN =
+  /(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{10,4096}\.eyJ[A-Za-z0-9_\-]{4,16384}\.(?:[A-Za-z0-9_\-+/]{10,4096}={0,2})?/g;
 
 function decodeSegment(segment: string): unknown {
   try {
@@ -18,7 +19,8 @@ function decodeSegment(segment: string): unknown {
 export function isJwt(token: string): boolean {
   const [head = '', payload = ''] = token.split('.');
   const header = decodeSegment(head);
-  if (typeof header === 'object' && header !== null && ('alg' in header || 'typ' in header || 'kid' in header || 'enc' in header)) return true;
+  if (typeof header === 'object' && header !== null && ('alg' in header || 'typ' in header || 'kid' in header || 'enc' in header))
+    return true;
   const body = decodeSegment(payload);
   return typeof body === 'object' && body !== null && !Array.isArray(body);
 }

@@ -44,12 +44,14 @@ const STRONG_NAME =
 /** Names ending in "key" (`STRIPE_KEY`, `apiKey`, `key`): a secret only when the value looks generated (`sortKey: "name"` is not). */
 const KEY_NAME = /(?:^|[_\-.])(?:key|Key|KEY)$|[a-z0-9]Key$|^(?:sas|SAS|sig)$/;
 /** Names that contain a secret word but name something else. */
-const NOT_SECRET_NAME = /^(?:secretlint\w*|token_?type|tokenizer|max_?tokens?|tokens?_?(?:count|limit|usage|used)|(?:input|output|prompt|completion|total)_?tokens?|key_?(?:id|name|type|path|file|size|length|alias)|.*(?:_|\b)(?:url|uri|endpoint|host|file|path|dir|name|id|type|header|prefix|length|len|count|expir\w*|ttl|timeout|enabled?|format|mode|env|var)$|passwordless|password_?(?:policy|reset|hint|length|strength|prompt|field|input|label)|auth_?(?:type|method|mode|provider|url|uri|endpoint|header|required|enabled)|authenticat\w*|authoriz\w*)$/i;
+const NOT_SECRET_NAME =
+  /^(?:secretlint\w*|token_?type|tokenizer|max_?tokens?|tokens?_?(?:count|limit|usage|used)|(?:input|output|prompt|completion|total)_?tokens?|key_?(?:id|name|type|path|file|size|length|alias)|.*(?:_|\b)(?:url|uri|endpoint|host|file|path|dir|name|id|type|header|prefix|length|len|count|expir\w*|ttl|timeout|enabled?|format|mode|env|var)$|passwordless|password_?(?:policy|reset|hint|length|strength|prompt|field|input|label)|auth_?(?:type|method|mode|provider|url|uri|endpoint|header|required|enabled)|authenticat\w*|authoriz\w*)$/i;
 
 /** Characters a generated value is made of; a value with others (`getToken()`) is code. */
 const TOKENISH = /^[A-Za-z0-9+/=_\-.~%:!@#$^&*?]+$/;
 /** Keywords and type names that follow a secret-like name in code. */
-const CODE_WORD = /^(?:await|typeof|new|this|function|async|return|const|let|var|yield|Promise|Record|Map|Set|Array|Readonly\w*|string|number|boolean|object|unknown|any|void|never|None|self|nil|null|true|false)$/;
+const CODE_WORD =
+  /^(?:await|typeof|new|this|function|async|return|const|let|var|yield|Promise|Record|Map|Set|Array|Readonly\w*|string|number|boolean|object|unknown|any|void|never|None|self|nil|null|true|false)$/;
 /** `SecretPatternRule`, `isKeyCredential`: two or more words run together, an identifier (a one-word password still counts). */
 const CAMEL_WORDS = /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)+$/;
 /** `a.b.c`, `t.tokens.length-1`: a property read, not a literal. */
@@ -117,7 +119,8 @@ function assignmentAt(text: string, hitStart: number, hitEnd: number, mode: Secr
   if (text[m.index + m[0].length] === '(') return m.index + m[0].length;
   // `<password>...</password>` is XML; a bare `>` elsewhere is a comparison, so it needs a generated-looking value.
   const op = m[1] === '>' && text[start - 1] === '<' ? '=' : (m[1] ?? '=');
-  if (isCredibleValue(name, value, op, mode)) push(out, m.index + m[0].length - value.length, value, 'name:assignment', `value of ${name.slice(0, 60)}`);
+  if (isCredibleValue(name, value, op, mode))
+    push(out, m.index + m[0].length - value.length, value, 'name:assignment', `value of ${name.slice(0, 60)}`);
   return m.index + m[0].length;
 }
 
@@ -130,7 +133,8 @@ function isCredibleCredential(text: string, at: number, scheme: string, value: s
   const inHeader = /authorization["']?\s{0,3}[:=]\s{0,3}["']?$/i.test(text.slice(Math.max(0, at - 24), at));
   if (!inHeader && !/^(?:Bearer|Basic)$/i.test(scheme)) return false;
   if (value.length < 16) return false;
-  if (/^basic$/i.test(scheme) && /^[^\x00-\x1f]{1,256}:[^\x00-\x1f]{3,256}$/.test(Buffer.from(value, 'base64').toString('latin1'))) return true;
+  if (/^basic$/i.test(scheme) && /^[^\x00-\x1f]{1,256}:[^\x00-\x1f]{3,256}$/.test(Buffer.from(value, 'base64').toString('latin1')))
+    return true;
   return looksRandom(value, { minLength: 16 }) || (/^[0-9a-f]+$/i.test(value) && shannonEntropy(value) >= 3);
 }
 

@@ -12,15 +12,7 @@ import { gitleaksRuleHits, isAllowedGlobally, type GitleaksRule, type GitleaksRu
 import { findLikelySecrets } from './likelySecrets';
 import { Redactor, redactValue } from './redact';
 import { compileUserRegex, cutLongLines, RegexTimeoutError, type SafeRegex } from './safeRegex';
-import {
-  excerpt,
-  isScannedLine,
-  LineIndex,
-  scannedLines,
-  type ContentFile,
-  type ContentFinding,
-  type ScanBudget,
-} from './scanBudget';
+import { excerpt, isScannedLine, LineIndex, scannedLines, type ContentFile, type ContentFinding, type ScanBudget } from './scanBudget';
 
 export type { ContentFile, ContentFinding } from './scanBudget';
 
@@ -144,7 +136,12 @@ const MAX_VALUE_SHIFT = 256;
 const CONTEXT_LINES = 100;
 
 function describeKind(messageId: string, data: Record<string, unknown>): string {
-  const kind = KIND_BY_MESSAGE_ID[messageId] ?? messageId.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const kind =
+    KIND_BY_MESSAGE_ID[messageId] ??
+    messageId
+      .replace(/_/g, ' ')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
   const typeName = data['typeName'];
   return typeof typeName === 'string' ? `${kind} (${typeName})` : kind;
 }
@@ -201,14 +198,7 @@ function touchesScannedLine(file: ContentFile, first: number, last: number): boo
   return false;
 }
 
-function secretFinding(
-  file: ContentFile,
-  index: LineIndex,
-  rule: string,
-  kind: string,
-  start: number,
-  value: string,
-): ContentFinding {
+function secretFinding(file: ContentFile, index: LineIndex, rule: string, kind: string, start: number, value: string): ContentFinding {
   const end = start + value.length;
   const line = index.lineOf(start);
   const redacted = redactValue(value);
@@ -375,7 +365,7 @@ function patternFile(file: ContentFile, index: LineIndex, patterns: CompiledPatt
       if (!line) continue;
       for (const match of matches) {
         const span = match.groupSpans[0];
-        const value = span ? match.groups[0] ?? '' : match.text;
+        const value = span ? (match.groups[0] ?? '') : match.text;
         if (value.length === 0) continue;
         const at = span ? span[0] : match.index;
         findings.push(secretFinding(file, index, `pattern:${pattern.name}`, pattern.name, index.startOf(line.line) + at, value));
@@ -426,7 +416,13 @@ interface ActiveGitleaksRule {
   disabled: boolean;
 }
 
-function gitleaksFile(file: ContentFile, index: LineIndex, set: GitleaksRuleSet, rules: ActiveGitleaksRule[], opts: SecretScanOptions): ContentFinding[] {
+function gitleaksFile(
+  file: ContentFile,
+  index: LineIndex,
+  set: GitleaksRuleSet,
+  rules: ActiveGitleaksRule[],
+  opts: SecretScanOptions,
+): ContentFinding[] {
   const findings: ContentFinding[] = [];
   const { lines: texts } = cutLongLines(
     scannedLines(file, index).map((l) => l.text),
@@ -443,8 +439,16 @@ function gitleaksFile(file: ContentFile, index: LineIndex, set: GitleaksRuleSet,
         return findings;
       }
       try {
-        for (const hit of gitleaksRuleHits(set, active.rule, file.path, text, Math.min(opts.budget.regexTimeoutMs, opts.budget.remainingMs))) {
-          findings.push(secretFinding(file, index, `gitleaks:${hit.rule.id}`, hit.rule.description, index.startOf(line.line) + hit.start, hit.secret));
+        for (const hit of gitleaksRuleHits(
+          set,
+          active.rule,
+          file.path,
+          text,
+          Math.min(opts.budget.regexTimeoutMs, opts.budget.remainingMs),
+        )) {
+          findings.push(
+            secretFinding(file, index, `gitleaks:${hit.rule.id}`, hit.rule.description, index.startOf(line.line) + hit.start, hit.secret),
+          );
         }
       } catch (err) {
         if (!(err instanceof RegexTimeoutError)) throw err;
@@ -508,7 +512,9 @@ export async function scanSecrets(files: ContentFile[], opts: SecretScanOptions)
         found.push(...(await secretlintFile(engine, file, index)));
       } catch (err) {
         // A detector that throws must not end the analysis; its message is ours to word, since the content may be in it.
-        opts.budget.skip(`secretlint failed on ${file.path} (${err instanceof Error ? err.name : 'error'}); file not scanned by secretlint`);
+        opts.budget.skip(
+          `secretlint failed on ${file.path} (${err instanceof Error ? err.name : 'error'}); file not scanned by secretlint`,
+        );
       }
     }
     found.push(...builtinFile(file, index));

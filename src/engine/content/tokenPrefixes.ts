@@ -29,18 +29,38 @@ function rule(id: string, kind: string, keyword: string | readonly string[], sou
 }
 
 export const PREFIX_RULES: readonly PrefixRule[] = [
-  rule('aws-access-key-id', 'AWS access key ID', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA'], `(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}${E}`),
+  rule(
+    'aws-access-key-id',
+    'AWS access key ID',
+    ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA'],
+    `(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}${E}`,
+  ),
   rule('github-token', 'GitHub token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], `gh[pousr]_[A-Za-z0-9]{36,255}${E}`),
   rule('github-fine-grained-pat', 'GitHub fine-grained token', 'github_pat_', `github_pat_[A-Za-z0-9_]{22,255}`),
-  rule('gitlab-token', 'GitLab token', ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'glft-', 'glimt-', 'gloas-', 'glsoat-', 'glffct-', 'glagent-', 'glcbt-'], `gl(?:pat|dt|ptt|rt|ft|imt|oas|soat|ffct|agent|cbt)-[0-9A-Za-z_\\-]{20,300}(?:\\.[0-9a-z]{9})?`),
+  rule(
+    'gitlab-token',
+    'GitLab token',
+    ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'glft-', 'glimt-', 'gloas-', 'glsoat-', 'glffct-', 'glagent-', 'glcbt-'],
+    `gl(?:pat|dt|ptt|rt|ft|imt|oas|soat|ffct|agent|cbt)-[0-9A-Za-z_\\-]{20,300}(?:\\.[0-9a-z]{9})?`,
+  ),
   rule('gitlab-session-cookie', 'GitLab session cookie', '_gitlab_session=', `_gitlab_session=([0-9A-Za-z]{32})${E}`),
   rule('gitlab-runner-registration', 'GitLab runner registration token', 'GR1348941', `GR1348941[0-9A-Za-z_\\-]{20}${E}`),
-  rule('stripe-secret-key', 'Stripe secret key', ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_'], `[sr]k_(?:live|test|prod)_[0-9A-Za-z]{10,247}${E}`),
+  rule(
+    'stripe-secret-key',
+    'Stripe secret key',
+    ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_'],
+    `[sr]k_(?:live|test|prod)_[0-9A-Za-z]{10,247}${E}`,
+  ),
   rule('stripe-webhook-secret', 'Stripe webhook signing secret', 'whsec_', `whsec_[0-9A-Za-z+/]{24,64}`),
   rule('slack-token', 'Slack token', 'xox', `xox[abeoprs]-(?:\\d{1,14}-){1,4}[0-9A-Za-z\\-]{8,250}`),
   rule('slack-config-token', 'Slack configuration token', 'xoxe', `xoxe(?:\\.xox[bp])?-\\d-[A-Za-z0-9]{146,166}`),
   rule('slack-app-token', 'Slack app token', 'xapp-', `xapp-\\d-[A-Za-z0-9]+-\\d+-[A-Za-z0-9]+`),
-  rule('slack-webhook', 'Slack incoming webhook URL', 'hooks.slack.com', `hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}`),
+  rule(
+    'slack-webhook',
+    'Slack incoming webhook URL',
+    'hooks.slack.com',
+    `hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}`,
+  ),
   rule('huggingface-token', 'Hugging Face token', 'hf_', `hf_[A-Za-z]{34}${E}`),
   rule('huggingface-org-token', 'Hugging Face organisation token', 'api_org_', `api_org_[A-Za-z]{34}${E}`),
   rule('twilio-api-key', 'Twilio API key', 'SK', `SK[0-9a-fA-F]{32}${E}`),
@@ -56,7 +76,12 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
   rule('openai-key', 'OpenAI API key', 'sk-', `sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,300}`),
   rule('digitalocean-token', 'DigitalOcean token', ['dop_v1_', 'doo_v1_', 'dor_v1_'], `do[opr]_v1_[a-f0-9]{64}${E}`),
   rule('shopify-token', 'Shopify token', ['shpat_', 'shpca_', 'shppa_', 'shpss_'], `shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${E}`),
-  rule('doppler-token', 'Doppler token', ['dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.', 'dp.scim.', 'dp.audit.'], `dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44}`),
+  rule(
+    'doppler-token',
+    'Doppler token',
+    ['dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.', 'dp.scim.', 'dp.audit.'],
+    `dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44}`,
+  ),
   rule('databricks-token', 'Databricks token', 'dapi', `dapi[a-f0-9]{32}(?:-\\d)?${E}`),
   rule('linear-key', 'Linear API key', 'lin_api_', `lin_api_[A-Za-z0-9]{40}${E}`),
   rule('onepassword-token', '1Password service account token', 'ops_eyJ', `ops_eyJ[A-Za-z0-9+/]{250,}={0,3}`),
@@ -137,7 +162,8 @@ const KEYWORDS = new RegExp(
 );
 const RULES_BY_FIRST_CHAR = new Map<string, PrefixRule[]>();
 for (const r of PREFIX_RULES) {
-  for (const first of new Set(r.keywords.map((k) => k[0] ?? ''))) RULES_BY_FIRST_CHAR.set(first, [...(RULES_BY_FIRST_CHAR.get(first) ?? []), r]);
+  for (const first of new Set(r.keywords.map((k) => k[0] ?? '')))
+    RULES_BY_FIRST_CHAR.set(first, [...(RULES_BY_FIRST_CHAR.get(first) ?? []), r]);
 }
 
 const WORD_CHAR = /[A-Za-z0-9]/;

@@ -36,9 +36,7 @@ interface FileIdentity {
 /** `missing`: loaded when no file existed; `unknown`: memory may differ from disk, reload. */
 type DiskVersion = FileIdentity | 'missing' | 'unknown';
 
-type DiskState =
-  | { kind: 'loaded'; db: Database; version: DiskVersion; migrated: boolean }
-  | { kind: 'corrupt'; reason: string };
+type DiskState = { kind: 'loaded'; db: Database; version: DiskVersion; migrated: boolean } | { kind: 'corrupt'; reason: string };
 
 /**
  * The store's metadata database: a small SQLite file (via sql.js) holding snapshot and

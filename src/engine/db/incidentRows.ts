@@ -9,15 +9,7 @@ import {
   type PatternSummary,
   type RootCauseCategory,
 } from '../types';
-import {
-  blobColumn,
-  nullableTextColumn,
-  numberColumn,
-  queryRow,
-  queryRows,
-  textColumn,
-  type Row,
-} from './sqlRows';
+import { blobColumn, nullableTextColumn, numberColumn, queryRow, queryRows, textColumn, type Row } from './sqlRows';
 
 /** An incident's columns without its payload: enough for lists, cheap to read. */
 export interface IncidentListItem {
@@ -88,9 +80,7 @@ export function listIncidents(db: Database): IncidentListItem[] {
 
 /** Incidents with this signature, oldest first (the first is what a repeat points at). */
 export function findBySignature(db: Database, signature: string): IncidentListItem[] {
-  return queryRows(db, `SELECT ${LIST_COLUMNS} FROM incidents WHERE signature = ? ORDER BY seq`, [signature]).map(
-    toListItem,
-  );
+  return queryRows(db, `SELECT ${LIST_COLUMNS} FROM incidents WHERE signature = ? ORDER BY seq`, [signature]).map(toListItem);
 }
 
 /**
@@ -125,10 +115,7 @@ export function listPatterns(db: Database): PatternSummary[] {
   }
   return [...groups.values()].sort(
     (a, b) =>
-      Number(b.count >= 2) - Number(a.count >= 2) ||
-      b.count - a.count ||
-      b.lastSeen - a.lastSeen ||
-      a.signature.localeCompare(b.signature),
+      Number(b.count >= 2) - Number(a.count >= 2) || b.count - a.count || b.lastSeen - a.lastSeen || a.signature.localeCompare(b.signature),
   );
 }
 

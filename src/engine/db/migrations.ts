@@ -12,7 +12,13 @@ export type Migration = (db: Database) => void;
  * Entry i upgrades a database from `user_version` i to i + 1. Append only: users have
  * databases made by every released entry, so a released migration never changes.
  */
-export const MIGRATIONS: readonly Migration[] = [createInitialSchema, createPostmortems, createReplays, addSnapshotGitCommit, addSnapshotOrigin];
+export const MIGRATIONS: readonly Migration[] = [
+  createInitialSchema,
+  createPostmortems,
+  createReplays,
+  addSnapshotGitCommit,
+  addSnapshotOrigin,
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

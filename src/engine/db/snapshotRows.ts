@@ -66,7 +66,9 @@ export function pinnedIds(db: Database): Set<string> {
 
 /** Ids of the incidents whose window starts or ends at snapshot `id`. */
 export function incidentsUsing(db: Database, id: string): string[] {
-  return queryRows(db, 'SELECT id FROM incidents WHERE baseline_id = ? OR post_id = ? ORDER BY seq', [id, id]).map((r) => textColumn(r, 'id'));
+  return queryRows(db, 'SELECT id FROM incidents WHERE baseline_id = ? OR post_id = ? ORDER BY seq', [id, id]).map((r) =>
+    textColumn(r, 'id'),
+  );
 }
 
 function clearBaseline(db: Database): void {

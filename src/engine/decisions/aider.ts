@@ -116,7 +116,10 @@ export function parseAiderHistory(text: string, ctx: AiderContext): ParsedFile {
   const flushUser = (): void => {
     if (!user) return;
     const start = user.start;
-    const message = user.lines.filter((l) => l.trim() !== '<blank>').join('\n').trim();
+    const message = user.lines
+      .filter((l) => l.trim() !== '<blank>')
+      .join('\n')
+      .trim();
     user = null;
     if (message === '' || /\(Y\)es\/\(N\)o/.test(message)) return;
     const run = /^(?:\/run\s+|!)([\s\S]+)$/.exec(message);

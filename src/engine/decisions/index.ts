@@ -123,11 +123,7 @@ function key(fileIndex: number, stepIndex: number): string {
   return `${fileIndex}:${stepIndex}`;
 }
 
-function parseFile(
-  file: DecisionInputFile,
-  markers: readonly Marker[],
-  ctx: { year?: number; defaultZone?: 'local' | 'utc' },
-): ParsedFile {
+function parseFile(file: DecisionInputFile, markers: readonly Marker[], ctx: { year?: number; defaultZone?: 'local' | 'utc' }): ParsedFile {
   switch (detectTranscriptFormat(file.path, file.text)) {
     case 'aider':
       return parseAiderHistory(file.text, ctx);

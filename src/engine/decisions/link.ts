@@ -50,8 +50,7 @@ export function linkDecisionsToTriggers(decisions: readonly Decision[], triggers
         score > best.score ||
         (score === best.score &&
           (c.priority < best.c.priority ||
-            (c.priority === best.c.priority &&
-              (distance < best.distance || (distance === best.distance && c.order < best.c.order)))))
+            (c.priority === best.c.priority && (distance < best.distance || (distance === best.distance && c.order < best.c.order)))))
       ) {
         best = { c, score, distance };
       }
@@ -172,9 +171,40 @@ function messageCore(t: Trigger): string {
 
 // Words every error message has; agreeing on them says nothing.
 const STOP_WORDS = new Set([
-  'error', 'errors', 'failed', 'failure', 'fail', 'exception', 'warning', 'fatal', 'with', 'from', 'that', 'this',
-  'line', 'file', 'when', 'while', 'could', 'cannot', 'unable', 'found', 'have', 'been', 'into', 'there', 'their',
-  'none', 'null', 'true', 'false', 'most', 'recent', 'call', 'last', 'traceback',
+  'error',
+  'errors',
+  'failed',
+  'failure',
+  'fail',
+  'exception',
+  'warning',
+  'fatal',
+  'with',
+  'from',
+  'that',
+  'this',
+  'line',
+  'file',
+  'when',
+  'while',
+  'could',
+  'cannot',
+  'unable',
+  'found',
+  'have',
+  'been',
+  'into',
+  'there',
+  'their',
+  'none',
+  'null',
+  'true',
+  'false',
+  'most',
+  'recent',
+  'call',
+  'last',
+  'traceback',
 ]);
 
 function significantWords(text: string): string[] {

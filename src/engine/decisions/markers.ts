@@ -115,8 +115,7 @@ class MarkerIndex {
     const named = m.groups ?? {};
     const start = hit.offset + m.index;
     const kind = kindOf(named['marker'] ?? m[0]);
-    const text =
-      named['text'] !== undefined ? cleanText(named['text']) : textAfter(line, start, start + m[0].length, m[0]);
+    const text = named['text'] !== undefined ? cleanText(named['text']) : textAfter(line, start, start + m[0].length, m[0]);
     return { kind, text };
   }
 }
@@ -127,11 +126,7 @@ function bodyStart(line: string, ts: LineTimestamp | null): number {
   return ts.end + (prefix ? prefix[0].length : 0);
 }
 
-function earliestMatches(
-  lines: readonly string[],
-  markers: readonly Marker[],
-  offset: (line: number) => number,
-): (Hit | undefined)[] {
+function earliestMatches(lines: readonly string[], markers: readonly Marker[], offset: (line: number) => number): (Hit | undefined)[] {
   const out: (Hit | undefined)[] = new Array<Hit | undefined>(lines.length);
   markers.forEach((marker, index) => {
     for (const { line, matches } of marker.safe.scanLines(lines, { mode: 'first' }).matches) {
@@ -197,7 +192,10 @@ function textAfter(line: string, start: number, end: number, marker: string): st
 }
 
 function cleanText(text: string): string {
-  return text.replace(/\*\*|__/g, '').replace(/^[\s*_:]+/, '').trim();
+  return text
+    .replace(/\*\*|__/g, '')
+    .replace(/^[\s*_:]+/, '')
+    .trim();
 }
 
 function kindOf(marker: string): DecisionKind {

@@ -117,7 +117,10 @@ const ERROR_LINE = /\b[A-Z]\w*(?:Error|Exception)\b|\berror\b|\bfail|\bfatal\b|n
  * (the last error-looking one, where tracebacks put the exception), otherwise the first line.
  */
 export function summaryLine(text: string, failed: boolean, max = 200): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && l !== '…');
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && l !== '…');
   for (let i = lines.length - 1; failed && i >= 0; i--) {
     const line = lines[i];
     if (line !== undefined && ERROR_LINE.test(line) && !/^File "/.test(line)) return clip(line, max);

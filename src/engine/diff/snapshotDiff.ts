@@ -108,7 +108,7 @@ export async function diffManifests(
   changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   if (lines) {
     const texts = changes.filter(needsText);
-    for (let from = 0; from < texts.length; ) {
+    for (let from = 0; from < texts.length;) {
       let to = from;
       let bytes = 0;
       do {
@@ -158,12 +158,7 @@ async function fillLineDiff(change: FileChange, blobs: BlobReader, keepPatch: bo
   const { before, after } = change;
   const oldText = before ? (await blobs.get(before.id)).toString('utf8') : '';
   const newText = after ? (await blobs.get(after.id)).toString('utf8') : '';
-  const d = lineDiff(
-    oldText,
-    newText,
-    before ? `a/${before.path}` : '/dev/null',
-    after ? `b/${after.path}` : '/dev/null',
-  );
+  const d = lineDiff(oldText, newText, before ? `a/${before.path}` : '/dev/null', after ? `b/${after.path}` : '/dev/null');
   change.additions = d.additions;
   change.deletions = d.deletions;
   if (keepPatch && d.patch) change.patch = d.patch;

@@ -23,7 +23,12 @@ export interface ReadObjectsOptions {
  * each to `onObject` before reading on: back-pressure keeps memory to one object at a time
  * however big the repository is.
  */
-export async function readObjects(cwd: string, ids: readonly string[], opts: ReadObjectsOptions, onObject: (o: GitObject) => Promise<void> | void): Promise<void> {
+export async function readObjects(
+  cwd: string,
+  ids: readonly string[],
+  opts: ReadObjectsOptions,
+  onObject: (o: GitObject) => Promise<void> | void,
+): Promise<void> {
   if (ids.length === 0) return;
   const child = spawn('git', ['-C', cwd, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'], env: GIT_ENV });
   let stderr = '';
@@ -51,7 +56,10 @@ export async function readObjects(cwd: string, ids: readonly string[], opts: Rea
   }
   const { code, error } = await exited;
   if (error) throw gitFailure(cwd, ['cat-file'], error, stderr);
-  if (next < ids.length) throw new JobError(`git cat-file stopped after ${next} of ${ids.length} objects (exit ${code ?? 'signal'}): ${stderr.trim() || 'no message'}`);
+  if (next < ids.length)
+    throw new JobError(
+      `git cat-file stopped after ${next} of ${ids.length} objects (exit ${code ?? 'signal'}): ${stderr.trim() || 'no message'}`,
+    );
 }
 
 type State = { kind: 'header' } | { kind: 'body'; id: string; size: number; parts: Buffer[]; kept: number; remaining: number };
@@ -76,7 +84,9 @@ class BatchParser {
         buf = buf.subarray(nl + 1);
         const m = /^([0-9a-f]{40,64}) (\S+) (\d+)$/.exec(header);
         if (!m) {
-          throw new JobError(`git object ${header.split(' ')[0] ?? header} is missing from the repository in ${this.cwd} (a shallow or damaged clone?): run \`git fsck\``);
+          throw new JobError(
+            `git object ${header.split(' ')[0] ?? header} is missing from the repository in ${this.cwd} (a shallow or damaged clone?): run \`git fsck\``,
+          );
         }
         const size = Number(m[3]);
         // +1 for the newline git writes after every object.

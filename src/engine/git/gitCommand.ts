@@ -51,7 +51,12 @@ export function runGitRaw(cwd: string, args: readonly string[], opts: GitOptions
 
 export const GIT_ENV: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
 
-export function gitFailure(cwd: string, args: readonly string[], err: { code?: string | number | null; message: string }, stderr: string): Error {
+export function gitFailure(
+  cwd: string,
+  args: readonly string[],
+  err: { code?: string | number | null; message: string },
+  stderr: string,
+): Error {
   if (err.code === 'ENOENT') return new GitUnavailableError('no-git', cwd);
   if (/not a git repository/i.test(stderr)) return new GitUnavailableError('not-a-repository', cwd);
   const detail = stderr.trim().split('\n')[0] || err.message;

@@ -36,7 +36,12 @@ export async function listTree(repoDir: string, commit: string, prefix: string):
       if (!pathBytes.subarray(0, prefixBytes.length).equals(prefixBytes)) continue;
       pathBytes = pathBytes.subarray(prefixBytes.length);
     }
-    const e: TreeEntry = { path: pathBytes.toString('utf8'), mode: parseInt(m[1] as string, 8), id: m[3] as string, size: m[4] === '-' ? 0 : Number(m[4]) };
+    const e: TreeEntry = {
+      path: pathBytes.toString('utf8'),
+      mode: parseInt(m[1] as string, 8),
+      id: m[3] as string,
+      size: m[4] === '-' ? 0 : Number(m[4]),
+    };
     if (!isUtf8(pathBytes)) e.rawPath = pathBytes.toString('base64');
     out.push(e);
   }

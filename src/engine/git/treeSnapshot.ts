@@ -47,7 +47,9 @@ export async function captureGitTree(commit: ResolvedCommit, opts: GitTreeOption
   const root = path.resolve(opts.workspaceRoot);
   const tree = await listTree(root, commit.commit, commit.prefix);
   if (tree.some((e) => e.id.length !== 40)) {
-    throw new InputError(`the git repository of ${root} uses SHA-256 object ids, which snapshots do not share: take a baseline with \`incident-replay snapshot --baseline\` instead`);
+    throw new InputError(
+      `the git repository of ${root} uses SHA-256 object ids, which snapshots do not share: take a baseline with \`incident-replay snapshot --baseline\` instead`,
+    );
   }
   const notes: string[] = [];
   const selected = await selectEntries(tree, root, opts, notes);
@@ -70,7 +72,9 @@ export async function captureGitTree(commit: ResolvedCommit, opts: GitTreeOption
       if (o.content.length >= LARGE_BLOB_BYTES) await opts.objects.put(o.content);
       else await pack.add(o.id, o.content);
     });
-    const entries = selected.map((t) => manifestEntry(t, root, commit.time, opts.maxFileSizeBytes, facts.get(t.id) ?? factsOf(known.get(t.id))));
+    const entries = selected.map((t) =>
+      manifestEntry(t, root, commit.time, opts.maxFileSizeBytes, facts.get(t.id) ?? factsOf(known.get(t.id))),
+    );
     const manifest = encodeManifest(entries);
     const manifestId = gitBlobId(manifest);
     if (!opts.objects.has(manifestId) && !pack.has(manifestId)) await pack.add(manifestId, manifest);
@@ -88,7 +92,13 @@ function factsOf(k: ManifestEntry | undefined): { binary: boolean; target: strin
   return { binary: k?.binary ?? false, target: k?.target ?? '' };
 }
 
-function manifestEntry(t: TreeEntry, root: string, mtimeMs: number, maxSize: number, f: { binary: boolean; target: string }): ManifestEntry {
+function manifestEntry(
+  t: TreeEntry,
+  root: string,
+  mtimeMs: number,
+  maxSize: number,
+  f: { binary: boolean; target: string },
+): ManifestEntry {
   const symlink = t.mode === GIT_MODE.symlink;
   const e: ManifestEntry = {
     path: t.path,
@@ -125,7 +135,12 @@ async function selectEntries(tree: readonly TreeEntry[], root: string, opts: Git
   const filter = new PathFilter([...opts.include], [...opts.exclude], storeRel);
   const ignoreTexts = new Map<string, string>();
   if (opts.respectGitignore) {
-    const files = tree.filter((t) => (t.path === '.gitignore' || t.path.endsWith('/.gitignore')) && t.rawPath === undefined && (t.mode === GIT_MODE.file || t.mode === GIT_MODE.executable));
+    const files = tree.filter(
+      (t) =>
+        (t.path === '.gitignore' || t.path.endsWith('/.gitignore')) &&
+        t.rawPath === undefined &&
+        (t.mode === GIT_MODE.file || t.mode === GIT_MODE.executable),
+    );
     const dirOf = new Map(files.map((t) => [t.id, [] as string[]]));
     for (const t of files) dirOf.get(t.id)?.push(parentOf(t.path));
     await readObjects(root, [...dirOf.keys()], { keepUpTo: Number.MAX_SAFE_INTEGER, headBytes: 0 }, (o) => {

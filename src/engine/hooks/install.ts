@@ -45,7 +45,9 @@ export function mergeHooks(existing: unknown, spec: HookAgentSpec, command: (eve
   for (const [event, phase] of events) {
     const current = hooks[event];
     if (current !== undefined && !Array.isArray(current)) {
-      throw new InputError(`hooks.${event} in the settings is not a list: fix it by hand (it should be a list of {matcher, hooks}) and install again`);
+      throw new InputError(
+        `hooks.${event} in the settings is not a list: fix it by hand (it should be a list of {matcher, hooks}) and install again`,
+      );
     }
     const kept = ((current as unknown[] | undefined) ?? []).filter((g) => !isOurs(g));
     const entry: Json = { type: 'command', command: command(phase), timeout: spec.timeout };
@@ -57,7 +59,11 @@ export function mergeHooks(existing: unknown, spec: HookAgentSpec, command: (eve
 }
 
 /** What `hooks install` would write, without writing: the merged settings file. */
-export async function planHookInstall(file: string, spec: HookAgentSpec, command: (event: 'pre' | 'post') => string): Promise<HookInstallPlan> {
+export async function planHookInstall(
+  file: string,
+  spec: HookAgentSpec,
+  command: (event: 'pre' | 'post') => string,
+): Promise<HookInstallPlan> {
   const existing = await fsp.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
     if (e.code === 'EISDIR') throw new InputError(`${file} is a folder: give the agent's settings file`);
@@ -68,15 +74,21 @@ export async function planHookInstall(file: string, spec: HookAgentSpec, command
     try {
       parsed = JSON.parse(existing);
     } catch (e) {
-      throw new InputError(`${file} is not valid JSON (${(e as Error).message}): fix it or name another file with --file; nothing was written`);
+      throw new InputError(
+        `${file} is not valid JSON (${(e as Error).message}): fix it or name another file with --file; nothing was written`,
+      );
     }
-    if (!isObject(parsed)) throw new InputError(`${file} does not hold a JSON object: fix it or name another file with --file; nothing was written`);
+    if (!isObject(parsed))
+      throw new InputError(`${file} does not hold a JSON object: fix it or name another file with --file; nothing was written`);
   }
   return { file, existing, content: JSON.stringify(mergeHooks(parsed, spec, command), null, 2) + '\n' };
 }
 
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** Writes the plan, keeping what was there as `<file>.bak-<timestamp>` first. */

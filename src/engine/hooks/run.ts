@@ -31,7 +31,10 @@ export interface HookOutcome {
 const MAX_INPUT_STRING = 2000;
 
 function capStrings(value: unknown): unknown {
-  if (typeof value === 'string') return value.length <= MAX_INPUT_STRING ? value : `${value.slice(0, MAX_INPUT_STRING)}… [${value.length - MAX_INPUT_STRING} more chars]`;
+  if (typeof value === 'string')
+    return value.length <= MAX_INPUT_STRING
+      ? value
+      : `${value.slice(0, MAX_INPUT_STRING)}… [${value.length - MAX_INPUT_STRING} more chars]`;
   if (Array.isArray(value)) return value.slice(0, 200).map(capStrings);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, capStrings(v)]));
   return value;
@@ -46,16 +49,36 @@ export function parseHookInput(raw: string): HookInput {
   try {
     data = JSON.parse(raw);
   } catch {
-    throw new InputError('the hook input on stdin is not JSON: this command is meant to be run by the agent as a hook (see `incident-replay hooks install --print`)');
+    throw new InputError(
+      'the hook input on stdin is not JSON: this command is meant to be run by the agent as a hook (see `incident-replay hooks install --print`)',
+    );
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InputError('the hook input on stdin is not a JSON object');
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new InputError('the hook input on stdin is not a JSON object');
   const d = data as Record<string, unknown>;
   const tool = text(d.tool_name);
-  if (tool === null) throw new InputError('the hook input has no tool_name: install the hook on tool events only (PreToolUse/PostToolUse, BeforeTool/AfterTool)');
-  const toolInput = d.tool_input !== null && typeof d.tool_input === 'object' && !Array.isArray(d.tool_input) ? (d.tool_input as Record<string, unknown>) : {};
+  if (tool === null)
+    throw new InputError(
+      'the hook input has no tool_name: install the hook on tool events only (PreToolUse/PostToolUse, BeforeTool/AfterTool)',
+    );
+  const toolInput =
+    d.tool_input !== null && typeof d.tool_input === 'object' && !Array.isArray(d.tool_input)
+      ? (d.tool_input as Record<string, unknown>)
+      : {};
   // Gemini CLI sends no call id: the same tool with the same input in one session is one call.
-  const callId = text(d.tool_use_id) ?? text(d.call_id) ?? `${tool}:${createHash('sha256').update(JSON.stringify(toolInput)).digest('hex').slice(0, 16)}`;
-  return { hookEvent: text(d.hook_event_name) ?? '', session: text(d.session_id) ?? 'unknown-session', tool, toolInput, callId, response: d.tool_response ?? d.tool_result, error: text(d.error) };
+  const callId =
+    text(d.tool_use_id) ??
+    text(d.call_id) ??
+    `${tool}:${createHash('sha256').update(JSON.stringify(toolInput)).digest('hex').slice(0, 16)}`;
+  return {
+    hookEvent: text(d.hook_event_name) ?? '',
+    session: text(d.session_id) ?? 'unknown-session',
+    tool,
+    toolInput,
+    callId,
+    response: d.tool_response ?? d.tool_result,
+    error: text(d.error),
+  };
 }
 
 /** What the call was about, for lists: the command it ran or the file it wrote. */
@@ -99,9 +122,17 @@ export async function handleHookEvent(store: SnapshotStore, spec: HookAgentSpec,
   const isAfter = failed || input.hookEvent === spec.postEvent || (input.hookEvent === '' && input.response !== undefined);
   if (isAfter) {
     const status = failed ? 'failure' : toolStatus(input.response);
-    const replay = await annotateReplayOfCall(store, input.session, input.callId, { status, result: failed ? (input.error ?? resultText(input.response)) : resultText(input.response) });
+    const replay = await annotateReplayOfCall(store, input.session, input.callId, {
+      status,
+      result: failed ? (input.error ?? resultText(input.response)) : resultText(input.response),
+    });
     return replay === null
-      ? { event: 'after', snapshot: null, replay: null, reason: `no recorded call ${input.callId} in session ${input.session} (the before hook did not run)` }
+      ? {
+          event: 'after',
+          snapshot: null,
+          replay: null,
+          reason: `no recorded call ${input.callId} in session ${input.session} (the before hook did not run)`,
+        }
       : { event: 'after', snapshot: replay.snapshot, replay };
   }
   // An agent calls tools hundreds of times a task: these are automatic snapshots, kept under the

@@ -110,7 +110,13 @@ async function appendedAfter(fd: number, size: number, id: string): Promise<NewP
  * `from`, and returns the bytes read. Synchronous reads in time slices: through the thread
  * pool each chunk of a 50 MB log cost a hand-off, which left the CPU idle for a third of a scan.
  */
-async function readSliced(fd: number, from: number, limit: number, chunkSize: number, onChunk: (chunk: Buffer, offset: number) => void): Promise<number> {
+async function readSliced(
+  fd: number,
+  from: number,
+  limit: number,
+  chunkSize: number,
+  onChunk: (chunk: Buffer, offset: number) => void,
+): Promise<number> {
   const slicer = new TimeSlicer(undefined, SLICE_MS);
   const buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkSize, limit)));
   let done = 0;

@@ -28,7 +28,8 @@ const BRACKETED = /^\[([A-Za-z_$][\w$]*)(?: \[([A-Za-z][\w.-]*)\])?: (.*)\]( \{)
 /** Node before v15: `(node:1234) UnhandledPromiseRejectionWarning: Error: boom`. */
 const NODE_WARNING = /^\(node:\d+\) (UnhandledPromiseRejectionWarning): (.*)$/;
 const ERROR_NAME = /(?:Error|Exception|Throwable|Rejection)$/;
-const JS_BUILTIN = /^(?:Error|TypeError|RangeError|ReferenceError|SyntaxError|EvalError|URIError|AggregateError|SystemError|AbortError|DOMException|UnhandledPromiseRejection)$/;
+const JS_BUILTIN =
+  /^(?:Error|TypeError|RangeError|ReferenceError|SyntaxError|EvalError|URIError|AggregateError|SystemError|AbortError|DOMException|UnhandledPromiseRejection)$/;
 
 export function parseExceptionHeader(text: string): ExceptionHeader | null {
   const w = NODE_WARNING.exec(text);

@@ -7,9 +7,23 @@ import type { LogRule } from './findings';
 
 /** Linux signal numbers. */
 const SIGNAL_NAMES: Record<number, string> = {
-  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
-  9: 'SIGKILL', 10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
-  24: 'SIGXCPU', 25: 'SIGXFSZ',
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  5: 'SIGTRAP',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  10: 'SIGUSR1',
+  11: 'SIGSEGV',
+  12: 'SIGUSR2',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
+  24: 'SIGXCPU',
+  25: 'SIGXFSZ',
 };
 
 const SIGNAL_MEANING: Record<string, string> = {
@@ -104,7 +118,13 @@ function exitReport(index: number, code: number, text: string): ExitReport | nul
   if (code === 0) return null;
   // Shells report death by signal N as 128+N (Docker and CI runners too), Python as -N.
   const signal = code > 128 && code < 160 ? SIGNAL_NAMES[code - 128] : code < 0 ? SIGNAL_NAMES[-code] : undefined;
-  if (signal) return signalReport(index, signal, `${text.trim()}: exit code ${code} = ${code < 0 ? '-' : '128 + '}${Math.abs(code < 0 ? code : code - 128)}`, code);
+  if (signal)
+    return signalReport(
+      index,
+      signal,
+      `${text.trim()}: exit code ${code} = ${code < 0 ? '-' : '128 + '}${Math.abs(code < 0 ? code : code - 128)}`,
+      code,
+    );
   return { rule: 'exit_code', index, message: text.trim(), exitCode: code };
 }
 

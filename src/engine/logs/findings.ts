@@ -144,9 +144,7 @@ export class EvidenceBuffer {
   render(): string {
     const order = this.lines
       .map((l, i) => ({ l, i }))
-      .sort((a, b) =>
-        a.l.weight !== b.l.weight ? a.l.weight - b.l.weight : a.l.weight === Weight.Key ? b.i - a.i : a.i - b.i,
-      );
+      .sort((a, b) => (a.l.weight !== b.l.weight ? a.l.weight - b.l.weight : a.l.weight === Weight.Key ? b.i - a.i : a.i - b.i));
     const chosen: { l: EvidenceLine; i: number }[] = [];
     let chars = 0;
     for (const c of order) {
@@ -158,9 +156,7 @@ export class EvidenceBuffer {
     }
     // Log order; line numbers also place lines added out of order (an absorbed log line before its trace).
     chosen.sort((a, b) => a.l.no - b.l.no || a.i - b.i);
-    return chosen
-      .map((c) => (c.l.text.length > MAX_LINE_CHARS ? c.l.text.slice(0, MAX_LINE_CHARS - 1) + '…' : c.l.text))
-      .join('\n');
+    return chosen.map((c) => (c.l.text.length > MAX_LINE_CHARS ? c.l.text.slice(0, MAX_LINE_CHARS - 1) + '…' : c.l.text)).join('\n');
   }
 }
 

@@ -9,13 +9,24 @@
  */
 import { formatLevel } from './formats/lineFormats';
 
-const ERROR_LEVELS = new Set([
-  'ERROR', 'ERR', 'EROR', 'FATAL', 'CRITICAL', 'CRIT', 'SEVERE', 'EMERG', 'EMERGENCY', 'ALERT', 'PANIC',
-]);
+const ERROR_LEVELS = new Set(['ERROR', 'ERR', 'EROR', 'FATAL', 'CRITICAL', 'CRIT', 'SEVERE', 'EMERG', 'EMERGENCY', 'ALERT', 'PANIC']);
 
 /** Lower levels: once the prefix names one of these, the line's level is known and not an error. */
 const QUIET_LEVELS = new Set([
-  'INFO', 'INFORMATION', 'DEBUG', 'DBUG', 'TRACE', 'TRCE', 'NOTICE', 'VERBOSE', 'WARN', 'WARNING', 'FINE', 'FINER', 'FINEST', 'CONFIG',
+  'INFO',
+  'INFORMATION',
+  'DEBUG',
+  'DBUG',
+  'TRACE',
+  'TRCE',
+  'NOTICE',
+  'VERBOSE',
+  'WARN',
+  'WARNING',
+  'FINE',
+  'FINER',
+  'FINEST',
+  'CONFIG',
 ]);
 
 export interface LevelHit {
@@ -184,7 +195,8 @@ function messageAfter(line: string, end: number, restOfToken: string): string {
 }
 
 /** Cheap pre-check: a level word standing alone ("errors" and "error_count" do not count) or a numeric JSON level. */
-export const LEVEL_HINT = /\b(?:err(?:or)?|eror|fatal|crit(?:ical)?|severe|emerg(?:ency)?|alert|panic)\b|"level"\s*:\s*[56]\d|"PRIORITY"\s*:\s*"?[0-3]\b/i;
+export const LEVEL_HINT =
+  /\b(?:err(?:or)?|eror|fatal|crit(?:ical)?|severe|emerg(?:ency)?|alert|panic)\b|"level"\s*:\s*[56]\d|"PRIORITY"\s*:\s*"?[0-3]\b/i;
 
 export function detectErrorLevel(line: string): LevelHit | null {
   const start = line.length - line.trimStart().length;

@@ -106,7 +106,14 @@ export class LogScan {
           if (logLines.length < MAX_LOG_LINE_EVENTS && WARN_LINE.test(cut.length > WARN_HEAD ? cut.slice(0, WARN_HEAD) : cut)) {
             own = trail.parse(cut);
             const ts = own ?? trail.current();
-            logLines.push({ file: src.path, line: lineNo, timestamp: ts ?? mtime, estimated: ts === null, severity: 'warning', text: cut.trim().slice(0, 300) });
+            logLines.push({
+              file: src.path,
+              line: lineNo,
+              timestamp: ts ?? mtime,
+              estimated: ts === null,
+              severity: 'warning',
+              text: cut.trim().slice(0, 300),
+            });
           }
           if (userPatterns.length) this.batch.add(src.path, lineNo, cut, mtime, trail);
           if (own === undefined) trail.note(cut);
@@ -158,7 +165,10 @@ function earlierLines(text: string, end: number): string {
 }
 
 /** The templates of the errors in a log's earlier lines: what an error of the new lines repeats. */
-function errorTemplates(earlier: string, opts: { workspaceRoot: string; maxLineLength: number; year: number; notAfter: number }): Set<string> {
+function errorTemplates(
+  earlier: string,
+  opts: { workspaceRoot: string; maxLineLength: number; year: number; notAfter: number },
+): Set<string> {
   return new Set(scanLogText(earlier, { ...opts, group: true }).map(findingTemplate));
 }
 
@@ -205,7 +215,11 @@ class UserPatternBatch {
         this.budget.skip('budget exhausted: user log patterns not run on the rest of the logs');
         return;
       }
-      const r = c.regex.scanLines(texts, { mode: 'first', timeoutMs: this.budget.regexTimeoutMs, remainingMs: () => this.budget.remainingMs });
+      const r = c.regex.scanLines(texts, {
+        mode: 'first',
+        timeoutMs: this.budget.regexTimeoutMs,
+        remainingMs: () => this.budget.remainingMs,
+      });
       for (const m of r.matches) {
         const l = batch[m.line];
         const first = m.matches[0];
@@ -228,7 +242,9 @@ class UserPatternBatch {
       if (r.stopped?.reason === 'timeout') {
         const at = batch[r.stopped.line];
         c.off = true;
-        this.budget.skip(`log pattern /${c.rule.pattern}/ timed out on ${at?.file ?? '?'} line ${at?.line ?? '?'}: switched off for this analysis`);
+        this.budget.skip(
+          `log pattern /${c.rule.pattern}/ timed out on ${at?.file ?? '?'} line ${at?.line ?? '?'}: switched off for this analysis`,
+        );
       }
     }
   }
@@ -316,9 +332,10 @@ function logFindingToTrigger(f: LogFinding, src: LogSource, recurring: boolean):
     ...(f.errorType ? { errorType: f.errorType } : {}),
     ...(f.frames.length ? { frames: f.frames } : {}),
     rule: f.rule,
-    ...(f.count ? { count: f.count, occurrences: (f.occurrences ?? []).map((o) => ({ line: o.line, timestamp: o.timestamp ?? src.mtimeMs })) } : {}),
+    ...(f.count
+      ? { count: f.count, occurrences: (f.occurrences ?? []).map((o) => ({ line: o.line, timestamp: o.timestamp ?? src.mtimeMs })) }
+      : {}),
     ...(f.burst ? { burst: true } : {}),
     ...(recurring ? { recurring: true } : {}),
   };
 }
-

@@ -107,7 +107,12 @@ function anyOf(literals: readonly string[]): RegExp {
 /** Whether a clean line outside a block may start a block or be reported; false means no detector fires on it. */
 function mayMatter(text: string): boolean {
   return (
-    mayBeFormatError(text) || MAY_MATTER_UPPER.test(text) || MAY_MATTER_OTHER.test(text) || LEVEL_HINT.test(text) || endsLikeNodeLocation(text) || mayBeToolMessage(text)
+    mayBeFormatError(text) ||
+    MAY_MATTER_UPPER.test(text) ||
+    MAY_MATTER_OTHER.test(text) ||
+    LEVEL_HINT.test(text) ||
+    endsLikeNodeLocation(text) ||
+    mayBeToolMessage(text)
   );
 }
 

@@ -23,9 +23,7 @@ export interface LogThreadJob {
 /** One log's scan, or why there is none. */
 export type BigLogScan =
   /** `id`: the git blob id of the bytes scanned, to be checked against the snapshot's; null when the file kept the snapshot's size and mtime throughout. */
-  | { kind: 'scanned'; output: LogScanOutput; id: string | null }
-  | { kind: 'changed' }
-  | { kind: 'failed'; message: string };
+  { kind: 'scanned'; output: LogScanOutput; id: string | null } | { kind: 'changed' } | { kind: 'failed'; message: string };
 
 export interface LogThreadResult {
   /** One per log of the job, in order. */

@@ -73,7 +73,10 @@ export class GoPanicBlock implements LogBlock {
       return 'consumed';
     }
     // A function line: `main.main()`, `main.(*T).m(...)`, `created by main.main in goroutine 1`.
-    if (/^(?:created by )?[\w./*()[\]{}-]+\(.*\)(?: in goroutine \d+)?\s*$|^created by /.test(text) || /^\.\.\.additional frames elided\.\.\.$/.test(text)) {
+    if (
+      /^(?:created by )?[\w./*()[\]{}-]+\(.*\)(?: in goroutine \d+)?\s*$|^created by /.test(text) ||
+      /^\.\.\.additional frames elided\.\.\.$/.test(text)
+    ) {
       this.fnLine = text.replace(/^created by /, '').replace(/ in goroutine \d+$/, '');
       if (this.state === 'stack') this.evidence.add(no, text, Weight.Other);
       this.endLine = no;

@@ -104,7 +104,10 @@ export class PythonTraceback implements LogBlock {
     if (last && earlier.length > 0) {
       // The chain reads outward: the final exception was raised from / while handling the earlier ones.
       const link = chain[chain.length - 1]?.relation === 'cause' ? 'caused by' : 'while handling';
-      message += ` (${link} ${earlier.map((c) => describe(c.errorType, c.message)).reverse().join(' <- ')})`;
+      message += ` (${link} ${earlier
+        .map((c) => describe(c.errorType, c.message))
+        .reverse()
+        .join(' <- ')})`;
     }
     const draft: Draft = {
       rule: 'python_traceback',

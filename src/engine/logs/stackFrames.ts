@@ -12,7 +12,10 @@ function fileUrlToPath(url: string, win: boolean): string | null {
     if (!win) return fileURLToPath(url);
     // Decoded by hand so a Windows workspace maps the same whichever OS the engine runs on.
     const pathname = decodeURIComponent(new URL(url).pathname);
-    return pathname.replace(/^\/([A-Za-z]:)/, '$1').split('/').join('\\');
+    return pathname
+      .replace(/^\/([A-Za-z]:)/, '$1')
+      .split('/')
+      .join('\\');
   } catch {
     return null;
   }

@@ -35,7 +35,18 @@ const EARLY = 64;
 const FIELD_SEARCH = 4000;
 
 const MONTHS: Record<string, number> = {
-  Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
+  Jan: 1,
+  Feb: 2,
+  Mar: 3,
+  Apr: 4,
+  May: 5,
+  Jun: 6,
+  Jul: 7,
+  Aug: 8,
+  Sep: 9,
+  Oct: 10,
+  Nov: 11,
+  Dec: 12,
 };
 const MONTH_ALT = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
 
@@ -188,7 +199,16 @@ const JUL: Matcher = {
   toParts(m) {
     const hour = hour24(m[4], m[7]);
     if (hour === null) return null;
-    return { year: Number(m[3]), month: MONTHS[m[1] ?? ''] ?? 0, day: Number(m[2]), hour, minute: Number(m[5]), second: Number(m[6]), fraction: '', offsetMinutes: null };
+    return {
+      year: Number(m[3]),
+      month: MONTHS[m[1] ?? ''] ?? 0,
+      day: Number(m[2]),
+      hour,
+      minute: Number(m[5]),
+      second: Number(m[6]),
+      fraction: '',
+      offsetMinutes: null,
+    };
   },
 };
 
@@ -198,7 +218,16 @@ const US_DATE: Matcher = {
   toParts(m) {
     const hour = hour24(m[4], m[7]);
     if (hour === null) return null;
-    return { year: Number(m[3]), month: Number(m[1]), day: Number(m[2]), hour, minute: Number(m[5]), second: Number(m[6]), fraction: '', offsetMinutes: null };
+    return {
+      year: Number(m[3]),
+      month: Number(m[1]),
+      day: Number(m[2]),
+      hour,
+      minute: Number(m[5]),
+      second: Number(m[6]),
+      fraction: '',
+      offsetMinutes: null,
+    };
   },
 };
 
@@ -206,7 +235,16 @@ const US_DATE: Matcher = {
 const DASHED: Matcher = {
   re: /(?<![\d.-])(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})(?:\.(\d{1,9}))?(?![\d.])/,
   toParts(m) {
-    return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), fraction: m[7] ?? '', offsetMinutes: null };
+    return {
+      year: Number(m[1]),
+      month: Number(m[2]),
+      day: Number(m[3]),
+      hour: Number(m[4]),
+      minute: Number(m[5]),
+      second: Number(m[6]),
+      fraction: m[7] ?? '',
+      offsetMinutes: null,
+    };
   },
 };
 
@@ -216,7 +254,8 @@ const POSITIONAL: Matcher[] = [ISO, CLF, SYSLOG, MONTH_DAY, KLOG, BRACKET_MONTH_
 const EPOCH_AT_START = /^\s*\[?(\d{10}(?:\.\d{1,9})?|\d{13})(?![\d:/-]|\.\d)/;
 
 /** JSON and logfmt time fields: `"timestamp": "..."`, `"time": 1716213723123`, `ts=...`, `time="..."`. */
-const JSON_FIELD = /"(?:@?timestamp|time|ts|datetime|asctime|__REALTIME_TIMESTAMP)"\s*:\s*(?:"([^"]{1,64})"|(\d{9,20}(?:\.\d{1,9})?)(?![\d.]))/;
+const JSON_FIELD =
+  /"(?:@?timestamp|time|ts|datetime|asctime|__REALTIME_TIMESTAMP)"\s*:\s*(?:"([^"]{1,64})"|(\d{9,20}(?:\.\d{1,9})?)(?![\d.]))/;
 const LOGFMT_FIELD = /(?:^|[\s,;])(?:ts|time|timestamp)=(?:"([^"]{1,64})"|([^\s"]+))/;
 
 function daysInMonth(year: number, month: number): number {

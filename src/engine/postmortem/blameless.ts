@@ -56,11 +56,17 @@ interface BlamePattern {
 
 const PATTERNS: readonly BlamePattern[] = [
   {
-    re: new RegExp(String.raw`${WHO}\s+${ADVERB}(?:broke|has broken|caused|introduced|misconfigured|messed up|screwed up|botched|bungled|corrupted|wiped|clobbered|took down|brought down|made (?:a|an) (?:mistake|error|typo))\b`, 'g'),
+    re: new RegExp(
+      String.raw`${WHO}\s+${ADVERB}(?:broke|has broken|caused|introduced|misconfigured|messed up|screwed up|botched|bungled|corrupted|wiped|clobbered|took down|brought down|made (?:a|an) (?:mistake|error|typo))\b`,
+      'g',
+    ),
     gap: 'the change reached the system without a check, review or test that would have caught it',
   },
   {
-    re: new RegExp(String.raw`${WHO}\s+${ADVERB}(?:forgot|missed|overlooked|ignored|neglected|skipped|failed to|didn't|did not|never|should have|shouldn't have|should not have|was supposed to)\b`, 'g'),
+    re: new RegExp(
+      String.raw`${WHO}\s+${ADVERB}(?:forgot|missed|overlooked|ignored|neglected|skipped|failed to|didn't|did not|never|should have|shouldn't have|should not have|was supposed to)\b`,
+      'g',
+    ),
     gap: 'nothing in the process made that step happen: no checklist item, automation or gate required it',
   },
   {
@@ -76,11 +82,17 @@ const PATTERNS: readonly BlamePattern[] = [
     gap: 'say which safeguard was missing; the fault lies in the process that allowed it',
   },
   {
-    re: new RegExp(String.raw`${WHO}\s+(?:is|was|are|were)\s+(?:to blame|at fault|responsible for (?:the|this) (?:outage|incident|failure|breakage|mistake))`, 'g'),
+    re: new RegExp(
+      String.raw`${WHO}\s+(?:is|was|are|were)\s+(?:to blame|at fault|responsible for (?:the|this) (?:outage|incident|failure|breakage|mistake))`,
+      'g',
+    ),
     gap: 'say which safeguard was missing; the fault lies in the process that allowed it',
   },
   {
-    re: new RegExp(String.raw`${WHO}\s+(?:accidentally|mistakenly|carelessly|wrongly)\s+\w+|${WHO}\s+(?:deleted|pushed|merged|deployed|changed|edited|ran|removed|dropped|committed|shipped|applied|updated)\b[^.!?]{0,80}?\b(?:by mistake|by accident|without (?:testing|checking|review|reviewing|approval|asking|telling anyone))`, 'g'),
+    re: new RegExp(
+      String.raw`${WHO}\s+(?:accidentally|mistakenly|carelessly|wrongly)\s+\w+|${WHO}\s+(?:deleted|pushed|merged|deployed|changed|edited|ran|removed|dropped|committed|shipped|applied|updated)\b[^.!?]{0,80}?\b(?:by mistake|by accident|without (?:testing|checking|review|reviewing|approval|asking|telling anyone))`,
+      'g',
+    ),
     gap: 'the step could be taken without a test, review or approval that would have caught it',
   },
 ];

@@ -24,8 +24,7 @@ export function costOf(pm: Postmortem, downtimeMs: number | null): IncidentCost 
   const c = pm.cost;
   const amount = (v: number | null): number => v ?? 0;
   const direct = amount(c.revenueLost.value) + amount(c.slaCredits.value) + amount(c.vendorCosts.value);
-  const engineering =
-    c.engineeringHours.value !== null && c.hourlyRate.value !== null ? c.engineeringHours.value * c.hourlyRate.value : 0;
+  const engineering = c.engineeringHours.value !== null && c.hourlyRate.value !== null ? c.engineeringHours.value * c.hourlyRate.value : 0;
   const indirect = engineering + amount(c.churnRisk.value);
   const total = direct + indirect;
   const perMinute = downtimeMs !== null && downtimeMs > 0 ? total / (downtimeMs / 60_000) : null;

@@ -70,7 +70,8 @@ function draftWhatHappened(f: IncidentFacts): string[] {
 }
 
 /** Restoring and re-running contain an incident; guards, checks and limits correct it for good. */
-const TEMPORARY = /^(?:restore|revert|roll ?back|re-?run|restart|free|add `[^`]+` back|set the environment variable|start|stop|close files)\b/i;
+const TEMPORARY =
+  /^(?:restore|revert|roll ?back|re-?run|restart|free|add `[^`]+` back|set the environment variable|start|stop|close files)\b/i;
 /** Remediation steps that investigate rather than act are not containment. */
 const INVESTIGATION = /^(?:check|review|confirm|compare|find out|trace why)\b/i;
 

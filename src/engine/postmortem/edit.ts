@@ -46,7 +46,9 @@ function holderOf(pm: Postmortem, key: string, field: PostmortemField, why?: num
   if (actionId !== undefined) {
     const index = pm.actions.findIndex((a) => a.id.toLowerCase() === actionId.toLowerCase());
     if (index < 0) {
-      throw new InputError(`${key}: no action ${actionId}; actions are ${pm.actions.map((a) => a.id).join(', ') || 'none yet (add one with --action)'}`);
+      throw new InputError(
+        `${key}: no action ${actionId}; actions are ${pm.actions.map((a) => a.id).join(', ') || 'none yet (add one with --action)'}`,
+      );
     }
     return ['actions', index];
   }
@@ -67,7 +69,10 @@ function withContainment(pm: Postmortem, kind: Containment['kind'], action: stri
 }
 
 function unknownKey(key: string): InputError {
-  const guess = closestKey(key, POSTMORTEM_KEYS.filter((k) => !k.includes('<')));
+  const guess = closestKey(
+    key,
+    POSTMORTEM_KEYS.filter((k) => !k.includes('<')),
+  );
   return new InputError(
     `unknown postmortem key ${JSON.stringify(key)}${guess ? ` (did you mean ${guess}?)` : ''}; ` +
       `valid keys: ${POSTMORTEM_KEYS.join(', ')} (incident-replay postmortem --keys says what each accepts)`,

@@ -1,19 +1,27 @@
-import {
-  byTime,
-  checksBetween,
-  oneLine,
-  UPSTREAM_FAILURE,
-  upstreamSignal,
-  whereOf,
-  type IncidentFacts,
-} from './facts';
+import { byTime, checksBetween, oneLine, UPSTREAM_FAILURE, upstreamSignal, whereOf, type IncidentFacts } from './facts';
 import { CONTRIBUTING_FACTOR_KEYS, type ContributingFactorKey, type FactorScore } from './types';
 
 const RESOURCE_SIGNALS = [
-  'heap_oom', 'out_of_memory', 'killed', 'file_descriptors', 'disk_full', 'context_limit', 'quota_exhausted', 'threads', 'process_limit',
+  'heap_oom',
+  'out_of_memory',
+  'killed',
+  'file_descriptors',
+  'disk_full',
+  'context_limit',
+  'quota_exhausted',
+  'threads',
+  'process_limit',
 ];
 const LOGIC_SIGNALS = [
-  'type_error', 'attribute_error', 'name_error', 'assertion', 'index_error', 'zero_division', 'null_reference', 'panic', 'recursion_depth',
+  'type_error',
+  'attribute_error',
+  'name_error',
+  'assertion',
+  'index_error',
+  'zero_division',
+  'null_reference',
+  'panic',
+  'recursion_depth',
 ];
 
 type Scored = Pick<FactorScore, 'score' | 'notes'>;
@@ -38,7 +46,9 @@ const SCORERS: Partial<Record<ContributingFactorKey, Scorer>> = {
     const explained = f.incident.rootCause.category === 'config_error' && f.change?.role === 'config';
     return {
       score: explained ? 1 : 2,
-      notes: `${endpoint} ${UPSTREAM_FAILURE[signal] ?? 'failed'}${cite}` + (explained ? `, after ${f.change?.path ?? 'a config file'} changed: check which side to fix` : ''),
+      notes:
+        `${endpoint} ${UPSTREAM_FAILURE[signal] ?? 'failed'}${cite}` +
+        (explained ? `, after ${f.change?.path ?? 'a config file'} changed: check which side to fix` : ''),
     };
   },
 

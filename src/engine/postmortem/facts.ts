@@ -88,9 +88,7 @@ function makersOf(path: string, decisions: readonly Decision[]): Decision[] {
 
 /** Recorded check steps (tests, validation, review, approval) from `from` up to `to`. */
 export function checksBetween(f: IncidentFacts, from: number, to: number): Decision[] {
-  return f.incident.decisions.filter(
-    (d) => d.timestamp >= from && d.timestamp <= to && CHECK_STEP.test(`${d.text} ${d.tool ?? ''}`),
-  );
+  return f.incident.decisions.filter((d) => d.timestamp >= from && d.timestamp <= to && CHECK_STEP.test(`${d.text} ${d.tool ?? ''}`));
 }
 
 /** `logs/job.log:5`, or the workspace frame a trace points at (`src/total.js:1`). */
@@ -126,7 +124,6 @@ const MEMORY_PATH = /(?:^|\/)(?:memory[^/]*\.md|memory\/.+|CLAUDE\.md|AGENTS\.md
 export function isMemoryPath(path: string): boolean {
   return MEMORY_PATH.test(path);
 }
-
 
 /** How an upstream failed, by error signal, for sentences about it. */
 export const UPSTREAM_FAILURE: Readonly<Record<string, string>> = {

@@ -1,14 +1,5 @@
 import type { RootCauseCategory } from '../types';
-import {
-  actorOf,
-  checksBetween,
-  oneLine,
-  statusWord,
-  UPSTREAM_FAILURE,
-  upstreamSignal,
-  whereOf,
-  type IncidentFacts,
-} from './facts';
+import { actorOf, checksBetween, oneLine, statusWord, UPSTREAM_FAILURE, upstreamSignal, whereOf, type IncidentFacts } from './facts';
 import type { WhyStep } from './types';
 import { formatDuration } from '../../model/format';
 
@@ -66,9 +57,7 @@ export function draftFiveWhys(f: IncidentFacts): WhyStep[] {
     ),
   );
 
-  const citing: Evidence[] = rc.evidence
-    .filter((e) => e.category === rc.category)
-    .map((e): Evidence => ({ kind: e.kind, ref: e.ref }));
+  const citing: Evidence[] = rc.evidence.filter((e) => e.category === rc.category).map((e): Evidence => ({ kind: e.kind, ref: e.ref }));
 
   if (change === null) {
     const signal = upstreamSignal(f);
@@ -108,7 +97,11 @@ export function draftFiveWhys(f: IncidentFacts): WhyStep[] {
     return whys;
   }
   const reason = f.makers.length > 1 ? f.makers[0] : undefined;
-  const reasoning = reason ? `; the decision recorded just before it (${reason.id}): ${oneLine(reason.text)}` : maker.rationale ? `; reasoning: ${oneLine(maker.rationale)}` : '';
+  const reasoning = reason
+    ? `; the decision recorded just before it (${reason.id}): ${oneLine(reason.text)}`
+    : maker.rationale
+      ? `; reasoning: ${oneLine(maker.rationale)}`
+      : '';
   whys.push(
     drafted(
       `Why was ${change.path} ${verb}?`,

@@ -84,7 +84,10 @@ export class Journal {
       }
       for (const { record, line } of parseJournalLines(text)) if (record.t >= from && record.t <= to) out.push({ record, file, line });
     }
-    return out.map((r, i) => ({ r, i })).sort((a, b) => a.r.record.t - b.r.record.t || a.i - b.i).map(({ r }) => r);
+    return out
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => a.r.record.t - b.r.record.t || a.i - b.i)
+      .map(({ r }) => r);
   }
 
   /**

@@ -192,7 +192,9 @@ export class Recorder {
     this.watcherRunning = false;
     this.forgetChanges();
     this.state.fallback = reason;
-    this.warnOnce(`the file watcher could not start (${reason}); recording falls back to a snapshot every ${Math.round(this.fallbackInterval() / 1000)} s`);
+    this.warnOnce(
+      `the file watcher could not start (${reason}); recording falls back to a snapshot every ${Math.round(this.fallbackInterval() / 1000)} s`,
+    );
     // Without events nothing says the workspace is dirty.
     this.dirty = true;
     this.armInterval();
@@ -236,7 +238,9 @@ export class Recorder {
     const batch = this.buffer;
     this.buffer = [];
     this.flushing = this.flushing.then(() =>
-      this.journal.append(batch).catch((e: unknown) => this.warnOnce(`cannot write the journal ${this.journal.dir}: ${(e as Error).message}`)),
+      this.journal
+        .append(batch)
+        .catch((e: unknown) => this.warnOnce(`cannot write the journal ${this.journal.dir}: ${(e as Error).message}`)),
     );
     await this.flushing;
   }
@@ -248,10 +252,13 @@ export class Recorder {
     if (this.inFlight || wait > 0) {
       // Deferred rather than dropped: the changes that asked for it still need capturing.
       if (!this.pendingTimer) {
-        this.pendingTimer = setTimeout(() => {
-          this.pendingTimer = null;
-          this.request(reason);
-        }, Math.max(wait, 250));
+        this.pendingTimer = setTimeout(
+          () => {
+            this.pendingTimer = null;
+            this.request(reason);
+          },
+          Math.max(wait, 250),
+        );
       }
       return;
     }
@@ -276,7 +283,9 @@ export class Recorder {
     this.changedSince = this.watcherRunning && !this.paused ? Date.now() : null;
     try {
       await this.flush();
-      snapshot = (await this.store.use((s) => s.snapshot({ origin: 'auto', reason, label: `auto:${reason}`, ...(journal ? { journal } : {}) }))).snapshot;
+      snapshot = (
+        await this.store.use((s) => s.snapshot({ origin: 'auto', reason, label: `auto:${reason}`, ...(journal ? { journal } : {}) }))
+      ).snapshot;
     } catch (e) {
       this.dirty = true;
       // The failed snapshot wrote no stat cache to start the next interval from.
@@ -332,7 +341,14 @@ export class Recorder {
     // Watchers hand absolute paths; the common case needs no path arithmetic beyond a prefix check.
     const root = this.store.workspaceRoot + path.sep;
     const storeRoot = this.store.dir + path.sep;
-    if (path.sep === '/' && file.startsWith(root) && !file.startsWith(storeRoot) && file !== this.store.dir && !file.includes('/..') && !file.includes('//')) {
+    if (
+      path.sep === '/' &&
+      file.startsWith(root) &&
+      !file.startsWith(storeRoot) &&
+      file !== this.store.dir &&
+      !file.includes('/..') &&
+      !file.includes('//')
+    ) {
       const rel = file.slice(root.length);
       return rel === '.git' || rel.startsWith('.git/') ? null : rel;
     }

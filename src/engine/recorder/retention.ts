@@ -20,7 +20,13 @@ const COUNT_LOW_WATER = 0.9;
  * and, while the store is over its cap, the oldest share of the rest in proportion to the excess.
  * Never a person's snapshot, a pinned one (baseline, incident windows) or the newest automatic one.
  */
-export function chooseVictims(snapshots: readonly SnapshotRecord[], pinned: ReadonlySet<string>, policy: RetentionPolicy, now: number, storeBytes: number): string[] {
+export function chooseVictims(
+  snapshots: readonly SnapshotRecord[],
+  pinned: ReadonlySet<string>,
+  policy: RetentionPolicy,
+  now: number,
+  storeBytes: number,
+): string[] {
   const droppable = snapshots
     .filter((s) => s.origin === 'auto' && !s.baseline && !pinned.has(s.id))
     .sort((a, b) => a.createdAt - b.createdAt);

@@ -40,7 +40,10 @@ export const DEFAULT_RECORDER_SETTINGS: RecorderSettings = Object.freeze({
  * Settings from a partial object (VS Code settings, CLI flags), each checked; `where` names the
  * source in the one-line error (`--quiet`, `incidentReplay.recorder.quietSeconds`).
  */
-export function recorderSettings(p: Partial<Omit<RecorderSettings, 'retention'>> & { retention?: Partial<RetentionPolicy> } = {}, where: (key: string) => string = (k) => k): RecorderSettings {
+export function recorderSettings(
+  p: Partial<Omit<RecorderSettings, 'retention'>> & { retention?: Partial<RetentionPolicy> } = {},
+  where: (key: string) => string = (k) => k,
+): RecorderSettings {
   const d = DEFAULT_RECORDER_SETTINGS;
   const r = { ...d.retention, ...p.retention };
   const s: RecorderSettings = { ...d, ...p, retention: r };

@@ -41,7 +41,10 @@ const FAILED: ReadonlySet<ReplayStatus> = new Set<ReplayStatus>(['failure', 'par
 function replayTitle(r: Replay): string {
   const what = r.task ?? [r.phase, r.plan].filter((x) => x !== null).join(' ');
   const why = r.outcome?.note ?? r.outcome?.result?.split('\n')[0] ?? '';
-  return [what || r.id, why].filter((x) => x !== '').join(': ').slice(0, 200);
+  return [what || r.id, why]
+    .filter((x) => x !== '')
+    .join(': ')
+    .slice(0, 200);
 }
 
 function replaySignature(r: Replay, incidentSignature: string | undefined): string {
@@ -151,7 +154,17 @@ export function groupBySignature(items: readonly FailureItem[]): SignatureGroup[
   for (const i of items) {
     const g = groups.get(i.signature);
     if (g === undefined) {
-      groups.set(i.signature, { signature: i.signature, category: i.category, agents: [i.agent], count: 1, ids: [i.id], firstSeen: i.at, lastSeen: i.at, example: i.title, fixes: [...i.fixes] });
+      groups.set(i.signature, {
+        signature: i.signature,
+        category: i.category,
+        agents: [i.agent],
+        count: 1,
+        ids: [i.id],
+        firstSeen: i.at,
+        lastSeen: i.at,
+        example: i.title,
+        fixes: [...i.fixes],
+      });
       continue;
     }
     g.count++;
@@ -162,7 +175,9 @@ export function groupBySignature(items: readonly FailureItem[]): SignatureGroup[
     g.category = i.category;
     for (const f of i.fixes) if (!g.fixes.includes(f)) g.fixes.push(f);
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.signature.localeCompare(b.signature));
+  return [...groups.values()].sort(
+    (a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.signature.localeCompare(b.signature),
+  );
 }
 
 /** The dataset by agent, by category and by signature: the seed tool's `summarize`. */

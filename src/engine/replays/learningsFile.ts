@@ -36,7 +36,10 @@ function agentRunsSection(dataset: FailureDataset): string {
  * failed tasks and tool calls; the ownership marker covers both, so a hand-edited file is still
  * never overwritten without `force`.
  */
-export async function writeLearnings(store: SnapshotStore, opts: { out?: string; force?: boolean; now?: number } = {}): Promise<WrittenLearnings> {
+export async function writeLearnings(
+  store: SnapshotStore,
+  opts: { out?: string; force?: boolean; now?: number } = {},
+): Promise<WrittenLearnings> {
   const incidentsPart = await learningsText(store, opts.now ?? Date.now());
   const body = incidentsPart.slice(incidentsPart.indexOf('\n') + 1).trimEnd();
   const dataset = await collectFailures(store);

@@ -16,7 +16,9 @@ const MAX_GROUPS = 15;
 function groupText(g: SignatureGroup, n: number): string {
   const lines = [
     `${n}. [${g.category}] ${oneLine(g.example)} — ${g.count}× (${g.firstSeen} → ${g.lastSeen}; ${g.ids.slice(-5).join(', ')})`,
-    g.fixes.length === 0 ? '   What fixed it: nothing recorded yet.' : `   What fixed it: ${g.fixes.map((f) => oneLine(f, 200)).join(' | ')}`,
+    g.fixes.length === 0
+      ? '   What fixed it: nothing recorded yet.'
+      : `   What fixed it: ${g.fixes.map((f) => oneLine(f, 200)).join(' | ')}`,
   ];
   return lines.join('\n');
 }
@@ -36,13 +38,25 @@ export async function reflect(store: SnapshotStore, agent: string): Promise<Refl
   const known = [...new Set(dataset.items.map((i) => i.agent))].sort();
   const sections =
     mine.length === 0
-      ? [`No failure of the agent "${name}" is recorded in this store.${known.length ? ` Agents with recorded failures: ${known.join(', ')}.` : ''}`]
+      ? [
+          `No failure of the agent "${name}" is recorded in this store.${known.length ? ` Agents with recorded failures: ${known.join(', ')}.` : ''}`,
+        ]
       : [
           `## Recurring failures (${recurring.length})`,
-          recurring.length === 0 ? 'None: every failure was seen once.' : recurring.slice(0, MAX_GROUPS).map((g, i) => groupText(g, i + 1)).join('\n'),
+          recurring.length === 0
+            ? 'None: every failure was seen once.'
+            : recurring
+                .slice(0, MAX_GROUPS)
+                .map((g, i) => groupText(g, i + 1))
+                .join('\n'),
           '',
           `## One-off failures (${once.length})`,
-          once.length === 0 ? 'None.' : once.slice(0, MAX_GROUPS).map((g, i) => groupText(g, i + 1)).join('\n'),
+          once.length === 0
+            ? 'None.'
+            : once
+                .slice(0, MAX_GROUPS)
+                .map((g, i) => groupText(g, i + 1))
+                .join('\n'),
         ];
   const prompt = [
     `You are reviewing the failures of the agent "${name}" recorded by Incident Replay in ${store.workspaceRoot}: ${mine.length} failure(s) in ${groups.length} pattern(s).`,

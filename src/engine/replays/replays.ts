@@ -4,7 +4,14 @@ import { normalizeIncidentId } from '../incidents';
 import { redactDeep } from '../report/redactExport';
 import type { SnapshotStore } from '../snapshotStore';
 import { findReplayByCall, getReplay, insertReplay, listReplayRows, nextReplayId, normalizeReplayId, updateReplay } from './rows';
-import { REPLAY_STATUSES, type Replay, type ReplayListItem, type ReplayOutcome, type ReplayOutcomeInput, type ReplayPayload } from './types';
+import {
+  REPLAY_STATUSES,
+  type Replay,
+  type ReplayListItem,
+  type ReplayOutcome,
+  type ReplayOutcomeInput,
+  type ReplayPayload,
+} from './types';
 
 /** A replay is a task description, not a log: big inputs belong in the workspace or a snapshot. */
 export const MAX_REPLAY_BYTES = 256 * 1024;
@@ -43,7 +50,8 @@ function redactRecord<T>(value: T): T {
  * as incidents are: the store outlives the task and its contents end up in exports.
  */
 export async function recordReplay(store: SnapshotStore, payload: ReplayPayload, now = Date.now()): Promise<Replay> {
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new InputError('the payload must be an object (agent, phase, plan, task, inputs)');
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    throw new InputError('the payload must be an object (agent, phase, plan, task, inputs)');
   const inputs = payload.inputs ?? {};
   if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) throw new InputError('payload.inputs must be an object');
   const draft: Omit<Replay, 'id'> = {
@@ -61,7 +69,9 @@ export async function recordReplay(store: SnapshotStore, payload: ReplayPayload,
   };
   const size = Buffer.byteLength(JSON.stringify(draft), 'utf8');
   if (size > MAX_REPLAY_BYTES) {
-    throw new InputError(`the replay payload is ${Math.round(size / 1024)} KB: keep it under ${MAX_REPLAY_BYTES / 1024} KB (put big inputs in a file and record its path)`);
+    throw new InputError(
+      `the replay payload is ${Math.round(size / 1024)} KB: keep it under ${MAX_REPLAY_BYTES / 1024} KB (put big inputs in a file and record its path)`,
+    );
   }
   const clean = redactRecord(draft);
   return store.db.write((db) => {
@@ -83,9 +93,11 @@ export async function loadReplay(store: SnapshotStore, rawId: string): Promise<R
 }
 
 function outcomeOf(input: ReplayOutcomeInput, now: number): ReplayOutcome {
-  if (input === null || typeof input !== 'object') throw new InputError(`the outcome must be an object with a status (${REPLAY_STATUSES.join(', ')})`);
+  if (input === null || typeof input !== 'object')
+    throw new InputError(`the outcome must be an object with a status (${REPLAY_STATUSES.join(', ')})`);
   const status = REPLAY_STATUSES.find((s) => s === input.status);
-  if (status === undefined) throw new InputError(`outcome.status ${JSON.stringify(input.status)} is not one of ${REPLAY_STATUSES.join(', ')}`);
+  if (status === undefined)
+    throw new InputError(`outcome.status ${JSON.stringify(input.status)} is not one of ${REPLAY_STATUSES.join(', ')}`);
   return redactRecord({
     status,
     note: shortText('outcome.note', input.note, 4000),
@@ -111,7 +123,13 @@ export async function annotateReplay(store: SnapshotStore, rawId: string, input:
 }
 
 /** Annotates the replay a hook recorded for one tool call; null when no such call was recorded. */
-export async function annotateReplayOfCall(store: SnapshotStore, session: string, callId: string, input: ReplayOutcomeInput, now = Date.now()): Promise<Replay | null> {
+export async function annotateReplayOfCall(
+  store: SnapshotStore,
+  session: string,
+  callId: string,
+  input: ReplayOutcomeInput,
+  now = Date.now(),
+): Promise<Replay | null> {
   const outcome = outcomeOf(input, now);
   return store.db.write((db) => {
     const r = findReplayByCall(db, session, callId);

@@ -23,12 +23,29 @@ export function insertReplay(db: Database, r: Replay): void {
   db.run(
     `INSERT INTO replays (id, seq, recorded_at, agent, phase, plan, session, call_id, status, annotated_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [r.id, seq, r.recordedAt, r.agent, r.phase, r.plan, r.session, r.callId, r.outcome?.status ?? null, r.outcome?.at ?? null, JSON.stringify(r)],
+    [
+      r.id,
+      seq,
+      r.recordedAt,
+      r.agent,
+      r.phase,
+      r.plan,
+      r.session,
+      r.callId,
+      r.outcome?.status ?? null,
+      r.outcome?.at ?? null,
+      JSON.stringify(r),
+    ],
   );
 }
 
 export function updateReplay(db: Database, r: Replay): void {
-  db.run('UPDATE replays SET status = ?, annotated_at = ?, payload = ? WHERE id = ?', [r.outcome?.status ?? null, r.outcome?.at ?? null, JSON.stringify(r), r.id]);
+  db.run('UPDATE replays SET status = ?, annotated_at = ?, payload = ? WHERE id = ?', [
+    r.outcome?.status ?? null,
+    r.outcome?.at ?? null,
+    JSON.stringify(r),
+    r.id,
+  ]);
   if (db.getRowsModified() === 0) throw new InputError(`no replay ${r.id} in this store: list_replays shows the ids`);
 }
 

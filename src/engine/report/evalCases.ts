@@ -33,7 +33,15 @@ export interface EvalCase {
   title: string;
   createdAt: string;
   input: {
-    triggers: { kind: TriggerKind; severity: Severity; file: string; line: number; message: string; errorType?: string; evidence: string }[];
+    triggers: {
+      kind: TriggerKind;
+      severity: Severity;
+      file: string;
+      line: number;
+      message: string;
+      errorType?: string;
+      evidence: string;
+    }[];
     changes: { status: ChangeStatus; path: string; oldPath?: string; additions: number; deletions: number }[];
     /** The steps up to and including the one that failed (or the last steps, when none is known to have). */
     decisions: EvalDecision[];

@@ -126,7 +126,9 @@ function trendOf(quarters: readonly QuarterCost[]): IncidentSummary['costTrend']
 
 function repeatGroups(entries: readonly SummaryEntry[]): RepeatGroup[] {
   const groups = new Map<string, RepeatGroup>();
-  const oldestFirst = [...entries].sort((a, b) => a.incident.createdAt - b.incident.createdAt || a.incident.id.localeCompare(b.incident.id));
+  const oldestFirst = [...entries].sort(
+    (a, b) => a.incident.createdAt - b.incident.createdAt || a.incident.id.localeCompare(b.incident.id),
+  );
   for (const { incident } of oldestFirst) {
     const g = groups.get(incident.signature);
     if (g) {
@@ -135,7 +137,13 @@ function repeatGroups(entries: readonly SummaryEntry[]): RepeatGroup[] {
       g.category = incident.rootCause.category;
       g.example = incident.title;
     } else {
-      groups.set(incident.signature, { signature: incident.signature, category: incident.rootCause.category, count: 1, incidents: [incident.id], example: incident.title });
+      groups.set(incident.signature, {
+        signature: incident.signature,
+        category: incident.rootCause.category,
+        count: 1,
+        incidents: [incident.id],
+        example: incident.title,
+      });
     }
   }
   return [...groups.values()].filter((g) => g.count >= 2).sort((a, b) => b.count - a.count || a.signature.localeCompare(b.signature));
@@ -160,7 +168,8 @@ export function summarizeIncidents(entries: readonly SummaryEntry[], opts: { now
     byRootCause[e.incident.rootCause.category]++;
     const d = detectionDelay(e);
     if (d !== null) detect.push(d);
-    if (e.incident.resolvedAt !== null && e.incident.resolvedAt >= e.incident.createdAt) resolve.push(e.incident.resolvedAt - e.incident.createdAt);
+    if (e.incident.resolvedAt !== null && e.incident.resolvedAt >= e.incident.createdAt)
+      resolve.push(e.incident.resolvedAt - e.incident.createdAt);
     for (const a of e.postmortem.actions) {
       actions.total++;
       if (a.status === 'done') actions.done++;

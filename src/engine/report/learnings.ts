@@ -66,7 +66,9 @@ export function renderLearnings(allPatterns: readonly PatternSummary[], allEntri
   const onceRows = once.flatMap((p) => {
     const e = byId.get(p.incidents[0] ?? '');
     const fixes = e ? fixesOf(e) : [];
-    return fixes.length === 0 ? [] : [[inline(p.incidents[0] ?? ''), code(p.category), inline(p.example), fixes.map((f) => inline(f.text)).join('<br>')]];
+    return fixes.length === 0
+      ? []
+      : [[inline(p.incidents[0] ?? ''), code(p.category), inline(p.example), fixes.map((f) => inline(f.text)).join('<br>')]];
   });
   const body = [
     '# Learnings',
@@ -76,7 +78,9 @@ export function renderLearnings(allPatterns: readonly PatternSummary[], allEntri
     '',
     '## Recurring patterns',
     '',
-    recurring.length === 0 ? 'No failure has recurred yet: every signature was seen once.' : recurring.map((p) => patternBlock(p, byId)).join('\n\n'),
+    recurring.length === 0
+      ? 'No failure has recurred yet: every signature was seen once.'
+      : recurring.map((p) => patternBlock(p, byId)).join('\n\n'),
     '',
     '## Fixed once',
     '',

@@ -36,9 +36,7 @@ export function postmortemYamlRecord(pm: Postmortem): PostmortemYamlRecord {
         rollout_wave: a.rollout_wave.value,
       },
       root_cause: { primary: pm.rootCause.category, contributing: [...pm.rootCause.contributing.value] },
-      corrective_actions: pm.actions
-        .filter((x) => x.status !== 'wont_do')
-        .map((x) => ({ owner: x.owner, action: x.action, due: x.due })),
+      corrective_actions: pm.actions.filter((x) => x.status !== 'wont_do').map((x) => ({ owner: x.owner, action: x.action, due: x.due })),
       lifecycle_updates: { ...pm.lifecycleUpdates.value },
     },
   };

@@ -34,7 +34,11 @@ const FACTOR_LABELS: Record<ContributingFactorKey, string> = {
   technical_debt: 'Technical debt',
 };
 
-const DETECTION_LABELS = { monitoring: 'Monitoring', customer_report: 'Customer report', internal_discovery: 'Internal discovery' } as const;
+const DETECTION_LABELS = {
+  monitoring: 'Monitoring',
+  customer_report: 'Customer report',
+  internal_discovery: 'Internal discovery',
+} as const;
 
 const DRAFTED = '_(drafted)_';
 const NOT_RECORDED = '_not recorded_';
@@ -147,7 +151,11 @@ function summarySection(input: MarkdownInput): string {
         mark(s.start.state === 'drafted' || s.end.state === 'drafted' ? 'drafted' : 'confirmed');
   const impact = [
     `users: ${field(s.impact.users, inline)}`,
-    `systems: ${field(s.impact.systems, (v) => v.map(inline).join(', '), (v) => v.length === 0)}`,
+    `systems: ${field(
+      s.impact.systems,
+      (v) => v.map(inline).join(', '),
+      (v) => v.length === 0,
+    )}`,
     `SLA breached: ${field(s.impact.slaBreached, (v) => (v ? 'Y' : 'N'))}`,
   ].join(' | ');
   const rc = incident.rootCause;
@@ -168,9 +176,14 @@ function summarySection(input: MarkdownInput): string {
   ];
   if (incident.repeatOf) lines.push(`- **Repeats:** ${inline(incident.repeatOf)} (same failure signature)`);
   if (pm.annotation) {
-    lines.push(`- **Outcome:** ${pm.annotation.outcome}${pm.annotation.note ? `: ${inline(pm.annotation.note)}` : ''} (${isoTime(pm.annotation.at)})`);
+    lines.push(
+      `- **Outcome:** ${pm.annotation.outcome}${pm.annotation.note ? `: ${inline(pm.annotation.note)}` : ''} (${isoTime(pm.annotation.at)})`,
+    );
   }
-  lines.push('', field(s.text, inline, (v) => v.trim() === ''));
+  lines.push(
+    '',
+    field(s.text, inline, (v) => v.trim() === ''),
+  );
   return lines.join('\n');
 }
 
@@ -178,11 +191,7 @@ function artifactsSection(input: MarkdownInput): string {
   const { postmortem: pm, links } = input;
   const rows = ACTIVE_ARTIFACT_KEYS.map((k) => {
     const a = pm.activeArtifacts[k];
-    return [
-      code(k),
-      a.value ? code(a.value) + mark(a.state) : NOT_FOUND,
-      a.value && a.source ? sourceLink(links, a.source) : '',
-    ];
+    return [code(k), a.value ? code(a.value) + mark(a.state) : NOT_FOUND, a.value && a.source ? sourceLink(links, a.source) : ''];
   });
   return `## 3. Active artifacts\n\n${table(['Artifact', 'Value', 'Found at'], rows)}`;
 }
@@ -211,10 +220,12 @@ function timelineSection(input: MarkdownInput): string {
   return [
     '## 4. Timeline',
     '',
-    'Times are UTC with milliseconds; _(estimated)_ marks a time taken from a file\'s modification time or a snapshot because the event carries none.',
+    "Times are UTC with milliseconds; _(estimated)_ marks a time taken from a file's modification time or a snapshot because the event carries none.",
     '',
-    table(['#', 'Time (UTC)', 'Kind', 'Severity', 'Event', 'Where'], shown.map((e, i) => timelineRow(links, e, i))) +
-      capNote(shown.length, events.length, 'events'),
+    table(
+      ['#', 'Time (UTC)', 'Kind', 'Severity', 'Event', 'Where'],
+      shown.map((e, i) => timelineRow(links, e, i)),
+    ) + capNote(shown.length, events.length, 'events'),
     '',
     codeBlock(diagram.source, 'mermaid'),
     '',
@@ -223,7 +234,8 @@ function timelineSection(input: MarkdownInput): string {
 }
 
 function changeRow(links: LinkBase, c: FileChange): string[] {
-  const target = c.status === 'renamed' && c.oldPath ? `${fileLink(links, c.oldPath)} → ${fileLink(links, c.path)}` : fileLink(links, c.path);
+  const target =
+    c.status === 'renamed' && c.oldPath ? `${fileLink(links, c.oldPath)} → ${fileLink(links, c.path)}` : fileLink(links, c.path);
   const notes = [c.modeChanged ? 'mode changed' : '', c.binary ? 'binary' : '', c.note ?? ''].filter(Boolean).join('; ');
   return [c.status, target, c.binary ? '' : `+${c.additions} -${c.deletions}`, cell(notes)];
 }
@@ -240,7 +252,10 @@ function changesSection(input: MarkdownInput): string {
     `${changes.length} file(s) changed between snapshot ${code(incident.baselineId)} and ${code(incident.postId)}` +
       (tc ? `; the suspected triggering change is ${fileLink(links, tc.path)}.` : '.'),
     '',
-    table(['Status', 'File', 'Lines', 'Note'], shown.map((c) => changeRow(links, c))) + capNote(shown.length, changes.length, 'changes'),
+    table(
+      ['Status', 'File', 'Lines', 'Note'],
+      shown.map((c) => changeRow(links, c)),
+    ) + capNote(shown.length, changes.length, 'changes'),
   ].join('\n');
 }
 
@@ -271,7 +286,11 @@ function triggersSection(input: MarkdownInput): string {
   const triggers = incident.triggers;
   if (triggers.length === 0) return '## 6. Triggers\n\nNothing fired; the incident rests on gradual drift across snapshots.';
   const shown = triggers.slice(0, MARKDOWN_CAPS.triggers);
-  return ['## 6. Triggers', '', shown.map((t) => triggerItem(links, t)).join('\n') + capNote(shown.length, triggers.length, 'triggers')].join('\n');
+  return [
+    '## 6. Triggers',
+    '',
+    shown.map((t) => triggerItem(links, t)).join('\n') + capNote(shown.length, triggers.length, 'triggers'),
+  ].join('\n');
 }
 
 function decisionRow(links: LinkBase, d: Decision): string[] {
@@ -291,22 +310,28 @@ function decisionRow(links: LinkBase, d: Decision): string[] {
 function decisionsSection(input: MarkdownInput): string {
   const { incident, links } = input;
   const decisions = incident.decisions;
-  if (decisions.length === 0) return '## 7. Decision chain\n\nNo agent log or transcript in the window recorded a plan, decision or tool call.';
+  if (decisions.length === 0)
+    return '## 7. Decision chain\n\nNo agent log or transcript in the window recorded a plan, decision or tool call.';
   const shown = decisions.slice(0, MARKDOWN_CAPS.decisions);
   return [
     '## 7. Decision chain',
     '',
     'Each step the agent or job took, in order; "Produced" names the triggers a step led to.',
     '',
-    table(['Step', 'Time (UTC)', 'Kind', 'What', 'Outcome', 'Produced', 'Source'], shown.map((d) => decisionRow(links, d))) +
-      capNote(shown.length, decisions.length, 'steps'),
+    table(
+      ['Step', 'Time (UTC)', 'Kind', 'What', 'Outcome', 'Produced', 'Source'],
+      shown.map((d) => decisionRow(links, d)),
+    ) + capNote(shown.length, decisions.length, 'steps'),
   ].join('\n');
 }
 
 function containmentSection(pm: Postmortem): string {
   const f = pm.containment;
   const items = f.value.map((c) => `${c.kind === 'temporary' ? 'Temporary containment' : 'Permanent correction'}: ${inline(c.action)}`);
-  const body = f.state === 'empty' || items.length === 0 ? NOT_RECORDED : bulletList(items, NOT_RECORDED) + (f.state === 'drafted' ? `\n\n${DRAFTED}` : '');
+  const body =
+    f.state === 'empty' || items.length === 0
+      ? NOT_RECORDED
+      : bulletList(items, NOT_RECORDED) + (f.state === 'drafted' ? `\n\n${DRAFTED}` : '');
   return `## 8. Containment\n\n${body}`;
 }
 
@@ -333,7 +358,13 @@ function evidenceLink(input: MarkdownInput, ev: WhyStep['evidence'][number]): st
 function rootCauseSection(input: MarkdownInput): string {
   const { incident, postmortem: pm, links } = input;
   const rc = incident.rootCause;
-  const lines = ['## 9. Root cause', '', `**Category:** ${code(rc.category)}, confidence ${pct(rc.confidence)} (${rc.confidence.toFixed(2)})`, '', inline(rc.description)];
+  const lines = [
+    '## 9. Root cause',
+    '',
+    `**Category:** ${code(rc.category)}, confidence ${pct(rc.confidence)} (${rc.confidence.toFixed(2)})`,
+    '',
+    inline(rc.description),
+  ];
   if (rc.alternatives.length > 0) {
     lines.push('', `**Alternatives considered:** ${rc.alternatives.map((a) => `${code(a.category)} ${pct(a.confidence)}`).join(', ')}`);
   }
@@ -445,7 +476,12 @@ function actionsSection(pm: Postmortem): string {
 function recordTable(f: Field<Record<string, string>> | undefined, header: [string, string]): string {
   const entries = Object.entries(f?.value ?? {});
   if (f === undefined || f.state === 'empty' || entries.length === 0) return NOT_RECORDED;
-  return table(header, entries.map(([k, v]) => [code(k), cell(v)])) + (f.state === 'drafted' ? `\n\n${DRAFTED}` : '');
+  return (
+    table(
+      header,
+      entries.map(([k, v]) => [code(k), cell(v)]),
+    ) + (f.state === 'drafted' ? `\n\n${DRAFTED}` : '')
+  );
 }
 
 function lifecycleSection(pm: Postmortem): string {

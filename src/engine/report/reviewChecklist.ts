@@ -16,13 +16,7 @@ export interface ChecklistItem {
 }
 
 export type ChecklistId =
-  | 'incident_id'
-  | 'artifacts'
-  | 'contributing_factors'
-  | 'control_gaps'
-  | 'owned_actions'
-  | 'lifecycle_artifacts'
-  | 'evals';
+  'incident_id' | 'artifacts' | 'contributing_factors' | 'control_gaps' | 'owned_actions' | 'lifecycle_artifacts' | 'evals';
 
 const RECONSTRUCTED = ['trace_id', 'session_id', 'bundle_id', 'change_id'] as const;
 const INCIDENT_ID = /^INC-\d{4,}$/;
@@ -54,7 +48,9 @@ export function reviewChecklist(incident: Incident, pm: Postmortem): ChecklistIt
       'artifacts',
       'Are trace_id, session_id, bundle_id and change_id reconstructed?',
       missingArtifacts.length === 0,
-      missingArtifacts.length === 0 ? RECONSTRUCTED.map((k) => `${k}=${pm.activeArtifacts[k].value ?? ''}`).join(', ') : `missing ${missingArtifacts.join(', ')}`,
+      missingArtifacts.length === 0
+        ? RECONSTRUCTED.map((k) => `${k}=${pm.activeArtifacts[k].value ?? ''}`).join(', ')
+        : `missing ${missingArtifacts.join(', ')}`,
       RECONSTRUCTED.some((k) => pm.activeArtifacts[k].state === 'drafted'),
     ),
     item(
@@ -77,7 +73,11 @@ export function reviewChecklist(incident: Incident, pm: Postmortem): ChecklistIt
       'owned_actions',
       'Are there concrete corrective actions with owners and due dates?',
       live.length > 0 && unowned.length === 0,
-      live.length === 0 ? 'no corrective action' : unowned.length === 0 ? `all ${live.length} action(s) have an owner and a due date` : `${unowned.length} of ${live.length} action(s) lack an owner or a due date`,
+      live.length === 0
+        ? 'no corrective action'
+        : unowned.length === 0
+          ? `all ${live.length} action(s) have an owner and a due date`
+          : `${unowned.length} of ${live.length} action(s) lack an owner or a due date`,
       live.some((a) => a.state === 'drafted'),
     ),
     item(

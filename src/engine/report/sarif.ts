@@ -25,7 +25,7 @@ const KIND_TEXT: Record<TriggerKind, string> = {
   empty_output: 'An output file is empty',
   size_growth: 'A file grew far beyond its earlier size',
   secret: 'A secret was written into a file',
-  constraint: 'A line breaks one of the workspace\'s constraints',
+  constraint: "A line breaks one of the workspace's constraints",
 };
 
 const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', info: 'note' };
@@ -80,11 +80,16 @@ function result(t: Trigger, ruleIndex: number, ruleId: string): Result {
       timestampEstimated: t.timestampEstimated,
       ...(t.errorType ? { errorType: t.errorType } : {}),
       ...(t.count ? { count: t.count } : {}),
-      ...(t.occurrences ? { occurrences: t.occurrences.map((o) => ({ line: o.line, timestamp: new Date(o.timestamp).toISOString() })) } : {}),
+      ...(t.occurrences
+        ? { occurrences: t.occurrences.map((o) => ({ line: o.line, timestamp: new Date(o.timestamp).toISOString() })) }
+        : {}),
       ...(t.burst ? { burst: true } : {}),
     },
   };
-  const frames = [...(t.frames ?? [])].reverse().filter((f) => f.inWorkspace).slice(0, MAX_FRAMES);
+  const frames = [...(t.frames ?? [])]
+    .reverse()
+    .filter((f) => f.inWorkspace)
+    .slice(0, MAX_FRAMES);
   if (frames.length) {
     r.relatedLocations = frames.map((f, i) => ({
       id: i,

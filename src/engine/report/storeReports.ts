@@ -14,7 +14,10 @@ export async function summaryOf(store: SnapshotStore, opts: { since?: number | n
   return redactDeep(summarizeIncidents(entries, { now: opts.now ?? Date.now(), since }));
 }
 
-export async function summaryText(store: SnapshotStore, opts: { format: 'md' | 'json'; since?: number | null; now?: number }): Promise<string> {
+export async function summaryText(
+  store: SnapshotStore,
+  opts: { format: 'md' | 'json'; since?: number | null; now?: number },
+): Promise<string> {
   const summary = await summaryOf(store, opts);
   return opts.format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : redactLikelySecrets(renderSummaryMarkdown(summary));
 }

@@ -12,7 +12,10 @@ function percent(rate: number | null): string {
 }
 
 function counts(record: Record<string, number>): string {
-  return table(['', 'Incidents'], Object.entries(record).map(([k, v]) => [code(k), String(v)]));
+  return table(
+    ['', 'Incidents'],
+    Object.entries(record).map(([k, v]) => [code(k), String(v)]),
+  );
 }
 
 /** The quarterly review as markdown, in the framework's order. */
@@ -39,7 +42,10 @@ export function renderSummaryMarkdown(s: IncidentSummary): string {
       [
         ['Mean time to detect (start → first trigger)', orNone(s.meanTimeToDetectMs, s.detectSamples, 'detection data')],
         ['Mean time to resolve (recorded → resolved)', orNone(s.meanTimeToResolveMs, s.resolveSamples, 'resolved incident')],
-        ['Action item completion rate', `${percent(a.completionRate)} (${a.done} done, ${a.inProgress} in progress, ${a.open} open, ${a.wontDo} won't do)`],
+        [
+          'Action item completion rate',
+          `${percent(a.completionRate)} (${a.done} done, ${a.inProgress} in progress, ${a.open} open, ${a.wontDo} won't do)`,
+        ],
         ['Repeat incidents (same signature again)', String(s.repeatIncidents)],
         ['Cost trend', trend],
       ],
@@ -61,14 +67,23 @@ export function renderSummaryMarkdown(s: IncidentSummary): string {
       ? 'No failure signature was seen twice.'
       : table(
           ['Signature', 'Root cause', 'Count', 'Incidents', 'Latest title'],
-          s.repeats.map((r) => [code(r.signature), code(r.category), String(r.count), r.incidents.map(inline).join(', '), inline(r.example)]),
+          s.repeats.map((r) => [
+            code(r.signature),
+            code(r.category),
+            String(r.count),
+            r.incidents.map(inline).join(', '),
+            inline(r.example),
+          ]),
         ),
     '',
     '## Cost per quarter',
     '',
     s.costByQuarter.length === 0
       ? '_no incidents_'
-      : table(['Quarter', 'Incidents', 'Total cost'], s.costByQuarter.map((q) => [q.quarter, String(q.incidents), formatMoney(q.total)])),
+      : table(
+          ['Quarter', 'Incidents', 'Total cost'],
+          s.costByQuarter.map((q) => [q.quarter, String(q.incidents), formatMoney(q.total)]),
+        ),
   ];
   return lines.join('\n') + '\n';
 }

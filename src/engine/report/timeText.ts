@@ -5,7 +5,6 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-
 /** `2024-Q2`, in UTC so a report means the same quarter wherever it is generated. */
 export function quarterOf(ms: number): string {
   const d = new Date(ms);

@@ -5,13 +5,21 @@ import { W } from './weights';
 import { formatBytes, listSome, plural } from '../../model/format';
 
 /** What a config file's key changes say on their own: it no longer parses, or which keys moved. */
-export function configEdit(path: string, keys: readonly ConfigKeyChange[]): Pick<Contribution, 'weight' | 'group'> & { description: string } | null {
+export function configEdit(
+  path: string,
+  keys: readonly ConfigKeyChange[],
+): (Pick<Contribution, 'weight' | 'group'> & { description: string }) | null {
   const parse = keys.find((k) => k.key === PARSE_ERROR_KEY);
-  if (parse) return { weight: W.configParseError, group: 'config-parse', description: `${path} no longer parses (${parse.after ?? 'parse error'})` };
+  if (parse)
+    return { weight: W.configParseError, group: 'config-parse', description: `${path} no longer parses (${parse.after ?? 'parse error'})` };
   // A release number bumped (a vendored dependency refreshed, a package released) configures nothing.
   const settings = keys.filter((k) => !/(^|\.)version$/i.test(k.key));
   if (settings.length === 0) return null;
-  return { weight: W.configKeysChanged, group: 'config-keys', description: `${plural(settings.length, 'key')} changed in ${path}: ${listSome(settings.map((k) => k.key))}` };
+  return {
+    weight: W.configKeysChanged,
+    group: 'config-keys',
+    description: `${plural(settings.length, 'key')} changed in ${path}: ${listSome(settings.map((k) => k.key))}`,
+  };
 }
 
 /** What the changes say on their own, for facts no trigger reported. */
@@ -45,7 +53,12 @@ export function changeEvidence(ctx: Context): Contribution[] {
       weight = W.deletion.data ?? 0;
     }
     if (description) {
-      out.push({ category: 'data_corruption', weight, group: 'data-change', item: { kind: 'change', ref: c.path, file: c.path, description } });
+      out.push({
+        category: 'data_corruption',
+        weight,
+        group: 'data-change',
+        item: { kind: 'change', ref: c.path, file: c.path, description },
+      });
     }
   }
   return out;

@@ -14,7 +14,23 @@ function* changedLines(patch: string): Generator<string> {
   }
 }
 
-const COMMON_TOKENS = new Set(['from', 'true', 'false', 'null', 'none', 'this', 'that', 'with', 'install', 'version', 'latest', 'require', 'import', 'python', 'error']);
+const COMMON_TOKENS = new Set([
+  'from',
+  'true',
+  'false',
+  'null',
+  'none',
+  'this',
+  'that',
+  'with',
+  'install',
+  'version',
+  'latest',
+  'require',
+  'import',
+  'python',
+  'error',
+]);
 
 /** Distinctive tokens of the changed lines of config files that have no key structure. */
 export function configLineTokens(input: Pick<ClassifyInput, 'changes' | 'configKeys' | 'roles'>): LineHit[] {
@@ -40,7 +56,11 @@ export function configLineTokens(input: Pick<ClassifyInput, 'changes' | 'configK
  * a distinctive token of a changed line that the error text names (`No module named 'requests'`
  * after `requests==2.31` left requirements.txt).
  */
-export function namedConfigLines(text: string, input: Pick<ClassifyInput, 'changes' | 'configKeys' | 'roles'>, tokens?: readonly LineHit[]): LineHit[] {
+export function namedConfigLines(
+  text: string,
+  input: Pick<ClassifyInput, 'changes' | 'configKeys' | 'roles'>,
+  tokens?: readonly LineHit[],
+): LineHit[] {
   return (tokens ?? configLineTokens(input)).filter((h) => textHas(text, h.token));
 }
 

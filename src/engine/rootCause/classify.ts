@@ -10,7 +10,8 @@ import { suspect } from './suspect';
 import { triggerEvidence } from './triggerEvidence';
 import { CATEGORY_LABEL } from '../../model/incident';
 
-const EXTERNAL_TRIGGER = 'the trigger is outside the workspace (the service, host or network the job called); no workspace change is tied to it';
+const EXTERNAL_TRIGGER =
+  'the trigger is outside the workspace (the service, host or network the job called); no workspace change is tied to it';
 
 export function classifyRootCause(raw: ClassifyInput): RootCause {
   const ctx = buildContext(raw);
@@ -45,7 +46,10 @@ export function classifyRootCause(raw: ClassifyInput): RootCause {
   const evidence = [...scored.evidence].sort(
     (a, b) => Number(b.category === top.category) - Number(a.category === top.category) || b.weight - a.weight,
   );
-  const lead = evidence.filter((e) => e.category === top.category).slice(0, 2).map((e) => e.description);
+  const lead = evidence
+    .filter((e) => e.category === top.category)
+    .slice(0, 2)
+    .map((e) => e.description);
   const runnerUp = ranked[1];
   const external = top.category === 'external_failure';
   const contested =

@@ -13,7 +13,24 @@ export function displayValue(key: string, value: string | undefined): string {
   return v.length > 60 ? `${v.slice(0, 57)}...` : v;
 }
 
-const UNIT_SCALE: Record<string, number> = { k: 1e3, ki: 1024, kb: 1e3, m: 1e6, mi: 1024 ** 2, mb: 1e6, g: 1e9, gi: 1024 ** 3, gb: 1e9, t: 1e12, ti: 1024 ** 4, tb: 1e12, ms: 1e-3, s: 1, min: 60, h: 3600 };
+const UNIT_SCALE: Record<string, number> = {
+  k: 1e3,
+  ki: 1024,
+  kb: 1e3,
+  m: 1e6,
+  mi: 1024 ** 2,
+  mb: 1e6,
+  g: 1e9,
+  gi: 1024 ** 3,
+  gb: 1e9,
+  t: 1e12,
+  ti: 1024 ** 4,
+  tb: 1e12,
+  ms: 1e-3,
+  s: 1,
+  min: 60,
+  h: 3600,
+};
 
 /** A config value as a number: `512`, `512Mi`, `2G`, `30s`; null when it is not a quantity. */
 export function quantity(value: string | undefined): number | null {

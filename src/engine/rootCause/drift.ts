@@ -68,7 +68,13 @@ export function driftEvidence(ctx: Context): Contribution[] {
       weight: trend.verdict === 'worse' ? W.metricWorse : W.metricMoved,
       group: 'metric',
       sub: `${trend.file}#${trend.key}`,
-      item: { kind: 'change', ref: trend.file, file: trend.file, ...(trend.line ? { line: trend.line } : {}), description: describeTrend(trend) },
+      item: {
+        kind: 'change',
+        ref: trend.file,
+        file: trend.file,
+        ...(trend.line ? { line: trend.line } : {}),
+        description: describeTrend(trend),
+      },
     });
   }
   for (const trend of sizeTrends(steps, roles)) {
@@ -111,7 +117,12 @@ export function driftEvidence(ctx: Context): Contribution[] {
       category: 'drift',
       weight: Math.min(W.warningsBase + 0.03 * (warnings.length - 2), 0.3),
       group: 'warnings',
-      item: { kind: 'trigger', ref: warnings[0]?.id ?? '', file: warnings[0]?.file, description: `${plural(warnings.length, 'warning')} logged in the window` },
+      item: {
+        kind: 'trigger',
+        ref: warnings[0]?.id ?? '',
+        file: warnings[0]?.file,
+        description: `${plural(warnings.length, 'warning')} logged in the window`,
+      },
     });
   }
   if (out.length === 0) return out;

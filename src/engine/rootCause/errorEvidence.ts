@@ -175,7 +175,11 @@ function namedHitEvidence(e: ErrorCase): Contribution[] {
       weight: W.configLineNamed * scale,
       group: 'line-named',
       sub: `${hit.path}:${hit.token}`,
-      item: { ...ref, file: hit.path, description: `${label} names ${hit.token}, on a line changed in ${hit.path} (${hit.line.slice(0, 60)})` },
+      item: {
+        ...ref,
+        file: hit.path,
+        description: `${label} names ${hit.token}, on a line changed in ${hit.path} (${hit.line.slice(0, 60)})`,
+      },
     });
   }
 
@@ -186,7 +190,11 @@ function namedHitEvidence(e: ErrorCase): Contribution[] {
       weight: W.dataLineNamed * scale,
       group: 'data-line-named',
       sub: `${hit.path}:${hit.token}`,
-      item: { ...ref, file: hit.path, description: `${label} names '${hit.token}', on a line changed in ${hit.path} (${hit.line.slice(0, 60)})` },
+      item: {
+        ...ref,
+        file: hit.path,
+        description: `${label} names '${hit.token}', on a line changed in ${hit.path} (${hit.line.slice(0, 60)})`,
+      },
     });
   }
   return out;
@@ -275,12 +283,17 @@ function unknownErrorEvidence(e: ErrorCase): Contribution[] {
   if (e.facts.signals.length > 0 || t.severity !== 'error') return [];
   const code = ctx.changedPaths.filter((p) => ctx.input.roles(p) === 'code');
   if (code.length === 0) return [];
-  return [{
-    category: 'logic_error',
-    weight: W.unknownErrorAfterCodeChange * scale,
-    group: 'unknown-after-code',
-    item: { ...ref, description: `an unrecognised error (${t.message.slice(0, 80)}) after ${plural(code.length, 'source file')} changed` },
-  }];
+  return [
+    {
+      category: 'logic_error',
+      weight: W.unknownErrorAfterCodeChange * scale,
+      group: 'unknown-after-code',
+      item: {
+        ...ref,
+        description: `an unrecognised error (${t.message.slice(0, 80)}) after ${plural(code.length, 'source file')} changed`,
+      },
+    },
+  ];
 }
 
 /** Wording that can only mean exhaustion (out of memory, file handles, killed, a time budget), not a wording shared with other causes. */

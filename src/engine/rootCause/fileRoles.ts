@@ -9,20 +9,90 @@ export interface RoleConfig {
 }
 
 const CODE_EXTENSIONS = new Set([
-  'py', 'pyi', 'ipynb', 'js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts', 'java', 'kt', 'kts',
-  'scala', 'groovy', 'go', 'rs', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'cs', 'fs', 'vb', 'rb',
-  'php', 'swift', 'm', 'mm', 'r', 'jl', 'lua', 'pl', 'pm', 'sh', 'bash', 'zsh', 'fish', 'ps1',
-  'sql', 'dart', 'ex', 'exs', 'erl', 'hs', 'ml', 'clj', 'vue', 'svelte', 'zig', 'nim', 'tf',
+  'py',
+  'pyi',
+  'ipynb',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'ts',
+  'tsx',
+  'mts',
+  'cts',
+  'java',
+  'kt',
+  'kts',
+  'scala',
+  'groovy',
+  'go',
+  'rs',
+  'c',
+  'h',
+  'cc',
+  'cpp',
+  'cxx',
+  'hpp',
+  'hh',
+  'cs',
+  'fs',
+  'vb',
+  'rb',
+  'php',
+  'swift',
+  'm',
+  'mm',
+  'r',
+  'jl',
+  'lua',
+  'pl',
+  'pm',
+  'sh',
+  'bash',
+  'zsh',
+  'fish',
+  'ps1',
+  'sql',
+  'dart',
+  'ex',
+  'exs',
+  'erl',
+  'hs',
+  'ml',
+  'clj',
+  'vue',
+  'svelte',
+  'zig',
+  'nim',
+  'tf',
 ]);
 
 /** Structured-text formats that are configuration unless they sit in a data folder. */
-const CONFIG_EXTENSIONS = new Set([
-  'json', 'jsonc', 'json5', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'properties', 'env',
-]);
+const CONFIG_EXTENSIONS = new Set(['json', 'jsonc', 'json5', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'properties', 'env']);
 
 const DATA_EXTENSIONS = new Set([
-  'csv', 'tsv', 'jsonl', 'ndjson', 'parquet', 'sqlite', 'sqlite3', 'db', 'xml', 'arrow', 'feather',
-  'avro', 'orc', 'xlsx', 'xls', 'npy', 'npz', 'h5', 'hdf5', 'pkl', 'pickle', 'dat',
+  'csv',
+  'tsv',
+  'jsonl',
+  'ndjson',
+  'parquet',
+  'sqlite',
+  'sqlite3',
+  'db',
+  'xml',
+  'arrow',
+  'feather',
+  'avro',
+  'orc',
+  'xlsx',
+  'xls',
+  'npy',
+  'npz',
+  'h5',
+  'hdf5',
+  'pkl',
+  'pickle',
+  'dat',
 ]);
 
 const DOC_EXTENSIONS = new Set(['md', 'markdown', 'rst', 'adoc']);
@@ -55,7 +125,11 @@ const AGENT_DIRS = new Set(['.claude', '.codex', '.gemini', '.aider', '.cursor',
 export function isAgentTranscriptPath(path: string): boolean {
   const segments = path.split('/');
   const base = (segments[segments.length - 1] ?? path).toLowerCase();
-  return isAgentTranscript(path, base, segments.slice(0, -1).map((d) => d.toLowerCase()));
+  return isAgentTranscript(
+    path,
+    base,
+    segments.slice(0, -1).map((d) => d.toLowerCase()),
+  );
 }
 
 function isAgentTranscript(p: string, base: string, dirs: readonly string[]): boolean {

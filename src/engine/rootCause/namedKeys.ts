@@ -14,7 +14,21 @@ export interface KeyHit {
 
 const NON_DISTINCTIVE_VALUE = /^(true|false|null|none|yes|no|on|off|0|1|-1|\{\}|\[\])$/i;
 /** Key names too common in code and messages to count as "the error names this key". */
-const COMMON_KEYS = new Set(['id', 'name', 'type', 'value', 'data', 'key', 'items', 'text', 'title', 'version', 'description', 'default', 'main']);
+const COMMON_KEYS = new Set([
+  'id',
+  'name',
+  'type',
+  'value',
+  'data',
+  'key',
+  'items',
+  'text',
+  'title',
+  'version',
+  'description',
+  'default',
+  'main',
+]);
 
 function valueFragments(value: string): string[] {
   const v = value.trim();
@@ -41,7 +55,11 @@ export function namedConfigKeys(text: string, configKeys: ClassifyInput['configK
           continue;
         }
       }
-      const leafKey = change.key.replace(/\[\d+\]/g, '').split('.').pop() ?? change.key;
+      const leafKey =
+        change.key
+          .replace(/\[\d+\]/g, '')
+          .split('.')
+          .pop() ?? change.key;
       if (COMMON_KEYS.has(leafKey.toLowerCase()) && !textHas(text, change.key)) continue;
       const quoted = leafKey.length >= 2 && text.includes(leafKey) && new RegExp(`['"\`]${escapeRe(leafKey)}['"\`]`).test(text);
       const distinctive = leafKey.length >= 5 || /[_-]/.test(leafKey) || /^[A-Z][A-Z0-9_]+$/.test(leafKey);

@@ -32,7 +32,10 @@ function unique<T>(items: readonly T[]): T[] {
 }
 
 function listSome(items: readonly string[], max = 3): string {
-  const shown = items.slice(0, max).map((p) => `\`${p}\``).join(', ');
+  const shown = items
+    .slice(0, max)
+    .map((p) => `\`${p}\``)
+    .join(', ');
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
@@ -93,7 +96,10 @@ function configSteps(f: Facts): string[] {
   const out: string[] = [];
   const triggers = citedTriggers(f, 'config_error');
   const errorText = [...triggers, ...errorTriggers(input.triggers)].map(triggerText).join('\n');
-  const cited = f.rootCause.evidence.filter((e) => e.category === 'config_error').map((e) => e.description).join('\n');
+  const cited = f.rootCause.evidence
+    .filter((e) => e.category === 'config_error')
+    .map((e) => e.description)
+    .join('\n');
   const named = new Set(namedConfigKeys(errorText, input.configKeys).map((h) => `${h.path}\0${h.change.key}`));
   const lineFiles = new Set(namedConfigLines(errorText, input).map((h) => h.path));
   const files = unique([
@@ -109,7 +115,9 @@ function configSteps(f: Facts): string[] {
     const keys = input.configKeys.get(file) ?? [];
     const parse = keys.find((k) => k.key === PARSE_ERROR_KEY);
     if (parse) {
-      out.push(`Fix the syntax of \`${file}\`: it no longer parses (${parse.after ?? 'parse error'}); the baseline version did, so diff the two`);
+      out.push(
+        `Fix the syntax of \`${file}\`: it no longer parses (${parse.after ?? 'parse error'}); the baseline version did, so diff the two`,
+      );
       continue;
     }
     const rank = (k: ConfigKeyChange): number =>
@@ -117,16 +125,27 @@ function configSteps(f: Facts): string[] {
     const ordered = [...keys].sort((a, b) => rank(a) - rank(b));
     for (const k of ordered.slice(0, 4)) out.push(keyStep(file, k));
     if (ordered.length > 4) {
-      out.push(`Review the ${ordered.length - 4} other keys changed in ${file}: ${ordered.slice(4, 8).map((k) => `\`${k.key}\``).join(', ')}`);
+      out.push(
+        `Review the ${ordered.length - 4} other keys changed in ${file}: ${ordered
+          .slice(4, 8)
+          .map((k) => `\`${k.key}\``)
+          .join(', ')}`,
+      );
     }
   }
   for (const hit of namedConfigLines(errorText, input).slice(0, 2)) {
-    out.push(`Check the change to \`${hit.path}\` around "${hit.line.slice(0, 60)}": the error names ${hit.token}; restore the baseline line if the change was not intended`);
+    out.push(
+      `Check the change to \`${hit.path}\` around "${hit.line.slice(0, 60)}": the error names ${hit.token}; restore the baseline line if the change was not intended`,
+    );
   }
   const text = triggers.map(triggerText).join('\n');
-  const envVar = /KeyError: '([A-Z][A-Z0-9_]{2,})'|environment variable [`'"]?([A-Z][A-Z0-9_]{2,})|([A-Z][A-Z0-9_]{2,})[`'"]? (?:is )?not set/.exec(text);
+  const envVar =
+    /KeyError: '([A-Z][A-Z0-9_]{2,})'|environment variable [`'"]?([A-Z][A-Z0-9_]{2,})|([A-Z][A-Z0-9_]{2,})[`'"]? (?:is )?not set/.exec(
+      text,
+    );
   const varName = envVar?.[1] ?? envVar?.[2] ?? envVar?.[3];
-  if (varName) out.push(`Set the environment variable ${varName} where the job runs (the error says it is missing), or give it a safe default`);
+  if (varName)
+    out.push(`Set the environment variable ${varName} where the job runs (the error says it is missing), or give it a safe default`);
   const module = /No module named '([^']+)'|Cannot find (?:module|package) '([^'.][^']*)'/.exec(text);
   const moduleName = module?.[1] ?? module?.[2];
   if (moduleName) out.push(`Install \`${moduleName}\` in the job's environment and pin it in the dependency manifest`);
@@ -138,7 +157,8 @@ function configSteps(f: Facts): string[] {
     out.push(`Check the credentials the job uses${ep ? ` for ${ep}` : ''}: they were rejected; rotate or re-issue them if they expired`);
   }
   if (signals.has('port_in_use')) out.push('Another process already holds the port the job binds: stop it or give the job a free port');
-  if (files[0]) out.push(`Validate \`${files[0]}\` when the job starts (required keys, types, ranges) so a bad value fails fast and names the key`);
+  if (files[0])
+    out.push(`Validate \`${files[0]}\` when the job starts (required keys, types, ranges) so a bad value fails fast and names the key`);
   return out;
 }
 
@@ -149,7 +169,11 @@ function dataSteps(f: Facts): string[] {
   const out: string[] = [];
   const triggers = citedTriggers(f, 'data_corruption');
   const shrunk = input.changes
-    .filter((c) => input.roles(c.path) === 'data' && (c.status === 'removed' || (c.status === 'modified' && (c.after?.size ?? 0) < (c.before?.size ?? 0) * 0.5)))
+    .filter(
+      (c) =>
+        input.roles(c.path) === 'data' &&
+        (c.status === 'removed' || (c.status === 'modified' && (c.after?.size ?? 0) < (c.before?.size ?? 0) * 0.5)),
+    )
     .map((c) => c.path);
   const files = unique([...citedFiles(f, 'data_corruption', ['data', 'output']), ...shrunk]);
   for (const file of files.slice(0, 3)) {
@@ -162,7 +186,9 @@ function dataSteps(f: Facts): string[] {
     const signals = trig ? new Set(errorSignals(triggerText(trig), trig.errorType).map((s) => s.signal)) : new Set<string>();
     const details: string[] = [];
     const pos = trig ? parsePositionIn(triggerText(trig)) : null;
-    const parses = ['json_parse', 'csv_parse', 'yaml_parse', 'structured_parse', 'truncated', 'value_conversion'].some((s) => signals.has(s));
+    const parses = ['json_parse', 'csv_parse', 'yaml_parse', 'structured_parse', 'truncated', 'value_conversion'].some((s) =>
+      signals.has(s),
+    );
     if (parses) details.push(pos ? `it no longer parses at ${pos}` : 'it no longer parses');
     const before = change?.before?.size ?? 0;
     const after = change?.after?.size ?? 0;
@@ -170,16 +196,24 @@ function dataSteps(f: Facts): string[] {
     if (truncated) details.push(`it shrank from ${formatBytes(before)} to ${formatBytes(after)} since the baseline`);
     if (change?.before && change.after && !change.before.binary && change.after.binary) details.push('it is no longer valid text');
     if (signals.has('checksum')) details.push('its checksum no longer matches');
-    for (const hit of triggers.flatMap((t) => namedDataLines(triggerText(t), input)).filter((h) => h.path === file).slice(0, 1)) {
+    for (const hit of triggers
+      .flatMap((t) => namedDataLines(triggerText(t), input))
+      .filter((h) => h.path === file)
+      .slice(0, 1)) {
       details.push(`the job asks for '${hit.token}', which changed on the line "${hit.line.slice(0, 60)}"`);
     }
-    out.push(`Re-generate \`${file}\` from its source (or restore it from the baseline snapshot)${details.length ? `; ${details.join('; ')}` : ''}`);
+    out.push(
+      `Re-generate \`${file}\` from its source (or restore it from the baseline snapshot)${details.length ? `; ${details.join('; ')}` : ''}`,
+    );
     if (signals.has('encoding')) out.push(`Re-encode \`${file}\` as UTF-8, or read it with the encoding it was written in`);
     if (truncated || signals.has('truncated')) {
       out.push(`Make whatever writes \`${file}\` write a temporary file and rename it, so an interrupted run cannot leave it half-written`);
     }
     const frame = trig ? innermostWorkspaceFrame(trig) : null;
-    if (frame) out.push(`Validate \`${file}\` where ${frame.file}:${frame.line} reads it, and stop with a message naming the file and the bad position`);
+    if (frame)
+      out.push(
+        `Validate \`${file}\` where ${frame.file}:${frame.line} reads it, and stop with a message naming the file and the bad position`,
+      );
   }
   const empty = input.triggers.filter((t) => t.kind === 'empty_output').map((t) => t.file);
   if (empty.length) out.push(`Trace why ${listSome(empty)} ended up empty back to the input that changed`);
@@ -196,28 +230,46 @@ function externalSteps(f: Facts): string[] {
   const target = endpoints.length ? endpoints.join(', ') : 'the upstream service';
   const out: string[] = [];
   if (signals.has('conn_refused') || signals.has('upstream_unavailable') || signals.has('unreachable')) {
-    out.push(`Check that ${target} is running and reachable from where the job runs; start it before the job with a health check, and retry the connection with backoff`);
+    out.push(
+      `Check that ${target} is running and reachable from where the job runs; start it before the job with a health check, and retry the connection with backoff`,
+    );
   }
   if (signals.has('dns_failure')) {
     const hosts = unresolvedHostsIn(text);
-    out.push(`Check that ${hosts.length ? hosts.join(', ') : target} resolves from where the job runs (DNS, /etc/hosts, VPN or proxy settings)`);
+    out.push(
+      `Check that ${hosts.length ? hosts.join(', ') : target} resolves from where the job runs (DNS, /etc/hosts, VPN or proxy settings)`,
+    );
   }
   if (signals.has('http_5xx')) {
-    out.push(`${target} answered ${httpStatusIn(text) ?? 'with a 5xx status'}: retry idempotent calls with exponential backoff and jitter, and alert when it persists`);
+    out.push(
+      `${target} answered ${httpStatusIn(text) ?? 'with a 5xx status'}: retry idempotent calls with exponential backoff and jitter, and alert when it persists`,
+    );
   }
-  if (signals.has('rate_limited')) out.push(`${target} throttled the job (429): honour Retry-After, cap concurrency and spread the calls out`);
+  if (signals.has('rate_limited'))
+    out.push(`${target} throttled the job (429): honour Retry-After, cap concurrency and spread the calls out`);
   if (signals.has('timeout')) {
-    out.push(`Calls to ${target} timed out: set an explicit timeout, retry idempotent calls with backoff, and check the upstream's latency during the window`);
+    out.push(
+      `Calls to ${target} timed out: set an explicit timeout, retry idempotent calls with backoff, and check the upstream's latency during the window`,
+    );
   }
   if (signals.has('conn_reset')) {
-    out.push(`${target} dropped the connection mid-request: retry idempotent requests and look for a proxy or load balancer closing idle connections`);
+    out.push(
+      `${target} dropped the connection mid-request: retry idempotent requests and look for a proxy or load balancer closing idle connections`,
+    );
   }
-  if (signals.has('tls_failure')) out.push(`Check the TLS certificate of ${target} (expiry, chain, host name) and the CA bundle the runtime uses`);
+  if (signals.has('tls_failure'))
+    out.push(`Check the TLS certificate of ${target} (expiry, chain, host name) and the CA bundle the runtime uses`);
   const first = triggers[0];
   const frame = first ? innermostWorkspaceFrame(first) : null;
-  if (frame) out.push(`The failing call is made at ${frame.file}:${frame.line}: give it a timeout, bounded retries and an error message that names the endpoint`);
+  if (frame)
+    out.push(
+      `The failing call is made at ${frame.file}:${frame.line}: give it a timeout, bounded retries and an error message that names the endpoint`,
+    );
   const repeats = Math.max(0, ...[...countBy(errorTriggers(f.input.triggers), (t) => t.message).values()]);
-  if (repeats >= 3) out.push(`The error repeated ${repeats} times: the retries in place did not recover, so fail fast once the upstream is known to be down`);
+  if (repeats >= 3)
+    out.push(
+      `The error repeated ${repeats} times: the retries in place did not recover, so fail fast once the upstream is known to be down`,
+    );
   return out;
 }
 
@@ -236,37 +288,55 @@ function resourceSteps(f: Facts): string[] {
   const first = triggers[0];
   const at = where(first);
   const grown = input.changes
-    .filter((c) => c.status === 'modified' && (c.after?.size ?? 0) >= 2 * Math.max(c.before?.size ?? 0, 1) && (c.after?.size ?? 0) >= 64 * 1024)
+    .filter(
+      (c) => c.status === 'modified' && (c.after?.size ?? 0) >= 2 * Math.max(c.before?.size ?? 0, 1) && (c.after?.size ?? 0) >= 64 * 1024,
+    )
     .sort((a, b) => (b.after?.size ?? 0) - (b.before?.size ?? 0) - ((a.after?.size ?? 0) - (a.before?.size ?? 0)));
   const biggest = grown[0];
   const out: string[] = [];
   if (signals.has('heap_oom')) {
-    out.push(`Node ran out of heap${at}: process the input in chunks or streams instead of loading it whole; raise --max-old-space-size only as a stopgap`);
+    out.push(
+      `Node ran out of heap${at}: process the input in chunks or streams instead of loading it whole; raise --max-old-space-size only as a stopgap`,
+    );
   }
   if (signals.has('out_of_memory') || signals.has('killed')) {
     const killed = signals.has('killed') ? ' and was killed (SIGKILL / exit 137 is what the OOM killer leaves)' : '';
-    out.push(`The process ran out of memory${at}${killed}: lower the batch or input size${biggest ? ` (\`${biggest.path}\` is the largest growth)` : ''}, or raise the memory limit of the container or runner`);
+    out.push(
+      `The process ran out of memory${at}${killed}: lower the batch or input size${biggest ? ` (\`${biggest.path}\` is the largest growth)` : ''}, or raise the memory limit of the container or runner`,
+    );
   }
-  if (signals.has('file_descriptors')) out.push(`Close files and sockets after use${at} (with / try-finally), or raise the limit with ulimit -n`);
+  if (signals.has('file_descriptors'))
+    out.push(`Close files and sockets after use${at} (with / try-finally), or raise the limit with ulimit -n`);
   if (signals.has('disk_full')) {
     const growth = grown.slice(0, 2).map((c) => `\`${c.path}\` +${formatBytes((c.after?.size ?? 0) - (c.before?.size ?? 0))}`);
-    out.push(`Free space on the volume the job writes to${growth.length ? ` (largest growth in the window: ${growth.join(', ')})` : ''}; rotate or cap logs and clean temporary files`);
+    out.push(
+      `Free space on the volume the job writes to${growth.length ? ` (largest growth in the window: ${growth.join(', ')})` : ''}; rotate or cap logs and clean temporary files`,
+    );
   }
   if (signals.has('context_limit')) {
-    out.push(`Shorten what is sent to the model${at}: split ${biggest ? `\`${biggest.path}\`` : 'the input'} into chunks or summarise it first`);
+    out.push(
+      `Shorten what is sent to the model${at}: split ${biggest ? `\`${biggest.path}\`` : 'the input'} into chunks or summarise it first`,
+    );
   }
-  if (signals.has('quota_exhausted')) out.push("Raise the account's quota or billing limit, or cut the number of calls: retries will not help until the quota resets");
-  if (signals.has('threads') || signals.has('process_limit')) out.push(`Cap the number of threads, processes or the file size the job creates${at}`);
-  if (signals.has('recursion_depth')) out.push(`Bound the recursion${at} or rewrite it as a loop; raising the stack limit only moves the crash`);
+  if (signals.has('quota_exhausted'))
+    out.push("Raise the account's quota or billing limit, or cut the number of calls: retries will not help until the quota resets");
+  if (signals.has('threads') || signals.has('process_limit'))
+    out.push(`Cap the number of threads, processes or the file size the job creates${at}`);
+  if (signals.has('recursion_depth'))
+    out.push(`Bound the recursion${at} or rewrite it as a loop; raising the stack limit only moves the crash`);
   for (const c of grown.slice(0, 2)) {
-    out.push(`\`${c.path}\` grew from ${formatBytes(c.before?.size ?? 0)} to ${formatBytes(c.after?.size ?? 0)} in the window: check whether that growth is expected before raising limits`);
+    out.push(
+      `\`${c.path}\` grew from ${formatBytes(c.before?.size ?? 0)} to ${formatBytes(c.after?.size ?? 0)} in the window: check whether that growth is expected before raising limits`,
+    );
   }
   for (const [file, keys] of input.configKeys) {
     for (const k of keys) {
       const b = quantity(k.before) ?? 0;
       const a = quantity(k.after) ?? 0;
       if (k.change === 'changed' && b > 0 && a > 0 && Math.max(a / b, b / a) >= 4) {
-        out.push(`Restore \`${k.key}\` in ${file} to ${k.before} (now ${k.after}): a sizing value that moved this much is a likely reason the job ran out`);
+        out.push(
+          `Restore \`${k.key}\` in ${file} to ${k.before} (now ${k.after}): a sizing value that moved this much is a likely reason the job ran out`,
+        );
       }
     }
   }
@@ -298,7 +368,9 @@ function logicSteps(f: Facts): string[] {
     if (change?.status === 'added') {
       out.push(`Review the new file \`${file}\`${ev?.line ? ` around line ${ev.line}` : ''}${trig ? `, where ${label} was raised` : ''}`);
     } else if (change) {
-      out.push(`Review the change to \`${file}\`${size}${ev?.line ? ` around line ${ev.line}` : ''}${trig ? `, where ${label} was raised` : ''}; revert it to the baseline version if it was not intended`);
+      out.push(
+        `Review the change to \`${file}\`${size}${ev?.line ? ` around line ${ev.line}` : ''}${trig ? `, where ${label} was raised` : ''}; revert it to the baseline version if it was not intended`,
+      );
     }
   }
   if (files.length === 0) {
@@ -319,9 +391,13 @@ function logicSteps(f: Facts): string[] {
         break;
       }
     }
-    if (signals.some((s) => s.signal === 'type_error')) out.push(`Check the types of the values reaching ${loc}: one of them is not what the code there expects`);
-    if (signals.some((s) => s.signal === 'recursion_depth')) out.push(`Check the base case of the recursion at ${loc}, and whether its input can contain a cycle`);
-    out.push(`Add a regression test that reproduces ${first.errorType ?? 'the failure'} (${first.message.slice(0, 80)}) with the inputs of the failing run`);
+    if (signals.some((s) => s.signal === 'type_error'))
+      out.push(`Check the types of the values reaching ${loc}: one of them is not what the code there expects`);
+    if (signals.some((s) => s.signal === 'recursion_depth'))
+      out.push(`Check the base case of the recursion at ${loc}, and whether its input can contain a cycle`);
+    out.push(
+      `Add a regression test that reproduces ${first.errorType ?? 'the failure'} (${first.message.slice(0, 80)}) with the inputs of the failing run`,
+    );
   }
   return out;
 }
@@ -343,18 +419,26 @@ function driftSteps(f: Facts): string[] {
   for (const t of trends.slice(0, 3)) {
     const first = t.sizes[0] ?? 0;
     const last = t.sizes[t.sizes.length - 1] ?? 0;
-    out.push(`Compare \`${t.path}\` across the window: it kept ${t.direction} from ${formatBytes(first)} to ${formatBytes(last)} over ${t.sizes.length - 1} snapshots; find the snapshot where the trend began and review what changed there`);
+    out.push(
+      `Compare \`${t.path}\` across the window: it kept ${t.direction} from ${formatBytes(first)} to ${formatBytes(last)} over ${t.sizes.length - 1} snapshots; find the snapshot where the trend began and review what changed there`,
+    );
   }
   const warnings = input.triggers.filter((t) => t.kind === 'log_error' && t.severity === 'warning');
   if (warnings.length) {
     const files = unique(warnings.map((w) => w.file));
-    out.push(`Review the ${warnings.length} warning${warnings.length === 1 ? '' : 's'} in ${listSome(files)}; the first (${warnings[0]?.message.slice(0, 80) ?? ''}) is the earliest sign of the degradation`);
+    out.push(
+      `Review the ${warnings.length} warning${warnings.length === 1 ? '' : 's'} in ${listSome(files)}; the first (${warnings[0]?.message.slice(0, 80) ?? ''}) is the earliest sign of the degradation`,
+    );
   }
   const shrinkingOutput = trends.find((t) => t.role === 'output' && t.direction === 'shrinking');
   if (shrinkingOutput) {
-    out.push(`Make the job fail when \`${shrinkingOutput.path}\` drops below an expected size or row count, so degradation surfaces as an error instead of passing silently`);
+    out.push(
+      `Make the job fail when \`${shrinkingOutput.path}\` drops below an expected size or row count, so degradation surfaces as an error instead of passing silently`,
+    );
   }
-  const touched = unique(input.steps.flatMap((s) => s.changes.map((c) => c.path)).filter((p) => input.roles(p) !== 'log' && input.roles(p) !== 'output'));
+  const touched = unique(
+    input.steps.flatMap((s) => s.changes.map((c) => c.path)).filter((p) => input.roles(p) !== 'log' && input.roles(p) !== 'output'),
+  );
   const active = input.steps.filter((s) => s.changes.length > 0).length;
   if (touched.length && active >= 2) out.push(`Review the changes made over ${active} snapshots in order: ${listSome(touched)}`);
   for (const t of input.triggers.filter((x) => x.kind === 'empty_output')) {
@@ -367,12 +451,17 @@ function driftSteps(f: Facts): string[] {
 function metricStep(t: MetricTrend, input: ClassifyInput): string {
   const what = describeTrend(t);
   const guard = `add a check that fails the run when \`${t.key}\` ${t.direction === 'down' ? 'drops below' : 'rises above'} an agreed threshold`;
-  if (t.source === 'log') return `${what}: ${guard}, and compare the runs logged before line ${t.line ?? '?'} to find where the slide began`;
+  if (t.source === 'log')
+    return `${what}: ${guard}, and compare the runs logged before line ${t.line ?? '?'} to find where the slide began`;
   const firstMove = t.values.findIndex((v, i) => i > 0 && v !== t.values[i - 1]);
   const snapshot = t.at?.[firstMove];
   const step = input.steps.find((s) => s.to === snapshot);
-  const changed = unique((step?.changes ?? []).map((c) => c.path).filter((p) => p !== t.file && input.roles(p) !== 'log' && input.roles(p) !== 'output'));
-  const where = snapshot ? ` It first moved in snapshot ${snapshot}${changed.length ? `, where ${listSome(changed)} changed: review that change first` : ''}.` : '';
+  const changed = unique(
+    (step?.changes ?? []).map((c) => c.path).filter((p) => p !== t.file && input.roles(p) !== 'log' && input.roles(p) !== 'output'),
+  );
+  const where = snapshot
+    ? ` It first moved in snapshot ${snapshot}${changed.length ? `, where ${listSome(changed)} changed: review that change first` : ''}.`
+    : '';
   return `${what}.${where} Then ${guard}`;
 }
 
@@ -410,7 +499,9 @@ export function remediationFor(rootCause: RootCause, input: ClassifyInput): stri
   if (alt && alt.confidence > 0 && alt.confidence >= rootCause.confidence * 0.6) {
     const step = STEPS[alt.category]({ ...facts }).find((s) => !specific.includes(s));
     if (step) {
-      specific.push(`If that does not fix it (${CATEGORY_LABEL[alt.category].toLowerCase()} is also plausible, ${Math.round(alt.confidence * 100)}%): ${step}`);
+      specific.push(
+        `If that does not fix it (${CATEGORY_LABEL[alt.category].toLowerCase()} is also plausible, ${Math.round(alt.confidence * 100)}%): ${step}`,
+      );
     }
   }
   return unique([...specific, ...input.categoryText[rootCause.category].remediation]);

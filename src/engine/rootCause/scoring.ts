@@ -54,7 +54,12 @@ export function score(contributions: readonly Contribution[]): Scored {
       // One item per subject; its repeats are named, not listed again.
       const others = [...new Set(list.slice(1).map((c) => c.item.ref))].filter((r) => r !== lead.item.ref);
       const also = others.length ? ` (also ${listSome(others)})` : '';
-      evidence.push({ ...lead.item, description: lead.item.description + also, category: lead.category, weight: Math.round(Math.min(w, 1) * 100) / 100 });
+      evidence.push({
+        ...lead.item,
+        description: lead.item.description + also,
+        category: lead.category,
+        weight: Math.round(Math.min(w, 1) * 100) / 100,
+      });
     });
   }
   return { scores, evidence };
@@ -68,7 +73,9 @@ function amount(total: number): number {
  * Confidence of each category: how much evidence there is overall (a single weak signal stays
  * well under 0.5) times the category's share of it (conflicting evidence splits the share).
  */
-export function confidences(scores: ReadonlyMap<RootCauseCategory, number>): { category: RootCauseCategory; confidence: number; score: number }[] {
+export function confidences(
+  scores: ReadonlyMap<RootCauseCategory, number>,
+): { category: RootCauseCategory; confidence: number; score: number }[] {
   const total = [...scores.values()].reduce((a, b) => a + b, 0);
   const ranked = ROOT_CAUSE_CATEGORIES.map((category) => {
     const s = scores.get(category) ?? 0;

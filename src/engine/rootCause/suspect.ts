@@ -152,13 +152,19 @@ function linksOf(t: Trigger, ctx: Context, logicFailure: boolean, external: bool
         why: `named by the stack trace of ${t.id} (${where}${innermost})`,
       });
     } else if (!external) {
-      put(n.path, { strength: LINK.frameElsewhere, why: `named by the stack trace of ${t.id} (${where}), though the failing line did not change` });
+      put(n.path, {
+        strength: LINK.frameElsewhere,
+        why: `named by the stack trace of ${t.id} (${where}), though the failing line did not change`,
+      });
     }
   }
   for (const hit of keyHits) {
     put(hit.path, {
       strength: LINK.keyNamed,
-      why: hit.via === 'value' ? `${t.id} names ${isSecretKey(hit.change.key) ? 'the new value' : hit.fragment}, the new value of \`${hit.change.key}\`` : `${t.id} names \`${hit.fragment}\`, a key that was ${hit.change.change}`,
+      why:
+        hit.via === 'value'
+          ? `${t.id} names ${isSecretKey(hit.change.key) ? 'the new value' : hit.fragment}, the new value of \`${hit.change.key}\``
+          : `${t.id} names \`${hit.fragment}\`, a key that was ${hit.change.change}`,
     });
   }
   for (const hit of lineHits) put(hit.path, { strength: LINK.lineNamed, why: `${t.id} names ${hit.token}, on a line changed here` });
@@ -206,7 +212,11 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
   const rejected: TriggerCandidate[] = input.changes
     .filter((c) => !pool.includes(c))
     .slice(0, MAX_CANDIDATES)
-    .map((c) => ({ path: c.path, chosen: false, why: `a ${role(c.path) === 'log' ? 'log or agent transcript' : 'job output'}: what the run left behind, not what it read` }));
+    .map((c) => ({
+      path: c.path,
+      chosen: false,
+      why: `a ${role(c.path) === 'log' ? 'log or agent transcript' : 'job output'}: what the run left behind, not what it read`,
+    }));
   if (pool.length === 0) return { change: null, candidates: rejected };
 
   const first = firstFailure(input.triggers);
@@ -228,7 +238,9 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
   const causeRoles = category ? CAUSE_ROLES[category] : undefined;
   // The kind of file a failure points to counts only when the failure's own wording says what kind it is.
   const signals = ctx.hardFailures.slice(0, MAX_LATER_ERRORS).flatMap((t) => textFacts(t, ctx).signals);
-  const typed = signals.some((s) => s.category === category || (isFileTargeted(s) && (category === 'config_error' || category === 'data_corruption')));
+  const typed = signals.some(
+    (s) => s.category === category || (isFileTargeted(s) && (category === 'config_error' || category === 'data_corruption')),
+  );
 
   const linkFor = (change: FileChange): Link => {
     const path = change.path;
@@ -243,12 +255,19 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
     const before = change.before?.size ?? 0;
     const after = change.after?.size ?? 0;
     if (resource && r === 'data') {
-      if (before > 0 && after >= before * W.sizingFactor) found.push({ strength: LINK.inputGrew, why: `the input grew from ${before} to ${after} bytes before the resource failure` });
+      if (before > 0 && after >= before * W.sizingFactor)
+        found.push({ strength: LINK.inputGrew, why: `the input grew from ${before} to ${after} bytes before the resource failure` });
       else found.push({ strength: LINK.inputChanged, why: 'an input of the job changed before the resource failure' });
     }
     const trend = trends.get(path);
-    const steady = category === 'drift' && trend && r !== 'output' && r !== 'log' ? `it kept ${trend.direction} across ${trend.sizes.length - 1} snapshots` : null;
-    if (slide?.paths.has(path)) found.push(steady ? { strength: LINK.slideAndTrend, why: `${slide.reason}; ${steady}` } : { strength: LINK.firstSlide, why: slide.reason });
+    const steady =
+      category === 'drift' && trend && r !== 'output' && r !== 'log'
+        ? `it kept ${trend.direction} across ${trend.sizes.length - 1} snapshots`
+        : null;
+    if (slide?.paths.has(path))
+      found.push(
+        steady ? { strength: LINK.slideAndTrend, why: `${slide.reason}; ${steady}` } : { strength: LINK.firstSlide, why: slide.reason },
+      );
     else if (steady) found.push({ strength: LINK.steadyTrend, why: steady });
     if (causeRoles?.includes(r) && category !== 'drift' && typed) {
       found.push({ strength: LINK.roleMatchesFailure, why: `a ${r} file changed, and the failure is ${category?.replace('_', ' ')}` });
@@ -306,13 +325,17 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
     else if (external) why = `nothing ties it to the failure, which is outside the workspace; ${timing(s)}`;
     else why = `no evidence that the failing program depends on it; ${timing(s)}`;
     if (isChosen && fallback) why += '; chosen only as the closest change before the failure';
-    else if (!isChosen && chosen && s.link.strength > 0 && s.link.strength === chosen.link.strength) why += `; ${chosen.change.path} is as strongly tied and closer to the failure`;
+    else if (!isChosen && chosen && s.link.strength > 0 && s.link.strength === chosen.link.strength)
+      why += `; ${chosen.change.path} is as strongly tied and closer to the failure`;
     return { path: s.change.path, chosen: isChosen, why };
   });
   candidates.push(...rejected.slice(0, Math.max(0, MAX_CANDIDATES - candidates.length)));
 
   if (!chosen) return { change: null, candidates };
-  let reason = chosen.link.strength > 0 ? chosen.link.why : `${timing(chosen)}, the closest change before it; no change is tied to the failure by evidence`;
+  let reason =
+    chosen.link.strength > 0
+      ? chosen.link.why
+      : `${timing(chosen)}, the closest change before it; no change is tied to the failure by evidence`;
   if (!first && chosen.link.strength === 0) reason = 'no failure to anchor on; ranked by how recently it changed';
   const keys = input.configKeys.get(chosen.change.path);
   return {

@@ -35,31 +35,37 @@ export function triggerEvidence(t: Trigger, ctx: Context): Contribution[] {
       const weight = W.deletion[role];
       const category = ROLE_CATEGORY[role];
       if (!weight || !category) return [];
-      return [{
-        category,
-        weight: weight * scale,
-        group: 'deletion',
-        item: { ...ref, file: t.file, description: `${t.file} (${role}) was deleted since the baseline` },
-      }];
+      return [
+        {
+          category,
+          weight: weight * scale,
+          group: 'deletion',
+          item: { ...ref, file: t.file, description: `${t.file} (${role}) was deleted since the baseline` },
+        },
+      ];
     }
     case 'config_change': {
       // A config change whose keys could not be read still counts, described by the trigger itself.
       const edit = configEdit(t.file, ctx.input.configKeys.get(t.file) ?? []);
-      return [{
-        category: 'config_error',
-        weight: (edit?.weight ?? W.configKeysChanged) * scale,
-        group: edit?.group ?? 'config-keys',
-        item: { ...ref, file: t.file, description: edit?.description ?? `${t.file} changed: ${t.message}` },
-      }];
+      return [
+        {
+          category: 'config_error',
+          weight: (edit?.weight ?? W.configKeysChanged) * scale,
+          group: edit?.group ?? 'config-keys',
+          item: { ...ref, file: t.file, description: edit?.description ?? `${t.file} changed: ${t.message}` },
+        },
+      ];
     }
     case 'empty_output': {
       if (!silent) return [];
-      const out: Contribution[] = [{
-        category: 'drift',
-        weight: W.emptyOutputSilent * scale,
-        group: 'empty-output',
-        item: { ...ref, file: t.file, description: `${t.file} is empty and no error explains it` },
-      }];
+      const out: Contribution[] = [
+        {
+          category: 'drift',
+          weight: W.emptyOutputSilent * scale,
+          group: 'empty-output',
+          item: { ...ref, file: t.file, description: `${t.file} is empty and no error explains it` },
+        },
+      ];
       const data = ctx.changedPaths.filter((p) => ctx.input.roles(p) === 'data');
       if (data.length > 0) {
         out.push({
@@ -74,12 +80,14 @@ export function triggerEvidence(t: Trigger, ctx: Context): Contribution[] {
     case 'size_growth': {
       const weight = W.sizeGrowth[role] ?? W.sizeGrowth.other ?? 0;
       const category: RootCauseCategory = role === 'data' ? 'data_corruption' : 'drift';
-      return [{
-        category,
-        weight: weight * scale * (category === 'drift' && !silent ? W.driftWithFailure : 1),
-        group: 'growth',
-        item: { ...ref, file: t.file, description: `${t.file} (${role}) grew sharply: ${t.message}` },
-      }];
+      return [
+        {
+          category,
+          weight: weight * scale * (category === 'drift' && !silent ? W.driftWithFailure : 1),
+          group: 'growth',
+          item: { ...ref, file: t.file, description: `${t.file} (${role}) grew sharply: ${t.message}` },
+        },
+      ];
     }
     case 'secret':
       return [];

@@ -47,7 +47,17 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
   // A cron job runs every few minutes: its snapshots are automatic ones, under the recorder's
   // retention, unless an incident pins them.
   const { snapshot: before } = await store.snapshot({ label: `${label}:before`, origin: 'auto' });
-  const outcome = await runJob({ storeDir: store.dir, id, command: opts.command, cwd: opts.cwd, label, before: before.id, stdout: opts.stdout, stderr: opts.stderr, ...(opts.forward ? { forward: opts.forward } : {}) });
+  const outcome = await runJob({
+    storeDir: store.dir,
+    id,
+    command: opts.command,
+    cwd: opts.cwd,
+    label,
+    before: before.id,
+    stdout: opts.stdout,
+    stderr: opts.stderr,
+    ...(opts.forward ? { forward: opts.forward } : {}),
+  });
   const summary = `${commandLine(opts.command)} ${endingText(outcome)}`;
   const result: RecordedRun = { outcome, label, summary, before, after: null, incident: null, note: null };
   if (outcome.error !== null) return result;

@@ -69,7 +69,10 @@ export async function runFindings(opts: RunFindingsOptions): Promise<RunWindowFi
     out.logLines.push(...found.logLines.map((l) => ({ ...l, line: at(l.line).line, timestamp: at(l.line).t, estimated: false })));
     if (failed && run.end !== null && !drafts.some((d) => d.severity === 'error')) {
       const tail = run.output.filter((o) => o.stream === 'stderr').slice(-TAIL_LINES);
-      const lastWords = [...tail].reverse().find((o) => o.text.trim() !== '')?.text.trim();
+      const lastWords = [...tail]
+        .reverse()
+        .find((o) => o.text.trim() !== '')
+        ?.text.trim();
       drafts.push({
         kind: 'log_error',
         severity: 'error',

@@ -110,7 +110,24 @@ export function readRunLog(file: string): RunSummary | null {
       return;
     }
     if (r.type === 'start') {
-      run = { id: r.id, file, command: r.command, cwd: r.cwd, label: r.label, start: r.t, before: r.before, end: null, endLine: null, exitCode: null, signal: null, error: null, after: null, incident: null, output: [], damagedLines: 0 };
+      run = {
+        id: r.id,
+        file,
+        command: r.command,
+        cwd: r.cwd,
+        label: r.label,
+        start: r.t,
+        before: r.before,
+        end: null,
+        endLine: null,
+        exitCode: null,
+        signal: null,
+        error: null,
+        after: null,
+        incident: null,
+        output: [],
+        damagedLines: 0,
+      };
       return;
     }
     if (!run) return;
@@ -142,8 +159,20 @@ function parseRecord(raw: string): RunRecord | null {
   if (r.stream === 'stdout' || r.stream === 'stderr') return typeof r.line === 'string' ? (r as RunRecord) : null;
   switch (r.type) {
     case 'start':
-      return typeof r.id === 'string' && Array.isArray(r.command) && r.command.every((a) => typeof a === 'string') && typeof r.cwd === 'string' && typeof r.before === 'string'
-        ? { type: 'start', t: r.t, id: r.id, command: r.command, cwd: r.cwd, label: typeof r.label === 'string' ? r.label : r.id, before: r.before }
+      return typeof r.id === 'string' &&
+        Array.isArray(r.command) &&
+        r.command.every((a) => typeof a === 'string') &&
+        typeof r.cwd === 'string' &&
+        typeof r.before === 'string'
+        ? {
+            type: 'start',
+            t: r.t,
+            id: r.id,
+            command: r.command,
+            cwd: r.cwd,
+            label: typeof r.label === 'string' ? r.label : r.id,
+            before: r.before,
+          }
         : null;
     case 'end':
       return {

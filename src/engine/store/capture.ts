@@ -11,7 +11,16 @@ import { compareEntries, encodeManifest } from './manifest';
 import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectStore';
 import type { PackWriter } from './packWriter';
 import { PathFilter } from './pathFilter';
-import { type CachedFile, cacheKey, loadStatCache, saveStatCache, type StatCache, type StatCacheMemo, type StatCacheRows, type StatProof } from './statCache';
+import {
+  type CachedFile,
+  cacheKey,
+  loadStatCache,
+  saveStatCache,
+  type StatCache,
+  type StatCacheMemo,
+  type StatCacheRows,
+  type StatProof,
+} from './statCache';
 import { RACY_WINDOW_MS, racyReference } from './racyClock';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
@@ -129,7 +138,13 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   const cache = await loadStatCache(storeDir, root, opts.statCacheMemo);
   // git's exclude files are part of the filter: when they change, cached listings are not reused.
   const excludes = opts.respectGitignore ? gitExcludeSources(root).map((s) => s.text) : [];
-  const filterKey = JSON.stringify([opts.include, opts.exclude, opts.respectGitignore, storeRel, ...(excludes.length ? [gitBlobId(Buffer.from(excludes.join('\0')))] : [])]);
+  const filterKey = JSON.stringify([
+    opts.include,
+    opts.exclude,
+    opts.respectGitignore,
+    storeRel,
+    ...(excludes.length ? [gitBlobId(Buffer.from(excludes.join('\0')))] : []),
+  ]);
   const verifiedAt = Math.max(cache.takenAt, opts.statCacheMemo?.cache === cache ? (opts.statCacheMemo.verifiedAt ?? 0) : 0);
   const journal = trustedJournal(opts.journal, cache, filterKey, verifiedAt);
   if (journal && journal.named.size === 0) {
@@ -138,7 +153,14 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     if (same) {
       if (opts.statCacheMemo?.cache === cache) opts.statCacheMemo.verifiedAt = takenAt;
       opts.onProgress?.(same.files);
-      const stats: CaptureStats = { filesScanned: same.files, filesHashed: 0, filesReused: same.files, bytesRead: 0, durationMs: Date.now() - started, filesTrusted: same.files };
+      const stats: CaptureStats = {
+        filesScanned: same.files,
+        filesHashed: 0,
+        filesReused: same.files,
+        bytesRead: 0,
+        durationMs: Date.now() - started,
+        filesTrusted: same.files,
+      };
       let lazy: ManifestEntry[] | null = null;
       return {
         get entries(): ManifestEntry[] {
@@ -210,7 +232,11 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
       proof: (k) => run.proof(at(k)),
     };
     // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
-    await saveStatCache(storeDir, { workspaceRoot: root, takenAt, racyFrom, manifestId, filterKey, files, dirs: walk.dirs }, opts.statCacheMemo).catch(() => undefined);
+    await saveStatCache(
+      storeDir,
+      { workspaceRoot: root, takenAt, racyFrom, manifestId, filterKey, files, dirs: walk.dirs },
+      opts.statCacheMemo,
+    ).catch(() => undefined);
   } else if (opts.statCacheMemo?.cache === cache) {
     // Nothing changed since the cache was written: it describes the workspace as of this capture too.
     opts.statCacheMemo.verifiedAt = takenAt;
@@ -564,7 +590,15 @@ class CaptureRun {
     );
   }
 
-  private entry(f: Found, type: ManifestEntry['type'], st: fs.Stats, size: number, id: string, binary: boolean, stored: boolean): ManifestEntry {
+  private entry(
+    f: Found,
+    type: ManifestEntry['type'],
+    st: fs.Stats,
+    size: number,
+    id: string,
+    binary: boolean,
+    stored: boolean,
+  ): ManifestEntry {
     const e: ManifestEntry = { path: f.path, type, size, mode: st.mode & 0o777, mtimeMs: Math.floor(st.mtimeMs), id, binary, stored };
     if (f.rawPath !== undefined) e.rawPath = f.rawPath;
     return e;
@@ -587,7 +621,7 @@ class CaptureRun {
     await this.store(id, target);
     const e = this.entry(f, 'symlink', st, target.length, id, false, true);
     e.target = target.toString('utf8');
-    return { entry: e, stat: statProof(st)};
+    return { entry: e, stat: statProof(st) };
   }
 
   /** Publishes the large blobs, then the pack (which holds the manifest that names them). */
@@ -685,7 +719,7 @@ class CaptureRun {
         const id = gitBlobId(content);
         this.stats.filesHashed++;
         await this.store(id, content);
-        return { entry: this.entry(f, 'file', after, n, id, looksBinary(content), true), stat: null};
+        return { entry: this.entry(f, 'file', after, n, id, looksBinary(content), true), stat: null };
       };
       const changed = this.changedWhileRead(f, st, after, n);
       if (changed === 'vanished') return { kind: 'done', recorded: null };
@@ -756,7 +790,7 @@ class CaptureRun {
       }
       const stored = st.size <= this.opts.maxFileSizeBytes;
       if (!stored) this.oversizedIssue(f, st.size);
-      return { kind: 'done', recorded: { entry: this.entry(f, 'file', st, st.size, id, binary, stored), stat: statProof(st)} };
+      return { kind: 'done', recorded: { entry: this.entry(f, 'file', st, st.size, id, binary, stored), stat: statProof(st) } };
     } finally {
       if (writer) await writer.abort();
     }

@@ -82,7 +82,12 @@ export class ConfinedRoot {
   async folder(segments: readonly Buffer[], create: boolean): Promise<Buffer> {
     if (!this.viaProc) return this.checkedPath(segments, create);
     let level = 0;
-    while (level < this.chain.length && level < segments.length && this.chain[level]?.key === (segments[level] as Buffer).toString('latin1')) level++;
+    while (
+      level < this.chain.length &&
+      level < segments.length &&
+      this.chain[level]?.key === (segments[level] as Buffer).toString('latin1')
+    )
+      level++;
     await this.truncate(level);
     for (; level < segments.length; level++) {
       const seg = segments[level] as Buffer;

@@ -22,9 +22,7 @@ export function open(p: FsPath, flags: number, mode = 0o644): Promise<number> {
 }
 
 export function read(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    fs.read(fd, buf, offset, length, position, (e, n) => (e ? reject(e) : resolve(n))),
-  );
+  return new Promise((resolve, reject) => fs.read(fd, buf, offset, length, position, (e, n) => (e ? reject(e) : resolve(n))));
 }
 
 /** Reads until `length` bytes or end of file; a short result means the file ended. */

@@ -49,7 +49,8 @@ export async function fsck(store: SnapshotStore, opts: FsckOptions = {}): Promis
     if (integrity.length !== 1 || integrity[0] !== 'ok') {
       for (const line of integrity) problems.push({ area: 'database', subject: store.db.file, message: `SQLite integrity check: ${line}` });
     }
-    for (const p of store.objects.problems()) problems.push({ area: 'objects', subject: p.file, message: `unreadable pack index: ${p.message}` });
+    for (const p of store.objects.problems())
+      problems.push({ area: 'objects', subject: p.file, message: `unreadable pack index: ${p.message}` });
 
     const snapshots = await store.list();
     const users = new Map<string, SnapshotRecord[]>();
@@ -78,7 +79,11 @@ export async function fsck(store: SnapshotStore, opts: FsckOptions = {}): Promis
     }
     for (const [id, why] of damaged) {
       const s = snapshots.find((x) => x.id === id);
-      problems.push({ area: 'snapshot', subject: id, message: `snapshot ${id}${s?.label ? ` (${s.label})` : ''} cannot be restored or diffed: ${why}` });
+      problems.push({
+        area: 'snapshot',
+        subject: id,
+        message: `snapshot ${id}${s?.label ? ` (${s.label})` : ''} cannot be restored or diffed: ${why}`,
+      });
     }
 
     const notes: FsckProblem[] = [];
@@ -94,9 +99,17 @@ export async function fsck(store: SnapshotStore, opts: FsckOptions = {}): Promis
       for (const ref of [inc.from, inc.to]) {
         if (ref.startsWith('git:')) continue;
         if (!known.has(ref)) {
-          notes.push({ area: 'incident', subject: inc.id, message: `incident ${inc.id} names snapshot ${ref}, which is no longer in the store: the incident is intact, but its diffs cannot be reopened` });
+          notes.push({
+            area: 'incident',
+            subject: inc.id,
+            message: `incident ${inc.id} names snapshot ${ref}, which is no longer in the store: the incident is intact, but its diffs cannot be reopened`,
+          });
         } else if (damaged.has(ref)) {
-          problems.push({ area: 'incident', subject: inc.id, message: `incident ${inc.id} names damaged snapshot ${ref}: the incident is intact, but its diffs cannot be reopened` });
+          problems.push({
+            area: 'incident',
+            subject: inc.id,
+            message: `incident ${inc.id} names damaged snapshot ${ref}: the incident is intact, but its diffs cannot be reopened`,
+          });
         }
       }
     }

@@ -75,7 +75,7 @@ function entryName(e: Pick<ManifestEntry, 'path'>, i: number): string {
  */
 function keyOf(e: ManifestEntry, raw: Buffer | null): string {
   if (raw !== null) return raw.toString('latin1');
-   
+
   return /^[\x00-\x7f]*$/.test(e.path) ? e.path : Buffer.from(e.path, 'utf8').toString('latin1');
 }
 
@@ -105,7 +105,9 @@ export function validateEntries(entries: readonly ManifestEntry[]): void {
     const raw = e.rawPath !== undefined ? checkRaw(e as ManifestEntry & { rawPath: string }, i) : null;
     if (!isBlobId(e.id)) throw new InvalidManifestError(`${entryName(e, i)}: id is not a 40-character blob id`);
     if (!Number.isInteger(e.mode) || e.mode < 0 || e.mode > MAX_MODE) {
-      throw new InvalidManifestError(`${entryName(e, i)}: mode ${e.mode.toString(8)} has bits beyond rwxrwxrwx (setuid, setgid, sticky or type bits are never recorded)`);
+      throw new InvalidManifestError(
+        `${entryName(e, i)}: mode ${e.mode.toString(8)} has bits beyond rwxrwxrwx (setuid, setgid, sticky or type bits are never recorded)`,
+      );
     }
     if (!Number.isInteger(e.size) || e.size < 0) throw new InvalidManifestError(`${entryName(e, i)}: size is not a whole number ≥ 0`);
     if (e.target?.includes('\0')) throw new InvalidManifestError(`${entryName(e, i)}: symlink target contains a NUL byte`);
@@ -121,7 +123,9 @@ export function validateEntries(entries: readonly ManifestEntry[]): void {
         const e = entries[i] as ManifestEntry;
         // Segments of `path` and of the raw bytes correspond one to one: decoding keeps every `/`.
         const folder = e.path.split('/').slice(0, depth).join('/');
-        throw new InvalidManifestError(`${entryName(e, i)}: ${JSON.stringify(folder)} is also a file or symlink in this snapshot, so it cannot be a folder`);
+        throw new InvalidManifestError(
+          `${entryName(e, i)}: ${JSON.stringify(folder)} is also a file or symlink in this snapshot, so it cannot be a folder`,
+        );
       }
     }
   }

@@ -137,7 +137,10 @@ export class ObjectStore {
 
   /** {@link has} for the 20-byte id at `ids[at]`: a capture checks every cached file this way. */
   hasAt(ids: Uint8Array, at: number): boolean {
-    return this.packed.hasAt(ids, at) || (this.loose.size > 0 && this.loose.has(Buffer.from(ids.buffer, ids.byteOffset + at, 20).toString('hex')));
+    return (
+      this.packed.hasAt(ids, at) ||
+      (this.loose.size > 0 && this.loose.has(Buffer.from(ids.buffer, ids.byteOffset + at, 20).toString('hex')))
+    );
   }
 
   /** Where a packed blob is, or undefined when no pack holds it. */
@@ -148,7 +151,14 @@ export class ObjectStore {
     const locs = pack.index.locs;
     const e = slot[1] * 3;
     const chunkNo = locs[e] as number;
-    return { id, pack, chunk: pack.index.chunks[chunkNo] as ChunkRecord, chunkNo, offset: locs[e + 1] as number, size: locs[e + 2] as number };
+    return {
+      id,
+      pack,
+      chunk: pack.index.chunks[chunkNo] as ChunkRecord,
+      chunkNo,
+      offset: locs[e + 1] as number,
+      size: locs[e + 2] as number,
+    };
   }
 
   /** Stores one blob on its own (captures use {@link beginPack} for their many small blobs). */
@@ -231,7 +241,8 @@ export class ObjectStore {
           for (const at of group) retry.push(at.id);
           return;
         }
-        for (const at of group) out.set(at.id, this.verified(at.id, at.pack.file, Buffer.from(chunk.subarray(at.offset, at.offset + at.size))));
+        for (const at of group)
+          out.set(at.id, this.verified(at.id, at.pack.file, Buffer.from(chunk.subarray(at.offset, at.offset + at.size))));
       }),
       ...single.map((id) => async () => {
         out.set(id, await this.get(id));
@@ -277,7 +288,8 @@ export class ObjectStore {
       try {
         const chunk = await this.readChunk(group[0] as PackedAt);
         for (const at of group) {
-          if (gitBlobId(chunk.subarray(at.offset, at.offset + at.size)) !== at.id) bad.set(at.id, `content in ${at.pack.file} does not match its id`);
+          if (gitBlobId(chunk.subarray(at.offset, at.offset + at.size)) !== at.id)
+            bad.set(at.id, `content in ${at.pack.file} does not match its id`);
         }
       } catch (e) {
         for (const at of group) bad.set(at.id, e instanceof Error ? e.message : String(e));

@@ -78,7 +78,12 @@ export interface RestoreOptions {
 }
 
 /** What a restore would do, without touching the workspace. `subpath` limits it to a file or folder. */
-export async function planRestore(store: SnapshotStore, ref: string, subpath?: string, opts: PlanRestoreOptions = {}): Promise<RestorePlan> {
+export async function planRestore(
+  store: SnapshotStore,
+  ref: string,
+  subpath?: string,
+  opts: PlanRestoreOptions = {},
+): Promise<RestorePlan> {
   const target = await store.resolve(ref);
   const wanted = await targetManifest(store, target);
   const scope = scopeOf(store, target, wanted, subpath);
@@ -92,7 +97,12 @@ export async function planRestore(store: SnapshotStore, ref: string, subpath?: s
 }
 
 /** Restores a whole snapshot or one file/folder of it. Always takes a safety snapshot first. */
-export async function restoreSnapshot(store: SnapshotStore, ref: string, subpath?: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
+export async function restoreSnapshot(
+  store: SnapshotStore,
+  ref: string,
+  subpath?: string,
+  opts: RestoreOptions = {},
+): Promise<RestoreResult> {
   // Resolved and validated before the safety snapshot, which would otherwise become `latest`;
   // outside the lock, since resolving a git revision imports it under the lock itself.
   const target = await store.resolve(ref);
@@ -100,7 +110,9 @@ export async function restoreSnapshot(store: SnapshotStore, ref: string, subpath
   const scope = scopeOf(store, target, wanted, subpath);
   return store.withStoreLock(async () => {
     if (!(await store.list()).some((s) => s.id === target.id)) {
-      throw new InputError(`snapshot ${target.id} was deleted while the restore started (a prune ran): nothing was restored; pick another snapshot`);
+      throw new InputError(
+        `snapshot ${target.id} was deleted while the restore started (a prune ran): nothing was restored; pick another snapshot`,
+      );
     }
     const { snapshot: safety } = await store.snapshotLocked({ label: 'safety-before-restore' });
     const current = await store.manifest(safety);
@@ -130,7 +142,9 @@ function scopeOf(store: SnapshotStore, target: SnapshotRecord, wanted: readonly 
   const prefix = subpath ? normalizeSubpath(store.workspaceRoot, subpath) : null;
   const has = (p: string): boolean => prefix === null || p === prefix || p.startsWith(prefix + '/');
   if (prefix !== null && !wanted.some((e) => has(e.path))) {
-    throw new InputError(`${subpath} is not in snapshot ${target.id}: give a workspace-relative path that the snapshot has (see \`incident-replay diff ${target.id} latest\`)`);
+    throw new InputError(
+      `${subpath} is not in snapshot ${target.id}: give a workspace-relative path that the snapshot has (see \`incident-replay diff ${target.id} latest\`)`,
+    );
   }
   return { prefix, has };
 }
@@ -275,7 +289,12 @@ function lstatQuiet(p: Buffer): fs.Stats | undefined {
   }
 }
 
-async function carryOut(store: SnapshotStore, target: SnapshotRecord, steps: readonly RestoreStep[], opts: RestoreOptions): Promise<Omit<RestoreResult, 'safety'>> {
+async function carryOut(
+  store: SnapshotStore,
+  target: SnapshotRecord,
+  steps: readonly RestoreStep[],
+  opts: RestoreOptions,
+): Promise<Omit<RestoreResult, 'safety'>> {
   const out: Omit<RestoreResult, 'safety'> = { written: [], removed: [], replaced: [], skipped: [] };
   const dirs = await ConfinedRoot.open(store.workspaceRoot);
   try {
@@ -293,7 +312,9 @@ async function carryOut(store: SnapshotStore, target: SnapshotRecord, steps: rea
           out.written.push(step.path);
         } else if (step.op === 'remove') {
           // A folder gone since the plan took the file with it: removed all the same.
-          const folder = await dirs.folder(segs.slice(0, -1), false).catch((err: unknown) => (fsc.errnoCode(err) === 'ENOENT' ? null : Promise.reject(err)));
+          const folder = await dirs
+            .folder(segs.slice(0, -1), false)
+            .catch((err: unknown) => (fsc.errnoCode(err) === 'ENOENT' ? null : Promise.reject(err)));
           if (folder !== null) await unlinkIn(folder, name);
           out.removed.push(step.path);
         } else {
@@ -329,7 +350,9 @@ function refusalOf(e: unknown, step: RestoreStep): string | null {
   const code = fsc.errnoCode(e);
   if (code === 'ENOENT') return 'its folder disappeared during the restore; restore this path again';
   if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') {
-    return step.op === 'write' ? 'a folder with other files in it stands there now: move it away and restore again' : 'it is a folder now: left alone';
+    return step.op === 'write'
+      ? 'a folder with other files in it stands there now: move it away and restore again'
+      : 'it is a folder now: left alone';
   }
   return null;
 }

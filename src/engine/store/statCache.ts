@@ -342,7 +342,12 @@ class ColumnCache implements StatCache {
     if (raw !== undefined) entry.rawPath = raw;
     const target = this.header.targets[i];
     if (target !== undefined) entry.target = target;
-    const made: CachedFile = { entry, mtimeMs: this.nums[n + 1] as number, ctimeMs: this.nums[n + 2] as number, ino: this.nums[n + 3] as number };
+    const made: CachedFile = {
+      entry,
+      mtimeMs: this.nums[n + 1] as number,
+      ctimeMs: this.nums[n + 2] as number,
+      ino: this.nums[n + 3] as number,
+    };
     this.made[i] = made;
     return made;
   }

@@ -201,14 +201,20 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
     dirs.push(cached);
   };
 
-  const gitignoreLoader = (dir: Dir): (() => string) => () => {
-    try {
-      return fs.readFileSync(joinAbs(dir.abs, '.gitignore', null), 'utf8');
-    } catch (e) {
-      issues.push({ path: join(dir.rel, '.gitignore'), kind: 'unreadable', message: `cannot read .gitignore (${errnoCode(e) ?? String(e)}); its rules are not applied` });
-      return '';
-    }
-  };
+  const gitignoreLoader =
+    (dir: Dir): (() => string) =>
+    () => {
+      try {
+        return fs.readFileSync(joinAbs(dir.abs, '.gitignore', null), 'utf8');
+      } catch (e) {
+        issues.push({
+          path: join(dir.rel, '.gitignore'),
+          kind: 'unreadable',
+          message: `cannot read .gitignore (${errnoCode(e) ?? String(e)}); its rules are not applied`,
+        });
+        return '';
+      }
+    };
 
   for (let dir = stack.pop(); dir; dir = stack.pop()) {
     if (slicer.due()) await slicer.yieldNow();
@@ -228,7 +234,11 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
     try {
       st = dir.rel === '' ? fs.statSync(dir.abs) : fs.lstatSync(dir.abs, { throwIfNoEntry: false });
     } catch (e) {
-      issues.push({ path: dir.rel, kind: 'unreadable_directory', message: `cannot read folder (${errnoCode(e) ?? String(e)}); its files are not captured` });
+      issues.push({
+        path: dir.rel,
+        kind: 'unreadable_directory',
+        message: `cannot read folder (${errnoCode(e) ?? String(e)}); its files are not captured`,
+      });
       continue;
     }
     if (!st) {
@@ -260,7 +270,11 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
       if (code === 'ENOENT') {
         issues.push({ path: dir.rel, kind: 'vanished', message: 'folder disappeared during the scan' });
       } else if (code !== 'ENOTDIR') {
-        issues.push({ path: dir.rel, kind: 'unreadable_directory', message: `cannot list folder (${code ?? String(e)}); its files are not captured` });
+        issues.push({
+          path: dir.rel,
+          kind: 'unreadable_directory',
+          message: `cannot list folder (${code ?? String(e)}); its files are not captured`,
+        });
         // Remembered with stat data that never matches, so a reused parent listing still
         // leads here and the folder is tried (and reported) again.
         const marker: CachedDir = { rel: dir.rel, mtimeMs: -1, ctimeMs: -1, ino: -1, gitignore: null, specials: [] };
@@ -278,7 +292,9 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
     }
     // New, changed or removed rules re-filter everything below, so cached listings there are stale.
     const old = cache.dir(key);
-    const relist = dir.relist || (respectGitignore && (old === undefined ? gitignore !== null : JSON.stringify(old.gitignore) !== JSON.stringify(gitignore)));
+    const relist =
+      dir.relist ||
+      (respectGitignore && (old === undefined ? gitignore !== null : JSON.stringify(old.gitignore) !== JSON.stringify(gitignore)));
     const specials: ScanIssue[] = [];
     for (const { name, bytes, dirent } of names) {
       const rel = join(dir.rel, name);

@@ -40,7 +40,9 @@ function splitInput(input: unknown): { folder: unknown; args: Record<string, unk
 export function registerLanguageModelTools(context: vscode.ExtensionContext, services: WorkspaceServices): void {
   const lm = lmToolsApi();
   if (!lm) {
-    services.log.info(`language-model tools (agent mode) need VS Code ${LM_TOOLS_VERSION} or later: not offered in this VS Code ${vscode.version}`);
+    services.log.info(
+      `language-model tools (agent mode) need VS Code ${LM_TOOLS_VERSION} or later: not offered in this VS Code ${vscode.version}`,
+    );
     return;
   }
   const manifest = context.extension.packageJSON as { contributes?: { languageModelTools?: { name: string }[] } };

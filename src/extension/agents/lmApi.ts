@@ -41,7 +41,11 @@ export interface McpServerDefinitionProvider {
 
 interface LmNamespace {
   registerTool?<T>(name: string, tool: LmTool<T>): vscode.Disposable;
-  invokeTool?(name: string, options: { input: object; toolInvocationToken: undefined }, token?: vscode.CancellationToken): Thenable<LmToolResult>;
+  invokeTool?(
+    name: string,
+    options: { input: object; toolInvocationToken: undefined },
+    token?: vscode.CancellationToken,
+  ): Thenable<LmToolResult>;
   readonly tools?: readonly LmToolInformation[];
   registerMcpServerDefinitionProvider?(id: string, provider: McpServerDefinitionProvider): vscode.Disposable;
 }
@@ -50,7 +54,13 @@ interface NewerVsCode {
   readonly lm?: LmNamespace;
   readonly LanguageModelToolResult?: new (content: unknown[]) => LmToolResult;
   readonly LanguageModelTextPart?: new (value: string) => LmTextPart;
-  readonly McpStdioServerDefinition?: new (label: string, command: string, args?: string[], env?: Record<string, string | number | null>, version?: string) => object;
+  readonly McpStdioServerDefinition?: new (
+    label: string,
+    command: string,
+    args?: string[],
+    env?: Record<string, string | number | null>,
+    version?: string,
+  ) => object;
 }
 
 const api = vscode as unknown as NewerVsCode;
@@ -82,13 +92,18 @@ export function lmInvokeApi(): LmInvokeApi | undefined {
   const lm = api.lm;
   if (!lm?.invokeTool) return undefined;
   const invoke = lm.invokeTool.bind(lm);
-  return { tools: () => lm.tools ?? [], invokeTool: (name, input, token) => invoke(name, { input, toolInvocationToken: undefined }, token) };
+  return {
+    tools: () => lm.tools ?? [],
+    invokeTool: (name, input, token) => invoke(name, { input, toolInvocationToken: undefined }, token),
+  };
 }
 
 /** The text of a tool result's text parts (other parts, such as prompt elements, are skipped). */
 export function resultText(result: LmToolResult): string {
   return result.content
-    .map((p) => (p !== null && typeof p === 'object' && 'value' in p && typeof (p as LmTextPart).value === 'string' ? (p as LmTextPart).value : ''))
+    .map((p) =>
+      p !== null && typeof p === 'object' && 'value' in p && typeof (p as LmTextPart).value === 'string' ? (p as LmTextPart).value : '',
+    )
     .filter((t) => t !== '')
     .join('\n');
 }

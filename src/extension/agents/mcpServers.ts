@@ -14,7 +14,9 @@ import { MCP_PROVIDER_ID } from './toolNames';
 export function registerMcpServers(context: vscode.ExtensionContext, services: WorkspaceServices): void {
   const mcp = mcpApi();
   if (!mcp) {
-    services.log.info(`the MCP server definitions (VS Code's MCP support) need VS Code ${MCP_PROVIDER_VERSION} or later: not offered in this VS Code ${vscode.version}`);
+    services.log.info(
+      `the MCP server definitions (VS Code's MCP support) need VS Code ${MCP_PROVIDER_VERSION} or later: not offered in this VS Code ${vscode.version}`,
+    );
     return;
   }
   const changed = new vscode.EventEmitter<void>();
@@ -40,7 +42,13 @@ export function registerMcpServers(context: vscode.ExtensionContext, services: W
           // The extension host's executable runs as plain Node with ELECTRON_RUN_AS_NODE (in a
           // desktop VS Code it is Electron; in a remote or web host it is Node already).
           return [
-            mcp.stdioServer(`Incident Replay: ${folder.name}`, process.execPath, [cli, '--workspace', folder.uri.fsPath, '--store', store, 'mcp'], { ELECTRON_RUN_AS_NODE: '1' }, version),
+            mcp.stdioServer(
+              `Incident Replay: ${folder.name}`,
+              process.execPath,
+              [cli, '--workspace', folder.uri.fsPath, '--store', store, 'mcp'],
+              { ELECTRON_RUN_AS_NODE: '1' },
+              version,
+            ),
           ];
         });
       },

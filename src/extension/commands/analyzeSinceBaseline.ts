@@ -27,14 +27,20 @@ export const analyzeSinceBaseline: Command = {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          return await analyzeFolder(services, folder, { signal: abort.signal, onStep: (message) => progress.report({ message }), ...(title ? { title } : {}) });
+          return await analyzeFolder(services, folder, {
+            signal: abort.signal,
+            onStep: (message) => progress.report({ message }),
+            ...(title ? { title } : {}),
+          });
         } finally {
           cancel.dispose();
         }
       },
     );
     await present(services, folder, outcome);
-    return outcome.kind === 'incident' ? { incidentId: outcome.incident.id, severity: outcome.incident.severity } : { incidentId: null, outcome: outcome.kind };
+    return outcome.kind === 'incident'
+      ? { incidentId: outcome.incident.id, severity: outcome.incident.severity }
+      : { incidentId: null, outcome: outcome.kind };
   },
 };
 
@@ -46,7 +52,12 @@ async function present(services: WorkspaceServices, folder: vscode.WorkspaceFold
         `Incident Replay: ${folder.name} has no baseline yet. An analysis compares the workspace with a known-good snapshot, the baseline: take one now, let the agent or job run, then analyse.`,
         take,
       );
-      if (choice === take) await vscode.commands.executeCommand(COMMAND_IDS.takeSnapshot, { folder: folder.uri.toString(), label: 'baseline', baseline: true });
+      if (choice === take)
+        await vscode.commands.executeCommand(COMMAND_IDS.takeSnapshot, {
+          folder: folder.uri.toString(),
+          label: 'baseline',
+          baseline: true,
+        });
       return;
     }
     case 'clean':

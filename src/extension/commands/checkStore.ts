@@ -35,7 +35,9 @@ export const checkStore: Command = {
       const repaired = await services.stores.use(folder, (store, engine) => engine.fsck(store, { repair: true }));
       for (const r of repaired.repaired) services.log.info(`store repair: ${r}`);
       services.notifyChanged(folder);
-      void vscode.window.showInformationMessage(`Incident Replay: dropped ${plural(report.damagedSnapshots.length, 'damaged snapshot')} of ${folder.name}; every remaining snapshot is whole.`);
+      void vscode.window.showInformationMessage(
+        `Incident Replay: dropped ${plural(report.damagedSnapshots.length, 'damaged snapshot')} of ${folder.name}; every remaining snapshot is whole.`,
+      );
     }
     return report.problems.length;
   },

@@ -16,7 +16,11 @@ export const compareSnapshots: Command = {
       ? await services.stores.use(folder, (store) => store.resolve(target.snapshotId as string))
       : await pickSnapshot(services, folder, { title: 'Compare Snapshots (1/2)', placeHolder: 'First snapshot' });
     if (!first) return undefined;
-    const second = await pickSnapshot(services, folder, { title: 'Compare Snapshots (2/2)', placeHolder: 'Compare with which snapshot?', exclude: first.id });
+    const second = await pickSnapshot(services, folder, {
+      title: 'Compare Snapshots (2/2)',
+      placeHolder: 'Compare with which snapshot?',
+      exclude: first.id,
+    });
     if (!second) return undefined;
     const [older, newer] = first.createdAt <= second.createdAt ? [first, second] : [second, first];
     const diff = await services.log.timed(

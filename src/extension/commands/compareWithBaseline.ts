@@ -34,7 +34,10 @@ export const compareWithBaseline: Command = {
       scope = choice.scope;
     }
     if (scope === 'file' && active) return compareFile(services, active);
-    const folder = activeFolder && scope === 'workspace' && !target.folderUri ? activeFolder : await pickFolder(services, target, 'Compare with Baseline');
+    const folder =
+      activeFolder && scope === 'workspace' && !target.folderUri
+        ? activeFolder
+        : await pickFolder(services, target, 'Compare with Baseline');
     if (!folder) return undefined;
     return compareFolder(services, folder);
   },
@@ -51,7 +54,11 @@ async function compareFile(services: WorkspaceServices, uri: vscode.Uri): Promis
 /** Snapshots the folder (cheap: unchanged files are not re-read) to learn what changed since the baseline. */
 async function compareFolder(services: WorkspaceServices, folder: vscode.WorkspaceFolder): Promise<number> {
   const { baseline, changes } = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Incident Replay: comparing ${folder.name} with its baseline`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Incident Replay: comparing ${folder.name} with its baseline`,
+      cancellable: true,
+    },
     async (_progress, token) => {
       const abort = new AbortController();
       const cancel = token.onCancellationRequested(() => abort.abort());

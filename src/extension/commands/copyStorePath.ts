@@ -18,7 +18,10 @@ export const copyStorePath: Command = {
     services.log.info(`${folder.name}: store ${dir}; CLI: ${cli}`);
     const copyCli = 'Copy CLI Command';
     void vscode.window
-      .showInformationMessage(`Incident Replay: copied the store path of ${folder.name}. The CLI opens the same store with: ${cli}`, copyCli)
+      .showInformationMessage(
+        `Incident Replay: copied the store path of ${folder.name}. The CLI opens the same store with: ${cli}`,
+        copyCli,
+      )
       .then((c) => (c === copyCli ? vscode.env.clipboard.writeText(cli) : undefined));
     return dir;
   },

@@ -18,7 +18,8 @@ export const ignoreTrigger: Command = {
   async run(services, arg) {
     const target = targetOf(arg);
     const triggerId = optionOf(arg, 'triggerId', isString);
-    if (!target.folderUri || !target.incidentId || !triggerId) throw new UserError('Ignore This Pattern runs from a quick fix on an Incident Replay problem');
+    if (!target.folderUri || !target.incidentId || !triggerId)
+      throw new UserError('Ignore This Pattern runs from a quick fix on an Incident Replay problem');
     const folder = services.folderByUri(target.folderUri);
     const incident = await services.stores.use(folder, (store, engine) => engine.getIncidentOrThrow(store, target.incidentId as string));
     const trigger = incident.triggers.find((t) => t.id === triggerId);
@@ -27,7 +28,12 @@ export const ignoreTrigger: Command = {
 
     const uri = vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const text = open ? open.getText() : await vscode.workspace.fs.readFile(uri).then((b) => new TextDecoder().decode(b), () => null);
+    const text = open
+      ? open.getText()
+      : await vscode.workspace.fs.readFile(uri).then(
+          (b) => new TextDecoder().decode(b),
+          () => null,
+        );
     const result = ignoreRuleEdit(text, rule);
     if (result.kind === 'invalid') throw new UserError(`cannot add the ignore rule to ${CONFIG_FILE_NAME}: ${result.message}`);
     if (result.kind === 'edit') {
@@ -45,10 +51,15 @@ export const ignoreTrigger: Command = {
       }
       services.stores.invalidate(folder);
     }
-    services.diagnostics.removeWhere(folder, (t) => t.kind === trigger.kind && t.file === trigger.file && (rule.message === undefined || t.errorType === trigger.errorType));
+    services.diagnostics.removeWhere(
+      folder,
+      (t) => t.kind === trigger.kind && t.file === trigger.file && (rule.message === undefined || t.errorType === trigger.errorType),
+    );
     // Untrusted workspaces drop ignore rules that carry a message regex (and only those).
     const untrusted =
-      vscode.workspace.isTrusted || rule.message === undefined ? '' : ' This workspace is not trusted: the rule matches messages with a regex, so it applies once you trust the workspace.';
+      vscode.workspace.isTrusted || rule.message === undefined
+        ? ''
+        : ' This workspace is not trusted: the rule matches messages with a regex, so it applies once you trust the workspace.';
     const show = 'Open Config File';
     void vscode.window
       .showInformationMessage(

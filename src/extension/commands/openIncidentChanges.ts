@@ -13,7 +13,9 @@ export const openIncidentChanges: Command = {
     const picked =
       target.folderUri && target.incidentId
         ? { folder: services.folderByUri(target.folderUri), id: target.incidentId }
-        : await pickIncident(services, target, { title: 'Open Incident Changes', openOnly: false, takeOnly: true }).then((p) => p && { folder: p.folder, id: p.incident.id });
+        : await pickIncident(services, target, { title: 'Open Incident Changes', openOnly: false, takeOnly: true }).then(
+            (p) => p && { folder: p.folder, id: p.incident.id },
+          );
     if (!picked) return undefined;
     await openChanges(services, picked.folder, picked.id);
     return picked.id;

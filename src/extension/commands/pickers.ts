@@ -11,7 +11,11 @@ import type { CommandTarget } from './args';
  * The workspace folder a command works on: the one it was invoked on, the only one, or the
  * user's choice (the active editor's folder listed first).
  */
-export async function pickFolder(services: WorkspaceServices, target: CommandTarget, purpose: string): Promise<vscode.WorkspaceFolder | undefined> {
+export async function pickFolder(
+  services: WorkspaceServices,
+  target: CommandTarget,
+  purpose: string,
+): Promise<vscode.WorkspaceFolder | undefined> {
   if (target.folderUri) return services.folderByUri(target.folderUri);
   const folders = services.folders();
   if (folders.length === 0) throw new UserError('open a folder first: snapshots capture a workspace folder on disk');
@@ -35,10 +39,15 @@ export interface SnapshotPickOptions {
 }
 
 /** A snapshot of the folder, newest first, the baseline starred. */
-export async function pickSnapshot(services: WorkspaceServices, folder: vscode.WorkspaceFolder, opts: SnapshotPickOptions): Promise<SnapshotRecord | undefined> {
+export async function pickSnapshot(
+  services: WorkspaceServices,
+  folder: vscode.WorkspaceFolder,
+  opts: SnapshotPickOptions,
+): Promise<SnapshotRecord | undefined> {
   const list = (await services.stores.peek(folder, (store) => store.list())) ?? [];
   const candidates = list.filter((s) => s.id !== opts.exclude).reverse();
-  if (candidates.length === 0) throw new UserError(`${folder.name} has ${list.length === 0 ? 'no snapshots yet: take one first' : 'no other snapshot to choose'}`);
+  if (candidates.length === 0)
+    throw new UserError(`${folder.name} has ${list.length === 0 ? 'no snapshots yet: take one first' : 'no other snapshot to choose'}`);
   const now = Date.now();
   const picked = await vscode.window.showQuickPick(
     candidates.map((s) => ({
@@ -64,7 +73,11 @@ export interface IncidentPickOptions {
 }
 
 /** An incident of any folder (newest first); `openOnly` leaves resolved ones out. */
-export async function pickIncident(services: WorkspaceServices, target: CommandTarget, opts: IncidentPickOptions): Promise<PickedIncident | undefined> {
+export async function pickIncident(
+  services: WorkspaceServices,
+  target: CommandTarget,
+  opts: IncidentPickOptions,
+): Promise<PickedIncident | undefined> {
   const folders = target.folderUri ? [services.folderByUri(target.folderUri)] : services.folders();
   if (folders.length === 0) throw new UserError('open a folder first');
   const all: PickedIncident[] = [];
@@ -72,7 +85,8 @@ export async function pickIncident(services: WorkspaceServices, target: CommandT
     const list = (await services.stores.peek(folder, (store, engine) => engine.incidentList(store))) ?? [];
     for (const incident of list) if (!opts.openOnly || incident.status === 'open') all.push({ folder, incident });
   }
-  if (all.length === 0) throw new UserError(opts.openOnly ? 'there are no open incidents' : 'there are no incidents yet: run Analyze Since Baseline');
+  if (all.length === 0)
+    throw new UserError(opts.openOnly ? 'there are no open incidents' : 'there are no incidents yet: run Analyze Since Baseline');
   if (opts.takeOnly && all.length === 1) return all[0];
   all.sort((a, b) => b.incident.createdAt - a.incident.createdAt);
   const now = Date.now();

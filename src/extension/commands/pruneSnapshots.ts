@@ -24,13 +24,18 @@ export const pruneSnapshots: Command = {
     const newest = new Set(state.list.slice(-state.keep).map((s) => s.id));
     const doomed = state.list.filter((s) => !newest.has(s.id) && !state.pinned.has(s.id));
     if (doomed.length === 0) {
-      void vscode.window.showInformationMessage(`Incident Replay: nothing to prune in ${folder.name}: ${plural(state.list.length, 'snapshot')}, keeping up to ${state.keep} (incidentReplay.keepSnapshots) and the baseline.`);
+      void vscode.window.showInformationMessage(
+        `Incident Replay: nothing to prune in ${folder.name}: ${plural(state.list.length, 'snapshot')}, keeping up to ${state.keep} (incidentReplay.keepSnapshots) and the baseline.`,
+      );
       return 0;
     }
     const prune = 'Prune';
     const choice = await vscode.window.showWarningMessage(
       `Remove ${plural(doomed.length, 'snapshot')} of ${folder.name}?`,
-      { modal: true, detail: `The newest ${state.keep}, the baseline and the snapshots of every incident are kept. Content that no kept snapshot uses is deleted.` },
+      {
+        modal: true,
+        detail: `The newest ${state.keep}, the baseline and the snapshots of every incident are kept. Content that no kept snapshot uses is deleted.`,
+      },
       prune,
     );
     if (choice !== prune) return undefined;
@@ -40,7 +45,10 @@ export const pruneSnapshots: Command = {
       (r) => `${r.removed.length} removed, ${r.kept} kept, ${r.removedObjects} blobs freed (${formatBytes(r.freedBytes)})`,
     );
     services.notifyChanged(folder);
-    vscode.window.setStatusBarMessage(`$(trash) Pruned ${plural(result.removed.length, 'snapshot')}, freed ${formatBytes(result.freedBytes)}`, 8000);
+    vscode.window.setStatusBarMessage(
+      `$(trash) Pruned ${plural(result.removed.length, 'snapshot')}, freed ${formatBytes(result.freedBytes)}`,
+      8000,
+    );
     return result.removed.length;
   },
 };

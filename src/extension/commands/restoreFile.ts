@@ -31,7 +31,9 @@ export const restoreFileFromSnapshot: Command = {
     if (!file) return undefined;
 
     const plan = await services.stores.use(folder, (store) => store.planRestore(snap.id, file));
-    const dirty = vscode.workspace.textDocuments.find((d) => d.isDirty && d.uri.fsPath === path.join(folder.uri.fsPath, ...file.split('/')));
+    const dirty = vscode.workspace.textDocuments.find(
+      (d) => d.isDirty && d.uri.fsPath === path.join(folder.uri.fsPath, ...file.split('/')),
+    );
     const restore = 'Restore';
     const choice = await vscode.window.showWarningMessage(
       `Restore ${file} from snapshot ${snapshotName(snap)} (${formatAge(snap.createdAt, Date.now())})?`,
@@ -39,7 +41,9 @@ export const restoreFileFromSnapshot: Command = {
         modal: true,
         detail: [
           'A safety snapshot of the whole folder is taken first, so this restore can itself be undone from the Snapshots view.',
-          plan.write.length === 0 && plan.remove.length === 0 ? 'The latest snapshot already matches; the file is rewritten only if it changed since.' : '',
+          plan.write.length === 0 && plan.remove.length === 0
+            ? 'The latest snapshot already matches; the file is rewritten only if it changed since.'
+            : '',
           ...plan.skipped.map((s) => `${s.path} cannot be restored: ${s.reason}.`),
           dirty ? `${file} has unsaved changes in an editor; they will conflict with the restored file.` : '',
         ]
@@ -64,7 +68,10 @@ export const restoreFileFromSnapshot: Command = {
     }
     const compare = 'Compare with Safety Snapshot';
     void vscode.window
-      .showInformationMessage(`Incident Replay: restored ${file} from ${snapshotName(snap)}; safety snapshot ${result.safety.id} holds the previous state.`, compare)
+      .showInformationMessage(
+        `Incident Replay: restored ${file} from ${snapshotName(snap)}; safety snapshot ${result.safety.id} holds the previous state.`,
+        compare,
+      )
       .then((c) => (c === compare ? openWorkingFileDiff(services, folder, file, result.safety.id) : undefined))
       .then(undefined, (err: unknown) => reportError(services.log, services.engine.ifLoaded(), restoreFileFromSnapshot.title, err));
     return { safety: result.safety.id, written: result.written, removed: result.removed };
@@ -90,9 +97,20 @@ async function pickFile(services: WorkspaceServices, folder: vscode.WorkspaceFol
     .sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path))
     .map((e) => ({
       label: e.path,
-      description: [e.path === activeRel ? 'active editor' : '', differs.has(e.path) ? 'differs from the latest snapshot' : '', formatBytes(e.size)].filter(Boolean).join(' · '),
+      description: [
+        e.path === activeRel ? 'active editor' : '',
+        differs.has(e.path) ? 'differs from the latest snapshot' : '',
+        formatBytes(e.size),
+      ]
+        .filter(Boolean)
+        .join(' · '),
       path: e.path,
     }));
-  const picked = await vscode.window.showQuickPick(items, { title: `Restore File from ${snapshotName(snap)} (2/2)`, placeHolder: 'Which file?', matchOnDescription: true, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Restore File from ${snapshotName(snap)} (2/2)`,
+    placeHolder: 'Which file?',
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
   return picked?.path;
 }

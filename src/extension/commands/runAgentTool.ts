@@ -8,7 +8,9 @@ import { COMMAND_IDS } from './ids';
 function parseArguments(text: string): Record<string, unknown> | string {
   try {
     const v: unknown = JSON.parse(text.trim() === '' ? '{}' : text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : 'give a JSON object, e.g. {"since": "baseline"}';
+    return v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : 'give a JSON object, e.g. {"since": "baseline"}';
   } catch (e) {
     return `not JSON: ${(e as Error).message}`;
   }
@@ -67,7 +69,10 @@ export const runAgentTool: Command = {
     }
     const text = resultText(await lm.invokeTool(name, input));
     services.log.info(`Run Agent Tool ${name}: ${text.split('\n')[0] ?? ''}`);
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# ${mcpToolName(name) ?? name}\n\n${readable(text)}\n` });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: `# ${mcpToolName(name) ?? name}\n\n${readable(text)}\n`,
+    });
     await vscode.window.showTextDocument(doc, { preview: true });
     return text;
   },

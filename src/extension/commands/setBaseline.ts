@@ -12,7 +12,9 @@ export const setBaseline: Command = {
     const target = targetOf(arg);
     const folder = await pickFolder(services, target, 'Set Baseline');
     if (!folder) return undefined;
-    const ref = target.snapshotId ?? (await pickSnapshot(services, folder, { title: 'Set Baseline', placeHolder: 'Which snapshot is the known-good state?' }))?.id;
+    const ref =
+      target.snapshotId ??
+      (await pickSnapshot(services, folder, { title: 'Set Baseline', placeHolder: 'Which snapshot is the known-good state?' }))?.id;
     if (!ref) return undefined;
     const snap = await services.stores.use(folder, (store) => store.setBaseline(ref));
     services.log.info(`${folder.name}: baseline is now ${snap.id}`);

@@ -36,7 +36,11 @@ export const takeSnapshot: Command = {
     let baseline = optionOf(arg, 'baseline', isBoolean);
     if (baseline === undefined) {
       const mark = { label: '$(star-full) Mark as baseline', description: 'analyses compare the workspace with it', baseline: true };
-      const plain = { label: '$(history) Snapshot only', description: hasBaseline ? 'keep the current baseline' : 'no baseline yet', baseline: false };
+      const plain = {
+        label: '$(history) Snapshot only',
+        description: hasBaseline ? 'keep the current baseline' : 'no baseline yet',
+        baseline: false,
+      };
       const choice = await vscode.window.showQuickPick(hasBaseline ? [plain, mark] : [mark, plain], {
         title: `Take Snapshot of ${folder.name}`,
         placeHolder: 'Mark it as the baseline?',
@@ -53,7 +57,10 @@ export const takeSnapshot: Command = {
     );
     if (result.issues.length > 0) {
       void vscode.window
-        .showWarningMessage(`Incident Replay: ${plural(result.issues.length, 'file')} could not be captured exactly (see the output for which and why).`, 'Show Output')
+        .showWarningMessage(
+          `Incident Replay: ${plural(result.issues.length, 'file')} could not be captured exactly (see the output for which and why).`,
+          'Show Output',
+        )
         .then((c) => c && services.log.show());
     }
     return { id: s.id, label: s.label, baseline: s.baseline, fileCount: s.fileCount, byteCount: s.byteCount };
@@ -61,7 +68,12 @@ export const takeSnapshot: Command = {
 };
 
 /** Captures the folder with a cancellable progress notification. */
-async function capture(services: WorkspaceServices, folder: vscode.WorkspaceFolder, label: string | null, baseline: boolean): Promise<SnapshotResult> {
+async function capture(
+  services: WorkspaceServices,
+  folder: vscode.WorkspaceFolder,
+  label: string | null,
+  baseline: boolean,
+): Promise<SnapshotResult> {
   return await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Incident Replay: snapshot of ${folder.name}`, cancellable: true },
     async (progress, token) => {
@@ -72,9 +84,15 @@ async function capture(services: WorkspaceServices, folder: vscode.WorkspaceFold
           `snapshot of ${folder.name}${baseline ? ' (baseline)' : ''}`,
           () =>
             services.stores.use(folder, (store) =>
-              store.snapshot({ label, baseline, signal: abort.signal, onProgress: (n) => progress.report({ message: `${plural(n, 'file')} read` }) }),
+              store.snapshot({
+                label,
+                baseline,
+                signal: abort.signal,
+                onProgress: (n) => progress.report({ message: `${plural(n, 'file')} read` }),
+              }),
             ),
-          (r) => `${r.snapshot.id}, ${plural(r.snapshot.fileCount, 'file')}, ${formatBytes(r.snapshot.byteCount)} (${r.stats.filesHashed} hashed, ${r.stats.filesReused} reused, ${formatBytes(r.stats.bytesRead)} read)`,
+          (r) =>
+            `${r.snapshot.id}, ${plural(r.snapshot.fileCount, 'file')}, ${formatBytes(r.snapshot.byteCount)} (${r.stats.filesHashed} hashed, ${r.stats.filesReused} reused, ${formatBytes(r.stats.bytesRead)} read)`,
         );
         for (const i of result.issues) services.log.warn(`${folder.name}: ${i.path}: ${i.message}`);
         return result;

@@ -35,8 +35,5 @@ class SnapshotContentProvider implements vscode.TextDocumentContentProvider, vsc
 
 export function registerSnapshotContent(context: vscode.ExtensionContext, services: WorkspaceServices): void {
   const provider = new SnapshotContentProvider(services);
-  context.subscriptions.push(
-    provider,
-    vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, provider),
-  );
+  context.subscriptions.push(provider, vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, provider));
 }

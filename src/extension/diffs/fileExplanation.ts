@@ -7,7 +7,8 @@ import { formatBytes } from '../../model/format';
  * Null when the entry's text can be shown as is.
  */
 export function explanationFor(e: ManifestEntry, snapshotName: string): string | null {
-  if (e.type === 'symlink') return `Symbolic link ${e.path} → ${e.target ?? '(unknown target)'}\n(snapshot ${snapshotName}; links are recorded, never followed)\n`;
+  if (e.type === 'symlink')
+    return `Symbolic link ${e.path} → ${e.target ?? '(unknown target)'}\n(snapshot ${snapshotName}; links are recorded, never followed)\n`;
   if (!e.stored) {
     return [
       `Oversized file: ${e.path}`,

@@ -17,7 +17,13 @@ export function sideOf(s: SnapshotRecord): Side {
 }
 
 /** One file between two snapshots in the native diff editor; a side without the file is an empty document. */
-export async function openSnapshotDiff(services: WorkspaceServices, folder: vscode.WorkspaceFolder, fromRef: string, toRef: string, path: string): Promise<void> {
+export async function openSnapshotDiff(
+  services: WorkspaceServices,
+  folder: vscode.WorkspaceFolder,
+  fromRef: string,
+  toRef: string,
+  path: string,
+): Promise<void> {
   const { from, to, a, b } = await services.stores.use(folder, async (store) => {
     const [from, to] = [await store.resolve(fromRef), await store.resolve(toRef)];
     const [a, b] = [await services.snapshotFiles.entry(store, from, path), await services.snapshotFiles.entry(store, to, path)];
@@ -34,7 +40,12 @@ export async function openSnapshotDiff(services: WorkspaceServices, folder: vsco
 }
 
 /** One workspace file against its copy in a snapshot (`baseline` by default). */
-export async function openWorkingFileDiff(services: WorkspaceServices, folder: vscode.WorkspaceFolder, path: string, ref = 'baseline'): Promise<void> {
+export async function openWorkingFileDiff(
+  services: WorkspaceServices,
+  folder: vscode.WorkspaceFolder,
+  path: string,
+  ref = 'baseline',
+): Promise<void> {
   const { snap, entry } = await services.stores.use(folder, async (store) => {
     const snap = await store.resolve(ref);
     return { snap, entry: await services.snapshotFiles.entry(store, snap, path) };
@@ -58,7 +69,13 @@ export async function openWorkingFileDiff(services: WorkspaceServices, folder: v
  * Every change between two sides in the multi-file diff editor. Added and removed files diff
  * against an empty document; a rename diffs the old path against the new one.
  */
-export async function openChangesEditor(folder: vscode.WorkspaceFolder, from: Side, to: Side | 'working tree', changes: readonly FileChange[], title: string): Promise<void> {
+export async function openChangesEditor(
+  folder: vscode.WorkspaceFolder,
+  from: Side,
+  to: Side | 'working tree',
+  changes: readonly FileChange[],
+  title: string,
+): Promise<void> {
   if (changes.length === 0) throw new UserError(`no changes between ${from.name} and ${to === 'working tree' ? to : to.name}`);
   const resources = changes.map((c) => {
     const before = c.status === 'added' ? snapshotFileUri(folder, null, c.path) : snapshotFileUri(folder, from.id, c.oldPath ?? c.path);

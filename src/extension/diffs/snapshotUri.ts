@@ -13,8 +13,7 @@
 export const SNAPSHOT_SCHEME = 'incident-replay';
 
 export type SnapshotDocRef =
-  | { kind: 'file'; folder: string; snapshot: string; path: string }
-  | { kind: 'empty'; folder: string; path: string };
+  { kind: 'file'; folder: string; snapshot: string; path: string } | { kind: 'empty'; folder: string; path: string };
 
 /** The path and query of the URI (the scheme is always {@link SNAPSHOT_SCHEME}). */
 export interface UriParts {

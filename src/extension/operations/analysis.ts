@@ -25,7 +25,11 @@ export interface AnalyzeOptions {
  * each step timed in the log; then the incident's triggers go in the Problems panel (a clean
  * result clears them). The views hear about it either way.
  */
-export async function analyzeFolder(services: WorkspaceServices, folder: vscode.WorkspaceFolder, opts: AnalyzeOptions = {}): Promise<AnalysisOutcome> {
+export async function analyzeFolder(
+  services: WorkspaceServices,
+  folder: vscode.WorkspaceFolder,
+  opts: AnalyzeOptions = {},
+): Promise<AnalysisOutcome> {
   const { log } = services;
   try {
     const result = await services.stores.use(folder, async (store, engine) => {
@@ -50,7 +54,9 @@ export async function analyzeFolder(services: WorkspaceServices, folder: vscode.
           },
           onSnapshot: (now) => {
             const s = now.snapshot;
-            log.info(`snapshot of ${folder.name} in ${took(ms, 'snapshot')}: ${s.id}, ${plural(s.fileCount, 'file')}, ${formatBytes(s.byteCount)} (${now.stats.filesHashed} hashed, ${now.stats.filesReused} reused)`);
+            log.info(
+              `snapshot of ${folder.name} in ${took(ms, 'snapshot')}: ${s.id}, ${plural(s.fileCount, 'file')}, ${formatBytes(s.byteCount)} (${now.stats.filesHashed} hashed, ${now.stats.filesReused} reused)`,
+            );
             for (const i of now.issues) log.warn(`${folder.name}: ${i.path}: ${i.message}`);
             opts.onStep?.('analysing');
           },
@@ -74,7 +80,9 @@ export async function analyzeFolder(services: WorkspaceServices, folder: vscode.
       services.diagnostics.clear(folder);
       return { kind: 'clean', from: result.start.from, to: result.now.snapshot, changes: result.analysis.changes.length };
     }
-    log.info(`${folder.name}: recorded ${incident.id} (${incident.severity}): ${incident.title}${incident.repeatOf ? `, a repeat of ${incident.repeatOf}` : ''}`);
+    log.info(
+      `${folder.name}: recorded ${incident.id} (${incident.severity}): ${incident.title}${incident.repeatOf ? `, a repeat of ${incident.repeatOf}` : ''}`,
+    );
     services.diagnostics.show(folder, incident);
     return { kind: 'incident', incident };
   } finally {
@@ -92,6 +100,7 @@ export async function reanalyzeFolder(services: WorkspaceServices, folder: vscod
     { location: vscode.ProgressLocation.Window, title: `Incident Replay: analysing ${folder.name}` },
     () => analyzeFolder(services, folder),
   );
-  if (outcome.kind === 'no-baseline') throw new UserError(`${folder.name} has no baseline yet: take a snapshot and mark it as the baseline first`);
+  if (outcome.kind === 'no-baseline')
+    throw new UserError(`${folder.name} has no baseline yet: take a snapshot and mark it as the baseline first`);
   return outcome.kind === 'incident' ? outcome.incident : null;
 }

@@ -3,7 +3,11 @@ import type { Incident } from '../../engine/types';
 import type { WorkspaceServices } from '../services/workspace';
 
 /** Marks an incident resolved; its Problems-panel entries go away if they show it. */
-export async function resolveIncidentIn(services: WorkspaceServices, folder: vscode.WorkspaceFolder, incidentId: string): Promise<Incident> {
+export async function resolveIncidentIn(
+  services: WorkspaceServices,
+  folder: vscode.WorkspaceFolder,
+  incidentId: string,
+): Promise<Incident> {
   const incident = await services.stores.use(folder, (store, engine) => engine.resolveIncident(store, incidentId));
   services.diagnostics.clear(folder, incident.id);
   services.log.info(`${folder.name}: ${incident.id} resolved`);
@@ -16,11 +20,16 @@ export async function resolveIncidentIn(services: WorkspaceServices, folder: vsc
  * by default, the `reportDir` setting), opens it and returns its path; undefined when the user
  * chose not to overwrite a report that was edited by hand.
  */
-export async function exportIncidentReport(services: WorkspaceServices, folder: vscode.WorkspaceFolder, incidentId: string): Promise<string | undefined> {
+export async function exportIncidentReport(
+  services: WorkspaceServices,
+  folder: vscode.WorkspaceFolder,
+  incidentId: string,
+): Promise<string | undefined> {
   const write = (force: boolean): Promise<string> =>
     services.log.timed(
       `report of ${incidentId} in ${folder.name}`,
-      () => services.stores.use(folder, async (store, engine) => (await engine.exportReport(store, incidentId, { format: 'md', force })).file),
+      () =>
+        services.stores.use(folder, async (store, engine) => (await engine.exportReport(store, incidentId, { format: 'md', force })).file),
       (file) => file,
     );
   let file: string;

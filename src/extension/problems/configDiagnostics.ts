@@ -51,7 +51,8 @@ class ConfigValidator implements vscode.Disposable {
     const problems: ConfigProblemInput[] = [];
     try {
       const loaded = engine.parseConfigText(text, file, { trustWorkspacePatterns: vscode.workspace.isTrusted });
-      for (const w of loaded.warningDetails) if (w.source === file) problems.push({ path: w.path, message: w.message, severity: 'warning' });
+      for (const w of loaded.warningDetails)
+        if (w.source === file) problems.push({ path: w.path, message: w.message, severity: 'warning' });
     } catch (err) {
       if (!(err instanceof engine.ConfigError)) throw err;
       for (const p of err.problems) problems.push({ path: p.path, message: p.message, severity: 'error' });

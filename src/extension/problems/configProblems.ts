@@ -33,11 +33,18 @@ export function placeConfigProblems(text: string, problems: readonly ConfigProbl
     if (syntax && p.path === '') {
       const line = Number(syntax[1]) - 1;
       const character = Number(syntax[2]) - 1;
-      return { span: { startLine: line, startCharacter: character, endLine: line, endCharacter: character + 1 }, message: p.message, severity: p.severity };
+      return {
+        span: { startLine: line, startCharacter: character, endLine: line, endCharacter: character + 1 },
+        message: p.message,
+        severity: p.severity,
+      };
     }
     if (!root) return { span: spanOf(text, 0, Math.min(1, text.length)), message: p.message, severity: p.severity };
     const found = locate(root, parseKeyPath(p.path));
-    const range = found.key ?? { start: found.node.start, end: found.node.type === 'object' || found.node.type === 'array' ? found.node.start + 1 : found.node.end };
+    const range = found.key ?? {
+      start: found.node.start,
+      end: found.node.type === 'object' || found.node.type === 'array' ? found.node.start + 1 : found.node.end,
+    };
     const message = found.exact || p.path === '' ? p.message : `${p.path}: ${p.message}`;
     return { span: spanOf(text, range.start, range.end), message, severity: p.severity };
   });

@@ -65,7 +65,9 @@ export function incidentDiagnostics(incident: Incident, ctx: MappingContext): Di
   const fallback = fallbackTarget(incident, ctx);
   return incident.triggers.map((t) => {
     const present = ctx.exists(t.file);
-    const target: DiagnosticTarget = present ? { kind: 'workspace', path: t.file } : (fallback ?? { kind: 'snapshot', snapshotId: incident.baselineId, path: t.file });
+    const target: DiagnosticTarget = present
+      ? { kind: 'workspace', path: t.file }
+      : (fallback ?? { kind: 'snapshot', snapshotId: incident.baselineId, path: t.file });
     const onOwnFile = target.path === t.file;
     const span = onOwnFile && target.kind === 'workspace' ? spanOf(t.line, t.column, t.endLine) : FILE_START;
     // A repeated error is one problem; the count says how often it occurred.
@@ -95,10 +97,16 @@ function relatedFor(t: Trigger, incident: Incident, ctx: MappingContext, shownAt
   // as they were in the baseline, the others as they were when the incident was recorded.
   const removed = new Set(incident.changes.filter((c) => c.status === 'removed').map((c) => c.path));
   const where = (path: string): DiagnosticTarget =>
-    ctx.exists(path) ? { kind: 'workspace', path } : { kind: 'snapshot', snapshotId: removed.has(path) ? incident.baselineId : incident.postId, path };
+    ctx.exists(path)
+      ? { kind: 'workspace', path }
+      : { kind: 'snapshot', snapshotId: removed.has(path) ? incident.baselineId : incident.postId, path };
 
   if (shownAt.path !== t.file) {
-    out.push({ target: { kind: 'snapshot', snapshotId: incident.baselineId, path: t.file }, span: FILE_START, message: `${t.file} as it was in the baseline` });
+    out.push({
+      target: { kind: 'snapshot', snapshotId: incident.baselineId, path: t.file },
+      span: FILE_START,
+      message: `${t.file} as it was in the baseline`,
+    });
   }
   const last = t.occurrences?.[t.occurrences.length - 1];
   if (t.count && t.count > 1 && last && last.line !== t.line && ctx.exists(t.file)) {
@@ -115,7 +123,11 @@ function relatedFor(t: Trigger, incident: Incident, ctx: MappingContext, shownAt
   }
   for (const f of [...(t.frames ?? [])].reverse()) {
     if (!f.inWorkspace || !ctx.exists(f.file)) continue;
-    out.push({ target: { kind: 'workspace', path: f.file }, span: spanOf(f.line, f.column ?? 1), message: `stack frame${f.function ? ` in ${f.function}` : ''}` });
+    out.push({
+      target: { kind: 'workspace', path: f.file },
+      span: spanOf(f.line, f.column ?? 1),
+      message: `stack frame${f.function ? ` in ${f.function}` : ''}`,
+    });
   }
   for (const e of incident.rootCause.evidence) {
     if (e.kind !== 'change' || !e.file || e.file === t.file || e.file === change?.path) continue;

@@ -54,14 +54,20 @@ export function ignoreRuleEdit(text: string | null, rule: IgnoreRule): IgnoreEdi
   } catch (e) {
     if (!(e instanceof JsonTreeError)) throw e;
     const p = positionAt(text, e.offset);
-    return { kind: 'invalid', message: `the file is not valid JSON (line ${p.line + 1}, column ${p.character + 1}: ${e.message}); fix it first` };
+    return {
+      kind: 'invalid',
+      message: `the file is not valid JSON (line ${p.line + 1}, column ${p.character + 1}: ${e.message}); fix it first`,
+    };
   }
   if (root.type !== 'object') return { kind: 'invalid', message: 'the file must hold a JSON object' };
   const fmt = new Formatting(text);
 
   const triggers = lastProperty(root, 'triggers');
   if (!triggers) {
-    return { kind: 'edit', edit: fmt.addProperty(root, 'triggers', (base) => fmt.block('{', [`"ignore": ${fmt.list([ruleText], base + fmt.unit)}`], '}', base)) };
+    return {
+      kind: 'edit',
+      edit: fmt.addProperty(root, 'triggers', (base) => fmt.block('{', [`"ignore": ${fmt.list([ruleText], base + fmt.unit)}`], '}', base)),
+    };
   }
   if (triggers.type !== 'object') return { kind: 'invalid', message: '"triggers" is not an object; fix it first' };
   const ignore = lastProperty(triggers, 'ignore');
@@ -72,7 +78,9 @@ export function ignoreRuleEdit(text: string | null, rule: IgnoreRule): IgnoreEdi
 }
 
 function compactRule(rule: IgnoreRule): string {
-  const fields = (['kind', 'file', 'message'] as const).filter((k) => rule[k] !== undefined).map((k) => `${JSON.stringify(k)}: ${JSON.stringify(rule[k])}`);
+  const fields = (['kind', 'file', 'message'] as const)
+    .filter((k) => rule[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}: ${JSON.stringify(rule[k])}`);
   return `{ ${fields.join(', ')} }`;
 }
 

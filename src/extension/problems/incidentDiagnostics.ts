@@ -74,7 +74,9 @@ export class IncidentDiagnostics implements vscode.Disposable {
   refOf(uri: vscode.Uri, d: vscode.Diagnostic): TriggerRef | undefined {
     if (d.source !== DIAGNOSTIC_SOURCE) return undefined;
     for (const entry of this.shown.values()) {
-      const hit = entry.byUri.get(uri.toString())?.find((x) => x.diagnostic === d || (x.diagnostic.range.isEqual(d.range) && x.diagnostic.message === d.message));
+      const hit = entry.byUri
+        .get(uri.toString())
+        ?.find((x) => x.diagnostic === d || (x.diagnostic.range.isEqual(d.range) && x.diagnostic.message === d.message));
       if (hit) return hit.ref;
     }
     return undefined;
@@ -87,7 +89,10 @@ export class IncidentDiagnostics implements vscode.Disposable {
     for (const [key, refs] of entry.byUri) {
       const keep = refs.filter((r) => !ignored(r.ref.trigger));
       entry.byUri.set(key, keep);
-      entry.collection.set(vscode.Uri.parse(key), keep.map((r) => r.diagnostic));
+      entry.collection.set(
+        vscode.Uri.parse(key),
+        keep.map((r) => r.diagnostic),
+      );
     }
   }
 
@@ -133,7 +138,9 @@ function toDiagnostic(folder: vscode.WorkspaceFolder, spec: DiagnosticSpec, inci
   d.source = DIAGNOSTIC_SOURCE;
   d.code = spec.code;
   if (spec.related.length > 0) {
-    d.relatedInformation = spec.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(targetUri(folder, r.target), range(r.span)), r.message));
+    d.relatedInformation = spec.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(targetUri(folder, r.target), range(r.span)), r.message),
+    );
   }
   return d;
 }

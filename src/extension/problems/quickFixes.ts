@@ -25,9 +25,16 @@ class IncidentQuickFixes implements vscode.CodeActionProvider {
       open.diagnostics = [d];
       open.command = { command: COMMAND_IDS.openIncident, title: open.title, arguments: [{ folder: folder.uri.toString(), incidentId }] };
 
-      const ignore = new vscode.CodeAction(`Ignore this pattern (${describeIgnoreRule(ignoreRuleFor(trigger))})`, vscode.CodeActionKind.QuickFix);
+      const ignore = new vscode.CodeAction(
+        `Ignore this pattern (${describeIgnoreRule(ignoreRuleFor(trigger))})`,
+        vscode.CodeActionKind.QuickFix,
+      );
       ignore.diagnostics = [d];
-      ignore.command = { command: COMMAND_IDS.ignoreTrigger, title: ignore.title, arguments: [{ folder: folder.uri.toString(), incidentId, triggerId: trigger.id }] };
+      ignore.command = {
+        command: COMMAND_IDS.ignoreTrigger,
+        title: ignore.title,
+        arguments: [{ folder: folder.uri.toString(), incidentId, triggerId: trigger.id }],
+      };
 
       actions.push(diff, open, ignore);
     }

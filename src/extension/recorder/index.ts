@@ -18,7 +18,9 @@ export function registerRecorder(context: vscode.ExtensionContext, services: Wor
   const render = (): void => renderStatus(item, services);
   let lastCapture = new Map<string, string>();
   const sync = (): void => {
-    void recording.sync(services.folders()).catch((err: unknown) => services.log.warn(`recorder: ${err instanceof Error ? err.message : String(err)}`));
+    void recording
+      .sync(services.folders())
+      .catch((err: unknown) => services.log.warn(`recorder: ${err instanceof Error ? err.message : String(err)}`));
   };
   context.subscriptions.push(
     item,
@@ -60,10 +62,14 @@ function renderStatus(item: vscode.StatusBarItem, services: WorkspaceServices): 
   tip.appendMarkdown(`**Incident Replay: ${paused ? 'recording paused' : 'recording'}**\n\n`);
   for (const s of all) {
     const st = s.status;
-    const what = st.lastCapture ? `last snapshot ${st.lastCapture.snapshotId} (${st.lastCapture.reason}) ${formatAge(st.lastCapture.at, now)}` : 'no automatic snapshot yet';
+    const what = st.lastCapture
+      ? `last snapshot ${st.lastCapture.snapshotId} (${st.lastCapture.reason}) ${formatAge(st.lastCapture.at, now)}`
+      : 'no automatic snapshot yet';
     const size = st.storeBytes !== null ? `, store ${formatBytes(st.storeBytes)}` : '';
     const auto = st.autoSnapshots ? '' : ' (automatic snapshots off: the workspace is over incidentReplay.recorder.maxFiles)';
-    tip.appendText(`${all.length > 1 ? `${s.folder}: ` : ''}${what}; ${plural(st.eventsRecorded, 'file event')}, ${plural(st.commandsRecorded, 'command')}${size}${auto}\n`);
+    tip.appendText(
+      `${all.length > 1 ? `${s.folder}: ` : ''}${what}; ${plural(st.eventsRecorded, 'file event')}, ${plural(st.commandsRecorded, 'command')}${size}${auto}\n`,
+    );
     tip.appendMarkdown('\n\n');
   }
   tip.appendMarkdown(`Click to ${paused ? 'resume' : 'pause'} recording.`);

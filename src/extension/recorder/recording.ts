@@ -157,7 +157,9 @@ export class Recording implements vscode.Disposable {
     const all = [...this.folders.values()];
     this.folders.clear();
     for (const f of all) f.watcher.dispose();
-    await Promise.all(all.map((f) => f.recorder.stop().catch((err: unknown) => this.log.warn(`${f.folder.name}: stopping the recorder: ${String(err)}`))));
+    await Promise.all(
+      all.map((f) => f.recorder.stop().catch((err: unknown) => this.log.warn(`${f.folder.name}: stopping the recorder: ${String(err)}`))),
+    );
   }
 
   private hookTerminals(): void {
@@ -165,7 +167,9 @@ export class Recording implements vscode.Disposable {
     this.terminalsHooked = true;
     const api = shellExecutionApi(vscode.window);
     if (!api) {
-      this.log.info(`recorder: terminal commands are not recorded: VS Code ${vscode.version} has no shell-execution API (it needs VS Code ${SHELL_EXECUTION_SINCE} or later)`);
+      this.log.info(
+        `recorder: terminal commands are not recorded: VS Code ${vscode.version} has no shell-execution API (it needs VS Code ${SHELL_EXECUTION_SINCE} or later)`,
+      );
       return;
     }
     const hooked = unlessProposed(() => [

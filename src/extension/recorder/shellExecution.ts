@@ -44,14 +44,12 @@ export function shellExecutionApi(window: object): ShellExecutionApi | undefined
 
 /** Terminal output without the escape sequences that colour it and mark prompts (CSI, OSC). */
 export function plainTerminalText(raw: string): string {
-  return (
-    raw
-       
-      .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
-       
-      .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-       
-      .replace(/\x1b[()][0-9A-Za-z]|\x1b[=>]/g, '')
-      .replace(/\r\n?/g, '\n')
-  );
+  return raw
+
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
+
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+
+    .replace(/\x1b[()][0-9A-Za-z]|\x1b[=>]/g, '')
+    .replace(/\r\n?/g, '\n');
 }

@@ -59,7 +59,8 @@ export class FolderStores implements vscode.Disposable {
 
   /** Runs `fn` with the folder's store, opening (and creating) it if needed. */
   async use<T>(folder: vscode.WorkspaceFolder, fn: (store: SnapshotStore, engine: Engine) => Promise<T>): Promise<T> {
-    if (folder.uri.scheme !== 'file') throw new UserError(`${folder.name} is not a folder on disk; snapshots need a local (or remote-host) folder`);
+    if (folder.uri.scheme !== 'file')
+      throw new UserError(`${folder.name} is not a folder on disk; snapshots need a local (or remote-host) folder`);
     const key = folder.uri.toString();
     const dir = this.storeDir(folder);
     let entry = this.entries.get(key);
@@ -117,9 +118,17 @@ export class FolderStores implements vscode.Disposable {
       });
       for (const w of loaded.warnings) this.log.warn(`${folder.name}: ${w}`);
       // A store kept in the folder must not follow a symlink the workspace committed out of it.
-      const outside = settings.storage.location === 'workspaceFolder' ? engine.outsideReason(folder.uri.fsPath, dir, 'incidentReplay.storage.folder') : undefined;
+      const outside =
+        settings.storage.location === 'workspaceFolder'
+          ? engine.outsideReason(folder.uri.fsPath, dir, 'incidentReplay.storage.folder')
+          : undefined;
       if (outside) throw new Error(`${outside}: remove the link or choose another folder`);
-      return engine.SnapshotStore.open({ workspaceRoot: folder.uri.fsPath, storeDir: dir, config: loaded.config, wasmPath: this.engine.wasmPath });
+      return engine.SnapshotStore.open({
+        workspaceRoot: folder.uri.fsPath,
+        storeDir: dir,
+        config: loaded.config,
+        wasmPath: this.engine.wasmPath,
+      });
     });
   }
 

@@ -112,4 +112,3 @@ function setPath(target: Record<string, unknown>, keys: string[], value: unknown
   }
   node[keys[keys.length - 1] as string] = structuredClone(value);
 }
-

@@ -10,7 +10,11 @@ export type StorageLocation = 'workspaceStorage' | 'workspaceFolder';
  * folders with the same name.
  */
 export function storeSubfolderName(folderUri: string, folderName: string): string {
-  const readable = folderName.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '').slice(0, 40) || 'folder';
+  const readable =
+    folderName
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^\.+/, '')
+      .slice(0, 40) || 'folder';
   const hash = createHash('sha1').update(folderUri).digest('hex').slice(0, 8);
   return `${readable}-${hash}`;
 }
@@ -33,12 +37,16 @@ export function storeDirFor(input: StoreDirInput): string {
   if (input.location === 'workspaceFolder') {
     const rel = input.folderSetting.trim();
     if (rel === '' || path.isAbsolute(rel)) {
-      throw new Error(`incidentReplay.storage.folder must be a folder relative to the workspace folder (got ${JSON.stringify(input.folderSetting)})`);
+      throw new Error(
+        `incidentReplay.storage.folder must be a folder relative to the workspace folder (got ${JSON.stringify(input.folderSetting)})`,
+      );
     }
     const abs = path.resolve(input.workspaceFolderPath, rel);
     const inside = path.relative(input.workspaceFolderPath, abs);
     if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
-      throw new Error(`incidentReplay.storage.folder must name a sub-folder inside the workspace folder (got ${JSON.stringify(input.folderSetting)})`);
+      throw new Error(
+        `incidentReplay.storage.folder must name a sub-folder inside the workspace folder (got ${JSON.stringify(input.folderSetting)})`,
+      );
     }
     return abs;
   }

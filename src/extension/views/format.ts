@@ -22,9 +22,6 @@ export function formatShortAge(thenMs: number, nowMs: number): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-
-
-
 /** How a snapshot is named in titles: its label, else `baseline` for the baseline, else its id. */
 export function snapshotName(s: Pick<SnapshotRecord, 'id' | 'label' | 'baseline'>): string {
   return s.label ?? (s.baseline ? 'baseline' : s.id);

@@ -59,7 +59,9 @@ class IncidentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable 
     item.contextValue = open ? 'incident.open' : 'incident.resolved';
     item.tooltip = tooltip(inc);
     item.command = { command: COMMAND_IDS.openIncident, title: 'Open Incident', arguments: [node] };
-    item.accessibilityInformation = { label: `${inc.id}, ${inc.severity} ${inc.status} incident: ${inc.title}; root cause ${inc.category}` };
+    item.accessibilityInformation = {
+      label: `${inc.id}, ${inc.severity} ${inc.status} incident: ${inc.title}; root cause ${inc.category}`,
+    };
     return item;
   }
 

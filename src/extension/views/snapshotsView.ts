@@ -51,7 +51,10 @@ class SnapshotsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable 
     const item = new vscode.TreeItem(snapshotName(s), vscode.TreeItemCollapsibleState.None);
     item.id = `${node.folder.uri.toString()}#${s.id}`;
     item.description = `${formatAge(s.createdAt, Date.now())} · ${plural(s.fileCount, 'file')}`;
-    item.iconPath = new vscode.ThemeIcon(s.baseline ? 'star-full' : 'history', s.baseline ? new vscode.ThemeColor('charts.yellow') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      s.baseline ? 'star-full' : 'history',
+      s.baseline ? new vscode.ThemeColor('charts.yellow') : undefined,
+    );
     item.contextValue = s.baseline ? 'snapshot.baseline' : 'snapshot';
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${s.baseline ? '$(star-full) Baseline · ' : ''}${escape(snapshotName(s))}**\n\n`);
@@ -64,7 +67,10 @@ class SnapshotsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable 
 
   private async snapshotsOf(folder: vscode.WorkspaceFolder): Promise<SnapshotNode[]> {
     try {
-      const found = await this.services.stores.peek(folder, async (store, engine) => ({ list: await store.list(), bytes: await engine.storeDiskBytes(store.dir) }));
+      const found = await this.services.stores.peek(folder, async (store, engine) => ({
+        list: await store.list(),
+        bytes: await engine.storeDiskBytes(store.dir),
+      }));
       const list = found?.list;
       this.showSize(folder, found?.bytes);
       if (this.view) this.view.message = undefined;

@@ -28,7 +28,10 @@ function issueText(issue: z.ZodIssue): string {
  * thrown here escapes to crash the server.
  */
 export async function callAgentTool(store: SnapshotStore, tool: AgentTool, args: unknown): Promise<AgentToolResult> {
-  const parsed = z.object(tool.input).strict().safeParse(args ?? {});
+  const parsed = z
+    .object(tool.input)
+    .strict()
+    .safeParse(args ?? {});
   if (!parsed.success) {
     return { isError: true, text: `${tool.name}: invalid input: ${parsed.error.issues.map(issueText).join('; ')}` };
   }

@@ -21,7 +21,9 @@ export function incidentBrief(i: Incident): Record<string, unknown> {
     description: i.rootCause.description,
     triggeringChange: i.rootCause.triggeringChange,
     changedFiles: i.changes.map((c) => ({ status: c.status, path: c.path, ...(c.oldPath ? { oldPath: c.oldPath } : {}) })),
-    triggers: i.triggers.slice(0, 20).map((t) => ({ id: t.id, kind: t.kind, severity: t.severity, file: t.file, line: t.line, message: t.message })),
+    triggers: i.triggers
+      .slice(0, 20)
+      .map((t) => ({ id: t.id, kind: t.kind, severity: t.severity, file: t.file, line: t.line, message: t.message })),
     remediation: i.remediation,
     repeatOf: i.repeatOf,
   };
@@ -45,17 +47,30 @@ const analyze = defineTool({
   name: 'analyze',
   title: 'Analyze what went wrong',
   description:
-    'Snapshot the workspace now and analyse everything since `since` (default the baseline): errors in logs, deleted or emptied files, config changes, leaked secrets, the agent\'s decisions. ' +
+    "Snapshot the workspace now and analyse everything since `since` (default the baseline): errors in logs, deleted or emptied files, config changes, leaked secrets, the agent's decisions. " +
     'Records an incident when something is flagged and returns its id, root cause, changed files and triggers; returns incident null when nothing is. ' +
     'since: a snapshot id or label, "baseline", "latest~N", or a git revision as "git:HEAD".',
   input: {
-    since: z.string().trim().min(1).max(200).optional().describe('where the window starts: "baseline" (the default; without one, git:HEAD in a git repository), a snapshot id or label, or "git:HEAD" / "git:<rev>"'),
+    since: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'where the window starts: "baseline" (the default; without one, git:HEAD in a git repository), a snapshot id or label, or "git:HEAD" / "git:<rev>"',
+      ),
     title: z.string().trim().max(200).optional().describe('a title for the incident (default: drafted from the evidence)'),
   },
   output: { incident: briefSchema.nullable(), since: z.string(), from: z.string(), to: z.string(), changes: z.number() },
   hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(store, args) {
-    const { start, now, analysis: a, incident } = await analyzeSince(store, {
+    const {
+      start,
+      now,
+      analysis: a,
+      incident,
+    } = await analyzeSince(store, {
       ...(args.since !== undefined ? { since: args.since } : {}),
       ...(args.title ? { title: args.title } : {}),
     });
@@ -141,7 +156,10 @@ const resolveTool = defineTool({
   hints: IDEMPOTENT_WRITE,
   async run(store, args) {
     const i = await resolveIncident(store, args.id);
-    return { structured: { incident: { id: i.id, title: i.title, status: i.status, resolvedAt: i.resolvedAt } }, summary: `${i.id} resolved` };
+    return {
+      structured: { incident: { id: i.id, title: i.title, status: i.status, resolvedAt: i.resolvedAt } },
+      summary: `${i.id} resolved`,
+    };
   },
 });
 
@@ -153,7 +171,9 @@ const annotateTool = defineTool({
     'Every outcome but "mitigated" also resolves the incident unless keepOpen is true.',
   input: {
     id: incidentIdSchema,
-    outcome: z.enum(OUTCOMES as [Outcome, ...Outcome[]], { errorMap: () => ({ message: `outcome must be one of ${OUTCOMES.join(', ')}` }) }),
+    outcome: z.enum(OUTCOMES as [Outcome, ...Outcome[]], {
+      errorMap: () => ({ message: `outcome must be one of ${OUTCOMES.join(', ')}` }),
+    }),
     note: z.string().max(4000).optional().describe('what happened and what fixed it'),
     keepOpen: z.boolean().optional().describe('do not resolve the incident'),
   },
@@ -164,7 +184,10 @@ const annotateTool = defineTool({
   hints: IDEMPOTENT_WRITE,
   async run(store, args) {
     const pm = await annotateIncident(store, args.id, args.outcome, args.note ?? null);
-    const i = CLOSING_OUTCOMES.has(args.outcome) && !args.keepOpen ? await resolveIncident(store, pm.incidentId) : await getIncidentOrThrow(store, pm.incidentId);
+    const i =
+      CLOSING_OUTCOMES.has(args.outcome) && !args.keepOpen
+        ? await resolveIncident(store, pm.incidentId)
+        : await getIncidentOrThrow(store, pm.incidentId);
     return {
       structured: { incident: { id: i.id, title: i.title, status: i.status }, annotation: pm.annotation },
       summary: `${i.id} annotated ${args.outcome}; ${i.status === 'resolved' ? 'resolved' : 'still open'}`,

@@ -23,15 +23,30 @@ export const changeSchema = z
   .passthrough();
 
 export const incidentItemSchema = z
-  .object({ id: z.string(), title: z.string(), createdAt: z.number(), severity: z.string(), status: z.string(), category: z.string(), confidence: z.number() })
+  .object({
+    id: z.string(),
+    title: z.string(),
+    createdAt: z.number(),
+    severity: z.string(),
+    status: z.string(),
+    category: z.string(),
+    confidence: z.number(),
+  })
   .passthrough();
 
 export const replaySchema = z
-  .object({ id: z.string(), recordedAt: z.number(), agent: z.string().nullable(), phase: z.string().nullable(), plan: z.string().nullable() })
+  .object({
+    id: z.string(),
+    recordedAt: z.number(),
+    agent: z.string().nullable(),
+    phase: z.string().nullable(),
+    plan: z.string().nullable(),
+  })
   .passthrough();
 
 const REF_HELP = 'a snapshot id (or 4+ character prefix), a label, `baseline`, `latest`, `latest~N`';
-export const refSchema = (what: string): z.ZodString => z.string().trim().min(1, `${what} must not be empty: give ${REF_HELP}`).max(200).describe(`${what}: ${REF_HELP}`);
+export const refSchema = (what: string): z.ZodString =>
+  z.string().trim().min(1, `${what} must not be empty: give ${REF_HELP}`).max(200).describe(`${what}: ${REF_HELP}`);
 
 function idSchema(what: string, example: string, lister: string): z.ZodString {
   return z

@@ -17,7 +17,12 @@ const takeSnapshot = defineTool({
     'Capture the workspace now (content-addressed, cheap when little changed). Take one before a risky step (editing config, running a migration, deleting files); ' +
     'set baseline=true for the known-good state that analyze compares against. Returns the snapshot id to use with diff_snapshots, analyze and restore_snapshot.',
   input: {
-    label: z.string().trim().max(100, 'label is too long: keep it under 100 characters').optional().describe('a short name, e.g. "before-migration"'),
+    label: z
+      .string()
+      .trim()
+      .max(100, 'label is too long: keep it under 100 characters')
+      .optional()
+      .describe('a short name, e.g. "before-migration"'),
     baseline: z.boolean().optional().describe('mark this snapshot as the baseline (the known-good state)'),
   },
   output: { snapshot: snapshotSchema, issues: z.array(z.string()) },
@@ -44,7 +49,10 @@ const listSnapshots = defineTool({
     const baseline = (await store.baseline())?.id ?? null;
     return {
       structured: { snapshots: list.map(publicSnapshot), baseline },
-      summary: list.length === 0 ? 'no snapshots yet: call take_snapshot with baseline=true' : `${list.length} snapshot(s); baseline ${baseline ?? 'not set'}`,
+      summary:
+        list.length === 0
+          ? 'no snapshots yet: call take_snapshot with baseline=true'
+          : `${list.length} snapshot(s); baseline ${baseline ?? 'not set'}`,
     };
   },
 });
@@ -56,7 +64,8 @@ function inPaths(paths: readonly string[] | undefined, c: FileChange): boolean {
 
 function normalizePath(root: string, p: string): string {
   const rel = path.relative(root, path.resolve(root, p)).split(path.sep).join('/');
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new InputError(`paths: ${p} is outside the workspace: give workspace-relative paths`);
+  if (rel.startsWith('..') || path.isAbsolute(rel))
+    throw new InputError(`paths: ${p} is outside the workspace: give workspace-relative paths`);
   return rel;
 }
 
@@ -71,7 +80,13 @@ const diffSnapshots = defineTool({
     to: refSchema('to').default('latest'),
     paths: z.array(z.string().min(1).max(500)).max(100).optional().describe('only these workspace-relative files or folders'),
     patches: z.boolean().optional().describe('include unified diffs (default false)'),
-    maxPatchBytes: z.number().int().min(1000).max(MAX_PATCH_BYTES).optional().describe(`total size of the patches returned (default ${DEFAULT_PATCH_BYTES})`),
+    maxPatchBytes: z
+      .number()
+      .int()
+      .min(1000)
+      .max(MAX_PATCH_BYTES)
+      .optional()
+      .describe(`total size of the patches returned (default ${DEFAULT_PATCH_BYTES})`),
   },
   output: {
     from: z.string(),
@@ -126,7 +141,8 @@ const restoreSnapshot = defineTool({
     undo: z.string(),
   },
   hints: DESTRUCTIVE,
-  confirmation: (args) => `Restore ${args.path ? `${args.path} from ` : 'the workspace to '}snapshot ${args.snapshot}? Changed files are overwritten and files the snapshot lacks are removed; a safety snapshot is taken first.`,
+  confirmation: (args) =>
+    `Restore ${args.path ? `${args.path} from ` : 'the workspace to '}snapshot ${args.snapshot}? Changed files are overwritten and files the snapshot lacks are removed; a safety snapshot is taken first.`,
   async run(store, args) {
     const target = await store.resolve(args.snapshot);
     const r = await store.restore(target.id, args.path);

@@ -32,7 +32,8 @@ export interface E2EEnv {
 
 function required(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the end-to-end suite through \`node scripts/e2e/run.mjs\`, which starts code-server for it`);
+  if (!v)
+    throw new Error(`${name} is not set: run the end-to-end suite through \`node scripts/e2e/run.mjs\`, which starts code-server for it`);
   return v;
 }
 

@@ -9,7 +9,12 @@ import type { TestContext } from 'node:test';
 import type { E2EEnv } from './env';
 import { Workbench } from './workbench';
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 
 export class Session {
   wb: Workbench | undefined;
@@ -28,7 +33,9 @@ export class Session {
     } catch (err) {
       this.anyFailed = true;
       const log = path.relative(process.cwd(), path.join(this.env.artifacts, 'code-server.log'));
-      throw new Error(`step "open the workbench" failed: ${err instanceof Error ? err.message : String(err)} (code-server log: ${log})`, { cause: err });
+      throw new Error(`step "open the workbench" failed: ${err instanceof Error ? err.message : String(err)} (code-server log: ${log})`, {
+        cause: err,
+      });
     }
   }
 
@@ -45,7 +52,9 @@ export class Session {
       this.anyFailed = true;
       const shot = await w.screenshot(`FAILED-${slug(name)}`).catch(() => undefined);
       const why = err instanceof Error ? err.message : String(err);
-      throw new Error(`step "${name}" failed: ${why}${shot ? `\n    screenshot: ${path.relative(process.cwd(), shot)}` : ''}`, { cause: err });
+      throw new Error(`step "${name}" failed: ${why}${shot ? `\n    screenshot: ${path.relative(process.cwd(), shot)}` : ''}`, {
+        cause: err,
+      });
     }
   }
 
@@ -53,7 +62,8 @@ export class Session {
   async close(): Promise<void> {
     const wb = this.wb;
     if (!wb) return;
-    if (wb.consoleErrors.length > 0) writeFileSync(path.join(this.env.artifacts, 'browser-console-errors.log'), wb.consoleErrors.join('\n') + '\n');
+    if (wb.consoleErrors.length > 0)
+      writeFileSync(path.join(this.env.artifacts, 'browser-console-errors.log'), wb.consoleErrors.join('\n') + '\n');
     if (this.anyFailed) await wb.context.tracing.stop({ path: path.join(this.env.artifacts, 'trace.zip') }).catch(() => undefined);
     await wb.close();
   }

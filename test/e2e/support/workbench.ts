@@ -28,7 +28,12 @@ export function sleep(ms: number): Promise<void> {
  * Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs` with
  * `what` and the last thing seen, so a failure reads as a sentence rather than a stack.
  */
-export async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, seen?: () => Promise<string>): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  seen?: () => Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -48,7 +53,11 @@ export async function waitUntil<T>(what: string, timeoutMs: number, probe: () =>
   }
 }
 
-const squash = (s: string): string => s.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+const squash = (s: string): string =>
+  s
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export interface EditorPosition {
   line: number;
@@ -108,7 +117,11 @@ export class Workbench {
     });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     const wb = new Workbench(context, page, env, consoleErrors);
-    await page.goto(env.workspaceFile ? `${env.url}/?workspace=${encodeURIComponent(env.workspaceFile)}` : `${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
+    await page.goto(
+      env.workspaceFile
+        ? `${env.url}/?workspace=${encodeURIComponent(env.workspaceFile)}`
+        : `${env.url}/?folder=${encodeURIComponent(env.workspace)}`,
+    );
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: expectInExplorer }).first().waitFor({ timeout: 90_000 });
     return wb;
@@ -131,7 +144,11 @@ export class Workbench {
   /** Brings keyboard focus back to the workbench (a click in a webview keeps keys inside its iframe). */
   async focusWorkbench(): Promise<void> {
     // The window title is plain text: clicking it moves focus and triggers nothing.
-    await this.page.locator('.part.titlebar .window-title').first().click({ timeout: 3_000 }).catch(() => undefined);
+    await this.page
+      .locator('.part.titlebar .window-title')
+      .first()
+      .click({ timeout: 3_000 })
+      .catch(() => undefined);
   }
 
   /**
@@ -188,7 +205,12 @@ export class Workbench {
   private commandRow(id: string, title: string): Locator {
     const byId = this.page.locator(`.quick-input-list [data-quick-input-id="${id}"]`);
     const q = JSON.stringify;
-    const labels = [`[aria-label=${q(title)}]`, `[aria-label^=${q(`${title}, `)}]`, `[aria-label$=${q(`: ${title}`)}]`, `[aria-label*=${q(`: ${title}, `)}]`];
+    const labels = [
+      `[aria-label=${q(title)}]`,
+      `[aria-label^=${q(`${title}, `)}]`,
+      `[aria-label$=${q(`: ${title}`)}]`,
+      `[aria-label*=${q(`: ${title}, `)}]`,
+    ];
     const byLabel = this.page.locator(`.quick-input-list .monaco-list-row:not(:has([data-quick-input-id])):is(${labels.join(', ')})`);
     return byId.or(byLabel).first();
   }
@@ -203,7 +225,10 @@ export class Workbench {
     await sleep(300);
     const byTitle = new Map([...titles].map(([id, title]) => [title, id]));
     const seen = await this.quickInput.locator('.quick-input-list .monaco-list-row').evaluateAll((rows: Row[]) =>
-      rows.map((r) => ({ id: r.querySelector('[data-quick-input-id]')?.getAttribute('data-quick-input-id') ?? null, label: r.getAttribute('aria-label') ?? '' })),
+      rows.map((r) => ({
+        id: r.querySelector('[data-quick-input-id]')?.getAttribute('data-quick-input-id') ?? null,
+        label: r.getAttribute('aria-label') ?? '',
+      })),
     );
     const ids = new Set<string>();
     for (const { id, label } of seen) {
@@ -227,7 +252,9 @@ export class Workbench {
 
   /** The accessible labels of the quick input's rows, read in one go (the list may re-render meanwhile). */
   async quickPickLabels(): Promise<string[]> {
-    return this.quickInput.locator('.monaco-list-row').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    return this.quickInput
+      .locator('.monaco-list-row')
+      .evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
   }
 
   async closeQuickInput(): Promise<void> {
@@ -246,14 +273,23 @@ export class Workbench {
       async () => {
         if (!(await this.quickInput.isVisible())) return undefined;
         const texts = [
-          await this.quickInput.locator('.quick-input-message').innerText().catch(() => ''),
-          await this.quickInput.locator('.quick-input-title').innerText().catch(() => ''),
+          await this.quickInput
+            .locator('.quick-input-message')
+            .innerText()
+            .catch(() => ''),
+          await this.quickInput
+            .locator('.quick-input-title')
+            .innerText()
+            .catch(() => ''),
           (await input.getAttribute('placeholder').catch(() => '')) ?? '',
           (await input.getAttribute('aria-label').catch(() => '')) ?? '',
         ];
         return texts.some((t) => prompt.test(t)) ? true : undefined;
       },
-      async () => (await this.quickInput.isVisible()) ? squash(await this.quickInput.locator('.quick-input-message').innerText()) : 'no input box open',
+      async () =>
+        (await this.quickInput.isVisible())
+          ? squash(await this.quickInput.locator('.quick-input-message').innerText())
+          : 'no input box open',
     );
     await input.fill(value);
     await this.page.keyboard.press('Enter');
@@ -265,17 +301,29 @@ export class Workbench {
    */
   async acceptOffer(text: RegExp, timeoutMs: number): Promise<boolean> {
     const pickRow = this.quickInput.locator('.monaco-list-row').filter({ hasText: text });
-    const button = this.page.locator('.notifications-toasts .monaco-button, .notifications-center .monaco-button').filter({ hasText: text });
+    const button = this.page
+      .locator('.notifications-toasts .monaco-button, .notifications-center .monaco-button')
+      .filter({ hasText: text });
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (await pickRow.first().isVisible().catch(() => false)) {
+      if (
+        await pickRow
+          .first()
+          .isVisible()
+          .catch(() => false)
+      ) {
         await pickRow.first().click();
         await sleep(300);
         // A multi-select pick toggles a checkbox on click and still wants Enter.
         if (await this.quickInput.isVisible()) await this.page.keyboard.press('Enter');
         return true;
       }
-      if (await button.first().isVisible().catch(() => false)) {
+      if (
+        await button
+          .first()
+          .isVisible()
+          .catch(() => false)
+      ) {
         await button.first().click();
         return true;
       }
@@ -377,7 +425,9 @@ export class Workbench {
     const tab = this.page.locator('.tabs-container .tab').filter({ hasText: text }).first();
     if ((await tab.count()) === 0) throw new Error(`no editor tab shows "${text}"`);
     await tab.click();
-    await waitUntil(`the "${text}" tab in front`, 10_000, async () => ((await tab.getAttribute('class'))?.includes('active') ? true : undefined));
+    await waitUntil(`the "${text}" tab in front`, 10_000, async () =>
+      (await tab.getAttribute('class'))?.includes('active') ? true : undefined,
+    );
   }
 
   async waitForActiveEditor(fileName: string, timeoutMs = 20_000): Promise<void> {

@@ -34,7 +34,9 @@ async function broken(): Promise<{ w: TempWorkspace; store: SnapshotStore; store
   const o = await open();
   await o.store.snapshot({ label: 'before', baseline: true });
   await settle();
-  o.w.write({ 'logs/job.log': '2024-05-20T11:00:00.000Z ERROR job: cannot read config/settings.json\njob exited with code 1\n' }).remove('config/settings.json');
+  o.w
+    .write({ 'logs/job.log': '2024-05-20T11:00:00.000Z ERROR job: cannot read config/settings.json\njob exited with code 1\n' })
+    .remove('config/settings.json');
   return o;
 }
 
@@ -88,7 +90,7 @@ describe('analyzeSince', () => {
   });
 
   describe('where the window starts', () => {
-    it("starts at store.baseline(): the snapshot `baseline` resolves to, the latest marked", async () => {
+    it('starts at store.baseline(): the snapshot `baseline` resolves to, the latest marked', async () => {
       const { store } = await open();
       assert.equal(await store.baseline(), null, 'none before one is marked');
       const first = await store.snapshot({ baseline: true });
@@ -133,7 +135,10 @@ describe('analyzeSince', () => {
 
     it('without a baseline, a session snapshot or git, says how to take a baseline', async () => {
       const { store } = await open();
-      await assert.rejects(analyzeSince(store, { sessionStart: 'deadbeef' }), (e: Error) => e.name === 'InputError' && /no baseline set/.test(e.message));
+      await assert.rejects(
+        analyzeSince(store, { sessionStart: 'deadbeef' }),
+        (e: Error) => e.name === 'InputError' && /no baseline set/.test(e.message),
+      );
     });
   });
 

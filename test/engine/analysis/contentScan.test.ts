@@ -60,7 +60,13 @@ interface Scan {
 }
 
 /** Snapshots `files`, applies `change` (appends, usually), snapshots again and scans the new lines of `log`. */
-async function scanAfter(files: Record<string, string>, log: string, change: (w: TempWorkspace) => void, cfg: EngineConfig, mode?: Mode): Promise<Scan> {
+async function scanAfter(
+  files: Record<string, string>,
+  log: string,
+  change: (w: TempWorkspace) => void,
+  cfg: EngineConfig,
+  mode?: Mode,
+): Promise<Scan> {
   const w = new TempWorkspace(files);
   spaces.push(w);
   const storeDir = mkdtempSync(path.join(os.tmpdir(), 'ir-store-'));
@@ -86,9 +92,22 @@ async function scanAfter(files: Record<string, string>, log: string, change: (w:
     const a = await store.manifest(before.snapshot);
     const b = await store.manifest(now.snapshot);
     const skipped: string[] = [];
-    const texts = await changedTexts(await diffManifests(a, b, store.objects), store.objects, w.dir, (p, why) => skipped.push(`${p}: ${why}`));
-    assert.equal(texts.find((t) => t.path === log)?.text === undefined, cfg.maxFileSizeBytes < 1000, 'the log is read the way the test means');
-    const result = await scanChangedContent(texts, () => 'log', cfg, w.dir, b.map((e) => e.path), { logWorker, ...(prescan ? { prescan } : {}) });
+    const texts = await changedTexts(await diffManifests(a, b, store.objects), store.objects, w.dir, (p, why) =>
+      skipped.push(`${p}: ${why}`),
+    );
+    assert.equal(
+      texts.find((t) => t.path === log)?.text === undefined,
+      cfg.maxFileSizeBytes < 1000,
+      'the log is read the way the test means',
+    );
+    const result = await scanChangedContent(
+      texts,
+      () => 'log',
+      cfg,
+      w.dir,
+      b.map((e) => e.path),
+      { logWorker, ...(prescan ? { prescan } : {}) },
+    );
     if (prescan) assert.equal(taken, 1, 'the scan made during the snapshot was used');
     return { result, mtime: Math.floor(statSync(w.path(log)).mtimeMs), skipped };
   } finally {
@@ -118,7 +137,13 @@ describe('an appended log', () => {
 
   for (const mode of MODES) {
     it(`fires only on the new lines, numbered in the whole file (${mode.name})`, async () => {
-      const { result, skipped } = await scanAfter({ 'logs/job.log': old }, 'logs/job.log', (w) => appendFileSync(w.path('logs/job.log'), appended), config(mode), mode);
+      const { result, skipped } = await scanAfter(
+        { 'logs/job.log': old },
+        'logs/job.log',
+        (w) => appendFileSync(w.path('logs/job.log'), appended),
+        config(mode),
+        mode,
+      );
       assert.deepEqual(skipped, []);
       assert.deepEqual(
         result.triggers.map((t) => [t.line, t.rule, t.message]),
@@ -208,9 +233,22 @@ describe('user log patterns', () => {
 
 describe('a rewritten log', () => {
   it('fires on the lines that are new, wherever they are, and not on the ones kept', async () => {
-    const old = ['2024-05-20T09:00:00.000Z INFO a', '2024-05-20T09:00:01.000Z ERROR kept: old failure', '2024-05-20T09:00:02.000Z INFO c'].join('\n') + '\n';
-    const rewritten = ['2024-05-20T10:00:00.000Z FATAL fresh: first line replaced', '2024-05-20T09:00:01.000Z ERROR kept: old failure', '2024-05-20T09:00:02.000Z INFO c'].join('\n') + '\n';
-    const { result } = await scanAfter({ 'logs/r.log': old }, 'logs/r.log', (w) => w.write({ 'logs/r.log': rewritten }), config({ streamed: false }));
+    const old =
+      ['2024-05-20T09:00:00.000Z INFO a', '2024-05-20T09:00:01.000Z ERROR kept: old failure', '2024-05-20T09:00:02.000Z INFO c'].join(
+        '\n',
+      ) + '\n';
+    const rewritten =
+      [
+        '2024-05-20T10:00:00.000Z FATAL fresh: first line replaced',
+        '2024-05-20T09:00:01.000Z ERROR kept: old failure',
+        '2024-05-20T09:00:02.000Z INFO c',
+      ].join('\n') + '\n';
+    const { result } = await scanAfter(
+      { 'logs/r.log': old },
+      'logs/r.log',
+      (w) => w.write({ 'logs/r.log': rewritten }),
+      config({ streamed: false }),
+    );
     assert.deepEqual(
       result.triggers.map((t) => [t.line, t.message]),
       [[1, 'fresh: first line replaced']],

@@ -7,12 +7,22 @@ import type { FileChange, FileRole, ManifestEntry } from '../../../src/engine/ty
 
 function held(path: string, lines: string[], firstNewLine = 1): HeldText {
   const entry = { path, type: 'file', size: 0, mode: 0o644, mtimeMs: 0, id: 'x', binary: false, stored: true } as ManifestEntry;
-  return { change: { status: 'modified', path, additions: 0, deletions: 0, binary: false }, path, entry, text: lines.join('\n') + '\n', firstNewLine, plain: true };
+  return {
+    change: { status: 'modified', path, additions: 0, deletions: 0, binary: false },
+    path,
+    entry,
+    text: lines.join('\n') + '\n',
+    firstNewLine,
+    plain: true,
+  };
 }
 
 describe('logTrends', () => {
   it('finds name=value numbers that kept moving, and says which way is worse', () => {
-    const lines = [0.91, 0.88, 0.84, 0.8].map((a, i) => `2026-11-20T1${i}:00:00Z INFO eval: accuracy=${a} latency_ms=${900 + i * 120} loss=${(0.5 - i * 0.1).toFixed(1)} step=${i} elapsed=${i * 60}s rows=${[431, 12, 377, 90][i]}`);
+    const lines = [0.91, 0.88, 0.84, 0.8].map(
+      (a, i) =>
+        `2026-11-20T1${i}:00:00Z INFO eval: accuracy=${a} latency_ms=${900 + i * 120} loss=${(0.5 - i * 0.1).toFixed(1)} step=${i} elapsed=${i * 60}s rows=${[431, 12, 377, 90][i]}`,
+    );
     const trends = logTrends([held('logs/eval.log', lines)], () => true);
     const byKey = new Map(trends.map((t) => [t.key, t]));
     assert.deepEqual(byKey.get('accuracy')?.values, [0.91, 0.88, 0.84, 0.8]);
@@ -32,10 +42,22 @@ describe('logTrends', () => {
   it('reads only the new lines, and needs four values and a real change', () => {
     const old = ['accuracy=0.99', 'accuracy=0.98'];
     const fresh = ['accuracy=0.90', 'accuracy=0.89', 'accuracy=0.88'];
-    assert.deepEqual(logTrends([held('logs/a.log', [...old, ...fresh], 3)], () => true), [], 'three new values are not enough');
+    assert.deepEqual(
+      logTrends([held('logs/a.log', [...old, ...fresh], 3)], () => true),
+      [],
+      'three new values are not enough',
+    );
     const tiny = ['score=100', 'score=100.1', 'score=100.2', 'score=100.3'];
-    assert.deepEqual(logTrends([held('logs/b.log', tiny)], () => true), [], 'a 0.3% move is noise');
-    assert.deepEqual(logTrends([held('src/a.py', ['accuracy=1', 'accuracy=2', 'accuracy=3', 'accuracy=4'])], (p) => p.startsWith('logs/')), [], 'only logs');
+    assert.deepEqual(
+      logTrends([held('logs/b.log', tiny)], () => true),
+      [],
+      'a 0.3% move is noise',
+    );
+    assert.deepEqual(
+      logTrends([held('src/a.py', ['accuracy=1', 'accuracy=2', 'accuracy=3', 'accuracy=4'])], (p) => p.startsWith('logs/')),
+      [],
+      'only logs',
+    );
   });
 });
 
@@ -53,12 +75,24 @@ describe('structuredTrends', () => {
     return versions.slice(1).map((text, i) => ({
       from: { id: `s${i}` },
       to: { id: `s${i + 1}` },
-      changes: [{ status: 'modified', path, before: entry(path, versions[i] as string), after: entry(path, text), additions: 1, deletions: 1, binary: false }],
+      changes: [
+        {
+          status: 'modified',
+          path,
+          before: entry(path, versions[i] as string),
+          after: entry(path, text),
+          additions: 1,
+          deletions: 1,
+          binary: false,
+        },
+      ],
     }));
   }
 
   it('follows numeric keys of a JSON or YAML file across the snapshots that changed it', async () => {
-    const json = [0.91, 0.87, 0.83, 0.79].map((a, i) => JSON.stringify({ eval: { accuracy: a, p95_ms: 800 + i * 100 }, updated_at: 1_763_800_000 + i, run: i }));
+    const json = [0.91, 0.87, 0.83, 0.79].map((a, i) =>
+      JSON.stringify({ eval: { accuracy: a, p95_ms: 800 + i * 100 }, updated_at: 1_763_800_000 + i, run: i }),
+    );
     const trends = await structuredTrends(stepsOf('results/metrics.json', json), reader, roles);
     const acc = trends.find((t) => t.key === 'eval.accuracy');
     assert.deepEqual(acc?.values, [0.91, 0.87, 0.83, 0.79]);

@@ -23,7 +23,11 @@ after(() => cleanup.forEach((f) => f()));
 const CONFIG: EngineConfig = { ...DEFAULT_CONFIG, maxFileSizeBytes: 1024, triggers: { ...DEFAULT_CONFIG.triggers, secretlint: false } };
 
 const filler = (n: number, from = 0): string =>
-  Array.from({ length: n }, (_, i) => `2024-05-20T10:${String(Math.floor((from + i) / 60) % 60).padStart(2, '0')}:${String((from + i) % 60).padStart(2, '0')}.000Z INFO step ${from + i} ok`).join('\n') + '\n';
+  Array.from(
+    { length: n },
+    (_, i) =>
+      `2024-05-20T10:${String(Math.floor((from + i) / 60) % 60).padStart(2, '0')}:${String((from + i) % 60).padStart(2, '0')}.000Z INFO step ${from + i} ok`,
+  ).join('\n') + '\n';
 
 async function open(files: Record<string, string>): Promise<{ w: TempWorkspace; store: SnapshotStore }> {
   const w = new TempWorkspace(files);
@@ -82,9 +86,17 @@ describe('a big log scanned while the snapshot is taken', () => {
     const file = w.path('logs/agent.log');
     const st = statSync(file);
     const prescan = new LogPrescan(store, base.snapshot, { logWorker: null });
-    prescan.offer({ path: 'logs/agent.log', abs: file, size: st.size, mtimeMs: Math.floor(st.mtimeMs), listedPaths: () => ['logs/agent.log'] });
+    prescan.offer({
+      path: 'logs/agent.log',
+      abs: file,
+      size: st.size,
+      mtimeMs: Math.floor(st.mtimeMs),
+      listedPaths: () => ['logs/agent.log'],
+    });
     const log = { path: 'logs/agent.log', file, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
-    assert.ok(await prescan.take({ ...log, before: { size: st.size, id: (await store.manifest(base.snapshot))[0]?.id ?? '' } }, ['logs/agent.log']));
+    assert.ok(
+      await prescan.take({ ...log, before: { size: st.size, id: (await store.manifest(base.snapshot))[0]?.id ?? '' } }, ['logs/agent.log']),
+    );
     assert.equal(await prescan.take({ ...log, size: st.size + 1 }, ['logs/agent.log']), null, 'another size');
     assert.equal(await prescan.take({ ...log, mtimeMs: log.mtimeMs + 1 }, ['logs/agent.log']), null, 'another mtime');
     assert.equal(await prescan.take(log, ['logs/agent.log']), null, 'another window start');

@@ -89,7 +89,10 @@ test('switches given as booleans turn the matching triggers off', () => {
 
 test("WORKSPACE_ROOT accepts ~ and absolute paths in the user's own config file, and refuses them from a workspace's", () => {
   const own = { origin: 'user' } as const;
-  assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '~/agents/run' }), '/etc/ir/incident-replay.json', own).workspaceRoot, path.join(os.homedir(), 'agents/run'));
+  assert.equal(
+    parseConfigText(json({ WORKSPACE_ROOT: '~/agents/run' }), '/etc/ir/incident-replay.json', own).workspaceRoot,
+    path.join(os.homedir(), 'agents/run'),
+  );
   assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '/srv/job' }), '/etc/ir/incident-replay.json', own).workspaceRoot, '/srv/job');
   assert.equal(parseConfigText(json({ WORKSPACE_ROOT: '.' }), '/etc/ir/incident-replay.json', own).workspaceRoot, '/etc/ir');
   const workspaceFile = parseConfigText(json({ WORKSPACE_ROOT: '/srv/job' }), '/etc/ir/incident-replay.json');
@@ -117,13 +120,21 @@ function problemsOf(config: unknown): ConfigProblem[] {
 
 test('a setting given both as a Python key and as ours is an error naming both', () => {
   assert.deepEqual(problemsOf({ include: ['src/**'], INCLUDE_PATTERNS: ['**/*.py'] }), [
-    { path: 'INCLUDE_PATTERNS', message: '"INCLUDE_PATTERNS" (the Python tool\'s name) and "include" are the same setting, keep one of them' },
+    {
+      path: 'INCLUDE_PATTERNS',
+      message: '"INCLUDE_PATTERNS" (the Python tool\'s name) and "include" are the same setting, keep one of them',
+    },
   ]);
-  assert.deepEqual(problemsOf({ keepSnapshots: 3, MAX_SNAPSHOTS: 4 }).map((p) => p.path), ['MAX_SNAPSHOTS']);
   assert.deepEqual(
-    problemsOf({ triggers: { logPatterns: [{ pattern: 'a' }] }, TRIGGERS: { log_patterns: ['b'] } }),
-    [{ path: 'TRIGGERS.log_patterns', message: '"TRIGGERS.log_patterns" (the Python tool\'s name) and "triggers.logPatterns" are the same setting, keep one of them' }],
+    problemsOf({ keepSnapshots: 3, MAX_SNAPSHOTS: 4 }).map((p) => p.path),
+    ['MAX_SNAPSHOTS'],
   );
+  assert.deepEqual(problemsOf({ triggers: { logPatterns: [{ pattern: 'a' }] }, TRIGGERS: { log_patterns: ['b'] } }), [
+    {
+      path: 'TRIGGERS.log_patterns',
+      message: '"TRIGGERS.log_patterns" (the Python tool\'s name) and "triggers.logPatterns" are the same setting, keep one of them',
+    },
+  ]);
   assert.deepEqual(
     problemsOf({
       rootCauseCategories: { drift: { description: 'a.' } },
@@ -133,7 +144,12 @@ test('a setting given both as a Python key and as ours is an error naming both',
   );
   // Different settings under both spellings are fine.
   const both = parseConfigText(
-    json({ triggers: { secretlint: false }, TRIGGERS: { size_growth_factor: 3 }, rootCauseCategories: { drift: { description: 'a.' } }, ROOT_CAUSE_CATEGORIES: { drift: { remediation: 'b' } } }),
+    json({
+      triggers: { secretlint: false },
+      TRIGGERS: { size_growth_factor: 3 },
+      rootCauseCategories: { drift: { description: 'a.' } },
+      ROOT_CAUSE_CATEGORIES: { drift: { remediation: 'b' } },
+    }),
     'incident-replay.json',
   ).config;
   assert.equal(both.triggers.secretlint, false);
@@ -143,7 +159,10 @@ test('a setting given both as a Python key and as ours is an error naming both',
 
 test('two Python keys that set the same list of globs clash', () => {
   assert.deepEqual(problemsOf({ TRIGGERS: { config_files: ['a.ini'], config_modifications: false } }), [
-    { path: 'TRIGGERS.config_modifications', message: '"TRIGGERS.config_files" and "TRIGGERS.config_modifications" both set triggers.configGlobs, keep one of them' },
+    {
+      path: 'TRIGGERS.config_modifications',
+      message: '"TRIGGERS.config_files" and "TRIGGERS.config_modifications" both set triggers.configGlobs, keep one of them',
+    },
   ]);
 });
 
@@ -158,19 +177,23 @@ test('Python-tool values are checked with their own key paths', () => {
     ROOT_CAUSE_CATEGORIES: { timeout: { description: 'x' } },
     DECISION_MARKERS: ['?'],
   });
-  assert.deepEqual(problems.sort((a, b) => a.path.localeCompare(b.path)), [
-    { path: 'DECISION_MARKERS[0]', message: 'invalid regular expression "?": Nothing to repeat' },
-    { path: 'MAX_SNAPSHOTS', message: 'expected an integer ≥ 1 (got "10")' },
-    {
-      path: 'ROOT_CAUSE_CATEGORIES.timeout',
-      message: 'unknown root-cause category, expected one of config_error, data_corruption, drift, external_failure, logic_error, resource_exhaustion',
-    },
-    { path: 'TRIGGERS.empty_output', message: 'expected true or false or a list of non-empty strings (got "yes")' },
-    { path: 'TRIGGERS.log_patterns[1]', message: 'expected a non-empty string or an object (got 42)' },
-    { path: 'TRIGGERS.log_patterns[2].pattern', message: 'invalid regular expression "(": Unterminated group' },
-    { path: 'TRIGGERS.log_patterns[3].severity', message: 'expected one of error, warning, info (got "CRITICAL")' },
-    { path: 'TRIGGERS.secret_patterns.token', message: 'invalid regular expression "[": Unterminated character class' },
-  ]);
+  assert.deepEqual(
+    problems.sort((a, b) => a.path.localeCompare(b.path)),
+    [
+      { path: 'DECISION_MARKERS[0]', message: 'invalid regular expression "?": Nothing to repeat' },
+      { path: 'MAX_SNAPSHOTS', message: 'expected an integer ≥ 1 (got "10")' },
+      {
+        path: 'ROOT_CAUSE_CATEGORIES.timeout',
+        message:
+          'unknown root-cause category, expected one of config_error, data_corruption, drift, external_failure, logic_error, resource_exhaustion',
+      },
+      { path: 'TRIGGERS.empty_output', message: 'expected true or false or a list of non-empty strings (got "yes")' },
+      { path: 'TRIGGERS.log_patterns[1]', message: 'expected a non-empty string or an object (got 42)' },
+      { path: 'TRIGGERS.log_patterns[2].pattern', message: 'invalid regular expression "(": Unterminated group' },
+      { path: 'TRIGGERS.log_patterns[3].severity', message: 'expected one of error, warning, info (got "CRITICAL")' },
+      { path: 'TRIGGERS.secret_patterns.token', message: 'invalid regular expression "[": Unterminated character class' },
+    ],
+  );
 });
 
 test('unknown Python keys and trigger sub-keys are reported, with suggestions', () => {
@@ -205,8 +228,18 @@ test('in an untrusted workspace the Python keys with regexes are dropped too, an
   assert.deepEqual(loaded.config.rootCauseCategories, DEFAULT_CONFIG.rootCauseCategories);
   // A lower growth factor only flags more: it applies.
   assert.equal(loaded.config.triggers.sizeGrowthFactor, 5);
-  const keys = ['TRIGGERS.log_patterns', 'TRIGGERS.content_patterns', 'TRIGGERS.constraints', 'TRIGGERS.secret_patterns', 'DECISION_MARKERS'];
-  for (const key of keys) assert.ok(loaded.warnings.some((w) => w.includes(`: ${key}: not applied`)), `${key} in ${loaded.warnings.join('\n')}`);
+  const keys = [
+    'TRIGGERS.log_patterns',
+    'TRIGGERS.content_patterns',
+    'TRIGGERS.constraints',
+    'TRIGGERS.secret_patterns',
+    'DECISION_MARKERS',
+  ];
+  for (const key of keys)
+    assert.ok(
+      loaded.warnings.some((w) => w.includes(`: ${key}: not applied`)),
+      `${key} in ${loaded.warnings.join('\n')}`,
+    );
   const weakening = [
     'INCLUDE_PATTERNS',
     'EXCLUDE_PATTERNS',
@@ -220,10 +253,16 @@ test('in an untrusted workspace the Python keys with regexes are dropped too, an
     'ROOT_CAUSE_CATEGORIES.resource_exhaustion.remediation',
   ];
   for (const key of weakening) {
-    assert.ok(loaded.warnings.some((w) => w.includes(`: ${key}: not applied: `) && w.endsWith("the workspace's configuration is not trusted")), `${key} in ${loaded.warnings.join('\n')}`);
+    assert.ok(
+      loaded.warnings.some((w) => w.includes(`: ${key}: not applied: `) && w.endsWith("the workspace's configuration is not trusted")),
+      `${key} in ${loaded.warnings.join('\n')}`,
+    );
   }
   // Outside the file's folder: refused whatever the trust.
-  assert.ok(loaded.warnings.some((w) => w.includes(': WORKSPACE_ROOT: not applied: ')), loaded.warnings.join('\n'));
+  assert.ok(
+    loaded.warnings.some((w) => w.includes(': WORKSPACE_ROOT: not applied: ')),
+    loaded.warnings.join('\n'),
+  );
   assert.equal(loaded.warnings.length, keys.length + weakening.length + 1, loaded.warnings.join('\n'));
   assert.equal(loaded.untrustedSettings, keys.length + weakening.length);
 });

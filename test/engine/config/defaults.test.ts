@@ -12,7 +12,7 @@ test('DEFAULT_CONFIG is deeply frozen', () => {
   assert.ok(Object.isFrozen(DEFAULT_CONFIG));
   assert.ok(Object.isFrozen(DEFAULT_CONFIG.triggers.configGlobs));
   assert.ok(Object.isFrozen(DEFAULT_CONFIG.rootCauseCategories.drift.remediation));
-  assert.throws(() => (DEFAULT_CONFIG.include).push('x'), TypeError);
+  assert.throws(() => DEFAULT_CONFIG.include.push('x'), TypeError);
   assert.throws(() => {
     (DEFAULT_CONFIG.triggers as { sizeGrowthFactor: number }).sizeGrowthFactor = 2;
   }, TypeError);
@@ -40,7 +40,16 @@ test('default config, output and log globs pick the files they are meant for', (
   // dot: true, because `.env` files are exactly the config the watchers must see.
   const any = (globs: readonly string[], file: string): boolean => globs.some((g) => minimatch(file, g, { dot: true }));
   const { configGlobs, outputGlobs } = DEFAULT_CONFIG.triggers;
-  for (const file of ['settings.json', 'a/b/c.yaml', 'deploy.yml', 'pyproject.toml', 'x/setup.ini', '.env', 'svc/.env.local', 'config/app.cfg']) {
+  for (const file of [
+    'settings.json',
+    'a/b/c.yaml',
+    'deploy.yml',
+    'pyproject.toml',
+    'x/setup.ini',
+    '.env',
+    'svc/.env.local',
+    'config/app.cfg',
+  ]) {
     assert.ok(any(configGlobs, file), `${file} is config`);
   }
   for (const file of ['src/main.py', 'README.md', 'data/rows.csv']) assert.ok(!any(configGlobs, file), `${file} is not config`);

@@ -25,7 +25,10 @@ test('a full valid file is applied over the defaults', async () => {
     maxFileSizeBytes: 1048576,
     keepSnapshots: 10,
     triggers: {
-      logPatterns: [{ pattern: 'FATAL|panic', severity: 'error', message: 'the job panicked' }, { pattern: 'retrying' , severity: 'info' }],
+      logPatterns: [
+        { pattern: 'FATAL|panic', severity: 'error', message: 'the job panicked' },
+        { pattern: 'retrying', severity: 'info' },
+      ],
       deletionAllow: ['tmp/**'],
       configGlobs: ['settings/*.json'],
       outputGlobs: ['dist/report.csv'],
@@ -174,11 +177,14 @@ test('common JSON mistakes are explained', () => {
     ['{"include": ["a"]', /line 1, column 18: unexpected end of file/],
   ];
   for (const [text, expected] of cases) {
-    assert.throws(() => parseConfigText(text, 'incident-replay.json'), (err: unknown) => {
-      assert.ok(err instanceof ConfigError, text);
-      assert.match(err.message, expected, text);
-      return true;
-    });
+    assert.throws(
+      () => parseConfigText(text, 'incident-replay.json'),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError, text);
+        assert.match(err.message, expected, text);
+        return true;
+      },
+    );
   }
 });
 
@@ -205,7 +211,10 @@ test('an untrusted workspace keeps the default regexes and says which settings w
         logPatterns: [{ pattern: '(a+)+$' }],
         constraints: [{ pattern: 'eval\\(' }],
         secretPatterns: [{ name: 'x', pattern: 'x{40}' }],
-        ignore: [{ kind: 'size_growth', file: 'tmp/**' }, { kind: 'log_error', message: '.*' }],
+        ignore: [
+          { kind: 'size_growth', file: 'tmp/**' },
+          { kind: 'log_error', message: '.*' },
+        ],
         configGlobs: [...DEFAULT_CONFIG.triggers.configGlobs, 'conf/**'],
       },
     }),
@@ -231,7 +240,10 @@ test('an untrusted workspace keeps the default regexes and says which settings w
     );
   }
   assert.equal(notTrusted.length, 5);
-  assert.ok(notTrusted.some((w) => /triggers\.ignore: its rules with a message regex were not applied/.test(w)), notTrusted.join('\n'));
+  assert.ok(
+    notTrusted.some((w) => /triggers\.ignore: its rules with a message regex were not applied/.test(w)),
+    notTrusted.join('\n'),
+  );
 
   const trusted = await loadConfig({ workspaceRoot: root });
   assert.equal(trusted.config.trustWorkspacePatterns, true);

@@ -14,7 +14,7 @@ test('media/incident-replay.schema.json is the schema the engine validates with'
   assert.deepEqual(
     onDisk,
     JSON.parse(renderSchemaFile()),
-    'regenerate it: node --import tsx -e "require(\'fs\').writeFileSync(\'media/incident-replay.schema.json\', require(\'./src/engine/config/schema.ts\').renderSchemaFile())"',
+    "regenerate it: node --import tsx -e \"require('fs').writeFileSync('media/incident-replay.schema.json', require('./src/engine/config/schema.ts').renderSchemaFile())\"",
   );
   assert.deepEqual(JSON.parse(renderSchemaFile()), CONFIG_SCHEMA);
 });

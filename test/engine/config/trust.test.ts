@@ -9,9 +9,11 @@ import { configuredOutputPath } from '../../../src/engine/config/workspacePath';
 import { InputError } from '../../../src/engine/errors';
 import { json, tempWorkspace } from './_workspace';
 
-test("a workspace cannot loosen what the user chose in their own settings, only tighten it", async () => {
+test('a workspace cannot loosen what the user chose in their own settings, only tighten it', async () => {
   const user = { triggers: { scanTimeBudgetMs: 20_000, deletionAllow: ['cache/**', 'tmp/**'] } };
-  const looser = tempWorkspace({ [CONFIG_FILE_NAME]: json({ triggers: { scanTimeBudgetMs: 10_000, deletionAllow: ['cache/**', 'tmp/**', 'src/**'] } }) });
+  const looser = tempWorkspace({
+    [CONFIG_FILE_NAME]: json({ triggers: { scanTimeBudgetMs: 10_000, deletionAllow: ['cache/**', 'tmp/**', 'src/**'] } }),
+  });
   const l = await loadConfig({ workspaceRoot: looser, overrides: user, trustWorkspaceConfig: false });
   assert.equal(l.config.triggers.scanTimeBudgetMs, 20_000);
   assert.deepEqual(l.config.triggers.deletionAllow, ['cache/**', 'tmp/**']);
@@ -35,7 +37,11 @@ test('workspace editor settings are workspace content: refused like the file, an
   assert.equal(loaded.config.triggers.secretlint, true);
   assert.deepEqual(loaded.config.triggers.secretPatterns, []);
   const lines = loaded.warnings.map((w) => w.slice(0, w.indexOf(': not applied')));
-  assert.deepEqual(lines.sort(), ['workspace settings: reportDir', 'workspace settings: triggers.secretPatterns', 'workspace settings: triggers.secretlint']);
+  assert.deepEqual(lines.sort(), [
+    'workspace settings: reportDir',
+    'workspace settings: triggers.secretPatterns',
+    'workspace settings: triggers.secretlint',
+  ]);
 });
 
 test("the user's own report folder may be anywhere; the workspace's may not", async () => {
@@ -56,7 +62,8 @@ test("the user's own report folder may be anywhere; the workspace's may not", as
   const ws = await loadConfig({ workspaceRoot: root });
   assert.throws(
     () => configuredOutputPath(root, ws.config, 'reportDir'),
-    (err: unknown) => err instanceof InputError && /reportDir "docs\/incidents" leads through a symlink to .*, outside the workspace/.test(err.message),
+    (err: unknown) =>
+      err instanceof InputError && /reportDir "docs\/incidents" leads through a symlink to .*, outside the workspace/.test(err.message),
   );
 });
 
@@ -66,7 +73,10 @@ test('trust is per workspace real path and file content, and a file outside the 
   const allowListFile = path.join(tempWorkspace(), 'incident-replay', 'trusted.json');
   const context = { flag: false, allowListFile };
   const file = path.join(root, CONFIG_FILE_NAME);
-  assert.deepEqual(await configTrust({ workspaceRoot: root, file, context }), { trusted: false, why: 'incident-replay.json is not trusted' });
+  assert.deepEqual(await configTrust({ workspaceRoot: root, file, context }), {
+    trusted: false,
+    why: 'incident-replay.json is not trusted',
+  });
   assert.equal((await configTrust({ workspaceRoot: root, file, context: { ...context, flag: true } })).trusted, true);
   assert.equal((await configTrust({ workspaceRoot: root, file: path.join(elsewhere, 'mine.json'), context })).trusted, true);
 
@@ -82,7 +92,10 @@ test('trust is per workspace real path and file content, and a file outside the 
   const copy = tempWorkspace({ [CONFIG_FILE_NAME]: fs.readFileSync(file, 'utf8') });
   assert.equal((await configTrust({ workspaceRoot: copy, file: path.join(copy, CONFIG_FILE_NAME), context })).trusted, false);
   fs.appendFileSync(file, '\n');
-  assert.equal((await configTrust({ workspaceRoot: root, file, context })).why, 'incident-replay.json changed since you trusted it on 2026-01-02');
+  assert.equal(
+    (await configTrust({ workspaceRoot: root, file, context })).why,
+    'incident-replay.json changed since you trusted it on 2026-01-02',
+  );
   assert.equal((await readAllowList(allowListFile)).length, 1);
 });
 

@@ -25,19 +25,40 @@ function warningsOf(config: unknown): string[] {
 
 test('type errors name the key path and what was expected', () => {
   const cases: [unknown, ConfigProblem][] = [
-    [{ triggers: { configGlobs: ['*.json', 'a.yml', 3] } }, { path: 'triggers.configGlobs[2]', message: 'expected a non-empty string (got 3)' }],
+    [
+      { triggers: { configGlobs: ['*.json', 'a.yml', 3] } },
+      { path: 'triggers.configGlobs[2]', message: 'expected a non-empty string (got 3)' },
+    ],
     [{ keepSnapshots: 0 }, { path: 'keepSnapshots', message: 'expected an integer ≥ 1 (got 0)' }],
     [{ keepSnapshots: 2.5 }, { path: 'keepSnapshots', message: 'expected an integer ≥ 1 (got 2.5)' }],
-    [{ triggers: { logPatterns: [{ pattern: 'x', severity: 'fatal' }] } }, { path: 'triggers.logPatterns[0].severity', message: 'expected one of error, warning, info (got "fatal")' }],
+    [
+      { triggers: { logPatterns: [{ pattern: 'x', severity: 'fatal' }] } },
+      { path: 'triggers.logPatterns[0].severity', message: 'expected one of error, warning, info (got "fatal")' },
+    ],
     [{ respectGitignore: 'yes' }, { path: 'respectGitignore', message: 'expected true or false (got "yes")' }],
     [{ include: 'src/**' }, { path: 'include', message: 'expected a list of non-empty strings (got "src/**")' }],
     [{ triggers: [] }, { path: 'triggers', message: 'expected an object (got a list)' }],
     [{ triggers: { sizeGrowthFactor: 1 } }, { path: 'triggers.sizeGrowthFactor', message: 'expected a number > 1 (got 1)' }],
-    [{ triggers: { constraints: [{ message: 'no eval' }] } }, { path: 'triggers.constraints[0].pattern', message: 'missing (expected a non-empty string)' }],
-    [{ triggers: { ignore: [{}] } }, { path: 'triggers.ignore[0]', message: 'expected an object with at least one of kind, file, message (got an empty object)' }],
-    [{ triggers: { ignore: [{ kind: 'crash' }] } }, { path: 'triggers.ignore[0].kind', message: 'expected one of log_error, deletion, config_change, empty_output, size_growth, secret, constraint (got "crash")' }],
+    [
+      { triggers: { constraints: [{ message: 'no eval' }] } },
+      { path: 'triggers.constraints[0].pattern', message: 'missing (expected a non-empty string)' },
+    ],
+    [
+      { triggers: { ignore: [{}] } },
+      { path: 'triggers.ignore[0]', message: 'expected an object with at least one of kind, file, message (got an empty object)' },
+    ],
+    [
+      { triggers: { ignore: [{ kind: 'crash' }] } },
+      {
+        path: 'triggers.ignore[0].kind',
+        message: 'expected one of log_error, deletion, config_change, empty_output, size_growth, secret, constraint (got "crash")',
+      },
+    ],
     [{ reportDir: '' }, { path: 'reportDir', message: 'expected a non-empty string (got an empty string)' }],
-    [{ rootCauseCategories: { drift: { remediation: 'Pin versions.' } } }, { path: 'rootCauseCategories.drift.remediation', message: 'expected a list of non-empty strings (got "Pin versions.")' }],
+    [
+      { rootCauseCategories: { drift: { remediation: 'Pin versions.' } } },
+      { path: 'rootCauseCategories.drift.remediation', message: 'expected a list of non-empty strings (got "Pin versions.")' },
+    ],
     [['include'], { path: '', message: 'the config must be a JSON object (got a list)' }],
   ];
   for (const [config, expected] of cases) {
@@ -53,17 +74,14 @@ test('every problem of a file is reported at once', () => {
     decisionMarkers: ['*oops'],
     rootCauseCategories: { flakiness: { description: 'Flaky tests.' } },
   });
-  assert.deepEqual(
-    problems.map((p) => p.path).sort(),
-    [
-      'decisionMarkers[0]',
-      'include[1]',
-      'keepSnapshots',
-      'rootCauseCategories.flakiness',
-      'triggers.logPatterns[0].pattern',
-      'triggers.scanTimeBudgetMs',
-    ],
-  );
+  assert.deepEqual(problems.map((p) => p.path).sort(), [
+    'decisionMarkers[0]',
+    'include[1]',
+    'keepSnapshots',
+    'rootCauseCategories.flakiness',
+    'triggers.logPatterns[0].pattern',
+    'triggers.scanTimeBudgetMs',
+  ]);
   try {
     parseConfigText(json({ keepSnapshots: -1, include: [''] }), FILE);
     assert.fail('accepted');
@@ -96,16 +114,13 @@ test('every regex in the config is compiled at load time and a bad one names its
     },
   });
   const byPath = new Map(problems.map((p) => [p.path, p.message]));
-  assert.deepEqual(
-    [...byPath.keys()].sort(),
-    [
-      'decisionMarkers[1]',
-      'triggers.constraints[0].pattern',
-      'triggers.ignore[0].message',
-      'triggers.logPatterns[1].pattern',
-      'triggers.secretPatterns[0].pattern',
-    ],
-  );
+  assert.deepEqual([...byPath.keys()].sort(), [
+    'decisionMarkers[1]',
+    'triggers.constraints[0].pattern',
+    'triggers.ignore[0].message',
+    'triggers.logPatterns[1].pattern',
+    'triggers.secretPatterns[0].pattern',
+  ]);
   assert.match(byPath.get('decisionMarkers[1]') ?? '', /^invalid regular expression "\(unclosed": Unterminated group$/);
   assert.match(byPath.get('triggers.logPatterns[1].pattern') ?? '', /Range out of order/);
 });

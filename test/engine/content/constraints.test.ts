@@ -143,7 +143,11 @@ describe('scanConstraints on odd content', () => {
     const file = path.join(dir, 'weird.dat');
     fs.writeFileSync(
       file,
-      Buffer.concat([Buffer.from([0x00, 0xff, 0xfe, 0x0a, 0xc3, 0x28]), Buffer.from(' FORBIDDEN \u0001\u0002\n'), Buffer.from([0xf8, 0x88])]),
+      Buffer.concat([
+        Buffer.from([0x00, 0xff, 0xfe, 0x0a, 0xc3, 0x28]),
+        Buffer.from(' FORBIDDEN \u0001\u0002\n'),
+        Buffer.from([0xf8, 0x88]),
+      ]),
     );
     const text = fs.readFileSync(file, 'utf8');
     const findings = await run([{ path: 'weird.dat', text }], [rule('FORBIDDEN', 'forbidden word'), rule('\\uFFFD', 'replacement char')]);

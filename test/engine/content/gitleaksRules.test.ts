@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gitleaksSources, goRegexToJs, loadGitleaksRules, loadGitleaksSources, parseGitleaksRules } from '../../../src/engine/content/gitleaksRules';
+import {
+  gitleaksSources,
+  goRegexToJs,
+  loadGitleaksRules,
+  loadGitleaksSources,
+  parseGitleaksRules,
+} from '../../../src/engine/content/gitleaksRules';
 import { InputError } from '../../../src/engine/errors';
 import { ScanBudget } from '../../../src/engine/content/scanBudget';
 import { scanSecrets, type ContentFile, type ContentFinding } from '../../../src/engine/content/secrets';
@@ -116,7 +122,10 @@ describe('gitleaks rule files', () => {
   });
 
   it('stops a rule that backtracks for ever, and goes on with the others', async () => {
-    const evil = RULES.replace("regex = '''LEGACY_DB=(?P<pw>[^\\s]{8,})'''", () => "regex = '''(a+)+$'''").replace('keywords = ["legacy_db"]', '');
+    const evil = RULES.replace("regex = '''LEGACY_DB=(?P<pw>[^\\s]{8,})'''", () => "regex = '''(a+)+$'''").replace(
+      'keywords = ["legacy_db"]',
+      '',
+    );
     const gitleaks = parseGitleaksRules(evil, { source: 'evil.toml', trusted: true });
     const b = new ScanBudget(30_000, { regexTimeoutMs: 50 });
     const findings = await scanSecrets([{ path: 'x.txt', text: `${'a'.repeat(40)}!\n${token}\n` }], {
@@ -126,7 +135,10 @@ describe('gitleaks rule files', () => {
       budget: b,
       gitleaks,
     });
-    assert.deepEqual(findings.map((f) => f.rule), ['gitleaks:acme-token']);
+    assert.deepEqual(
+      findings.map((f) => f.rule),
+      ['gitleaks:acme-token'],
+    );
     assert.match(b.skipped.join('\n'), /gitleaks rule "legacy-db" timed out on x\.txt line 1/);
   });
 
@@ -141,7 +153,10 @@ describe('gitleaks rule files', () => {
       return true;
     });
     writeFileSync(bad, '[[rules]\nid = "x"\n');
-    await assert.rejects(loadGitleaksRules(bad, { trusted: true }), /gitleaks rules .*bad\.toml: not valid TOML \(.*line 1.*\); fix the file or remove it$/);
+    await assert.rejects(
+      loadGitleaksRules(bad, { trusted: true }),
+      /gitleaks rules .*bad\.toml: not valid TOML \(.*line 1.*\); fix the file or remove it$/,
+    );
     writeFileSync(bad, '[[rules]]\nid = "x"\nregex = "a"\nentropy = "high"\n');
     await assert.rejects(loadGitleaksRules(bad, { trusted: true }), /rule "x": entropy must be a number from 0 to 8/);
   });

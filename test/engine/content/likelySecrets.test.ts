@@ -9,7 +9,8 @@ import { redactLikelySecrets } from '../../../src/engine/content/redact';
 import { keyCorpus, randomString } from '../../security/keyCorpus';
 import { ROOT } from '../../support/workspace';
 
-const found = (text: string, mode: 'detect' | 'redact' = 'detect'): string[] => findLikelySecrets(text, mode).map((s) => text.slice(s.start, s.end));
+const found = (text: string, mode: 'detect' | 'redact' = 'detect'): string[] =>
+  findLikelySecrets(text, mode).map((s) => text.slice(s.start, s.end));
 
 describe('findLikelySecrets', () => {
   it('detects the key in the leaking line of every provider of the corpus', () => {
@@ -18,7 +19,8 @@ describe('findLikelySecrets', () => {
     const missed: string[] = [];
     for (const k of keyCorpus()) {
       const values = found(k.line);
-      if (!values.some((v) => v === k.value || k.value.includes(v) || v.includes(k.value))) missed.push(`${k.provider}: ${k.line} (found ${JSON.stringify(values)})`);
+      if (!values.some((v) => v === k.value || k.value.includes(v) || v.includes(k.value)))
+        missed.push(`${k.provider}: ${k.line} (found ${JSON.stringify(values)})`);
     }
     assert.ok(missed.length <= 1, missed.join('\n'));
   });
@@ -106,7 +108,13 @@ describe('entropy', () => {
 
   it('accepts generated strings and rejects words, identifiers and digests', () => {
     assert.ok(looksRandom(randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 24)));
-    for (const v of ['getXmlObjectValue', 'isNamedKeyCredential', 'MAX_RETRY_COUNT_LIMIT', createHash('sha1').update('y').digest('hex'), randomUUID()]) {
+    for (const v of [
+      'getXmlObjectValue',
+      'isNamedKeyCredential',
+      'MAX_RETRY_COUNT_LIMIT',
+      createHash('sha1').update('y').digest('hex'),
+      randomUUID(),
+    ]) {
       assert.equal(looksRandom(v), false, v);
     }
   });
@@ -137,7 +145,8 @@ describe('false positives on a real source tree', () => {
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       bytes += text.length;
-      for (const s of findLikelySecrets(text, 'detect')) hits.push(`${path.relative(ROOT, f)}: ${s.rule} ${text.slice(s.start, s.end).slice(0, 40)}`);
+      for (const s of findLikelySecrets(text, 'detect'))
+        hits.push(`${path.relative(ROOT, f)}: ${s.rule} ${text.slice(s.start, s.end).slice(0, 40)}`);
     }
     t.diagnostic(`${hits.length} finding(s) in ${files.length} files (${(bytes / 1e6).toFixed(1)} MB)`);
     for (const h of hits.slice(0, 20)) t.diagnostic(h);

@@ -56,7 +56,11 @@ describe('Redactor', () => {
     const crlf = r.redact(PEM.replace(/\n/g, '\r\n'));
     const escaped = r.redact(JSON.stringify({ private_key: PEM }));
     const oneLine = r.redact(`evidence: ${PEM_BODY[1] ?? '?'}`);
-    for (const [what, out] of [['crlf', crlf], ['json', escaped], ['line', oneLine]] as const) {
+    for (const [what, out] of [
+      ['crlf', crlf],
+      ['json', escaped],
+      ['line', oneLine],
+    ] as const) {
       for (const bodyLine of PEM_BODY) assert.ok(!out.includes(bodyLine), `${what} still shows a body line: ${out}`);
     }
   });

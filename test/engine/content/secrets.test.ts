@@ -335,13 +335,21 @@ describe('secretlint rules beyond the preset', () => {
     const key = createHash('sha256').update('deep wallet').digest('hex');
     const lines: string[] = [];
     // 1,000-digit lines: every 64 of them read as a secp256k1 candidate, tens of thousands in all.
-    for (let i = 0; lines.join('\n').length < 1_000_000 && i < 2000; i++) lines.push(String(i).repeat(Math.ceil(1000 / String(i).length)).slice(0, 1000));
+    for (let i = 0; lines.join('\n').length < 1_000_000 && i < 2000; i++)
+      lines.push(
+        String(i)
+          .repeat(Math.ceil(1000 / String(i).length))
+          .slice(0, 1000),
+      );
     lines.splice(700, 0, `SIGNER_PRIVATE_KEY=${key}`);
     lines.splice(260, 0, 'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPL3', 'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY0"');
     const findings = await scan([{ path: 'build/expanded.txt', text: lines.join('\n') + '\n' }]);
     const rules = findings.map((f) => `${f.rule}@${f.line}`);
     assert.ok(rules.includes('secretlint:secp256k1-privatekey@703'), rules.join(', '));
-    assert.ok(rules.some((r) => r.startsWith('secretlint:aws@')), rules.join(', '));
+    assert.ok(
+      rules.some((r) => r.startsWith('secretlint:aws@')),
+      rules.join(', '),
+    );
     assert.ok(findings.length < 10, `digit lines are not keys: ${findings.length} findings`);
   });
 });

@@ -116,7 +116,10 @@ describe('MetadataDb writes', () => {
     fs.writeFileSync(leftover, 'half a database');
     const reopened = await open();
     assert.deepEqual(fs.readdirSync(path.dirname(dbFile)), ['metadata.db']);
-    assert.deepEqual((await reopened.read(listSnapshots)).map((s) => s.id), ['S1']);
+    assert.deepEqual(
+      (await reopened.read(listSnapshots)).map((s) => s.id),
+      ['S1'],
+    );
   });
 
   it('changes nothing when the callback throws', async () => {
@@ -131,7 +134,10 @@ describe('MetadataDb writes', () => {
       /analysis failed/,
     );
     assert.deepEqual(fs.readFileSync(dbFile), before);
-    assert.deepEqual((await db.read(listSnapshots)).map((s) => s.id), ['S1']);
+    assert.deepEqual(
+      (await db.read(listSnapshots)).map((s) => s.id),
+      ['S1'],
+    );
   });
 
   it('rejects an async callback and rolls back what it did before returning', async () => {
@@ -147,9 +153,15 @@ describe('MetadataDb writes', () => {
 
   it('does not let a read change the database', async () => {
     const db = await open();
-    await assert.rejects(db.read((d) => insertSnapshot(d, snapshot('S1'))), /readonly/);
+    await assert.rejects(
+      db.read((d) => insertSnapshot(d, snapshot('S1'))),
+      /readonly/,
+    );
     await db.write((d) => insertSnapshot(d, snapshot('S2')));
-    assert.deepEqual((await db.read(listSnapshots)).map((s) => s.id), ['S2']);
+    assert.deepEqual(
+      (await db.read(listSnapshots)).map((s) => s.id),
+      ['S2'],
+    );
   });
 
   it('keeps every row when two instances on one file interleave writes', async () => {
@@ -303,10 +315,16 @@ describe('MetadataDb corrupt files', () => {
     db.close();
     const saved = fs.readFileSync(checked, 'latin1');
     fs.rmSync(checked);
-    assert.deepEqual((await (await open(dbFile, { checkedDigestFile: checked })).read(listSnapshots)).map((s) => s.id), ['S1']);
+    assert.deepEqual(
+      (await (await open(dbFile, { checkedDigestFile: checked })).read(listSnapshots)).map((s) => s.id),
+      ['S1'],
+    );
     assert.equal(fs.readFileSync(checked, 'latin1'), saved, 'a passed check records the same digest');
     fs.writeFileSync(checked, saved.slice(0, 12));
-    assert.deepEqual((await (await open(dbFile, { checkedDigestFile: checked })).read(listSnapshots)).map((s) => s.id), ['S1']);
+    assert.deepEqual(
+      (await (await open(dbFile, { checkedDigestFile: checked })).read(listSnapshots)).map((s) => s.id),
+      ['S1'],
+    );
   });
 
   it('moves an empty file aside rather than treating it as a database', async () => {

@@ -41,9 +41,7 @@ function startWriter(dbFile: string, name: string, goFile: string, incidents: bo
     child.on('exit', () => reject(new Error(`writer ${name} exited before it was ready: ${stderr}`)));
   });
   const done = new Promise<void>((resolve, reject) => {
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`writer ${name} exited with ${code}: ${stderr}`)),
-    );
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${name} exited with ${code}: ${stderr}`))));
   });
   return { ready, done };
 }

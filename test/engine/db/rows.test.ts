@@ -13,14 +13,7 @@ import {
   nextIncidentId,
   updateIncident,
 } from '../../../src/engine/db/incidentRows';
-import {
-  deleteSnapshots,
-  getBaseline,
-  getSnapshot,
-  insertSnapshot,
-  listSnapshots,
-  setBaseline,
-} from '../../../src/engine/db/snapshotRows';
+import { deleteSnapshots, getBaseline, getSnapshot, insertSnapshot, listSnapshots, setBaseline } from '../../../src/engine/db/snapshotRows';
 import { InputError } from '../../../src/engine/errors';
 import { incident, snapshot } from './builders';
 
@@ -77,7 +70,10 @@ describe('snapshot rows', () => {
 
   it('refuse a duplicate id', async () => {
     await db.write((d) => insertSnapshot(d, snapshot('S1')));
-    await assert.rejects(db.write((d) => insertSnapshot(d, snapshot('S1'))), InputError);
+    await assert.rejects(
+      db.write((d) => insertSnapshot(d, snapshot('S1'))),
+      InputError,
+    );
   });
 
   it('keep one baseline: the latest marked wins', async () => {
@@ -86,8 +82,7 @@ describe('snapshot rows', () => {
       insertSnapshot(d, snapshot('S2', { createdAt: 2 }));
       insertSnapshot(d, snapshot('S3', { createdAt: 3, baseline: true }));
     });
-    const baselines = async (): Promise<string[]> =>
-      (await db.read(listSnapshots)).filter((s) => s.baseline).map((s) => s.id);
+    const baselines = async (): Promise<string[]> => (await db.read(listSnapshots)).filter((s) => s.baseline).map((s) => s.id);
     assert.deepEqual(await baselines(), ['S3']);
     await db.write((d) => setBaseline(d, 'S1'));
     assert.deepEqual(await baselines(), ['S1']);
@@ -99,11 +94,14 @@ describe('snapshot rows', () => {
 
   it('refuse to mark an unknown snapshot as baseline and keep the current one', async () => {
     await db.write((d) => insertSnapshot(d, snapshot('S1', { baseline: true })));
-    await assert.rejects(db.write((d) => setBaseline(d, 'S9')), (err: unknown) => {
-      assert.ok(err instanceof InputError);
-      assert.match(err.message, /unknown snapshot S9/);
-      return true;
-    });
+    await assert.rejects(
+      db.write((d) => setBaseline(d, 'S9')),
+      (err: unknown) => {
+        assert.ok(err instanceof InputError);
+        assert.match(err.message, /unknown snapshot S9/);
+        return true;
+      },
+    );
     assert.equal((await db.read(getBaseline))?.id, 'S1');
   });
 
@@ -113,7 +111,10 @@ describe('snapshot rows', () => {
     });
     await db.write((d) => deleteSnapshots(d, ['S2', 'S4', 'missing']));
     await reopened();
-    assert.deepEqual((await db.read(listSnapshots)).map((s) => s.id), ['S1', 'S3']);
+    assert.deepEqual(
+      (await db.read(listSnapshots)).map((s) => s.id),
+      ['S1', 'S3'],
+    );
   });
 });
 
@@ -189,11 +190,26 @@ describe('incident rows', () => {
 
   it('refuse updates of unknown incidents, duplicates and malformed ids', async () => {
     await db.write((d) => insertIncident(d, incident('INC-0001')));
-    await assert.rejects(db.write((d) => updateIncident(d, incident('INC-0002'))), /unknown incident INC-0002/);
-    await assert.rejects(db.write((d) => insertIncident(d, incident('INC-0001'))), /already exists/);
-    await assert.rejects(db.write((d) => insertIncident(d, incident('INC-1'))), InputError);
-    await assert.rejects(db.write((d) => insertIncident(d, incident('incident-7'))), InputError);
-    assert.deepEqual((await db.read(listIncidents)).map((i) => i.id), ['INC-0001']);
+    await assert.rejects(
+      db.write((d) => updateIncident(d, incident('INC-0002'))),
+      /unknown incident INC-0002/,
+    );
+    await assert.rejects(
+      db.write((d) => insertIncident(d, incident('INC-0001'))),
+      /already exists/,
+    );
+    await assert.rejects(
+      db.write((d) => insertIncident(d, incident('INC-1'))),
+      InputError,
+    );
+    await assert.rejects(
+      db.write((d) => insertIncident(d, incident('incident-7'))),
+      InputError,
+    );
+    assert.deepEqual(
+      (await db.read(listIncidents)).map((i) => i.id),
+      ['INC-0001'],
+    );
   });
 
   it('find incidents by signature, oldest first', async () => {

@@ -150,9 +150,7 @@ describe('linkDecisionsToTriggers', () => {
       timestamp: Date.UTC(2024, 4, 20, 14, 2, 9),
       frames: [{ file: 'export.py', line: 42, function: '<module>', inWorkspace: true }],
     });
-    assert.deepEqual(linked(linkDecisionsToTriggers(decisions, [keyError])), [
-      ['D4', 'run `python export.py --since 2024-05-19`', ['T4']],
-    ]);
+    assert.deepEqual(linked(linkDecisionsToTriggers(decisions, [keyError])), [['D4', 'run `python export.py --since 2024-05-19`', ['T4']]]);
   });
 
   it('gives each trigger to one step only, the best; a step may collect several triggers', () => {

@@ -64,7 +64,7 @@ describe('decision markers in agent logs', () => {
     assert.deepEqual(observation.outcome, { status: 'error', text: "KeyError: 'rows'" });
   });
 
-  it("gives an action the next observation as its outcome, success or failure", () => {
+  it('gives an action the next observation as its outcome, success or failure', () => {
     const { decisions } = extractDecisions([load(ws, 'agent/run.log')], { markers: MARKERS, defaultZone: 'utc' });
     assert.deepEqual(decisions[3]?.outcome, { status: 'error', text: "KeyError: 'rows'", decisionId: 'D5' });
     assert.deepEqual(decisions[5]?.outcome, { status: 'success', text: '4 passed in 0.31s, no errors', decisionId: 'D7' });

@@ -14,7 +14,9 @@ const log = [
 ].join('\n');
 
 test('an observation answers the action just before it, and a decision only through its single action', () => {
-  const { decisions } = extractDecisions([{ path: 'agent/agent.log', text: log, mtimeMs: 0 }], { markers: [...DEFAULT_CONFIG.decisionMarkers] });
+  const { decisions } = extractDecisions([{ path: 'agent/agent.log', text: log, mtimeMs: 0 }], {
+    markers: [...DEFAULT_CONFIG.decisionMarkers],
+  });
   const by = (text: RegExp) => decisions.find((d) => text.test(d.text));
   assert.equal(by(/remove agent\/notes/)?.outcome, undefined, 'two actions stand between the decision and the result');
   assert.equal(by(/delete agent\/notes/)?.outcome, undefined);

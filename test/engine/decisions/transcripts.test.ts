@@ -2,12 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  detectTranscriptFormat,
-  extractDecisions,
-  type DecisionInputFile,
-  type ExtractResult,
-} from '../../../src/engine/decisions/index';
+import { detectTranscriptFormat, extractDecisions, type DecisionInputFile, type ExtractResult } from '../../../src/engine/decisions/index';
 import { ROOT, TempWorkspace } from '../../support/workspace';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'transcripts');

@@ -14,12 +14,15 @@ test('a modified line counts one addition and one deletion with git-style hunks'
   assert.equal(d.deletions, 1);
   assert.equal(
     d.patch,
-    ['--- a/f.txt', '+++ b/f.txt', '@@ -2,7 +2,7 @@', ' two', ' three', ' four', '-five', '+FIVE', ' six', ' seven', ' eight', ''].join('\n'),
+    ['--- a/f.txt', '+++ b/f.txt', '@@ -2,7 +2,7 @@', ' two', ' three', ' four', '-five', '+FIVE', ' six', ' seven', ' eight', ''].join(
+      '\n',
+    ),
   );
 });
 
 test('an appended log only reports the appended lines, with the right line numbers', () => {
-  const old = Array.from({ length: 100_000 }, (_, i) => `2024-05-20 14:02:03,${String(i % 1000).padStart(3, '0')} INFO line ${i}`).join('\n') + '\n';
+  const old =
+    Array.from({ length: 100_000 }, (_, i) => `2024-05-20 14:02:03,${String(i % 1000).padStart(3, '0')} INFO line ${i}`).join('\n') + '\n';
   const appended = old + 'Traceback (most recent call last):\nValueError: boom\n';
   const d = lineDiff(old, appended, 'a/app.log', 'b/app.log');
   assert.equal(d.additions, 2);

@@ -37,9 +37,18 @@ test('ids, unique prefixes and labels (the newest carrying the label)', () => {
 });
 
 test('bad refs say what to use instead', () => {
-  assert.throws(() => resolveRef(all, 'latest~9'), (e: unknown) => e instanceof InputError && /goes back further/.test(e.message));
-  assert.throws(() => resolveRef(all, 'bbb'), (e: unknown) => e instanceof InputError && /unknown snapshot/.test(e.message));
-  assert.throws(() => resolveRef(all, 'bbb2'), (e: unknown) => e instanceof InputError && /latest~N/.test(e.message));
+  assert.throws(
+    () => resolveRef(all, 'latest~9'),
+    (e: unknown) => e instanceof InputError && /goes back further/.test(e.message),
+  );
+  assert.throws(
+    () => resolveRef(all, 'bbb'),
+    (e: unknown) => e instanceof InputError && /unknown snapshot/.test(e.message),
+  );
+  assert.throws(
+    () => resolveRef(all, 'bbb2'),
+    (e: unknown) => e instanceof InputError && /latest~N/.test(e.message),
+  );
   assert.throws(() => resolveRef([], 'latest'), /no snapshots yet/);
   assert.throws(() => resolveRef([snap('x', 1)], 'baseline'), /no baseline set/);
 });

@@ -15,7 +15,17 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function entry(p: string, content: string, over: Partial<ManifestEntry> = {}): ManifestEntry {
-  return { path: p, type: 'file', size: Buffer.byteLength(content), mode: 0o644, mtimeMs: 0, id: gitBlobId(content), binary: false, stored: true, ...over };
+  return {
+    path: p,
+    type: 'file',
+    size: Buffer.byteLength(content),
+    mode: 0o644,
+    mtimeMs: 0,
+    id: gitBlobId(content),
+    binary: false,
+    stored: true,
+    ...over,
+  };
 }
 
 /** Stores the contents in one pack, as a capture does (many files share a chunk). */

@@ -14,7 +14,9 @@ const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', dir, '-c', 'user.name=Agent', '-c', 'user.email=agent@example.com', ...args], { encoding: 'utf8' }).trim();
+  return execFileSync('git', ['-C', dir, '-c', 'user.name=Agent', '-c', 'user.email=agent@example.com', ...args], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +39,10 @@ test('commits and HEAD moves in the window are on the timeline, and the triggeri
     git(dir, 'commit', '-q', '-am', 'Move the database port');
     const commit = git(dir, 'rev-parse', 'HEAD');
     git(dir, 'checkout', '-q', '-b', 'hotfix');
-    fs.appendFileSync(path.join(dir, 'app.log'), '2024-05-01 10:05:00 ERROR could not connect to database on port 5433: connection refused\n');
+    fs.appendFileSync(
+      path.join(dir, 'app.log'),
+      '2024-05-01 10:05:00 ERROR could not connect to database on port 5433: connection refused\n',
+    );
     await sleep(50);
     const { snapshot: post } = await store.snapshot();
     const a = await analyzeWindow(store, baseline, post);
@@ -55,7 +60,10 @@ test('commits and HEAD moves in the window are on the timeline, and the triggeri
 
     const incident = await recordIncident(store, a);
     const report = await exportReport(store, incident.id, { out: path.join(dir, 'report.md') });
-    assert.match(fs.readFileSync(report.file, 'utf8'), new RegExp(`^\\*\\*Triggering commit:\\*\\* \`${commit.slice(0, 12)}\` Move the database port$`, 'm'));
+    assert.match(
+      fs.readFileSync(report.file, 'utf8'),
+      new RegExp(`^\\*\\*Triggering commit:\\*\\* \`${commit.slice(0, 12)}\` Move the database port$`, 'm'),
+    );
   } finally {
     store.close();
   }

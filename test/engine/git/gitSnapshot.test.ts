@@ -19,7 +19,11 @@ function tempDir(): string {
 }
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', dir, '-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'protocol.file.allow=always', ...args], { encoding: 'utf8' });
+  return execFileSync(
+    'git',
+    ['-C', dir, '-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'protocol.file.allow=always', ...args],
+    { encoding: 'utf8' },
+  );
 }
 
 function write(dir: string, files: Record<string, string | Buffer>): void {
@@ -65,7 +69,12 @@ test('git:HEAD of an unchanged checkout equals a capture of it: same filters, mo
     'tmp/scratch.txt': 'excluded by the config\n',
   });
   // Committed although ignored: git has them, a capture does not, and neither may the git snapshot.
-  write(dir, { 'build/out.js': 'built\n', 'debug.log': 'noise\n', 'sub/keep.log': 'kept by the nested rule\n', 'node_modules/x/index.js': 'dep\n' });
+  write(dir, {
+    'build/out.js': 'built\n',
+    'debug.log': 'noise\n',
+    'sub/keep.log': 'kept by the nested rule\n',
+    'node_modules/x/index.js': 'dep\n',
+  });
   git(dir, 'add', '-f', 'build/out.js', 'debug.log', 'sub/keep.log', 'node_modules/x/index.js');
   fs.chmodSync(path.join(dir, 'run.sh'), 0o755);
   fs.symlinkSync('app.js', path.join(dir, 'link.js'));
@@ -80,9 +89,21 @@ test('git:HEAD of an unchanged checkout equals a capture of it: same filters, mo
     assert.equal(head.label, 'git:HEAD');
     const { snapshot: now } = await store.snapshot();
     const diff = await store.diffSnapshots(head, now);
-    assert.deepEqual(diff.changes.map((c) => `${c.status} ${c.path}`), []);
+    assert.deepEqual(
+      diff.changes.map((c) => `${c.status} ${c.path}`),
+      [],
+    );
     const entries = await store.manifest(head);
-    assert.deepEqual(entries.map((e) => e.path).sort(), ['.gitignore', 'app.js', 'data/big.csv', 'image.bin', 'link.js', 'run.sh', 'sub/.gitignore', 'sub/keep.log']);
+    assert.deepEqual(entries.map((e) => e.path).sort(), [
+      '.gitignore',
+      'app.js',
+      'data/big.csv',
+      'image.bin',
+      'link.js',
+      'run.sh',
+      'sub/.gitignore',
+      'sub/keep.log',
+    ]);
     const byPath = new Map(entries.map((e) => [e.path, e]));
     assert.equal(byPath.get('run.sh')?.mode, 0o755);
     assert.equal(byPath.get('link.js')?.type, 'symlink');
@@ -113,7 +134,10 @@ test('a git ref finds the change since a commit; the same commit reuses its snap
     assert.deepEqual(diff.changes, []);
     await store.snapshot();
     const changed = await store.diff('git:HEAD', 'latest');
-    assert.deepEqual(changed.changes.map((c) => `${c.status} ${c.path}`), ['modified config.json', 'added new.txt']);
+    assert.deepEqual(
+      changed.changes.map((c) => `${c.status} ${c.path}`),
+      ['modified config.json', 'added new.txt'],
+    );
     const older = await store.resolve('git:HEAD~1');
     assert.notEqual(older.id, head.id);
     assert.ok(older.createdAt <= head.createdAt, 'dated at its commit');
@@ -133,7 +157,10 @@ test('a workspace in a sub-folder of a repository gets that folder of the tree; 
   const store = await open(ws);
   try {
     const { snapshot, notes } = await store.gitSnapshot('HEAD');
-    assert.deepEqual((await store.manifest(snapshot)).map((e) => e.path), ['app.py']);
+    assert.deepEqual(
+      (await store.manifest(snapshot)).map((e) => e.path),
+      ['app.py'],
+    );
     assert.match(notes.join('\n'), /vendor\/lib: a git submodule/);
   } finally {
     store.close();

@@ -31,73 +31,77 @@ function mustRun(ws: string, cmd: string, args: string[]): void {
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')} failed: ${r.stderr}`);
 }
 
-describe('Java exception with a Caused by chain', { skip: hasCommand('javac') && hasCommand('java') ? false : 'javac is not installed' }, () => {
-  it('types the finding by the root cause, keeps the outer exception, maps frames by package path', async () => {
-    const ws = workspace();
-    const src = installProgram(ws, 'java/com/acme/billing/App.java', 'src/main/java/com/acme/billing/App.java');
-    mustRun(ws, 'javac', ['-d', 'build/classes', 'src/main/java/com/acme/billing/App.java']);
-    const run = runToLog(ws, 'logs/billing.log', 'java', ['-cp', 'build/classes', 'com.acme.billing.App']);
-    assert.equal(run.status, 1);
+describe(
+  'Java exception with a Caused by chain',
+  { skip: hasCommand('javac') && hasCommand('java') ? false : 'javac is not installed' },
+  () => {
+    it('types the finding by the root cause, keeps the outer exception, maps frames by package path', async () => {
+      const ws = workspace();
+      const src = installProgram(ws, 'java/com/acme/billing/App.java', 'src/main/java/com/acme/billing/App.java');
+      mustRun(ws, 'javac', ['-d', 'build/classes', 'src/main/java/com/acme/billing/App.java']);
+      const run = runToLog(ws, 'logs/billing.log', 'java', ['-cp', 'build/classes', 'com.acme.billing.App']);
+      assert.equal(run.status, 1);
 
-    const logPath = path.join(ws, 'logs/billing.log');
-    const log = fs.readFileSync(logPath, 'utf8');
-    const findings = await scanFile(logPath, { workspaceRoot: ws, workspaceFiles: listFiles(ws) });
-    const f = only(findings, () => true, 'finding');
+      const logPath = path.join(ws, 'logs/billing.log');
+      const log = fs.readFileSync(logPath, 'utf8');
+      const findings = await scanFile(logPath, { workspaceRoot: ws, workspaceFiles: listFiles(ws) });
+      const f = only(findings, () => true, 'finding');
 
-    assert.equal(f.rule, 'java_exception');
-    assert.equal(f.errorType, 'java.lang.NumberFormatException');
-    assert.deepEqual(
-      f.chain?.map((c) => [c.errorType, c.relation]),
-      [
-        ['java.lang.IllegalStateException', 'first'],
-        ['java.lang.NumberFormatException', 'cause'],
-      ],
-    );
-    assert.equal(
-      f.message,
-      'java.lang.IllegalStateException: invoice total failed at amount 7.x5; root cause java.lang.NumberFormatException: For input string: "7x5"',
-    );
-    assert.equal(f.line, lineOf(log, /^Exception in thread "main"/));
-    assert.equal(f.endLine, lineOf(log, /^\s+\.\.\. \d+ more$/));
+      assert.equal(f.rule, 'java_exception');
+      assert.equal(f.errorType, 'java.lang.NumberFormatException');
+      assert.deepEqual(
+        f.chain?.map((c) => [c.errorType, c.relation]),
+        [
+          ['java.lang.IllegalStateException', 'first'],
+          ['java.lang.NumberFormatException', 'cause'],
+        ],
+      );
+      assert.equal(
+        f.message,
+        'java.lang.IllegalStateException: invoice total failed at amount 7.x5; root cause java.lang.NumberFormatException: For input string: "7x5"',
+      );
+      assert.equal(f.line, lineOf(log, /^Exception in thread "main"/));
+      assert.equal(f.endLine, lineOf(log, /^\s+\.\.\. \d+ more$/));
 
-    const rel = 'src/main/java/com/acme/billing/App.java';
-    const wsFrames = f.frames.filter((fr) => fr.inWorkspace);
-    assert.ok(wsFrames.every((fr) => fr.file === rel));
-    assert.ok(wsFrames.some((fr) => fr.function === 'App.total' && fr.line === sourceLine(src, 'throw new IllegalStateException')));
-    assert.ok(wsFrames.some((fr) => fr.function === 'App.parseCents' && fr.line === sourceLine(src, 'Integer.parseInt(raw')));
-    // JDK frames stay as printed and are not workspace frames.
-    assert.ok(f.frames.some((fr) => fr.file === 'Integer.java' && !fr.inWorkspace));
-    assert.match(f.evidence, /Caused by: java\.lang\.NumberFormatException/);
-  });
-
-  it('takes the timestamp and message line a logger writes right before the stack', () => {
-    const ws = workspace();
-    const text = [
-      '2024-05-20 14:02:03,123 ERROR [main] c.a.b.App - invoice run failed',
-      'java.lang.IllegalStateException: boom',
-      '\tat com.acme.billing.App.total(App.java:16)',
-      '\tat com.acme.billing.App.main(App.java:23)',
-      '2024-05-20 14:02:04,000 INFO [main] c.a.b.App - shutting down',
-    ].join('\n');
-    const findings = scanLogText(text, {
-      workspaceRoot: ws,
-      defaultZone: 'utc',
-      workspaceFiles: ['src/main/java/com/acme/billing/App.java', 'README.md'],
+      const rel = 'src/main/java/com/acme/billing/App.java';
+      const wsFrames = f.frames.filter((fr) => fr.inWorkspace);
+      assert.ok(wsFrames.every((fr) => fr.file === rel));
+      assert.ok(wsFrames.some((fr) => fr.function === 'App.total' && fr.line === sourceLine(src, 'throw new IllegalStateException')));
+      assert.ok(wsFrames.some((fr) => fr.function === 'App.parseCents' && fr.line === sourceLine(src, 'Integer.parseInt(raw')));
+      // JDK frames stay as printed and are not workspace frames.
+      assert.ok(f.frames.some((fr) => fr.file === 'Integer.java' && !fr.inWorkspace));
+      assert.match(f.evidence, /Caused by: java\.lang\.NumberFormatException/);
     });
-    const f = only(findings, () => true, 'finding');
-    assert.equal(f.rule, 'java_exception');
-    assert.equal(f.line, 2);
-    assert.equal(f.endLine, 4);
-    assert.equal(f.timestamp, Date.UTC(2024, 4, 20, 14, 2, 3, 123));
-    assert.equal(f.timestampInherited, true);
-    assert.deepEqual(f.frames[f.frames.length - 1], {
-      file: 'src/main/java/com/acme/billing/App.java',
-      line: 16,
-      function: 'App.total',
-      inWorkspace: true,
+
+    it('takes the timestamp and message line a logger writes right before the stack', () => {
+      const ws = workspace();
+      const text = [
+        '2024-05-20 14:02:03,123 ERROR [main] c.a.b.App - invoice run failed',
+        'java.lang.IllegalStateException: boom',
+        '\tat com.acme.billing.App.total(App.java:16)',
+        '\tat com.acme.billing.App.main(App.java:23)',
+        '2024-05-20 14:02:04,000 INFO [main] c.a.b.App - shutting down',
+      ].join('\n');
+      const findings = scanLogText(text, {
+        workspaceRoot: ws,
+        defaultZone: 'utc',
+        workspaceFiles: ['src/main/java/com/acme/billing/App.java', 'README.md'],
+      });
+      const f = only(findings, () => true, 'finding');
+      assert.equal(f.rule, 'java_exception');
+      assert.equal(f.line, 2);
+      assert.equal(f.endLine, 4);
+      assert.equal(f.timestamp, Date.UTC(2024, 4, 20, 14, 2, 3, 123));
+      assert.equal(f.timestampInherited, true);
+      assert.deepEqual(f.frames[f.frames.length - 1], {
+        file: 'src/main/java/com/acme/billing/App.java',
+        line: 16,
+        function: 'App.total',
+        inWorkspace: true,
+      });
     });
-  });
-});
+  },
+);
 
 describe('Rust panic', { skip: hasCommand('rustc') ? false : 'rustc is not installed' }, () => {
   it('reports the panic location and message, with and without RUST_BACKTRACE', async () => {
@@ -134,9 +138,12 @@ describe('Rust panic', { skip: hasCommand('rustc') ? false : 'rustc is not insta
 
   it('reads the pre-1.73 layout with the message in quotes', () => {
     const ws = workspace();
-    const findings = scanLogText("thread 'main' panicked at 'attempt to divide by zero', src/main.rs:7:13\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n", {
-      workspaceRoot: ws,
-    });
+    const findings = scanLogText(
+      "thread 'main' panicked at 'attempt to divide by zero', src/main.rs:7:13\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+      {
+        workspaceRoot: ws,
+      },
+    );
     const f = only(findings, () => true, 'finding');
     assert.equal(f.message, 'attempt to divide by zero');
     assert.equal(f.endLine, 2);

@@ -52,7 +52,9 @@ function apacheLog(): Written {
 }
 
 test('thousands of repeats of a few Apache errors are a handful of triggers with their counts and occurrences', async () => {
-  const w = new TempWorkspace({ 'logs/error.log': '[Sun Dec 04 04:00:00 2005] [notice] Apache configured -- resuming normal operations\n' });
+  const w = new TempWorkspace({
+    'logs/error.log': '[Sun Dec 04 04:00:00 2005] [notice] Apache configured -- resuming normal operations\n',
+  });
   spaces.push(w);
   assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
   await settle();
@@ -75,12 +77,20 @@ test('thousands of repeats of a few Apache errors are a handful of triggers with
       [at('crit')[0], 1],
     ],
   );
-  for (const [kind, t] of [['missing', byLine[0]], ['state', byLine[1]], ['forbidden', byLine[2]]] as const) {
+  for (const [kind, t] of [
+    ['missing', byLine[0]],
+    ['state', byLine[1]],
+    ['forbidden', byLine[2]],
+  ] as const) {
     const lines = at(kind);
     const occ = t?.occurrences ?? [];
     // The first 100 and the last; the trigger's own line is the first, at its own time.
     assert.equal(occ.length, 101, kind);
-    assert.deepEqual(occ.slice(0, 100).map((o) => o.line), lines.slice(0, 100), kind);
+    assert.deepEqual(
+      occ.slice(0, 100).map((o) => o.line),
+      lines.slice(0, 100),
+      kind,
+    );
     assert.deepEqual(occ[100], { line: lines[lines.length - 1], timestamp: timeOf(lines[lines.length - 1] ?? 0) }, kind);
     assert.equal(t?.timestamp, timeOf(t?.line ?? 0));
     assert.equal(occ[0]?.timestamp, t?.timestamp);
@@ -99,7 +109,10 @@ test('a burst: the same error many times within a minute is flagged, the text ou
   assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
   await settle();
   const lines: string[] = [];
-  for (let i = 0; i < 40; i++) lines.push(`2024-05-20T14:02:${String(10 + (i % 40)).padStart(2, '0')}.${String(i * 7).padStart(3, '0')}Z ERROR db: connect ECONNREFUSED 10.0.0.${i % 4}:5432 (attempt ${i + 1})`);
+  for (let i = 0; i < 40; i++)
+    lines.push(
+      `2024-05-20T14:02:${String(10 + (i % 40)).padStart(2, '0')}.${String(i * 7).padStart(3, '0')}Z ERROR db: connect ECONNREFUSED 10.0.0.${i % 4}:5432 (attempt ${i + 1})`,
+    );
   lines.push('2024-05-20T14:05:00.000Z ERROR api: upstream returned 503 for /v1/orders/8812');
   w.write({ 'logs/app.log': lines.join('\n') + '\n' });
   assert.equal(cli(w, 'snapshot').code, 0);

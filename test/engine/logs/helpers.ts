@@ -51,11 +51,7 @@ export function runToLog(ws: string, logRel: string, cmd: string, args: string[]
 }
 
 /** Scans a log file through a read stream, from a byte offset (the new part of an appended log). */
-export async function scanFile(
-  file: string,
-  opts: LogScannerOptions,
-  fromByte = 0,
-): Promise<LogFinding[]> {
+export async function scanFile(file: string, opts: LogScannerOptions, fromByte = 0): Promise<LogFinding[]> {
   const { findings } = await scanLogStream(fs.createReadStream(file, { start: fromByte }), opts);
   return findings;
 }
@@ -89,7 +85,10 @@ export function only<T>(items: T[], pred: (t: T) => boolean, what: string): T {
 
 /** 1-based line in a source file of the first line containing `needle`. */
 export function sourceLine(file: string, needle: string): number {
-  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const i = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
   if (i < 0) throw new Error(`${needle} not in ${file}`);
   return i + 1;
 }

@@ -9,7 +9,8 @@ import { TempWorkspace } from '../../support/workspace';
 const WORKER = path.resolve(__dirname, '../../../dist/logScanWorker.js');
 const w = new TempWorkspace({
   'logs/a.log': '2024-05-20T10:00:00.000Z INFO start\n2024-05-20T10:00:01.000Z ERROR worker: db down\n',
-  'logs/b.log': 'panic: runtime error: index out of range [3] with length 2\n\ngoroutine 1 [running]:\nmain.main()\n\t/srv/app/main.go:9 +0x1d\nexit status 2\n',
+  'logs/b.log':
+    'panic: runtime error: index out of range [3] with length 2\n\ngoroutine 1 [running]:\nmain.main()\n\t/srv/app/main.go:9 +0x1d\nexit status 2\n',
   'bad-worker.js': "throw new Error('the worker fails to start');\n",
 });
 after(() => w.dispose());
@@ -19,7 +20,12 @@ function job(): LogThreadJob {
     const st = statSync(w.path(p), { throwIfNoEntry: false });
     return { path: p, file: w.path(p), size: st?.size ?? 10, mtimeMs: Math.floor(st?.mtimeMs ?? 0) };
   });
-  return { settings: { workspaceRoot: w.dir, maxLineLength: 10_000, userPatterns: [] }, workspaceFiles: ['logs/a.log', 'logs/b.log'], budgetMs: 30_000, logs };
+  return {
+    settings: { workspaceRoot: w.dir, maxLineLength: 10_000, userPatterns: [] },
+    workspaceFiles: ['logs/a.log', 'logs/b.log'],
+    budgetMs: 30_000,
+    logs,
+  };
 }
 
 const summary = (r: Awaited<ReturnType<typeof scanStreamedLogs>>): unknown =>
@@ -27,12 +33,26 @@ const summary = (r: Awaited<ReturnType<typeof scanStreamedLogs>>): unknown =>
 
 it('scans in the worker what the current thread scans, one result per log, a missing log reported', async () => {
   const here = await scanStreamedLogs(job(), null);
-  assert.deepEqual(summary(here), [[[2, 'level_error']], [[1, 'go_panic'], [6, 'exit_code']], 'failed']);
+  assert.deepEqual(summary(here), [
+    [[2, 'level_error']],
+    [
+      [1, 'go_panic'],
+      [6, 'exit_code'],
+    ],
+    'failed',
+  ]);
   const there = await scanStreamedLogs(job(), WORKER);
   assert.deepEqual(there, here);
 });
 
 it('falls back to the current thread when the worker fails', async () => {
   const r = await scanStreamedLogs(job(), w.path('bad-worker.js'));
-  assert.deepEqual(summary(r), [[[2, 'level_error']], [[1, 'go_panic'], [6, 'exit_code']], 'failed']);
+  assert.deepEqual(summary(r), [
+    [[2, 'level_error']],
+    [
+      [1, 'go_panic'],
+      [6, 'exit_code'],
+    ],
+    'failed',
+  ]);
 });

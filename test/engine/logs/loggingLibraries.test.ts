@@ -58,7 +58,11 @@ describe('java.util.logging', { skip: hasCommand('javac') && hasCommand('java') 
     }
     assert.deepEqual(
       found[0]?.occurrences?.map((o) => lines[o.line - 1]),
-      ['SEVERE: cannot reach db-0: Connection refused', 'SEVERE: cannot reach db-1: Connection refused', 'SEVERE: cannot reach db-2: Connection refused'],
+      [
+        'SEVERE: cannot reach db-0: Connection refused',
+        'SEVERE: cannot reach db-1: Connection refused',
+        'SEVERE: cannot reach db-2: Connection refused',
+      ],
     );
   });
 });
@@ -97,7 +101,10 @@ describe('Python logging', { skip: hasCommand('python3') ? false : 'python3 is n
     const [batch, giving] = found;
     assert.ok(Math.abs((batch?.timestamp ?? 0) - before) < 60_000);
     assert.equal(batch?.timestampInherited, undefined, 'the record carries its own time');
-    assert.deepEqual(batch?.occurrences?.map((o) => o.line), [found[0]?.line, (found[0]?.line ?? 0) + 1]);
+    assert.deepEqual(
+      batch?.occurrences?.map((o) => o.line),
+      [found[0]?.line, (found[0]?.line ?? 0) + 1],
+    );
     assert.ok((giving?.timestamp ?? 0) >= (batch?.timestamp ?? 0));
   });
 });

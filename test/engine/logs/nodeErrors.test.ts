@@ -62,7 +62,10 @@ describe('Node.js programs that fail', () => {
       assert.equal(f.line, lineOf(log, /^node:events:\d+$/));
       assert.ok(f.endLine > lineOf(log, /^Error: connect ECONNREFUSED/));
       assert.match(f.evidence, /code: 'ECONNREFUSED'/);
-      assert.ok(f.frames.every((fr) => !fr.inWorkspace), 'all frames are node internals');
+      assert.ok(
+        f.frames.every((fr) => !fr.inWorkspace),
+        'all frames are node internals',
+      );
       assert.equal(findings.length, 1, 'the stack and error properties do not fire again');
       return { sig: errorSignature(f.errorType, f.message), message: f.message, port: /:(\d+)$/.exec(f.message)?.[1] ?? '' };
     };

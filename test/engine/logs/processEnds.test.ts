@@ -29,36 +29,44 @@ describe('processes killed by a signal or exiting non-zero', () => {
     assert.match(f?.message ?? '', /out-of-memory killer/);
   });
 
-  it('reads make reporting a recipe killed by SIGKILL and one exiting 3', { skip: hasCommand('make') ? false : 'make missing' }, async () => {
-    const ws = workspace();
-    installProgram(ws, 'shell/Makefile', 'Makefile');
-    assert.notEqual(runToLog(ws, 'build.log', 'make', ['killed']).status, 0);
-    assert.equal(runToLog(ws, 'build.log', 'make', ['three']).status, 2);
-    const log = fs.readFileSync(path.join(ws, 'build.log'), 'utf8');
-    const findings = await scanFile(path.join(ws, 'build.log'), { workspaceRoot: ws });
-    assert.deepEqual(
-      findings.map((f) => ({ rule: f.rule, line: f.line, exitCode: f.exitCode, signal: f.signal })),
-      [
-        { rule: 'signal', line: lineOf(log, /^make: \*\*\* \[.*killed\] Killed/), exitCode: undefined, signal: 'SIGKILL' },
-        { rule: 'exit_code', line: lineOf(log, /^make: \*\*\* \[.*three\] Error 3/), exitCode: 3, signal: undefined },
-      ],
-    );
-  });
+  it(
+    'reads make reporting a recipe killed by SIGKILL and one exiting 3',
+    { skip: hasCommand('make') ? false : 'make missing' },
+    async () => {
+      const ws = workspace();
+      installProgram(ws, 'shell/Makefile', 'Makefile');
+      assert.notEqual(runToLog(ws, 'build.log', 'make', ['killed']).status, 0);
+      assert.equal(runToLog(ws, 'build.log', 'make', ['three']).status, 2);
+      const log = fs.readFileSync(path.join(ws, 'build.log'), 'utf8');
+      const findings = await scanFile(path.join(ws, 'build.log'), { workspaceRoot: ws });
+      assert.deepEqual(
+        findings.map((f) => ({ rule: f.rule, line: f.line, exitCode: f.exitCode, signal: f.signal })),
+        [
+          { rule: 'signal', line: lineOf(log, /^make: \*\*\* \[.*killed\] Killed/), exitCode: undefined, signal: 'SIGKILL' },
+          { rule: 'exit_code', line: lineOf(log, /^make: \*\*\* \[.*three\] Error 3/), exitCode: 3, signal: undefined },
+        ],
+      );
+    },
+  );
 
-  it('reads a Python subprocess failure and a shell segfault as their own kinds', { skip: hasCommand('python3') ? false : 'python3 missing' }, async () => {
-    const ws = workspace();
-    runToLog(ws, 'py.log', 'python3', ['-c', "import subprocess; subprocess.run(['sh', '-c', 'exit 3'], check=True)"]);
-    runToLog(ws, 'py.log', 'bash', ['-c', 'sh -c "kill -SEGV \\$\\$"; true']);
-    const findings = await scanFile(path.join(ws, 'py.log'), { workspaceRoot: ws });
-    assert.deepEqual(
-      findings.map((f) => [f.rule, f.errorType]),
-      [
-        ['python_traceback', 'subprocess.CalledProcessError'],
-        ['signal', 'SIGSEGV'],
-      ],
-    );
-    assert.match(findings[0]?.message ?? '', /returned non-zero exit status 3/);
-  });
+  it(
+    'reads a Python subprocess failure and a shell segfault as their own kinds',
+    { skip: hasCommand('python3') ? false : 'python3 missing' },
+    async () => {
+      const ws = workspace();
+      runToLog(ws, 'py.log', 'python3', ['-c', "import subprocess; subprocess.run(['sh', '-c', 'exit 3'], check=True)"]);
+      runToLog(ws, 'py.log', 'bash', ['-c', 'sh -c "kill -SEGV \\$\\$"; true']);
+      const findings = await scanFile(path.join(ws, 'py.log'), { workspaceRoot: ws });
+      assert.deepEqual(
+        findings.map((f) => [f.rule, f.errorType]),
+        [
+          ['python_traceback', 'subprocess.CalledProcessError'],
+          ['signal', 'SIGSEGV'],
+        ],
+      );
+      assert.match(findings[0]?.message ?? '', /returned non-zero exit status 3/);
+    },
+  );
 
   it('recognises exit-code reports of common runners and explains 137 / 139', () => {
     const ws = workspace();
@@ -69,7 +77,7 @@ describe('processes killed by a signal or exiting non-zero', () => {
       'Command failed with exit code 1: npm run build',
       'make: *** [build] Error 2',
       'Main process exited, code=exited, status=4/NOPERMISSION',
-      'error: process didn\'t exit successfully: `target/debug/app` (exit status: 101)',
+      "error: process didn't exit successfully: `target/debug/app` (exit status: 101)",
       'container exited with code 139',
       'terminated by signal SIGTERM',
       'Segmentation fault (core dumped)',

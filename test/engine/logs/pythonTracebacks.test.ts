@@ -60,7 +60,10 @@ describe('Python programs that fail', { skip: PY ? false : 'python3 is not insta
     assert.equal(f.errorType, 'RuntimeError');
     assert.equal(f.line, lineOf(log, /^Traceback/));
     assert.equal(f.endLine, lineOf(log, /^RuntimeError: /));
-    assert.match(f.message, /^RuntimeError: worker \d+ cannot start without .*settings-\d+\.ini \(caused by FileNotFoundError: \[Errno 2\] No such file or directory: /);
+    assert.match(
+      f.message,
+      /^RuntimeError: worker \d+ cannot start without .*settings-\d+\.ini \(caused by FileNotFoundError: \[Errno 2\] No such file or directory: /,
+    );
     assert.deepEqual(
       f.chain?.map((c) => [c.errorType, c.relation]),
       [
@@ -154,11 +157,7 @@ describe('Python programs that fail', { skip: PY ? false : 'python3 is not insta
     );
     assert.deepEqual(
       findings.map((f) => f.line),
-      [
-        lineOf(full, / ERROR sync: upstream/, oldLines),
-        lineOf(full, /^Traceback/, oldLines),
-        lineOf(full, / CRITICAL sync:/, oldLines),
-      ],
+      [lineOf(full, / ERROR sync: upstream/, oldLines), lineOf(full, /^Traceback/, oldLines), lineOf(full, / CRITICAL sync:/, oldLines)],
     );
     assert.ok(findings.every((f) => f.line > oldLines));
   });

@@ -99,7 +99,8 @@ describe('lines next to quiet ones', () => {
 
   it('stays quiet on a log of ordinary lines', () => {
     const lines: string[] = [];
-    for (let i = 0; i < 2000; i++) lines.push(`2024-05-20T14:02:${String(i % 60).padStart(2, '0')}.000Z INFO worker-${i % 7}: batch ${i} ok in ${i % 90} ms`);
+    for (let i = 0; i < 2000; i++)
+      lines.push(`2024-05-20T14:02:${String(i % 60).padStart(2, '0')}.000Z INFO worker-${i % 7}: batch ${i} ok in ${i % 90} ms`);
     assert.deepEqual(scanLogText(lines.join('\n'), opts), []);
   });
 });

@@ -14,7 +14,11 @@ const opts = { workspaceRoot: ws, defaultZone: 'utc' as const, year: 2024 };
 
 /** [line, ISO time or null, message] of every finding. */
 function fired(text: string, extra: object = {}): [number, string | null, string][] {
-  return scanLogText(text, { ...opts, ...extra }).map((f: LogFinding) => [f.line, f.timestamp === undefined ? null : new Date(f.timestamp).toISOString(), f.message]);
+  return scanLogText(text, { ...opts, ...extra }).map((f: LogFinding) => [
+    f.line,
+    f.timestamp === undefined ? null : new Date(f.timestamp).toISOString(),
+    f.message,
+  ]);
 }
 
 describe('error levels of real log formats', () => {
@@ -139,7 +143,12 @@ describe('error levels of real log formats', () => {
     assert.deepEqual(
       found.map((f) => [f.line, f.endLine, f.errorType ?? null, f.message]),
       [
-        [3, 6, 'System.InvalidOperationException', 'Microsoft.AspNetCore.Server.Kestrel: Connection id "0HMVFT", Request id "0HMVFT:00000001": An unhandled exception was thrown by the application.'],
+        [
+          3,
+          6,
+          'System.InvalidOperationException',
+          'Microsoft.AspNetCore.Server.Kestrel: Connection id "0HMVFT", Request id "0HMVFT:00000001": An unhandled exception was thrown by the application.',
+        ],
         [7, 8, null, 'Microsoft.AspNetCore.Hosting.Diagnostics: Application startup exception'],
       ],
     );
@@ -147,7 +156,9 @@ describe('error levels of real log formats', () => {
       '2024-05-20 14:02:03 info: Microsoft.Hosting.Lifetime[0] Application started. error handling on',
       'fail: Orders.Api.OrderService[1001] Order 4411 could not be saved: timeout',
     ].join('\n');
-    assert.deepEqual(fired(singleLine), [[2, '2024-05-20T14:02:03.000Z', 'Orders.Api.OrderService: Order 4411 could not be saved: timeout']]);
+    assert.deepEqual(fired(singleLine), [
+      [2, '2024-05-20T14:02:03.000Z', 'Orders.Api.OrderService: Order 4411 could not be saved: timeout'],
+    ]);
   });
 
   it('Windows: CBS log, Event Viewer CSV and wevtutil text exports', () => {
@@ -187,7 +198,9 @@ describe('error levels of real log formats', () => {
       'The Foo service entered the error state.',
       '',
     ].join('\n');
-    assert.deepEqual(fired(text), [[8, '2024-05-20T14:02:03.123Z', 'Service Control Manager (event 7000): The Foo service failed to start due to the following error:']]);
+    assert.deepEqual(fired(text), [
+      [8, '2024-05-20T14:02:03.123Z', 'Service Control Manager (event 7000): The Foo service failed to start due to the following error:'],
+    ]);
   });
 
   it('Kubernetes/container JSON lines, klog, bunyan and pino numeric levels', () => {
@@ -223,7 +236,7 @@ describe('error levels of real log formats', () => {
     ]);
   });
 
-  it('java.util.logging: SEVERE on the line after the date line takes that line\'s time', () => {
+  it("java.util.logging: SEVERE on the line after the date line takes that line's time", () => {
     const log = [
       'May 20, 2024 2:02:03 PM com.example.App main',
       'SEVERE: Connection refused to db',
@@ -240,10 +253,15 @@ describe('error levels of real log formats', () => {
     assert.equal(f?.timestampInherited, true);
   });
 
-  it('times without a year are placed in the log\'s year, a December line read in January in the year before', () => {
-    const proxy = '[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 error : Could not connect through proxy proxy.cse.cuhk.edu.hk:5070';
-    assert.deepEqual(fired(proxy, { year: 2025 }), [[1, '2025-10-30T16:49:06.000Z', 'Could not connect through proxy proxy.cse.cuhk.edu.hk:5070']]);
-    const syslog = ['Dec 31 23:59:58 combo app[1]: ERROR: before midnight', 'Jan  1 00:00:02 combo app[1]: ERROR: after midnight'].join('\n');
+  it("times without a year are placed in the log's year, a December line read in January in the year before", () => {
+    const proxy =
+      '[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 error : Could not connect through proxy proxy.cse.cuhk.edu.hk:5070';
+    assert.deepEqual(fired(proxy, { year: 2025 }), [
+      [1, '2025-10-30T16:49:06.000Z', 'Could not connect through proxy proxy.cse.cuhk.edu.hk:5070'],
+    ]);
+    const syslog = ['Dec 31 23:59:58 combo app[1]: ERROR: before midnight', 'Jan  1 00:00:02 combo app[1]: ERROR: after midnight'].join(
+      '\n',
+    );
     assert.deepEqual(
       fired(syslog, { year: 2025, notAfter: Date.UTC(2025, 0, 1, 0, 5) }).map(([l, t]) => [l, t]),
       [

@@ -88,7 +88,7 @@ describe('log level lines', () => {
       'web-1  | Traceback (most recent call last):',
       'web-1  |   File "/app/server.py", line 3, in <module>',
       'web-1  |     main()',
-      'web-1  | KeyError: \'PORT\'',
+      "web-1  | KeyError: 'PORT'",
       'web-1  | listening',
     ].join('\n');
     const findings = scanLogText(text, opts);
@@ -200,7 +200,7 @@ describe('numbering, user patterns and hostile input', () => {
     );
   });
 
-  it('cuts lines over maxLineLength before matching, so (a+)+$ over a long run of a\'s cannot backtrack forever', () => {
+  it("cuts lines over maxLineLength before matching, so (a+)+$ over a long run of a's cannot backtrack forever", () => {
     // Uncut, the trailing "!" makes (a+)+$ backtrack exponentially; cut to 10,000 a's it matches at once.
     const long = 'a'.repeat(200_000) + '!';
     const findings = scanLogText(`${long}\nERROR ${'x'.repeat(20_000)}`, {
@@ -274,7 +274,10 @@ describe('errorSignature', () => {
     const b = errorSignature('ECONNREFUSED', 'connect ECONNREFUSED 10.1.2.3:6543 at 2024-06-01T00:00:00Z');
     assert.equal(a, b);
     assert.equal(
-      errorSignature('RuntimeError', "worker 4242 cannot open '/tmp/ir-abc/settings-4242.ini' (id 0x7ffd3a, run 3f2a9c1e-1b2c-4d5e-8f90-1a2b3c4d5e6f, commit 9fceb02d0ae598e95dc970b74767f19372d61af8)"),
+      errorSignature(
+        'RuntimeError',
+        "worker 4242 cannot open '/tmp/ir-abc/settings-4242.ini' (id 0x7ffd3a, run 3f2a9c1e-1b2c-4d5e-8f90-1a2b3c4d5e6f, commit 9fceb02d0ae598e95dc970b74767f19372d61af8)",
+      ),
       'RuntimeError: worker <n> cannot open <str> (id <hex>, run <uuid>, commit <hex>)',
     );
     assert.equal(errorSignature(undefined, 'GET http://localhost:8080/api failed after 30s'), 'GET <url> failed after <n>s');

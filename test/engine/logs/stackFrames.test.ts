@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import {
-  FrameMapper,
-  parseJsFrame,
-  parseJvmFrame,
-  parsePythonFrame,
-} from '../../../src/engine/logs/stackFrames';
+import { FrameMapper, parseJsFrame, parseJvmFrame, parsePythonFrame } from '../../../src/engine/logs/stackFrames';
 
 const ROOT = '/home/dev/shop';
 

@@ -49,7 +49,7 @@ describe('parseLineTimestamp', () => {
     assert.equal(ms('{"ts":1716213723.123,"level":"error"}'), T + 123);
   });
 
-  it('takes a JSON line\'s time field, not a date inside its message', () => {
+  it("takes a JSON line's time field, not a date inside its message", () => {
     assert.equal(ms('{"msg":"deadline 2030-01-01 00:00:00 missed","time":"2024-05-20T14:02:03Z"}'), T);
     assert.equal(ms('{"msg":"deadline 2030-01-01 00:00:00 missed"}'), null);
   });

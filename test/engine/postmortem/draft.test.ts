@@ -135,7 +135,10 @@ describe('a refused connection to a service nobody changed', () => {
     for (const a of Object.values(pm.activeArtifacts)) assert.deepEqual(a, { value: null, state: 'empty' });
     for (const key of CONTRIBUTING_FACTOR_KEYS) {
       const f = pm.factors[key];
-      assert.ok(f.state === 'drafted' ? f.score > 0 && f.notes !== '' : f.score === 0 && f.state === 'empty', `${key}: ${JSON.stringify(f)}`);
+      assert.ok(
+        f.state === 'drafted' ? f.score > 0 && f.notes !== '' : f.score === 0 && f.state === 'empty',
+        `${key}: ${JSON.stringify(f)}`,
+      );
     }
     assert.equal(pm.annotation, null);
     assert.deepEqual(pm.keptBlameSentences, []);
@@ -158,7 +161,10 @@ describe('a refused connection to a service nobody changed', () => {
     assert.equal(rule.state, 'drafted');
     assert.equal(rule.due, dueDateFor(rule.priority, NOW));
     assert.ok(pm.actions.some((a) => a.artifact === 'eval dataset' && a.action.includes(inc.id)));
-    assert.ok(pm.controlGaps.value.some((g) => g.includes(`127.0.0.1:${port}`)), JSON.stringify(pm.controlGaps));
+    assert.ok(
+      pm.controlGaps.value.some((g) => g.includes(`127.0.0.1:${port}`)),
+      JSON.stringify(pm.controlGaps),
+    );
   });
 });
 
@@ -202,10 +208,16 @@ describe('an agent removes a config key and the job fails on it', () => {
     assertWhysHonest(whys);
     assertEvidenceExists(inc, whys);
     assert.match(whys[0]?.answer ?? '', /KeyError/);
-    assert.ok(whys[1]?.evidence.some((e) => e.kind === 'change' && e.ref === 'config/settings.json'), JSON.stringify(whys[1]));
+    assert.ok(
+      whys[1]?.evidence.some((e) => e.kind === 'change' && e.ref === 'config/settings.json'),
+      JSON.stringify(whys[1]),
+    );
     const edit = inc.decisions.find((d) => d.kind === 'action' && d.text.includes('config/settings.json'));
     assert.ok(edit, JSON.stringify(inc.decisions, null, 2));
-    assert.ok(whys[2]?.evidence.some((e) => e.kind === 'decision' && e.ref === edit.id), JSON.stringify(whys[2]));
+    assert.ok(
+      whys[2]?.evidence.some((e) => e.kind === 'decision' && e.ref === edit.id),
+      JSON.stringify(whys[2]),
+    );
     assert.match(whys[2]?.answer ?? '', /retries/);
     assert.equal(whys.length, 5);
     assert.equal(whys[4]?.state, 'empty');
@@ -261,7 +273,12 @@ test('a TypeError from a changed source file drafts insufficient testing and a r
   assert.equal(pm.factors.insufficient_testing.score, 3);
   const regression = pm.actions.find((a) => a.artifact === 'regression test');
   assert.equal(regression?.action, 'Add a regression test reproducing TypeError in src/total.js');
-  assert.ok(pm.wentWell.value.includes(`The stack trace named the line: src/total.js:1 (${inc.triggers.find((t) => t.errorType === 'TypeError')?.id ?? '?'})`), JSON.stringify(pm.wentWell.value, null, 2));
+  assert.ok(
+    pm.wentWell.value.includes(
+      `The stack trace named the line: src/total.js:1 (${inc.triggers.find((t) => t.errorType === 'TypeError')?.id ?? '?'})`,
+    ),
+    JSON.stringify(pm.wentWell.value, null, 2),
+  );
   assertWhysHonest(pm.rootCause.fiveWhys);
   assertEvidenceExists(inc, pm.rootCause.fiveWhys);
   // No agent steps were recorded, so the chain stops at the change with a question.
@@ -272,7 +289,8 @@ test('a TypeError from a changed source file drafts insufficient testing and a r
 test('a config change that sat through several snapshots before anything failed drafts missing monitoring', async () => {
   const w = ws({
     'config/job.json': JSON.stringify({ batch: 100 }, null, 2) + '\n',
-    'job.js': "const cfg = require('./config/job.json');\nif (cfg.batch > 1000) throw new RangeError('batch ' + cfg.batch + ' exceeds the 1000 row limit');\n",
+    'job.js':
+      "const cfg = require('./config/job.json');\nif (cfg.batch > 1000) throw new RangeError('batch ' + cfg.batch + ' exceeds the 1000 row limit');\n",
     'logs/job.log': '',
   });
   assert.equal(cli(w, 'snapshot', '--baseline').code, 0);

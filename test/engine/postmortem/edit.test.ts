@@ -103,7 +103,10 @@ describe('setField', () => {
   });
 
   test('an unknown key is rejected with a suggestion and the list of valid keys', () => {
-    rejects(() => setField(fresh(), 'severty', 'SEV-1'), /unknown postmortem key "severty" \(did you mean severity\?\); valid keys: .*owner.*impact\.sla_breached/);
+    rejects(
+      () => setField(fresh(), 'severty', 'SEV-1'),
+      /unknown postmortem key "severty" \(did you mean severity\?\); valid keys: .*owner.*impact\.sla_breached/,
+    );
     rejects(() => setField(fresh(), 'factors.bad_luck', '3'), /unknown postmortem key/);
   });
 
@@ -131,7 +134,25 @@ describe('setField', () => {
 
   test('every listed key is described', () => {
     for (const key of POSTMORTEM_KEYS) assert.ok(describeKey(key), key);
-    for (const key of ['owner', 'severity', 'status', 'impact.users', 'impact.systems', 'impact.sla_breached', 'detection', 'summary', 'artifacts.trace_id', 'factors.third_party_dependency', 'cost.revenue_lost', 'cost.engineering_hours', 'cost.hourly_rate', 'what_went_well', 'control_gaps', 'prevention.runbook_updated', 'lifecycle.change_id']) {
+    for (const key of [
+      'owner',
+      'severity',
+      'status',
+      'impact.users',
+      'impact.systems',
+      'impact.sla_breached',
+      'detection',
+      'summary',
+      'artifacts.trace_id',
+      'factors.third_party_dependency',
+      'cost.revenue_lost',
+      'cost.engineering_hours',
+      'cost.hourly_rate',
+      'what_went_well',
+      'control_gaps',
+      'prevention.runbook_updated',
+      'lifecycle.change_id',
+    ]) {
       assert.ok(POSTMORTEM_KEYS.includes(key), key);
     }
   });
@@ -140,7 +161,17 @@ describe('setField', () => {
 describe('addAction', () => {
   test('adds an open, confirmed action with the next id', () => {
     const pm = fresh();
-    const next = addAction(pm, { action: 'Tighten the approval policy for config edits', owner: 'platform-safety', due: '2024-05-24', priority: 'P1', artifact: 'approval policy' }, NOW);
+    const next = addAction(
+      pm,
+      {
+        action: 'Tighten the approval policy for config edits',
+        owner: 'platform-safety',
+        due: '2024-05-24',
+        priority: 'P1',
+        artifact: 'approval policy',
+      },
+      NOW,
+    );
     const added = next.actions.at(-1);
     assert.deepEqual(added, {
       id: `A${pm.actions.length + 1}`,

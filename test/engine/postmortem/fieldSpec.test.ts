@@ -18,7 +18,15 @@ import {
   getIn,
   resolveKey,
 } from '../../../src/model/postmortemFields';
-import { type EditResult, LIST_SPECS, POSTMORTEM_SECTIONS, addListItem, editField, editListCell, valueToText } from '../../../webview/model/postmortemForm';
+import {
+  type EditResult,
+  LIST_SPECS,
+  POSTMORTEM_SECTIONS,
+  addListItem,
+  editField,
+  editListCell,
+  valueToText,
+} from '../../../webview/model/postmortemForm';
 import { incident } from '../db/builders';
 
 const NOW = Date.UTC(2024, 4, 20, 10);
@@ -69,7 +77,11 @@ function viaCli(pm: Postmortem, key: string, text: string): Outcome {
 const viaForm = (r: EditResult): Outcome => (r.ok ? { ok: true, pm: r.postmortem } : r);
 
 function agree(label: string, cli: Outcome, form: Outcome, valuePath: readonly (string | number)[]): void {
-  assert.equal(form.ok, cli.ok, `${label}: CLI ${cli.ok ? 'accepts' : `refuses (${cli.ok ? '' : cli.error})`}, form ${form.ok ? 'accepts' : 'refuses'}`);
+  assert.equal(
+    form.ok,
+    cli.ok,
+    `${label}: CLI ${cli.ok ? 'accepts' : `refuses (${cli.ok ? '' : cli.error})`}, form ${form.ok ? 'accepts' : 'refuses'}`,
+  );
   if (!cli.ok || !form.ok) {
     assert.equal(!form.ok && form.error, !cli.ok && cli.error, `${label}: the same message`);
     return;
@@ -97,7 +109,12 @@ test('every fixed field: the CLI and the form accept the same text and store the
       if (cli.ok) {
         // What the form shows of the stored value is text both read back to the same value.
         const shown = valueToText(field, getIn(cli.pm, [...field.holder, ...field.at]), 'local');
-        agree(`${label} shown as ${JSON.stringify(shown)}`, viaCli(pm, field.key, shown), viaForm(editField(pm, field, shown, 'local')), valuePath);
+        agree(
+          `${label} shown as ${JSON.stringify(shown)}`,
+          viaCli(pm, field.key, shown),
+          viaForm(editField(pm, field, shown, 'local')),
+          valuePath,
+        );
       }
       checked++;
     }
@@ -148,7 +165,10 @@ test('containment: `--set containment.<kind>` adds the step the form adds as a r
 
 test('the form shows every field of the spec but the CLI-only ones, and every key resolves to its field', () => {
   const shown = POSTMORTEM_SECTIONS.flatMap((s) => s.fields);
-  assert.deepEqual(shown, POSTMORTEM_FIELDS.filter((f) => !f.cliOnly));
+  assert.deepEqual(
+    shown,
+    POSTMORTEM_FIELDS.filter((f) => !f.cliOnly),
+  );
   for (const f of POSTMORTEM_FIELDS) assert.equal(resolveKey(f.key)?.field, f, f.key);
   assert.deepEqual(new Set(POSTMORTEM_KEYS).size, POSTMORTEM_KEYS.length, 'no key twice');
   assert.equal(resolveKey('why.3.question')?.why, 3);

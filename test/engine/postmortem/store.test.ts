@@ -113,7 +113,10 @@ test('an unknown incident or outcome is an InputError that says what to use', as
   await writeVersion1Store();
   const store = await openStore();
   const pm = await getPostmortem(store, 'INC-0001');
-  await assert.rejects(getPostmortem(store, 'INC-0042'), (e: unknown) => e instanceof InputError && /no incident INC-0042.*INC-0001/.test(e.message));
+  await assert.rejects(
+    getPostmortem(store, 'INC-0042'),
+    (e: unknown) => e instanceof InputError && /no incident INC-0042.*INC-0001/.test(e.message),
+  );
   await assert.rejects(savePostmortem(store, { ...pm, incidentId: 'INC-0042' }), InputError);
   await assert.rejects(annotateIncident(store, 'INC-0042', 'fixed', null), InputError);
   await assert.rejects(
@@ -130,7 +133,9 @@ test('a record saved before newer fields existed gets them from the draft and ke
   const old: Record<string, unknown> = JSON.parse(JSON.stringify(current)) as Record<string, unknown>;
   delete old.evalsAndRollout;
   delete (old.summary as Record<string, unknown>).status;
-  await store.db.write((db) => db.run('INSERT INTO postmortems (incident_id, payload, updated_at) VALUES (?, ?, ?)', ['INC-0001', JSON.stringify(old), 1]));
+  await store.db.write((db) =>
+    db.run('INSERT INTO postmortems (incident_id, payload, updated_at) VALUES (?, ?, ?)', ['INC-0001', JSON.stringify(old), 1]),
+  );
   const loaded = await getPostmortem(store, 'INC-0001');
   assert.deepEqual(loaded.summary.owner, { value: 'data-platform', state: 'confirmed' });
   assert.deepEqual(loaded.summary.status, current.summary.status);

@@ -19,7 +19,10 @@ after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 function appender(store: string, writer: number, count: number, batch: number): Promise<number> {
   const script = path.join(__dirname, 'support', 'appendJournal.ts');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, store, String(writer), String(count), String(batch)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, store, String(writer), String(count), String(batch)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child.on('close', (c) => resolve(c ?? -1));
   });
 }
@@ -31,7 +34,9 @@ test('several processes appending at once leave every record whole and none lost
   const read = await new Journal(store).read(0, Date.now() + 1000);
   assert.equal(read.length, 1600);
   for (let w = 0; w < 4; w++) {
-    const mine = read.filter((r) => r.kind === 'change' && r.path.startsWith(`w${w}/`)).map((r) => (r.kind === 'command' ? '' : r.path.slice(3, 8)));
+    const mine = read
+      .filter((r) => r.kind === 'change' && r.path.startsWith(`w${w}/`))
+      .map((r) => (r.kind === 'command' ? '' : r.path.slice(3, 8)));
     assert.equal(mine.length, 400, `writer ${w}`);
     // One process's records stay in its own order.
     assert.deepEqual(mine, [...mine].sort());
@@ -69,7 +74,15 @@ test('a journal cut off by a crash is read up to its last whole record, and the 
 });
 
 test('lines that are not records (garbage, other shapes) are skipped, not fatal', () => {
-  const text = ['{"t":1,"kind":"change","path":"x"}', 'not json', '{"t":"soon","kind":"change","path":"y"}', '{"t":2,"kind":"rename","path":"z"}', '[1,2]', '{"t":3,"kind":"command","command":"ls","start":2}', ''].join('\n');
+  const text = [
+    '{"t":1,"kind":"change","path":"x"}',
+    'not json',
+    '{"t":"soon","kind":"change","path":"y"}',
+    '{"t":2,"kind":"rename","path":"z"}',
+    '[1,2]',
+    '{"t":3,"kind":"command","command":"ls","start":2}',
+    '',
+  ].join('\n');
   const recs: JournalRecord[] = parseJournal(text);
   assert.deepEqual(
     recs.map((r) => r.t),

@@ -27,7 +27,10 @@ async function rig(files: Record<string, string>, settings: Partial<RecorderSett
   const store = await SnapshotStore.open({ workspaceRoot: w.dir, config: DEFAULT_CONFIG });
   const logs: string[] = [];
   const warnings: string[] = [];
-  const rec = new Recorder(openStoreAccess(store), recorderSettings({ quietMs: 150, minIntervalMs: 0, ...settings }), { log: (m) => logs.push(m), warn: (m) => warnings.push(m) });
+  const rec = new Recorder(openStoreAccess(store), recorderSettings({ quietMs: 150, minIntervalMs: 0, ...settings }), {
+    log: (m) => logs.push(m),
+    warn: (m) => warnings.push(m),
+  });
   return { w, store, rec, logs, warnings };
 }
 
@@ -77,7 +80,11 @@ test('never two automatic snapshots closer than the minimum interval', async () 
     await r.rec.idle();
     const times = (await r.store.list()).map((s) => s.createdAt);
     assert.ok(times.length >= 2, 'the edits were captured');
-    for (let i = 1; i < times.length; i++) assert.ok((times[i] as number) - (times[i - 1] as number) >= 650, `snapshots ${i - 1} and ${i} are ${(times[i] as number) - (times[i - 1] as number)} ms apart`);
+    for (let i = 1; i < times.length; i++)
+      assert.ok(
+        (times[i] as number) - (times[i - 1] as number) >= 650,
+        `snapshots ${i - 1} and ${i} are ${(times[i] as number) - (times[i - 1] as number)} ms apart`,
+      );
     assert.ok(times.length <= Math.ceil((Date.now() - started) / 700) + 1);
   } finally {
     await done(r);
@@ -171,7 +178,14 @@ test('an analysis shows the journaled file events at their real times and a fail
     await settle(30);
     const began = Date.now();
     r.rec.commandStarted();
-    r.rec.commandEnded({ command: 'node job.js', cwd: r.w.dir, start: began, end: began + 40, exitCode: 3, output: 'connecting\nError: connect ECONNREFUSED 127.0.0.1:6543\n' });
+    r.rec.commandEnded({
+      command: 'node job.js',
+      cwd: r.w.dir,
+      start: began,
+      end: began + 40,
+      exitCode: 3,
+      output: 'connecting\nError: connect ECONNREFUSED 127.0.0.1:6543\n',
+    });
     await r.rec.flush();
     await settle(60);
     const post = (await r.store.snapshot({ label: 'post-incident' })).snapshot;
@@ -192,7 +206,10 @@ test('an analysis shows the journaled file events at their real times and a fail
     assert.ok(Math.abs((removed?.timestamp ?? 0) - changedAt) < 20);
     // A watcher reports a little late: the write's own mtime is the time (file times lag the clock by a tick); a far-off mtime is not.
     const config = a.timeline.find((e) => e.kind === 'file_change' && e.file === 'config.json');
-    assert.ok(config && config.timestamp >= writtenAt - 20 && config.timestamp < changedAt - 20, `config.json at ${config?.timestamp}, written ${writtenAt}, reported ${changedAt}`);
+    assert.ok(
+      config && config.timestamp >= writtenAt - 20 && config.timestamp < changedAt - 20,
+      `config.json at ${config?.timestamp}, written ${writtenAt}, reported ${changedAt}`,
+    );
     const unpacked = a.timeline.find((e) => e.kind === 'file_change' && e.file === 'vendor/lib.js');
     assert.ok(unpacked && Math.abs(unpacked.timestamp - changedAt) < 20, `vendor/lib.js at ${unpacked?.timestamp}, reported ${changedAt}`);
     const deletion = a.triggers.find((t) => t.kind === 'deletion');

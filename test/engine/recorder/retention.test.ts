@@ -14,21 +14,46 @@ const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
 function snap(id: string, ageDays: number, extra: Partial<SnapshotRecord> = {}): SnapshotRecord {
-  return { id, label: null, baseline: false, createdAt: NOW - ageDays * DAY, manifestId: 'm', fileCount: 1, byteCount: 1, origin: 'auto', reason: 'quiet', ...extra };
+  return {
+    id,
+    label: null,
+    baseline: false,
+    createdAt: NOW - ageDays * DAY,
+    manifestId: 'm',
+    fileCount: 1,
+    byteCount: 1,
+    origin: 'auto',
+    reason: 'quiet',
+    ...extra,
+  };
 }
 const policy = { keepAutomatic: 3, maxAgeDays: 14, maxStoreBytes: 1000 };
 
 test('victims: automatic snapshots past the age, and beyond the count down to 90% of it, oldest first', () => {
   const all = [snap('a', 20), snap('b', 10), snap('c', 5), snap('d', 3), snap('e', 1)];
-  assert.deepEqual(chooseVictims(all, new Set(), { ...policy, keepAutomatic: 4 }, NOW, 10), ['a', 'b'], 'five over a count of four: down to three');
+  assert.deepEqual(
+    chooseVictims(all, new Set(), { ...policy, keepAutomatic: 4 }, NOW, 10),
+    ['a', 'b'],
+    'five over a count of four: down to three',
+  );
   assert.deepEqual(chooseVictims(all, new Set(), { ...policy, keepAutomatic: 5 }, NOW, 10), ['a'], 'at the count, only the age applies');
   const many = Array.from({ length: 201 }, (_, i) => snap(`s${i}`, (201 - i) / 100));
-  assert.equal(chooseVictims(many, new Set(), { ...policy, keepAutomatic: 200 }, NOW, 10).length, 21, '201 over 200: down to 180, so the next collection is 20 snapshots away');
+  assert.equal(
+    chooseVictims(many, new Set(), { ...policy, keepAutomatic: 200 }, NOW, 10).length,
+    21,
+    '201 over 200: down to 180, so the next collection is 20 snapshots away',
+  );
   assert.deepEqual(chooseVictims(many.slice(0, 200), new Set(), { ...policy, keepAutomatic: 200 }, NOW, 10), []);
 });
 
 test("victims: never a person's snapshot, a pinned or baseline one, or the newest automatic one", () => {
-  const all = [snap('manual', 30, { origin: undefined, label: 'before the migration' }), snap('pinned', 29), snap('base', 28, { baseline: true }), snap('old', 27), snap('newest', 26)];
+  const all = [
+    snap('manual', 30, { origin: undefined, label: 'before the migration' }),
+    snap('pinned', 29),
+    snap('base', 28, { baseline: true }),
+    snap('old', 27),
+    snap('newest', 26),
+  ];
   assert.deepEqual(chooseVictims(all, new Set(['pinned']), { ...policy, keepAutomatic: 1 }, NOW, 10), ['old']);
   assert.deepEqual(chooseVictims([snap('only', 40)], new Set(), { ...policy, keepAutomatic: 1 }, NOW, 1e12), []);
 });

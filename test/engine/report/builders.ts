@@ -12,7 +12,17 @@ export function incident(id: string, overrides: Partial<Incident> = {}): Inciden
 }
 
 export function action(id: string, status: ActionStatus, overrides: Partial<ActionItem> = {}): ActionItem {
-  return { id, action: `Action ${id}`, owner: 'platform-team', due: '2024-07-01', priority: 'P1', status, artifact: null, state: 'confirmed', ...overrides };
+  return {
+    id,
+    action: `Action ${id}`,
+    owner: 'platform-team',
+    due: '2024-07-01',
+    priority: 'P1',
+    status,
+    artifact: null,
+    state: 'confirmed',
+    ...overrides,
+  };
 }
 
 export interface PostmortemSetup {

@@ -28,14 +28,29 @@ test('the tool overwrites its own output, and refuses edited or foreign files un
   assert.equal(readFileSync(file, 'utf8'), stampMarkdown('second\n'));
 
   writeFileSync(file, readFileSync(file, 'utf8').replace('second', 'second, edited by hand'));
-  await assert.rejects(write(file, stampMarkdown('third\n')), (e: unknown) => e instanceof WouldOverwriteError && e.owner === 'edited' && e.file === file && /edited by hand/.test(e.message) && /--force/.test(e.message));
+  await assert.rejects(
+    write(file, stampMarkdown('third\n')),
+    (e: unknown) =>
+      e instanceof WouldOverwriteError &&
+      e.owner === 'edited' &&
+      e.file === file &&
+      /edited by hand/.test(e.message) &&
+      /--force/.test(e.message),
+  );
   assert.match(readFileSync(file, 'utf8'), /edited by hand/, 'the edit survives');
   await write(file, stampMarkdown('third\n'), true);
   assert.equal(readFileSync(file, 'utf8'), stampMarkdown('third\n'));
 
   const mine = path.join(dir, 'NOTES.md');
   writeFileSync(mine, 'my notes\n');
-  await assert.rejects(write(mine, stampMarkdown('x\n')), (e: unknown) => e instanceof WouldOverwriteError && e.owner === 'foreign' && e instanceof InputError && /not written by incident-replay/.test(e.message));
+  await assert.rejects(
+    write(mine, stampMarkdown('x\n')),
+    (e: unknown) =>
+      e instanceof WouldOverwriteError &&
+      e.owner === 'foreign' &&
+      e instanceof InputError &&
+      /not written by incident-replay/.test(e.message),
+  );
   assert.equal(readFileSync(mine, 'utf8'), 'my notes\n');
   // No temp file is left behind by the atomic writes.
   assert.deepEqual(readdirSync(path.dirname(file)), ['INC-0001-x.md']);

@@ -11,7 +11,11 @@ import { action, incident, postmortem } from './builders';
 
 const NOW = Date.UTC(2024, 4, 20, 15, 0, 0, 123);
 const ROOT = '/ws';
-const FILE = { md: '/ws/docs/incidents/INC-0001-x.md', json: '/ws/docs/incidents/INC-0001-x.json', yaml: '/ws/docs/incidents/INC-0001-x.yaml' };
+const FILE = {
+  md: '/ws/docs/incidents/INC-0001-x.md',
+  json: '/ws/docs/incidents/INC-0001-x.json',
+  yaml: '/ws/docs/incidents/INC-0001-x.yaml',
+};
 
 function render(inc: Incident, pm: Postmortem, format: ReportFormat): string {
   return renderReport(reportFacts(inc, pm), { format, file: FILE[format], workspaceRoot: ROOT, now: NOW });
@@ -65,7 +69,10 @@ test('drafted fields, missing artifacts, links and estimated times are visible i
   const { inc, pm } = sample();
   const md = render(inc, pm, 'md');
   assert.match(md, /- \*\*Severity:\*\* SEV-\d _\(drafted\)_/);
-  assert.match(md, /\| `trace_id` \| `trace-2024-05-20-001` _\(drafted\)_ \| \[agent\/session\.jsonl:3\]\(\.\.\/\.\.\/agent\/session\.jsonl#L3\) \|/);
+  assert.match(
+    md,
+    /\| `trace_id` \| `trace-2024-05-20-001` _\(drafted\)_ \| \[agent\/session\.jsonl:3\]\(\.\.\/\.\.\/agent\/session\.jsonl#L3\) \|/,
+  );
   assert.match(md, /\| `bundle_id` \| _not found_ \|/);
   assert.match(md, /\[logs\/run-0\.log:40\]\(\.\.\/\.\.\/logs\/run-0\.log#L40\)/, 'triggers link file:line');
   assert.match(md, /\[config\/pipeline\.yaml\]\(\.\.\/\.\.\/config\/pipeline\.yaml\)/, 'the triggering change links its file');
@@ -78,7 +85,10 @@ test('drafted fields, missing artifacts, links and estimated times are visible i
 test('the postmortem YAML block has exactly the agent template shape', () => {
   const { inc, pm } = sample();
   pm.summary.owner = { value: 'platform-operations', state: 'confirmed' };
-  pm.actions = [action('A1', 'open', { action: 'tighten_approval_policy', owner: 'platform-safety', due: '2024-05-24' }), action('A2', 'wont_do')];
+  pm.actions = [
+    action('A1', 'open', { action: 'tighten_approval_policy', owner: 'platform-safety', due: '2024-05-24' }),
+    action('A2', 'wont_do'),
+  ];
   pm.lifecycleUpdates = { value: { change_id: 'chg-2024-05-21-003' }, state: 'confirmed' };
   const md = render(inc, pm, 'md');
   const block = /## 20\. Postmortem YAML\n\n```yaml\n([\s\S]*?)\n```/.exec(md)?.[1];
@@ -100,8 +110,14 @@ test('the closing checklist writes every unanswered item as no, and yes only whe
   const { inc, pm } = sample();
   pm.actions = [action('A1', 'open'), action('A2', 'open', { owner: null })];
   const md = render(inc, pm, 'md');
-  assert.match(md, /- \[ \] Are there concrete corrective actions with owners and due dates\? \*\*no\*\*: 1 of 2 action\(s\) lack an owner or a due date/);
-  assert.match(md, /- \[ \] Are trace\\_id, session\\_id, bundle\\_id and change\\_id reconstructed\? \*\*no\*\*: missing session\\_id, bundle\\_id, change\\_id/);
+  assert.match(
+    md,
+    /- \[ \] Are there concrete corrective actions with owners and due dates\? \*\*no\*\*: 1 of 2 action\(s\) lack an owner or a due date/,
+  );
+  assert.match(
+    md,
+    /- \[ \] Are trace\\_id, session\\_id, bundle\\_id and change\\_id reconstructed\? \*\*no\*\*: missing session\\_id, bundle\\_id, change\\_id/,
+  );
   assert.match(md, /- \[ \] Is it clear which lifecycle artifacts must change\? \*\*no\*\*/);
   assert.match(md, /- \[x\] Does the postmortem include a precise incident\\_id\? \*\*yes\*\*: INC-0001/);
 

@@ -43,7 +43,10 @@ async function brokenWorkspace(): Promise<TempWorkspace> {
   spaces.push(w);
   assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
   await settle();
-  const repeats = Array.from({ length: 25 }, (_, i) => `2024-05-20 14:02:${String(10 + i).padStart(2, '0')},000 ERROR db: connect ECONNREFUSED 127.0.0.1:${6000 + i}`);
+  const repeats = Array.from(
+    { length: 25 },
+    (_, i) => `2024-05-20 14:02:${String(10 + i).padStart(2, '0')},000 ERROR db: connect ECONNREFUSED 127.0.0.1:${6000 + i}`,
+  );
   w.write({
     'config/app.yaml': 'db:\n  port: 6543\n',
     'logs/run 1.log': [
@@ -69,7 +72,9 @@ test('triggers --format sarif prints a valid SARIF log: rules, relative location
   const w = await brokenWorkspace();
   assert.equal(cli(w, 'snapshot').code, 0);
   const json = cli(w, 'triggers', 'baseline', 'latest', '--json');
-  const triggers = (JSON.parse(json.stdout) as { triggers: { id: string; kind: string; rule?: string; file: string; line: number; count?: number }[] }).triggers;
+  const triggers = (
+    JSON.parse(json.stdout) as { triggers: { id: string; kind: string; rule?: string; file: string; line: number; count?: number }[] }
+  ).triggers;
   const r = cli(w, 'triggers', 'baseline', 'latest', '--format', 'sarif');
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.stdout.includes(AWS_KEY) && !r.stdout.includes(TOKEN), 'secrets are redacted');
@@ -105,7 +110,10 @@ test('triggers --format sarif prints a valid SARIF log: rules, relative location
   assert.match(repeated?.message.text ?? '', / \(×25\)$/);
   assert.equal((repeated?.properties as { count: number }).count, 25);
   assert.equal((repeated?.properties as { burst?: boolean }).burst, true);
-  assert.match(repeated?.partialFingerprints?.['incidentReplay/signature/v1'] ?? '', /^log_error\/level_error: db: connect ECONNREFUSED <addr>$/);
+  assert.match(
+    repeated?.partialFingerprints?.['incidentReplay/signature/v1'] ?? '',
+    /^log_error\/level_error: db: connect ECONNREFUSED <addr>$/,
+  );
 
   const trace = results.find((x) => x.ruleId === 'log_error/python_traceback');
   assert.deepEqual(
@@ -114,7 +122,10 @@ test('triggers --format sarif prints a valid SARIF log: rules, relative location
   );
   const deletion = results.find((x) => x.ruleId?.startsWith('deletion'));
   assert.equal(deletion?.locations?.[0]?.physicalLocation?.artifactLocation?.uri, 'data/keep.csv');
-  assert.ok(results.some((x) => x.ruleId?.startsWith('secret')), 'the leaked key is a result, redacted');
+  assert.ok(
+    results.some((x) => x.ruleId?.startsWith('secret')),
+    'the leaked key is a result, redacted',
+  );
 });
 
 test('analyze --sarif FILE writes the same log next to the incident; a bad --format is a usage error', async () => {

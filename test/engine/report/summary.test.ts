@@ -21,15 +21,68 @@ const REPEATED = 'config_error | KeyError | config/settings.json';
  * actions 4 done of 8, one won't do → 4/7; Q1 cost 1,000 + (10 h × 100 + 500) = 2,500, Q2 200.
  */
 function entries(): SummaryEntry[] {
-  const i1 = incident('INC-0001', { createdAt: Date.UTC(2024, 0, 10), severity: 'high', signature: REPEATED, status: 'resolved', resolvedAt: Date.UTC(2024, 0, 10) + 2 * HOUR });
-  const i2 = incident('INC-0002', { createdAt: Date.UTC(2024, 1, 15), severity: 'critical', signature: REPEATED, status: 'resolved', resolvedAt: Date.UTC(2024, 1, 15) + 4 * HOUR, repeatOf: 'INC-0001' });
-  const i3 = incident('INC-0003', { createdAt: Date.UTC(2024, 3, 20), severity: 'medium', signature: 'logic', rootCause: { ...i1.rootCause, category: 'logic_error' } });
-  const i4 = incident('INC-0004', { createdAt: Date.UTC(2024, 4, 1), severity: 'low', signature: 'external', status: 'resolved', resolvedAt: Date.UTC(2024, 4, 1) + HOUR / 2, rootCause: { ...i1.rootCause, category: 'external_failure' } });
-  const i5 = incident('INC-0005', { createdAt: Date.UTC(2024, 5, 30), severity: 'high', signature: REPEATED, status: 'resolved', resolvedAt: Date.UTC(2024, 5, 30) + HOUR, repeatOf: 'INC-0001' });
+  const i1 = incident('INC-0001', {
+    createdAt: Date.UTC(2024, 0, 10),
+    severity: 'high',
+    signature: REPEATED,
+    status: 'resolved',
+    resolvedAt: Date.UTC(2024, 0, 10) + 2 * HOUR,
+  });
+  const i2 = incident('INC-0002', {
+    createdAt: Date.UTC(2024, 1, 15),
+    severity: 'critical',
+    signature: REPEATED,
+    status: 'resolved',
+    resolvedAt: Date.UTC(2024, 1, 15) + 4 * HOUR,
+    repeatOf: 'INC-0001',
+  });
+  const i3 = incident('INC-0003', {
+    createdAt: Date.UTC(2024, 3, 20),
+    severity: 'medium',
+    signature: 'logic',
+    rootCause: { ...i1.rootCause, category: 'logic_error' },
+  });
+  const i4 = incident('INC-0004', {
+    createdAt: Date.UTC(2024, 4, 1),
+    severity: 'low',
+    signature: 'external',
+    status: 'resolved',
+    resolvedAt: Date.UTC(2024, 4, 1) + HOUR / 2,
+    rootCause: { ...i1.rootCause, category: 'external_failure' },
+  });
+  const i5 = incident('INC-0005', {
+    createdAt: Date.UTC(2024, 5, 30),
+    severity: 'high',
+    signature: REPEATED,
+    status: 'resolved',
+    resolvedAt: Date.UTC(2024, 5, 30) + HOUR,
+    repeatOf: 'INC-0001',
+  });
   return [
-    { incident: i1, postmortem: postmortem(i1, { detectionDelayMs: 60_000, actions: [action('A1', 'done'), action('A2', 'done'), action('A3', 'open')], cost: { revenueLost: 1000 } }) },
-    { incident: i2, postmortem: postmortem(i2, { detectionDelayMs: 120_000, actions: [action('A1', 'done'), action('A2', 'wont_do')], cost: { engineeringHours: 10, hourlyRate: 100, slaCredits: 500 } }) },
-    { incident: i3, postmortem: postmortem(i3, { detectionDelayMs: null, actions: [action('A1', 'in_progress'), action('A2', 'open')], cost: { vendorCosts: 200 } }) },
+    {
+      incident: i1,
+      postmortem: postmortem(i1, {
+        detectionDelayMs: 60_000,
+        actions: [action('A1', 'done'), action('A2', 'done'), action('A3', 'open')],
+        cost: { revenueLost: 1000 },
+      }),
+    },
+    {
+      incident: i2,
+      postmortem: postmortem(i2, {
+        detectionDelayMs: 120_000,
+        actions: [action('A1', 'done'), action('A2', 'wont_do')],
+        cost: { engineeringHours: 10, hourlyRate: 100, slaCredits: 500 },
+      }),
+    },
+    {
+      incident: i3,
+      postmortem: postmortem(i3, {
+        detectionDelayMs: null,
+        actions: [action('A1', 'in_progress'), action('A2', 'open')],
+        cost: { vendorCosts: 200 },
+      }),
+    },
     { incident: i4, postmortem: postmortem(i4, { detectionDelayMs: 30_000, actions: [action('A1', 'done')] }) },
     { incident: i5, postmortem: postmortem(i5, { detectionDelayMs: null, actions: [] }) },
   ];
@@ -50,7 +103,15 @@ test('summary metrics across incidents match the hand-worked answers', () => {
   assert.equal(s.meanTimeToResolveMs, 1.875 * HOUR);
   assert.equal(s.resolveSamples, 4);
   assert.deepEqual(s.actionItems, { total: 8, done: 4, inProgress: 1, open: 2, wontDo: 1, completionRate: 4 / 7 });
-  assert.deepEqual(s.repeats, [{ signature: REPEATED, category: 'config_error', count: 3, incidents: ['INC-0001', 'INC-0002', 'INC-0005'], example: s.repeats[0]?.example }]);
+  assert.deepEqual(s.repeats, [
+    {
+      signature: REPEATED,
+      category: 'config_error',
+      count: 3,
+      incidents: ['INC-0001', 'INC-0002', 'INC-0005'],
+      example: s.repeats[0]?.example,
+    },
+  ]);
   assert.equal(s.repeatIncidents, 2);
   assert.deepEqual(s.costByQuarter, [
     { quarter: '2024-Q1', incidents: 2, total: 2500 },
@@ -74,9 +135,20 @@ test('quarters without incidents count as zero cost, and no data reads as null, 
   const [e1, , , , e5] = entries();
   assert.ok(e1 && e5);
   const s = summarizeIncidents([e1, e5], { now: NOW });
-  assert.deepEqual(s.costByQuarter.map((q) => q.quarter), ['2024-Q1', '2024-Q2']);
+  assert.deepEqual(
+    s.costByQuarter.map((q) => q.quarter),
+    ['2024-Q1', '2024-Q2'],
+  );
   const gap = summarizeIncidents([e1, { ...e5, incident: { ...e5.incident, createdAt: Date.UTC(2024, 9, 2) } }], { now: NOW });
-  assert.deepEqual(gap.costByQuarter.map((q) => [q.quarter, q.total]), [['2024-Q1', 1000], ['2024-Q2', 0], ['2024-Q3', 0], ['2024-Q4', 0]]);
+  assert.deepEqual(
+    gap.costByQuarter.map((q) => [q.quarter, q.total]),
+    [
+      ['2024-Q1', 1000],
+      ['2024-Q2', 0],
+      ['2024-Q3', 0],
+      ['2024-Q4', 0],
+    ],
+  );
   assert.equal(gap.costTrend.direction, 'flat');
   const none = summarizeIncidents([], { now: NOW });
   assert.equal(none.meanTimeToDetectMs, null);
@@ -108,9 +180,15 @@ test('the summary reads incidents and saved postmortems from a real store, and -
     assert.equal(all.meanTimeToDetectMs, 70_000);
     assert.equal(all.meanTimeToResolveMs, 1.875 * HOUR);
     assert.equal(all.actionItems.completionRate, 4 / 7);
-    assert.deepEqual(all.topRootCauses.map((c) => c.category), ['config_error', 'external_failure', 'logic_error']);
+    assert.deepEqual(
+      all.topRootCauses.map((c) => c.category),
+      ['config_error', 'external_failure', 'logic_error'],
+    );
     assert.equal(all.repeatIncidents, 2);
-    assert.deepEqual(all.costByQuarter.map((q) => q.total), [2500, 200]);
+    assert.deepEqual(
+      all.costByQuarter.map((q) => q.total),
+      [2500, 200],
+    );
     const json = JSON.parse(await summaryText(store, { format: 'json', since: Date.UTC(2024, 3, 1), now: NOW })) as { incidents: number };
     assert.equal(json.incidents, 3);
   } finally {

@@ -41,7 +41,10 @@ test('durations, money and quarters do not depend on the locale or time zone', (
 });
 
 test('report file names are INC id plus an ASCII slug of the title', () => {
-  assert.equal(titleSlug('KeyError in run.log after config/settings.json changed'), 'keyerror-in-run-log-after-config-settings-json-changed');
+  assert.equal(
+    titleSlug('KeyError in run.log after config/settings.json changed'),
+    'keyerror-in-run-log-after-config-settings-json-changed',
+  );
   assert.equal(titleSlug('Überlauf — «données»!'), 'uberlauf-donnees');
   assert.equal(titleSlug('!!!'), 'incident');
   assert.ok(titleSlug('word '.repeat(40)).length <= 60);
@@ -52,7 +55,11 @@ test('--since takes a calendar date or an ISO time and rejects anything else wit
   assert.equal(parseSinceDate('2024-05-01'), Date.UTC(2024, 4, 1));
   assert.equal(parseSinceDate('2024-05-01T12:30:00Z'), Date.UTC(2024, 4, 1, 12, 30));
   for (const bad of ['yesterday', '2024-02-30', '05/01/2024', '']) {
-    assert.throws(() => parseSinceDate(bad), (e: unknown) => e instanceof InputError && /YYYY-MM-DD/.test(e.message), bad);
+    assert.throws(
+      () => parseSinceDate(bad),
+      (e: unknown) => e instanceof InputError && /YYYY-MM-DD/.test(e.message),
+      bad,
+    );
   }
 });
 

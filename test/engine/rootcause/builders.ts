@@ -115,7 +115,15 @@ export class TempWorkspace {
         deletions: status === 'added' ? 0 : deletions,
         binary: false,
         // A real unified diff, so hunk line numbers say which lines changed (a frame on an edited line).
-        patch: createTwoFilesPatch(`a/${p}`, `b/${p}`, x ? (this.text(a, p) ?? '') : '', y ? (this.text(b, p) ?? '') : '', undefined, undefined, { context: 3 }),
+        patch: createTwoFilesPatch(
+          `a/${p}`,
+          `b/${p}`,
+          x ? (this.text(a, p) ?? '') : '',
+          y ? (this.text(b, p) ?? '') : '',
+          undefined,
+          undefined,
+          { context: 3 },
+        ),
       });
     }
     return out.sort((m, n) => m.path.localeCompare(n.path));
@@ -193,7 +201,13 @@ export function warning(message: string, at: number): Trigger {
 }
 
 /** A trigger from the shape of a change (deletion, config change, empty output, growth). */
-export function fileTrigger(kind: Trigger['kind'], file: string, message: string, at = 0, severity: Trigger['severity'] = 'warning'): Trigger {
+export function fileTrigger(
+  kind: Trigger['kind'],
+  file: string,
+  message: string,
+  at = 0,
+  severity: Trigger['severity'] = 'warning',
+): Trigger {
   return {
     id: `T${nextId++}`,
     kind,

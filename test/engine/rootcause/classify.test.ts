@@ -33,20 +33,33 @@ test('external failure: a refused connection with no config change behind it', (
     ),
   });
   const input = ws.input({
-    triggers: [refused, fileTrigger('config_change', 'config/app.yaml', 'config/app.yaml changed: log_level info → debug', -30), fileTrigger('empty_output', 'output/rows.csv', 'output/rows.csv is empty now', -30, 'error')],
+    triggers: [
+      refused,
+      fileTrigger('config_change', 'config/app.yaml', 'config/app.yaml changed: log_level info → debug', -30),
+      fileTrigger('empty_output', 'output/rows.csv', 'output/rows.csv is empty now', -30, 'error'),
+    ],
   });
   const rc = classifyRootCause(input);
   assert.equal(rc.category, 'external_failure');
   assert.ok(rc.confidence >= 0.5 && rc.confidence < 0.97, `confidence ${rc.confidence}`);
-  assert.ok(rc.alternatives.some((a) => a.category === 'config_error'), 'the unrelated config change stays a ranked alternative');
+  assert.ok(
+    rc.alternatives.some((a) => a.category === 'config_error'),
+    'the unrelated config change stays a ranked alternative',
+  );
   assert.ok(rc.evidence.some((e) => e.category === 'external_failure' && e.ref === refused.id));
   const steps = remediationFor(rc, input);
   assert.match(steps[0] ?? '', /127\.0\.0\.1:5432/);
-  assert.ok(steps.some((s) => s.includes('src/sync.py:4')), 'names the call site');
+  assert.ok(
+    steps.some((s) => s.includes('src/sync.py:4')),
+    'names the call site',
+  );
 });
 
 test('resource exhaustion: JavaScript heap out of memory after the input grew', () => {
-  const ws = workspace({ 'src/index.js': 'const rows = JSON.parse(fs.readFileSync("data/events.jsonl"))\n', 'data/events.jsonl': '{"e":1}\n'.repeat(2000) });
+  const ws = workspace({
+    'src/index.js': 'const rows = JSON.parse(fs.readFileSync("data/events.jsonl"))\n',
+    'data/events.jsonl': '{"e":1}\n'.repeat(2000),
+  });
   ws.snapshot({ 'data/events.jsonl': '{"e":1}\n'.repeat(80_000) }, -120);
   const oom = logError('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', {
     errorType: 'HeapOutOfMemory',
@@ -62,11 +75,22 @@ test('resource exhaustion: JavaScript heap out of memory after the input grew', 
   assert.ok(rc.confidence >= 0.5);
   const steps = remediationFor(rc, input);
   assert.ok(steps.some((s) => /heap/.test(s) && /chunks|stream/.test(s)));
-  assert.ok(steps.some((s) => s.includes('data/events.jsonl') && /grew from/.test(s)), steps.join('\n'));
+  assert.ok(
+    steps.some((s) => s.includes('data/events.jsonl') && /grew from/.test(s)),
+    steps.join('\n'),
+  );
 });
 
 test('data corruption: JSONDecodeError while reading a data file that was truncated', () => {
-  const good = JSON.stringify([{ id: 1, name: 'a' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }], null, 2);
+  const good = JSON.stringify(
+    [
+      { id: 1, name: 'a' },
+      { id: 2, name: 'b' },
+      { id: 3, name: 'c' },
+    ],
+    null,
+    2,
+  );
   const ws = workspace({ 'src/load.py': 'import json\nrows = json.load(open("data/input.json"))\n', 'data/input.json': good });
   ws.snapshot({ 'data/input.json': good.slice(0, 41) }, -60);
   const decode = logError("json.decoder.JSONDecodeError: Expecting ',' delimiter: line 3 column 1 (char 41)", {
@@ -87,8 +111,14 @@ test('data corruption: JSONDecodeError while reading a data file that was trunca
   assert.equal(rc.triggeringChange?.path, 'data/input.json');
   assert.equal(rc.triggeringChange?.role, 'data');
   const steps = remediationFor(rc, input);
-  assert.ok(steps.some((s) => s.includes('Re-generate `data/input.json`') && s.includes('line 3, column 1')), steps.join('\n'));
-  assert.ok(steps.some((s) => s.includes('src/load.py:2')), 'validation at the reader');
+  assert.ok(
+    steps.some((s) => s.includes('Re-generate `data/input.json`') && s.includes('line 3, column 1')),
+    steps.join('\n'),
+  );
+  assert.ok(
+    steps.some((s) => s.includes('src/load.py:2')),
+    'validation at the reader',
+  );
 });
 
 test('config error: the refused port is the one a config change just set', () => {
@@ -153,7 +183,14 @@ test('drift: output shrinking and warnings growing over five snapshots, no error
   let log = 'INFO start\n';
   for (let i = 1; i <= 4; i++) {
     log += `WARNING ${i * 40} rows dropped: price below minimum\n`;
-    ws.snapshot({ 'output/summary.csv': csvRows(200 - i * 35), 'logs/app.log': log, ...(i % 2 === 0 ? { 'src/filter.py': `MIN = ${10 + i}\n` } : {}) }, -400 + i * 60);
+    ws.snapshot(
+      {
+        'output/summary.csv': csvRows(200 - i * 35),
+        'logs/app.log': log,
+        ...(i % 2 === 0 ? { 'src/filter.py': `MIN = ${10 + i}\n` } : {}),
+      },
+      -400 + i * 60,
+    );
     warnings.push(warning(`${i * 40} rows dropped: price below minimum`, -400 + i * 60));
   }
   const input = ws.input({ triggers: warnings });
@@ -162,7 +199,10 @@ test('drift: output shrinking and warnings growing over five snapshots, no error
   assert.ok(rc.evidence.some((e) => e.category === 'drift' && e.file === 'output/summary.csv'));
   assert.ok(rc.contributingFactors.includes('no error surfaced across 5 snapshots'));
   const steps = remediationFor(rc, input);
-  assert.ok(steps.some((s) => s.startsWith('Compare `output/summary.csv` across the window: it kept shrinking')), steps.join('\n'));
+  assert.ok(
+    steps.some((s) => s.startsWith('Compare `output/summary.csv` across the window: it kept shrinking')),
+    steps.join('\n'),
+  );
   assert.ok(steps.some((s) => s.includes('4 warnings')));
 });
 
@@ -170,7 +210,10 @@ test('the triggering change is the file the trace names, even when another chang
   const ws = workspace({ 'src/report.py': REPORT_PY, 'config/app.yaml': 'retries: 3\n' });
   ws.snapshot({ 'src/report.py': `${REPORT_PY}# edited\n` }, -600);
   ws.snapshot({ 'config/app.yaml': 'retries: 4\n' }, -1);
-  const typeError = logError("TypeError: 'NoneType' object is not iterable", { errorType: 'TypeError', frames: [frame('src/report.py', 2, 'build')] });
+  const typeError = logError("TypeError: 'NoneType' object is not iterable", {
+    errorType: 'TypeError',
+    frames: [frame('src/report.py', 2, 'build')],
+  });
   const tc = suspectTriggeringChange(ws.input({ triggers: [typeError] }));
   assert.equal(tc?.path, 'src/report.py');
   assert.match(tc?.reason ?? '', /stack trace of T\d+ \(src\/report\.py:2/);
@@ -197,14 +240,20 @@ test('equally close unnamed changes: config before code before data', () => {
 test('conflicting evidence gives lower confidence than agreeing evidence; one weak signal stays low', () => {
   const base = { 'src/report.py': REPORT_PY, 'config/app.yaml': 'db:\n  port: 5432\n', 'data/in.csv': csvRows(100) };
   const typeError = (): ReturnType<typeof logError> =>
-    logError("TypeError: unsupported operand type(s) for +: 'int' and 'str'", { errorType: 'TypeError', frames: [frame('src/report.py', 3, 'build')] });
+    logError("TypeError: unsupported operand type(s) for +: 'int' and 'str'", {
+      errorType: 'TypeError',
+      frames: [frame('src/report.py', 3, 'build')],
+    });
 
   const agreeing = workspace(base);
   agreeing.snapshot({ 'src/report.py': `${REPORT_PY}x = 1\n` }, -30);
   const a = classifyRootCause(agreeing.input({ triggers: [typeError()] }));
 
   const conflicting = workspace(base);
-  conflicting.snapshot({ 'src/report.py': `${REPORT_PY}x = 1\n`, 'config/app.yaml': 'db:\n  port: 6543\n', 'data/in.csv': csvRows(3) }, -30);
+  conflicting.snapshot(
+    { 'src/report.py': `${REPORT_PY}x = 1\n`, 'config/app.yaml': 'db:\n  port: 6543\n', 'data/in.csv': csvRows(3) },
+    -30,
+  );
   const c = classifyRootCause(
     conflicting.input({
       triggers: [typeError(), logError('Error: connect ECONNREFUSED 10.0.0.9:6379', { errorType: 'ECONNREFUSED', at: 5 })],
@@ -227,14 +276,20 @@ test('decisions and window facts become contributing factors', () => {
   ws.snapshot({ 'src/report.py': `${REPORT_PY}# v3\n` }, -200);
   ws.snapshot({ 'src/report.py': `${REPORT_PY}# v4\n` }, -100);
   const err = (): ReturnType<typeof logError> =>
-    logError("AttributeError: 'NoneType' object has no attribute 'items'", { errorType: 'AttributeError', frames: [frame('src/report.py', 2)] });
+    logError("AttributeError: 'NoneType' object has no attribute 'items'", {
+      errorType: 'AttributeError',
+      frames: [frame('src/report.py', 2)],
+    });
   const input = ws.input({
     triggers: [err(), err(), err()],
     decisions: [decision('D4', 'Skipping the test suite to save time, pushing directly', -250)],
   });
   const rc = classifyRootCause(input);
   assert.equal(rc.category, 'logic_error');
-  assert.ok(rc.contributingFactors.some((f) => f.startsWith('the agent skipped validation (D4')), rc.contributingFactors.join('\n'));
+  assert.ok(
+    rc.contributingFactors.some((f) => f.startsWith('the agent skipped validation (D4')),
+    rc.contributingFactors.join('\n'),
+  );
   assert.ok(rc.contributingFactors.some((f) => /no error surfaced for 3 snapshots/.test(f)));
   assert.ok(rc.contributingFactors.some((f) => /repeated 3 times/.test(f)));
   // Three copies of one error are one fact: they must not triple the score.
@@ -245,8 +300,12 @@ test('decisions and window facts become contributing factors', () => {
 test('a config that no longer parses is a config error whatever the job then says', () => {
   const ws = workspace({ 'config/app.json': '{"port": 8080}\n', 'src/server.js': 'require("../config/app.json")\n' });
   ws.snapshot({ 'config/app.json': '{"port": 8080,\n "host": }\n' }, -20);
-  const err = logError('SyntaxError: /ws/config/app.json: Unexpected token \'}\', ..."\\n "host": }" is not valid JSON', { errorType: 'SyntaxError' });
-  const input = ws.input({ triggers: [err, fileTrigger('config_change', 'config/app.json', 'config/app.json changed and no longer parses', -20, 'error')] });
+  const err = logError('SyntaxError: /ws/config/app.json: Unexpected token \'}\', ..."\\n "host": }" is not valid JSON', {
+    errorType: 'SyntaxError',
+  });
+  const input = ws.input({
+    triggers: [err, fileTrigger('config_change', 'config/app.json', 'config/app.json changed and no longer parses', -20, 'error')],
+  });
   const rc = classifyRootCause(input);
   assert.equal(rc.category, 'config_error');
   assert.ok(rc.contributingFactors.includes('config/app.json no longer parses'));
@@ -257,7 +316,9 @@ test('a config that no longer parses is a config error whatever the job then say
 test('remediation never shows a secret config value', () => {
   const ws = workspace({ '.env': 'DB_PASSWORD=old-secret-1\nDB_HOST=db.internal\n' });
   ws.snapshot({ '.env': 'DB_PASSWORD=new-secret-2\nDB_HOST=db.internal\n' }, -5);
-  const auth = logError('psycopg2.OperationalError: FATAL:  password authentication failed for user "app"', { errorType: 'psycopg2.OperationalError' });
+  const auth = logError('psycopg2.OperationalError: FATAL:  password authentication failed for user "app"', {
+    errorType: 'psycopg2.OperationalError',
+  });
   const input = ws.input({ triggers: [auth] });
   const rc = classifyRootCause(input);
   assert.equal(rc.category, 'config_error');
@@ -286,18 +347,30 @@ test('config error from an unstructured manifest: the missing module left requir
   assert.equal(rc.category, 'config_error');
   assert.equal(rc.triggeringChange?.path, 'requirements.txt');
   const steps = remediationFor(rc, input);
-  assert.ok(steps.some((s) => s.includes('`requirements.txt`') && s.includes('requests==2.31.0')), steps.join('\n'));
+  assert.ok(
+    steps.some((s) => s.includes('`requirements.txt`') && s.includes('requests==2.31.0')),
+    steps.join('\n'),
+  );
   assert.ok(steps.some((s) => s.startsWith('Install `requests`')));
 });
 
 test('data corruption: the input the job opens was deleted', () => {
-  const ws = workspace({ 'data/customers.csv': csvRows(20), 'src/etl.py': 'open("data/customers.csv")\n', 'config/etl.yaml': 'batch: 10\n' });
+  const ws = workspace({
+    'data/customers.csv': csvRows(20),
+    'src/etl.py': 'open("data/customers.csv")\n',
+    'config/etl.yaml': 'batch: 10\n',
+  });
   ws.snapshot({ 'data/customers.csv': null, 'config/etl.yaml': 'batch: 12\n' }, -15);
   const missing = logError("FileNotFoundError: [Errno 2] No such file or directory: 'data/customers.csv'", {
     errorType: 'FileNotFoundError',
     frames: [frame('src/etl.py', 1, '<module>')],
   });
-  const input = ws.input({ triggers: [missing, fileTrigger('deletion', 'data/customers.csv', 'data/customers.csv was deleted (data file, 180 bytes)', -15, 'error')] });
+  const input = ws.input({
+    triggers: [
+      missing,
+      fileTrigger('deletion', 'data/customers.csv', 'data/customers.csv was deleted (data file, 180 bytes)', -15, 'error'),
+    ],
+  });
   const rc = classifyRootCause(input);
   assert.equal(rc.category, 'data_corruption');
   assert.equal(rc.triggeringChange?.path, 'data/customers.csv');
@@ -306,7 +379,11 @@ test('data corruption: the input the job opens was deleted', () => {
 });
 
 test('data corruption: KeyError on a column that a data change renamed, not a config error', () => {
-  const ws = workspace({ 'data/prices.csv': 'sku,price,qty\na,1,2\n', 'src/total.py': 'df["price"].sum()\n', 'config/app.yaml': 'currency: EUR\n' });
+  const ws = workspace({
+    'data/prices.csv': 'sku,price,qty\na,1,2\n',
+    'src/total.py': 'df["price"].sum()\n',
+    'config/app.yaml': 'currency: EUR\n',
+  });
   ws.snapshot({ 'data/prices.csv': 'sku,cost,qty\na,1,2\n', 'config/app.yaml': 'currency: USD\n' }, -40);
   const keyError = logError("KeyError: 'price'", { errorType: 'KeyError', frames: [frame('src/total.py', 1, '<module>')] });
   const input = ws.input({ triggers: [keyError] });
@@ -325,5 +402,8 @@ test('resource exhaustion after a memory limit was lowered: remediation restores
   assert.equal(rc.category, 'resource_exhaustion');
   assert.equal(rc.alternatives[0]?.category, 'config_error');
   const steps = remediationFor(rc, input);
-  assert.ok(steps.some((s) => s.startsWith('Restore `resources.limits.memory` in deploy/job.yaml to 512Mi (now 128Mi)')), steps.join('\n'));
+  assert.ok(
+    steps.some((s) => s.startsWith('Restore `resources.limits.memory` in deploy/job.yaml to 512Mi (now 128Mi)')),
+    steps.join('\n'),
+  );
 });

@@ -66,7 +66,10 @@ test('TOML: tables, dotted and quoted keys, arrays of tables, comments', () => {
     '[limits."memory"]',
     'max = "512M"',
   ].join('\n');
-  const afterText = before.replace('port = 8080', 'port = 9090').replace('name = "w2"', 'name = "w3"').replace('max = "512M"', "max = '2G'");
+  const afterText = before
+    .replace('port = 8080', 'port = 9090')
+    .replace('name = "w2"', 'name = "w3"')
+    .replace('max = "512M"', "max = '2G'");
   assert.deepEqual(keysOf('pyproject.toml', before, afterText), [
     { key: 'server.port', before: '8080', after: '9090', change: 'changed' },
     { key: 'worker[1].name', before: 'w2', after: 'w3', change: 'changed' },

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  endpointsIn,
-  errorSignals,
-  httpStatusIn,
-  parsePositionIn,
-  unresolvedHostsIn,
-} from '../../../src/engine/rootCause/errorSignals';
+import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from '../../../src/engine/rootCause/errorSignals';
 import type { RootCauseCategory } from '../../../src/engine/types';
 
 /** The category with the most weight in a text's signals. */
@@ -22,7 +16,7 @@ test('real error lines point to the category a person would name', () => {
     ['Error: connect ECONNREFUSED 127.0.0.1:5432', 'external_failure'],
     ['dial tcp 10.0.0.5:6379: connect: connection refused', 'external_failure'],
     ['getaddrinfo ENOTFOUND api.example.com', 'external_failure'],
-    ["socket.gaierror: [Errno -2] Name or service not known", 'external_failure'],
+    ['socket.gaierror: [Errno -2] Name or service not known', 'external_failure'],
     ['requests.exceptions.HTTPError: 503 Server Error: Service Unavailable for url: https://api.example.com/v1', 'external_failure'],
     ['Error: socket hang up', 'external_failure', 'ECONNRESET'],
     ['grpc: context deadline exceeded', 'external_failure'],
@@ -30,7 +24,7 @@ test('real error lines point to the category a person would name', () => {
     ['MemoryError', 'resource_exhaustion', 'MemoryError'],
     ['Exception in thread "main" java.lang.OutOfMemoryError: Java heap space', 'resource_exhaustion'],
     ['Killed', 'resource_exhaustion'],
-    ['Error: EMFILE: too many open files, open \'/tmp/x\'', 'resource_exhaustion'],
+    ["Error: EMFILE: too many open files, open '/tmp/x'", 'resource_exhaustion'],
     ['OSError: [Errno 28] No space left on device', 'resource_exhaustion'],
     ["openai.BadRequestError: Error code: 400 - {'error': {'code': 'context_length_exceeded'}}", 'resource_exhaustion'],
     ['json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)', 'data_corruption'],
@@ -69,8 +63,11 @@ test('recursion depth also carries a weaker resource signal', () => {
 
 test('a rate limit is external, an exhausted quota is resource exhaustion', () => {
   assert.equal(strongest('HTTP 429 Too Many Requests: rate limit exceeded, retry after 20s'), 'external_failure');
-  const quota = errorSignals("RateLimitError: Error code: 429 - You exceeded your current quota (insufficient_quota)");
-  assert.deepEqual(quota.map((s) => s.category), ['resource_exhaustion']);
+  const quota = errorSignals('RateLimitError: Error code: 429 - You exceeded your current quota (insufficient_quota)');
+  assert.deepEqual(
+    quota.map((s) => s.category),
+    ['resource_exhaustion'],
+  );
 });
 
 test('benign text gives no signal, and matches are cut to a readable length', () => {
@@ -79,7 +76,10 @@ test('benign text gives no signal, and matches are cut to a readable length', ()
   // A pytest node id has no length bound, so its rule can match far more than a reader wants.
   const long = errorSignals(`FAILED tests/${'deep/'.repeat(60)}test_io.py::test_roundtrip - AssertionError`);
   assert.ok(long.length > 0, 'the failed-test rule matches');
-  assert.ok(long.every((s) => s.match.length <= 120), long.map((s) => s.match.length).join(', '));
+  assert.ok(
+    long.every((s) => s.match.length <= 120),
+    long.map((s) => s.match.length).join(', '),
+  );
   assert.ok(long.some((s) => s.match.startsWith('FAILED tests/deep/')));
 });
 

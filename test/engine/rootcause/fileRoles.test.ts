@@ -42,7 +42,7 @@ test('common workspace files get the role a person would give them (default glob
     'README.md': 'doc',
     'docs/guide.rst': 'doc',
     'docs/notes.txt': 'doc',
-    'LICENSE': 'doc',
+    LICENSE: 'doc',
     'assets/logo.png': 'other',
     'notes.txt': 'other',
   };

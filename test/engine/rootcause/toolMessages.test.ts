@@ -52,14 +52,23 @@ test('bash: a command not found in a script and in a sourced env file are locate
   const env = findings.find((f) => f.message.includes('EU: command not found'));
   assert.ok(env, JSON.stringify(findings, null, 2));
   assert.equal(env.rule, 'tool_message');
-  assert.deepEqual(env.frames.map((f) => `${f.file}:${f.line}`), ['config/job.env:1']);
+  assert.deepEqual(
+    env.frames.map((f) => `${f.file}:${f.line}`),
+    ['config/job.env:1'],
+  );
   assert.equal(env.exitCode, 127);
   // `set -e` stopped the script at the first failure: the function call on line 3 never ran.
   assert.equal(findings.filter((f) => f.rule === 'tool_message').length, 1);
-  const again = scan(dir, run(dir, 'bash -c "source config/job.env; true"; bash scripts/sync.sh || true; sed -i 1d scripts/sync.sh; bash scripts/sync.sh').out);
+  const again = scan(
+    dir,
+    run(dir, 'bash -c "source config/job.env; true"; bash scripts/sync.sh || true; sed -i 1d scripts/sync.sh; bash scripts/sync.sh').out,
+  );
   const fn = again.find((f) => f.message.includes('rotate_logs: command not found'));
   assert.ok(fn, JSON.stringify(again, null, 2));
-  assert.deepEqual(fn.frames.map((f) => `${f.file}:${f.line}`), ['scripts/sync.sh:2']);
+  assert.deepEqual(
+    fn.frames.map((f) => `${f.file}:${f.line}`),
+    ['scripts/sync.sh:2'],
+  );
 });
 
 test('sh (dash) as make runs recipes: the missing program is found, the shell binary is no frame', () => {
@@ -69,7 +78,10 @@ test('sh (dash) as make runs recipes: the missing program is found, the shell bi
   const missing = findings.find((f) => f.rule === 'tool_message' && f.message.includes('python3.99'));
   assert.ok(missing, out);
   assert.deepEqual(missing.frames, []);
-  assert.ok(findings.some((f) => f.rule === 'exit_code' && f.exitCode === 127), 'make reports Error 127 too');
+  assert.ok(
+    findings.some((f) => f.rule === 'exit_code' && f.exitCode === 127),
+    'make reports Error 127 too',
+  );
 });
 
 test('curl: exit codes 6, 7 and 28 are recognised with what they mean, and typed as external', async () => {
@@ -105,7 +117,10 @@ test('sqlite3: constraint failures, a malformed database and a parse error, each
   const unique = scan(dir, imp.out).find((f) => f.rule === 'tool_message');
   assert.ok(unique, imp.out);
   assert.match(unique.message, /UNIQUE constraint failed: u\.email/);
-  assert.deepEqual(unique.frames.map((f) => `${f.file}:${f.line}`), ['data/users.csv:3']);
+  assert.deepEqual(
+    unique.frames.map((f) => `${f.file}:${f.line}`),
+    ['data/users.csv:3'],
+  );
   assert.ok(errorSignals(unique.message).some((s) => s.category === 'data_corruption' && s.signal === 'constraint_failed'));
 
   const parse = run(dir, 'sqlite3 t.db < scripts/report.sql');
@@ -118,13 +133,17 @@ test('sqlite3: constraint failures, a malformed database and a parse error, each
   const bad = run(dir, 'sqlite3 broken.db "SELECT count(*) FROM sqlite_master"');
   const malformed = scan(dir, bad.out).find((f) => f.rule === 'tool_message');
   assert.ok(malformed, bad.out);
-  assert.ok(errorSignals(malformed.message).some((s) => s.category === 'data_corruption'), malformed.message);
+  assert.ok(
+    errorSignals(malformed.message).some((s) => s.category === 'data_corruption'),
+    malformed.message,
+  );
 });
 
 test('node --test TAP: a failing test with its YAML block is one finding with the assertion and the test frame', () => {
   const dir = folder({
     'src/price.js': 'module.exports = { toCents: (x) => Math.floor(x) };\n',
-    'test/price.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { toCents } = require('../src/price.js');\ntest('whole amounts', () => assert.strictEqual(toCents(2), 200));\ntest('passes', () => {});\n",
+    'test/price.test.js':
+      "const test = require('node:test');\nconst assert = require('node:assert');\nconst { toCents } = require('../src/price.js');\ntest('whole amounts', () => assert.strictEqual(toCents(2), 200));\ntest('passes', () => {});\n",
   });
   const { out, code } = run(dir, `${JSON.stringify(process.execPath)} --test --test-reporter=tap test/`);
   assert.equal(code, 1);
@@ -135,7 +154,10 @@ test('node --test TAP: a failing test with its YAML block is one finding with th
   assert.match(f.message, /^test failed: whole amounts \(Expected values to be strictly equal/);
   assert.equal(f.errorType, 'AssertionError');
   assert.ok(f.endLine > f.line, 'the YAML block belongs to the finding');
-  assert.ok(f.frames.some((fr) => fr.inWorkspace && fr.file === 'test/price.test.js' && fr.line === 4), JSON.stringify(f.frames));
+  assert.ok(
+    f.frames.some((fr) => fr.inWorkspace && fr.file === 'test/price.test.js' && fr.line === 4),
+    JSON.stringify(f.frames),
+  );
 });
 
 test('pytest and javac: the failing test and the compile error, with the file they name', () => {
@@ -177,5 +199,8 @@ test("V8's JSON.parse message is a JSON parse error even when the log cuts it at
   const r = spawnSync(process.execPath, ['-e', 'JSON.parse(\'{\\n "a": [\\n  1,\\n ],\\n "b": 2\\n}\')'], { encoding: 'utf8' });
   const header = r.stderr.split('\n').find((l) => l.startsWith('SyntaxError:'));
   assert.ok(header, r.stderr);
-  assert.ok(errorSignals(header).some((s) => s.signal === 'json_parse'), header);
+  assert.ok(
+    errorSignals(header).some((s) => s.signal === 'json_parse'),
+    header,
+  );
 });

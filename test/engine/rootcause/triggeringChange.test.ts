@@ -30,7 +30,10 @@ test('an upstream 503 names no workspace file, even when the calling script chan
   const rc = classifyRootCause(ws.input({ triggers: [http503] }));
   assert.equal(rc.category, 'external_failure');
   assert.equal(rc.triggeringChange, null, JSON.stringify(rc.triggeringChange));
-  assert.ok(rc.contributingFactors.some((f) => /outside the workspace/.test(f)), rc.contributingFactors.join('\n'));
+  assert.ok(
+    rc.contributingFactors.some((f) => /outside the workspace/.test(f)),
+    rc.contributingFactors.join('\n'),
+  );
   const client = rc.candidates?.find((c) => c.path === 'src/client.py');
   assert.ok(client && !client.chosen);
   assert.match(client.why, /outside the workspace|failing line did not change/);
@@ -38,17 +41,27 @@ test('an upstream 503 names no workspace file, even when the calling script chan
 });
 
 test('a frame on an edited line ties the failure to that file; the same frame away from the edit does not beat the named config value', () => {
-  const job = 'import configparser\ncfg = configparser.ConfigParser()\ncfg.read("config/job.ini")\nprint("starting")\nsize = int(cfg["job"]["batch"])\n';
+  const job =
+    'import configparser\ncfg = configparser.ConfigParser()\ncfg.read("config/job.ini")\nprint("starting")\nsize = int(cfg["job"]["batch"])\n';
   const ws = workspace({ 'src/job.py': job, 'config/job.ini': '[job]\nbatch = 500\n' });
   ws.snapshot({ 'src/job.py': job.replace('print("starting")', 'print("job starting")'), 'config/job.ini': '[job]\nbatch = fifty\n' }, -10);
-  const err = logError("ValueError: invalid literal for int() with base 10: 'fifty'", { errorType: 'ValueError', frames: [frame('src/job.py', 5, '<module>')] });
+  const err = logError("ValueError: invalid literal for int() with base 10: 'fifty'", {
+    errorType: 'ValueError',
+    frames: [frame('src/job.py', 5, '<module>')],
+  });
   const rc = classifyRootCause(ws.input({ triggers: [err] }));
   assert.equal(rc.category, 'config_error');
   assert.equal(rc.triggeringChange?.path, 'config/job.ini');
   assert.match(rc.triggeringChange?.reason ?? '', /fifty/);
 
   const edited = workspace({ 'src/job.py': job, 'config/job.ini': '[job]\nbatch = 500\n' });
-  edited.snapshot({ 'src/job.py': job.replace('int(cfg["job"]["batch"])', 'int(cfg["job"]["batch"]) // cfg["job"]["parts"]'), 'config/job.ini': '[job]\nbatch = 500\nretention = 9\n' }, -10);
+  edited.snapshot(
+    {
+      'src/job.py': job.replace('int(cfg["job"]["batch"])', 'int(cfg["job"]["batch"]) // cfg["job"]["parts"]'),
+      'config/job.ini': '[job]\nbatch = 500\nretention = 9\n',
+    },
+    -10,
+  );
   const keyErr = logError("KeyError: 'parts'", { errorType: 'KeyError', frames: [frame('src/job.py', 5, '<module>')] });
   const rc2 = classifyRootCause(edited.input({ triggers: [keyErr] }));
   assert.equal(rc2.triggeringChange?.path, 'src/job.py');
@@ -75,11 +88,16 @@ test('an agent transcript is never the triggering change, nor data, even when it
 
 test('a memory failure after a sizing value grew is resource exhaustion, triggered by that value', () => {
   const load = 'import json\ncfg = json.load(open("config/cache.json"))\ncache = bytearray(cfg["cache_mb"] * 1024 * 1024)\n';
-  const ws = workspace({ 'src/load.py': load, 'config/cache.json': '{ "cache_mb": 16, "log_level": "info" }\n', 'docs/cache.md': '# cache\n' });
+  const ws = workspace({
+    'src/load.py': load,
+    'config/cache.json': '{ "cache_mb": 16, "log_level": "info" }\n',
+    'docs/cache.md': '# cache\n',
+  });
   ws.snapshot({ 'config/cache.json': '{ "cache_mb": 4096, "log_level": "debug" }\n', 'docs/cache.md': '# cache\n\nbigger\n' }, -5);
   const oom = logError('MemoryError', {
     errorType: 'MemoryError',
-    evidence: 'Traceback (most recent call last):\n  File "src/load.py", line 3, in <module>\n    cache = bytearray(cfg["cache_mb"] * 1024 * 1024)\nMemoryError',
+    evidence:
+      'Traceback (most recent call last):\n  File "src/load.py", line 3, in <module>\n    cache = bytearray(cfg["cache_mb"] * 1024 * 1024)\nMemoryError',
     frames: [frame('src/load.py', 3, '<module>')],
   });
   const rc = classifyRootCause(ws.input({ triggers: [oom] }));

@@ -39,7 +39,16 @@ test('output is passed through byte for byte and logged as whole lines, each at 
   const store = tempDir();
   const out = sink();
   const err = sink();
-  const outcome = await runJob({ storeDir: store, id: 'abcd1234', command: [process.execPath, '-e', PIECES], cwd: store, label: 'pieces', before: 'snap0001', stdout: out.stream, stderr: err.stream });
+  const outcome = await runJob({
+    storeDir: store,
+    id: 'abcd1234',
+    command: [process.execPath, '-e', PIECES],
+    cwd: store,
+    label: 'pieces',
+    before: 'snap0001',
+    stdout: out.stream,
+    stderr: err.stream,
+  });
   assert.equal(outcome.shellCode, 0);
   assert.equal(out.text(), 'first halfé done\r\nsecond line\n');
   assert.equal(err.text(), 'no newline at the end');
@@ -63,15 +72,30 @@ test('output is passed through byte for byte and logged as whole lines, each at 
 test('a run log cut off by a crash is read up to its last whole record', async () => {
   const store = tempDir();
   const sinkOut = sink();
-  const outcome = await runJob({ storeDir: store, id: 'feed0001', command: [process.execPath, '-e', "console.log('one'); console.log('two')"], cwd: store, label: 'torn', before: 'snap0001', stdout: sinkOut.stream, stderr: sink().stream });
+  const outcome = await runJob({
+    storeDir: store,
+    id: 'feed0001',
+    command: [process.execPath, '-e', "console.log('one'); console.log('two')"],
+    cwd: store,
+    label: 'torn',
+    before: 'snap0001',
+    stdout: sinkOut.stream,
+    stderr: sink().stream,
+  });
   // What a crash mid-write leaves: the records so far, then half of one.
   const whole = readFileSync(outcome.file, 'utf8').split('\n').slice(0, 3).join('\n') + '\n';
   const torn = path.join(path.dirname(outcome.file), '1-feed0002.jsonl');
   appendFileSync(torn, whole.replace('"id":"feed0001"', '"id":"feed0002"') + '{"t":17000000,"stream":"stdout","li');
   const run = readRunLog(torn);
   assert.ok(run);
-  assert.deepEqual(run.output.map((o) => o.text), ['one', 'two']);
+  assert.deepEqual(
+    run.output.map((o) => o.text),
+    ['one', 'two'],
+  );
   assert.equal(run.end, null, 'no end was recorded');
   assert.equal(run.damagedLines, 1);
-  assert.deepEqual(listRuns(store).map((r) => r.id), ['feed0002', 'feed0001']);
+  assert.deepEqual(
+    listRuns(store).map((r) => r.id),
+    ['feed0002', 'feed0001'],
+  );
 });

@@ -4,7 +4,16 @@ import { BlobCache } from '../../../src/engine/store/blobCache';
 import { ManifestCache } from '../../../src/engine/store/manifestCache';
 import type { ManifestEntry } from '../../../src/engine/types';
 
-const entry = (p: string): ManifestEntry => ({ path: p, type: 'file', size: 1, mode: 0o644, mtimeMs: 0, id: 'x', binary: false, stored: true });
+const entry = (p: string): ManifestEntry => ({
+  path: p,
+  type: 'file',
+  size: 1,
+  mode: 0o644,
+  mtimeMs: 0,
+  id: 'x',
+  binary: false,
+  stored: true,
+});
 
 describe('ManifestCache', () => {
   it('reads a manifest once, and forgets the least recently used beyond its slots', async () => {
@@ -42,7 +51,10 @@ describe('ManifestCache', () => {
 
   it('does not keep a failed read', async () => {
     const cache = new ManifestCache();
-    await assert.rejects(cache.get('m', () => Promise.reject(new Error('disk gone'))), /disk gone/);
+    await assert.rejects(
+      cache.get('m', () => Promise.reject(new Error('disk gone'))),
+      /disk gone/,
+    );
     await new Promise((r) => setImmediate(r));
     const got = await cache.get('m', () => Promise.resolve([entry('ok')]));
     assert.equal(got[0]?.path, 'ok');

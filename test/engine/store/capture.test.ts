@@ -138,14 +138,22 @@ describe('captureWorkspace', () => {
     try {
       const expected = ['.gitignore', 'a.txt', 'important.tmp'];
       assert.deepEqual(paths((await capture({ testHooks: { now: aMinuteLater } })).entries), expected);
-      const gitSees = execFileSync('git', ['-C', ws, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: xdg } })
+      const gitSees = execFileSync('git', ['-C', ws, 'ls-files', '--others', '--exclude-standard'], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CONFIG_HOME: xdg },
+      })
         .trim()
         .split('\n')
         .sort();
       assert.deepEqual(gitSees, expected, 'git itself agrees');
       // A changed exclude file re-filters folders whose cached listing would otherwise be reused.
       fs.writeFileSync(path.join(ws, '.git', 'info', 'exclude'), 'cache/\n');
-      assert.deepEqual(paths((await capture({ testHooks: { now: aMinuteLater } })).entries), ['.gitignore', 'a.txt', 'important.tmp', 'scratch.tmp']);
+      assert.deepEqual(paths((await capture({ testHooks: { now: aMinuteLater } })).entries), [
+        '.gitignore',
+        'a.txt',
+        'important.tmp',
+        'scratch.tmp',
+      ]);
       assert.equal((await capture({ respectGitignore: false })).entries.length, 7);
     } finally {
       if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
@@ -432,9 +440,15 @@ describe('captureWorkspace', () => {
   });
 
   it('refuses a missing or non-folder workspace with an input error saying what to fix', async () => {
-    await assert.rejects(capture({ workspaceRoot: path.join(tmp, 'nope') }), (e: unknown) => e instanceof InputError && /does not exist/.test(e.message));
+    await assert.rejects(
+      capture({ workspaceRoot: path.join(tmp, 'nope') }),
+      (e: unknown) => e instanceof InputError && /does not exist/.test(e.message),
+    );
     fs.writeFileSync(path.join(tmp, 'file'), 'x');
-    await assert.rejects(capture({ workspaceRoot: path.join(tmp, 'file') }), (e: unknown) => e instanceof InputError && /not a folder/.test(e.message));
+    await assert.rejects(
+      capture({ workspaceRoot: path.join(tmp, 'file') }),
+      (e: unknown) => e instanceof InputError && /not a folder/.test(e.message),
+    );
   });
 
   it('stops with an AbortError when cancelled and leaves the store usable', async () => {

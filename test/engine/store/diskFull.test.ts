@@ -71,7 +71,11 @@ it('a full disk fails a snapshot or a database write with one clear line, loses 
     assert.equal(lines.length, 1, full.stderr);
     assert.match(lines[0] ?? '', /disk is full \(ENOSPC\); nothing was recorded .* free some space and try again/);
     assert.deepEqual(fs.readFileSync(db), dbBefore, 'the database is exactly as it was');
-    assert.deepEqual(listStore(store).filter((f) => f !== 'stat-cache.bin'), filesBefore, 'no temporary or partial files are left');
+    assert.deepEqual(
+      listStore(store).filter((f) => f !== 'stat-cache.bin'),
+      filesBefore,
+      'no temporary or partial files are left',
+    );
     assert.equal(cli('fsck').status, 0);
 
     // A database write with no space left at all.

@@ -260,7 +260,7 @@ describe('captures driven by a complete file-event journal', () => {
     fs.writeFileSync(path.join(ws, 'a.txt'), 'ONE\n');
     fs.utimesSync(path.join(ws, 'a.txt'), future, future);
     const r = await side.capture({ journal: { since: side.startedAt, paths: [] }, testHooks: {} });
-    assert.equal(r.stats.filesTrusted, 1, 'only b.txt is taken on the journal\'s word');
+    assert.equal(r.stats.filesTrusted, 1, "only b.txt is taken on the journal's word");
     assert.equal(r.entries.find((e) => e.path === 'a.txt')?.id, gitBlobId(Buffer.from('ONE\n')));
   });
 });

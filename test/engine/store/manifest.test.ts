@@ -28,18 +28,52 @@ describe('manifest encoding', () => {
   it('is canonical: the same entries in any order and key order give the same bytes', () => {
     const a = file('a.txt');
     const b = file('dir/b.txt', { binary: true });
-    const reordered: ManifestEntry = { stored: b.stored, binary: b.binary, id: b.id, mtimeMs: b.mtimeMs, mode: b.mode, size: b.size, type: b.type, path: b.path };
+    const reordered: ManifestEntry = {
+      stored: b.stored,
+      binary: b.binary,
+      id: b.id,
+      mtimeMs: b.mtimeMs,
+      mode: b.mode,
+      size: b.size,
+      type: b.type,
+      path: b.path,
+    };
     assert.deepEqual(encodeManifest([a, b]), encodeManifest([reordered, a]));
   });
 
   it('writes the same bytes as one JSON.stringify of the whole manifest, over many entries and odd names', () => {
-    const names = ['plain.txt', 'ünïcödé/ファイル.md', 'emoji 🎉.txt', 'quote"back\\slash', 'ctrl\u0001\ttab', 'b\uFFFD.txt', '\uD83D lone surrogate'];
+    const names = [
+      'plain.txt',
+      'ünïcödé/ファイル.md',
+      'emoji 🎉.txt',
+      'quote"back\\slash',
+      'ctrl\u0001\ttab',
+      'b\uFFFD.txt',
+      '\uD83D lone surrogate',
+    ];
     const entries: ManifestEntry[] = [];
     for (let i = 0; i < 1000; i++) {
       const p = `${String(i).padStart(4, '0')}/${names[i % names.length] as string}`;
-      entries.push(file(p, { size: i * 7919, mtimeMs: 1_700_000_000_000 + i, binary: i % 3 === 0, ...(i % 5 === 0 ? { type: 'symlink', target: `../${p}` } : {}) }));
+      entries.push(
+        file(p, {
+          size: i * 7919,
+          mtimeMs: 1_700_000_000_000 + i,
+          binary: i % 3 === 0,
+          ...(i % 5 === 0 ? { type: 'symlink', target: `../${p}` } : {}),
+        }),
+      );
     }
-    const canonical = entries.map((e) => ({ path: e.path, type: e.type, size: e.size, mode: e.mode, mtimeMs: e.mtimeMs, id: e.id, binary: e.binary, stored: e.stored, ...(e.target !== undefined ? { target: e.target } : {}) }));
+    const canonical = entries.map((e) => ({
+      path: e.path,
+      type: e.type,
+      size: e.size,
+      mode: e.mode,
+      mtimeMs: e.mtimeMs,
+      id: e.id,
+      binary: e.binary,
+      stored: e.stored,
+      ...(e.target !== undefined ? { target: e.target } : {}),
+    }));
     const expected = Buffer.from(JSON.stringify({ format: 'incident-replay-manifest/1', entries: canonical }), 'utf8');
     assert.ok(encodeManifest(entries).equals(expected));
     assert.ok(encodeManifest([]).equals(Buffer.from('{"format":"incident-replay-manifest/1","entries":[]}')));

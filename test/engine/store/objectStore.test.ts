@@ -15,7 +15,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const text = (n: number, seed = 'line'): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => `${seed} ${i} of some source text\n`).join(''));
+const text = (n: number, seed = 'line'): Buffer =>
+  Buffer.from(Array.from({ length: n }, (_, i) => `${seed} ${i} of some source text\n`).join(''));
 
 async function packed(store: ObjectStore, blobs: Buffer[]): Promise<string[]> {
   const writer = store.beginPack();
@@ -98,13 +99,19 @@ describe('ObjectStore', () => {
     const store = await ObjectStore.open(dir);
     const [id] = await packed(store, [text(30000)]);
     const missing = gitBlobId('never stored');
-    await assert.rejects(store.getMany([id as string, missing]), (e: unknown) => e instanceof MissingObjectError && e.message.includes(missing));
+    await assert.rejects(
+      store.getMany([id as string, missing]),
+      (e: unknown) => e instanceof MissingObjectError && e.message.includes(missing),
+    );
     const pack = onlyFile('packs', '.pack');
     const bytes = fs.readFileSync(pack);
     for (let i = 100; i < 400; i++) bytes[i] = (bytes[i] as number) ^ 0x5a;
     fs.chmodSync(pack, 0o644);
     fs.writeFileSync(pack, bytes);
-    await assert.rejects((await ObjectStore.open(dir)).getMany([id as string]), (e: unknown) => e instanceof CorruptObjectError && e.message.includes(pack));
+    await assert.rejects(
+      (await ObjectStore.open(dir)).getMany([id as string]),
+      (e: unknown) => e instanceof CorruptObjectError && e.message.includes(pack),
+    );
   });
 
   it('says clearly when an object is missing', async () => {
@@ -161,7 +168,10 @@ describe('ObjectStore', () => {
     const file = path.join(dir, 'loose', id);
     fs.chmodSync(file, 0o644);
     fs.truncateSync(file, fs.statSync(file).size - 100);
-    await assert.rejects((await ObjectStore.open(dir)).get(id), (e: unknown) => e instanceof CorruptObjectError && /truncated/.test(e.message));
+    await assert.rejects(
+      (await ObjectStore.open(dir)).get(id),
+      (e: unknown) => e instanceof CorruptObjectError && /truncated/.test(e.message),
+    );
   });
 
   it('survives an unreadable pack index and names it when its blobs are asked for', async () => {

@@ -44,7 +44,10 @@ describe('PackTable', () => {
     const built = index([idOf(7), idOf(8), idOf(9)]);
     const read = decodePackIndex(encodePackIndex(built));
     assert.equal(read.count, 3);
-    assert.deepEqual([0, 1, 2].map((i) => entryId(read, i)), [idOf(7), idOf(8), idOf(9)]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => entryId(read, i)),
+      [idOf(7), idOf(8), idOf(9)],
+    );
     assert.deepEqual(read, compactPackIndex(built));
   });
 });

@@ -51,7 +51,11 @@ test('a folder swapped for a symlink to outside: the dry run says it is replaced
   const plan = await store.planRestore('good', undefined, { against: 'workspace' });
   assert.deepEqual(describeSteps(plan.steps), ['replace sub', 'write sub/a.txt']);
   const r = await store.restore('good');
-  assert.deepEqual([r.replaced, r.written, r.removed, r.skipped], [['sub'], ['sub/a.txt'], [], []], 'the real run does what the dry run listed');
+  assert.deepEqual(
+    [r.replaced, r.written, r.removed, r.skipped],
+    [['sub'], ['sub/a.txt'], [], []],
+    'the real run does what the dry run listed',
+  );
   outside.assertUntouched();
   assert.ok(fs.lstatSync(rel('sub')).isDirectory() && !fs.lstatSync(rel('sub')).isSymbolicLink());
   assert.equal(fs.readFileSync(rel('sub/a.txt'), 'utf8'), 'a\n');
@@ -104,12 +108,19 @@ test('`..` in a manifest path (a crafted store): refused as a whole with the rea
   const { ws, outside, rel } = setup({ 'a.txt': 'mine\n' });
   const store = await open(ws);
   await store.snapshot();
-  const bad = await plantSnapshot(store, [{ path: 'a.txt', content: 'theirs\n' }, { path: '../dotdot.txt' }, { path: 'sub/../../escape.txt' }]);
+  const bad = await plantSnapshot(store, [
+    { path: 'a.txt', content: 'theirs\n' },
+    { path: '../dotdot.txt' },
+    { path: 'sub/../../escape.txt' },
+  ]);
   const before = (await store.list()).length;
   for (const run of [() => store.planRestore(bad, undefined, { against: 'workspace' }), () => store.restore(bad)]) {
     await assert.rejects(run(), (e: unknown) => {
       assert.ok(e instanceof IncidentReplayError);
-      assert.match(e.message, /snapshot [0-9a-f]{8} cannot be restored, invalid snapshot manifest: entry \d \("\.\.\/dotdot\.txt"\): path has a "\." or "\.\." segment; nothing was written/);
+      assert.match(
+        e.message,
+        /snapshot [0-9a-f]{8} cannot be restored, invalid snapshot manifest: entry \d \("\.\.\/dotdot\.txt"\): path has a "\." or "\.\." segment; nothing was written/,
+      );
       return true;
     });
   }
@@ -178,7 +189,10 @@ test('a symlink the safety snapshot does not record (excluded) is neither follow
   const store = await open(ws, { exclude: ['sub'] });
   const plan = await store.planRestore('good', undefined, { against: 'workspace' });
   assert.deepEqual(describeSteps(plan.steps), ['write b.txt']);
-  assert.match(plan.skipped[0]?.reason ?? '', /^sub is a symlink where the snapshot has a folder, and the safety snapshot does not record it .*not followed, not replaced/);
+  assert.match(
+    plan.skipped[0]?.reason ?? '',
+    /^sub is a symlink where the snapshot has a folder, and the safety snapshot does not record it .*not followed, not replaced/,
+  );
   const r = await store.restore('good');
   assert.deepEqual([r.written, r.skipped.map((s) => s.path)], [['b.txt'], ['sub/a.txt']]);
   assert.equal(fs.readlinkSync(rel('sub')), outside.dir);
@@ -209,8 +223,14 @@ test('without /proc, every component is checked with lstat before each use: a sy
     try {
       const ok = await dirs.folder([Buffer.from('sub'), Buffer.from('deeper')], false);
       assert.ok(fs.statSync(ok).isDirectory());
-      await assert.rejects(dirs.folder([Buffer.from('sub'), Buffer.from('link'), Buffer.from('new')], true), (e: unknown) => e instanceof NotAFolderError && e.at === 'sub/link' && e.found === 'symlink');
-      await assert.rejects(dirs.folder([Buffer.from('sub'), Buffer.from('deeper'), Buffer.from('a.txt')], true), (e: unknown) => e instanceof NotAFolderError && e.found === 'file');
+      await assert.rejects(
+        dirs.folder([Buffer.from('sub'), Buffer.from('link'), Buffer.from('new')], true),
+        (e: unknown) => e instanceof NotAFolderError && e.at === 'sub/link' && e.found === 'symlink',
+      );
+      await assert.rejects(
+        dirs.folder([Buffer.from('sub'), Buffer.from('deeper'), Buffer.from('a.txt')], true),
+        (e: unknown) => e instanceof NotAFolderError && e.found === 'file',
+      );
     } finally {
       await dirs.close();
     }
@@ -218,19 +238,26 @@ test('without /proc, every component is checked with lstat before each use: a sy
   outside.assertUntouched();
 });
 
-test('our own captures of odd but legal POSIX names (a backslash, a drive-like name, a non-UTF-8 name) read back and restore in place', { skip: process.platform === 'win32' }, async () => {
-  const { ws, outside, rel } = setup({ 'C:\\temp\\out.txt': 'from a tool that mishandled a Windows path\n', 'a\\b.txt': 'b\n' });
-  const rawName = Buffer.concat([Buffer.from(ws + '/caf'), Buffer.from([0xe9]), Buffer.from('.txt')]);
-  fs.writeFileSync(rawName, 'latin-1 name\n');
-  const store = await open(ws);
-  const { snapshot } = await store.snapshot({ label: 'odd' });
-  assert.deepEqual((await store.manifest(snapshot)).map((e) => e.path), ['C:\\temp\\out.txt', 'a\\b.txt', 'caf\uFFFD.txt']);
-  fs.rmSync(rel('C:\\temp\\out.txt'));
-  fs.rmSync(rel('a\\b.txt'));
-  fs.rmSync(rawName);
-  const r = await store.restore('odd');
-  assert.deepEqual(r.written, ['C:\\temp\\out.txt', 'a\\b.txt', 'caf\uFFFD.txt']);
-  assert.equal(fs.readFileSync(rel('C:\\temp\\out.txt'), 'utf8'), 'from a tool that mishandled a Windows path\n');
-  assert.equal(fs.readFileSync(rawName, 'utf8'), 'latin-1 name\n');
-  outside.assertUntouched();
-});
+test(
+  'our own captures of odd but legal POSIX names (a backslash, a drive-like name, a non-UTF-8 name) read back and restore in place',
+  { skip: process.platform === 'win32' },
+  async () => {
+    const { ws, outside, rel } = setup({ 'C:\\temp\\out.txt': 'from a tool that mishandled a Windows path\n', 'a\\b.txt': 'b\n' });
+    const rawName = Buffer.concat([Buffer.from(ws + '/caf'), Buffer.from([0xe9]), Buffer.from('.txt')]);
+    fs.writeFileSync(rawName, 'latin-1 name\n');
+    const store = await open(ws);
+    const { snapshot } = await store.snapshot({ label: 'odd' });
+    assert.deepEqual(
+      (await store.manifest(snapshot)).map((e) => e.path),
+      ['C:\\temp\\out.txt', 'a\\b.txt', 'caf\uFFFD.txt'],
+    );
+    fs.rmSync(rel('C:\\temp\\out.txt'));
+    fs.rmSync(rel('a\\b.txt'));
+    fs.rmSync(rawName);
+    const r = await store.restore('odd');
+    assert.deepEqual(r.written, ['C:\\temp\\out.txt', 'a\\b.txt', 'caf\uFFFD.txt']);
+    assert.equal(fs.readFileSync(rel('C:\\temp\\out.txt'), 'utf8'), 'from a tool that mishandled a Windows path\n');
+    assert.equal(fs.readFileSync(rawName, 'utf8'), 'latin-1 name\n');
+    outside.assertUntouched();
+  },
+);

@@ -45,7 +45,9 @@ test('a process swapping a folder for a symlink to outside during restores never
   assert.equal(cli(w, 'snapshot', '--label', 'changed').code, 0);
 
   const stop = w.path('.stop');
-  const swapper = spawn(process.execPath, ['-e', SWAPPER, w.path('sub'), w.path('sub.moved'), outside.dir, stop], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const swapper = spawn(process.execPath, ['-e', SWAPPER, w.path('sub'), w.path('sub.moved'), outside.dir, stop], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let swaps = '';
   swapper.stdout.on('data', (d: Buffer) => (swaps += d.toString()));
   const exited = new Promise<void>((resolve) => swapper.on('exit', () => resolve()));
@@ -54,7 +56,10 @@ test('a process swapping a folder for a symlink to outside during restores never
     // Each round restores the other state, so every round has 40 writes to make.
     for (let round = 0; round < 4; round++) {
       const r = await cliAsync(w, 'restore', round % 2 === 0 ? 'baseline' : 'changed', '--force');
-      assert.ok(r.code === 0 || /became a symlink|is a symlink|disappeared|cannot|busy/.test(r.stderr), `round ${round}: ${r.code} ${r.stderr}`);
+      assert.ok(
+        r.code === 0 || /became a symlink|is a symlink|disappeared|cannot|busy/.test(r.stderr),
+        `round ${round}: ${r.code} ${r.stderr}`,
+      );
       refusals += (r.stderr.match(/^skipped /gm) ?? []).length;
       outside.assertUntouched();
     }

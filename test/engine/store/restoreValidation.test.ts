@@ -55,7 +55,10 @@ describe('manifest validation when read', () => {
   it('refuses duplicates, a path that is a file and a folder, modes beyond rwxrwxrwx and ids that are not blob ids', () => {
     assert.match(reason([entry('a'), entry('a')]), /entry 1 \("a"\): the path appears twice/);
     assert.match(reason([entry('a'), entry('a/b')]), /"a" is also a file or symlink in this snapshot/);
-    assert.match(reason([entry('link', { type: 'symlink', target: '/etc', mode: 0o777 }), entry('link/passwd')]), /"link" is also a file or symlink/);
+    assert.match(
+      reason([entry('link', { type: 'symlink', target: '/etc', mode: 0o777 }), entry('link/passwd')]),
+      /"link" is also a file or symlink/,
+    );
     assert.match(reason([entry('x', { mode: 0o4755 })]), /mode 4755 has bits beyond rwxrwxrwx/);
     assert.match(reason([entry('x', { mode: 0o100644 })]), /mode 100644 has bits beyond/);
     assert.match(reason([entry('x', { id: '../../etc/passwd' })]), /id is not a 40-character blob id/);
@@ -67,10 +70,22 @@ describe('manifest validation when read', () => {
     const raw = (bytes: number[]): string => Buffer.from(bytes).toString('base64');
     // b\xff/c below a raw folder is fine; a raw file with the folder's very bytes is not.
     assert.equal(reason([entry('b\uFFFD/c', { rawPath: raw([0x62, 0xff, 0x2f, 0x63]) })]), 'accepted');
-    assert.match(reason([entry('b\uFFFD', { rawPath: raw([0x62, 0xff]) }), entry('b\uFFFD/c', { rawPath: raw([0x62, 0xff, 0x2f, 0x63]) })]), /entry 1 \("b\uFFFD\/c"\): "b\uFFFD" is also a file or symlink in this snapshot/);
+    assert.match(
+      reason([entry('b\uFFFD', { rawPath: raw([0x62, 0xff]) }), entry('b\uFFFD/c', { rawPath: raw([0x62, 0xff, 0x2f, 0x63]) })]),
+      /entry 1 \("b\uFFFD\/c"\): "b\uFFFD" is also a file or symlink in this snapshot/,
+    );
     // `..` followed by another byte is a name like any other.
-    assert.equal(reason([entry('..\uFFFD', { rawPath: raw([0x2e, 0x2e, 0xff]) }), entry('x/..\uFFFD', { rawPath: raw([0x78, 0x2f, 0x2e, 0x2e, 0xff]) })]), 'accepted');
-    assert.match(reason([entry('x/\uFFFD', { rawPath: raw([0x78, 0x2f, 0xff]) }), entry('y\uFFFD', { rawPath: raw([0x2e, 0x2e, 0x2f, 0x79, 0xff]) })]), /rawPath does not decode to the path/);
+    assert.equal(
+      reason([
+        entry('..\uFFFD', { rawPath: raw([0x2e, 0x2e, 0xff]) }),
+        entry('x/..\uFFFD', { rawPath: raw([0x78, 0x2f, 0x2e, 0x2e, 0xff]) }),
+      ]),
+      'accepted',
+    );
+    assert.match(
+      reason([entry('x/\uFFFD', { rawPath: raw([0x78, 0x2f, 0xff]) }), entry('y\uFFFD', { rawPath: raw([0x2e, 0x2e, 0x2f, 0x79, 0xff]) })]),
+      /rawPath does not decode to the path/,
+    );
     assert.match(reason([entry('ok\uFFFD', { rawPath: raw([0x2e, 0x2e, 0x2f, 0xff]) })]), /rawPath does not decode to the path/);
     assert.match(reason([entry('plain', { rawPath: raw([0x70, 0x6c, 0x61, 0x69, 0x6e]) })]), /rawPath is valid UTF-8/);
     assert.match(reason([entry('x\uFFFD', { rawPath: 'eP8=garbage' })]), /rawPath is not canonical base64/);

@@ -39,7 +39,11 @@ export class JournalExportBlock implements LogBlock {
     else if (key === '__REALTIME_TIMESTAMP' && /^\d{10,20}$/.test(value)) this.micros = value;
     else if (key === 'MESSAGE' && !this.message) this.message = { text: value, no };
     else if (key === 'SYSLOG_IDENTIFIER') this.identifier = value;
-    this.evidence.add(no, text, key === 'MESSAGE' ? Weight.Header : key === 'PRIORITY' || key === 'SYSLOG_IDENTIFIER' ? Weight.Key : Weight.Noise);
+    this.evidence.add(
+      no,
+      text,
+      key === 'MESSAGE' ? Weight.Header : key === 'PRIORITY' || key === 'SYSLOG_IDENTIFIER' ? Weight.Key : Weight.Noise,
+    );
     this.endLine = no;
     this.fields++;
     return true;

@@ -26,7 +26,9 @@ export function mayBeFormatError(text: string): boolean {
   let candidate: boolean;
   if (isDigit(c)) {
     // `03-17 16:13:46` (logcat) or `2024-03-17 16:13:46` (logcat with its year); not `2024-03-17T...`.
-    candidate = (text.charCodeAt(2) === 0x2d && text.charCodeAt(5) === 0x20) || (text.charCodeAt(4) === 0x2d && text.charCodeAt(7) === 0x2d && text.charCodeAt(10) === 0x20);
+    candidate =
+      (text.charCodeAt(2) === 0x2d && text.charCodeAt(5) === 0x20) ||
+      (text.charCodeAt(4) === 0x2d && text.charCodeAt(7) === 0x2d && text.charCodeAt(10) === 0x20);
   } else {
     switch (c) {
       case 0x3c /* < */:
@@ -66,7 +68,8 @@ const SYSLOG_3164 = /^<\d{1,3}>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\S+) \S+ 
 const SYSLOG_SEVERITY = ['EMERG', 'ALERT', 'CRIT', 'ERR'];
 
 // Windows Event Viewer's CSV export: `Error,5/20/2024 2:02:03 PM,Source,7000,None,"description"`.
-const EVENT_CSV = /^(Error|Critical|Warning|Information|Verbose),(\d{1,2}\/\d{1,2}\/\d{4},? [\d:]+(?: ?[AP]M)?),("[^"]*"|[^,]*),(\d+),("[^"]*"|[^,]*),(.*)$/;
+const EVENT_CSV =
+  /^(Error|Critical|Warning|Information|Verbose),(\d{1,2}\/\d{1,2}\/\d{4},? [\d:]+(?: ?[AP]M)?),("[^"]*"|[^,]*),(\d+),("[^"]*"|[^,]*),(.*)$/;
 
 // .NET's console logger with `SingleLine = true`: `fail: Category[13] message` (the multi-line form is a block, see dotnetConsole).
 const DOTNET_SINGLE = /^(fail|crit): (\S+?)\[\d+\] (.+)$/;
@@ -134,7 +137,8 @@ export function formatLevel(line: string): FormatVerdict | null {
   if (c >= 0x30 && c <= 0x39) return logcat(line);
   if (line[1] === '/') return logcat(line);
   if (c === 0x66 /* f */ || c === 0x63 /* c */) return dotnetSingle(line);
-  if ((c === 0x49 || c === 0x57 || c === 0x45 || c === 0x46) /* I W E F */ && line.charCodeAt(1) >= 0x30 && line.charCodeAt(1) <= 0x39) return klog(line);
+  if ((c === 0x49 || c === 0x57 || c === 0x45 || c === 0x46) /* I W E F */ && line.charCodeAt(1) >= 0x30 && line.charCodeAt(1) <= 0x39)
+    return klog(line);
   if (c === 0x45 /* E */ || c === 0x43 /* C */ || c === 0x57 /* W */ || c === 0x49 /* I */ || c === 0x56 /* V */) return eventCsv(line);
   return null;
 }

@@ -45,7 +45,11 @@ export class WindowsEventBlock implements LogBlock {
       this.inDescription = true;
       if (value) this.description = { text: value, no };
     }
-    this.evidence.add(no, text, key === 'Level' || key === 'Source' || key === 'Event ID' ? Weight.Key : key === 'Date' ? Weight.Other : Weight.Noise);
+    this.evidence.add(
+      no,
+      text,
+      key === 'Level' || key === 'Source' || key === 'Event ID' ? Weight.Key : key === 'Date' ? Weight.Other : Weight.Noise,
+    );
     this.endLine = no;
     return 'consumed';
   }

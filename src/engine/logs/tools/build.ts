@@ -10,12 +10,18 @@ const COMPILER = /^([^\s:][^:]*\.[A-Za-z]{1,6}):(\d+): (?:fatal )?error: (.+)$/;
 const MAKE = /^g?make(?:\[\d+\])?: \*\*\* (No rule to make target .+|.*missing separator.*)$/;
 const MAKEFILE_LINE = /^([\w./-]*[Mm]akefile[\w.-]*):(\d+): \*\*\* (.+)$/;
 const DOCKER = /^(?:docker: )?Error response from daemon: (.+)$|^(?:#\d+ )?ERROR: failed to (?:solve|build|compute cache key): (.+)$/;
-const PIP = /^ERROR: (Could not find a version that satisfies the requirement .+|No matching distribution found for .+|Could not install packages due to .+|Failed building wheel for .+|ResolutionImpossible.*|Cannot install .+ because these package versions have conflicting dependencies.*)$/;
+const PIP =
+  /^ERROR: (Could not find a version that satisfies the requirement .+|No matching distribution found for .+|Could not install packages due to .+|Failed building wheel for .+|ResolutionImpossible.*|Cannot install .+ because these package versions have conflicting dependencies.*)$/;
 
 export function buildMessage(text: string): ToolHit | null {
   const c = COMPILER.exec(text);
   if (c) {
-    return { errorType: 'compile error', message: `${c[1]}:${c[2]}: error: ${c[3] ?? ''}`, index: 0, locations: [{ file: c[1] ?? '', line: Number(c[2]) }] };
+    return {
+      errorType: 'compile error',
+      message: `${c[1]}:${c[2]}: error: ${c[3] ?? ''}`,
+      index: 0,
+      locations: [{ file: c[1] ?? '', line: Number(c[2]) }],
+    };
   }
   const mf = MAKEFILE_LINE.exec(text);
   if (mf) return { errorType: 'make: error', message: text.trim(), index: 0, locations: [{ file: mf[1] ?? '', line: Number(mf[2]) }] };

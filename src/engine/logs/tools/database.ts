@@ -7,7 +7,8 @@
 import type { ToolHit } from './hit';
 
 const SQLITE_NEAR = /^(Runtime|Parse) error near line (\d+): (.+)$/;
-const SQLITE_ERROR = /^Error: (?:(?:near line \d+|in prepare|stepping)[,:] )?(.*\b(?:malformed|not a database|constraint failed|no such (?:table|column)|syntax error|database is locked|readonly database|unable to open database file|disk I\/O error|datatype mismatch)\b.*)$/;
+const SQLITE_ERROR =
+  /^Error: (?:(?:near line \d+|in prepare|stepping)[,:] )?(.*\b(?:malformed|not a database|constraint failed|no such (?:table|column)|syntax error|database is locked|readonly database|unable to open database file|disk I\/O error|datatype mismatch)\b.*)$/;
 const SQLITE_IMPORT = /^(\S+):(\d+): (INSERT failed|expected \d+ columns but found \d+[^\n]*)(?:: (.+))?$/;
 /** `psql: error: connection to server ... failed` (psql 14+), `psql:FILE:LINE: ERROR:  ...` when running a script. */
 const PSQL = /^psql:(?:([^:\s]+):(\d+):)? (ERROR|FATAL|error):\s+(.+)$/;
@@ -34,7 +35,11 @@ export function databaseMessage(text: string): ToolHit | null {
   }
   const pg = PSQL.exec(text);
   if (pg) {
-    const hit: ToolHit = { errorType: `psql: ${pg[3]}`, message: `psql: ${pg[4] ?? ''}${pg[1] ? ` (${pg[1]} line ${pg[2]})` : ''}`, index: 0 };
+    const hit: ToolHit = {
+      errorType: `psql: ${pg[3]}`,
+      message: `psql: ${pg[4] ?? ''}${pg[1] ? ` (${pg[1]} line ${pg[2]})` : ''}`,
+      index: 0,
+    };
     if (pg[1]) hit.locations = [{ file: pg[1], line: Number(pg[2]) }];
     return hit;
   }

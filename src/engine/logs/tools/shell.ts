@@ -6,7 +6,8 @@
  */
 import type { ToolHit } from './hit';
 
-const PROBLEMS = 'command not found|not found|No such file or directory|Permission denied|unbound variable|bad substitution|ambiguous redirect|integer expression expected|syntax error[^\\n]*|Is a directory|cannot execute[^\\n]*';
+const PROBLEMS =
+  'command not found|not found|No such file or directory|Permission denied|unbound variable|bad substitution|ambiguous redirect|integer expression expected|syntax error[^\\n]*|Is a directory|cannot execute[^\\n]*';
 /** bash: `FILE: line N: [WHAT: ]PROBLEM` (WHAT absent for `syntax error near unexpected token`). */
 const BASH_LINE = new RegExp(`^([^\\s:][^:]*?): line (\\d+): (?:(.+?): )?(${PROBLEMS})\\s*$`);
 /** dash: `FILE: N: WHAT: PROBLEM`. */

@@ -11,7 +11,8 @@ import type { FrameOf, ToolHit } from './hit';
 const PYTEST = /^(FAILED|ERROR) (\S+?\.py)(?:::(\S+))?(?: - (.+))?$/;
 const JEST = /^\s*● (.+ › .+)$/;
 const GRADLE = /^([\w.$]+) > (.+) FAILED$/;
-const JUNIT = /^(?:\[ERROR\] )?Tests run: \d+, Failures: (\d+), Errors: (\d+)(?:, Skipped: \d+)?.*?(?:<<< (?:FAILURE|ERROR)!)?(?: - in (\S+))?$/;
+const JUNIT =
+  /^(?:\[ERROR\] )?Tests run: \d+, Failures: (\d+), Errors: (\d+)(?:, Skipped: \d+)?.*?(?:<<< (?:FAILURE|ERROR)!)?(?: - in (\S+))?$/;
 /** `not ok 4 - name`, indented for subtests; TODO and SKIP directives are not failures. */
 const TAP_NOT_OK = /^(\s*)not ok (\d+)(?: -)? ?(.*?)\s*$/;
 const TAP_DIRECTIVE = /#\s*(?:TODO|SKIP)\b/i;
@@ -21,7 +22,7 @@ const LOCATION = /(?:\(|\s|^|')((?:\/|[A-Za-z]:\\|file:\/\/)[^\s()']+|[\w.-]+(?:
 export function testRunnerMessage(text: string): ToolHit | null {
   const p = PYTEST.exec(text);
   if (p) {
-    const what = p[3] ? `${p[2]}::${p[3]}` : p[2] ?? '';
+    const what = p[3] ? `${p[2]}::${p[3]}` : (p[2] ?? '');
     return { errorType: p[1] === 'FAILED' ? 'test failed' : 'test error', message: `${what}${p[4] ? ` - ${p[4]}` : ''}`, index: 0 };
   }
   const j = JEST.exec(text);
@@ -122,7 +123,10 @@ export class TapFailureBlock implements LogBlock {
     if (this.subtestsOnly) return null;
     // V8 prints the innermost frame first; findings keep it last.
     const frames = this.frames.length ? [...this.frames].reverse() : this.location ? [this.location] : [];
-    const error = this.error.filter((l) => l !== '').join(' ').slice(0, 300);
+    const error = this.error
+      .filter((l) => l !== '')
+      .join(' ')
+      .slice(0, 300);
     return {
       rule: 'tool_message',
       severity: 'error',

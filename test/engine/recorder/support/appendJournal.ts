@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const n = Number(count);
   for (let i = 0; i < n; i += Number(batch)) {
     const recs: JournalRecord[] = [];
-    for (let k = i; k < Math.min(n, i + Number(batch)); k++) recs.push({ t: Date.now(), kind: 'change', path: `w${writer}/${String(k).padStart(5, '0')}-${'x'.repeat(200)}` });
+    for (let k = i; k < Math.min(n, i + Number(batch)); k++)
+      recs.push({ t: Date.now(), kind: 'change', path: `w${writer}/${String(k).padStart(5, '0')}-${'x'.repeat(200)}` });
     await j.append(recs);
   }
 }

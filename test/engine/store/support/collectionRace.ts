@@ -44,7 +44,9 @@ interface Run {
 }
 
 function startCli(ws: string, args: string[]): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, [CLI, '--workspace', ws, ...args], { env: { ...process.env, INCIDENT_REPLAY_LOCK_STALE_MS: '2000' } });
+  const child = spawn(process.execPath, [CLI, '--workspace', ws, ...args], {
+    env: { ...process.env, INCIDENT_REPLAY_LOCK_STALE_MS: '2000' },
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -144,7 +146,12 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
         const pick = next();
         if (pick < 1 / 3) {
           const list = await cliJson<{ snapshots: { id: string }[] }>(ws, ['snapshots', '--json']);
-          void longLived.ask(`drop ${list.snapshots.slice(0, -1).map((s) => s.id).join(' ')}`);
+          void longLived.ask(
+            `drop ${list.snapshots
+              .slice(0, -1)
+              .map((s) => s.id)
+              .join(' ')}`,
+          );
           await sleep(next() * 250);
           longLived.kill();
           longLived = new LongLived(ws);
@@ -163,22 +170,37 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
         const delay = Math.max(0, lead);
         if (shape === 0) {
           // Two CLIs: snapshot and prune --keep 1 at the same moment.
-          const [s, p] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => cli(ws, ['prune', '--keep', '1']))]);
-          if (s.code !== 0 || p.code !== 0) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), prune exit ${p.code} (${p.err.trim()})`);
+          const [s, p] = await Promise.all([
+            sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])),
+            sleep(delay).then(() => cli(ws, ['prune', '--keep', '1'])),
+          ]);
+          if (s.code !== 0 || p.code !== 0)
+            throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), prune exit ${p.code} (${p.err.trim()})`);
           snapshotsTaken++;
           prunes++;
         } else if (shape === 1) {
           // The long-lived process snapshots while a CLI prunes.
-          const [s, p] = await Promise.all([sleep(-Math.min(0, lead)).then(() => longLived.ask('snapshot')), sleep(delay).then(() => cli(ws, ['prune', '--keep', '1']))]);
-          if (s.error || p.code !== 0) throw new Error(`round ${round}: long-lived snapshot ${s.error ?? 'ok'}, prune exit ${p.code} (${p.err.trim()})`);
+          const [s, p] = await Promise.all([
+            sleep(-Math.min(0, lead)).then(() => longLived.ask('snapshot')),
+            sleep(delay).then(() => cli(ws, ['prune', '--keep', '1'])),
+          ]);
+          if (s.error || p.code !== 0)
+            throw new Error(`round ${round}: long-lived snapshot ${s.error ?? 'ok'}, prune exit ${p.code} (${p.err.trim()})`);
           snapshotsTaken++;
           prunes++;
         } else {
           // A CLI snapshots while the long-lived process runs retention over older snapshots.
           const list = await cliJson<{ snapshots: { id: string }[] }>(ws, ['snapshots', '--json']);
-          const victims = list.snapshots.slice(0, -1).filter(() => next() < 0.7).map((s) => s.id);
-          const [s, d] = await Promise.all([sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])), sleep(delay).then(() => longLived.ask(`drop ${victims.join(' ')}`))]);
-          if (s.code !== 0 || d.error) throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), long-lived drop ${d.error ?? 'ok'}`);
+          const victims = list.snapshots
+            .slice(0, -1)
+            .filter(() => next() < 0.7)
+            .map((s) => s.id);
+          const [s, d] = await Promise.all([
+            sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])),
+            sleep(delay).then(() => longLived.ask(`drop ${victims.join(' ')}`)),
+          ]);
+          if (s.code !== 0 || d.error)
+            throw new Error(`round ${round}: snapshot exit ${s.code} (${s.err.trim()}), long-lived drop ${d.error ?? 'ok'}`);
           snapshotsTaken++;
           prunes++;
         }

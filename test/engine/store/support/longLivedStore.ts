@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   for await (const line of lines) {
     const [verb, ...args] = line.trim().split(/\s+/);
     try {
-      if (verb === 'snapshot') process.stdout.write(JSON.stringify({ id: (await store.snapshot({ label: 'long-lived' })).snapshot.id }) + '\n');
+      if (verb === 'snapshot')
+        process.stdout.write(JSON.stringify({ id: (await store.snapshot({ label: 'long-lived' })).snapshot.id }) + '\n');
       else if (verb === 'drop') process.stdout.write(JSON.stringify({ removed: (await store.dropSnapshots(args)).removed.length }) + '\n');
       else process.stdout.write(JSON.stringify({ error: `unknown command ${verb}` }) + '\n');
     } catch (e) {
