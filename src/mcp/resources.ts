@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { getIncidentOrThrow, incidentList, incidentsNewestFirst } from '../engine/incidents';
-import { getPostmortem } from '../engine/postmortem/store';
+import { incidentList, incidentsNewestFirst } from '../engine/incidents';
 import { code, inline, table } from '../engine/report/markdownText';
-import { renderReport } from '../engine/report/renderReport';
-import { reportFacts } from '../engine/report/reportFacts';
+import { reportText } from '../engine/report/exportReport';
 import { isoTime } from '../engine/report/timeText';
 import type { SnapshotStore } from '../engine/snapshotStore';
 
@@ -16,14 +14,12 @@ export const LATEST_REPORT_URI = 'incident-replay://reports/latest';
 
 /** The postmortem report as `incident-replay report` writes it, rendered in memory (links relative to the workspace). */
 async function reportMarkdown(store: SnapshotStore, id: string): Promise<string> {
-  const incident = await getIncidentOrThrow(store, id);
-  const facts = reportFacts(incident, await getPostmortem(store, incident.id));
-  return renderReport(facts, {
+  const report = await reportText(store, id, {
     format: 'md',
-    file: path.join(store.workspaceRoot, `${incident.id}.md`),
-    workspaceRoot: store.workspaceRoot,
+    fileFor: (incident) => path.join(store.workspaceRoot, `${incident.id}.md`),
     now: Date.now(),
   });
+  return report.text;
 }
 
 async function incidentsMarkdown(store: SnapshotStore): Promise<string> {
