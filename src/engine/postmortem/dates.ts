@@ -21,5 +21,3 @@ export function dueDateFor(priority: ActionPriority, now: number): string {
   while ([0, 6].includes(new Date(day).getUTCDay())) day += DAY_MS;
   return calendarDay(day);
 }
-
-export { isCalendarDate } from '../../model/time';

@@ -1,3 +1,4 @@
+import { ENTRY_TYPES } from '../../model/incident';
 import type { EntryType, ManifestEntry } from '../types';
 import { InvalidManifestError, validateEntries } from './manifestValidation';
 import type { ObjectStore } from './objectStore';
@@ -71,7 +72,7 @@ export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
   return used * 4 >= out.length * 3 ? out.subarray(0, used) : Buffer.from(out.subarray(0, used));
 }
 
-const TYPES: ReadonlySet<EntryType> = new Set<EntryType>(['file', 'symlink']);
+const TYPES: ReadonlySet<EntryType> = new Set(ENTRY_TYPES);
 
 function fail(why: string): never {
   throw new InvalidManifestError(why);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
 import type { SnapshotStore } from '../snapshotStore';
-import type { ManifestEntry, SnapshotRecord } from '../types';
+import type { EntryType, ManifestEntry, SnapshotRecord } from '../types';
 import { captureWorkspace } from './capture';
 import { ConfinedRoot, inFolder, NotAFolderError, replaceWithFile, replaceWithSymlink } from './confinedDirs';
 import * as fsc from './fsCalls';
@@ -28,7 +28,7 @@ import { InvalidManifestError } from './manifestValidation';
 /** One thing a restore does, in the order it does them. */
 export type RestoreStep =
   /** A symlink or file of the workspace stands where the snapshot has a folder: it is removed and a folder made. */
-  | { op: 'replace'; path: string; found: 'symlink' | 'file'; entry: ManifestEntry }
+  | { op: 'replace'; path: string; found: EntryType; entry: ManifestEntry }
   /** A file or symlink the snapshot lacks. */
   | { op: 'remove'; path: string; entry: ManifestEntry }
   /** A file or symlink put back as the snapshot has it. */

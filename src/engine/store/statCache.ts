@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ManifestEntry, ScanIssue } from '../types';
+import type { EntryType, ManifestEntry, ScanIssue } from '../types';
 import * as fsc from './fsCalls';
 import { RACY_WINDOW_MS } from './racyClock';
 
@@ -51,7 +51,7 @@ export interface StatCacheRows {
   readonly count: number;
   path(i: number): string;
   rawPath(i: number): string | undefined;
-  kind(i: number): 'file' | 'symlink';
+  kind(i: number): EntryType;
   /** The entry when it was recorded cleanly (with its proof), else null: processed again next time. */
   entry(i: number): ManifestEntry | null;
   proof(i: number): StatProof | null;
@@ -90,7 +90,7 @@ export interface StatCache {
   children(rel: string): { files: readonly number[]; dirs: readonly CachedDir[] };
   rowPath(row: number): string;
   rowRawPath(row: number): string | undefined;
-  rowKind(row: number): 'file' | 'symlink';
+  rowKind(row: number): EntryType;
   rowCached(row: number): CachedFile | undefined;
   /**
    * The row of the file with this key when it has a cached entry. With the row accessors below,
@@ -280,7 +280,7 @@ class ColumnCache implements StatCache {
     return this.noRawPaths ? undefined : this.header.rawPaths[i];
   }
 
-  rowKind(i: number): 'file' | 'symlink' {
+  rowKind(i: number): EntryType {
     return (this.flags[i] as number) & FLAG_SYMLINK ? 'symlink' : 'file';
   }
 

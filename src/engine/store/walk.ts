@@ -1,13 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
-import type { ScanIssue } from '../types';
+import type { EntryType, ScanIssue } from '../types';
 import { errnoCode, type FsPath } from './fsCalls';
 import { GitignoreRules, type PathFilter } from './pathFilter';
 import { type CachedDir, dirKey, type StatCache, type StatProof } from './statCache';
 import { abortError } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
 
-export type FoundKind = 'file' | 'symlink';
+/** What the walk keeps: a file or a symlink (never followed). */
+export type FoundKind = EntryType;
 
 /** A file or symlink the walk selected. */
 export interface Found {

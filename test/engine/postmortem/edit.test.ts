@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { dueDateFor, isCalendarDate } from '../../../src/engine/postmortem/dates';
+import { dueDateFor } from '../../../src/engine/postmortem/dates';
+import { isCalendarDate } from '../../../src/model/time';
 import { draftPostmortem } from '../../../src/engine/postmortem/draft';
 import { addAction, describeKey, POSTMORTEM_KEYS, setField } from '../../../src/engine/postmortem/edit';
 import type { Postmortem } from '../../../src/engine/postmortem/types';
