@@ -5,6 +5,7 @@ import type { Incident } from '../types';
 import { analyzeWindow, type Analysis } from './analyze';
 import { isIncident, recordIncident } from './incident';
 import { LogPrescan } from './prescan';
+import { abortError } from '../store/storeErrors';
 
 /** The steps of an analysis, in order; `record` runs only when something was flagged. */
 export type AnalysisStep = 'start' | 'snapshot' | 'analysis' | 'record';
@@ -77,10 +78,7 @@ export async function analyzeSince(store: SnapshotStore, opts: AnalyzeSinceOptio
   });
 }
 
-/** The capture's own cancellation error (an `AbortError`), which every caller already treats as a cancellation. */
+/** The capture's own kind of cancellation error (an `AbortError`), which every caller already treats as a cancellation. */
 function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (!signal?.aborted) return;
-  const err = new Error('analysis was cancelled');
-  err.name = 'AbortError';
-  throw err;
+  if (signal?.aborted) throw abortError('analysis');
 }

@@ -24,9 +24,9 @@ export class CorruptObjectError extends JobError {
   }
 }
 
-/** Error thrown when an AbortSignal stops a capture; named like the DOM's so callers can test `name`. */
-export function abortError(): Error {
-  const err = new Error('snapshot capture was cancelled');
+/** Error thrown when an AbortSignal stops a capture or an analysis; named like the DOM's so callers can test `name`. */
+export function abortError(what = 'snapshot capture'): Error {
+  const err = new Error(`${what} was cancelled`);
   err.name = 'AbortError';
   return err;
 }
