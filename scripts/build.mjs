@@ -78,6 +78,8 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
   // Big logs are scanned in a worker thread that every node bundle finds next to itself.
   { ...nodeCommon, entryPoints: ['src/engine/logs/logScanWorker.ts'], outfile: 'dist/logScanWorker.js' },
+  // A warm capture's lstat calls are shared with a worker thread (src/engine/store/statPreload.ts).
+  { ...nodeCommon, entryPoints: ['src/engine/store/statWorker.ts'], outfile: 'dist/statWorker.js' },
   { ...nodeCommon, entryPoints: ['scripts/bench/main.ts'], outfile: 'dist/bench.js' },
   // The incident view: a browser bundle that imports only src/protocol and src/model.
   {

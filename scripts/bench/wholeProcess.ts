@@ -108,6 +108,11 @@ export async function benchWholeProcess(
     2.0,
     '≤ 2.0× git',
   );
+  // The floor under every whole-process row: starting node itself (in this environment, with its
+  // NODE_OPTIONS and NODE_EXTRA_CA_CERTS, which some sandboxes set and which cost every start).
+  const starts: number[] = [];
+  for (let i = 0; i < repeat; i++) starts.push(t.time(() => execFileSync(process.execPath, ['-e', ''], { stdio: 'ignore' })));
+  add(`${name}: node start alone (node -e '')`, t.median(starts), t.median(gits), 'ms', null, 'reported');
 
   const changedOurs: number[] = [];
   const changedGits: number[] = [];

@@ -41,8 +41,14 @@ export function configContext(cmd: Command): ConfigContext {
   };
 }
 
+/** How a command uses the store it opens. */
+export interface StoreUse {
+  /** It snapshots first thing: that snapshot's stat calls start on another thread while the store opens. */
+  capturesFirst?: boolean;
+}
+
 /** Opens the store the global options point at; config warnings go to stderr, one line each. */
-export async function openStore(cmd: Command, io: CliIo): Promise<SnapshotStore> {
+export async function openStore(cmd: Command, io: CliIo, use: StoreUse = {}): Promise<SnapshotStore> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const ctx = configContext(cmd);
   const trust = await configTrust({ workspaceRoot: ctx.base, file: ctx.configFile, context: ctx.trust });
@@ -62,7 +68,12 @@ export async function openStore(cmd: Command, io: CliIo): Promise<SnapshotStore>
         'review the file, then run `incident-replay trust` to trust it as it is now, or pass --trust-config for this run',
     );
   }
-  return SnapshotStore.open({ workspaceRoot, config: loaded.config, storeDir: storeDirOf(g, workspaceRoot) });
+  return SnapshotStore.open({
+    workspaceRoot,
+    config: loaded.config,
+    storeDir: storeDirOf(g, workspaceRoot),
+    ...(use.capturesFirst ? { preloadStats: true } : {}),
+  });
 }
 
 /** --store is the user's to put anywhere; the default folder inside the workspace must not lead out of it through a symlink. */
@@ -74,8 +85,8 @@ function storeDirOf(g: GlobalOptions, workspaceRoot: string): string {
 }
 
 /** Runs `fn` with an open store and always closes it. */
-export async function withStore<T>(cmd: Command, io: CliIo, fn: (store: SnapshotStore) => Promise<T>): Promise<T> {
-  const store = await openStore(cmd, io);
+export async function withStore<T>(cmd: Command, io: CliIo, fn: (store: SnapshotStore) => Promise<T>, use: StoreUse = {}): Promise<T> {
+  const store = await openStore(cmd, io, use);
   try {
     return await fn(store);
   } finally {

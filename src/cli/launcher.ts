@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { statThread } from '../engine/store/statThread';
+import { CAPTURING_VERBS, commandVerb } from './argv';
 
 /**
  * `dist/cli.js`: starts the CLI bundle (`dist/cli-main.js`) from V8's code cache when it can.
@@ -76,6 +78,10 @@ const WASM_TIERING_OFF = '--wasm-tiering-budget=2000000000';
 
 function start(): void {
   v8.setFlagsFromString(WASM_TIERING_OFF);
+  // A capture's stat calls are shared with a worker thread that takes tens of milliseconds to
+  // boot: started now, it is ready by the time the store is open (see src/engine/store/statPreload.ts).
+  const verb = commandVerb(process.argv.slice(2));
+  if (verb !== undefined && CAPTURING_VERBS.has(verb)) statThread();
   if (process.env.INCIDENT_REPLAY_NO_CODE_CACHE) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is known at run time
     require(BUNDLE);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { IncidentReplayError } from '../engine/errors';
+import { commandVerb } from './argv';
 import { CommandExit } from './commandExit';
 import type { CliIo } from './io';
 
@@ -43,27 +44,6 @@ export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => P
   },
   { verbs: ['hooks'], load: async () => (await import('./commands/hooks')).registerHooksCommands },
 ];
-
-/** The global options that take a value, so that value is not mistaken for the verb. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--workspace', '--store', '--config']);
-
-/**
- * The verb `argv` runs, or undefined when it names none (help, --version, a typo), in which case
- * every command must be known: for the help listing and commander's "did you mean".
- */
-export function commandVerb(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') return argv[i + 1];
-    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) continue;
-    return arg;
-  }
-  return undefined;
-}
 
 function baseProgram(io: CliIo): Command {
   return new Command('incident-replay')

@@ -35,6 +35,7 @@ export type { RestorePlan, RestoreResult } from './store/restore';
 import { ObjectStore } from './store/objectStore';
 import { damaged } from './store/damage';
 import { StatCacheMemo } from './store/statCache';
+import { StatPreload } from './store/statPreload';
 import type { CaptureStats, ManifestEntry, ScanIssue, SnapshotDiff, SnapshotRecord } from './types';
 
 export const DEFAULT_STORE_DIRNAME = '.incident-replay';
@@ -54,6 +55,13 @@ export interface OpenStoreOptions {
   wasmPath?: string;
   /** How long to wait for another process holding the store (default 5 minutes: a big capture takes a while). */
   lockTimeoutMs?: number;
+  /**
+   * The caller snapshots right after opening (the CLI's `snapshot`): the stat preload of that
+   * snapshot starts now, on another thread while the database opens (see StatPreload).
+   */
+  preloadStats?: boolean;
+  /** The stat preload's worker bundle (default: dist/statWorker.js beside the engine; null: none). */
+  statWorker?: string | null;
 }
 
 export interface SnapshotOptions {
@@ -89,10 +97,11 @@ export interface PruneResult {
  * blobs of a capture that has not recorded its row yet.
  */
 export class SnapshotStore {
-  private readonly statCacheMemo = new StatCacheMemo();
   private readonly manifests = new ManifestCache();
   /** Set in the async flow that holds the store lock; `lost` turns true if the lock was taken over. */
   private readonly lockContext = new AsyncLocalStorage<{ lost: boolean }>();
+  /** Started by open() for the first snapshot (see OpenStoreOptions.preloadStats). */
+  private pendingPreload: StatPreload | null = null;
 
   private constructor(
     readonly workspaceRoot: string,
@@ -101,6 +110,8 @@ export class SnapshotStore {
     readonly objects: ObjectStore,
     readonly db: MetadataDb,
     private readonly lockTimeoutMs: number,
+    private readonly statCacheMemo: StatCacheMemo,
+    private readonly statWorker: string | null | undefined,
   ) {}
 
   static async open(opts: OpenStoreOptions): Promise<SnapshotStore> {
@@ -120,15 +131,35 @@ export class SnapshotStore {
     } catch (e) {
       throw new InputError(`cannot create the store folder ${dir}: ${(e as Error).message}; pass a writable folder with --store`);
     }
-    const objects = await ObjectStore.open(path.join(dir, 'objects'));
-    const db = await MetadataDb.open(path.join(dir, DB_FILE), {
-      checkedDigestFile: path.join(dir, `${DB_FILE}.checked`),
-      ...(opts.wasmPath ? { wasmPath: opts.wasmPath } : {}),
-    });
-    return new SnapshotStore(workspaceRoot, dir, opts.config, objects, db, opts.lockTimeoutMs ?? 5 * 60_000);
+    const memo = new StatCacheMemo();
+    const preload = opts.preloadStats
+      ? StatPreload.begin({
+          storeDir: dir,
+          workspaceRoot,
+          memo,
+          ...(opts.statWorker !== undefined ? { workerScript: opts.statWorker } : {}),
+        })
+      : null;
+    let objects: ObjectStore;
+    let db: MetadataDb;
+    try {
+      objects = await ObjectStore.open(path.join(dir, 'objects'));
+      db = await MetadataDb.open(path.join(dir, DB_FILE), {
+        checkedDigestFile: path.join(dir, `${DB_FILE}.checked`),
+        ...(opts.wasmPath ? { wasmPath: opts.wasmPath } : {}),
+      });
+    } catch (e) {
+      preload?.cancel();
+      throw e;
+    }
+    const store = new SnapshotStore(workspaceRoot, dir, opts.config, objects, db, opts.lockTimeoutMs ?? 5 * 60_000, memo, opts.statWorker);
+    store.pendingPreload = preload;
+    return store;
   }
 
   close(): void {
+    this.pendingPreload?.cancel();
+    this.pendingPreload = null;
     this.db.close();
   }
 
@@ -192,11 +223,45 @@ export class SnapshotStore {
   }
 
   async snapshot(opts: SnapshotOptions = {}): Promise<SnapshotResult> {
-    return this.withStoreLock(() => this.snapshotLocked(opts));
+    // Started before the lock: the stat calls run on another thread while it is taken.
+    const preload = this.preloadFor(opts);
+    try {
+      return await this.withStoreLock(() => this.capture(opts, preload));
+    } finally {
+      preload?.cancel();
+    }
   }
 
   /** {@link snapshot} for a caller that already holds the store lock (a restore's safety snapshot). */
   async snapshotLocked(opts: SnapshotOptions = {}): Promise<SnapshotResult> {
+    const preload = this.preloadFor(opts);
+    try {
+      return await this.capture(opts, preload);
+    } finally {
+      preload?.cancel();
+    }
+  }
+
+  /** The preload open() started, else a new one; none for a journal-driven capture, which stats only what the journal names. */
+  private preloadFor(opts: SnapshotOptions): StatPreload | null {
+    const pending = this.pendingPreload;
+    this.pendingPreload = null;
+    if (opts.journal) {
+      pending?.cancel();
+      return null;
+    }
+    return (
+      pending ??
+      StatPreload.begin({
+        storeDir: this.dir,
+        workspaceRoot: this.workspaceRoot,
+        memo: this.statCacheMemo,
+        ...(this.statWorker !== undefined ? { workerScript: this.statWorker } : {}),
+      })
+    );
+  }
+
+  private async capture(opts: SnapshotOptions, preload: StatPreload | null): Promise<SnapshotResult> {
     this.assertLockHeld();
     {
       const capture = await captureWorkspace(this.objects, {
@@ -207,6 +272,7 @@ export class SnapshotStore {
         respectGitignore: this.config.respectGitignore,
         maxFileSizeBytes: this.config.maxFileSizeBytes,
         statCacheMemo: this.statCacheMemo,
+        ...(preload ? { preload } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.onOversizedFile ? { onOversizedFile: opts.onOversizedFile } : {}),

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Command } from 'commander';
-import { COMMAND_MODULES, commandVerb } from '../../src/cli/program';
+import { commandVerb } from '../../src/cli/argv';
+import { COMMAND_MODULES } from '../../src/cli/program';
 import type { CliIo } from '../../src/cli/io';
 import { cli, TempWorkspace } from '../support/workspace';
 

@@ -39,44 +39,49 @@ export function registerAnalyzeCommands(program: Command, io: CliIo): void {
     .option('--json', 'print {"incident": {...}} as JSON')
     .option('--sarif <file>', 'also write the triggers as a SARIF 2.1.0 log to this file')
     .action(async (opts: { since?: string; title?: string; json?: boolean; sarif?: string }, cmd: Command) => {
-      await withStore(cmd, io, async (store) => {
-        const {
-          start,
-          now,
-          analysis: a,
-          incident,
-        } = await analyzeSince(store, {
-          ...(opts.since !== undefined ? { since: opts.since } : {}),
-          ...(opts.title !== undefined ? { title: opts.title } : {}),
-          onStart: ({ gitFallback }) => {
-            if (!gitFallback) return;
-            // Stdout stays pure JSON with --json.
-            (opts.json ? io.err : io.out)(
-              `no baseline in the store: analysing since git:HEAD (${gitFallback.commit.slice(0, 7)} ${gitFallback.subject})`,
-            );
-            for (const n of gitFallback.notes) io.err(`note: ${n}`);
-          },
-          onAnalysis: (snap, analysis) => {
-            for (const i of snap.issues) io.err(`note: ${i.path}: ${i.message}`);
-            for (const s of analysis.skipped) io.err(`note: ${s}`);
-            if (opts.sarif !== undefined) {
-              const written = writeSarif(opts.sarif, analysis.triggers, {
-                workspaceRoot: store.workspaceRoot,
-                toolVersion: toolVersion(cmd),
-              });
-              io.err(`SARIF written to ${written}`);
-            }
-          },
-        });
-        const from = start.from;
-        if (!incident) {
-          if (opts.json) printJson(io, { incident: null, from: from.id, to: now.snapshot.id, changes: a.changes.length });
-          else
-            io.out(`nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`);
-          return;
-        }
-        if (opts.json) printJson(io, { incident });
-        else io.out(renderIncident(incident));
-      });
+      await withStore(
+        cmd,
+        io,
+        async (store) => {
+          const {
+            start,
+            now,
+            analysis: a,
+            incident,
+          } = await analyzeSince(store, {
+            ...(opts.since !== undefined ? { since: opts.since } : {}),
+            ...(opts.title !== undefined ? { title: opts.title } : {}),
+            onStart: ({ gitFallback }) => {
+              if (!gitFallback) return;
+              // Stdout stays pure JSON with --json.
+              (opts.json ? io.err : io.out)(
+                `no baseline in the store: analysing since git:HEAD (${gitFallback.commit.slice(0, 7)} ${gitFallback.subject})`,
+              );
+              for (const n of gitFallback.notes) io.err(`note: ${n}`);
+            },
+            onAnalysis: (snap, analysis) => {
+              for (const i of snap.issues) io.err(`note: ${i.path}: ${i.message}`);
+              for (const s of analysis.skipped) io.err(`note: ${s}`);
+              if (opts.sarif !== undefined) {
+                const written = writeSarif(opts.sarif, analysis.triggers, {
+                  workspaceRoot: store.workspaceRoot,
+                  toolVersion: toolVersion(cmd),
+                });
+                io.err(`SARIF written to ${written}`);
+              }
+            },
+          });
+          const from = start.from;
+          if (!incident) {
+            if (opts.json) printJson(io, { incident: null, from: from.id, to: now.snapshot.id, changes: a.changes.length });
+            else
+              io.out(`nothing flagged between ${from.id} and ${now.snapshot.id} (${a.changes.length} files changed): no incident recorded`);
+            return;
+          }
+          if (opts.json) printJson(io, { incident });
+          else io.out(renderIncident(incident));
+        },
+        { capturesFirst: true },
+      );
     });
 }

@@ -22,26 +22,31 @@ export function registerRunCommands(program: Command, io: CliIo): void {
     .action(async (command: string[], opts: { label?: string; analyze: boolean }, cmd: Command) => {
       if (command.length === 0 || command[0] === '')
         throw new InputError('no command to run: write `incident-replay run -- CMD [ARGS...]`');
-      const code = await withStore(cmd, io, async (store) => {
-        const run = await runRecorded(store, {
-          command,
-          cwd: process.cwd(),
-          ...(opts.label ? { label: opts.label } : {}),
-          analyze: opts.analyze,
-          stdout: process.stdout,
-          stderr: process.stderr,
-          forward: wrapperSignals(),
-        });
-        if (run.outcome.error !== null) io.err(`incident-replay: ${run.outcome.error}`);
-        else if (run.incident) {
-          const rc = run.incident.rootCause;
-          io.err(
-            `incident-replay: ${run.summary}: ${run.incident.id} ${rc.category} (confidence ${rc.confidence.toFixed(2)}): ${oneLine(rc.description)}`,
-          );
-          io.err(`incident-replay: see \`incident-replay show ${run.incident.id}\``);
-        } else if (run.note) io.err(`incident-replay: ${run.summary}; ${run.note} (run ${run.outcome.id})`);
-        return run.outcome.shellCode;
-      });
+      const code = await withStore(
+        cmd,
+        io,
+        async (store) => {
+          const run = await runRecorded(store, {
+            command,
+            cwd: process.cwd(),
+            ...(opts.label ? { label: opts.label } : {}),
+            analyze: opts.analyze,
+            stdout: process.stdout,
+            stderr: process.stderr,
+            forward: wrapperSignals(),
+          });
+          if (run.outcome.error !== null) io.err(`incident-replay: ${run.outcome.error}`);
+          else if (run.incident) {
+            const rc = run.incident.rootCause;
+            io.err(
+              `incident-replay: ${run.summary}: ${run.incident.id} ${rc.category} (confidence ${rc.confidence.toFixed(2)}): ${oneLine(rc.description)}`,
+            );
+            io.err(`incident-replay: see \`incident-replay show ${run.incident.id}\``);
+          } else if (run.note) io.err(`incident-replay: ${run.summary}; ${run.note} (run ${run.outcome.id})`);
+          return run.outcome.shellCode;
+        },
+        { capturesFirst: true },
+      );
       if (code !== 0) throw new CommandExit(code);
     });
 

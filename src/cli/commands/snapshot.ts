@@ -13,20 +13,25 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
     .option('--baseline', 'mark it as the baseline that analyses compare against')
     .option('--json', 'print the snapshot, scan issues and stats as JSON')
     .action(async (opts: { label?: string; baseline?: boolean; json?: boolean }, cmd: Command) => {
-      await withStore(cmd, io, async (store) => {
-        const r = await store.snapshot({ label: opts.label ?? null, baseline: opts.baseline === true });
-        if (opts.json) {
-          printJson(io, { snapshot: r.snapshot, issues: r.issues, stats: r.stats });
-          return;
-        }
-        io.out(r.snapshot.id);
-        for (const issue of r.issues) io.err(`note: ${issue.path}: ${issue.message}`);
-        io.err(
-          `${plural(r.snapshot.fileCount, 'file')}, ${formatBytes(r.snapshot.byteCount)} in ${formatDuration(r.stats.durationMs)}` +
-            ` (${r.stats.filesHashed} read, ${r.stats.filesReused} unchanged)` +
-            (r.snapshot.baseline ? '; marked as baseline' : ''),
-        );
-      });
+      await withStore(
+        cmd,
+        io,
+        async (store) => {
+          const r = await store.snapshot({ label: opts.label ?? null, baseline: opts.baseline === true });
+          if (opts.json) {
+            printJson(io, { snapshot: r.snapshot, issues: r.issues, stats: r.stats });
+            return;
+          }
+          io.out(r.snapshot.id);
+          for (const issue of r.issues) io.err(`note: ${issue.path}: ${issue.message}`);
+          io.err(
+            `${plural(r.snapshot.fileCount, 'file')}, ${formatBytes(r.snapshot.byteCount)} in ${formatDuration(r.stats.durationMs)}` +
+              ` (${r.stats.filesHashed} read, ${r.stats.filesReused} unchanged)` +
+              (r.snapshot.baseline ? '; marked as baseline' : ''),
+          );
+        },
+        { capturesFirst: true },
+      );
     });
 
   program

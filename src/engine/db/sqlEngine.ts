@@ -11,7 +11,11 @@ const WASM_NAME = 'sql-wasm.wasm';
  */
 function defaultWasmCandidates(): string[] {
   const candidates: string[] = [];
-  if (typeof __dirname === 'string') candidates.push(path.join(__dirname, WASM_NAME));
+  if (typeof __dirname === 'string') {
+    candidates.push(path.join(__dirname, WASM_NAME));
+    // The bundles' copy: resolving the package below walks node_modules (some milliseconds per process).
+    if (fs.existsSync(candidates[0] as string)) return candidates;
+  }
   try {
     candidates.push(require.resolve(`sql.js/dist/${WASM_NAME}`));
   } catch {

@@ -22,6 +22,7 @@ import {
   type StatProof,
 } from './statCache';
 import { RACY_WINDOW_MS, racyReference } from './racyClock';
+import type { StatLike, StatPreload } from './statPreload';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
 import { type Found, foundAbs, type JournalTrust, journalTrust, walkWorkspace } from './walk';
@@ -53,6 +54,12 @@ export interface CaptureOptions {
   statCacheMemo?: StatCacheMemo;
   /** What a complete file-event journal saw change; see {@link JournalChanges}. */
   journal?: JournalChanges;
+  /**
+   * Stat data of the previous capture's files and folders, being taken ahead on another thread
+   * (see StatPreload); used when it was built from the stat cache this capture loads (through
+   * `statCacheMemo`), and then its start counts as the capture's start.
+   */
+  preload?: StatPreload;
   testHooks?: CaptureTestHooks;
 }
 
@@ -132,10 +139,16 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     throw new InputError(`the snapshot store ${storeDir} is the workspace folder itself: choose a sub-folder or a folder elsewhere`);
   }
   if (opts.signal?.aborted) throw abortError();
-  const takenAt = (opts.testHooks?.now ?? Date.now)();
-  // Tests that move the clock keep the fixed window; real captures use the file system's clock.
-  const racyFrom = opts.testHooks?.now ? takenAt - RACY_WINDOW_MS : racyReference(storeDir, root, takenAt);
+  const now = (opts.testHooks?.now ?? Date.now)();
   const cache = await loadStatCache(storeDir, root, opts.statCacheMemo);
+  const preload = opts.preload?.cache === cache && !opts.journal && opts.preload.settle() ? opts.preload : undefined;
+  if (opts.preload && !preload) opts.preload.cancel();
+  // Stat data taken by the preload is this capture's: it started when the preload did.
+  const takenAt = preload ? Math.min(now, preload.takenAt) : now;
+  // Tests that move the clock keep the fixed window; real captures use the file system's clock.
+  const racyFrom = opts.testHooks?.now
+    ? takenAt - RACY_WINDOW_MS
+    : Math.min(racyReference(storeDir, root, now), preload?.racyFrom ?? Number.POSITIVE_INFINITY);
   // git's exclude files are part of the filter: when they change, cached listings are not reused.
   const excludes = opts.respectGitignore ? gitExcludeSources(root).map((s) => s.text) : [];
   const filterKey = JSON.stringify([
@@ -184,10 +197,11 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     filterKey,
     racyFrom: cache.racyFrom,
     ...(journal ? { journal } : {}),
+    ...(preload ? { preloaded: preload } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const { found, issues } = walk;
-  const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length, root);
+  const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length, root, preload);
   await run.processAll(found);
 
   const recordedCount = run.recordedCount();
@@ -361,7 +375,7 @@ function readFullySync(fd: number, buf: Buffer, length: number, position: number
   return done;
 }
 
-function statProof(st: fs.Stats): StatProof {
+function statProof(st: StatLike): StatProof {
   return { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
 }
 
@@ -399,6 +413,8 @@ class CaptureRun {
     private readonly takenAt: number,
     fileCount: number,
     private readonly root: string,
+    /** Files' stat data taken ahead, by stat cache row. */
+    private readonly preload: StatPreload | undefined,
   ) {
     this.entries = new Array<ManifestEntry | null>(fileCount).fill(null);
     this.proofs = new Float64Array(fileCount * 3).fill(NaN);
@@ -494,9 +510,9 @@ class CaptureRun {
       }
       if (row !== undefined) {
         // Only lstat: when the stat data matches, the file is not read at all.
-        let st: fs.Stats | undefined;
+        let st: StatLike | undefined;
         try {
-          st = fs.lstatSync(this.abs(f), { throwIfNoEntry: false });
+          st = this.preload?.file(row) ?? fs.lstatSync(this.abs(f), { throwIfNoEntry: false });
         } catch (e) {
           return this.fileFailed(f, e);
         }
@@ -547,7 +563,7 @@ class CaptureRun {
    * the file unchanged and its blob is still stored, a record when only the size limit changed
    * what is kept, else null. Reads the cache's columns, so the common case builds no objects.
    */
-  private reuse(f: Found, row: number, st: fs.Stats): 'same' | Recorded | null {
+  private reuse(f: Found, row: number, st: StatLike): 'same' | Recorded | null {
     const c = this.cache;
     const type = st.isSymbolicLink() ? 'symlink' : 'file';
     if (c.rowKind(row) !== type || st.size !== c.rowSize(row) || (st.mode & 0o777) !== c.rowMode(row)) return null;
@@ -593,7 +609,7 @@ class CaptureRun {
   private entry(
     f: Found,
     type: ManifestEntry['type'],
-    st: fs.Stats,
+    st: StatLike,
     size: number,
     id: string,
     binary: boolean,
@@ -604,7 +620,7 @@ class CaptureRun {
     return e;
   }
 
-  private async symlink(f: Found, known: fs.Stats | null): Promise<Recorded | null> {
+  private async symlink(f: Found, known: StatLike | null): Promise<Recorded | null> {
     const st = known ?? fs.lstatSync(this.abs(f));
     if (!st.isSymbolicLink()) {
       this.issue(f.path, 'changed_during_scan', 'changed type during the scan; not recorded');

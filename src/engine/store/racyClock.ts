@@ -40,7 +40,8 @@ export function racyReference(storeDir: string, workspaceRoot: string, now: numb
  * rewritten when it is closed, which cost tens of milliseconds per capture on a busy disk.
  */
 function touch(marker: string): void {
-  const fd = fs.openSync(marker, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+  // Never through a symlink put in its place: the marker is written, not where it points.
+  const fd = fs.openSync(marker, fs.constants.O_WRONLY | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0), 0o644);
   try {
     fs.writeSync(fd, `${String(process.pid).padStart(10)}\n`, 0);
   } finally {

@@ -509,6 +509,11 @@ function identityOf(st: fs.Stats): string {
  * work on a warm snapshot that only needs the memo's identity check.
  */
 export async function loadStatCache(storeDir: string, workspaceRoot: string, memo?: StatCacheMemo): Promise<StatCache> {
+  return loadStatCacheSync(storeDir, workspaceRoot, memo);
+}
+
+/** {@link loadStatCache} for a caller that must not yield before it has the cache (a stat preload). */
+export function loadStatCacheSync(storeDir: string, workspaceRoot: string, memo?: StatCacheMemo): StatCache {
   const file = path.join(storeDir, STAT_CACHE_FILE);
   let fd: number | undefined;
   try {

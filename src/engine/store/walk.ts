@@ -4,6 +4,7 @@ import type { EntryType, ScanIssue } from '../types';
 import { errnoCode, type FsPath } from './fsCalls';
 import { GitignoreRules, type PathFilter } from './pathFilter';
 import { type CachedDir, dirKey, type StatCache, type StatProof } from './statCache';
+import type { StatLike } from './statPreload';
 import { abortError } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
 
@@ -76,6 +77,8 @@ export interface WalkOptions {
    * without even a stat, and files it does not name are marked `unnamed`.
    */
   journal?: JournalTrust;
+  /** Folders' stat data taken ahead (see StatPreload), for the cache the walk is given. */
+  preloaded?: { dir(rel: string): StatLike | undefined };
   signal?: AbortSignal;
 }
 
@@ -124,11 +127,11 @@ function joinRel(dir: Dir, name: string, bytes: Buffer | null): Buffer {
   return Buffer.concat([dir.relBytes ?? Buffer.from(dir.rel, 'utf8'), SLASH, own]);
 }
 
-function sameProof(st: fs.Stats, p: StatProof): boolean {
+function sameProof(st: StatLike, p: StatProof): boolean {
   return st.mtimeMs === p.mtimeMs && st.ctimeMs === p.ctimeMs && st.ino === p.ino;
 }
 
-function proof(st: fs.Stats): StatProof {
+function proof(st: StatLike): StatProof {
   return { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
 }
 
@@ -169,7 +172,7 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   let listed = 0;
   const { filter, respectGitignore, cache, racyFrom } = opts;
   const reuseListings = cache.filterKey === opts.filterKey;
-  const settled = (st: fs.Stats): boolean => Math.max(st.mtimeMs, st.ctimeMs) < racyFrom;
+  const settled = (st: StatLike): boolean => Math.max(st.mtimeMs, st.ctimeMs) < racyFrom;
   const rootBytes = Buffer.from(opts.root, 'utf8');
   const slicer = new TimeSlicer(opts.signal);
   let rootRules = GitignoreRules.none();
@@ -231,9 +234,10 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
       }
     }
     // Stat before listing: a change made while listing then shows as a newer mtime next time.
-    let st: fs.Stats | undefined;
+    let st: StatLike | undefined;
     try {
-      st = dir.rel === '' ? fs.statSync(dir.abs) : fs.lstatSync(dir.abs, { throwIfNoEntry: false });
+      if (dir.rel === '') st = fs.statSync(dir.abs);
+      else st = (dir.relBytes === null ? opts.preloaded?.dir(dir.rel) : undefined) ?? fs.lstatSync(dir.abs, { throwIfNoEntry: false });
     } catch (e) {
       issues.push({
         path: dir.rel,

@@ -8,6 +8,8 @@ import { type CaptureOptions, type CaptureResult, captureWorkspace, type Journal
 import { gitBlobId } from '../../../src/engine/store/gitBlobId';
 import { ObjectStore } from '../../../src/engine/store/objectStore';
 import { StatCacheMemo } from '../../../src/engine/store/statCache';
+// A small seeded generator (mulberry32), so a failing round can be replayed from its seed.
+import { rng } from '../../../scripts/bench/synthetic';
 
 /*
  * Captures that read only what a complete file-event journal names (JournalChanges) must record
@@ -60,18 +62,6 @@ class Side {
       ...extra,
     });
   }
-}
-
-/** Small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function listFiles(dir = ws, rel = ''): string[] {

@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { racyReference } from './racyClock';
+import { CANCEL, chunkCount, CONTROL_SLOTS, DONE, FIELDS, STATE_OK, type StatJob, statChunks } from './statChunks';
+import { loadStatCacheSync, type StatCache, type StatCacheMemo } from './statCache';
+import { postStatJob, statThread } from './statThread';
+
+/*
+ * A warm capture of an unchanged tree is one lstat per folder and per file, and little else: on a
+ * 10,000-file tree the lstat calls are most of its time. Git spreads them over threads
+ * (core.preloadIndex); so do we. A preload takes the previous capture's stat cache, and a worker
+ * thread starts on the lstat calls of every folder and file it names while this thread goes on
+ * (the CLI opens the database meanwhile); when the capture needs the results, this thread claims
+ * the chunks nobody has started yet, waits for the rest, and the walk then compares with the
+ * results instead of calling lstat. Paths the cache does not name (new files, relisted folders)
+ * are stat'ed by the capture as before.
+ *
+ * A result may be older than the capture that uses it, which is safe because the preload's start
+ * counts as the capture's start: its wall-clock time and racy reference are taken before the first
+ * lstat, and a capture that uses the preload takes the earlier of both. A preload is used only with
+ * the very cache it was built from (the memo's object); otherwise it is cancelled and ignored.
+ */
+
+/** What the walk and the capture read of a file's or folder's stat data. */
+export interface StatLike {
+  readonly mode: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK } = fs.constants;
+
+class PreloadedStat implements StatLike {
+  constructor(
+    readonly mode: number,
+    readonly size: number,
+    readonly mtimeMs: number,
+    readonly ctimeMs: number,
+    readonly ino: number,
+  ) {}
+  isFile(): boolean {
+    return (this.mode & S_IFMT) === S_IFREG;
+  }
+  isDirectory(): boolean {
+    return (this.mode & S_IFMT) === S_IFDIR;
+  }
+  isSymbolicLink(): boolean {
+    return (this.mode & S_IFMT) === S_IFLNK;
+  }
+}
+
+/** Paths per claim: big enough that claiming costs nothing, small enough that both threads finish together. */
+const CHUNK = 256;
+/** A worker that finishes no chunk for this long is given up on; the capture then stats by itself. */
+const STALL_MS = 2000;
+
+export interface StatPreloadOptions {
+  storeDir: string;
+  workspaceRoot: string;
+  /** Where the decoded stat cache is kept; the capture that uses the preload must load through it. */
+  memo: StatCacheMemo;
+  /** The worker bundle; null or missing: this thread does all the work when the capture asks. */
+  workerScript?: string | null;
+}
+
+export class StatPreload {
+  private settled: boolean | null = null;
+
+  private constructor(
+    /** The cache whose paths are being stat'ed. */
+    readonly cache: StatCache,
+    /** Wall-clock time before the first lstat. */
+    readonly takenAt: number,
+    /** The racy reference taken before the first lstat (see racyReference). */
+    readonly racyFrom: number,
+    private readonly paths: readonly string[],
+    private readonly dirIndex: ReadonlyMap<string, number>,
+    private readonly fileIndex: Int32Array,
+    private readonly control: Int32Array,
+    private readonly results: Float64Array,
+  ) {}
+
+  /**
+   * Loads the store's stat cache into `memo` and starts stat'ing what it names; null when there
+   * is nothing to preload (no cache yet: a cold capture reads everything anyway).
+   */
+  static begin(opts: StatPreloadOptions): StatPreload | null {
+    const takenAt = Date.now();
+    const root = path.resolve(opts.workspaceRoot);
+    const cache = loadStatCacheSync(opts.storeDir, root, opts.memo);
+    if (cache.rowCount === 0) return null;
+    const racyFrom = racyReference(opts.storeDir, root, takenAt);
+    const paths: string[] = [];
+    const dirIndex = new Map<string, number>();
+    for (const d of cache.allDirs()) {
+      // The root is stat'ed following a symlink, and raw-byte names go through Buffers: both by the walk itself.
+      if (d.rel === '' || d.rawRel !== undefined || d.ino === -1) continue;
+      dirIndex.set(d.rel, paths.length);
+      paths.push(`${root}/${d.rel}`);
+    }
+    const fileIndex = new Int32Array(cache.rowCount).fill(-1);
+    for (let row = 0; row < cache.rowCount; row++) {
+      // Only rows a capture lstats (files with an entry); see CaptureRun.processOne.
+      if (!cache.rowHasEntry(row) || cache.rowKind(row) !== 'file' || cache.rowRawPath(row) !== undefined) continue;
+      fileIndex[row] = paths.length;
+      paths.push(`${root}/${cache.rowPath(row)}`);
+    }
+    const job: StatJob = {
+      paths: '',
+      control: new SharedArrayBuffer(CONTROL_SLOTS * 4),
+      results: new SharedArrayBuffer(Math.max(1, paths.length) * FIELDS * 8),
+      chunkSize: CHUNK,
+    };
+    const thread = statThread(opts.workerScript);
+    if (thread && paths.length > CHUNK) postStatJob(thread, { ...job, paths: paths.join('\0') });
+    return new StatPreload(
+      cache,
+      takenAt,
+      racyFrom,
+      paths,
+      dirIndex,
+      fileIndex,
+      new Int32Array(job.control),
+      new Float64Array(job.results),
+    );
+  }
+
+  /**
+   * Stats what nobody has started yet on this thread, then waits for the worker's chunks in
+   * flight. False when the worker stalled: the preload is then given up on (every lookup misses).
+   */
+  settle(): boolean {
+    if (this.settled !== null) return this.settled;
+    statChunks(this.paths, this.control, this.results, CHUNK);
+    const chunks = chunkCount(this.paths.length, CHUNK);
+    let seen = Atomics.load(this.control, DONE);
+    let progressAt = Date.now();
+    while (seen < chunks) {
+      Atomics.wait(this.control, DONE, seen, 50);
+      const now = Atomics.load(this.control, DONE);
+      if (now !== seen) {
+        seen = now;
+        progressAt = Date.now();
+      } else if (Date.now() - progressAt > STALL_MS) {
+        this.cancel();
+        return (this.settled = false);
+      }
+    }
+    return (this.settled = true);
+  }
+
+  /** Stops the worker's part (the preload is not going to be used). */
+  cancel(): void {
+    Atomics.store(this.control, CANCEL, 1);
+    this.settled ??= false;
+  }
+
+  /** The folder's stat data, when preloaded and found; undefined: lstat it as usual. */
+  dir(rel: string): StatLike | undefined {
+    const i = this.dirIndex.get(rel);
+    return i === undefined ? undefined : this.at(i);
+  }
+
+  /** The stat data of the file in cache row `row`, when preloaded and found; undefined: lstat it as usual. */
+  file(row: number): StatLike | undefined {
+    const i = this.fileIndex[row];
+    return i === undefined || i < 0 ? undefined : this.at(i);
+  }
+
+  private at(i: number): StatLike | undefined {
+    if (this.settled !== true) return undefined;
+    const r = this.results;
+    const at = i * FIELDS;
+    if (r[at] !== STATE_OK) return undefined;
+    return new PreloadedStat(r[at + 1] as number, r[at + 2] as number, r[at + 3] as number, r[at + 4] as number, r[at + 5] as number);
+  }
+}

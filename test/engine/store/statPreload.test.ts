@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { buildSync } from 'esbuild';
+import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
+import { SnapshotStore } from '../../../src/engine/snapshotStore';
+import { type CaptureOptions, type CaptureResult, captureWorkspace } from '../../../src/engine/store/capture';
+import { ObjectStore } from '../../../src/engine/store/objectStore';
+import { racyReference } from '../../../src/engine/store/racyClock';
+import { StatCacheMemo } from '../../../src/engine/store/statCache';
+import { type StatLike, StatPreload } from '../../../src/engine/store/statPreload';
+// A small seeded generator (mulberry32), so a failing round can be replayed from its seed.
+import { rng } from '../../../scripts/bench/synthetic';
+
+/*
+ * The stat preload (statPreload.ts): a capture that compares with stat data taken ahead, partly on
+ * a worker thread, must record exactly what a capture that calls lstat itself records, and a change
+ * made after the preload took its stats must be seen, at the latest by the next capture.
+ */
+
+let tmp: string;
+let ws: string;
+/** The worker, bundled from its source as the build does (tests run from sources, without dist/). */
+let workerScript: string;
+const workerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-statworker-'));
+
+before(() => {
+  workerScript = path.join(workerDir, 'statWorker.js');
+  buildSync({
+    entryPoints: [path.join(__dirname, '..', '..', '..', 'src', 'engine', 'store', 'statWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile: workerScript,
+    logLevel: 'warning',
+  });
+});
+after(() => fs.rmSync(workerDir, { recursive: true, force: true }));
+
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-preload-'));
+  ws = path.join(tmp, 'ws');
+  fs.mkdirSync(ws);
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function write(rel: string, content: string | Buffer): void {
+  const abs = path.join(ws, rel);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, content);
+}
+
+/** More files than one chunk of the preload, so the worker gets a share. */
+function populate(files = 700): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < files; i++) {
+    const rel = `d${i % 7}/e${i % 13}/f${i}.txt`;
+    write(rel, `file ${i}\n`.repeat(1 + (i % 5)));
+    out.push(rel);
+  }
+  return out;
+}
+
+/** A store of the workspace, captured the same way each time, with a preload or without. */
+class Side {
+  private readonly objects: Promise<ObjectStore>;
+  readonly memo = new StatCacheMemo();
+  constructor(
+    readonly storeDir: string,
+    private readonly preload: 'worker' | 'this thread' | 'none',
+  ) {
+    this.objects = ObjectStore.open(path.join(storeDir, 'objects'));
+  }
+
+  begin(): StatPreload | null {
+    return StatPreload.begin({
+      storeDir: this.storeDir,
+      workspaceRoot: ws,
+      memo: this.memo,
+      workerScript: this.preload === 'worker' ? workerScript : null,
+    });
+  }
+
+  async capture(
+    preload: StatPreload | null = this.preload === 'none' ? null : this.begin(),
+    extra: Partial<CaptureOptions> = {},
+  ): Promise<CaptureResult> {
+    fs.mkdirSync(this.storeDir, { recursive: true });
+    const objects = await this.objects;
+    // As the store does on taking its lock: another process may have added objects.
+    await objects.revalidate();
+    return captureWorkspace(objects, {
+      workspaceRoot: ws,
+      storeDir: this.storeDir,
+      include: ['**'],
+      exclude: [],
+      respectGitignore: true,
+      maxFileSizeBytes: 1 << 20,
+      statCacheMemo: this.memo,
+      ...(preload ? { preload } : {}),
+      ...extra,
+    });
+  }
+}
+
+describe('stat preload', () => {
+  it('takes the same stat data as lstat, on a worker and on this thread', async () => {
+    populate();
+    fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
+    for (const mode of ['worker', 'this thread'] as const) {
+      const side = new Side(path.join(tmp, `store-${mode}`), mode);
+      await side.capture(null);
+      const preload = side.begin();
+      assert.ok(preload);
+      assert.equal(preload.settle(), true);
+      const cache = preload.cache;
+      let files = 0;
+      for (let row = 0; row < cache.rowCount; row++) {
+        const st: StatLike | undefined = preload.file(row);
+        if (cache.rowKind(row) !== 'file') {
+          assert.equal(st, undefined, "symlinks are stat'ed by the capture itself");
+          continue;
+        }
+        assert.ok(st, cache.rowPath(row));
+        const real = fs.lstatSync(path.join(ws, cache.rowPath(row)));
+        assert.deepEqual([st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino], [real.mode, real.size, real.mtimeMs, real.ctimeMs, real.ino]);
+        assert.equal(st.isFile(), true);
+        files++;
+      }
+      assert.equal(files, 700);
+      for (const d of cache.allDirs()) {
+        if (d.rel === '') continue;
+        const st = preload.dir(d.rel);
+        assert.ok(st?.isDirectory(), d.rel);
+        assert.equal(st?.ino, fs.lstatSync(path.join(ws, d.rel)).ino);
+      }
+    }
+  });
+
+  it('records the same manifests as captures that call lstat themselves, over random changes (seeded)', async () => {
+    const files = populate();
+    const rand = rng(11);
+    const withWorker = new Side(path.join(tmp, 'a'), 'worker');
+    const plain = new Side(path.join(tmp, 'b'), 'none');
+    for (let round = 0; round < 12; round++) {
+      const a = await withWorker.capture();
+      const b = await plain.capture();
+      assert.equal(a.manifestId, b.manifestId, `round ${round}`);
+      assert.deepEqual(a.issues, b.issues);
+      for (let k = 0; k < 8; k++) {
+        const f = files[Math.floor(rand() * files.length)] as string;
+        const abs = path.join(ws, f);
+        const r = rand();
+        if (!fs.existsSync(abs)) write(f, `back ${round}\n`);
+        else if (r < 0.3) fs.appendFileSync(abs, `round ${round}\n`);
+        else if (r < 0.45) fs.rmSync(abs);
+        else if (r < 0.6) fs.chmodSync(abs, rand() < 0.5 ? 0o755 : 0o644);
+        else if (r < 0.75) write(`${path.posix.dirname(f)}/new-${round}-${k}.txt`, 'new\n');
+        else if (r < 0.85) {
+          fs.rmSync(abs);
+          fs.mkdirSync(abs);
+          write(`${f}/inside.txt`, 'a folder where a file was\n');
+        } else {
+          // Same size, new content.
+          const old = fs.readFileSync(abs);
+          fs.writeFileSync(abs, Buffer.from(old.map((x) => (x === 0x61 ? 0x62 : 0x61))));
+        }
+      }
+    }
+  });
+
+  it('a change made after the preload took its stats is recorded by the next capture', async () => {
+    populate();
+    const side = new Side(path.join(tmp, 's'), 'worker');
+    await side.capture(null);
+    const preload = side.begin();
+    assert.ok(preload);
+    assert.equal(preload.settle(), true);
+    // Same size, so only the stat data can tell, and the preload's is from before the change.
+    write('d1/e1/f1.txt', 'FILE 1\n'.repeat(2));
+    await side.capture(preload);
+    const next = await side.capture();
+    const entry = next.entries.find((e) => e.path === 'd1/e1/f1.txt');
+    assert.ok(entry);
+    assert.equal(entry.id, (await new Side(path.join(tmp, 'fresh'), 'none').capture()).entries.find((e) => e.path === 'd1/e1/f1.txt')?.id);
+  });
+
+  it("counts its own start as the capture's: the stat cache written is dated no later than its first lstat", async () => {
+    populate();
+    const side = new Side(path.join(tmp, 's'), 'worker');
+    await side.capture(null);
+    // A change, so that the next capture writes a new stat cache.
+    write('d0/new.txt', 'new\n');
+    const preload = side.begin();
+    assert.ok(preload);
+    await new Promise((r) => setTimeout(r, 30));
+    await side.capture(preload);
+    const header = JSON.parse(
+      fs
+        .readFileSync(path.join(tmp, 's', 'stat-cache.bin'))
+        .toString('utf8')
+        .split('\n')[0] as string,
+    ) as {
+      takenAt: number;
+      racyFrom: number;
+    };
+    assert.equal(header.takenAt, preload.takenAt);
+    assert.ok(header.racyFrom <= preload.racyFrom);
+  });
+
+  it('is not used with another cache than its own (another process captured meanwhile)', async () => {
+    populate();
+    const storeDir = path.join(tmp, 's');
+    const one = new Side(storeDir, 'worker');
+    await one.capture(null);
+    const preload = one.begin();
+    assert.ok(preload);
+    assert.equal(preload.settle(), true);
+    // Another process adds a file that sorts first, so every row of the cache it writes moves by one.
+    write('a-first.txt', 'first\n');
+    await new Promise((r) => setTimeout(r, 30));
+    await new Side(storeDir, 'none').capture();
+    const r = await one.capture(preload);
+    // Used with the new cache, the preload's rows would name other files: hundreds of re-reads.
+    assert.equal(r.stats.filesHashed, 0);
+    assert.equal(r.manifestId, (await new Side(path.join(tmp, 'fresh'), 'none').capture()).manifestId);
+  });
+
+  it('is started by a store opened for a capture, and by each snapshot of a long-lived store', async () => {
+    populate();
+    const storeDir = path.join(tmp, 'store');
+    const first = await SnapshotStore.open({ workspaceRoot: ws, storeDir, config: DEFAULT_CONFIG, statWorker: workerScript });
+    await first.snapshot();
+    write('d3/e3/f3.txt', 'changed\n');
+    // Past the file system's clock tick, so the change is not racy for the captures below.
+    await new Promise((r) => setTimeout(r, 30));
+    const second = await first.snapshot();
+    first.close();
+    const cli = await SnapshotStore.open({
+      workspaceRoot: ws,
+      storeDir,
+      config: DEFAULT_CONFIG,
+      preloadStats: true,
+      statWorker: workerScript,
+    });
+    const third = await cli.snapshot();
+    cli.close();
+    assert.equal(third.snapshot.manifestId, second.snapshot.manifestId);
+    assert.equal(third.stats.filesHashed, 0);
+    assert.equal(third.stats.filesReused, 700);
+  });
+});
+
+describe('racy reference', () => {
+  it("does not write through a symlink put in place of the store's clock marker", () => {
+    const storeDir = path.join(tmp, 'store');
+    fs.mkdirSync(storeDir);
+    const outside = path.join(tmp, 'outside.txt');
+    fs.writeFileSync(outside, 'keep me\n');
+    fs.symlinkSync(outside, path.join(storeDir, 'clock'));
+    const now = Date.now();
+    const ref = racyReference(storeDir, ws, now);
+    assert.equal(fs.readFileSync(outside, 'utf8'), 'keep me\n');
+    assert.equal(ref, now - 2000, 'without its marker the fixed window is used');
+  });
+});
