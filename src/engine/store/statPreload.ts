@@ -59,6 +59,46 @@ const CHUNK = 256;
 /** A worker that finishes no chunk for this long is given up on; the capture then stats by itself. */
 const STALL_MS = 2000;
 
+/** What a preload stats, in order: the cache's folders, then its files; with where each one's result goes. */
+interface Layout {
+  paths: readonly string[];
+  /** The paths as the worker takes them (built on first use). */
+  joined: () => string;
+  dirIndex: ReadonlyMap<string, number>;
+  /** Per stat cache row, its index in `paths`, or -1. */
+  fileIndex: Int32Array;
+}
+
+/**
+ * One layout per cache object: a long-lived process (the extension) captures an unchanged tree
+ * again and again with the same decoded cache (see StatCacheMemo), and builds the paths once.
+ */
+const layouts = new WeakMap<StatCache, Layout>();
+
+function layoutOf(cache: StatCache, root: string): Layout {
+  const known = layouts.get(cache);
+  if (known) return known;
+  const paths: string[] = [];
+  const dirIndex = new Map<string, number>();
+  for (const d of cache.allDirs()) {
+    // The root is stat'ed following a symlink, and raw-byte names go through Buffers: both by the walk itself.
+    if (d.rel === '' || d.rawRel !== undefined || d.ino === -1) continue;
+    dirIndex.set(d.rel, paths.length);
+    paths.push(`${root}/${d.rel}`);
+  }
+  const fileIndex = new Int32Array(cache.rowCount).fill(-1);
+  for (let row = 0; row < cache.rowCount; row++) {
+    // Only rows a capture lstats (files with an entry); see CaptureRun.processOne.
+    if (!cache.rowHasEntry(row) || cache.rowKind(row) !== 'file' || cache.rowRawPath(row) !== undefined) continue;
+    fileIndex[row] = paths.length;
+    paths.push(`${root}/${cache.rowPath(row)}`);
+  }
+  let joined: string | null = null;
+  const layout: Layout = { paths, joined: () => (joined ??= paths.join('\0')), dirIndex, fileIndex };
+  layouts.set(cache, layout);
+  return layout;
+}
+
 export interface StatPreloadOptions {
   storeDir: string;
   workspaceRoot: string;
@@ -95,21 +135,7 @@ export class StatPreload {
     const cache = loadStatCacheSync(opts.storeDir, root, opts.memo);
     if (cache.rowCount === 0) return null;
     const racyFrom = racyReference(opts.storeDir, root, takenAt);
-    const paths: string[] = [];
-    const dirIndex = new Map<string, number>();
-    for (const d of cache.allDirs()) {
-      // The root is stat'ed following a symlink, and raw-byte names go through Buffers: both by the walk itself.
-      if (d.rel === '' || d.rawRel !== undefined || d.ino === -1) continue;
-      dirIndex.set(d.rel, paths.length);
-      paths.push(`${root}/${d.rel}`);
-    }
-    const fileIndex = new Int32Array(cache.rowCount).fill(-1);
-    for (let row = 0; row < cache.rowCount; row++) {
-      // Only rows a capture lstats (files with an entry); see CaptureRun.processOne.
-      if (!cache.rowHasEntry(row) || cache.rowKind(row) !== 'file' || cache.rowRawPath(row) !== undefined) continue;
-      fileIndex[row] = paths.length;
-      paths.push(`${root}/${cache.rowPath(row)}`);
-    }
+    const { paths, joined, dirIndex, fileIndex } = layoutOf(cache, root);
     const job: StatJob = {
       paths: '',
       control: new SharedArrayBuffer(CONTROL_SLOTS * 4),
@@ -117,7 +143,7 @@ export class StatPreload {
       chunkSize: CHUNK,
     };
     const thread = statThread(opts.workerScript);
-    if (thread && paths.length > CHUNK) postStatJob(thread, { ...job, paths: paths.join('\0') });
+    if (thread && paths.length > CHUNK) postStatJob(thread, { ...job, paths: joined() });
     return new StatPreload(
       cache,
       takenAt,

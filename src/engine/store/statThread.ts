@@ -49,6 +49,7 @@ export function statThread(script: string | null = DEFAULT_STAT_WORKER): StatThr
       };
       worker.on('error', drop);
       worker.on('exit', drop);
+      stopWhenIdle(t);
       thread = t;
     } catch {
       thread = null;
@@ -60,8 +61,12 @@ export function statThread(script: string | null = DEFAULT_STAT_WORKER): StatThr
 
 /** Hands the worker a job; it stops after IDLE_MS without another. */
 export function postStatJob(thread: StatThread, job: StatJob): void {
-  if (thread.idle) clearTimeout(thread.idle);
   thread.worker.postMessage(job);
+  stopWhenIdle(thread);
+}
+
+function stopWhenIdle(thread: StatThread): void {
+  if (thread.idle) clearTimeout(thread.idle);
   thread.idle = setTimeout(() => {
     const threads = registry();
     if (threads.get(thread.script) === thread) threads.delete(thread.script);
