@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import fs, { promises as fsp } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { EngineConfig } from './config/types';
 import { MetadataDb } from './db/database';
+import { isLockedError, lockNow } from './db/storeLock';
 import {
   deleteSnapshots,
   getBaseline,
@@ -117,18 +118,21 @@ export class SnapshotStore {
 
   static async open(opts: OpenStoreOptions): Promise<SnapshotStore> {
     const workspaceRoot = path.resolve(opts.workspaceRoot);
-    const st = await fsp.stat(workspaceRoot).catch(() => null);
+    // Synchronous calls here and below: a few, each cheaper than a thread-pool round trip (see lockNow).
+    const st = fs.statSync(workspaceRoot, { throwIfNoEntry: false });
     if (!st) throw new InputError(`workspace ${workspaceRoot} does not exist: pass an existing folder with --workspace`);
     if (!st.isDirectory()) throw new InputError(`workspace ${workspaceRoot} is not a folder: pass a folder with --workspace`);
     const dir = path.resolve(opts.storeDir ?? path.join(workspaceRoot, DEFAULT_STORE_DIRNAME));
     try {
-      await fsp.mkdir(dir, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true });
       // The store never belongs in git, wherever it lives.
-      await fsp
-        .writeFile(path.join(dir, '.gitignore'), '# Incident Replay store: snapshots and incidents, never committed\n*\n', { flag: 'wx' })
-        .catch((e: NodeJS.ErrnoException) => {
-          if (e.code !== 'EEXIST') throw e;
+      try {
+        fs.writeFileSync(path.join(dir, '.gitignore'), '# Incident Replay store: snapshots and incidents, never committed\n*\n', {
+          flag: 'wx',
         });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
     } catch (e) {
       throw new InputError(`cannot create the store folder ${dir}: ${(e as Error).message}; pass a writable folder with --store`);
     }
@@ -181,18 +185,27 @@ export class SnapshotStore {
     fs.closeSync(fs.openSync(target, 'a'));
     let release: () => Promise<void>;
     const held = { lost: false };
+    const options = {
+      stale: STORE_LOCK_STALE_MS,
+      update: STORE_LOCK_STALE_MS / 6,
+      realpath: false,
+      // The default throws from a timer and would kill the process; instead the holder
+      // finds out before it records anything (see assertLockHeld).
+      onCompromised: () => {
+        held.lost = true;
+      },
+    };
     try {
-      release = await lockfile.lock(target, {
-        stale: STORE_LOCK_STALE_MS,
-        update: STORE_LOCK_STALE_MS / 6,
-        retries: { retries: Math.ceil(this.lockTimeoutMs / 500), minTimeout: 100, maxTimeout: 500, factor: 1.2 },
-        realpath: false,
-        // The default throws from a timer and would kill the process; instead the holder
-        // finds out before it records anything (see assertLockHeld).
-        onCompromised: () => {
-          held.lost = true;
-        },
-      });
+      try {
+        // Usually free: taken at once, without the thread pool.
+        release = lockNow(target, options);
+      } catch (e) {
+        if (!isLockedError(e)) throw e;
+        release = await lockfile.lock(target, {
+          ...options,
+          retries: { retries: Math.ceil(this.lockTimeoutMs / 500), minTimeout: 100, maxTimeout: 500, factor: 1.2 },
+        });
+      }
     } catch (e) {
       throw new JobError(
         `the store ${this.dir} is busy (another snapshot or prune is running): ${(e as Error).message}; try again when it finishes`,

@@ -32,6 +32,24 @@ export async function withFileLock<T>(file: string, timeoutMs: number, critical:
   }
 }
 
+/**
+ * proper-lockfile's lock, taken with synchronous file calls: a CLI process that captures keeps
+ * both cores busy, and each thread-pool round trip of the asynchronous calls then waits for a
+ * core (milliseconds each). Throws what `lock` throws (ELOCKED while another process holds it);
+ * retries are the caller's.
+ */
+export function lockNow(file: string, options: Omit<lockfile.LockOptions, 'retries'>): () => Promise<void> {
+  const release = lockfile.lockSync(file, options);
+  return () => {
+    try {
+      release();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+}
+
 async function acquire(file: string, timeoutMs: number): Promise<() => Promise<void>> {
   const lockPath = lockPathOf(file);
   const deadline = Date.now() + timeoutMs;
@@ -39,12 +57,11 @@ async function acquire(file: string, timeoutMs: number): Promise<() => Promise<v
   let delayMs = 5;
   for (;;) {
     try {
-      return await lockfile.lock(file, {
+      return lockNow(file, {
         lockfilePath: lockPath,
         // The database file may not exist yet; the lock must not require it.
         realpath: false,
         stale: STALE_LOCK_MS,
-        retries: 0,
         // The default throws from a timer, which would kill the CLI or the extension host;
         // a compromised lock only matters while held, and holders never yield (see above).
         onCompromised: () => undefined,
@@ -69,7 +86,7 @@ async function acquire(file: string, timeoutMs: number): Promise<() => Promise<v
   }
 }
 
-function isLockedError(err: unknown): boolean {
+export function isLockedError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ELOCKED';
 }
 
