@@ -37,7 +37,6 @@ import { ObjectStore } from './store/objectStore';
 import { damaged } from './store/damage';
 import { StatCacheMemo } from './store/statCache';
 import { StatPreload } from './store/statPreload';
-import { statThread } from './store/statThread';
 import type { CaptureStats, ManifestEntry, ScanIssue, SnapshotDiff, SnapshotRecord } from './types';
 
 export const DEFAULT_STORE_DIRNAME = '.incident-replay';
@@ -314,8 +313,6 @@ export class SnapshotStore {
         }
         return rec;
       });
-      // The next capture (of a long-lived process) compares with the stat cache this one wrote: its worker boots now.
-      if (!opts.journal) statThread(this.statWorker);
       // The capture's entries are that manifest decoded: the analysis that usually follows needs them.
       this.manifests.prime(capture.manifestId, () => capture.entries);
       return { snapshot, issues: capture.issues, stats: capture.stats };

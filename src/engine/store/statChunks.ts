@@ -6,7 +6,7 @@ import fs from 'node:fs';
  * two cores of a small machine split the work and neither does a path twice. Imports nothing but
  * `fs`, so the worker bundle stays small and starts fast.
  *
- * Shared memory: `control` (Int32) holds the next chunk to claim, the number of chunks done and a
+ * Shared memory: the paths (see SharedPaths); `control` (Int32) holds the next chunk to claim, the number of chunks done and a
  * cancel flag; `results` (Float64) holds FIELDS numbers per path, written only by the thread that
  * claimed its chunk, and read by the asking thread only after that chunk counts as done.
  */
@@ -23,10 +23,19 @@ export const STATE_OK = 1;
 /** lstat found nothing, or failed: the capture asks again itself and handles the error as always. */
 export const STATE_FAILED = 2;
 
-/** What the asking thread posts to the worker: plain data and shared memory only. */
+/**
+ * The paths of a job, in shared memory: UTF-8 bytes and where each path starts (`count + 1`
+ * offsets). Neither thread builds an array of 100,000 strings, and posting it copies nothing.
+ */
+export interface SharedPaths {
+  bytes: SharedArrayBuffer;
+  offsets: SharedArrayBuffer;
+  count: number;
+}
+
+/** What the asking thread posts to the worker: shared memory only. */
 export interface StatJob {
-  /** Absolute paths joined by NUL (no path can contain one): one string clones faster than an array. */
-  paths: string;
+  paths: SharedPaths;
   control: SharedArrayBuffer;
   results: SharedArrayBuffer;
   chunkSize: number;
@@ -36,19 +45,43 @@ export function chunkCount(paths: number, chunkSize: number): number {
   return Math.ceil(paths / chunkSize);
 }
 
+/**
+ * Writes `root/rel` for each of `rels` into shared memory, without building the joined strings
+ * (100,000 of them at 100,000 files).
+ */
+export function sharePaths(root: string, rels: readonly string[]): SharedPaths {
+  const rootBytes = Buffer.from(`${root}/`, 'utf8');
+  let total = 0;
+  for (const rel of rels) total += rootBytes.length + Buffer.byteLength(rel, 'utf8');
+  const bytes = new SharedArrayBuffer(Math.max(1, total));
+  const offsets = new SharedArrayBuffer((rels.length + 1) * 4);
+  const buf = Buffer.from(bytes);
+  const at = new Int32Array(offsets);
+  let used = 0;
+  for (let i = 0; i < rels.length; i++) {
+    at[i] = used;
+    used += rootBytes.copy(buf, used);
+    used += buf.write(rels[i] as string, used, 'utf8');
+  }
+  at[rels.length] = used;
+  return { bytes, offsets, count: rels.length };
+}
+
 /** Claims and stats chunks until none is left or the job is cancelled. */
-export function statChunks(paths: readonly string[], control: Int32Array, results: Float64Array, chunkSize: number): void {
-  const chunks = chunkCount(paths.length, chunkSize);
+export function statChunks(paths: SharedPaths, control: Int32Array, results: Float64Array, chunkSize: number): void {
+  const bytes = Buffer.from(paths.bytes);
+  const offsets = new Int32Array(paths.offsets);
+  const chunks = chunkCount(paths.count, chunkSize);
   for (;;) {
     if (Atomics.load(control, CANCEL) !== 0) return;
     const c = Atomics.add(control, NEXT, 1);
     if (c >= chunks) return;
-    const end = Math.min(paths.length, (c + 1) * chunkSize);
+    const end = Math.min(paths.count, (c + 1) * chunkSize);
     for (let i = c * chunkSize; i < end; i++) {
       const at = i * FIELDS;
       let st: fs.Stats | undefined;
       try {
-        st = fs.lstatSync(paths[i] as string, { throwIfNoEntry: false });
+        st = fs.lstatSync(bytes.toString('utf8', offsets[i], offsets[i + 1]), { throwIfNoEntry: false });
       } catch {
         st = undefined;
       }

@@ -1,7 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { racyReference } from './racyClock';
-import { CANCEL, chunkCount, CONTROL_SLOTS, DONE, FIELDS, STATE_OK, type StatJob, statChunks } from './statChunks';
+import {
+  CANCEL,
+  chunkCount,
+  CONTROL_SLOTS,
+  DONE,
+  FIELDS,
+  type SharedPaths,
+  sharePaths,
+  STATE_OK,
+  type StatJob,
+  statChunks,
+} from './statChunks';
 import { loadStatCacheSync, type StatCache, type StatCacheMemo } from './statCache';
 import { postStatJob, statThread } from './statThread';
 
@@ -35,14 +46,31 @@ export interface StatLike {
 
 const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK } = fs.constants;
 
+/**
+ * One path's results, read where they lie: two fields per object, where copies of five numbers
+ * took some 100 bytes each (100,000 of them at 100,000 files). The results are never written
+ * again once the preload has settled.
+ */
 class PreloadedStat implements StatLike {
   constructor(
-    readonly mode: number,
-    readonly size: number,
-    readonly mtimeMs: number,
-    readonly ctimeMs: number,
-    readonly ino: number,
+    private readonly r: Float64Array,
+    private readonly at: number,
   ) {}
+  get mode(): number {
+    return this.r[this.at + 1] as number;
+  }
+  get size(): number {
+    return this.r[this.at + 2] as number;
+  }
+  get mtimeMs(): number {
+    return this.r[this.at + 3] as number;
+  }
+  get ctimeMs(): number {
+    return this.r[this.at + 4] as number;
+  }
+  get ino(): number {
+    return this.r[this.at + 5] as number;
+  }
   isFile(): boolean {
     return (this.mode & S_IFMT) === S_IFREG;
   }
@@ -61,9 +89,7 @@ const STALL_MS = 2000;
 
 /** What a preload stats, in order: the cache's folders, then its files; with where each one's result goes. */
 interface Layout {
-  paths: readonly string[];
-  /** The paths as the worker takes them (built on first use). */
-  joined: () => string;
+  paths: SharedPaths;
   dirIndex: ReadonlyMap<string, number>;
   /** Per stat cache row, its index in `paths`, or -1. */
   fileIndex: Int32Array;
@@ -78,23 +104,23 @@ const layouts = new WeakMap<StatCache, Layout>();
 function layoutOf(cache: StatCache, root: string): Layout {
   const known = layouts.get(cache);
   if (known) return known;
-  const paths: string[] = [];
+  // Relative paths, shared with the cache: the absolute ones are only ever written as bytes.
+  const rels: string[] = [];
   const dirIndex = new Map<string, number>();
   for (const d of cache.allDirs()) {
     // The root is stat'ed following a symlink, and raw-byte names go through Buffers: both by the walk itself.
     if (d.rel === '' || d.rawRel !== undefined || d.ino === -1) continue;
-    dirIndex.set(d.rel, paths.length);
-    paths.push(`${root}/${d.rel}`);
+    dirIndex.set(d.rel, rels.length);
+    rels.push(d.rel);
   }
   const fileIndex = new Int32Array(cache.rowCount).fill(-1);
   for (let row = 0; row < cache.rowCount; row++) {
     // Only rows a capture lstats (files with an entry); see CaptureRun.processOne.
     if (!cache.rowHasEntry(row) || cache.rowKind(row) !== 'file' || cache.rowRawPath(row) !== undefined) continue;
-    fileIndex[row] = paths.length;
-    paths.push(`${root}/${cache.rowPath(row)}`);
+    fileIndex[row] = rels.length;
+    rels.push(cache.rowPath(row));
   }
-  let joined: string | null = null;
-  const layout: Layout = { paths, joined: () => (joined ??= paths.join('\0')), dirIndex, fileIndex };
+  const layout: Layout = { paths: sharePaths(root, rels), dirIndex, fileIndex };
   layouts.set(cache, layout);
   return layout;
 }
@@ -118,7 +144,7 @@ export class StatPreload {
     readonly takenAt: number,
     /** The racy reference taken before the first lstat (see racyReference). */
     readonly racyFrom: number,
-    private readonly paths: readonly string[],
+    private readonly paths: SharedPaths,
     private readonly dirIndex: ReadonlyMap<string, number>,
     private readonly fileIndex: Int32Array,
     private readonly control: Int32Array,
@@ -135,15 +161,15 @@ export class StatPreload {
     const cache = loadStatCacheSync(opts.storeDir, root, opts.memo);
     if (cache.rowCount === 0) return null;
     const racyFrom = racyReference(opts.storeDir, root, takenAt);
-    const { paths, joined, dirIndex, fileIndex } = layoutOf(cache, root);
+    const { paths, dirIndex, fileIndex } = layoutOf(cache, root);
     const job: StatJob = {
-      paths: '',
+      paths,
       control: new SharedArrayBuffer(CONTROL_SLOTS * 4),
-      results: new SharedArrayBuffer(Math.max(1, paths.length) * FIELDS * 8),
+      results: new SharedArrayBuffer(Math.max(1, paths.count) * FIELDS * 8),
       chunkSize: CHUNK,
     };
     const thread = statThread(opts.workerScript);
-    if (thread && paths.length > CHUNK) postStatJob(thread, { ...job, paths: joined() });
+    if (thread && paths.count > CHUNK) postStatJob(thread, job);
     return new StatPreload(
       cache,
       takenAt,
@@ -163,7 +189,7 @@ export class StatPreload {
   settle(): boolean {
     if (this.settled !== null) return this.settled;
     statChunks(this.paths, this.control, this.results, CHUNK);
-    const chunks = chunkCount(this.paths.length, CHUNK);
+    const chunks = chunkCount(this.paths.count, CHUNK);
     let seen = Atomics.load(this.control, DONE);
     let progressAt = Date.now();
     while (seen < chunks) {
@@ -202,7 +228,6 @@ export class StatPreload {
     if (this.settled !== true) return undefined;
     const r = this.results;
     const at = i * FIELDS;
-    if (r[at] !== STATE_OK) return undefined;
-    return new PreloadedStat(r[at + 1] as number, r[at + 2] as number, r[at + 3] as number, r[at + 4] as number, r[at + 5] as number);
+    return r[at] === STATE_OK ? new PreloadedStat(r, at) : undefined;
   }
 }

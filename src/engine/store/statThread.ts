@@ -40,7 +40,9 @@ export function statThread(script: string | null = DEFAULT_STAT_WORKER): StatThr
   let thread: StatThread | null = null;
   if (existsSync(script)) {
     try {
-      const worker = new Worker(script);
+      // A small young generation: the worker's garbage (one Stats object per lstat) dies at once,
+      // and the default 16 MB semi-spaces would add tens of megabytes to a 100,000-file capture.
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 2 } });
       // Never what keeps a process alive: an exiting CLI just ends it.
       worker.unref();
       const t: StatThread = { script, worker, idle: null };

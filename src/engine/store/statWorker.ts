@@ -3,5 +3,5 @@ import { parentPort } from 'node:worker_threads';
 import { type StatJob, statChunks } from './statChunks';
 
 parentPort?.on('message', (job: StatJob) => {
-  statChunks(job.paths.split('\0'), new Int32Array(job.control), new Float64Array(job.results), job.chunkSize);
+  statChunks(job.paths, new Int32Array(job.control), new Float64Array(job.results), job.chunkSize);
 });
