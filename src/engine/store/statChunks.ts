@@ -67,15 +67,15 @@ export function sharePaths(root: string, rels: readonly string[]): SharedPaths {
   return { bytes, offsets, count: rels.length };
 }
 
-/** Claims and stats chunks until none is left or the job is cancelled. */
-export function statChunks(paths: SharedPaths, control: Int32Array, results: Float64Array, chunkSize: number): void {
+/** Claims and stats chunks until none is left or the job is cancelled; returns how many it did. */
+export function statChunks(paths: SharedPaths, control: Int32Array, results: Float64Array, chunkSize: number): number {
   const bytes = Buffer.from(paths.bytes);
   const offsets = new Int32Array(paths.offsets);
   const chunks = chunkCount(paths.count, chunkSize);
-  for (;;) {
-    if (Atomics.load(control, CANCEL) !== 0) return;
+  for (let done = 0; ; done++) {
+    if (Atomics.load(control, CANCEL) !== 0) return done;
     const c = Atomics.add(control, NEXT, 1);
-    if (c >= chunks) return;
+    if (c >= chunks) return done;
     const end = Math.min(paths.count, (c + 1) * chunkSize);
     for (let i = c * chunkSize; i < end; i++) {
       const at = i * FIELDS;

@@ -84,6 +84,11 @@ class PreloadedStat implements StatLike {
 
 /** Paths per claim: big enough that claiming costs nothing, small enough that both threads finish together. */
 const CHUNK = 256;
+/**
+ * Fewer paths than this are stat'ed on the capturing thread alone (a few milliseconds): a worker
+ * costs some 40 ms of the other core to boot and 10 MB while it lives.
+ */
+const MIN_WORKER_PATHS = 2048;
 /** A worker that finishes no chunk for this long is given up on; the capture then stats by itself. */
 const STALL_MS = 2000;
 
@@ -136,6 +141,8 @@ export interface StatPreloadOptions {
 
 export class StatPreload {
   private settled: boolean | null = null;
+  /** Chunks the capturing thread stat'ed itself in {@link settle} (the rest were the worker's). */
+  chunksHere = 0;
 
   private constructor(
     /** The cache whose paths are being stat'ed. */
@@ -168,8 +175,8 @@ export class StatPreload {
       results: new SharedArrayBuffer(Math.max(1, paths.count) * FIELDS * 8),
       chunkSize: CHUNK,
     };
-    const thread = statThread(opts.workerScript);
-    if (thread && paths.count > CHUNK) postStatJob(thread, job);
+    const thread = paths.count >= MIN_WORKER_PATHS ? statThread(opts.workerScript) : null;
+    if (thread) postStatJob(thread, job);
     return new StatPreload(
       cache,
       takenAt,
@@ -188,7 +195,7 @@ export class StatPreload {
    */
   settle(): boolean {
     if (this.settled !== null) return this.settled;
-    statChunks(this.paths, this.control, this.results, CHUNK);
+    this.chunksHere = statChunks(this.paths, this.control, this.results, CHUNK);
     const chunks = chunkCount(this.paths.count, CHUNK);
     let seen = Atomics.load(this.control, DONE);
     let progressAt = Date.now();

@@ -52,8 +52,8 @@ function write(rel: string, content: string | Buffer): void {
   fs.writeFileSync(abs, content);
 }
 
-/** More files than one chunk of the preload, so the worker gets a share. */
-function populate(files = 700): string[] {
+/** Enough files (and folders) for the preload to start its worker. */
+function populate(files = 2100): string[] {
   const out: string[] = [];
   for (let i = 0; i < files; i++) {
     const rel = `d${i % 7}/e${i % 13}/f${i}.txt`;
@@ -116,7 +116,11 @@ describe('stat preload', () => {
       await side.capture(null);
       const preload = side.begin();
       assert.ok(preload);
+      // Time for the worker to boot and take every chunk.
+      if (mode === 'worker') await new Promise((r) => setTimeout(r, 1500));
       assert.equal(preload.settle(), true);
+      const chunks = Math.ceil((2101 + preload.cache.allDirs().length - 1) / 256);
+      assert.equal(preload.chunksHere, mode === 'worker' ? 0 : chunks, `${mode}: chunks stat'ed by the capturing thread`);
       const cache = preload.cache;
       let files = 0;
       for (let row = 0; row < cache.rowCount; row++) {
@@ -131,7 +135,7 @@ describe('stat preload', () => {
         assert.equal(st.isFile(), true);
         files++;
       }
-      assert.equal(files, 701);
+      assert.equal(files, 2101);
       for (const d of cache.allDirs()) {
         if (d.rel === '') continue;
         const st = preload.dir(d.rel);
@@ -251,7 +255,7 @@ describe('stat preload', () => {
     cli.close();
     assert.equal(third.snapshot.manifestId, second.snapshot.manifestId);
     assert.equal(third.stats.filesHashed, 0);
-    assert.equal(third.stats.filesReused, 700);
+    assert.equal(third.stats.filesReused, 2100);
   });
 });
 
