@@ -130,6 +130,27 @@ function layoutOf(cache: StatCache, root: string): Layout {
   return layout;
 }
 
+/** Whether this thread may block in Atomics.wait (a host may forbid it on its main thread, as browsers do). */
+let mayBlock = true;
+
+/**
+ * Waits a little for the worker to finish a chunk (at most one of 256 lstats is in flight when
+ * this is called), or returns at once if it has.
+ */
+function pause(control: Int32Array, seen: number): void {
+  if (mayBlock) {
+    try {
+      Atomics.wait(control, DONE, seen, 50);
+      return;
+    } catch {
+      mayBlock = false;
+    }
+  }
+  // Polling instead: the wait is short, and it ends the moment the counter moves.
+  const until = Date.now() + 1;
+  while (Atomics.load(control, DONE) === seen && Date.now() < until);
+}
+
 export interface StatPreloadOptions {
   storeDir: string;
   workspaceRoot: string;
@@ -200,7 +221,7 @@ export class StatPreload {
     let seen = Atomics.load(this.control, DONE);
     let progressAt = Date.now();
     while (seen < chunks) {
-      Atomics.wait(this.control, DONE, seen, 50);
+      pause(this.control, seen);
       const now = Atomics.load(this.control, DONE);
       if (now !== seen) {
         seen = now;
