@@ -159,6 +159,7 @@ test('the VSIX leaves out sources, tests and node_modules', () => {
   assert.equal(lines[0], '**', 'everything is excluded first');
   const kept = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
   for (const k of kept) assert.doesNotMatch(k, /^(src|test|node_modules|scripts|samples|webview)\//, k);
-  // What the engine loads at run time: the bundles, the SQLite wasm, the log scan worker.
-  for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/sql-wasm.wasm', 'dist/logScanWorker.js']) assert.ok(kept.includes(f), f);
+  // What the engine loads at run time: the bundles, the SQLite wasm, the log scan and stat workers.
+  for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/sql-wasm.wasm', 'dist/logScanWorker.js', 'dist/statWorker.js'])
+    assert.ok(kept.includes(f), f);
 });
