@@ -6,9 +6,10 @@ import fs from 'node:fs';
  * two cores of a small machine split the work and neither does a path twice. Imports nothing but
  * `fs`, so the worker bundle stays small and starts fast.
  *
- * Shared memory: the paths (see SharedPaths); `control` (Int32) holds the next chunk to claim, the number of chunks done and a
- * cancel flag; `results` (Float64) holds FIELDS numbers per path, written only by the thread that
- * claimed its chunk, and read by the asking thread only after that chunk counts as done.
+ * Shared memory: the paths (see SharedPaths); `control` (Int32) holds the next chunk to claim,
+ * the number of chunks done and a cancel flag; `results` (Float64) holds FIELDS numbers per path,
+ * written only by the thread that claimed its chunk, and read by the asking thread only after
+ * that chunk counts as done.
  */
 
 export const NEXT = 0;
