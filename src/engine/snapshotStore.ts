@@ -315,6 +315,8 @@ export class SnapshotStore {
       });
       // The capture's entries are that manifest decoded: the analysis that usually follows needs them.
       this.manifests.prime(capture.manifestId, () => capture.entries);
+      // Still under the lock. Best effort: a merge that fails leaves the packs it would have merged.
+      await this.objects.mergeSmallPacks().catch(() => false);
       return { snapshot, issues: capture.issues, stats: capture.stats };
     }
   }

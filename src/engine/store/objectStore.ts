@@ -14,6 +14,15 @@ import { CorruptObjectError, MissingObjectError } from './storeErrors';
 export const LARGE_BLOB_BYTES = 1 << 20;
 /** Temporary files older than this are leftovers of a crashed writer, which gc may remove. */
 const STALE_TMP_MS = 60 * 60 * 1000;
+/**
+ * Every capture that stores something writes a pack, and every process reads each pack's index on
+ * opening the store: past this many packs, a collection also merges the small ones into one (as
+ * git's `gc --auto` repacks past gc.autoPackLimit), so a store the recorder has fed for weeks opens
+ * as fast as a new one.
+ */
+const AUTO_PACK_LIMIT = 16;
+/** Packs at least this big (a first capture's) are left as they are by that merge. */
+const SMALL_PACK_BYTES = 4 << 20;
 /** Decoded chunks kept for reads that hit the same chunk again (a diff walks many files of one pack). */
 const CHUNK_CACHE_SIZE = 8;
 /**
@@ -364,8 +373,9 @@ export class ObjectStore {
 
   /**
    * Removes every blob not in `live`. Packs with no live blob are deleted; packs that are only
-   * partly live are rewritten with their live blobs (new pack committed before the old one is
-   * removed, so a crash leaves at worst a duplicate).
+   * partly live are rewritten with their live blobs, and so are small packs when there are many
+   * (see AUTO_PACK_LIMIT); the new pack is committed before the old ones are removed, so a crash
+   * leaves at worst a duplicate.
    */
   async gc(live: ReadonlySet<string>): Promise<{ removedObjects: number; freedBytes: number }> {
     await this.refresh();
@@ -383,24 +393,10 @@ export class ObjectStore {
       if (liveCount === 0) drop.push(pack);
       else if (liveCount < pack.index.count) rewrite.push(pack);
     }
-    if (rewrite.length > 0) {
-      const writer = this.beginPack();
-      try {
-        const copied = new Set<string>();
-        for (const pack of rewrite) {
-          for (let i = 0; i < pack.index.count; i++) {
-            const id = entryId(pack.index, i);
-            if (!live.has(id) || copied.has(id)) continue;
-            copied.add(id);
-            await writer.add(id, await this.read(id));
-          }
-        }
-        await writer.commit();
-      } catch (e) {
-        await writer.abort();
-        throw e;
-      }
+    if (this.packs.size - drop.length > AUTO_PACK_LIMIT) {
+      for (const pack of this.smallPacks()) if (!drop.includes(pack) && !rewrite.includes(pack)) rewrite.push(pack);
     }
+    await this.rewritePacks(rewrite, (id) => live.has(id));
     for (const pack of [...drop, ...rewrite]) await this.removePack(pack);
     for (const id of this.loose) {
       if (live.has(id)) continue;
@@ -412,6 +408,48 @@ export class ObjectStore {
     await this.refresh();
     const after = await this.diskUsage();
     return { removedObjects: dead.size, freedBytes: Math.max(0, before - after) };
+  }
+
+  /**
+   * Merges the small packs into one when there are more than twice AUTO_PACK_LIMIT, which a
+   * store gets between collections (the recorder's retention collects only once its caps are
+   * reached). Copies every blob and deletes nothing that is not in the merged pack, so it needs no
+   * list of live blobs, only the store lock. Returns whether it merged.
+   */
+  async mergeSmallPacks(): Promise<boolean> {
+    if (this.packs.size <= 2 * AUTO_PACK_LIMIT) return false;
+    const small = this.smallPacks();
+    if (small.length < 2) return false;
+    await this.rewritePacks(small, () => true);
+    for (const pack of small) await this.removePack(pack);
+    this.forget();
+    await this.refresh();
+    return true;
+  }
+
+  private smallPacks(): PackRef[] {
+    return [...this.packs.values()].filter((p) => p.index.chunks.reduce((n, c) => n + c.storedLength, 0) < SMALL_PACK_BYTES);
+  }
+
+  /** Writes the blobs of `packs` that `keep` accepts into one new pack, committed before any old pack is removed. */
+  private async rewritePacks(packs: readonly PackRef[], keep: (id: string) => boolean): Promise<void> {
+    if (packs.length === 0) return;
+    const writer = this.beginPack();
+    try {
+      const copied = new Set<string>();
+      for (const pack of packs) {
+        for (let i = 0; i < pack.index.count; i++) {
+          const id = entryId(pack.index, i);
+          if (!keep(id) || copied.has(id)) continue;
+          copied.add(id);
+          await writer.add(id, await this.read(id));
+        }
+      }
+      await writer.commit();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
   }
 
   /** Bytes the file system gives all packs, indexes and large blobs (temporaries included). */

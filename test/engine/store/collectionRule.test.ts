@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, it } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
@@ -103,4 +104,30 @@ it('fsck reads the journal and run logs: a record cut off by a crash is a note, 
   const report = JSON.parse(check.stdout) as { problems: unknown[]; notes: { message: string }[] };
   assert.deepEqual(report.problems, []);
   assert.match(report.notes.map((n) => n.message).join('\n'), /journal\/2026-12-07\.jsonl: 1 record cut off/);
+});
+
+it('a store fed by many small captures keeps few packs, and every snapshot stays whole', async () => {
+  const store = await SnapshotStore.open({ workspaceRoot: ws.dir, config: DEFAULT_CONFIG });
+  const packDir = `${store.dir}/objects/packs`;
+  const packs = (): number => readdirSync(packDir).filter((n) => n.endsWith('.pack')).length;
+  try {
+    let most = 0;
+    for (let i = 0; i < 45; i++) {
+      ws.write({ 'a.txt': `version ${i}\n` });
+      await store.snapshot({ label: `v${i}` });
+      most = Math.max(most, packs());
+    }
+    // Merged past 32 (see ObjectStore.mergeSmallPacks): never more than 33 on disk after a capture.
+    assert.ok(most <= 33, `${most} packs`);
+    assert.ok(packs() < 45 - 20, `${packs()} packs after 45 captures`);
+    assert.deepEqual((await fsck(store)).problems, []);
+    const first = (await store.list()).find((s) => s.label === 'v0');
+    assert.ok(first);
+    assert.deepEqual(
+      (await store.manifest(first)).map((e) => e.path),
+      ['a.txt', 'b.txt'],
+    );
+  } finally {
+    store.close();
+  }
 });

@@ -214,6 +214,40 @@ describe('ObjectStore', () => {
     assert.equal(await store.diskUsage(), before);
   });
 
+  it('gc merges small packs into one past 16 packs, leaving big ones, and every live blob stays readable', async () => {
+    const store = await ObjectStore.open(dir);
+    const [big] = await packed(store, [randomBytes(5_000_000)]);
+    const small: string[] = [];
+    for (let i = 0; i < 20; i++) small.push(...(await packed(store, [text(200, `s${i}`), text(50, `t${i}`)])));
+    const dead = small.pop() as string;
+    const live = new Set([big as string, ...small]);
+    const packsOf = (): string[] => fs.readdirSync(path.join(dir, 'packs')).filter((n) => n.endsWith('.pack'));
+    assert.equal(packsOf().length, 21);
+    const result = await store.gc(live);
+    assert.equal(result.removedObjects, 1);
+    assert.equal(packsOf().length, 2, 'the big pack and one merged pack');
+    const fresh = await ObjectStore.open(dir);
+    for (let i = 0; i < 20; i++) assert.deepEqual(await fresh.get(small[2 * i] as string), text(200, `s${i}`));
+    assert.equal((await fresh.get(big as string)).length, 5_000_000);
+    assert.equal(fresh.has(dead), false);
+    // Under the limit, nothing more is merged.
+    await packed(fresh, [text(10, 'late')]);
+    await fresh.gc(new Set([...live, gitBlobId(text(10, 'late'))]));
+    assert.equal(packsOf().length, 3);
+  });
+
+  it('merges small packs past 32 without a collection, keeping every blob', async () => {
+    const store = await ObjectStore.open(dir);
+    const ids: string[] = [];
+    for (let i = 0; i < 32; i++) ids.push(...(await packed(store, [text(100, `m${i}`)])));
+    assert.equal(await store.mergeSmallPacks(), false, 'not at 32');
+    ids.push(...(await packed(store, [text(100, 'm32')])));
+    assert.equal(await store.mergeSmallPacks(), true);
+    assert.equal(fs.readdirSync(path.join(dir, 'packs')).filter((n) => n.endsWith('.pack')).length, 1);
+    const fresh = await ObjectStore.open(dir);
+    for (let i = 0; i <= 32; i++) assert.deepEqual(await fresh.get(ids[i] as string), text(100, `m${i}`));
+  });
+
   it('an aborted pack leaves nothing behind', async () => {
     const store = await ObjectStore.open(dir);
     const writer = store.beginPack();
