@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { COMMAND_IDS } from '../../src/extension/commands/ids';
+import { COMMAND_IDS, CONTEXT_KEYS } from '../../src/extension/commands/ids';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -99,6 +99,11 @@ test('menus and welcome buttons only reference contributed commands and views', 
     for (const item of items) {
       assert.ok(ids.has(item.command), `${menu}: ${item.command}`);
       for (const m of (item.when ?? '').matchAll(/view == ([\w.]+)/g)) assert.ok(views.has(m[1] as string), `${menu}: ${m[1]}`);
+      // Any other key of ours a clause names is one the extension sets.
+      const keys = new Set<string>(Object.values(CONTEXT_KEYS));
+      for (const m of (item.when ?? '').replace(/view == [\w.]+/g, '').matchAll(/\bincidentReplay\.[\w.]+/g)) {
+        assert.ok(keys.has(m[0]), `${menu}: ${item.command} is shown when ${m[0]}, which the extension never sets`);
+      }
     }
   }
   const links = [...c.viewsWelcome.map((w) => w.contents), ...c.walkthroughs.flatMap((w) => w.steps.map((s) => s.description))].join('\n');

@@ -26,3 +26,12 @@ export const COMMAND_IDS = {
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];
+
+/**
+ * Context keys the extension sets, for `when` clauses in package.json (a test checks that every
+ * key a clause names is one of these).
+ */
+export const CONTEXT_KEYS = {
+  /** `vscode.lm.invokeTool` exists (VS Code 1.95+): "Run Agent Tool…" is offered in the palette. */
+  agentToolsAvailable: 'incidentReplay.agentToolsAvailable',
+} as const;

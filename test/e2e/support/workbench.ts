@@ -250,6 +250,15 @@ export class Workbench {
     await this.closeQuickInput();
   }
 
+  /** Checks that F1 does not list the command when its own title is typed, once the list has settled. */
+  async expectNotInPalette(id: string, title: string, settleMs = 2_000): Promise<void> {
+    await this.openQuickInput(`>${title}`);
+    await sleep(settleMs);
+    const shown = await this.commandRow(id, title).count();
+    await this.closeQuickInput();
+    if (shown > 0) throw new Error(`the command palette lists ${title} (${id})`);
+  }
+
   /** The accessible labels of the quick input's rows, read in one go (the list may re-render meanwhile). */
   async quickPickLabels(): Promise<string[]> {
     return this.quickInput
