@@ -145,10 +145,9 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   if (opts.preload && !preload) opts.preload.cancel();
   // Stat data taken by the preload is this capture's: it started when the preload did.
   const takenAt = preload ? Math.min(now, preload.takenAt) : now;
-  // Tests that move the clock keep the fixed window; real captures use the file system's clock.
-  const racyFrom = opts.testHooks?.now
-    ? takenAt - RACY_WINDOW_MS
-    : Math.min(racyReference(storeDir, root, now), preload?.racyFrom ?? Number.POSITIVE_INFINITY);
+  // Tests that move the clock keep the fixed window; real captures use the file system's clock,
+  // read by the preload before its first lstat when there is one (no second marker write).
+  const racyFrom = opts.testHooks?.now ? takenAt - RACY_WINDOW_MS : (preload?.racyFrom ?? racyReference(storeDir, root, now));
   // git's exclude files are part of the filter: when they change, cached listings are not reused.
   const excludes = opts.respectGitignore ? gitExcludeSources(root).map((s) => s.text) : [];
   const filterKey = JSON.stringify([
