@@ -17,9 +17,8 @@ export const DONE = 1;
 export const CANCEL = 2;
 export const CONTROL_SLOTS = 3;
 
-/** Per path: state, mode, size, mtimeMs, ctimeMs, ino. */
+/** Per path: state (0 until its chunk is stat'ed), mode, size, mtimeMs, ctimeMs, ino. */
 export const FIELDS = 6;
-export const STATE_PENDING = 0;
 export const STATE_OK = 1;
 /** lstat found nothing, or failed: the capture asks again itself and handles the error as always. */
 export const STATE_FAILED = 2;

@@ -162,8 +162,12 @@ export interface StatPreloadOptions {
 
 export class StatPreload {
   private settled: boolean | null = null;
+  private here = 0;
+
   /** Chunks the capturing thread stat'ed itself in {@link settle} (the rest were the worker's). */
-  chunksHere = 0;
+  get chunksHere(): number {
+    return this.here;
+  }
 
   private constructor(
     /** The cache whose paths are being stat'ed. */
@@ -216,7 +220,7 @@ export class StatPreload {
    */
   settle(): boolean {
     if (this.settled !== null) return this.settled;
-    this.chunksHere = statChunks(this.paths, this.control, this.results, CHUNK);
+    this.here = statChunks(this.paths, this.control, this.results, CHUNK);
     const chunks = chunkCount(this.paths.count, CHUNK);
     let seen = Atomics.load(this.control, DONE);
     let progressAt = Date.now();
