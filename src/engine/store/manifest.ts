@@ -1,7 +1,7 @@
 import { ENTRY_TYPES } from '../../model/incident';
 import type { EntryType, ManifestEntry } from '../types';
 import { InvalidManifestError, validateEntries } from './manifestValidation';
-import type { ObjectStore } from './objectStore';
+import type { BlockSink, ObjectStore } from './objectStore';
 
 /*
  * A manifest is stored as a blob like any file, so identical workspaces share one manifest
@@ -38,21 +38,35 @@ function canonical(e: ManifestEntry): ManifestEntry {
 /** Entries encoded per piece of the output, so no string of the whole manifest is ever built. */
 const ENTRIES_PER_PIECE = 2048;
 
-/**
- * The bytes of `JSON.stringify({ format, entries: entries.map(canonical) })`, written piece by
- * piece into one buffer: at 100,000 files the whole-manifest string (17 MB) and the canonical
- * copies of every entry were a large share of a capture's peak memory. Entries already in
- * manifest order (as a capture produces them) skip the sort.
- */
-export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
-  let sorted = true;
-  for (let i = 1; i < entries.length && sorted; i++) {
-    sorted = compareEntries(entries[i - 1] as ManifestEntry, entries[i] as ManifestEntry) < 0;
+/** Entries in manifest order: as given when they already are (as a capture produces them), else sorted. */
+function inOrder(entries: readonly ManifestEntry[]): readonly ManifestEntry[] {
+  for (let i = 1; i < entries.length; i++) {
+    if (compareEntries(entries[i - 1] as ManifestEntry, entries[i] as ManifestEntry) >= 0) return [...entries].sort(compareEntries);
   }
-  const list = sorted ? entries : [...entries].sort(compareEntries);
+  return entries;
+}
+
+/**
+ * The text of `JSON.stringify({ format, entries: entries.map(canonical) })`, piece by piece, for
+ * entries in manifest order: at 100,000 files the whole-manifest string (17 MB) and the canonical
+ * copies of every entry were a large share of a capture's peak memory.
+ */
+function* manifestText(list: readonly ManifestEntry[]): Generator<string> {
+  yield `{"format":${JSON.stringify(FORMAT)},"entries":[`;
+  for (let from = 0; from < list.length; from += ENTRIES_PER_PIECE) {
+    // One stringify per piece (its fast path for arrays of like objects), without the brackets.
+    const piece = JSON.stringify(list.slice(from, from + ENTRIES_PER_PIECE).map(canonical));
+    yield (from === 0 ? '' : ',') + piece.slice(1, -1);
+  }
+  yield ']}';
+}
+
+/** The manifest's bytes, written piece by piece into one buffer (no string of the whole manifest). */
+export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
+  const list = inOrder(entries);
   let out = Buffer.allocUnsafe(Math.max(1024, list.length * 200));
   let used = 0;
-  const put = (text: string): void => {
+  for (const text of manifestText(list)) {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     if (used + text.length * 3 > out.length) {
       const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, used + text.length * 3));
@@ -60,16 +74,35 @@ export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
       out = bigger;
     }
     used += out.write(text, used, 'utf8');
-  };
-  put(`{"format":${JSON.stringify(FORMAT)},"entries":[`);
-  for (let from = 0; from < list.length; from += ENTRIES_PER_PIECE) {
-    // One stringify per piece (its fast path for arrays of like objects), without the brackets.
-    const piece = JSON.stringify(list.slice(from, from + ENTRIES_PER_PIECE).map(canonical));
-    put((from === 0 ? '' : ',') + piece.slice(1, -1));
   }
-  put(']}');
   // A copy only when most of the buffer would be slack.
   return used * 4 >= out.length * 3 ? out.subarray(0, used) : Buffer.from(out.subarray(0, used));
+}
+
+/**
+ * The manifest's bytes as a sink takes them, never whole in memory: one pass measures them (a
+ * blob's id needs its size first), a second hands them over in blocks of about `blockBytes`.
+ * For manifests of tens of thousands of entries, where the whole buffer was megabytes at a
+ * capture's peak; the pieces are encoded twice.
+ */
+export async function streamManifest(entries: readonly ManifestEntry[], blockBytes: number, sink: BlockSink): Promise<void> {
+  const list = inOrder(entries);
+  let size = 0;
+  for (const text of manifestText(list)) size += Buffer.byteLength(text, 'utf8');
+  sink.size(size);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for (const text of manifestText(list)) {
+    const bytes = Buffer.from(text, 'utf8');
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    if (pendingBytes >= blockBytes) {
+      await sink.block(Buffer.concat(pending, pendingBytes));
+      pending = [];
+      pendingBytes = 0;
+    }
+  }
+  if (pendingBytes > 0) await sink.block(Buffer.concat(pending, pendingBytes));
 }
 
 const TYPES: ReadonlySet<EntryType> = new Set(ENTRY_TYPES);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeBlock } from './blockCodec';
 import * as fsc from './fsCalls';
-import { gitBlobId, isBlobId } from './gitBlobId';
+import { GitBlobHasher, gitBlobId, isBlobId } from './gitBlobId';
 import { LooseWriter, readLooseObject } from './looseObject';
 import { type ChunkRecord, type CompactPackIndex, compactPackIndex, decodePackIndex, entryId } from './packFormat';
 import { PackTable } from './packTable';
@@ -67,6 +67,12 @@ export interface StoreProblem {
  * write at once and a crash leaves only temporaries behind. `gc` must run under the caller's
  * exclusive store lock: it deletes files that a concurrent capture might be reusing.
  */
+/** Where a blob produced in blocks goes (see ObjectStore.putBlocks). */
+export interface BlockSink {
+  size(bytes: number): void;
+  block(data: Buffer): Promise<void>;
+}
+
 export class ObjectStore {
   /** Every packed blob, by id (see PackTable); `packList` by the table's pack numbers. */
   private readonly packed = new PackTable();
@@ -183,6 +189,36 @@ export class ObjectStore {
       throw e;
     }
     await this.commitLoose(writer, id);
+    return id;
+  }
+
+  /**
+   * Stores one blob that `produce` hands over in blocks, telling its size first (a blob id needs
+   * it), so the blob is never whole in memory; returns its id. One already stored is not written again.
+   */
+  async putBlocks(produce: (sink: BlockSink) => Promise<void>): Promise<string> {
+    const writer = this.beginLoose();
+    let hasher: GitBlobHasher | undefined;
+    let id: string;
+    try {
+      await produce({
+        size: (bytes) => {
+          hasher = new GitBlobHasher(bytes);
+        },
+        block: async (data) => {
+          if (!hasher) throw new Error('internal: a block before the blob size');
+          hasher.update(data);
+          await writer.append(data);
+        },
+      });
+      if (!hasher) throw new Error('internal: a blob without its size');
+      id = hasher.digest();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    if (this.has(id)) await writer.abort();
+    else await this.commitLoose(writer, id);
     return id;
   }
 

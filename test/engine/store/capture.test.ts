@@ -58,6 +58,23 @@ const byPath = (entries: readonly ManifestEntry[], p: string): ManifestEntry => 
 };
 
 describe('captureWorkspace', () => {
+  it('streams the manifest of a big tree into the store, under the id of its bytes', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 16_500; i++) files[`d${i % 50}/f${i}.txt`] = `${i}\n`;
+    write(files);
+    const r = await capture({ testHooks: { now: aMinuteLater } });
+    assert.equal(r.fileCount, 16_500);
+    const stored = await r.objects.get(r.manifestId);
+    assert.equal(gitBlobId(stored), r.manifestId);
+    assert.deepEqual(await readManifest(r.objects, r.manifestId), r.entries);
+    // One change: a new manifest, streamed again; the old one stays readable.
+    write({ 'd0/f0.txt': 'changed\n' });
+    const next = await capture({ testHooks: { now: aMinuteLater } });
+    assert.notEqual(next.manifestId, r.manifestId);
+    assert.equal(byPath(await readManifest(next.objects, next.manifestId), 'd0/f0.txt').id, gitBlobId('changed\n'));
+    assert.equal((await readManifest(next.objects, r.manifestId)).length, 16_500);
+  });
+
   it('records every file with size, mode, integer mtime and git blob id, and keeps the content', async () => {
     write({ 'a.txt': 'alpha\n', 'src/b.ts': 'export const b = 1;\n', 'src/deep/c.json': '{"c":3}' });
     fs.chmodSync(path.join(ws, 'src/b.ts'), 0o755);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeManifest, encodeManifest } from '../../../src/engine/store/manifest';
+import { decodeManifest, encodeManifest, streamManifest } from '../../../src/engine/store/manifest';
 import type { ManifestEntry } from '../../../src/engine/types';
 
 const file = (p: string, extra: Partial<ManifestEntry> = {}): ManifestEntry => ({
@@ -77,6 +77,37 @@ describe('manifest encoding', () => {
     const expected = Buffer.from(JSON.stringify({ format: 'incident-replay-manifest/1', entries: canonical }), 'utf8');
     assert.ok(encodeManifest(entries).equals(expected));
     assert.ok(encodeManifest([]).equals(Buffer.from('{"format":"incident-replay-manifest/1","entries":[]}')));
+  });
+
+  it('streams the same bytes in blocks, measured first, across pieces and for unsorted input', async () => {
+    const names = ['plain.txt', 'ünïcödé/ファイル.md', 'emoji 🎉.txt', 'quote"back\\slash', '\uD83D lone surrogate'];
+    const entries: ManifestEntry[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const p = `${String(i).padStart(5, '0')}/${names[i % names.length] as string}`;
+      entries.push(file(p, { size: i, ...(i % 7 === 0 ? { type: 'symlink', target: `../${p}` } : {}) }));
+    }
+    const whole = encodeManifest(entries);
+    for (const [input, blockBytes] of [
+      [entries, 4096],
+      [[...entries].reverse(), 1 << 20],
+    ] as const) {
+      const blocks: Buffer[] = [];
+      let size = -1;
+      await streamManifest(input, blockBytes, {
+        size: (n) => {
+          assert.equal(blocks.length, 0, 'the size comes before the first block');
+          size = n;
+        },
+        block: (b) => {
+          blocks.push(b);
+          return Promise.resolve();
+        },
+      });
+      const streamed = Buffer.concat(blocks);
+      assert.equal(size, streamed.length);
+      assert.ok(streamed.equals(whole), `streamed in ${blockBytes}-byte blocks`);
+      assert.ok(blocks.slice(0, -1).every((b) => b.length >= blockBytes));
+    }
   });
 
   it('sorts entries by path', () => {

@@ -248,6 +248,30 @@ describe('ObjectStore', () => {
     for (let i = 0; i <= 32; i++) assert.deepEqual(await fresh.get(ids[i] as string), text(100, `m${i}`));
   });
 
+  it('putBlocks stores a blob handed over in blocks under its git id, once', async () => {
+    const store = await ObjectStore.open(dir);
+    const content = Buffer.concat([text(20_000, 'p'), randomBytes(1_500_000)]);
+    const produce = async (sink: { size(n: number): void; block(b: Buffer): Promise<void> }): Promise<void> => {
+      sink.size(content.length);
+      for (let at = 0; at < content.length; at += 300_000) await sink.block(content.subarray(at, at + 300_000));
+    };
+    const id = await store.putBlocks(produce);
+    assert.equal(id, gitBlobId(content));
+    assert.ok((await (await ObjectStore.open(dir)).get(id)).equals(content));
+    const loose = fs.readdirSync(path.join(dir, 'loose')).length;
+    assert.equal(await store.putBlocks(produce), id);
+    assert.equal(fs.readdirSync(path.join(dir, 'loose')).length, loose, 'not written again');
+    assert.equal(fs.readdirSync(path.join(dir, 'tmp')).length, 0, 'no temporary left');
+    await assert.rejects(
+      store.putBlocks(async (sink) => {
+        sink.size(10);
+        await sink.block(Buffer.from('too short'));
+      }),
+      /told 10 bytes but received 9/,
+    );
+    assert.equal(fs.readdirSync(path.join(dir, 'tmp')).length, 0, 'a failed blob leaves no temporary');
+  });
+
   it('an aborted pack leaves nothing behind', async () => {
     const store = await ObjectStore.open(dir);
     const writer = store.beginPack();
