@@ -3,8 +3,7 @@ import path from 'node:path';
 import { InputError } from '../errors';
 import { looksBinary, relativeInside } from '../store/capture';
 import { gitExcludeSources } from '../store/gitExcludes';
-import { gitBlobId } from '../store/gitBlobId';
-import { encodeManifest } from '../store/manifest';
+import { storeManifest } from '../store/manifest';
 import { LARGE_BLOB_BYTES, type ObjectStore } from '../store/objectStore';
 import { GitignoreRules, PathFilter } from '../store/pathFilter';
 import type { ManifestEntry } from '../types';
@@ -75,9 +74,7 @@ export async function captureGitTree(commit: ResolvedCommit, opts: GitTreeOption
     const entries = selected.map((t) =>
       manifestEntry(t, root, commit.time, opts.maxFileSizeBytes, facts.get(t.id) ?? factsOf(known.get(t.id))),
     );
-    const manifest = encodeManifest(entries);
-    const manifestId = gitBlobId(manifest);
-    if (!opts.objects.has(manifestId) && !pack.has(manifestId)) await pack.add(manifestId, manifest);
+    const manifestId = await storeManifest(opts.objects, entries, pack, (id) => opts.objects.has(id) || pack.has(id));
     await pack.commit();
     let byteCount = 0;
     for (const e of entries) byteCount += e.size;

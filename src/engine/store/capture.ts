@@ -7,7 +7,7 @@ import * as fsc from './fsCalls';
 import { gitExcludeSources } from './gitExcludes';
 import { GitBlobHasher, gitBlobId } from './gitBlobId';
 import type { LooseWriter } from './looseObject';
-import { compareEntries, encodeManifest, streamManifest } from './manifest';
+import { compareEntries, storeManifest } from './manifest';
 import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectStore';
 import type { PackWriter } from './packWriter';
 import { PathFilter } from './pathFilter';
@@ -109,11 +109,6 @@ export { RACY_WINDOW_MS } from './racyClock';
 /** Reads of a file that keeps changing before the scan gives up on a stable copy. */
 const MAX_ATTEMPTS = 3;
 const BINARY_SNIFF_BYTES = 8192;
-/**
- * From this many files (a manifest of some 3 MB) the manifest is streamed into the store rather
- * than encoded whole (see streamManifest): it was the largest single buffer at a capture's peak.
- */
-const STREAMED_MANIFEST_ENTRIES = 16_384;
 const PROGRESS_EVERY = 100;
 
 // No following a symlink swapped in since the listing, and never blocking on a FIFO swapped in.
@@ -219,18 +214,8 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
       // Same files, same stat data: the manifest would encode to the bytes already stored.
       manifestId = cache.manifestId;
     } else {
-      const sorted = run.entries.filter((e): e is ManifestEntry => e !== null).sort(compareEntries);
-      entries = sorted;
-      if (sorted.length >= STREAMED_MANIFEST_ENTRIES) {
-        manifestId = await objects.putBlocks((sink) => streamManifest(sorted, LARGE_BLOB_BYTES, sink));
-      } else {
-        const manifest = encodeManifest(sorted);
-        manifestId = gitBlobId(manifest);
-        if (!run.holds(manifestId)) {
-          if (manifest.length >= LARGE_BLOB_BYTES) await objects.put(manifest);
-          else await run.pack.add(manifestId, manifest);
-        }
-      }
+      entries = run.entries.filter((e): e is ManifestEntry => e !== null).sort(compareEntries);
+      manifestId = await storeManifest(objects, entries, run.pack, (id) => run.holds(id));
     }
     if (opts.signal?.aborted) throw abortError();
     await run.commit();

@@ -1,7 +1,8 @@
 import { ENTRY_TYPES } from '../../model/incident';
 import type { EntryType, ManifestEntry } from '../types';
 import { InvalidManifestError, validateEntries } from './manifestValidation';
-import type { BlockSink, ObjectStore } from './objectStore';
+import { gitBlobId } from './gitBlobId';
+import { type BlockSink, LARGE_BLOB_BYTES, type ObjectStore } from './objectStore';
 
 /*
  * A manifest is stored as a blob like any file, so identical workspaces share one manifest
@@ -103,6 +104,32 @@ export async function streamManifest(entries: readonly ManifestEntry[], blockByt
     }
   }
   if (pendingBytes > 0) await sink.block(Buffer.concat(pending, pendingBytes));
+}
+
+/**
+ * From this many entries (a manifest of some 3 MB) a manifest is streamed into the store rather
+ * than encoded whole (see streamManifest): it was the largest single buffer at a capture's peak.
+ */
+const STREAMED_MANIFEST_ENTRIES = 16_384;
+
+/**
+ * Stores the manifest of `entries` (in manifest order) and returns its id: streamed for big
+ * trees, else as a large blob or into `pack` (the capture's or import's own). `held` says whether
+ * a blob is stored already or will be with `pack`.
+ */
+export async function storeManifest(
+  objects: ObjectStore,
+  entries: readonly ManifestEntry[],
+  pack: { add(id: string, data: Buffer): Promise<void> },
+  held: (id: string) => boolean,
+): Promise<string> {
+  if (entries.length >= STREAMED_MANIFEST_ENTRIES) return objects.putBlocks((sink) => streamManifest(entries, LARGE_BLOB_BYTES, sink));
+  const manifest = encodeManifest(entries);
+  const id = gitBlobId(manifest);
+  if (held(id)) return id;
+  if (manifest.length >= LARGE_BLOB_BYTES) await objects.put(manifest);
+  else await pack.add(id, manifest);
+  return id;
 }
 
 const TYPES: ReadonlySet<EntryType> = new Set(ENTRY_TYPES);
