@@ -21,7 +21,7 @@ export const CONTROL_SLOTS = 3;
 export const FIELDS = 6;
 export const STATE_OK = 1;
 /** lstat found nothing, or failed: the capture asks again itself and handles the error as always. */
-export const STATE_FAILED = 2;
+const STATE_FAILED = 2;
 
 /**
  * The paths of a job, in shared memory: `root/` then each relative path, whose UTF-8 bytes lie

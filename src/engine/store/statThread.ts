@@ -13,7 +13,7 @@ import type { StatJob } from './statChunks';
  */
 
 /** The worker bundle, built next to the engine's bundles (dist/). */
-export const DEFAULT_STAT_WORKER = path.join(__dirname, 'statWorker.js');
+const DEFAULT_STAT_WORKER = path.join(__dirname, 'statWorker.js');
 
 /** An idle worker is stopped after this long; a long-lived process (the extension) starts another when needed. */
 const IDLE_MS = 60_000;
