@@ -26,3 +26,19 @@ export function commandVerb(argv: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The value of a global option that takes one (`--store DIR` or `--store=DIR`), given before the
+ * verb; undefined when absent. Only a hint for work started early: commander has the last word.
+ */
+export function globalOptionValue(argv: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--' || !arg.startsWith('-')) break;
+    if (arg === name) value = argv[++i];
+    else if (arg.startsWith(`${name}=`)) value = arg.slice(name.length + 1);
+    else if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+  }
+  return value;
+}

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE_NAME, loadConfig } from '../engine/config/load';
 import { allowListPath, configTrust, type TrustContext } from '../engine/config/trust';
-import { outsideReason } from '../engine/config/workspacePath';
 import { InputError } from '../engine/errors';
-import { DEFAULT_STORE_DIRNAME, SnapshotStore } from '../engine/snapshotStore';
+import { SnapshotStore } from '../engine/snapshotStore';
 import type { CliIo } from './io';
+import { storeFolder } from './storeFolder';
 
 export interface GlobalOptions {
   workspace?: string;
@@ -45,6 +45,8 @@ export function configContext(cmd: Command): ConfigContext {
 export interface StoreUse {
   /** It snapshots first thing: that snapshot's stat calls start on another thread while the store opens. */
   capturesFirst?: boolean;
+  /** It only snapshots: the database stays closed unless something reads it (see OpenStoreOptions.deferDatabase). */
+  onlySnapshots?: boolean;
 }
 
 /** Opens the store the global options point at; config warnings go to stderr, one line each. */
@@ -73,15 +75,14 @@ export async function openStore(cmd: Command, io: CliIo, use: StoreUse = {}): Pr
     config: loaded.config,
     storeDir: storeDirOf(g, workspaceRoot),
     ...(use.capturesFirst ? { preloadStats: true } : {}),
+    ...(use.onlySnapshots ? { deferDatabase: true } : {}),
   });
 }
 
-/** --store is the user's to put anywhere; the default folder inside the workspace must not lead out of it through a symlink. */
 function storeDirOf(g: GlobalOptions, workspaceRoot: string): string {
-  if (g.store) return path.resolve(process.cwd(), g.store);
-  const reason = outsideReason(workspaceRoot, DEFAULT_STORE_DIRNAME, 'the store folder');
-  if (reason) throw new InputError(`${reason}: remove the link, or pass --store DIR to keep the store elsewhere`);
-  return path.join(workspaceRoot, DEFAULT_STORE_DIRNAME);
+  const where = storeFolder(process.cwd(), workspaceRoot, g.store);
+  if ('refused' in where) throw new InputError(`${where.refused}: remove the link, or pass --store DIR to keep the store elsewhere`);
+  return where.dir;
 }
 
 /** Runs `fn` with an open store and always closes it. */

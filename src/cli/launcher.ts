@@ -6,6 +6,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { statThread } from '../engine/store/statThread';
 import { CAPTURING_VERBS, commandVerb } from './argv';
+import { startEarlyPreload } from './earlyPreload';
 
 /**
  * `dist/cli.js`: starts the CLI bundle (`dist/cli-main.js`) from V8's code cache when it can.
@@ -81,7 +82,11 @@ function start(): void {
   // A capture's stat calls are shared with a worker thread that takes tens of milliseconds to
   // boot: started now, it is ready by the time the store is open (see src/engine/store/statPreload.ts).
   const verb = commandVerb(process.argv.slice(2));
-  if (verb !== undefined && CAPTURING_VERBS.has(verb)) statThread();
+  if (verb !== undefined && CAPTURING_VERBS.has(verb)) {
+    statThread();
+    // And it stats the tree meanwhile, from the store the command line names (see startEarlyPreload).
+    startEarlyPreload(process.argv.slice(2));
+  }
   if (process.env.INCIDENT_REPLAY_NO_CODE_CACHE) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is known at run time
     require(BUNDLE);

@@ -17,6 +17,8 @@ import {
   setBaseline,
 } from './db/snapshotRows';
 import { diffManifests, summarize } from './diff/snapshotDiff';
+import { SCHEMA_VERSION } from './db/migrations';
+import { SnapshotSpool } from './db/snapshotSpool';
 import { InputError, JobError } from './errors';
 import { gitSnapshotLocked, type GitSnapshot } from './git/gitSnapshot';
 import { gitRevOf } from './git/revision';
@@ -35,11 +37,12 @@ import {
 export type { RestorePlan, RestoreResult } from './store/restore';
 import { ObjectStore } from './store/objectStore';
 import { damaged } from './store/damage';
+import { DEFAULT_STORE_DIRNAME } from './store/storeDir';
 import { StatCacheMemo } from './store/statCache';
-import { StatPreload } from './store/statPreload';
+import { StatPreload, takeOfferedPreload } from './store/statPreload';
 import type { CaptureStats, ManifestEntry, ScanIssue, SnapshotDiff, SnapshotRecord } from './types';
 
-export const DEFAULT_STORE_DIRNAME = '.incident-replay';
+export { DEFAULT_STORE_DIRNAME } from './store/storeDir';
 /**
  * A store lock not refreshed for this long belongs to a dead process and is taken over. The
  * kill -9 stress tests shorten it (INCIDENT_REPLAY_LOCK_STALE_MS, at least 2 s, proper-lockfile's
@@ -47,6 +50,8 @@ export const DEFAULT_STORE_DIRNAME = '.incident-replay';
  */
 const STORE_LOCK_STALE_MS = Math.max(2_000, Number(process.env.INCIDENT_REPLAY_LOCK_STALE_MS) || 30_000);
 const DB_FILE = 'incident-replay.sqlite';
+/** Snapshot rows waiting to be merged into the database (see SnapshotSpool). */
+const SPOOL_DIR = 'pending-snapshots';
 
 export interface OpenStoreOptions {
   workspaceRoot: string;
@@ -61,6 +66,11 @@ export interface OpenStoreOptions {
    * snapshot starts now, on another thread while the database opens (see StatPreload).
    */
   preloadStats?: boolean;
+  /**
+   * The caller only snapshots (the CLI's `snapshot`): the database is opened only if something
+   * reads it, and the snapshot's row waits in the spool for the next process that does.
+   */
+  deferDatabase?: boolean;
   /** The stat preload's worker bundle (default: dist/statWorker.js beside the engine; null: none). */
   statWorker?: string | null;
 }
@@ -110,6 +120,7 @@ export class SnapshotStore {
     readonly config: EngineConfig,
     readonly objects: ObjectStore,
     readonly db: MetadataDb,
+    private readonly spool: SnapshotSpool,
     private readonly lockTimeoutMs: number,
     private readonly statCacheMemo: StatCacheMemo,
     private readonly statWorker: string | null | undefined,
@@ -135,28 +146,44 @@ export class SnapshotStore {
     } catch (e) {
       throw new InputError(`cannot create the store folder ${dir}: ${(e as Error).message}; pass a writable folder with --store`);
     }
-    const memo = new StatCacheMemo();
+    const offered = opts.preloadStats ? takeOfferedPreload(dir, workspaceRoot) : null;
+    const memo = offered?.memo ?? new StatCacheMemo();
     const preload = opts.preloadStats
-      ? StatPreload.begin({
+      ? (offered?.preload ??
+        StatPreload.begin({
           storeDir: dir,
           workspaceRoot,
           memo,
           ...(opts.statWorker !== undefined ? { workerScript: opts.statWorker } : {}),
-        })
+        }))
       : null;
+    const spool = new SnapshotSpool(path.join(dir, SPOOL_DIR));
     let objects: ObjectStore;
     let db: MetadataDb;
     try {
       objects = await ObjectStore.open(path.join(dir, 'objects'));
-      db = await MetadataDb.open(path.join(dir, DB_FILE), {
+      const dbOptions = {
         checkedDigestFile: path.join(dir, `${DB_FILE}.checked`),
+        pending: spool,
         ...(opts.wasmPath ? { wasmPath: opts.wasmPath } : {}),
-      });
+      };
+      const dbFile = path.join(dir, DB_FILE);
+      db = opts.deferDatabase ? MetadataDb.deferred(dbFile, dbOptions) : await MetadataDb.open(dbFile, dbOptions);
     } catch (e) {
       preload?.cancel();
       throw e;
     }
-    const store = new SnapshotStore(workspaceRoot, dir, opts.config, objects, db, opts.lockTimeoutMs ?? 5 * 60_000, memo, opts.statWorker);
+    const store = new SnapshotStore(
+      workspaceRoot,
+      dir,
+      opts.config,
+      objects,
+      db,
+      spool,
+      opts.lockTimeoutMs ?? 5 * 60_000,
+      memo,
+      opts.statWorker,
+    );
     store.pendingPreload = preload;
     return store;
   }
@@ -291,34 +318,48 @@ export class SnapshotStore {
         ...(opts.onOversizedFile ? { onOversizedFile: opts.onOversizedFile } : {}),
         ...(opts.journal ? { journal: opts.journal } : {}),
       });
-      const snapshot = await this.db.write((db) => {
-        this.assertLockHeld();
-        let id = randomBytes(4).toString('hex');
-        while (getSnapshot(db, id)) id = randomBytes(4).toString('hex');
-        const rec: SnapshotRecord = {
-          id,
-          label: opts.label ?? null,
-          baseline: false,
-          createdAt: Date.now(),
-          manifestId: capture.manifestId,
-          fileCount: capture.fileCount,
-          byteCount: capture.byteCount,
-          ...(opts.origin ? { origin: opts.origin } : {}),
-          ...(opts.reason ? { reason: opts.reason } : {}),
-        };
-        insertSnapshot(db, rec);
-        if (opts.baseline) {
-          setBaseline(db, id);
-          rec.baseline = true;
-        }
-        return rec;
-      });
+      const rec: SnapshotRecord = {
+        id: '',
+        label: opts.label ?? null,
+        baseline: opts.baseline === true,
+        createdAt: Date.now(),
+        manifestId: capture.manifestId,
+        fileCount: capture.fileCount,
+        byteCount: capture.byteCount,
+        ...(opts.origin ? { origin: opts.origin } : {}),
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      };
+      const snapshot = await this.record(rec);
       // The capture's entries are that manifest decoded: the analysis that usually follows needs them.
       this.manifests.prime(capture.manifestId, () => capture.entries);
       // Still under the lock. Best effort: a merge that fails leaves the packs it would have merged.
       await this.objects.mergeSmallPacks().catch(() => false);
       return { snapshot, issues: capture.issues, stats: capture.stats };
     }
+  }
+
+  /**
+   * Adds the row of a capture made under the lock: straight into the database when this process
+   * has it open, else into the spool when the database on disk knows of it (see SnapshotSpool).
+   */
+  private async record(rec: SnapshotRecord): Promise<SnapshotRecord> {
+    const newId = (taken: (id: string) => boolean): string => {
+      let id = randomBytes(4).toString('hex');
+      while (taken(id) || this.spool.has(id)) id = randomBytes(4).toString('hex');
+      return id;
+    };
+    if (!this.db.isLoaded && this.db.schemaOnDisk() === SCHEMA_VERSION) {
+      this.assertLockHeld();
+      const spooled = { ...rec, id: newId(() => false) };
+      this.spool.add(spooled);
+      return spooled;
+    }
+    return this.db.write((db) => {
+      this.assertLockHeld();
+      const inserted = { ...rec, id: newId((id) => getSnapshot(db, id) !== undefined) };
+      insertSnapshot(db, inserted);
+      return inserted;
+    });
   }
 
   list(): Promise<SnapshotRecord[]> {

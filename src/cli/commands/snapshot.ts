@@ -30,7 +30,7 @@ export function registerSnapshotCommands(program: Command, io: CliIo): void {
               (r.snapshot.baseline ? '; marked as baseline' : ''),
           );
         },
-        { capturesFirst: true },
+        { capturesFirst: true, onlySnapshots: true },
       );
     });
 

@@ -3,7 +3,12 @@ import type { Database } from 'sql.js';
 import { errorMessage } from './sqlEngine';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
-const HEADER_SIZE = 100;
+export const HEADER_SIZE = 100;
+
+/** Whether `header` (a file's first bytes) starts like an SQLite database; says nothing of the rest. */
+export function hasSqliteMagic(header: Uint8Array): boolean {
+  return header.byteLength >= SQLITE_MAGIC.length && SQLITE_MAGIC.equals(header.subarray(0, SQLITE_MAGIC.length));
+}
 
 /**
  * What is structurally wrong with the bytes of a database file, or null when the header
@@ -12,7 +17,7 @@ const HEADER_SIZE = 100;
  */
 export function headerDamage(bytes: Uint8Array): string | null {
   if (bytes.byteLength === 0) return 'the file is empty';
-  if (bytes.byteLength < HEADER_SIZE || !SQLITE_MAGIC.equals(bytes.subarray(0, SQLITE_MAGIC.length))) {
+  if (bytes.byteLength < HEADER_SIZE || !hasSqliteMagic(bytes)) {
     return 'it is not an SQLite database (the file does not start with the SQLite header)';
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

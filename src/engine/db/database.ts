@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { CorruptDatabaseError, JobError } from '../errors';
 import { hasTempFiles, removeStaleTempFiles, writeFileAtomic } from './atomicFile';
-import { contentDamage, corruptMessage, headerDamage, moveAside } from './corruption';
+import { contentDamage, corruptMessage, HEADER_SIZE, hasSqliteMagic, headerDamage, moveAside } from './corruption';
 import { migrate } from './migrations';
 import { storeWriteMessage } from '../store/storeErrors';
 import { errorMessage, loadSqlEngine } from './sqlEngine';
@@ -23,6 +23,18 @@ export interface OpenOptions {
    * as its code is compiled on first use). Without it every load is checked.
    */
   checkedDigestFile?: string;
+  /** Rows written beside the database by processes that did not open it, merged before any read or write. */
+  pending?: PendingRows;
+}
+
+/** Rows other processes recorded beside the database without opening it (see SnapshotSpool). */
+export interface PendingRows {
+  /** Names of the rows waiting; called before every read, so it must be cheap. */
+  waiting(): string[];
+  /** Inserts the rows `names` into `db`, inside the caller's transaction. */
+  apply(db: Database, names: readonly string[]): void;
+  /** Forgets rows once the database holding them is saved. */
+  remove(names: readonly string[]): void;
 }
 
 /** What identifies one version of the file on disk; every save renames a new inode in. */
@@ -51,58 +63,115 @@ export class MetadataDb {
   private db: Database | null = null;
   private version: DiskVersion = 'unknown';
   private closed = false;
+  private sql: SqlJsStatic | null = null;
+  private loading: Promise<void> | null = null;
 
   private constructor(
     readonly file: string,
-    private readonly sql: SqlJsStatic,
+    private readonly opts: OpenOptions,
     private readonly lockTimeoutMs: number,
     private readonly now: () => number,
     private readonly checkedFile: string | undefined,
+    private readonly pending: PendingRows | undefined,
   ) {}
 
   /** Opens `file`, creating it (and its folder) if missing and migrating it to the current schema. */
   static async open(file: string, opts: OpenOptions = {}): Promise<MetadataDb> {
-    const sql = await loadSqlEngine(opts.wasmPath);
-    const absolute = path.resolve(file);
+    const instance = MetadataDb.deferred(file, opts);
+    await instance.loaded();
+    return instance;
+  }
+
+  /**
+   * The database of `file`, opened (as {@link open} does) only when first read or written: a
+   * process that may never need it (a CLI `snapshot`, which records its row in a spool) does
+   * not pay for loading SQLite.
+   */
+  static deferred(file: string, opts: OpenOptions = {}): MetadataDb {
+    return new MetadataDb(
+      path.resolve(file),
+      opts,
+      opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      opts.now ?? Date.now,
+      opts.checkedDigestFile === undefined ? undefined : path.resolve(opts.checkedDigestFile),
+      opts.pending,
+    );
+  }
+
+  /** Whether the database was opened: read or written at least once, or opened with {@link open}. */
+  get isLoaded(): boolean {
+    return this.db !== null;
+  }
+
+  /**
+   * The schema version of the file on disk, read from its header without opening it; null when
+   * there is no file or no SQLite header. Cheap enough to ask before deciding not to open it.
+   */
+  schemaOnDisk(): number | null {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.file, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const header = Buffer.alloc(HEADER_SIZE);
+      if (fs.readSync(fd, header, 0, HEADER_SIZE, 0) < HEADER_SIZE || !hasSqliteMagic(header)) return null;
+      // SQLite's header keeps PRAGMA user_version at byte 60, big-endian.
+      return header.readUInt32BE(60);
+    } catch {
+      return null;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private loaded(): Promise<void> {
+    this.loading ??= this.load().catch((e: unknown) => {
+      // A failed open (busy lock, newer schema) is tried again by the next call.
+      this.loading = null;
+      throw e;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    this.sql = await loadSqlEngine(this.opts.wasmPath);
+    const absolute = this.file;
     try {
       fs.mkdirSync(path.dirname(absolute), { recursive: true });
     } catch (err) {
       throw new JobError(`could not create the folder of ${absolute}: ${errorMessage(err)}`);
     }
-    const instance = new MetadataDb(
-      absolute,
-      sql,
-      opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-      opts.now ?? Date.now,
-      opts.checkedDigestFile === undefined ? undefined : path.resolve(opts.checkedDigestFile),
-    );
     // Most opens find a sound file at the current schema and no crashed writer's leftovers:
     // that needs neither the lock nor a write (every writer renames whole files into place, so
     // an unlocked read sees one complete version), which a CLI process per snapshot pays for.
     if (!hasTempFiles(absolute)) {
-      const state = instance.loadFromDisk();
+      const state = this.loadFromDisk();
       if (state.kind === 'loaded' && !state.migrated && state.version !== 'missing') {
-        instance.adopt(state);
-        return instance;
+        this.adopt(state);
+        return;
       }
       if (state.kind === 'loaded') state.db.close();
     }
     // Under the lock: creating or migrating the file is a write, and a corrupt file may
     // only be moved aside while no other writer can be renaming a good one into place.
-    await withFileLock(absolute, instance.lockTimeoutMs, () => {
+    await withFileLock(absolute, this.lockTimeoutMs, () => {
       removeStaleTempFiles(absolute);
-      if (instance.refreshUnderLock()) instance.save();
+      if (this.refreshUnderLock()) this.save();
     });
-    return instance;
   }
 
   /** Runs `fn` on the current content, reloaded first if another process saved since. */
   async read<T>(fn: (db: Database) => T): Promise<T> {
     this.assertOpen();
-    if (!this.refreshWithoutLock()) {
+    await this.loaded();
+    this.assertOpen();
+    if (!this.refreshWithoutLock() || this.hasPending()) {
       await withFileLock(this.file, this.lockTimeoutMs, () => {
         this.assertOpen();
         this.refreshUnderLock();
+        this.mergePendingUnderLock();
       });
     }
     const db = this.current();
@@ -121,9 +190,11 @@ export class MetadataDb {
    */
   async write<T>(fn: (db: Database) => T): Promise<T> {
     this.assertOpen();
+    await this.loaded();
     return withFileLock(this.file, this.lockTimeoutMs, () => {
       this.assertOpen();
       this.refreshUnderLock();
+      this.mergePendingUnderLock();
       const db = this.current();
       db.exec('BEGIN');
       let result: T;
@@ -143,6 +214,32 @@ export class MetadataDb {
     this.closed = true;
     this.db?.close();
     this.db = null;
+  }
+
+  private hasPending(): boolean {
+    return this.pending !== undefined && this.pending.waiting().length > 0;
+  }
+
+  /**
+   * Moves the waiting rows into the database and saves it, then forgets them: in that order, so
+   * a crash in between leaves rows that the next merge finds already in. A save of its own,
+   * before the caller's change: a change that deletes such a row must never be saved while the
+   * row still waits, or a later merge would bring it back.
+   */
+  private mergePendingUnderLock(): void {
+    const names = this.pending?.waiting() ?? [];
+    if (this.pending === undefined || names.length === 0) return;
+    const db = this.current();
+    db.exec('BEGIN');
+    try {
+      this.pending.apply(db, names);
+      db.exec('COMMIT');
+    } catch (err) {
+      rollbackQuietly(db);
+      throw err;
+    }
+    this.save();
+    this.pending.remove(names);
   }
 
   private assertOpen(): void {
@@ -199,14 +296,16 @@ export class MetadataDb {
   }
 
   private loadFromDisk(): DiskState {
+    const sql = this.sql;
+    if (sql === null) throw new Error(`internal: the metadata database ${this.file} was used before it was loaded`);
     const read = readWithIdentity(this.file);
     if (read === null) {
-      const db = new this.sql.Database();
+      const db = new sql.Database();
       return { kind: 'loaded', db, version: 'missing', migrated: this.migrateOrClose(db) };
     }
     const headerProblem = headerDamage(read.bytes);
     if (headerProblem !== null) return { kind: 'corrupt', reason: headerProblem };
-    const db = new this.sql.Database(read.bytes);
+    const db = new sql.Database(read.bytes);
     // Bytes identical to ones already checked, or saved by us, need not be checked again.
     const digest = this.checkedFile === undefined ? null : digestOf(read.bytes);
     if (digest === null || digest !== readChecked(this.checkedFile)) {

@@ -5,6 +5,7 @@ import { createPostmortems } from './migration2';
 import { addSnapshotGitCommit } from './migrationGitSnapshots';
 import { createReplays } from './migrationReplays';
 import { addSnapshotOrigin } from './migrationSnapshotOrigin';
+import { markSnapshotSpool } from './migrationSnapshotSpool';
 
 export type Migration = (db: Database) => void;
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   createReplays,
   addSnapshotGitCommit,
   addSnapshotOrigin,
+  markSnapshotSpool,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

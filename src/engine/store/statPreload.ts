@@ -263,3 +263,37 @@ export class StatPreload {
     return r[at] === STATE_OK ? new PreloadedStat(r, at) : undefined;
   }
 }
+
+/** A preload started before the program had opened its store, with the memo holding its cache. */
+export interface OfferedPreload {
+  storeDir: string;
+  workspaceRoot: string;
+  memo: StatCacheMemo;
+  preload: StatPreload;
+}
+
+/*
+ * The CLI launcher starts a snapshot's preload before the CLI bundle is even compiled (some 50 ms
+ * of this thread's time, during which the worker stats the tree), from the store its command line
+ * names. The launcher and the CLI are separate bundles, so the offer waits on the process's global
+ * object under a registered symbol, like the worker itself (see statThread.ts). The store that
+ * opens takes it only for the very same store and workspace; the preload's own rule does the rest
+ * (a capture uses it only with the cache object it was built from, loaded through its memo).
+ */
+const OFFERS = Symbol.for('incident-replay.offeredPreload');
+
+export function offerPreload(offer: OfferedPreload): void {
+  (globalThis as { [OFFERS]?: OfferedPreload })[OFFERS] = offer;
+}
+
+/** The offered preload of this store and workspace, if any; any other offer is cancelled (its worker time is wasted otherwise). */
+export function takeOfferedPreload(storeDir: string, workspaceRoot: string): OfferedPreload | null {
+  const g = globalThis as { [OFFERS]?: OfferedPreload };
+  const offer = g[OFFERS];
+  if (offer === undefined) return null;
+  delete g[OFFERS];
+  if (path.resolve(offer.storeDir) === path.resolve(storeDir) && path.resolve(offer.workspaceRoot) === path.resolve(workspaceRoot))
+    return offer;
+  offer.preload.cancel();
+  return null;
+}
