@@ -12,6 +12,7 @@ import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectSto
 import type { PackWriter } from './packWriter';
 import { PathFilter } from './pathFilter';
 import {
+  type CachedDir,
   type CachedFile,
   cacheKey,
   loadStatCache,
@@ -150,42 +151,29 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   const racyFrom = opts.testHooks?.now ? takenAt - RACY_WINDOW_MS : (preload?.racyFrom ?? racyReference(storeDir, root, now));
   // git's exclude files are part of the filter: when they change, cached listings are not reused.
   const excludes = opts.respectGitignore ? gitExcludeSources(root).map((s) => s.text) : [];
-  const filterKey = JSON.stringify([
-    opts.include,
-    opts.exclude,
-    opts.respectGitignore,
-    storeRel,
-    ...(excludes.length ? [gitBlobId(Buffer.from(excludes.join('\0')))] : []),
-  ]);
+  const filterKey = filterKeyOf(opts, storeRel, excludes);
   const verifiedAt = Math.max(cache.takenAt, opts.statCacheMemo?.cache === cache ? (opts.statCacheMemo.verifiedAt ?? 0) : 0);
   const journal = trustedJournal(opts.journal, cache, filterKey, verifiedAt);
-  if (journal && journal.named.size === 0) {
-    // Nothing changed since the cache's capture: its manifest stands, if it can vouch for every file.
-    const same = unchangedOnJournal(objects, cache, opts.maxFileSizeBytes);
-    if (same) {
-      if (opts.statCacheMemo?.cache === cache) opts.statCacheMemo.verifiedAt = takenAt;
-      opts.onProgress?.(same.files);
-      const stats: CaptureStats = {
-        filesScanned: same.files,
-        filesHashed: 0,
-        filesReused: same.files,
-        bytesRead: 0,
-        durationMs: Date.now() - started,
-        filesTrusted: same.files,
-      };
-      let lazy: ManifestEntry[] | null = null;
-      return {
-        get entries(): ManifestEntry[] {
-          lazy ??= cache.entries();
-          return lazy;
-        },
-        manifestId: same.manifestId,
-        fileCount: cache.entryCount,
-        byteCount: cache.totalSize(),
-        issues: same.issues,
-        stats,
-      };
-    }
+  // Nothing changed since the cache's capture, on a complete journal's word or by the preload's
+  // stat data: its manifest stands, if the cache can vouch for every file and folder.
+  const same =
+    journal && journal.named.size === 0
+      ? unchangedOnJournal(objects, cache, opts.maxFileSizeBytes)
+      : preload && !journal
+        ? unchangedOnPreload(objects, cache, opts, preload, root, filterKey)
+        : null;
+  if (same) {
+    if (opts.statCacheMemo?.cache === cache) opts.statCacheMemo.verifiedAt = takenAt;
+    opts.onProgress?.(same.files);
+    const stats: CaptureStats = {
+      filesScanned: same.files,
+      filesHashed: 0,
+      filesReused: same.files,
+      bytesRead: 0,
+      durationMs: Date.now() - started,
+      ...(journal ? { filesTrusted: same.files } : {}),
+    };
+    return cacheAsCapture(cache, same.manifestId, same.issues, stats);
   }
   const walk = await walkWorkspace({
     rootRules: excludes,
@@ -254,7 +242,29 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   const stats: CaptureStats = { ...run.stats, durationMs: Date.now() - started };
   if (journal) stats.filesTrusted = run.filesTrusted;
   if (entries) return { entries, manifestId, fileCount: entries.length, byteCount: sumSizes(entries), issues, stats };
-  // Unchanged: the entries are the cache's, built only if the caller asks for them.
+  return cacheAsCapture(cache, manifestId, issues, stats);
+}
+
+/**
+ * What identifies a capture's filter settings (git's exclude files among them, by content):
+ * cached listings were filtered by the cache's, and are reused only under the same ones.
+ */
+export function filterKeyOf(
+  opts: Pick<CaptureOptions, 'include' | 'exclude' | 'respectGitignore'>,
+  storeRel: string | null,
+  excludes: readonly string[],
+): string {
+  return JSON.stringify([
+    opts.include,
+    opts.exclude,
+    opts.respectGitignore,
+    storeRel,
+    ...(excludes.length ? [gitBlobId(Buffer.from(excludes.join('\0')))] : []),
+  ]);
+}
+
+/** An unchanged capture: the cache's files, whose entries are built only if the caller asks for them. */
+function cacheAsCapture(cache: StatCache, manifestId: string, issues: ScanIssue[], stats: CaptureStats): CaptureResult {
   let lazy: ManifestEntry[] | null = null;
   return {
     get entries(): ManifestEntry[] {
@@ -287,10 +297,85 @@ function unchangedOnJournal(
     if (cache.rowKind(row) !== 'file' || !cache.rowStored(row) || cache.rowSize(row) > maxFileSizeBytes) return null;
     if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom || !objects.hasAt(ids, row * 20)) return null;
   }
+  return unchangedListings(cache, manifestId, () => true);
+}
+
+/**
+ * The previous capture as it stands, when the stat preload found every file and folder the cache
+ * names as the walk and {@link CaptureRun.reuse} would accept them (same stat data, settled, blob
+ * stored, under the size limit; every folder's listing and .gitignore unchanged); else null and
+ * the capture walks as usual. The same judgement on the same stat data, row by row in the cache's
+ * columns: a warm capture of an unchanged tree builds no object per file (most of its time in a
+ * CLI process, where this code runs uncompiled).
+ */
+export function unchangedOnPreload(
+  objects: ObjectStore,
+  cache: StatCache,
+  opts: Pick<CaptureOptions, 'maxFileSizeBytes' | 'respectGitignore'>,
+  preload: StatPreload,
+  root: string,
+  filterKey: string,
+): { manifestId: string; files: number; issues: ScanIssue[] } | null {
+  const manifestId = cache.manifestId;
+  // Listings filtered by other settings are not this capture's; without the root's, the walk lists it.
+  if (manifestId === null || cache.filterKey !== filterKey || cache.dir('') === undefined) return null;
+  if (!objects.has(manifestId) || cache.entryCount !== cache.rowCount) return null;
+  const racyFrom = cache.racyFrom;
+  const ids = cache.idColumn();
+  for (let row = 0; row < cache.rowCount; row++) {
+    const symlink = cache.rowKind(row) === 'symlink';
+    let st: StatLike | undefined;
+    try {
+      // Symlinks and names that are not UTF-8 are not preloaded; there are few of them.
+      st = symlink || cache.rowRawPath(row) !== undefined ? undefined : preload.file(row);
+      if (symlink && cache.rowRawPath(row) === undefined) st = fs.lstatSync(`${root}/${cache.rowPath(row)}`, { throwIfNoEntry: false });
+    } catch {
+      return null;
+    }
+    if (!st || (symlink ? !st.isSymbolicLink() : !st.isFile())) return null;
+    if (st.size !== cache.rowSize(row) || (st.mode & 0o777) !== cache.rowMode(row)) return null;
+    if (st.mtimeMs !== cache.rowMtimeMs(row) || st.ctimeMs !== cache.rowCtimeMs(row) || st.ino !== cache.rowIno(row)) return null;
+    if (Math.max(st.mtimeMs, st.ctimeMs) >= racyFrom) return null;
+    if (!cache.rowStored(row) || (!symlink && st.size > opts.maxFileSizeBytes) || !objects.hasAt(ids, row * 20)) return null;
+  }
+  return unchangedListings(cache, manifestId, (d) => {
+    if (d.rawRel !== undefined) return false;
+    let st: StatLike | undefined;
+    try {
+      // The root as the walk takes it, following a symlink.
+      st = d.rel === '' ? fs.statSync(root) : preload.dir(d.rel);
+      if (!st || !st.isDirectory() || st.mtimeMs !== d.mtimeMs || st.ctimeMs !== d.ctimeMs || st.ino !== d.ino) return false;
+      if (!opts.respectGitignore || !d.gitignore) return true;
+      const gi = d.gitignore;
+      const gst = fs.lstatSync(d.rel === '' ? `${root}/.gitignore` : `${root}/${d.rel}/.gitignore`, { throwIfNoEntry: false });
+      return (
+        !!gst &&
+        gst.isFile() &&
+        gst.size === gi.size &&
+        gst.mtimeMs === gi.mtimeMs &&
+        gst.ctimeMs === gi.ctimeMs &&
+        gst.ino === gi.ino &&
+        Math.max(gst.mtimeMs, gst.ctimeMs) < racyFrom
+      );
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The cache's capture when every folder listing it holds stands (read cleanly, settled, and
+ * `current` by the caller's evidence), with the issues of those listings; else null.
+ */
+function unchangedListings(
+  cache: StatCache,
+  manifestId: string,
+  current: (d: CachedDir) => boolean,
+): { manifestId: string; files: number; issues: ScanIssue[] } | null {
   const issues: ScanIssue[] = [];
   for (const d of cache.allDirs()) {
     // A folder that could not be listed is tried (and reported) again by a walk.
-    if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom) return null;
+    if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom || !current(d)) return null;
     issues.push(...d.specials);
   }
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));

@@ -26,12 +26,18 @@ export function racyReference(storeDir: string, workspaceRoot: string, now: numb
     touch(marker);
     const st = fs.statSync(marker, { bigint: true });
     const root = fs.statSync(workspaceRoot, { bigint: true });
-    const fine = st.mtimeNs % 1_000_000_000n !== 0n;
+    // A whole second can also be a fine clock's tick (one in some hundreds on a 4 ms clock): then
+    // the store folder's own times, written at other moments, tell which kind of clock it is.
+    const fine = st.mtimeNs % 1_000_000_000n !== 0n || hasSubsecondTimes(fs.statSync(storeDir, { bigint: true }));
     if (st.dev === root.dev && fine) return Number(st.mtimeNs / 1000n) / 1000;
   } catch {
     // A store we cannot write a marker into fails later with a clear message; the window is safe.
   }
   return now - RACY_WINDOW_MS;
+}
+
+function hasSubsecondTimes(st: fs.BigIntStats): boolean {
+  return st.mtimeNs % 1_000_000_000n !== 0n || st.ctimeNs % 1_000_000_000n !== 0n;
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,13 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { buildSync } from 'esbuild';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
-import { type CaptureOptions, type CaptureResult, captureWorkspace } from '../../../src/engine/store/capture';
+import {
+  type CaptureOptions,
+  type CaptureResult,
+  captureWorkspace,
+  filterKeyOf,
+  unchangedOnPreload,
+} from '../../../src/engine/store/capture';
 import { ObjectStore } from '../../../src/engine/store/objectStore';
 import { racyReference } from '../../../src/engine/store/racyClock';
 import { StatCacheMemo } from '../../../src/engine/store/statCache';
@@ -270,5 +277,81 @@ describe('racy reference', () => {
     const ref = racyReference(storeDir, ws, now);
     assert.equal(fs.readFileSync(outside, 'utf8'), 'keep me\n');
     assert.equal(ref, now - 2000, 'without its marker the fixed window is used');
+  });
+});
+
+describe("an unchanged tree on the preload's word", () => {
+  const FILTER = { include: ['**'], exclude: [] as string[], respectGitignore: true };
+  const LIMITS = { maxFileSizeBytes: 1 << 20, respectGitignore: true };
+
+  it('is taken from the stat cache without a walk; every change a walk would see makes the capture walk', async () => {
+    populate();
+    write('.gitignore', 'ignored/\n');
+    // It leaves itself out, so only its own stat data (not a captured file's) can tell it changed.
+    write('d0/.gitignore', '*.tmp\n.gitignore\n');
+    write('d0/x.tmp', 'left out\n');
+    fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
+    const side = new Side(path.join(tmp, 's'), 'this thread');
+    const objects = await ObjectStore.open(path.join(tmp, 's', 'objects'));
+    const settledCapture = async (): Promise<CaptureResult> => {
+      // Past the file system clock's tick, so what was just written is settled (not racy).
+      await new Promise((r) => setTimeout(r, 30));
+      const r = await side.capture();
+      await objects.revalidate();
+      return r;
+    };
+    /** What the fast path judges now, from a fresh preload of the latest cache. */
+    const judge = (filter = FILTER): ReturnType<typeof unchangedOnPreload> => {
+      const preload = side.begin();
+      assert.ok(preload);
+      assert.equal(preload.settle(), true);
+      return unchangedOnPreload(objects, preload.cache, LIMITS, preload, ws, filterKeyOf(filter, null, []));
+    };
+    const base = await settledCapture();
+    await settledCapture();
+    const same = judge();
+    assert.ok(same, 'nothing changed: the cache stands');
+    assert.equal(same.manifestId, base.manifestId);
+    assert.equal(same.files, base.fileCount);
+
+    const changes: [string, () => void][] = [
+      ['a file grew', () => fs.appendFileSync(path.join(ws, 'd1/e1/f1.txt'), 'more\n')],
+      ['a file was rewritten at the same size', () => write('d2/e2/f2.txt', 'FILE 2\n'.repeat(3))],
+      ['a file was added to a folder', () => write('d3/e3/new.txt', 'new\n')],
+      ['a folder was removed', () => fs.rmSync(path.join(ws, 'd4/e4'), { recursive: true })],
+      ['a file lost its write bit', () => fs.chmodSync(path.join(ws, 'd5/e5/f5.txt'), 0o444)],
+      // Rewritten in place: its folder's listing, and so its folder's stat data, stay the same.
+      ['a .gitignore now lets in what it kept out, at the same size', () => write('d0/.gitignore', '*.tm_\n.gitignore\n')],
+      ['a symlink points elsewhere', () => (fs.rmSync(path.join(ws, 'link')), fs.symlinkSync('d0/e0/f7.txt', path.join(ws, 'link')))],
+    ];
+    for (const [what, change] of changes) {
+      change();
+      assert.equal(judge(), null, what);
+      const walked = await settledCapture();
+      assert.notEqual(walked.manifestId, base.manifestId, what);
+      await settledCapture();
+      assert.ok(judge(), `${what}: unchanged again once captured`);
+    }
+    assert.equal(judge({ ...FILTER, exclude: ['d6/**'] }), null, 'other filter settings');
+  });
+
+  it('records what a walk records, issues included', async () => {
+    populate();
+    fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
+    const fifo = spawnSync('mkfifo', [path.join(ws, 'd1', 'pipe')]);
+    const withPreload = new Side(path.join(tmp, 'a'), 'this thread');
+    const plain = new Side(path.join(tmp, 'b'), 'none');
+    await withPreload.capture();
+    await plain.capture();
+    await new Promise((r) => setTimeout(r, 30));
+    const a = await withPreload.capture();
+    const b = await plain.capture();
+    assert.equal(a.manifestId, b.manifestId);
+    assert.deepEqual(a.issues, b.issues);
+    if (fifo.status === 0) assert.ok(a.issues.some((i) => i.kind === 'special_file' && i.path === 'd1/pipe'));
+    assert.deepEqual({ ...a.stats, durationMs: 0 }, { ...b.stats, durationMs: 0 });
+    assert.equal(a.fileCount, b.fileCount);
+    assert.equal(a.byteCount, b.byteCount);
+    assert.deepEqual(a.entries, b.entries);
   });
 });
