@@ -142,6 +142,8 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   if (opts.signal?.aborted) throw abortError();
   const now = (opts.testHooks?.now ?? Date.now)();
   const cache = await loadStatCache(storeDir, root, opts.statCacheMemo);
+  // Read before anything is checked, under the store lock that every collection takes too.
+  const collection = objects.collectionToken();
   const preload = opts.preload?.cache === cache && !opts.journal && opts.preload.settle() ? opts.preload : undefined;
   if (opts.preload && !preload) opts.preload.cancel();
   // Stat data taken by the preload is this capture's: it started when the preload did.
@@ -160,7 +162,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     journal && journal.named.size === 0
       ? unchangedOnJournal(objects, cache, opts.maxFileSizeBytes)
       : preload && !journal
-        ? unchangedOnPreload(objects, cache, opts, preload, root, filterKey)
+        ? unchangedOnPreload(objects, cache, opts, preload, root, filterKey, collection)
         : null;
   if (same) {
     if (opts.statCacheMemo?.cache === cache) opts.statCacheMemo.verifiedAt = takenAt;
@@ -230,7 +232,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
     await saveStatCache(
       storeDir,
-      { workspaceRoot: root, takenAt, racyFrom, manifestId, filterKey, files, dirs: walk.dirs },
+      { workspaceRoot: root, takenAt, racyFrom, manifestId, collection, filterKey, files, dirs: walk.dirs },
       opts.statCacheMemo,
     ).catch(() => undefined);
   } else if (opts.statCacheMemo?.cache === cache) {
@@ -315,28 +317,33 @@ export function unchangedOnPreload(
   preload: StatPreload,
   root: string,
   filterKey: string,
+  /** The store's collection token now (see ObjectStore.collectionToken). */
+  collection: string | null,
 ): { manifestId: string; files: number; issues: ScanIssue[] } | null {
   const manifestId = cache.manifestId;
   // Listings filtered by other settings are not this capture's; without the root's, the walk lists it.
   if (manifestId === null || cache.filterKey !== filterKey || cache.dir('') === undefined) return null;
-  if (!objects.has(manifestId) || cache.entryCount !== cache.rowCount) return null;
+  // No collection since the cache was written: every blob it names as stored (its manifest too) still is.
+  const stored = collection !== null && cache.collection === collection;
+  if ((!stored && !objects.has(manifestId)) || cache.entryCount !== cache.rowCount) return null;
   const racyFrom = cache.racyFrom;
   const ids = cache.idColumn();
   for (let row = 0; row < cache.rowCount; row++) {
-    const symlink = cache.rowKind(row) === 'symlink';
-    let st: StatLike | undefined;
-    try {
-      // Symlinks and names that are not UTF-8 are not preloaded; there are few of them.
-      st = symlink || cache.rowRawPath(row) !== undefined ? undefined : preload.file(row);
-      if (symlink && cache.rowRawPath(row) === undefined) st = fs.lstatSync(`${root}/${cache.rowPath(row)}`, { throwIfNoEntry: false });
-    } catch {
+    // Names that are not UTF-8 are left to the walk, and symlinks are not preloaded: both are rare.
+    if (cache.rowRawPath(row) !== undefined) return null;
+    if (cache.rowKind(row) === 'symlink') {
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.lstatSync(`${root}/${cache.rowPath(row)}`, { throwIfNoEntry: false });
+      } catch {
+        return null;
+      }
+      if (!st?.isSymbolicLink() || !cache.rowMatches(row, 'symlink', st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino)) return null;
+    } else if (!preload.fileMatches(row)) return null;
+    // The stat data equals the cache's, so the cache's columns stand for it from here.
+    if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= racyFrom || !cache.rowStored(row)) return null;
+    if ((cache.rowKind(row) === 'file' && cache.rowSize(row) > opts.maxFileSizeBytes) || (!stored && !objects.hasAt(ids, row * 20)))
       return null;
-    }
-    if (!st || (symlink ? !st.isSymbolicLink() : !st.isFile())) return null;
-    if (st.size !== cache.rowSize(row) || (st.mode & 0o777) !== cache.rowMode(row)) return null;
-    if (st.mtimeMs !== cache.rowMtimeMs(row) || st.ctimeMs !== cache.rowCtimeMs(row) || st.ino !== cache.rowIno(row)) return null;
-    if (Math.max(st.mtimeMs, st.ctimeMs) >= racyFrom) return null;
-    if (!cache.rowStored(row) || (!symlink && st.size > opts.maxFileSizeBytes) || !objects.hasAt(ids, row * 20)) return null;
   }
   return unchangedListings(cache, manifestId, (d) => {
     if (d.rawRel !== undefined) return false;
@@ -652,8 +659,7 @@ class CaptureRun {
   private reuse(f: Found, row: number, st: StatLike): 'same' | Recorded | null {
     const c = this.cache;
     const type = st.isSymbolicLink() ? 'symlink' : 'file';
-    if (c.rowKind(row) !== type || st.size !== c.rowSize(row) || (st.mode & 0o777) !== c.rowMode(row)) return null;
-    if (st.mtimeMs !== c.rowMtimeMs(row) || st.ctimeMs !== c.rowCtimeMs(row) || st.ino !== c.rowIno(row)) return null;
+    if (!c.rowMatches(row, type, st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino)) return null;
     if (Math.max(st.mtimeMs, st.ctimeMs) >= c.racyFrom) return null;
     const oversized = type === 'file' && st.size > this.opts.maxFileSizeBytes;
     const stored = c.rowStored(row);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../db/atomicFile';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeBlock } from './blockCodec';
@@ -73,6 +74,13 @@ export interface BlockSink {
   block(data: Buffer): Promise<void>;
 }
 
+/** The token of the store's latest collection (see ObjectStore.collectionToken). */
+const COLLECTION_FILE = 'collection';
+
+function validToken(text: string): string | null {
+  return /^[0-9a-f]{32}$/.test(text) ? text : null;
+}
+
 export class ObjectStore {
   /** Every packed blob, by id (see PackTable); `packList` by the table's pack numbers. */
   private readonly packed = new PackTable();
@@ -81,6 +89,14 @@ export class ObjectStore {
   private readonly loose = new Set<string>();
   private readonly chunkCache = new Map<string, Buffer>();
   private problemList: StoreProblem[] = [];
+  /**
+   * Whether the folders were listed and the indexes read. Not on open: a warm snapshot of an
+   * unchanged tree may need no lookup at all (see collectionToken), and reading every pack's
+   * index is the larger part of opening a store in a CLI process.
+   */
+  private indexRead = false;
+  /** Whether this process committed a pack (see mergeSmallPacks). */
+  private wrotePack = false;
 
   private constructor(readonly dir: string) {}
 
@@ -88,8 +104,7 @@ export class ObjectStore {
     const store = new ObjectStore(path.resolve(dir));
     // Synchronous: three calls, each cheaper than a thread-pool round trip on a busy machine.
     for (const sub of ['packs', 'loose', 'tmp']) fs.mkdirSync(path.join(store.dir, sub), { recursive: true });
-    await store.refresh();
-    return store;
+    return Promise.resolve(store);
   }
 
   private get packsDir(): string {
@@ -106,6 +121,7 @@ export class ObjectStore {
 
   /** Packs whose index is unreadable, found by the last refresh. */
   problems(): readonly StoreProblem[] {
+    this.ensureIndex();
     return this.problemList;
   }
 
@@ -113,7 +129,16 @@ export class ObjectStore {
    * Re-reads the folder listing so that blobs written (or removed) by another process become
    * known. Cheap when nothing changed: only indexes not seen before are read.
    */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    this.refreshNow();
+    return Promise.resolve();
+  }
+
+  private ensureIndex(): void {
+    if (!this.indexRead) this.refreshNow();
+  }
+
+  private refreshNow(): void {
     // Two small listings: synchronous calls cost less than the thread pool's round trips, and
     // every capture makes them on taking the store lock (the collection rule).
     const packNames = fs.readdirSync(this.packsDir);
@@ -134,6 +159,7 @@ export class ObjectStore {
     this.problemList = problems;
     this.loose.clear();
     for (const n of looseNames) if (isBlobId(n)) this.loose.add(n);
+    this.indexRead = true;
   }
 
   /**
@@ -142,15 +168,19 @@ export class ObjectStore {
    * run under that lock, so what it finds then stays true until the lock is released.
    */
   revalidate(): Promise<void> {
-    return this.refresh();
+    // Nothing believed yet: the first lookup lists the folders, under the same lock.
+    if (this.indexRead) this.refreshNow();
+    return Promise.resolve();
   }
 
   has(id: string): boolean {
+    this.ensureIndex();
     return this.packed.has(id) || this.loose.has(id);
   }
 
   /** {@link has} for the 20-byte id at `ids[at]`: a capture checks every cached file this way. */
   hasAt(ids: Uint8Array, at: number): boolean {
+    this.ensureIndex();
     return (
       this.packed.hasAt(ids, at) ||
       (this.loose.size > 0 && this.loose.has(Buffer.from(ids.buffer, ids.byteOffset + at, 20).toString('hex')))
@@ -356,7 +386,9 @@ export class ObjectStore {
   /** A pack for the small blobs of one capture; commit it to make them visible. */
   beginPack(): PackWriter {
     const name = `pack-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`;
-    return new PackWriter({ tmpDir: this.tmpDir, packsDir: this.packsDir, name }, (n, index) => this.addPack(n, compactPackIndex(index)));
+    return new PackWriter({ tmpDir: this.tmpDir, packsDir: this.packsDir, name }, (n, index) =>
+      this.addOwnPack(n, compactPackIndex(index)),
+    );
   }
 
   /** A streamed large blob; {@link commitLoose} names it once its id is known. */
@@ -415,6 +447,7 @@ export class ObjectStore {
    */
   async gc(live: ReadonlySet<string>): Promise<{ removedObjects: number; freedBytes: number }> {
     await this.refresh();
+    this.markCollection();
     const before = await this.diskUsage();
     const dead = new Set<string>();
     const rewrite: PackRef[] = [];
@@ -453,6 +486,10 @@ export class ObjectStore {
    * list of live blobs, only the store lock. Returns whether it merged.
    */
   async mergeSmallPacks(): Promise<boolean> {
+    // Without a pack of its own the count is as the last writer left it (and that writer checked):
+    // a capture that stored nothing reads no index just to count them.
+    if (!this.indexRead && !this.wrotePack) return false;
+    this.ensureIndex();
     if (this.packs.size <= 2 * AUTO_PACK_LIMIT) return false;
     const small = this.smallPacks();
     if (small.length < 2) return false;
@@ -488,6 +525,34 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * Names the store's latest collection; a capture that finds the same token as when a stat cache
+   * was written knows that every blob that cache names as stored still is: only a collection
+   * deletes blobs, and it replaces the token (durably) before it deletes anything. Created by the
+   * first capture to ask, under the store lock like every caller. Null when it cannot be read or
+   * made (then every blob is looked up as usual).
+   */
+  collectionToken(): string | null {
+    const file = path.join(this.dir, COLLECTION_FILE);
+    try {
+      return validToken(fs.readFileSync(file, 'latin1'));
+    } catch (e) {
+      if (fsc.errnoCode(e) !== 'ENOENT') return null;
+    }
+    try {
+      const token = randomBytes(16).toString('hex');
+      fs.writeFileSync(file, token, { flag: 'wx', mode: 0o644 });
+      return token;
+    } catch {
+      return null;
+    }
+  }
+
+  /** A new collection token, on disk before the caller deletes anything (see collectionToken). */
+  private markCollection(): void {
+    writeFileAtomic(path.join(this.dir, COLLECTION_FILE), Buffer.from(randomBytes(16).toString('hex'), 'latin1'));
+  }
+
   /** Bytes the file system gives all packs, indexes and large blobs (temporaries included). */
   async diskUsage(): Promise<number> {
     let total = 0;
@@ -501,6 +566,12 @@ export class ObjectStore {
     this.packed.clear();
     this.packList.length = 0;
     this.chunkCache.clear();
+  }
+
+  /** A pack this process committed. */
+  private addOwnPack(name: string, index: CompactPackIndex): void {
+    this.wrotePack = true;
+    this.addPack(name, index);
   }
 
   private addPack(name: string, index: CompactPackIndex): void {

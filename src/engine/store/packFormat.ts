@@ -74,6 +74,17 @@ export interface CompactPackIndex {
   locs: Uint32Array;
 }
 
+/** The index's numbers are little-endian; typed arrays read in the machine's order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** `bytes` bytes of `data` from `at` as 32-bit words: a view when aligned, else an aligned copy. */
+function wordsAt(data: Buffer, at: number, bytes: number): Uint32Array {
+  if ((data.byteOffset + at) % 4 === 0) return new Uint32Array(data.buffer, data.byteOffset + at, bytes / 4);
+  const copy = new Uint32Array(bytes / 4);
+  Buffer.from(copy.buffer).set(data.subarray(at, at + bytes));
+  return copy;
+}
+
 /** Throws an Error whose message says what is wrong; the caller names the file. */
 export function decodePackIndex(data: Buffer): CompactPackIndex {
   if (data.length < 16 + TRAILER || !data.subarray(0, 8).equals(IDX_MAGIC)) {
@@ -99,8 +110,31 @@ export function decodePackIndex(data: Buffer): CompactPackIndex {
       encoding,
     });
   }
-  const ids = Buffer.allocUnsafe(count * 20);
+  // A fresh buffer, so its words are aligned for the copy below.
+  const ids = Buffer.allocUnsafeSlow(count * 20);
   const locs = new Uint32Array(count * 3);
+  if (LITTLE_ENDIAN) {
+    // Word by word through typed arrays: a CLI process decodes every index on open, uncompiled,
+    // where three readUInt32LE calls and a copy per entry cost ~1 µs (10 ms per 10,000 blobs).
+    const words = wordsAt(data, pos, count * ENTRY_RECORD);
+    const idWords = new Uint32Array(ids.buffer, ids.byteOffset, count * 5);
+    for (let i = 0, w = 0, o = 0; i < count; i++, w += 8, o += 5) {
+      const chunk = words[w + 5] as number;
+      const offset = words[w + 6] as number;
+      const size = words[w + 7] as number;
+      const rec = chunks[chunk];
+      if (!rec || offset + size > rec.rawLength) throw new Error(`entry ${i} points outside its chunk`);
+      idWords[o] = words[w] as number;
+      idWords[o + 1] = words[w + 1] as number;
+      idWords[o + 2] = words[w + 2] as number;
+      idWords[o + 3] = words[w + 3] as number;
+      idWords[o + 4] = words[w + 4] as number;
+      locs[i * 3] = chunk;
+      locs[i * 3 + 1] = offset;
+      locs[i * 3 + 2] = size;
+    }
+    return { chunks, count, ids, locs };
+  }
   for (let i = 0; i < count; i++, pos += ENTRY_RECORD) {
     const chunk = data.readUInt32LE(pos + 20);
     const offset = data.readUInt32LE(pos + 24);

@@ -74,6 +74,11 @@ export interface StatCache {
   /** Stat data at or after this time is not trusted (see racyReference). */
   readonly racyFrom: number;
   readonly manifestId: string | null;
+  /**
+   * The object store's collection token when the cache was written (see
+   * ObjectStore.collectionToken): while it is unchanged, every blob a row names as stored still is.
+   */
+  readonly collection: string | null;
   /** Include/exclude/gitignore settings the folder listings were filtered with. */
   readonly filterKey: string;
   /** Files that have a cached entry. */
@@ -105,6 +110,11 @@ export interface StatCache {
   rowIno(row: number): number;
   rowMode(row: number): number;
   rowStored(row: number): boolean;
+  /**
+   * Whether stat data taken now shows the file of `row` as the cache recorded it: same kind, mode
+   * bits, size, mtime, ctime and inode. One call, reading the columns: a capture asks it per file.
+   */
+  rowMatches(row: number, kind: EntryType, mode: number, size: number, mtimeMs: number, ctimeMs: number, ino: number): boolean;
   rowId(row: number): string;
   /** Every row's id as 20 bytes, row `r` at `r * 20`: checks against the object store without hex. */
   idColumn(): Uint8Array;
@@ -117,6 +127,8 @@ export interface StatCacheContent {
   takenAt: number;
   racyFrom: number;
   manifestId: string | null;
+  /** See StatCache.collection; null when unknown. */
+  collection: string | null;
   filterKey: string;
   files: StatCacheRows;
   dirs: readonly CachedDir[];
@@ -139,6 +151,8 @@ interface Header {
   /** Files whose mtime or ctime is at or after this are re-read next time (see capture's racy rule). */
   racyFrom?: number;
   manifestId: string | null;
+  /** See StatCache.collection; absent in caches written before it was kept. */
+  collection?: string;
   filterKey: string;
   count: number;
   rawPaths: Record<string, string>;
@@ -183,6 +197,9 @@ class ColumnCache implements StatCache {
   }
   get manifestId(): string | null {
     return this.header.manifestId;
+  }
+  get collection(): string | null {
+    return this.header.collection ?? null;
   }
   get filterKey(): string {
     return this.header.filterKey;
@@ -238,6 +255,20 @@ class ColumnCache implements StatCache {
 
   rowStored(i: number): boolean {
     return ((this.flags[i] as number) & FLAG_STORED) !== 0;
+  }
+
+  rowMatches(i: number, kind: EntryType, mode: number, size: number, mtimeMs: number, ctimeMs: number, ino: number): boolean {
+    const f = this.flags[i] as number;
+    const n = i * 4;
+    const nums = this.nums;
+    return (
+      (f & FLAG_SYMLINK ? 'symlink' : 'file') === kind &&
+      (mode & 0o777) === (f & 0o777) &&
+      size === nums[n] &&
+      mtimeMs === nums[n + 1] &&
+      ctimeMs === nums[n + 2] &&
+      ino === nums[n + 3]
+    );
   }
 
   rowId(i: number): string {
@@ -373,6 +404,7 @@ class EmptyCache implements StatCache {
   readonly takenAt = 0;
   readonly racyFrom = 0;
   readonly manifestId = null;
+  readonly collection = null;
   readonly filterKey = '';
   readonly entryCount = 0;
   readonly rowCount = 0;
@@ -428,6 +460,9 @@ class EmptyCache implements StatCache {
   rowStored(): boolean {
     throw new Error('empty stat cache has no rows');
   }
+  rowMatches(): boolean {
+    throw new Error('empty stat cache has no rows');
+  }
   rowId(): string {
     throw new Error('empty stat cache has no rows');
   }
@@ -475,6 +510,7 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
     filterKey,
     count,
     manifestId: typeof h.manifestId === 'string' ? h.manifestId : null,
+    ...(typeof h.collection === 'string' ? { collection: h.collection } : {}),
     rawPaths: h.rawPaths ?? {},
     targets: h.targets ?? {},
     dirs: h.dirs,
@@ -567,6 +603,7 @@ export function encodeStatCache(content: StatCacheContent): Buffer {
     takenAt: content.takenAt,
     racyFrom: content.racyFrom,
     manifestId: content.manifestId,
+    ...(content.collection !== null ? { collection: content.collection } : {}),
     filterKey: content.filterKey,
     count,
     rawPaths,

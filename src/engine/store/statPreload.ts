@@ -256,6 +256,23 @@ export class StatPreload {
     return i === undefined || i < 0 ? undefined : this.at(i);
   }
 
+  /**
+   * Whether the regular file of cache row `row` was found as the cache records it (see
+   * StatCache.rowMatches); false when not preloaded or changed. Reads the results in place.
+   */
+  fileMatches(row: number): boolean {
+    const i = this.fileIndex[row];
+    if (this.settled !== true || i === undefined || i < 0) return false;
+    const r = this.results;
+    const at = i * FIELDS;
+    if (r[at] !== STATE_OK) return false;
+    const mode = r[at + 1] as number;
+    return (
+      (mode & S_IFMT) === S_IFREG &&
+      this.cache.rowMatches(row, 'file', mode, r[at + 2] as number, r[at + 3] as number, r[at + 4] as number, r[at + 5] as number)
+    );
+  }
+
   private at(i: number): StatLike | undefined {
     if (this.settled !== true) return undefined;
     const r = this.results;

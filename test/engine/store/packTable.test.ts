@@ -50,4 +50,17 @@ describe('PackTable', () => {
     );
     assert.deepEqual(read, compactPackIndex(built));
   });
+
+  it('reads the same from bytes at any alignment, and refuses an entry outside its chunk', () => {
+    const built = index([idOf(1), idOf(2), idOf(3), idOf(4), idOf(5)]);
+    const bytes = encodePackIndex(built);
+    for (let shift = 0; shift < 4; shift++) {
+      const at = Buffer.alloc(bytes.length + shift);
+      bytes.copy(at, shift);
+      assert.deepEqual(decodePackIndex(at.subarray(shift)), compactPackIndex(built), `shifted by ${shift}`);
+    }
+    const outside = index([idOf(1)]);
+    (outside.entries[0] as { size: number }).size = 1 << 30;
+    assert.throws(() => decodePackIndex(encodePackIndex(outside)), /entry 0 points outside its chunk/);
+  });
 });

@@ -305,7 +305,7 @@ describe("an unchanged tree on the preload's word", () => {
       const preload = side.begin();
       assert.ok(preload);
       assert.equal(preload.settle(), true);
-      return unchangedOnPreload(objects, preload.cache, LIMITS, preload, ws, filterKeyOf(filter, null, []));
+      return unchangedOnPreload(objects, preload.cache, LIMITS, preload, ws, filterKeyOf(filter, null, []), objects.collectionToken());
     };
     const base = await settledCapture();
     await settledCapture();
@@ -333,6 +333,13 @@ describe("an unchanged tree on the preload's word", () => {
       assert.ok(judge(), `${what}: unchanged again once captured`);
     }
     assert.equal(judge({ ...FILTER, exclude: ['d6/**'] }), null, 'other filter settings');
+
+    // A collection since the cache was written: its blobs are looked up again, and found gone.
+    const token = objects.collectionToken();
+    assert.ok(token);
+    await objects.gc(new Set());
+    assert.notEqual(objects.collectionToken(), token);
+    assert.equal(judge(), null, 'blobs collected since the cache was written');
   });
 
   it('records what a walk records, issues included', async () => {
