@@ -28,6 +28,7 @@ const SUFFIX = '.json';
 /** A file that is not a valid row is renamed to this, kept for a person to look at, never merged. */
 const INVALID_SUFFIX = '.invalid';
 const ID = /^[0-9a-f]{8}$/;
+const STALE_TEMP_MS = 10 * 60_000;
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 
 export class SnapshotSpool {
@@ -84,9 +85,19 @@ export class SnapshotSpool {
     }
   }
 
-  /** Removes row files once the database that holds their rows is saved. */
+  /**
+   * Removes row files once the database that holds their rows is saved, and the temp files of
+   * writers killed mid-write (a row is written in milliseconds; one this old has no writer left).
+   */
   remove(names: readonly string[]): void {
     for (const name of names) fs.rmSync(path.join(this.dir, name), { force: true });
+    const cutoff = Date.now() - STALE_TEMP_MS;
+    for (const name of fs.readdirSync(this.dir)) {
+      if (!name.startsWith('.') || !name.includes('.tmp-')) continue;
+      const file = path.join(this.dir, name);
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (st && st.mtimeMs < cutoff) fs.rmSync(file, { force: true });
+    }
   }
 
   private read(name: string): SnapshotRecord | null {

@@ -179,6 +179,20 @@ describe('snapshot spool', () => {
     );
   });
 
+  it("a merge removes the temp files of writers killed long ago, never a live writer's", async () => {
+    await snapshotOnly({ label: 'first' }, true);
+    ws.write({ 'a.txt': 'changed\n' });
+    await snapshotOnly({ label: 'second' });
+    const stale = path.join(spoolDir(), '.0badf00d.json.tmp-123-abcdef');
+    const live = path.join(spoolDir(), '.0badf00e.json.tmp-456-abcdef');
+    fs.writeFileSync(stale, '{"format":1');
+    fs.writeFileSync(live, '{"format":1');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(stale, hourAgo, hourAgo);
+    await withStore(async (store) => assert.equal((await store.list()).length, 2));
+    assert.deepEqual(waiting(), ['.0badf00e.json.tmp-456-abcdef']);
+  });
+
   it('a database from before the spool gets the row itself, and is migrated so older versions refuse it', async () => {
     await withStore(async (store) => {
       await store.snapshot({ label: 'first' });
