@@ -265,6 +265,15 @@ export function filterKeyOf(
   ]);
 }
 
+/** A file over the size limit: recorded by size and id, its content not kept. */
+function oversizedIssue(p: string, size: number, maxFileSizeBytes: number): ScanIssue {
+  return {
+    path: p,
+    kind: 'oversized',
+    message: `${size} bytes is over the ${maxFileSizeBytes}-byte limit (maxFileSizeBytes): recorded by size and id only, content not kept`,
+  };
+}
+
 /** An unchanged capture: the cache's files, whose entries are built only if the caller asks for them. */
 function cacheAsCapture(cache: StatCache, manifestId: string, issues: ScanIssue[], stats: CaptureStats): CaptureResult {
   let lazy: ManifestEntry[] | null = null;
@@ -294,12 +303,36 @@ function unchangedOnJournal(
 ): { manifestId: string; files: number; issues: ScanIssue[] } | null {
   const manifestId = cache.manifestId;
   if (manifestId === null || !objects.has(manifestId) || cache.entryCount !== cache.rowCount) return null;
-  const ids = cache.idColumn();
+  const oversized: ScanIssue[] = [];
   for (let row = 0; row < cache.rowCount; row++) {
-    if (cache.rowKind(row) !== 'file' || !cache.rowStored(row) || cache.rowSize(row) > maxFileSizeBytes) return null;
-    if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom || !objects.hasAt(ids, row * 20)) return null;
+    // Only regular files are taken on the journal's word (as CaptureRun.trust).
+    if (cache.rowKind(row) !== 'file' || !cachedEntryStands(cache, row, objects, maxFileSizeBytes, false, oversized)) return null;
   }
-  return unchangedListings(cache, manifestId, () => true);
+  return unchangedListings(cache, manifestId, oversized, () => true);
+}
+
+/**
+ * Whether the entry of cache row `row` stands as recorded, for a file whose stat data is the
+ * cache's own (as CaptureRun.reuse judges it): settled, and its blob stored (looked up unless
+ * `blobsStored` vouches for it), or over the size limit and recorded without its content, which
+ * adds the issue that says so to `oversized`.
+ */
+function cachedEntryStands(
+  cache: StatCache,
+  row: number,
+  objects: ObjectStore,
+  maxFileSizeBytes: number,
+  blobsStored: boolean,
+  oversized: ScanIssue[],
+): boolean {
+  if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom) return false;
+  const size = cache.rowSize(row);
+  if (cache.rowKind(row) === 'file' && size > maxFileSizeBytes) {
+    if (cache.rowStored(row)) return false;
+    oversized.push(oversizedIssue(cache.rowPath(row), size, maxFileSizeBytes));
+    return true;
+  }
+  return cache.rowStored(row) && (blobsStored || objects.hasAt(cache.idColumn(), row * 20));
 }
 
 /**
@@ -326,8 +359,7 @@ export function unchangedOnPreload(
   // No collection since the cache was written: every blob it names as stored (its manifest too) still is.
   const stored = collection !== null && cache.collection === collection;
   if ((!stored && !objects.has(manifestId)) || cache.entryCount !== cache.rowCount) return null;
-  const racyFrom = cache.racyFrom;
-  const ids = cache.idColumn();
+  const oversized: ScanIssue[] = [];
   for (let row = 0; row < cache.rowCount; row++) {
     // Names that are not UTF-8 are left to the walk, and symlinks are not preloaded: both are rare.
     if (cache.rowRawPath(row) !== undefined) return null;
@@ -341,11 +373,9 @@ export function unchangedOnPreload(
       if (!st?.isSymbolicLink() || !cache.rowMatches(row, 'symlink', st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino)) return null;
     } else if (!preload.fileMatches(row)) return null;
     // The stat data equals the cache's, so the cache's columns stand for it from here.
-    if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= racyFrom || !cache.rowStored(row)) return null;
-    if ((cache.rowKind(row) === 'file' && cache.rowSize(row) > opts.maxFileSizeBytes) || (!stored && !objects.hasAt(ids, row * 20)))
-      return null;
+    if (!cachedEntryStands(cache, row, objects, opts.maxFileSizeBytes, stored, oversized)) return null;
   }
-  return unchangedListings(cache, manifestId, (d) => {
+  return unchangedListings(cache, manifestId, oversized, (d) => {
     if (d.rawRel !== undefined) return false;
     let st: StatLike | undefined;
     try {
@@ -362,7 +392,7 @@ export function unchangedOnPreload(
         gst.mtimeMs === gi.mtimeMs &&
         gst.ctimeMs === gi.ctimeMs &&
         gst.ino === gi.ino &&
-        Math.max(gst.mtimeMs, gst.ctimeMs) < racyFrom
+        Math.max(gst.mtimeMs, gst.ctimeMs) < cache.racyFrom
       );
     } catch {
       return false;
@@ -377,9 +407,10 @@ export function unchangedOnPreload(
 function unchangedListings(
   cache: StatCache,
   manifestId: string,
+  fileIssues: readonly ScanIssue[],
   current: (d: CachedDir) => boolean,
 ): { manifestId: string; files: number; issues: ScanIssue[] } | null {
-  const issues: ScanIssue[] = [];
+  const issues: ScanIssue[] = [...fileIssues];
   for (const d of cache.allDirs()) {
     // A folder that could not be listed is tried (and reported) again by a walk.
     if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom || !current(d)) return null;
@@ -691,11 +722,7 @@ class CaptureRun {
   }
 
   private oversizedIssue(f: Found, size: number): void {
-    this.issue(
-      f.path,
-      'oversized',
-      `${size} bytes is over the ${this.opts.maxFileSizeBytes}-byte limit (maxFileSizeBytes): recorded by size and id only, content not kept`,
-    );
+    this.issues.push(oversizedIssue(f.path, size, this.opts.maxFileSizeBytes));
   }
 
   private entry(

@@ -211,7 +211,9 @@ describe('captures driven by a complete file-event journal', () => {
   });
 
   it('names nothing: the previous manifest stands, with the same issues, and no file is even looked at', async () => {
-    for (let i = 0; i < 30; i++) write(`d${i % 4}/f${i}.txt`, `${i}\n`);
+    for (let i = 0; i < 29; i++) write(`d${i % 4}/f${i}.txt`, `${i}\n`);
+    // Over the size limit: recorded by size and id, and reported each time.
+    write('d2/big.log', 'x'.repeat(5000));
     execFileSync('mkfifo', [path.join(ws, 'd1', 'pipe')]);
     const withJournal = new Side(path.join(tmp, 'journal'));
     const fullWalk = new Side(path.join(tmp, 'full'));
@@ -223,7 +225,10 @@ describe('captures driven by a complete file-event journal', () => {
     assert.equal(a.manifestId, b.manifestId);
     assert.deepEqual(a.entries, b.entries);
     assert.deepEqual(a.issues, b.issues);
-    assert.equal(a.issues[0]?.kind, 'special_file');
+    assert.deepEqual(
+      a.issues.map((i) => i.kind),
+      ['special_file', 'oversized'],
+    );
     assert.equal(a.stats.filesTrusted, 30);
     assert.equal(a.stats.filesScanned, 30);
   });

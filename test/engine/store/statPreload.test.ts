@@ -290,6 +290,8 @@ describe("an unchanged tree on the preload's word", () => {
     // It leaves itself out, so only its own stat data (not a captured file's) can tell it changed.
     write('d0/.gitignore', '*.tmp\n.gitignore\n');
     write('d0/x.tmp', 'left out\n');
+    // Over the size limit: recorded by size and id, and said so each time.
+    write('logs/big.log', 'x'.repeat((1 << 20) + 1));
     fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
     const side = new Side(path.join(tmp, 's'), 'this thread');
     const objects = await ObjectStore.open(path.join(tmp, 's', 'objects'));
@@ -313,6 +315,8 @@ describe("an unchanged tree on the preload's word", () => {
     assert.ok(same, 'nothing changed: the cache stands');
     assert.equal(same.manifestId, base.manifestId);
     assert.equal(same.files, base.fileCount);
+    assert.deepEqual(same.issues, base.issues);
+    assert.ok(same.issues.some((i) => i.kind === 'oversized' && i.path === 'logs/big.log'));
 
     const changes: [string, () => void][] = [
       ['a file grew', () => fs.appendFileSync(path.join(ws, 'd1/e1/f1.txt'), 'more\n')],
@@ -344,6 +348,7 @@ describe("an unchanged tree on the preload's word", () => {
 
   it('records what a walk records, issues included', async () => {
     populate();
+    write('logs/big.log', 'x'.repeat((1 << 20) + 1));
     fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
     const fifo = spawnSync('mkfifo', [path.join(ws, 'd1', 'pipe')]);
     const withPreload = new Side(path.join(tmp, 'a'), 'this thread');
