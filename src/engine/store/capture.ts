@@ -26,7 +26,7 @@ import { RACY_WINDOW_MS, racyReference } from './racyClock';
 import type { StatLike, StatPreload } from './statPreload';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
-import { type Found, foundAbs, type JournalTrust, journalTrust, walkWorkspace } from './walk';
+import { cachedListingStands, type Found, foundAbs, type JournalTrust, journalTrust, walkWorkspace } from './walk';
 
 /**
  * Test-only seams, so tests can change a file at an exact moment of the scan or pretend time
@@ -377,23 +377,11 @@ export function unchangedOnPreload(
   }
   return unchangedListings(cache, manifestId, oversized, (d) => {
     if (d.rawRel !== undefined) return false;
-    let st: StatLike | undefined;
     try {
       // The root as the walk takes it, following a symlink.
-      st = d.rel === '' ? fs.statSync(root) : preload.dir(d.rel);
-      if (!st || !st.isDirectory() || st.mtimeMs !== d.mtimeMs || st.ctimeMs !== d.ctimeMs || st.ino !== d.ino) return false;
-      if (!opts.respectGitignore || !d.gitignore) return true;
-      const gi = d.gitignore;
-      const gst = fs.lstatSync(d.rel === '' ? `${root}/.gitignore` : `${root}/${d.rel}/.gitignore`, { throwIfNoEntry: false });
-      return (
-        !!gst &&
-        gst.isFile() &&
-        gst.size === gi.size &&
-        gst.mtimeMs === gi.mtimeMs &&
-        gst.ctimeMs === gi.ctimeMs &&
-        gst.ino === gi.ino &&
-        Math.max(gst.mtimeMs, gst.ctimeMs) < cache.racyFrom
-      );
+      const st = d.rel === '' ? fs.statSync(root) : preload.dir(d.rel);
+      const gitignore = opts.respectGitignore ? (d.rel === '' ? `${root}/.gitignore` : `${root}/${d.rel}/.gitignore`) : null;
+      return !!st && st.isDirectory() && cachedListingStands(st, d, gitignore, cache.racyFrom);
     } catch {
       return false;
     }

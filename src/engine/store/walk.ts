@@ -136,6 +136,19 @@ function proof(st: StatLike): StatProof {
 }
 
 /**
+ * Whether a folder's cached listing still holds, given the folder's stat data now: the same stat
+ * data, settled (older than `racyFrom`), and, when .gitignore rules apply (`gitignore` is the
+ * folder's .gitignore path), the same for the .gitignore whose rules filtered the listing.
+ */
+export function cachedListingStands(st: StatLike, cached: CachedDir, gitignore: FsPath | null, racyFrom: number): boolean {
+  const settled = (s: StatLike): boolean => Math.max(s.mtimeMs, s.ctimeMs) < racyFrom;
+  if (!sameProof(st, cached) || !settled(st)) return false;
+  if (gitignore === null || !cached.gitignore) return true;
+  const gst = fs.lstatSync(gitignore, { throwIfNoEntry: false });
+  return !!gst && gst.isFile() && gst.size === cached.gitignore.size && sameProof(gst, cached.gitignore) && settled(gst);
+}
+
+/**
  * Lists a folder. Names come back as strings (fast); only when one looks like it lost bytes
  * to U+FFFD is the folder listed again as raw bytes, so non-UTF-8 names are kept exactly.
  */
@@ -172,7 +185,6 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   let listed = 0;
   const { filter, respectGitignore, cache, racyFrom } = opts;
   const reuseListings = cache.filterKey === opts.filterKey;
-  const settled = (st: StatLike): boolean => Math.max(st.mtimeMs, st.ctimeMs) < racyFrom;
   const rootBytes = Buffer.from(opts.root, 'utf8');
   const slicer = new TimeSlicer(opts.signal);
   let rootRules = GitignoreRules.none();
@@ -253,17 +265,10 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
     if (!st.isDirectory()) continue;
     const giAbs = joinAbs(dir.abs, '.gitignore', null);
     const cached = reuseListings && !dir.relist ? cache.dir(key) : undefined;
-    if (cached && sameProof(st, cached) && settled(st)) {
-      let gitignoreSame = true;
-      if (respectGitignore && cached.gitignore) {
-        const gst = fs.lstatSync(giAbs, { throwIfNoEntry: false });
-        gitignoreSame = !!gst && gst.isFile() && gst.size === cached.gitignore.size && sameProof(gst, cached.gitignore) && settled(gst);
-      }
-      if (gitignoreSame) {
-        const rules = respectGitignore && cached.gitignore ? dir.rules.with(dir.rel, gitignoreLoader(dir)) : dir.rules;
-        reuseListing(key, cached, rules, dir.named);
-        continue;
-      }
+    if (cached && cachedListingStands(st, cached, respectGitignore ? giAbs : null, racyFrom)) {
+      const rules = respectGitignore && cached.gitignore ? dir.rules.with(dir.rel, gitignoreLoader(dir)) : dir.rules;
+      reuseListing(key, cached, rules, dir.named);
+      continue;
     }
 
     listed++;
