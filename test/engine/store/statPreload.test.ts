@@ -346,24 +346,26 @@ describe("an unchanged tree on the preload's word", () => {
     assert.equal(judge(), null, 'blobs collected since the cache was written');
   });
 
-  it('records what a walk records, issues included', async () => {
-    populate();
-    write('logs/big.log', 'x'.repeat((1 << 20) + 1));
-    fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
-    const fifo = spawnSync('mkfifo', [path.join(ws, 'd1', 'pipe')]);
-    const withPreload = new Side(path.join(tmp, 'a'), 'this thread');
-    const plain = new Side(path.join(tmp, 'b'), 'none');
-    await withPreload.capture();
-    await plain.capture();
-    await new Promise((r) => setTimeout(r, 30));
-    const a = await withPreload.capture();
-    const b = await plain.capture();
-    assert.equal(a.manifestId, b.manifestId);
-    assert.deepEqual(a.issues, b.issues);
-    if (fifo.status === 0) assert.ok(a.issues.some((i) => i.kind === 'special_file' && i.path === 'd1/pipe'));
-    assert.deepEqual({ ...a.stats, durationMs: 0 }, { ...b.stats, durationMs: 0 });
-    assert.equal(a.fileCount, b.fileCount);
-    assert.equal(a.byteCount, b.byteCount);
-    assert.deepEqual(a.entries, b.entries);
-  });
+  for (const mode of ['worker', 'this thread'] as const) {
+    it(`records what a walk records, issues included (${mode})`, async () => {
+      populate();
+      write('logs/big.log', 'x'.repeat((1 << 20) + 1));
+      fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
+      const fifo = spawnSync('mkfifo', [path.join(ws, 'd1', 'pipe')]);
+      const withPreload = new Side(path.join(tmp, 'a'), mode);
+      const plain = new Side(path.join(tmp, 'b'), 'none');
+      await withPreload.capture();
+      await plain.capture();
+      await new Promise((r) => setTimeout(r, 30));
+      const a = await withPreload.capture();
+      const b = await plain.capture();
+      assert.equal(a.manifestId, b.manifestId);
+      assert.deepEqual(a.issues, b.issues);
+      if (fifo.status === 0) assert.ok(a.issues.some((i) => i.kind === 'special_file' && i.path === 'd1/pipe'));
+      assert.deepEqual({ ...a.stats, durationMs: 0 }, { ...b.stats, durationMs: 0 });
+      assert.equal(a.fileCount, b.fileCount);
+      assert.equal(a.byteCount, b.byteCount);
+      assert.deepEqual(a.entries, b.entries);
+    });
+  }
 });
