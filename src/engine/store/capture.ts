@@ -312,11 +312,28 @@ function unchangedOnJournal(
 }
 
 /**
- * Whether the entry of cache row `row` stands as recorded, for a file whose stat data is the
- * cache's own (as CaptureRun.reuse judges it): settled, and its blob stored (looked up unless
- * `blobsStored` vouches for it), or over the size limit and recorded without its content, which
- * adds the issue that says so to `oversized`.
+ * What the entry of cache row `row` is worth for a file whose stat data is the row's own (the
+ * judgement of CaptureRun.reuse, of its journal variant and of both unchanged-tree fast paths):
+ * null when it cannot be taken (racy stat data, its blob no longer stored, or recorded without its
+ * content while now under the size limit); 'same' as recorded; 'same, oversized' as recorded by
+ * size and id only, over the size limit; 'now oversized' when it was stored but the limit went down
+ * below its size (recorded without its content from now on). The last two are reported as
+ * oversized. `blobsStored` vouches for the blob without a lookup (see ObjectStore.collectionToken).
  */
+function cachedEntry(
+  cache: StatCache,
+  row: number,
+  objects: ObjectStore,
+  maxFileSizeBytes: number,
+  blobsStored: boolean,
+): 'same' | 'same, oversized' | 'now oversized' | null {
+  if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom) return null;
+  const stored = cache.rowStored(row);
+  if (cache.rowKind(row) === 'file' && cache.rowSize(row) > maxFileSizeBytes) return stored ? 'now oversized' : 'same, oversized';
+  return stored && (blobsStored || objects.hasAt(cache.idColumn(), row * 20)) ? 'same' : null;
+}
+
+/** Whether the entry of cache row `row` stands exactly as recorded (see cachedEntry); over the size limit, the issue saying so goes to `oversized`. */
 function cachedEntryStands(
   cache: StatCache,
   row: number,
@@ -325,14 +342,9 @@ function cachedEntryStands(
   blobsStored: boolean,
   oversized: ScanIssue[],
 ): boolean {
-  if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom) return false;
-  const size = cache.rowSize(row);
-  if (cache.rowKind(row) === 'file' && size > maxFileSizeBytes) {
-    if (cache.rowStored(row)) return false;
-    oversized.push(oversizedIssue(cache.rowPath(row), size, maxFileSizeBytes));
-    return true;
-  }
-  return cache.rowStored(row) && (blobsStored || objects.hasAt(cache.idColumn(), row * 20));
+  const verdict = cachedEntry(cache, row, objects, maxFileSizeBytes, blobsStored);
+  if (verdict === 'same, oversized') oversized.push(oversizedIssue(cache.rowPath(row), cache.rowSize(row), maxFileSizeBytes));
+  return verdict === 'same' || verdict === 'same, oversized';
 }
 
 /**
@@ -679,15 +691,13 @@ class CaptureRun {
     const c = this.cache;
     const type = st.isSymbolicLink() ? 'symlink' : 'file';
     if (!c.rowMatches(row, type, st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino)) return null;
-    if (Math.max(st.mtimeMs, st.ctimeMs) >= c.racyFrom) return null;
-    const oversized = type === 'file' && st.size > this.opts.maxFileSizeBytes;
-    const stored = c.rowStored(row);
-    if (!oversized && (!stored || !this.objects.hasAt(c.idColumn(), row * 20))) return null;
+    const verdict = cachedEntry(c, row, this.objects, this.opts.maxFileSizeBytes, false);
+    if (verdict === null) return null;
     this.stats.filesReused++;
-    if (oversized) this.oversizedIssue(f, st.size);
-    if (stored === !oversized) return 'same';
+    if (verdict !== 'same') this.oversizedIssue(f, st.size);
+    if (verdict !== 'now oversized') return 'same';
     const cached = c.rowCached(row) as CachedFile;
-    return { entry: { ...cached.entry, stored: !oversized }, stat: statProof(st) };
+    return { entry: { ...cached.entry, stored: false }, stat: statProof(st) };
   }
 
   /**
@@ -696,17 +706,15 @@ class CaptureRun {
    */
   private trust(f: Found, row: number): 'same' | Recorded | null {
     const c = this.cache;
-    if (c.rowKind(row) !== 'file' || Math.max(c.rowMtimeMs(row), c.rowCtimeMs(row)) >= c.racyFrom) return null;
-    const size = c.rowSize(row);
-    const oversized = size > this.opts.maxFileSizeBytes;
-    const stored = c.rowStored(row);
-    if (!oversized && (!stored || !this.objects.hasAt(c.idColumn(), row * 20))) return null;
+    if (c.rowKind(row) !== 'file') return null;
+    const verdict = cachedEntry(c, row, this.objects, this.opts.maxFileSizeBytes, false);
+    if (verdict === null) return null;
     this.stats.filesReused++;
     this.filesTrusted++;
-    if (oversized) this.oversizedIssue(f, size);
-    if (stored === !oversized) return 'same';
+    if (verdict !== 'same') this.oversizedIssue(f, c.rowSize(row));
+    if (verdict !== 'now oversized') return 'same';
     const cached = c.rowCached(row) as CachedFile;
-    return { entry: { ...cached.entry, stored: !oversized }, stat: { mtimeMs: cached.mtimeMs, ctimeMs: cached.ctimeMs, ino: cached.ino } };
+    return { entry: { ...cached.entry, stored: false }, stat: { mtimeMs: cached.mtimeMs, ctimeMs: cached.ctimeMs, ino: cached.ino } };
   }
 
   private oversizedIssue(f: Found, size: number): void {

@@ -107,8 +107,6 @@ export interface StatCache {
   /** Exact (fractional) mtime, as in {@link StatProof}. */
   rowMtimeMs(row: number): number;
   rowCtimeMs(row: number): number;
-  rowIno(row: number): number;
-  rowMode(row: number): number;
   rowStored(row: number): boolean;
   /**
    * Whether stat data taken now shows the file of `row` as the cache recorded it: same kind, mode
@@ -243,14 +241,6 @@ class ColumnCache implements StatCache {
 
   rowCtimeMs(i: number): number {
     return this.nums[i * 4 + 2] as number;
-  }
-
-  rowIno(i: number): number {
-    return this.nums[i * 4 + 3] as number;
-  }
-
-  rowMode(i: number): number {
-    return (this.flags[i] as number) & 0o777;
   }
 
   rowStored(i: number): boolean {
@@ -449,12 +439,6 @@ class EmptyCache implements StatCache {
     throw new Error('empty stat cache has no rows');
   }
   rowCtimeMs(): number {
-    throw new Error('empty stat cache has no rows');
-  }
-  rowIno(): number {
-    throw new Error('empty stat cache has no rows');
-  }
-  rowMode(): number {
     throw new Error('empty stat cache has no rows');
   }
   rowStored(): boolean {

@@ -256,6 +256,24 @@ describe('captureWorkspace', () => {
     assert.equal(byPath(r.entries, 'small.txt').stored, true);
   });
 
+  it('a size limit lowered below a stored file records it without content, unread; raised again, it is read and stored', async () => {
+    write({ 'medium.txt': 'm'.repeat(5000), 'small.txt': 'ok' });
+    const first = await capture({ maxFileSizeBytes: 1 << 20, testHooks: { now: aMinuteLater } });
+    assert.equal(byPath(first.entries, 'medium.txt').stored, true);
+    const lowered = await capture({ maxFileSizeBytes: 4096, testHooks: { now: aMinuteLater } });
+    assert.equal(byPath(lowered.entries, 'medium.txt').stored, false);
+    assert.equal(byPath(lowered.entries, 'medium.txt').id, byPath(first.entries, 'medium.txt').id);
+    assert.equal(lowered.stats.filesHashed, 0, 'taken from the cache, not read again');
+    assert.deepEqual(
+      lowered.issues.map((i) => [i.path, i.kind]),
+      [['medium.txt', 'oversized']],
+    );
+    const raised = await capture({ maxFileSizeBytes: 1 << 20, testHooks: { now: aMinuteLater } });
+    assert.equal(byPath(raised.entries, 'medium.txt').stored, true);
+    assert.equal(raised.stats.filesHashed, 1, 'read again to keep its content');
+    assert.deepEqual(raised.issues, []);
+  });
+
   it('stores files above the pack threshold as streamed large blobs', async () => {
     const big = Buffer.alloc(2_500_000);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251;
