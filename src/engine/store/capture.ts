@@ -10,12 +10,13 @@ import type { LooseWriter } from './looseObject';
 import { compareEntries, storeManifest } from './manifest';
 import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectStore';
 import type { PackWriter } from './packWriter';
+import { cachedEntry, changesOnPreload, compareIssues, oversizedIssue, type PreloadChanges, unchangedOnJournal } from './cacheVerdict';
 import { PathFilter } from './pathFilter';
 import {
-  type CachedDir,
   type CachedFile,
   cacheKey,
   loadStatCache,
+  type RowUpdate,
   saveStatCache,
   type StatCache,
   type StatCacheMemo,
@@ -26,7 +27,7 @@ import { RACY_WINDOW_MS, racyReference } from './racyClock';
 import type { StatLike, StatPreload } from './statPreload';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
-import { cachedListingStands, type Found, foundAbs, type JournalTrust, journalTrust, walkWorkspace } from './walk';
+import { type Found, foundAbs, type JournalTrust, journalTrust, walkWorkspace } from './walk';
 
 /**
  * Test-only seams, so tests can change a file at an exact moment of the scan or pretend time
@@ -156,13 +157,17 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   const filterKey = filterKeyOf(opts, storeRel, excludes);
   const verifiedAt = Math.max(cache.takenAt, opts.statCacheMemo?.cache === cache ? (opts.statCacheMemo.verifiedAt ?? 0) : 0);
   const journal = trustedJournal(opts.journal, cache, filterKey, verifiedAt);
-  // Nothing changed since the cache's capture, on a complete journal's word or by the preload's
-  // stat data: its manifest stands, if the cache can vouch for every file and folder.
+  // No collection since the cache was written: every blob it names as stored still is.
+  const blobsStored = collection !== null && cache.collection === collection;
+  // What changed since the cache's capture, by the preload's stat data, when no folder listing did.
+  const changes = preload && !journal ? changesOnPreload(objects, cache, opts, preload, root, filterKey, collection) : null;
+  // Nothing changed, on a complete journal's word or by the preload's stat data: the cache's
+  // manifest stands, if the cache can vouch for every file and folder.
   const same =
     journal && journal.named.size === 0
       ? unchangedOnJournal(objects, cache, opts.maxFileSizeBytes)
-      : preload && !journal
-        ? unchangedOnPreload(objects, cache, opts, preload, root, filterKey, collection)
+      : changes && changes.rows.length === 0 && changes.manifestStored
+        ? { manifestId: changes.manifestId, files: cache.rowCount, issues: changes.issues }
         : null;
   if (same) {
     if (opts.statCacheMemo?.cache === cache) opts.statCacheMemo.verifiedAt = takenAt;
@@ -177,6 +182,8 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     };
     return cacheAsCapture(cache, same.manifestId, same.issues, stats);
   }
+  const at: CaptureContext = { root, storeDir, takenAt, racyFrom, collection, filterKey, blobsStored, preload, started };
+  if (changes) return await captureChangedRows(objects, opts, cache, changes, at);
   const walk = await walkWorkspace({
     rootRules: excludes,
     root,
@@ -190,7 +197,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const { found, issues } = walk;
-  const run = new CaptureRun(objects, opts, cache, issues, takenAt, found.length, root, preload);
+  const run = new CaptureRun(objects, opts, cache, issues, at, found.length);
   await run.processAll(found);
 
   const recordedCount = run.recordedCount();
@@ -199,19 +206,14 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   let entries: ManifestEntry[] | null = null;
   let manifestId: string;
   if (!unchanged || walk.listed > 0) run.materialize();
-  try {
-    if (unchanged && cache.manifestId !== null) {
-      // Same files, same stat data: the manifest would encode to the bytes already stored.
-      manifestId = cache.manifestId;
-    } else {
-      entries = run.entries.filter((e): e is ManifestEntry => e !== null).sort(compareEntries);
-      manifestId = await storeManifest(objects, entries, run.pack, (id) => run.holds(id));
-    }
-    if (opts.signal?.aborted) throw abortError();
-    await run.commit();
-  } catch (e) {
-    await run.abort();
-    throw typeof (e as NodeJS.ErrnoException | null)?.code === 'string' ? storeFailure(e) : e;
+  if (unchanged && cache.manifestId !== null) {
+    // Same files, same stat data: the manifest would encode to the bytes already stored.
+    manifestId = cache.manifestId;
+    await run.finish(() => Promise.resolve());
+  } else {
+    const list = run.entries.filter((e): e is ManifestEntry => e !== null).sort(compareEntries);
+    entries = list;
+    manifestId = await run.finish(() => run.storeManifest(list));
   }
   if (!unchanged || walk.listed > 0) {
     // Rows in path order, by index into the walk's list: no object per file.
@@ -240,11 +242,80 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
     opts.statCacheMemo.verifiedAt = takenAt;
   }
   opts.onProgress?.(found.length);
-  issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  issues.sort(compareIssues);
   const stats: CaptureStats = { ...run.stats, durationMs: Date.now() - started };
   if (journal) stats.filesTrusted = run.filesTrusted;
   if (entries) return { entries, manifestId, fileCount: entries.length, byteCount: sumSizes(entries), issues, stats };
   return cacheAsCapture(cache, manifestId, issues, stats);
+}
+
+/** Where and when a capture runs, as its parts need it. */
+interface CaptureContext {
+  root: string;
+  storeDir: string;
+  /** Start of this capture, for telling files that may be mid-write. */
+  takenAt: number;
+  racyFrom: number;
+  collection: string | null;
+  filterKey: string;
+  /** No collection since the stat cache was written: every blob it names as stored still is. */
+  blobsStored: boolean;
+  /** Files' stat data taken ahead, by stat cache row. */
+  preload: StatPreload | undefined;
+  started: number;
+}
+
+/**
+ * A capture of a tree whose folder listings all stand (see changesOnPreload): its files are the
+ * stat cache's rows. Only the rows that changed are processed, as a walk's capture processes
+ * them; the others are the cache's entries, and the new stat cache is the old one with those rows
+ * written over (no walk, no object per unchanged file for the cache).
+ */
+async function captureChangedRows(
+  objects: ObjectStore,
+  opts: CaptureOptions,
+  cache: StatCache,
+  changes: PreloadChanges,
+  at: CaptureContext,
+): Promise<CaptureResult> {
+  const { rows } = changes;
+  const found = rows.map((row): Found => {
+    const f: Found = { path: cache.rowPath(row), kind: cache.rowKind(row), listed: true };
+    if (cache.rowHasEntry(row)) f.row = row;
+    return f;
+  });
+  const issues = [...changes.issues];
+  const run = new CaptureRun(objects, opts, cache, issues, at, found.length);
+  run.capturedPaths = () => Array.from({ length: cache.rowCount }, (_, row) => cache.rowPath(row));
+  await run.processAll(found);
+  run.materialize();
+  const entries: ManifestEntry[] = [];
+  const updates = new Map<number, RowUpdate>();
+  for (let row = 0, k = 0; row < cache.rowCount; row++) {
+    if (row !== rows[k]) {
+      entries.push((cache.rowCached(row) as CachedFile).entry);
+      continue;
+    }
+    const entry = run.entries[k] ?? null;
+    if (entry) entries.push(entry);
+    updates.set(row, { kind: entry?.type ?? cache.rowKind(row), entry, proof: run.proof(k) });
+    k++;
+  }
+  const manifestId = await run.finish(() => run.storeManifest(entries));
+  const { root, takenAt, racyFrom, collection, filterKey } = at;
+  const head = { workspaceRoot: root, takenAt, racyFrom, manifestId, collection, filterKey };
+  // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
+  await saveStatCache(at.storeDir, cache.encodeWith(head, updates), opts.statCacheMemo).catch(() => undefined);
+  opts.onProgress?.(cache.rowCount);
+  issues.sort(compareIssues);
+  const unchanged = cache.rowCount - rows.length;
+  const stats: CaptureStats = {
+    ...run.stats,
+    filesScanned: unchanged + run.stats.filesScanned,
+    filesReused: unchanged + run.stats.filesReused,
+    durationMs: Date.now() - at.started,
+  };
+  return { entries, manifestId, fileCount: entries.length, byteCount: sumSizes(entries), issues, stats };
 }
 
 /**
@@ -265,15 +336,6 @@ export function filterKeyOf(
   ]);
 }
 
-/** A file over the size limit: recorded by size and id, its content not kept. */
-function oversizedIssue(p: string, size: number, maxFileSizeBytes: number): ScanIssue {
-  return {
-    path: p,
-    kind: 'oversized',
-    message: `${size} bytes is over the ${maxFileSizeBytes}-byte limit (maxFileSizeBytes): recorded by size and id only, content not kept`,
-  };
-}
-
 /** An unchanged capture: the cache's files, whose entries are built only if the caller asks for them. */
 function cacheAsCapture(cache: StatCache, manifestId: string, issues: ScanIssue[], stats: CaptureStats): CaptureResult {
   let lazy: ManifestEntry[] | null = null;
@@ -288,136 +350,6 @@ function cacheAsCapture(cache: StatCache, manifestId: string, issues: ScanIssue[
     issues,
     stats,
   };
-}
-
-/**
- * The previous capture as it stands, when a complete journal names nothing and the stat cache can
- * vouch for every file as {@link CaptureRun.trust} would (a regular file with settled stat data,
- * its blob stored, under the size limit) and every folder listing was read cleanly; else null and
- * the capture walks as usual. Saves walking the cached listings file by file.
- */
-function unchangedOnJournal(
-  objects: ObjectStore,
-  cache: StatCache,
-  maxFileSizeBytes: number,
-): { manifestId: string; files: number; issues: ScanIssue[] } | null {
-  const manifestId = cache.manifestId;
-  if (manifestId === null || !objects.has(manifestId) || cache.entryCount !== cache.rowCount) return null;
-  const oversized: ScanIssue[] = [];
-  for (let row = 0; row < cache.rowCount; row++) {
-    // Only regular files are taken on the journal's word (as CaptureRun.trust).
-    if (cache.rowKind(row) !== 'file' || !cachedEntryStands(cache, row, objects, maxFileSizeBytes, false, oversized)) return null;
-  }
-  return unchangedListings(cache, manifestId, oversized, () => true);
-}
-
-/**
- * What the entry of cache row `row` is worth for a file whose stat data is the row's own (the
- * judgement of CaptureRun.reuse, of its journal variant and of both unchanged-tree fast paths):
- * null when it cannot be taken (racy stat data, its blob no longer stored, or recorded without its
- * content while now under the size limit); 'same' as recorded; 'same, oversized' as recorded by
- * size and id only, over the size limit; 'now oversized' when it was stored but the limit went down
- * below its size (recorded without its content from now on). The last two are reported as
- * oversized. `blobsStored` vouches for the blob without a lookup (see ObjectStore.collectionToken).
- */
-function cachedEntry(
-  cache: StatCache,
-  row: number,
-  objects: ObjectStore,
-  maxFileSizeBytes: number,
-  blobsStored: boolean,
-): 'same' | 'same, oversized' | 'now oversized' | null {
-  if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom) return null;
-  const stored = cache.rowStored(row);
-  if (cache.rowKind(row) === 'file' && cache.rowSize(row) > maxFileSizeBytes) return stored ? 'now oversized' : 'same, oversized';
-  return stored && (blobsStored || objects.hasAt(cache.idColumn(), row * 20)) ? 'same' : null;
-}
-
-/** Whether the entry of cache row `row` stands exactly as recorded (see cachedEntry); over the size limit, the issue saying so goes to `oversized`. */
-function cachedEntryStands(
-  cache: StatCache,
-  row: number,
-  objects: ObjectStore,
-  maxFileSizeBytes: number,
-  blobsStored: boolean,
-  oversized: ScanIssue[],
-): boolean {
-  const verdict = cachedEntry(cache, row, objects, maxFileSizeBytes, blobsStored);
-  if (verdict === 'same, oversized') oversized.push(oversizedIssue(cache.rowPath(row), cache.rowSize(row), maxFileSizeBytes));
-  return verdict === 'same' || verdict === 'same, oversized';
-}
-
-/**
- * The previous capture as it stands, when the stat preload found every file and folder the cache
- * names as the walk and {@link CaptureRun.reuse} would accept them (same stat data, settled, blob
- * stored, under the size limit; every folder's listing and .gitignore unchanged); else null and
- * the capture walks as usual. The same judgement on the same stat data, row by row in the cache's
- * columns: a warm capture of an unchanged tree builds no object per file (most of its time in a
- * CLI process, where this code runs uncompiled).
- */
-export function unchangedOnPreload(
-  objects: ObjectStore,
-  cache: StatCache,
-  opts: Pick<CaptureOptions, 'maxFileSizeBytes' | 'respectGitignore'>,
-  preload: StatPreload,
-  root: string,
-  filterKey: string,
-  /** The store's collection token now (see ObjectStore.collectionToken). */
-  collection: string | null,
-): { manifestId: string; files: number; issues: ScanIssue[] } | null {
-  const manifestId = cache.manifestId;
-  // Listings filtered by other settings are not this capture's; without the root's, the walk lists it.
-  if (manifestId === null || cache.filterKey !== filterKey || cache.dir('') === undefined) return null;
-  // No collection since the cache was written: every blob it names as stored (its manifest too) still is.
-  const stored = collection !== null && cache.collection === collection;
-  if ((!stored && !objects.has(manifestId)) || cache.entryCount !== cache.rowCount) return null;
-  const oversized: ScanIssue[] = [];
-  for (let row = 0; row < cache.rowCount; row++) {
-    // Names that are not UTF-8 are left to the walk, and symlinks are not preloaded: both are rare.
-    if (cache.rowRawPath(row) !== undefined) return null;
-    if (cache.rowKind(row) === 'symlink') {
-      let st: fs.Stats | undefined;
-      try {
-        st = fs.lstatSync(`${root}/${cache.rowPath(row)}`, { throwIfNoEntry: false });
-      } catch {
-        return null;
-      }
-      if (!st?.isSymbolicLink() || !cache.rowMatches(row, 'symlink', st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino)) return null;
-    } else if (!preload.fileMatches(row)) return null;
-    // The stat data equals the cache's, so the cache's columns stand for it from here.
-    if (!cachedEntryStands(cache, row, objects, opts.maxFileSizeBytes, stored, oversized)) return null;
-  }
-  return unchangedListings(cache, manifestId, oversized, (d) => {
-    if (d.rawRel !== undefined) return false;
-    try {
-      // The root as the walk takes it, following a symlink.
-      const st = d.rel === '' ? fs.statSync(root) : preload.dir(d.rel);
-      const gitignore = opts.respectGitignore ? (d.rel === '' ? `${root}/.gitignore` : `${root}/${d.rel}/.gitignore`) : null;
-      return !!st && st.isDirectory() && cachedListingStands(st, d, gitignore, cache.racyFrom);
-    } catch {
-      return false;
-    }
-  });
-}
-
-/**
- * The cache's capture when every folder listing it holds stands (read cleanly, settled, and
- * `current` by the caller's evidence), with the issues of those listings; else null.
- */
-function unchangedListings(
-  cache: StatCache,
-  manifestId: string,
-  fileIssues: readonly ScanIssue[],
-  current: (d: CachedDir) => boolean,
-): { manifestId: string; files: number; issues: ScanIssue[] } | null {
-  const issues: ScanIssue[] = [...fileIssues];
-  for (const d of cache.allDirs()) {
-    // A folder that could not be listed is tried (and reported) again by a walk.
-    if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom || !current(d)) return null;
-    issues.push(...d.specials);
-  }
-  issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-  return { manifestId, files: cache.rowCount, issues };
 }
 
 /**
@@ -528,18 +460,23 @@ class CaptureRun {
   private readonly stagedIds = new Set<string>();
   private readonly hooks: CaptureTestHooks;
 
+  private readonly takenAt: number;
+  private readonly root: string;
+  private readonly preload: StatPreload | undefined;
+  private readonly blobsStored: boolean;
+
   constructor(
     private readonly objects: ObjectStore,
     private readonly opts: CaptureOptions,
     private readonly cache: StatCache,
     private readonly issues: ScanIssue[],
-    /** Start of this capture, for telling files that may be mid-write. */
-    private readonly takenAt: number,
+    at: CaptureContext,
     fileCount: number,
-    private readonly root: string,
-    /** Files' stat data taken ahead, by stat cache row. */
-    private readonly preload: StatPreload | undefined,
   ) {
+    this.takenAt = at.takenAt;
+    this.root = at.root;
+    this.preload = at.preload;
+    this.blobsStored = at.blobsStored;
     this.entries = new Array<ManifestEntry | null>(fileCount).fill(null);
     this.proofs = new Float64Array(fileCount * 3).fill(NaN);
     this.reusedRows = new Int32Array(fileCount).fill(-1);
@@ -553,7 +490,9 @@ class CaptureRun {
     return foundAbs(this.root, f);
   }
   private listed: readonly string[] | null = null;
-  private readonly listedPaths = (): readonly string[] => (this.listed ??= this.found.map((f) => f.path));
+  /** Every path this capture found (see OversizedFile.listedPaths), when more than it processes. */
+  capturedPaths: (() => readonly string[]) | null = null;
+  private readonly listedPaths = (): readonly string[] => (this.listed ??= this.capturedPaths?.() ?? this.found.map((f) => f.path));
 
   async processAll(found: readonly Found[]): Promise<void> {
     this.found = found;
@@ -691,7 +630,7 @@ class CaptureRun {
     const c = this.cache;
     const type = st.isSymbolicLink() ? 'symlink' : 'file';
     if (!c.rowMatches(row, type, st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino)) return null;
-    const verdict = cachedEntry(c, row, this.objects, this.opts.maxFileSizeBytes, false);
+    const verdict = cachedEntry(c, row, this.objects, this.opts.maxFileSizeBytes, this.blobsStored);
     if (verdict === null) return null;
     this.stats.filesReused++;
     if (verdict !== 'same') this.oversizedIssue(f, st.size);
@@ -707,7 +646,7 @@ class CaptureRun {
   private trust(f: Found, row: number): 'same' | Recorded | null {
     const c = this.cache;
     if (c.rowKind(row) !== 'file') return null;
-    const verdict = cachedEntry(c, row, this.objects, this.opts.maxFileSizeBytes, false);
+    const verdict = cachedEntry(c, row, this.objects, this.opts.maxFileSizeBytes, this.blobsStored);
     if (verdict === null) return null;
     this.stats.filesReused++;
     this.filesTrusted++;
@@ -755,10 +694,26 @@ class CaptureRun {
     return { entry: e, stat: statProof(st) };
   }
 
-  /** Publishes the large blobs, then the pack (which holds the manifest that names them). */
-  async commit(): Promise<void> {
-    await this.objects.publishLoose(this.staged);
-    await this.pack.commit();
+  /**
+   * Runs `write` (storing the manifest, if any), then publishes the large blobs and the pack (which
+   * holds the manifest that names them); on any failure, nothing is published.
+   */
+  async finish<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      const r = await write();
+      if (this.opts.signal?.aborted) throw abortError();
+      await this.objects.publishLoose(this.staged);
+      await this.pack.commit();
+      return r;
+    } catch (e) {
+      await this.abort();
+      throw typeof (e as NodeJS.ErrnoException | null)?.code === 'string' ? storeFailure(e) : e;
+    }
+  }
+
+  /** Stores the manifest of `entries` (in manifest order) with this capture's objects; returns its id. */
+  storeManifest(entries: readonly ManifestEntry[]): Promise<string> {
+    return storeManifest(this.objects, entries, this.pack, (id) => this.holds(id));
   }
 
   async abort(): Promise<void> {

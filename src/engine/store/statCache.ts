@@ -118,9 +118,22 @@ export interface StatCache {
   idColumn(): Uint8Array;
   /** Sum of the sizes of the cached entries, as `entries()` would add up. */
   totalSize(): number;
+  /**
+   * The bytes of this cache with the rows in `updates` recorded anew and a new header (the same
+   * files, folders and paths): what a capture that found only those rows changed writes, without
+   * encoding the others again.
+   */
+  encodeWith(head: StatCacheHead, updates: ReadonlyMap<number, RowUpdate>): Buffer;
 }
 
-export interface StatCacheContent {
+/** A row recorded anew (see StatCache.encodeWith): its entry and proof, or null to process it again next time. */
+export interface RowUpdate {
+  kind: EntryType;
+  entry: ManifestEntry | null;
+  proof: StatProof | null;
+}
+
+export interface StatCacheHead {
   workspaceRoot: string;
   takenAt: number;
   racyFrom: number;
@@ -128,6 +141,9 @@ export interface StatCacheContent {
   /** See StatCache.collection; null when unknown. */
   collection: string | null;
   filterKey: string;
+}
+
+export interface StatCacheContent extends StatCacheHead {
   files: StatCacheRows;
   dirs: readonly CachedDir[];
 }
@@ -164,6 +180,7 @@ class ColumnCache implements StatCache {
   private readonly made: (CachedFile | undefined)[];
   private readonly dirs = new Map<string, CachedDir>();
   private byParent: Map<string, { files: number[]; dirs: CachedDir[] }> | undefined;
+  private joinedPaths: Buffer | undefined;
   readonly entryCount: number;
   /** Almost always: every name is UTF-8, so no row needs a lookup in `rawPaths`. */
   private readonly noRawPaths: boolean;
@@ -307,6 +324,31 @@ class ColumnCache implements StatCache {
 
   rowCached(i: number): CachedFile | undefined {
     return this.cached(i);
+  }
+
+  encodeWith(head: StatCacheHead, updates: ReadonlyMap<number, RowUpdate>): Buffer {
+    const { count, rawPaths, dirs } = this.header;
+    const targets = { ...this.header.targets };
+    for (const [row, u] of updates) {
+      if (u.entry?.target !== undefined) targets[row] = u.entry.target;
+      else delete targets[row];
+    }
+    const at = layout(headerLine(head, count, rawPaths, targets, dirs), count);
+    const out = Buffer.allocUnsafe(at.pathsAt + this.pathBytes().length);
+    at.head.copy(out, 0);
+    out.fill(0, at.head.length, at.numsAt);
+    // The columns as decoded, then the rows recorded anew over them.
+    Buffer.from(this.nums.buffer, this.nums.byteOffset, count * 32).copy(out, at.numsAt);
+    Buffer.from(this.flags.buffer, this.flags.byteOffset, count * 2).copy(out, at.flagsAt);
+    this.ids.copy(out, at.idsAt, 0, count * 20);
+    for (const [row, u] of updates) writeRow(out, at, row, u.kind, u.entry, u.proof);
+    this.pathBytes().copy(out, at.pathsAt);
+    return out;
+  }
+
+  /** The paths column as stored: the same bytes whatever rows change. */
+  private pathBytes(): Buffer {
+    return (this.joinedPaths ??= Buffer.from(this.paths.join('\0'), 'utf8'));
   }
 
   /** Children grouped by the cache key of their folder; built on first use. */
@@ -456,7 +498,20 @@ class EmptyCache implements StatCache {
   totalSize(): number {
     return 0;
   }
+  encodeWith(head: StatCacheHead, updates: ReadonlyMap<number, RowUpdate>): Buffer {
+    if (updates.size > 0) throw new Error('empty stat cache has no rows');
+    return encodeStatCache({ ...head, files: NO_ROWS, dirs: [] });
+  }
 }
+
+const NO_ROWS: StatCacheRows = {
+  count: 0,
+  path: () => '',
+  rawPath: () => undefined,
+  kind: () => 'file',
+  entry: () => null,
+  proof: () => null,
+};
 
 function align8(n: number): number {
   return (n + 7) & ~7;
@@ -581,50 +636,79 @@ export function encodeStatCache(content: StatCacheContent): Buffer {
     const target = files.entry(i)?.target;
     if (target !== undefined) targets[i] = target;
   }
+  const at = layout(headerLine(content, count, rawPaths, targets, [...content.dirs]), count);
+  const joined = paths.join('\0');
+  const out = Buffer.alloc(at.pathsAt + Buffer.byteLength(joined, 'utf8'));
+  at.head.copy(out, 0);
+  for (let i = 0; i < count; i++) {
+    const e = files.entry(i);
+    writeRow(out, at, i, files.kind(i), e, e ? files.proof(i) : null);
+  }
+  out.write(joined, at.pathsAt, 'utf8');
+  return out;
+}
+
+function headerLine(
+  head: StatCacheHead,
+  count: number,
+  rawPaths: Record<string, string>,
+  targets: Record<string, string>,
+  dirs: CachedDir[],
+): Buffer {
   const header: Header = {
     format: FORMAT,
-    workspaceRoot: content.workspaceRoot,
-    takenAt: content.takenAt,
-    racyFrom: content.racyFrom,
-    manifestId: content.manifestId,
-    ...(content.collection !== null ? { collection: content.collection } : {}),
-    filterKey: content.filterKey,
+    workspaceRoot: head.workspaceRoot,
+    takenAt: head.takenAt,
+    racyFrom: head.racyFrom,
+    manifestId: head.manifestId,
+    ...(head.collection !== null ? { collection: head.collection } : {}),
+    filterKey: head.filterKey,
     count,
     rawPaths,
     targets,
-    dirs: [...content.dirs],
+    dirs,
   };
-  const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
+  return Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
+}
+
+interface Layout {
+  head: Buffer;
+  numsAt: number;
+  flagsAt: number;
+  idsAt: number;
+  pathsAt: number;
+}
+
+function layout(head: Buffer, count: number): Layout {
   const numsAt = align8(head.length);
   const flagsAt = numsAt + count * 32;
   const idsAt = flagsAt + count * 2;
-  const pathsAt = idsAt + count * 20;
-  const joined = paths.join('\0');
-  const out = Buffer.alloc(pathsAt + Buffer.byteLength(joined, 'utf8'));
-  head.copy(out, 0);
-  for (let i = 0; i < count; i++) {
-    const e = files.entry(i);
-    const proof = e ? files.proof(i) : null;
-    let flags = files.kind(i) === 'symlink' ? FLAG_SYMLINK : 0;
-    if (e && proof) {
-      out.writeDoubleLE(e.size, numsAt + i * 32);
-      out.writeDoubleLE(proof.mtimeMs, numsAt + i * 32 + 8);
-      out.writeDoubleLE(proof.ctimeMs, numsAt + i * 32 + 16);
-      out.writeDoubleLE(proof.ino, numsAt + i * 32 + 24);
-      flags |= FLAG_ENTRY | (e.mode & 0o777) | (e.binary ? FLAG_BINARY : 0) | (e.stored ? FLAG_STORED : 0);
-      out.write(e.id, idsAt + i * 20, 20, 'hex');
-    }
-    out.writeUInt16LE(flags, flagsAt + i * 2);
+  return { head, numsAt, flagsAt, idsAt, pathsAt: idsAt + count * 20 };
+}
+
+/** Row `i`'s columns; a row without an entry and proof keeps only its kind (processed again next time). */
+function writeRow(out: Buffer, at: Layout, i: number, kind: EntryType, e: ManifestEntry | null, proof: StatProof | null): void {
+  let flags = kind === 'symlink' ? FLAG_SYMLINK : 0;
+  const n = at.numsAt + i * 32;
+  if (e && proof) {
+    out.writeDoubleLE(e.size, n);
+    out.writeDoubleLE(proof.mtimeMs, n + 8);
+    out.writeDoubleLE(proof.ctimeMs, n + 16);
+    out.writeDoubleLE(proof.ino, n + 24);
+    flags |= FLAG_ENTRY | (e.mode & 0o777) | (e.binary ? FLAG_BINARY : 0) | (e.stored ? FLAG_STORED : 0);
+    out.write(e.id, at.idsAt + i * 20, 20, 'hex');
+  } else {
+    out.fill(0, n, n + 32);
+    out.fill(0, at.idsAt + i * 20, at.idsAt + i * 20 + 20);
   }
-  out.write(joined, pathsAt, 'utf8');
-  return out;
+  out.writeUInt16LE(flags, at.flagsAt + i * 2);
 }
 
 /**
  * Replaced atomically (temporary name, rename). Not fsynced: after a crash a damaged cache
  * is simply ignored, and every entry is re-checked against the file and the store anyway.
  */
-export async function saveStatCache(storeDir: string, content: StatCacheContent, memo?: StatCacheMemo): Promise<void> {
+export async function saveStatCache(storeDir: string, content: StatCacheContent | Buffer, memo?: StatCacheMemo): Promise<void> {
   if (memo) {
     memo.cache = null;
     memo.identity = null;
@@ -632,5 +716,7 @@ export async function saveStatCache(storeDir: string, content: StatCacheContent,
   }
   const target = path.join(storeDir, STAT_CACHE_FILE);
   const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  await fsc.writeFileAtomic(target, tmp, encodeStatCache(content), { sync: false });
+  await fsc.writeFileAtomic(target, tmp, Buffer.isBuffer(content) ? content : encodeStatCache(content), {
+    sync: false,
+  });
 }

@@ -7,13 +7,8 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { buildSync } from 'esbuild';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
-import {
-  type CaptureOptions,
-  type CaptureResult,
-  captureWorkspace,
-  filterKeyOf,
-  unchangedOnPreload,
-} from '../../../src/engine/store/capture';
+import { changesOnPreload, unchangedOnPreload } from '../../../src/engine/store/cacheVerdict';
+import { type CaptureOptions, type CaptureResult, captureWorkspace, filterKeyOf } from '../../../src/engine/store/capture';
 import { ObjectStore } from '../../../src/engine/store/objectStore';
 import { racyReference } from '../../../src/engine/store/racyClock';
 import { StatCacheMemo } from '../../../src/engine/store/statCache';
@@ -366,6 +361,102 @@ describe("an unchanged tree on the preload's word", () => {
       assert.equal(a.fileCount, b.fileCount);
       assert.equal(a.byteCount, b.byteCount);
       assert.deepEqual(a.entries, b.entries);
+    });
+  }
+});
+
+describe("a tree whose folders stand, on the preload's word", () => {
+  const LIMIT = 1 << 20;
+
+  /**
+   * Both sides' captures, compared field by field; `racy` leaves out the counts, which depend on
+   * which side's capture found a just-written file settled.
+   */
+  function assertSameCapture(a: CaptureResult, b: CaptureResult, what: string, racy = false): void {
+    assert.equal(a.manifestId, b.manifestId, what);
+    assert.deepEqual(a.issues, b.issues, what);
+    if (!racy) assert.deepEqual({ ...a.stats, durationMs: 0 }, { ...b.stats, durationMs: 0 }, what);
+    assert.equal(a.fileCount, b.fileCount, what);
+    assert.equal(a.byteCount, b.byteCount, what);
+    assert.deepEqual(a.entries, b.entries, what);
+  }
+
+  it('names exactly the files a walk would read again', async () => {
+    const files = populate();
+    const side = new Side(path.join(tmp, 's'), 'this thread');
+    await side.capture();
+    await new Promise((r) => setTimeout(r, 30));
+    await side.capture();
+    const objects = await ObjectStore.open(path.join(tmp, 's', 'objects'));
+    const changed = [files[3], files[1500], files[2099]] as string[];
+    for (const rel of changed) fs.appendFileSync(path.join(ws, rel), 'more\n');
+    fs.chmodSync(path.join(ws, files[7] as string), 0o400);
+    const filter = { include: ['**'], exclude: [] as string[], respectGitignore: true };
+    /** The changed files' paths as the judgement names them from a fresh preload, or null. */
+    const judged = (): string[] | null => {
+      const preload = side.begin();
+      assert.ok(preload);
+      assert.ok(preload.settle());
+      const limits = { maxFileSizeBytes: LIMIT, respectGitignore: true };
+      const c = changesOnPreload(objects, preload.cache, limits, preload, ws, filterKeyOf(filter, null, []), objects.collectionToken());
+      preload.cancel();
+      return c && c.rows.map((r) => preload.cache.rowPath(r)).sort();
+    };
+    assert.deepEqual(judged(), [...changed, files[7] as string].sort(), 'no folder listing changed');
+
+    // A name added: its folder's listing changed, and the capture walks.
+    write('d2/e2/new.txt', 'new\n');
+    assert.equal(judged(), null);
+  });
+
+  for (const mode of ['worker', 'this thread'] as const) {
+    it(`records only what changed, as a walk records it, and leaves a stat cache the next capture trusts (${mode})`, async () => {
+      const files = populate();
+      write('logs/big.log', 'x'.repeat(LIMIT + 1));
+      write('logs/mid.log', 'y'.repeat(4096));
+      fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
+      const fifo = spawnSync('mkfifo', [path.join(ws, 'd1', 'pipe')]);
+      const fast = new Side(path.join(tmp, 'a'), mode);
+      const plain = new Side(path.join(tmp, 'b'), 'none');
+      const both = async (what: string, extra: Partial<CaptureOptions> = {}, settle = true): Promise<CaptureResult> => {
+        // Past the file system clock's tick, so what was just written is settled (not racy), unless the round wants it racy.
+        if (settle) await new Promise((r) => setTimeout(r, 30));
+        const a = await fast.capture(undefined, extra);
+        const b = await plain.capture(null, extra);
+        assertSameCapture(a, b, what, !settle);
+        return a;
+      };
+      await both('first');
+      const base = await both('nothing changed');
+      if (fifo.status === 0) assert.ok(base.issues.some((i) => i.kind === 'special_file' && i.path === 'd1/pipe'));
+
+      const rounds: [string, () => void, Partial<CaptureOptions>?][] = [
+        ['a file grew', () => fs.appendFileSync(path.join(ws, files[11] as string), 'more\n')],
+        ['a file was rewritten at the same size', () => fs.writeFileSync(path.join(ws, files[12] as string), 'FILE 12\n'.repeat(3))],
+        ['a file lost its write bit', () => fs.chmodSync(path.join(ws, files[13] as string), 0o444)],
+        ['a file was touched, its content the same', () => fs.utimesSync(path.join(ws, files[14] as string), new Date(), new Date())],
+        ['a file became unreadable', () => fs.chmodSync(path.join(ws, files[15] as string), 0o000)],
+        ['it became readable again', () => fs.chmodSync(path.join(ws, files[15] as string), 0o644)],
+        ['an oversized log grew', () => fs.appendFileSync(path.join(ws, 'logs/big.log'), 'x\n')],
+        ['the size limit went below a stored file', () => undefined, { maxFileSizeBytes: 1000 }],
+        ['and back up again', () => undefined],
+        ['many files changed', () => files.slice(100, 400).forEach((f) => fs.appendFileSync(path.join(ws, f), '+\n'))],
+        ['a symlink was retargeted', () => (fs.rmSync(path.join(ws, 'link')), fs.symlinkSync('d0/e0/f7.txt', path.join(ws, 'link')))],
+        ['a file was added', () => write('d3/e3/new.txt', 'new\n')],
+      ];
+      for (const [what, change, extra] of rounds) {
+        change();
+        const r = await both(what, extra);
+        await both(`${what}, then nothing`, extra);
+        if (what === 'a file became unreadable' && process.getuid?.() !== 0) {
+          assert.ok(r.issues.some((i) => i.kind === 'unreadable' && i.path === files[15]));
+        }
+      }
+      // Written just before the capture: racy, so read again by the next capture too.
+      fs.appendFileSync(path.join(ws, files[20] as string), 'just now\n');
+      await both('a file written just now', {}, false);
+      await both('and read again', {}, false);
+      assert.notEqual((await both('finally')).manifestId, base.manifestId);
     });
   }
 });

@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import type { CaptureOptions } from './capture';
+import type { ScanIssue } from '../types';
+import type { ObjectStore } from './objectStore';
+import type { CachedDir, StatCache } from './statCache';
+import type { StatPreload } from './statPreload';
+import { cachedListingStands } from './walk';
+
+/*
+ * What the stat cache still vouches for: the judgement of a cached entry (one rule for the walk's
+ * files, the journal's and both fast paths) and of a whole tree from the stat preload's data, row
+ * by row in the cache's columns, so a warm capture builds no object per unchanged file (most of
+ * its time in a CLI process, where this code runs uncompiled).
+ */
+
+/** A file over the size limit: recorded by size and id, its content not kept. */
+export function oversizedIssue(p: string, size: number, maxFileSizeBytes: number): ScanIssue {
+  return {
+    path: p,
+    kind: 'oversized',
+    message: `${size} bytes is over the ${maxFileSizeBytes}-byte limit (maxFileSizeBytes): recorded by size and id only, content not kept`,
+  };
+}
+
+/**
+ * What the entry of cache row `row` is worth for a file whose stat data is the row's own (the
+ * judgement of CaptureRun.reuse, of its journal variant and of both unchanged-tree fast paths):
+ * null when it cannot be taken (racy stat data, its blob no longer stored, or recorded without its
+ * content while now under the size limit); 'same' as recorded; 'same, oversized' as recorded by
+ * size and id only, over the size limit; 'now oversized' when it was stored but the limit went down
+ * below its size (recorded without its content from now on). The last two are reported as
+ * oversized. `blobsStored` vouches for the blob without a lookup (see ObjectStore.collectionToken).
+ */
+export function cachedEntry(
+  cache: StatCache,
+  row: number,
+  objects: ObjectStore,
+  maxFileSizeBytes: number,
+  blobsStored: boolean,
+): 'same' | 'same, oversized' | 'now oversized' | null {
+  if (Math.max(cache.rowMtimeMs(row), cache.rowCtimeMs(row)) >= cache.racyFrom) return null;
+  const stored = cache.rowStored(row);
+  if (cache.rowKind(row) === 'file' && cache.rowSize(row) > maxFileSizeBytes) return stored ? 'now oversized' : 'same, oversized';
+  return stored && (blobsStored || objects.hasAt(cache.idColumn(), row * 20)) ? 'same' : null;
+}
+
+/**
+ * Whether the entry of cache row `row` stands exactly as recorded (see cachedEntry); over the
+ * size limit, the issue saying so goes to `oversized`.
+ */
+export function cachedEntryStands(
+  cache: StatCache,
+  row: number,
+  objects: ObjectStore,
+  maxFileSizeBytes: number,
+  blobsStored: boolean,
+  oversized: ScanIssue[],
+): boolean {
+  const verdict = cachedEntry(cache, row, objects, maxFileSizeBytes, blobsStored);
+  if (verdict === 'same, oversized') oversized.push(oversizedIssue(cache.rowPath(row), cache.rowSize(row), maxFileSizeBytes));
+  return verdict === 'same' || verdict === 'same, oversized';
+}
+
+/**
+ * The previous capture as it stands, when a complete journal names nothing and the stat cache can
+ * vouch for every file as CaptureRun.trust would (a regular file with settled stat data,
+ * its blob stored, under the size limit) and every folder listing was read cleanly; else null and
+ * the capture walks as usual. Saves walking the cached listings file by file.
+ */
+export function unchangedOnJournal(
+  objects: ObjectStore,
+  cache: StatCache,
+  maxFileSizeBytes: number,
+): { manifestId: string; files: number; issues: ScanIssue[] } | null {
+  const manifestId = cache.manifestId;
+  if (manifestId === null || !objects.has(manifestId) || cache.entryCount !== cache.rowCount) return null;
+  const oversized: ScanIssue[] = [];
+  for (let row = 0; row < cache.rowCount; row++) {
+    // Only regular files are taken on the journal's word (as CaptureRun.trust).
+    if (cache.rowKind(row) !== 'file' || !cachedEntryStands(cache, row, objects, maxFileSizeBytes, false, oversized)) return null;
+  }
+  const issues = standingListings(cache, oversized, () => true);
+  return issues && { manifestId, files: cache.rowCount, issues };
+}
+
+/** What the stat preload found changed since the cache's capture, every folder listing standing. */
+export interface PreloadChanges {
+  /** The cache's manifest: the capture's own when no row changed and it is still stored. */
+  manifestId: string;
+  /** The manifest is stored (checked, or vouched for by the collection token). */
+  manifestStored: boolean;
+  /** Cache rows (ascending) whose file a walk would check again: changed, racy, or no longer vouched for. */
+  rows: number[];
+  /** The issues of the other rows (over the size limit) and of every folder (special files), sorted. */
+  issues: ScanIssue[];
+}
+
+/**
+ * The files of the previous capture that must be checked again, when the stat preload found every
+ * folder the cache names as the walk would accept its cached listing (same stat data, settled,
+ * `.gitignore` unchanged, same filter settings): then the capture's files are exactly the cache's
+ * rows, and every other row is taken as CaptureRun.reuse would take it (same stat data, settled,
+ * blob stored, size limit). Null when a listing may have changed (a name added, removed or
+ * renamed, a `.gitignore` rewritten) or a name is not UTF-8: the capture walks.
+ */
+export function changesOnPreload(
+  objects: ObjectStore,
+  cache: StatCache,
+  opts: Pick<CaptureOptions, 'maxFileSizeBytes' | 'respectGitignore'>,
+  preload: StatPreload,
+  root: string,
+  filterKey: string,
+  /** The store's collection token now (see ObjectStore.collectionToken). */
+  collection: string | null,
+): PreloadChanges | null {
+  const manifestId = cache.manifestId;
+  // Listings filtered by other settings are not this capture's; without the root's, the walk lists it.
+  if (manifestId === null || cache.filterKey !== filterKey || cache.dir('') === undefined) return null;
+  // No collection since the cache was written: every blob it names as stored (its manifest too) still is.
+  const stored = collection !== null && cache.collection === collection;
+  const rows: number[] = [];
+  const oversized: ScanIssue[] = [];
+  for (let row = 0; row < cache.rowCount; row++) {
+    // Names that are not UTF-8 are left to the walk: rare.
+    if (cache.rowRawPath(row) !== undefined) return null;
+    // Symlinks are not preloaded (rare too): stat'ed here.
+    const same = !cache.rowHasEntry(row)
+      ? false
+      : cache.rowKind(row) === 'symlink'
+        ? symlinkMatches(cache, row, root)
+        : preload.fileMatches(row);
+    // The stat data equals the cache's, so the cache's columns stand for it from here.
+    if (!same || !cachedEntryStands(cache, row, objects, opts.maxFileSizeBytes, stored, oversized)) rows.push(row);
+  }
+  const issues = standingListings(cache, oversized, (d) => {
+    if (d.rawRel !== undefined) return false;
+    try {
+      // The root as the walk takes it, following a symlink.
+      const st = d.rel === '' ? fs.statSync(root) : preload.dir(d.rel);
+      const gitignore = opts.respectGitignore ? (d.rel === '' ? `${root}/.gitignore` : `${root}/${d.rel}/.gitignore`) : null;
+      return !!st && st.isDirectory() && cachedListingStands(st, d, gitignore, cache.racyFrom);
+    } catch {
+      return false;
+    }
+  });
+  if (!issues) return null;
+  return { manifestId, manifestStored: stored || objects.has(manifestId), rows, issues };
+}
+
+function symlinkMatches(cache: StatCache, row: number, root: string): boolean {
+  try {
+    const st = fs.lstatSync(`${root}/${cache.rowPath(row)}`, { throwIfNoEntry: false });
+    return !!st?.isSymbolicLink() && cache.rowMatches(row, 'symlink', st.mode, st.size, st.mtimeMs, st.ctimeMs, st.ino);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The previous capture as it stands (see changesOnPreload), when no row changed and its manifest
+ * is still stored; else null.
+ */
+export function unchangedOnPreload(
+  ...args: Parameters<typeof changesOnPreload>
+): { manifestId: string; files: number; issues: ScanIssue[] } | null {
+  const c = changesOnPreload(...args);
+  return c && c.rows.length === 0 && c.manifestStored ? { manifestId: c.manifestId, files: args[1].rowCount, issues: c.issues } : null;
+}
+
+/**
+ * When every folder listing the cache holds stands (read cleanly, settled, and `current` by the
+ * caller's evidence): `fileIssues` with the issues of those listings, sorted; else null.
+ */
+function standingListings(cache: StatCache, fileIssues: readonly ScanIssue[], current: (d: CachedDir) => boolean): ScanIssue[] | null {
+  const issues: ScanIssue[] = [...fileIssues];
+  for (const d of cache.allDirs()) {
+    // A folder that could not be listed is tried (and reported) again by a walk.
+    if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom || !current(d)) return null;
+    issues.push(...d.specials);
+  }
+  issues.sort(compareIssues);
+  return issues;
+}
+
+/** The order of a capture's issues: by path, then kind. */
+export function compareIssues(a: ScanIssue, b: ScanIssue): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
+}
