@@ -1,5 +1,6 @@
 import type { Database } from 'sql.js';
 import { InputError } from '../errors';
+import { FAILED_REPLAY_STATUSES } from '../replays/types';
 import type { SnapshotRecord } from '../types';
 import { nullableTextColumn, numberColumn, queryRow, queryRows, textColumn, type Row } from './sqlRows';
 
@@ -53,7 +54,10 @@ export function deleteSnapshots(db: Database, ids: readonly string[]): void {
   }
 }
 
-/** The baseline and every snapshot an incident was analysed between: never pruned. */
+/**
+ * The baseline, every snapshot an incident was analysed between and the checkpoint before each
+ * failed agent task (a replay's snapshot): never pruned, never dropped by retention.
+ */
 export function pinnedIds(db: Database): Set<string> {
   const ids = new Set<string>();
   for (const row of queryRows(db, 'SELECT id FROM snapshots WHERE baseline = 1')) ids.add(textColumn(row, 'id'));
@@ -61,6 +65,14 @@ export function pinnedIds(db: Database): Set<string> {
     ids.add(textColumn(row, 'a'));
     ids.add(textColumn(row, 'b'));
   }
+  // The checkpoint taken before an agent's task that failed: what a restore goes back to.
+  const checkpoints = queryRows(
+    db,
+    `SELECT json_extract(payload, '$.snapshot') AS s FROM replays
+     WHERE status IN (${FAILED_REPLAY_STATUSES.map(() => '?').join(', ')}) AND json_type(payload, '$.snapshot') = 'text'`,
+    [...FAILED_REPLAY_STATUSES],
+  );
+  for (const row of checkpoints) ids.add(textColumn(row, 's'));
   return ids;
 }
 

@@ -5,7 +5,7 @@ import { loadEntries } from '../report/storeEntries';
 import { isoTime } from '../report/timeText';
 import type { SnapshotStore } from '../snapshotStore';
 import { allReplays } from './rows';
-import type { Replay, ReplayStatus } from './types';
+import { FAILED_REPLAY_STATUSES, type Replay, type ReplayStatus } from './types';
 
 /** The phase hooks record tool calls under: runs, as opposed to tasks an agent recorded itself. */
 export const TOOL_CALL_PHASE = 'tool-call';
@@ -36,7 +36,7 @@ export interface FailureDataset {
 }
 
 const UNKNOWN_AGENT = 'unknown';
-const FAILED: ReadonlySet<ReplayStatus> = new Set<ReplayStatus>(['failure', 'partial', 'abandoned']);
+const FAILED: ReadonlySet<ReplayStatus> = new Set<ReplayStatus>(FAILED_REPLAY_STATUSES);
 
 function replayTitle(r: Replay): string {
   const what = r.task ?? [r.phase, r.plan].filter((x) => x !== null).join(' ');

@@ -1,6 +1,8 @@
 /** How an agent's task ended, as the agent (or its hook) reports it. */
 export const REPLAY_STATUSES = ['success', 'failure', 'partial', 'abandoned'] as const;
 export type ReplayStatus = (typeof REPLAY_STATUSES)[number];
+/** The outcomes that count as a failed task: learnings and failure lists take them, and prune keeps their checkpoints. */
+export const FAILED_REPLAY_STATUSES: readonly ReplayStatus[] = ['failure', 'partial', 'abandoned'];
 
 /** What an agent records before (or while) it works on a task: the seed tool's `Task()` payload. */
 export interface ReplayPayload {

@@ -4,6 +4,7 @@ import { after, test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
 import { Journal } from '../../../src/engine/recorder/journal';
 import { applyRetention, chooseVictims, storeDiskBytes } from '../../../src/engine/recorder/retention';
+import { annotateReplay, recordReplay } from '../../../src/engine/replays/replays';
 import { SnapshotStore } from '../../../src/engine/snapshotStore';
 import type { SnapshotRecord } from '../../../src/engine/types';
 import { TempWorkspace } from '../../support/workspace';
@@ -101,6 +102,39 @@ test('a store filled by automatic snapshots of changing content stays under its 
     assert.ok(diff.changes.some((c) => c.path === 'notes/39.txt'));
     assert.equal((await new Journal(store.dir).read(0, Date.now() + 1000)).length, 1, "today's journal is kept");
     assert.ok(peakAfterRetention > cap / 3, 'the test really filled the store');
+  } finally {
+    store.close();
+  }
+});
+
+test("the checkpoint before a failed agent task survives prune and retention; a successful task's does not", async () => {
+  const w = new TempWorkspace({ 'src/app.ts': 'export const v = 1;\n' });
+  spaces.push(w);
+  const store = await SnapshotStore.open({ workspaceRoot: w.dir, config: DEFAULT_CONFIG });
+  try {
+    const checkpoint = async (n: number): Promise<string> => {
+      w.write({ 'src/app.ts': `export const v = ${n};\n` });
+      return (await store.snapshot({ label: `before tool ${n}`, origin: 'auto' })).snapshot.id;
+    };
+    const failedAt = await checkpoint(2);
+    const failed = await recordReplay(store, { agent: 'claude-code', task: 'edit app', snapshot: failedAt });
+    await annotateReplay(store, failed.id, { status: 'failure', note: 'tests broke' });
+    const okAt = await checkpoint(3);
+    const ok = await recordReplay(store, { agent: 'claude-code', task: 'edit app again', snapshot: okAt });
+    await annotateReplay(store, ok.id, { status: 'success' });
+    const inFlightAt = await checkpoint(4);
+    await recordReplay(store, { agent: 'claude-code', task: 'still running', snapshot: inFlightAt });
+    for (let n = 5; n < 9; n++) await checkpoint(n);
+
+    assert.ok((await store.pinnedSnapshotIds()).has(failedAt));
+    await store.prune(1);
+    const left = new Set((await store.list()).map((s) => s.id));
+    assert.ok(left.has(failedAt), 'the failed task can still be restored to');
+    assert.ok(!left.has(okAt) && !left.has(inFlightAt), 'other checkpoints go as usual');
+    const r = await applyRetention(store, { keepAutomatic: 1, maxAgeDays: 14, maxStoreBytes: 1e12 });
+    assert.ok(!r.dropped.includes(failedAt));
+    assert.ok((await store.list()).some((s) => s.id === failedAt));
+    assert.equal((await store.diff(failedAt, 'latest')).changes.length, 1, 'and its content is still there');
   } finally {
     store.close();
   }
