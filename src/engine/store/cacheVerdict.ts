@@ -83,6 +83,14 @@ export function unchangedOnJournal(
   return issues && { manifestId, files: cache.rowCount, issues };
 }
 
+/**
+ * No collection ran since the cache was written (its collection token is the store's `collection`
+ * now): every blob it names as stored, its manifest too, still is (see ObjectStore.collectionToken).
+ */
+export function blobsStillStored(cache: StatCache, collection: string | null): boolean {
+  return collection !== null && cache.collection === collection;
+}
+
 /** What the stat preload found changed since the cache's capture, every folder listing standing. */
 export interface PreloadChanges {
   /** The cache's manifest: the capture's own when no row changed and it is still stored. */
@@ -116,8 +124,7 @@ export function changesOnPreload(
   const manifestId = cache.manifestId;
   // Listings filtered by other settings are not this capture's; without the root's, the walk lists it.
   if (manifestId === null || cache.filterKey !== filterKey || cache.dir('') === undefined) return null;
-  // No collection since the cache was written: every blob it names as stored (its manifest too) still is.
-  const stored = collection !== null && cache.collection === collection;
+  const stored = blobsStillStored(cache, collection);
   const rows: number[] = [];
   const oversized: ScanIssue[] = [];
   for (let row = 0; row < cache.rowCount; row++) {

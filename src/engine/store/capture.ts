@@ -10,7 +10,15 @@ import type { LooseWriter } from './looseObject';
 import { compareEntries, storeManifest } from './manifest';
 import { LARGE_BLOB_BYTES, type ObjectStore, type StagedBlob } from './objectStore';
 import type { PackWriter } from './packWriter';
-import { cachedEntry, changesOnPreload, compareIssues, oversizedIssue, type PreloadChanges, unchangedOnJournal } from './cacheVerdict';
+import {
+  blobsStillStored,
+  cachedEntry,
+  changesOnPreload,
+  compareIssues,
+  oversizedIssue,
+  type PreloadChanges,
+  unchangedOnJournal,
+} from './cacheVerdict';
 import { PathFilter } from './pathFilter';
 import {
   type CachedFile,
@@ -157,8 +165,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   const filterKey = filterKeyOf(opts, storeRel, excludes);
   const verifiedAt = Math.max(cache.takenAt, opts.statCacheMemo?.cache === cache ? (opts.statCacheMemo.verifiedAt ?? 0) : 0);
   const journal = trustedJournal(opts.journal, cache, filterKey, verifiedAt);
-  // No collection since the cache was written: every blob it names as stored still is.
-  const blobsStored = collection !== null && cache.collection === collection;
+  const blobsStored = blobsStillStored(cache, collection);
   // What changed since the cache's capture, by the preload's stat data, when no folder listing did.
   const changes = preload && !journal ? changesOnPreload(objects, cache, opts, preload, root, filterKey, collection) : null;
   // Nothing changed, on a complete journal's word or by the preload's stat data: the cache's
