@@ -32,6 +32,7 @@ import { benchRecorder } from './recorder';
 import { benchScale, scaleChild } from './scale';
 import { benchWholeProcess, realShapedTree, type Timer } from './wholeProcess';
 import { generateWorkspace, touchFraction, writeBigLog } from './synthetic';
+import { peakRssKb } from './peakRss';
 
 interface Row {
   name: string;
@@ -103,7 +104,7 @@ async function rssChild(ws: string, store: string): Promise<void> {
   const s = await SnapshotStore.open({ workspaceRoot: ws, storeDir: store, config: DEFAULT_CONFIG });
   await s.snapshot({ label: 'rss' });
   s.close();
-  process.stdout.write(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+  process.stdout.write(JSON.stringify({ maxRssKb: peakRssKb() }));
 }
 
 async function main(): Promise<void> {

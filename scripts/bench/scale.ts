@@ -14,6 +14,7 @@ import { encodeManifest } from '../../src/engine/store/manifest';
 import { STAT_CACHE_FILE } from '../../src/engine/store/statCache';
 import type { AddRow } from './recorder';
 import { generateWorkspace } from './synthetic';
+import { peakRssKb } from './peakRss';
 
 /** Mean file size: small source-like files, so the 100k tree stays a few hundred MB. */
 const MEAN_BYTES = 2_048;
@@ -36,7 +37,7 @@ export async function scaleChild(ws: string, storeDir: string): Promise<void> {
     const report: ChildReport = {
       coldMs: cold.stats.durationMs,
       warmMs: warm.stats.durationMs,
-      maxRssKb: process.resourceUsage().maxRSS,
+      maxRssKb: peakRssKb(),
       statCacheBytes: statSync(path.join(storeDir, STAT_CACHE_FILE)).size,
       manifestBytes: encodeManifest(await store.manifest(warm.snapshot)).length,
       files: warm.snapshot.fileCount,
