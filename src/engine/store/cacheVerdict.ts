@@ -74,13 +74,13 @@ export function unchangedOnJournal(
 ): { manifestId: string; files: number; issues: ScanIssue[] } | null {
   const manifestId = cache.manifestId;
   if (manifestId === null || !objects.has(manifestId) || cache.entryCount !== cache.rowCount) return null;
-  const oversized: ScanIssue[] = [];
+  const issues = standingListings(cache, () => true);
+  if (!issues) return null;
   for (let row = 0; row < cache.rowCount; row++) {
     // Only regular files are taken on the journal's word (as CaptureRun.trust).
-    if (cache.rowKind(row) !== 'file' || !cachedEntryStands(cache, row, objects, maxFileSizeBytes, false, oversized)) return null;
+    if (cache.rowKind(row) !== 'file' || !cachedEntryStands(cache, row, objects, maxFileSizeBytes, false, issues)) return null;
   }
-  const issues = standingListings(cache, oversized, () => true);
-  return issues && { manifestId, files: cache.rowCount, issues };
+  return { manifestId, files: cache.rowCount, issues: issues.sort(compareIssues) };
 }
 
 /**
@@ -99,7 +99,7 @@ export interface PreloadChanges {
   manifestStored: boolean;
   /** Cache rows (ascending) whose file a walk would check again: changed, racy, or no longer vouched for. */
   rows: number[];
-  /** The issues of the other rows (over the size limit) and of every folder (special files), sorted. */
+  /** The issues of the rows not in `rows` (over the size limit) and of every folder (special files), sorted. */
   issues: ScanIssue[];
 }
 
@@ -124,22 +124,8 @@ export function changesOnPreload(
   const manifestId = cache.manifestId;
   // Listings filtered by other settings are not this capture's; without the root's, the walk lists it.
   if (manifestId === null || cache.filterKey !== filterKey || cache.dir('') === undefined) return null;
-  const stored = blobsStillStored(cache, collection);
-  const rows: number[] = [];
-  const oversized: ScanIssue[] = [];
-  for (let row = 0; row < cache.rowCount; row++) {
-    // Names that are not UTF-8 are left to the walk: rare.
-    if (cache.rowRawPath(row) !== undefined) return null;
-    // Symlinks are not preloaded (rare too): stat'ed here.
-    const same = !cache.rowHasEntry(row)
-      ? false
-      : cache.rowKind(row) === 'symlink'
-        ? symlinkMatches(cache, row, root)
-        : preload.fileMatches(row);
-    // The stat data equals the cache's, so the cache's columns stand for it from here.
-    if (!same || !cachedEntryStands(cache, row, objects, opts.maxFileSizeBytes, stored, oversized)) rows.push(row);
-  }
-  const issues = standingListings(cache, oversized, (d) => {
+  // Folders first: a name added, removed or renamed anywhere sends the capture to the walk at once.
+  const issues = standingListings(cache, (d) => {
     if (d.rawRel !== undefined) return false;
     try {
       // The root as the walk takes it, following a symlink.
@@ -151,7 +137,21 @@ export function changesOnPreload(
     }
   });
   if (!issues) return null;
-  return { manifestId, manifestStored: stored || objects.has(manifestId), rows, issues };
+  const stored = blobsStillStored(cache, collection);
+  const rows: number[] = [];
+  for (let row = 0; row < cache.rowCount; row++) {
+    // Names that are not UTF-8 are left to the walk: rare.
+    if (cache.rowRawPath(row) !== undefined) return null;
+    // Symlinks are not preloaded (rare too): stat'ed here.
+    const same = !cache.rowHasEntry(row)
+      ? false
+      : cache.rowKind(row) === 'symlink'
+        ? symlinkMatches(cache, row, root)
+        : preload.fileMatches(row);
+    // The stat data equals the cache's, so the cache's columns stand for it from here.
+    if (!same || !cachedEntryStands(cache, row, objects, opts.maxFileSizeBytes, stored, issues)) rows.push(row);
+  }
+  return { manifestId, manifestStored: stored || objects.has(manifestId), rows, issues: issues.sort(compareIssues) };
 }
 
 function symlinkMatches(cache: StatCache, row: number, root: string): boolean {
@@ -170,22 +170,29 @@ function symlinkMatches(cache: StatCache, row: number, root: string): boolean {
 export function unchangedOnPreload(
   ...args: Parameters<typeof changesOnPreload>
 ): { manifestId: string; files: number; issues: ScanIssue[] } | null {
-  const c = changesOnPreload(...args);
-  return c && c.rows.length === 0 && c.manifestStored ? { manifestId: c.manifestId, files: args[1].rowCount, issues: c.issues } : null;
+  return unchangedOf(changesOnPreload(...args), args[1]);
+}
+
+/** The capture of `cache` as it stands, when the preload found no row changed and its manifest is still stored. */
+export function unchangedOf(
+  changes: PreloadChanges | null,
+  cache: StatCache,
+): { manifestId: string; files: number; issues: ScanIssue[] } | null {
+  if (!changes || changes.rows.length > 0 || !changes.manifestStored) return null;
+  return { manifestId: changes.manifestId, files: cache.rowCount, issues: changes.issues };
 }
 
 /**
  * When every folder listing the cache holds stands (read cleanly, settled, and `current` by the
- * caller's evidence): `fileIssues` with the issues of those listings, sorted; else null.
+ * caller's evidence): the issues of those listings (special files); else null.
  */
-function standingListings(cache: StatCache, fileIssues: readonly ScanIssue[], current: (d: CachedDir) => boolean): ScanIssue[] | null {
-  const issues: ScanIssue[] = [...fileIssues];
+function standingListings(cache: StatCache, current: (d: CachedDir) => boolean): ScanIssue[] | null {
+  const issues: ScanIssue[] = [];
   for (const d of cache.allDirs()) {
     // A folder that could not be listed is tried (and reported) again by a walk.
     if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom || !current(d)) return null;
     issues.push(...d.specials);
   }
-  issues.sort(compareIssues);
   return issues;
 }
 

@@ -17,6 +17,7 @@ import {
   compareIssues,
   oversizedIssue,
   type PreloadChanges,
+  unchangedOf,
   unchangedOnJournal,
 } from './cacheVerdict';
 import { PathFilter } from './pathFilter';
@@ -171,11 +172,7 @@ export async function captureWorkspace(objects: ObjectStore, opts: CaptureOption
   // Nothing changed, on a complete journal's word or by the preload's stat data: the cache's
   // manifest stands, if the cache can vouch for every file and folder.
   const same =
-    journal && journal.named.size === 0
-      ? unchangedOnJournal(objects, cache, opts.maxFileSizeBytes)
-      : changes && changes.rows.length === 0 && changes.manifestStored
-        ? { manifestId: changes.manifestId, files: cache.rowCount, issues: changes.issues }
-        : null;
+    journal && journal.named.size === 0 ? unchangedOnJournal(objects, cache, opts.maxFileSizeBytes) : unchangedOf(changes, cache);
   if (same) {
     if (opts.statCacheMemo?.cache === cache) opts.statCacheMemo.verifiedAt = takenAt;
     opts.onProgress?.(same.files);

@@ -498,20 +498,10 @@ class EmptyCache implements StatCache {
   totalSize(): number {
     return 0;
   }
-  encodeWith(head: StatCacheHead, updates: ReadonlyMap<number, RowUpdate>): Buffer {
-    if (updates.size > 0) throw new Error('empty stat cache has no rows');
-    return encodeStatCache({ ...head, files: NO_ROWS, dirs: [] });
+  encodeWith(): Buffer {
+    throw new Error('empty stat cache has no rows');
   }
 }
-
-const NO_ROWS: StatCacheRows = {
-  count: 0,
-  path: () => '',
-  rawPath: () => undefined,
-  kind: () => 'file',
-  entry: () => null,
-  proof: () => null,
-};
 
 function align8(n: number): number {
   return (n + 7) & ~7;
