@@ -42,3 +42,45 @@ export function globalOptionValue(argv: readonly string[], name: string): string
   }
   return value;
 }
+
+/** Global options without a value. */
+const GLOBAL_FLAGS = new Set(['--trust-config']);
+/** `snapshot`'s own options, with whether each takes a value. */
+const SNAPSHOT_OPTIONS: ReadonlyMap<string, boolean> = new Map([
+  ['--label', true],
+  ['--baseline', false],
+  ['--json', false],
+]);
+
+/**
+ * Whether `argv` is a `snapshot` a resident process may take for this one (see src/cli/service/):
+ * only command lines read here completely (global options, the verb, snapshot's own options, each
+ * at most once), so nothing commander could read differently (help, a typo, `--`) is ever sent.
+ */
+export function isServableSnapshot(argv: readonly string[]): boolean {
+  const seen = new Set<string>();
+  let i = 0;
+  /** Reads the option at `i` (and its value); false when it is repeated or malformed. */
+  const take = (takesValue: boolean): boolean => {
+    const arg = argv[i] as string;
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    if (seen.has(name)) return false;
+    seen.add(name);
+    if (!takesValue) return eq < 0;
+    if (eq >= 0) return eq + 1 < arg.length;
+    const value = argv[++i];
+    return value !== undefined && value !== '' && !value.startsWith('-');
+  };
+  const nameAt = (): string => (argv[i] as string).split('=', 1)[0] as string;
+  for (; i < argv.length && argv[i] !== 'snapshot'; i++) {
+    const name = nameAt();
+    if (!(GLOBAL_OPTIONS_WITH_VALUE.has(name) || GLOBAL_FLAGS.has(name)) || !take(GLOBAL_OPTIONS_WITH_VALUE.has(name))) return false;
+  }
+  if (argv[i] !== 'snapshot') return false;
+  for (i++; i < argv.length; i++) {
+    const takesValue = SNAPSHOT_OPTIONS.get(nameAt());
+    if (takesValue === undefined || !take(takesValue)) return false;
+  }
+  return true;
+}

@@ -5,7 +5,7 @@ import { CONFIG_FILE_NAME, loadConfig } from '../engine/config/load';
 import { allowListPath, configTrust, type TrustContext } from '../engine/config/trust';
 import { InputError } from '../engine/errors';
 import { SnapshotStore } from '../engine/snapshotStore';
-import type { CliIo } from './io';
+import { type CliIo, workingFolder } from './io';
 import { storeFolder } from './storeFolder';
 
 export interface GlobalOptions {
@@ -27,9 +27,9 @@ export interface ConfigContext {
   trust: TrustContext;
 }
 
-export function configContext(cmd: Command): ConfigContext {
+export function configContext(cmd: Command, io: CliIo): ConfigContext {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  const cwd = process.cwd();
+  const cwd = workingFolder(io);
   const workspace = g.workspace ? path.resolve(cwd, g.workspace) : undefined;
   const base = workspace ?? cwd;
   return {
@@ -52,7 +52,7 @@ export interface StoreUse {
 /** Opens the store the global options point at; config warnings go to stderr, one line each. */
 export async function openStore(cmd: Command, io: CliIo, use: StoreUse = {}): Promise<SnapshotStore> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  const ctx = configContext(cmd);
+  const ctx = configContext(cmd, io);
   const trust = await configTrust({ workspaceRoot: ctx.base, file: ctx.configFile, context: ctx.trust });
   const loaded = await loadConfig({
     workspaceRoot: ctx.base,
@@ -70,17 +70,18 @@ export async function openStore(cmd: Command, io: CliIo, use: StoreUse = {}): Pr
         'review the file, then run `incident-replay trust` to trust it as it is now, or pass --trust-config for this run',
     );
   }
-  return SnapshotStore.open({
+  const options = {
     workspaceRoot,
     config: loaded.config,
-    storeDir: storeDirOf(g, workspaceRoot),
+    storeDir: storeDirOf(g, workspaceRoot, workingFolder(io)),
     ...(use.capturesFirst ? { preloadStats: true } : {}),
     ...(use.onlySnapshots ? { deferDatabase: true } : {}),
-  });
+  };
+  return io.stores ? io.stores.open(options) : SnapshotStore.open(options);
 }
 
-function storeDirOf(g: GlobalOptions, workspaceRoot: string): string {
-  const where = storeFolder(process.cwd(), workspaceRoot, g.store);
+function storeDirOf(g: GlobalOptions, workspaceRoot: string, cwd: string): string {
+  const where = storeFolder(cwd, workspaceRoot, g.store);
   if ('refused' in where) throw new InputError(`${where.refused}: remove the link, or pass --store DIR to keep the store elsewhere`);
   return where.dir;
 }
@@ -91,6 +92,7 @@ export async function withStore<T>(cmd: Command, io: CliIo, fn: (store: Snapshot
   try {
     return await fn(store);
   } finally {
-    store.close();
+    if (io.stores) io.stores.release(store);
+    else store.close();
   }
 }

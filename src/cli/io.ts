@@ -1,9 +1,21 @@
 import { redactDeep } from '../engine/report/redactExport';
+import type { StorePool } from './service/storePool';
 
 /** Where the CLI writes. Commands take this instead of touching process streams, so tests can capture output. */
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /**
+   * The folder relative paths on the command line are resolved from: the process's own unless a
+   * command runs for another process (see src/cli/service/).
+   */
+  cwd?: string;
+  /** Where a process that runs commands for others keeps its open stores between them (see src/cli/service/). */
+  stores?: StorePool;
+}
+
+export function workingFolder(io: CliIo): string {
+  return io.cwd ?? process.cwd();
 }
 
 export const processIo: CliIo = {

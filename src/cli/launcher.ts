@@ -7,6 +7,8 @@ import vm from 'node:vm';
 import { statThread } from '../engine/store/statThread';
 import { CAPTURING_VERBS, commandVerb } from './argv';
 import { startEarlyPreload } from './earlyPreload';
+import { askService } from './service/client';
+import { buildIdentity, markLaunchedBuild } from './service/protocol';
 
 /**
  * `dist/cli.js`: starts the CLI bundle (`dist/cli-main.js`) from V8's code cache when it can.
@@ -77,22 +79,43 @@ function removeOldCaches(dir: string): void {
  */
 const WASM_TIERING_OFF = '--wasm-tiering-budget=2000000000';
 
-function start(): void {
+/**
+ * A `snapshot` is first offered to the process that serves its store (`watch`, `mcp`: see
+ * src/cli/service/), which has the CLI warm; when there is none, or it declines, this process
+ * runs the command itself. Checking costs one stat of a socket path.
+ */
+function launch(): void {
+  const argv = process.argv.slice(2);
+  const stat = fs.statSync(BUNDLE);
+  const build = buildIdentity(stat);
+  const served = askService(argv, build);
+  if (served === null) {
+    start(argv, stat, build);
+    return;
+  }
+  void served.then((code) => {
+    if (code === null) start(argv, stat, build);
+    else process.exitCode = code;
+  });
+}
+
+function start(argv: string[], stat: fs.Stats, build: string): void {
   v8.setFlagsFromString(WASM_TIERING_OFF);
+  // Whoever this process serves (see launch) asks for this very build.
+  markLaunchedBuild(build);
   // A capture's stat calls are shared with a worker thread that takes tens of milliseconds to
   // boot: started now, it is ready by the time the store is open (see src/engine/store/statPreload.ts).
-  const verb = commandVerb(process.argv.slice(2));
+  const verb = commandVerb(argv);
   if (verb !== undefined && CAPTURING_VERBS.has(verb)) {
     statThread();
     // And it stats the tree meanwhile, from the store the command line names (see startEarlyPreload).
-    startEarlyPreload(process.argv.slice(2));
+    startEarlyPreload(argv);
   }
   if (process.env.INCIDENT_REPLAY_NO_CODE_CACHE) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is known at run time
     require(BUNDLE);
     return;
   }
-  const stat = fs.statSync(BUNDLE);
   const file = cacheFileFor(stat);
   const cachedData = readCache(file);
   const source = fs.readFileSync(BUNDLE, 'utf8');
@@ -117,4 +140,4 @@ function start(): void {
   run(mod.exports, createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
 }
 
-start();
+launch();

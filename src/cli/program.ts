@@ -33,13 +33,20 @@ export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => P
     verbs: ['report', 'summary', 'export-evals', 'learnings'],
     load: async () => (await import('./commands/report')).registerReportCommands,
   },
-  { verbs: ['watch'], load: async () => (await import('./commands/watch')).registerWatchCommand },
+  {
+    verbs: ['watch'],
+    load: async () => {
+      const { registerWatchCommand } = await import('./commands/watch');
+      // It serves other CLI processes' snapshots with this very function (see src/cli/service/).
+      return (program, io) => registerWatchCommand(program, io, runCli);
+    },
+  },
   { verbs: ['trust'], load: async () => (await import('./commands/trust')).registerTrustCommand },
   {
     verbs: ['mcp'],
     load: async () => {
       const { registerMcpCommand } = await import('./commands/mcp');
-      return (program, io) => registerMcpCommand(program, io, VERSION);
+      return (program, io) => registerMcpCommand(program, io, VERSION, runCli);
     },
   },
   { verbs: ['hooks'], load: async () => (await import('./commands/hooks')).registerHooksCommands },

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { CLI, cli, settle, TempWorkspace } from '../support/workspace';
+import { CLI, cli, cliAsync, settle, TempWorkspace } from '../support/workspace';
 
 const spaces: TempWorkspace[] = [];
 after(() => spaces.forEach((w) => w.dispose()));
@@ -122,6 +122,38 @@ test('watch stops on SIGTERM too (a service manager or CI step ending), with wha
       .join('');
     assert.match(text, /"path":"b\.txt"/);
     assert.match(rec.stderr(), /stopped: [1-9]\d* file events journaled, last snapshot \w+ \(start\)/);
+  } finally {
+    rec.child.kill('SIGKILL');
+  }
+});
+
+test('while watch runs, `incident-replay snapshot` in its workspace is taken by watch: same output, same store, the change just made included', async () => {
+  const w = new TempWorkspace({ 'a.txt': 'a\n' });
+  spaces.push(w);
+  const rec = watch(w, '--quiet', '60');
+  try {
+    await until('recording to start', () => rec.stderr().includes('(Ctrl-C to stop)'));
+    w.write({ 'b.txt': 'written just before\n' });
+    const served = await cliAsync(w, 'snapshot', '--label', 'served');
+    assert.equal(served.code, 0, served.stderr);
+    assert.match(served.stdout, /^\w+\n$/);
+    assert.match(served.stderr, /^2 files, .* \(\d+ read, \d+ unchanged\)\n$/);
+    // Asked not to, the CLI takes its snapshot itself.
+    const own = spawnSync(process.execPath, [CLI, '--workspace', w.dir, 'snapshot', '--label', 'own'], {
+      encoding: 'utf8',
+      env: { ...process.env, INCIDENT_REPLAY_NO_SERVICE: '1' },
+    });
+    assert.equal(own.status, 0, own.stderr);
+    const diff = await cliAsync(w, 'diff', 'served', 'own', '--json');
+    assert.deepEqual((JSON.parse(diff.stdout) as { changes: unknown[] }).changes, [], 'both saw the same tree');
+    const list = JSON.parse((await cliAsync(w, 'snapshots', '--json')).stdout) as { snapshots: Snap[] };
+    assert.deepEqual(
+      list.snapshots.filter((s) => s.origin !== 'auto').map((s) => s.label),
+      ['served', 'own'],
+    );
+    rec.child.kill('SIGINT');
+    assert.equal(await rec.exited, 0, rec.stderr());
+    assert.match(rec.stderr(), /; 1 CLI snapshot taken here\n/);
   } finally {
     rec.child.kill('SIGKILL');
   }

@@ -17,7 +17,7 @@ export function registerTrustCommand(program: Command, io: CliIo): void {
     .option('--list', 'list the trusted files of every workspace')
     .option('--revoke', "forget this workspace's trusted files")
     .action(async (files: string[], opts: { list?: boolean; revoke?: boolean }, cmd: Command) => {
-      const ctx = configContext(cmd);
+      const ctx = configContext(cmd, io);
       const allowListFile = ctx.trust.allowListFile;
       if (allowListFile === null) throw new InputError('no user config folder to keep the trust list in: set XDG_CONFIG_HOME');
       if (opts.list && opts.revoke) throw new InputError('--list and --revoke cannot be combined: pass one of them');

@@ -5,8 +5,9 @@ import { openStoreAccess, Recorder } from '../../engine/recorder/recorder';
 import { parseByteSize, recorderSettings, type RecorderSettings } from '../../engine/recorder/settings';
 import type { SnapshotStore } from '../../engine/snapshotStore';
 import { withStore } from '../context';
-import { formatBytes } from '../../model/format';
+import { formatBytes, plural } from '../../model/format';
 import type { CliIo } from '../io';
+import { type RunCli, serveCli } from '../service/server';
 
 interface WatchOptions {
   quiet: string;
@@ -32,7 +33,7 @@ interface WatcherModule {
   ): Promise<{ unsubscribe(): Promise<void> }>;
 }
 
-export function registerWatchCommand(program: Command, io: CliIo): void {
+export function registerWatchCommand(program: Command, io: CliIo, runCli: RunCli): void {
   const d = recorderSettings();
   program
     .command('watch')
@@ -47,7 +48,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     .option('--max-size <size>', 'the store stays under this size on disk (500m, 1g)', '1g')
     .action(async (opts: WatchOptions, cmd: Command) => {
       const settings = parseWatchOptions(opts);
-      await withStore(cmd, io, (store) => record(store, settings, io));
+      await withStore(cmd, io, (store) => record(store, settings, io, runCli));
     });
 }
 
@@ -90,7 +91,7 @@ function parseWatchOptions(o: WatchOptions): RecorderSettings {
 }
 
 /** Records until SIGINT or SIGTERM; the journal is flushed and a snapshot in flight finishes first. */
-async function record(store: SnapshotStore, settings: RecorderSettings, io: CliIo): Promise<void> {
+async function record(store: SnapshotStore, settings: RecorderSettings, io: CliIo, runCli: RunCli): Promise<void> {
   const recorder = new Recorder(openStoreAccess(store), settings, { log: (m) => io.err(m) });
   await recorder.start();
   let subscription: { unsubscribe(): Promise<void> } | null = null;
@@ -115,6 +116,8 @@ async function record(store: SnapshotStore, settings: RecorderSettings, io: CliI
   } catch (e) {
     recorder.watcherFailed(watcherProblem(e));
   }
+  // `incident-replay snapshot` in this workspace (a script's, an agent hook's) is taken here, warm.
+  const service = await serveCli({ storeDir: store.dir, run: runCli, log: (m) => io.err(m) });
   io.err(`recording ${store.workspaceRoot} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -125,13 +128,15 @@ async function record(store: SnapshotStore, settings: RecorderSettings, io: CliI
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  await service?.close();
   await subscription?.unsubscribe().catch(() => undefined);
   await recorder.stop();
   const s = recorder.status;
   io.err(
     `stopped: ${s.eventsRecorded} file events journaled` +
       (s.lastCapture ? `, last snapshot ${s.lastCapture.snapshotId} (${s.lastCapture.reason})` : '') +
-      (s.storeBytes !== null ? `, store ${formatBytes(s.storeBytes)}` : ''),
+      (s.storeBytes !== null ? `, store ${formatBytes(s.storeBytes)}` : '') +
+      (service && service.served > 0 ? `; ${plural(service.served, 'CLI snapshot')} taken here` : ''),
   );
 }
 

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { isServableSnapshot, globalOptionValue } from '../argv';
+import { storeFolder } from '../storeFolder';
+import { serviceAddress } from './address';
+import {
+  CLIENT_PATIENCE_MS,
+  environmentOfConcern,
+  frameLine,
+  PROTOCOL_VERSION,
+  readLines,
+  type ServiceFrame,
+  type ServiceRequest,
+} from './protocol';
+
+/** Where a served command's output goes; the process's own streams unless a test says otherwise. */
+export interface ClientOutput {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processOutput: ClientOutput = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
+
+/**
+ * Asks the process serving this command's store (`watch`, `mcp`) to run the command, which it does
+ * warm, in a fraction of a fresh process's time. Null, at once and without touching the network,
+ * when there is nobody to ask (no socket, a command line that is not servable,
+ * INCIDENT_REPLAY_NO_SERVICE set); else a promise of the exit code, or of null when the server
+ * declined, vanished or stopped answering: the caller then runs the command itself. The output is
+ * written only once the command has finished, so a fallback never follows half an answer.
+ */
+export function askService(argv: readonly string[], build: string, output: ClientOutput = processOutput): Promise<number | null> | null {
+  if (process.env.INCIDENT_REPLAY_NO_SERVICE || !isServableSnapshot(argv)) return null;
+  const cwd = process.cwd();
+  const where = storeFolder(cwd, path.resolve(cwd, globalOptionValue(argv, '--workspace') ?? '.'), globalOptionValue(argv, '--store'));
+  if ('refused' in where) return null;
+  const address = serviceAddress(where.dir);
+  if (address === null || !fs.existsSync(address)) return null;
+  const request: ServiceRequest = { v: PROTOCOL_VERSION, argv: [...argv], cwd, env: environmentOfConcern(process.env), build };
+  return new Promise((resolve) => {
+    const socket = net.connect(address);
+    const written: ServiceFrame[] = [];
+    let settled = false;
+    const finish = (code: number | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (code !== null) for (const f of written) if (f.t === 'out' || f.t === 'err') output[f.t](f.text);
+      resolve(code);
+    };
+    let timer = setTimeout(() => finish(null), CLIENT_PATIENCE_MS);
+    socket.on('error', () => finish(null));
+    socket.on('close', () => finish(null));
+    socket.on('connect', () => socket.write(frameLine(request)));
+    readLines(socket, (line) => {
+      const frame = parseFrame(line);
+      if (frame === null || frame.t === 'declined') {
+        finish(null);
+        return false;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(null), CLIENT_PATIENCE_MS);
+      if (frame.t === 'exit') {
+        finish(frame.code);
+        return false;
+      }
+      if (frame.t === 'out' || frame.t === 'err') written.push(frame);
+      return true;
+    });
+  });
+}
+
+function parseFrame(line: string | null): ServiceFrame | null {
+  if (line === null) return null;
+  try {
+    const f = JSON.parse(line) as ServiceFrame;
+    if (f.t === 'exit') return Number.isInteger(f.code) ? f : null;
+    if (f.t === 'out' || f.t === 'err') return typeof f.text === 'string' ? f : null;
+    return f.t === 'accepted' || f.t === 'alive' || f.t === 'declined' ? f : null;
+  } catch {
+    return null;
+  }
+}
