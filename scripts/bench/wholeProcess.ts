@@ -163,7 +163,7 @@ async function whileWatching(ws: string, store: string, fn: () => number): Promi
     const asked = fn();
     child.kill('SIGINT');
     await exited;
-    const taken = /; (\d+) CLI snapshots? taken here/.exec(stderr);
+    const taken = /; ran (\d+) CLI commands? for other processes/.exec(stderr);
     if (Number(taken?.[1] ?? 0) !== asked) throw new Error(`watch took ${taken?.[1] ?? 0} of ${asked} CLI snapshots: ${stderr}`);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');

@@ -45,19 +45,40 @@ export function globalOptionValue(argv: readonly string[], name: string): string
 
 /** Global options without a value. */
 const GLOBAL_FLAGS = new Set(['--trust-config']);
-/** `snapshot`'s own options, with whether each takes a value. */
-const SNAPSHOT_OPTIONS: ReadonlyMap<string, boolean> = new Map([
-  ['--label', true],
-  ['--baseline', false],
-  ['--json', false],
-]);
+
+/** A command line a resident process may run for another CLI process (see src/cli/service/). */
+export interface ServedCommand {
+  /** The words that name it. */
+  readonly words: readonly string[];
+  /** Its own options, with whether each takes a value. */
+  readonly options: ReadonlyMap<string, boolean>;
+  /** It reads its standard input, which the client then sends along. */
+  readonly readsInput: boolean;
+}
 
 /**
- * Whether `argv` is a `snapshot` a resident process may take for this one (see src/cli/service/):
- * only command lines read here completely (global options, the verb, snapshot's own options, each
- * at most once), so nothing commander could read differently (help, a typo, `--`) is ever sent.
+ * What scripts and agents run at every step: a checkpoint (`snapshot`) and the coding agents'
+ * hooks (`hooks run`, before and after each tool call).
  */
-export function isServableSnapshot(argv: readonly string[]): boolean {
+const SERVED_COMMANDS: readonly ServedCommand[] = [
+  {
+    words: ['snapshot'],
+    options: new Map([
+      ['--label', true],
+      ['--baseline', false],
+      ['--json', false],
+    ]),
+    readsInput: false,
+  },
+  { words: ['hooks', 'run'], options: new Map([['--agent', true]]), readsInput: true },
+];
+
+/**
+ * The served command `argv` runs, or null: only command lines read here completely (global
+ * options, the command's words, its own options, each at most once), so nothing commander could
+ * read differently (help, a typo, `--`) is ever sent.
+ */
+export function servedCommand(argv: readonly string[]): ServedCommand | null {
   const seen = new Set<string>();
   let i = 0;
   /** Reads the option at `i` (and its value); false when it is repeated or malformed. */
@@ -73,14 +94,15 @@ export function isServableSnapshot(argv: readonly string[]): boolean {
     return value !== undefined && value !== '' && !value.startsWith('-');
   };
   const nameAt = (): string => (argv[i] as string).split('=', 1)[0] as string;
-  for (; i < argv.length && argv[i] !== 'snapshot'; i++) {
+  for (; i < argv.length && (argv[i] as string).startsWith('-'); i++) {
     const name = nameAt();
-    if (!(GLOBAL_OPTIONS_WITH_VALUE.has(name) || GLOBAL_FLAGS.has(name)) || !take(GLOBAL_OPTIONS_WITH_VALUE.has(name))) return false;
+    if (!(GLOBAL_OPTIONS_WITH_VALUE.has(name) || GLOBAL_FLAGS.has(name)) || !take(GLOBAL_OPTIONS_WITH_VALUE.has(name))) return null;
   }
-  if (argv[i] !== 'snapshot') return false;
-  for (i++; i < argv.length; i++) {
-    const takesValue = SNAPSHOT_OPTIONS.get(nameAt());
-    if (takesValue === undefined || !take(takesValue)) return false;
+  const command = SERVED_COMMANDS.find((c) => c.words.every((w, k) => argv[i + k] === w));
+  if (command === undefined) return null;
+  for (i += command.words.length; i < argv.length; i++) {
+    const takesValue = command.options.get(nameAt());
+    if (takesValue === undefined || !take(takesValue)) return null;
   }
-  return true;
+  return command;
 }

@@ -12,6 +12,8 @@ export interface CliIo {
   cwd?: string;
   /** Where a process that runs commands for others keeps its open stores between them (see src/cli/service/). */
   stores?: StorePool;
+  /** Standard input, already read: a command run for another process gets that process's. */
+  stdin?: string;
 }
 
 export function workingFolder(io: CliIo): string {

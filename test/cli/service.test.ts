@@ -5,12 +5,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { isServableSnapshot } from '../../src/cli/argv';
+import { servedCommand } from '../../src/cli/argv';
 import type { CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/program';
 import { serviceAddress } from '../../src/cli/service/address';
 import { askService, type ClientOutput } from '../../src/cli/service/client';
-import { environmentOfConcern, frameLine, PROTOCOL_VERSION, type ServiceFrame } from '../../src/cli/service/protocol';
+import { environmentOfConcern, frameLine, MAX_REQUEST_BYTES, PROTOCOL_VERSION, type ServiceFrame } from '../../src/cli/service/protocol';
 import { type CliService, type RunCli, serveCli } from '../../src/cli/service/server';
 import { CLI, cliAsync, TempWorkspace } from '../support/workspace';
 
@@ -80,8 +80,10 @@ describe('which command lines a serving process may run', () => {
       ['snapshot'],
       ['--workspace', '/w', '--store', '/s', 'snapshot', '--label', 'before step 3', '--json'],
       ['--store=/s', '--trust-config', '--config', 'c.json', 'snapshot', '--baseline', '--label=x'],
+      ['hooks', 'run', '--agent', 'claude-code'],
+      ['--workspace=/w', 'hooks', 'run', '--agent=codex'],
     ]) {
-      assert.equal(isServableSnapshot(argv), true, argv.join(' '));
+      assert.notEqual(servedCommand(argv), null, argv.join(' '));
     }
   });
 
@@ -104,8 +106,12 @@ describe('which command lines a serving process may run', () => {
       ['snapshot', '--', '--json'],
       ['snapshot', '--lable', 'x'],
       ['--workspace', 'snapshot'],
+      ['hooks', 'install', '--agent', 'codex'],
+      ['hooks', 'run', '--agent', 'codex', '--print'],
+      ['hooks', '--agent', 'codex', 'run'],
+      ['run', 'hooks'],
     ]) {
-      assert.equal(isServableSnapshot(argv), false, argv.join(' '));
+      assert.equal(servedCommand(argv), null, argv.join(' '));
     }
   });
 });
@@ -154,7 +160,7 @@ describe('a CLI snapshot taken by the process that serves its store', () => {
 
   test('prints what the command prints and records the snapshot; a change made just before it is in it', async () => {
     const out = captured();
-    assert.equal(await askService(w.argv('snapshot', '--label', 'first'), BUILD, out), 0);
+    assert.equal(await askService(w.argv('snapshot', '--label', 'first'), BUILD, { output: out }), 0);
     assert.equal(service.served, 1);
     const id = /^out: (\w+)$/.exec(out.lines[0] ?? '')?.[1];
     assert.ok(id, out.lines.join('\n'));
@@ -162,7 +168,7 @@ describe('a CLI snapshot taken by the process that serves its store', () => {
 
     w.ws.write({ 'src/app.js': 'console.log(2)\n', 'b.txt': 'new\n' });
     const second = captured();
-    assert.equal(await askService(w.argv('snapshot', '--json'), BUILD, second), 0);
+    assert.equal(await askService(w.argv('snapshot', '--json'), BUILD, { output: second }), 0);
     const json = JSON.parse(second.lines.map((l) => l.replace(/^out: /, '')).join('\n')) as { snapshot: { id: string; fileCount: number } };
     assert.equal(json.snapshot.fileCount, 3);
 
@@ -181,7 +187,7 @@ describe('a CLI snapshot taken by the process that serves its store', () => {
     try {
       const out = captured();
       assert.equal(
-        await askService(['--store', '.incident-replay', 'snapshot', '--label', 'relative'], BUILD, out),
+        await askService(['--store', '.incident-replay', 'snapshot', '--label', 'relative'], BUILD, { output: out }),
         0,
         out.lines.join('\n'),
       );
@@ -193,11 +199,34 @@ describe('a CLI snapshot taken by the process that serves its store', () => {
     assert.ok((JSON.parse(list.text()) as { snapshots: { label: string | null }[] }).snapshots.some((s) => s.label === 'relative'));
   });
 
+  test("an agent's hook is run with the event it sent on standard input", async () => {
+    const event = {
+      hook_event_name: 'PreToolUse',
+      session_id: 'sess-1',
+      cwd: w.ws.dir,
+      tool_name: 'Write',
+      tool_use_id: 'toolu_01',
+      tool_input: { file_path: w.ws.path('a.txt'), content: 'b\n' },
+    };
+    const out = captured();
+    const before = service.served;
+    const input = (): Promise<string> => Promise.resolve(JSON.stringify(event));
+    assert.equal(await askService(w.argv('hooks', 'run', '--agent', 'claude-code'), BUILD, { output: out, input }), 0);
+    assert.equal(service.served, before + 1);
+    assert.deepEqual(out.lines, [], 'Claude Code reads stdout: the hook says nothing');
+    const list = recording();
+    await runCli(w.argv('snapshots', '--json'), list);
+    const labels = (JSON.parse(list.text()) as { snapshots: { label: string | null }[] }).snapshots.map((s) => s.label);
+    assert.ok(labels.includes('before claude-code Write'), labels.join(', '));
+  });
+
   test("an error is the command's own: its message and exit code", async () => {
     const out = captured();
     const before = service.served;
     assert.equal(
-      await askService(['--workspace', w.ws.dir, '--store', w.store, '--config', path.join(w.ws.dir, 'none.json'), 'snapshot'], BUILD, out),
+      await askService(['--workspace', w.ws.dir, '--store', w.store, '--config', path.join(w.ws.dir, 'none.json'), 'snapshot'], BUILD, {
+        output: out,
+      }),
       2,
     );
     assert.equal(service.served, before + 1);
@@ -213,6 +242,7 @@ describe('a CLI snapshot taken by the process that serves its store', () => {
         cwd: w.ws.dir,
         env: environmentOfConcern(process.env),
         build: BUILD,
+        until: Date.now() + 10_000,
         ...over,
       } as never);
     const declined = async (line: string, why: RegExp): Promise<void> => {
@@ -223,16 +253,23 @@ describe('a CLI snapshot taken by the process that serves its store', () => {
     };
     const before = service.served;
     await declined(request({ build: 'another' }), /build/);
+    // Read after the client stopped waiting (a server busy for seconds): it runs the command itself.
+    await declined(request({ until: Date.now() + 500 }), /too late/);
+    await declined(request({ until: undefined }), /not a request/);
     await declined(request({ env: { ...environmentOfConcern(process.env), INCIDENT_REPLAY_LOCK_STALE_MS: '5000' } }), /environment/);
     await declined(request({ env: { ...environmentOfConcern(process.env), HOME: '/somewhere/else' } }), /environment/);
     await declined(request({ argv: w.argv('prune', '--keep', '0') }), /command/);
     await declined(request({ cwd: 'relative' }), /working folder/);
+    await declined(request({ argv: w.argv('hooks', 'run', '--agent', 'codex') }), /standard input/);
+    await declined(request({ stdin: '{}' }), /standard input/);
     await declined(request({ v: 2 }), /not a request/);
     await declined('{"not json\n', /not a request/);
-    await declined(`${'x'.repeat(300 * 1024)}`, /not a request/);
+    await declined('x'.repeat(MAX_REQUEST_BYTES + 1), /not a request/);
+    // A client that connects and says nothing is not waited for.
+    await declined('', /no request/);
     assert.equal(service.served, before);
     // The client hears "declined" as "run it yourself".
-    assert.equal(await askService(w.argv('snapshot'), 'another', captured()), null);
+    assert.equal(await askService(w.argv('snapshot'), 'another', { output: captured() }), null);
   });
 
   test('nobody is asked when nothing listens, the line is not servable, or INCIDENT_REPLAY_NO_SERVICE is set', () => {
@@ -265,11 +302,11 @@ describe('a service that cannot answer', () => {
       return 3;
     });
     const out = captured();
-    assert.equal(await askService(w.argv('snapshot'), BUILD, out), 3);
+    assert.equal(await askService(w.argv('snapshot'), BUILD, { output: out }), 3);
     assert.deepEqual(out.lines, ['err: first', 'out: second', 'err: third']);
     fail = true;
     const none = captured();
-    assert.equal(await askService(w.argv('snapshot'), BUILD, none), null);
+    assert.equal(await askService(w.argv('snapshot'), BUILD, { output: none }), null);
     assert.deepEqual(none.lines, []);
     // A client that connects and leaves without asking (as a starting server's probe does) holds nothing up.
     const probe = net.connect(service.address);
@@ -292,11 +329,11 @@ describe('a service that cannot answer', () => {
     await new Promise((resolve) => child.once('close', resolve));
     assert.ok(existsSync(address), 'the dead process left its socket');
     assert.notEqual(askService(w.argv('snapshot'), BUILD), null, 'a client tries it');
-    assert.equal(await askService(w.argv('snapshot'), BUILD, captured()), null, 'and runs the command itself');
+    assert.equal(await askService(w.argv('snapshot'), BUILD, { output: captured() }), null, 'and runs the command itself');
 
     const service = await serve(w.store);
     const out = captured();
-    assert.equal(await askService(w.argv('snapshot'), BUILD, out), 0, out.lines.join('\n'));
+    assert.equal(await askService(w.argv('snapshot'), BUILD, { output: out }), 0, out.lines.join('\n'));
     assert.equal(service.served, 1);
   });
 });

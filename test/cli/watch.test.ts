@@ -151,9 +151,26 @@ test('while watch runs, `incident-replay snapshot` in its workspace is taken by 
       list.snapshots.filter((s) => s.origin !== 'auto').map((s) => s.label),
       ['served', 'own'],
     );
+    // An agent's hook, its event on standard input, is run there too.
+    const event = {
+      hook_event_name: 'PreToolUse',
+      session_id: 's',
+      cwd: w.dir,
+      tool_name: 'Bash',
+      tool_use_id: 't1',
+      tool_input: { command: 'make' },
+    };
+    const hook = spawnSync(process.execPath, [CLI, '--workspace', w.dir, 'hooks', 'run', '--agent', 'claude-code'], {
+      encoding: 'utf8',
+      input: JSON.stringify(event),
+    });
+    assert.equal(hook.status, 0, hook.stderr);
+    assert.equal(hook.stderr, '');
+    const after = JSON.parse((await cliAsync(w, 'snapshots', '--json')).stdout) as { snapshots: Snap[] };
+    assert.ok(after.snapshots.some((s) => s.label === 'before claude-code Bash'));
     rec.child.kill('SIGINT');
     assert.equal(await rec.exited, 0, rec.stderr());
-    assert.match(rec.stderr(), /; 1 CLI snapshot taken here\n/);
+    assert.match(rec.stderr(), /; ran 2 CLI commands for other processes\n/);
   } finally {
     rec.child.kill('SIGKILL');
   }

@@ -4,6 +4,7 @@ import { InputError } from '../../engine/errors';
 import { applyHookInstall, handleHookEvent, HOOK_AGENTS, hookAgent, planHookInstall, type HookAgentSpec } from '../../engine/hooks';
 import { withStore, type GlobalOptions } from '../context';
 import type { CliIo } from '../io';
+import { readAllStdin, takeStashedStdin } from '../stdin';
 
 function agentOption(raw: string): HookAgentSpec {
   const spec = hookAgent(raw);
@@ -16,19 +17,16 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function readStdin(): Promise<string> {
+/** The hook event: standard input, unless this command runs for another process (see CliIo.stdin). */
+function hookEvent(io: CliIo): Promise<string> {
+  const given = io.stdin ?? takeStashedStdin();
+  if (given !== undefined) return Promise.resolve(given);
   if (process.stdin.isTTY) {
     return Promise.reject(
       new InputError("hooks run reads the agent's hook event (JSON) on stdin: the agent runs it; to try it, pipe an event in"),
     );
   }
-  return new Promise((resolve, reject) => {
-    let data = '';
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (d: string) => (data += d));
-    process.stdin.on('end', () => resolve(data));
-    process.stdin.on('error', reject);
-  });
+  return readAllStdin();
 }
 
 export function registerHooksCommands(program: Command, io: CliIo): void {
@@ -69,11 +67,10 @@ export function registerHooksCommands(program: Command, io: CliIo): void {
     .requiredOption('--agent <agent>', HOOK_AGENTS.join(', '))
     .action(async (opts: { agent: string }, cmd: Command) => {
       const spec = agentOption(opts.agent);
-      const raw = await readStdin();
+      const raw = await hookEvent(io);
       try {
-        const outcome = await withStore(cmd, { out: (t) => io.err(t), err: (t) => io.err(t) }, (store) =>
-          handleHookEvent(store, spec, raw),
-        );
+        // Its output is the agent's to read: everything but the answer goes to stderr.
+        const outcome = await withStore(cmd, { ...io, out: (t) => io.err(t) }, (store) => handleHookEvent(store, spec, raw));
         if (outcome.reason) io.err(`incident-replay hook: ${outcome.reason}`);
       } catch (e) {
         // A failing hook must not stop the agent's work: say why on stderr and let the tool run.

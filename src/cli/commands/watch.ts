@@ -116,7 +116,7 @@ async function record(store: SnapshotStore, settings: RecorderSettings, io: CliI
   } catch (e) {
     recorder.watcherFailed(watcherProblem(e));
   }
-  // `incident-replay snapshot` in this workspace (a script's, an agent hook's) is taken here, warm.
+  // `incident-replay snapshot` and `hooks run` in this workspace (a script's, an agent's) run here, warm.
   const service = await serveCli({ storeDir: store.dir, run: runCli, log: (m) => io.err(m) });
   io.err(`recording ${store.workspaceRoot} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
@@ -136,7 +136,7 @@ async function record(store: SnapshotStore, settings: RecorderSettings, io: CliI
     `stopped: ${s.eventsRecorded} file events journaled` +
       (s.lastCapture ? `, last snapshot ${s.lastCapture.snapshotId} (${s.lastCapture.reason})` : '') +
       (s.storeBytes !== null ? `, store ${formatBytes(s.storeBytes)}` : '') +
-      (service && service.served > 0 ? `; ${plural(service.served, 'CLI snapshot')} taken here` : ''),
+      (service && service.served > 0 ? `; ran ${plural(service.served, 'CLI command')} for other processes` : ''),
   );
 }
 

@@ -16,6 +16,14 @@ export interface ServiceRequest {
   env: Record<string, string>;
   /** Which build of the CLI asks (see {@link buildIdentity}): only the same build may answer. */
   build: string;
+  /**
+   * Epoch milliseconds after which the client no longer waits to hear `accepted` and runs the
+   * command itself: a server that reads the request later (its event loop was busy) declines it,
+   * so the command never runs twice.
+   */
+  until: number;
+  /** Standard input, read whole, for a command that reads it (`hooks run`). */
+  stdin?: string;
 }
 
 export type ServiceFrame =
@@ -29,8 +37,12 @@ export type ServiceFrame =
 /** How often a server says it is still at work; a client that hears nothing for 5 of these gives up. */
 export const ALIVE_MS = 2_000;
 export const CLIENT_PATIENCE_MS = 5 * ALIVE_MS;
-/** Longest request a server reads. */
-export const MAX_REQUEST_BYTES = 256 * 1024;
+/** A request read later than this before its `until` is declined: the answer could arrive too late. */
+export const LATE_MARGIN_MS = ALIVE_MS;
+/** Largest standard input a client sends along (a hook event carries a tool's input and output); past it, it runs the command itself. */
+export const MAX_STDIN_BYTES = 8 << 20;
+/** Longest request a server reads: the input, JSON-escaped, and the rest. */
+export const MAX_REQUEST_BYTES = 6 * MAX_STDIN_BYTES + (1 << 20);
 
 /**
  * The variables a command's result depends on: where the user's git excludes and trusted-config

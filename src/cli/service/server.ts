@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { isServableSnapshot } from '../argv';
+import { servedCommand } from '../argv';
 import type { CliIo } from '../io';
 import { serviceAddress } from './address';
 import { StorePool } from './storePool';
@@ -10,9 +10,10 @@ import {
   ALIVE_MS,
   environmentOfConcern,
   frameLine,
+  LATE_MARGIN_MS,
+  launchedBuild,
   MAX_REQUEST_BYTES,
   PROTOCOL_VERSION,
-  launchedBuild,
   readLines,
   type ServiceFrame,
   type ServiceRequest,
@@ -149,6 +150,7 @@ function serveOne(socket: net.Socket, run: RunCli, build: string, stores: StoreP
           err: (text) => send({ t: 'err', text }),
           cwd: request.cwd,
           stores,
+          ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
         };
         run(request.argv, io).then(
           (code) => {
@@ -181,6 +183,8 @@ function parseRequest(line: string): ServiceRequest | null {
       !strings(r.argv) ||
       typeof r.cwd !== 'string' ||
       typeof r.build !== 'string' ||
+      typeof r.until !== 'number' ||
+      (r.stdin !== undefined && typeof r.stdin !== 'string') ||
       typeof env !== 'object' ||
       env === null ||
       !Object.values(env).every((v) => typeof v === 'string')
@@ -195,9 +199,12 @@ function parseRequest(line: string): ServiceRequest | null {
 
 /** Why this process must not run `request` as the client would have; null when it may. */
 function refusalOf(request: ServiceRequest, build: string): string | null {
+  if (Date.now() > request.until - LATE_MARGIN_MS) return 'too late: the client runs it itself';
   if (request.build !== build) return 'another build of the CLI';
   if (!path.isAbsolute(request.cwd)) return 'no working folder';
-  if (!isServableSnapshot(request.argv)) return 'not a command this service runs';
+  const command = servedCommand(request.argv);
+  if (command === null) return 'not a command this service runs';
+  if (command.readsInput !== (request.stdin !== undefined)) return 'standard input missing or unexpected';
   if (!isDeepStrictEqual(environmentOfConcern(request.env), environmentOfConcern(process.env))) return 'another environment';
   return null;
 }
