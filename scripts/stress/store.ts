@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     const ok = r.fsck.problems.length === 0 && r.undiffable.length === 0;
     failed ||= !ok;
     console.log(
-      `seed ${seed}: ${r.rounds} rounds, ${r.snapshotsTaken} snapshots, ${r.prunes} prunes/retentions, ${r.kills} kill -9; ` +
+      `seed ${seed}: ${r.rounds} rounds, ${r.snapshotsTaken} snapshots (${r.served} served), ${r.prunes} prunes/retentions, ${r.kills} kill -9; ` +
         `fsck: ${r.fsck.snapshotsChecked} snapshots, ${r.fsck.objectsChecked} objects, ${r.fsck.problems.length} problems; ` +
         `${r.undiffable.length} undiffable; ${(r.elapsedMs / 1000).toFixed(1)} s — ${ok ? 'PASS' : 'FAIL'}`,
     );

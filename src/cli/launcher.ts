@@ -80,9 +80,9 @@ function removeOldCaches(dir: string): void {
 const WASM_TIERING_OFF = '--wasm-tiering-budget=2000000000';
 
 /**
- * A `snapshot` is first offered to the process that serves its store (`watch`, `mcp`: see
- * src/cli/service/), which has the CLI warm; when there is none, or it declines, this process
- * runs the command itself. Checking costs one stat of a socket path.
+ * A `snapshot` or `hooks run` is first offered to the process that serves its store (`watch`,
+ * `mcp`: see src/cli/service/), which has the CLI warm; when there is none, or it declines, this
+ * process runs the command itself. Checking costs one stat of a socket path.
  */
 function launch(): void {
   const argv = process.argv.slice(2);

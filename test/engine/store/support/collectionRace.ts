@@ -33,6 +33,8 @@ export interface RaceResult {
   fsck: { problems: { message: string }[]; snapshotsChecked: number; objectsChecked: number };
   /** Snapshots whose `diff` against the latest failed (fsck should have found each). */
   undiffable: string[];
+  /** CLI snapshots the serving process took and reported (not counting those of a server killed later). */
+  served: number;
   elapsedMs: number;
 }
 
@@ -43,9 +45,9 @@ interface Run {
   err: string;
 }
 
-function startCli(ws: string, args: string[]): { child: ChildProcess; done: Promise<Run> } {
+function startCli(ws: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<Run> } {
   const child = spawn(process.execPath, [CLI, '--workspace', ws, ...args], {
-    env: { ...process.env, INCIDENT_REPLAY_LOCK_STALE_MS: '2000' },
+    env: { ...process.env, INCIDENT_REPLAY_LOCK_STALE_MS: '2000', ...env },
   });
   let out = '';
   let err = '';
@@ -58,8 +60,13 @@ function startCli(ws: string, args: string[]): { child: ChildProcess; done: Prom
   return { child, done };
 }
 
-async function cli(ws: string, args: string[]): Promise<Run> {
-  return startCli(ws, args).done;
+async function cli(ws: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return startCli(ws, args, env).done;
+}
+
+/** Half the race's CLI snapshots are taken by the serving process, half by the CLI itself. */
+function servedOrNot(next: () => number): NodeJS.ProcessEnv {
+  return next() < 0.5 ? {} : { INCIDENT_REPLAY_NO_SERVICE: '1' };
 }
 
 /** The JSON a CLI call printed; its stderr if it printed none. */
@@ -107,6 +114,48 @@ class LongLived {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * `watch` (automatic snapshots held off), kept running so that the CLI's snapshots in the race
+ * are taken by it (src/cli/service/), under the same store lock as everything else, and sometimes
+ * killed -9 in the middle of one.
+ */
+class Server {
+  private stderr = '';
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => child.on('close', () => resolve()));
+  }
+
+  /** Started and listening. */
+  static async start(ws: string): Promise<Server> {
+    const child = spawn(process.execPath, [CLI, '--workspace', ws, 'watch', '--quiet', '3600', '--min-interval', '3600'], {
+      env: { ...process.env, INCIDENT_REPLAY_LOCK_STALE_MS: '2000' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const server = new Server(child);
+    const deadline = Date.now() + 30_000;
+    while (!server.stderr.includes('(Ctrl-C to stop)')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the serving process did not start: ${server.stderr}`);
+      await sleep(20);
+    }
+    return server;
+  }
+
+  /** Stops it; how many CLI commands it ran for other processes. */
+  async stop(): Promise<number> {
+    this.child.kill('SIGINT');
+    await this.exited;
+    return Number(/; ran (\d+) CLI commands? for other processes/.exec(this.stderr)?.[1] ?? 0);
+  }
+
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+/**
  * Changes a few files. Half the writes are new content; the other half go back to a version
  * an older snapshot had (agents undo edits all the time): a blob that a prune is deleting
  * right then is exactly what a capture with a stale object index would wrongly skip writing.
@@ -132,6 +181,8 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
   const first = await cli(ws, ['snapshot', '--baseline']);
   if (first.code !== 0) throw new Error(`baseline failed: ${first.err}`);
   let longLived = new LongLived(ws);
+  let server = await Server.start(ws);
+  let served = 0;
   let snapshotsTaken = 1;
   let prunes = 0;
   let kills = 0;
@@ -142,9 +193,10 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
       const shape = Math.floor(next() * 3);
       const killing = opts.killEvery !== undefined && round % opts.killEvery === opts.killEvery - 1;
       if (killing) {
-        // kill -9 one of snapshot, prune or the long-lived process's retention at a random moment.
+        // kill -9 one of snapshot, prune, the long-lived process's retention or the process
+        // serving a CLI's snapshot, at a random moment.
         const pick = next();
-        if (pick < 1 / 3) {
+        if (pick < 1 / 4) {
           const list = await cliJson<{ snapshots: { id: string }[] }>(ws, ['snapshots', '--json']);
           void longLived.ask(
             `drop ${list.snapshots
@@ -156,8 +208,18 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
           longLived.kill();
           longLived = new LongLived(ws);
           log(`round ${round}: killed the long-lived process during retention`);
+        } else if (pick < 2 / 4) {
+          // The CLI whose snapshot it was serving takes it itself, and must succeed.
+          const client = startCli(ws, ['snapshot']);
+          await sleep(next() * 150);
+          await server.kill();
+          const r = await client.done;
+          if (r.code !== 0) throw new Error(`round ${round}: snapshot whose server was killed exited ${r.code} (${r.err.trim()})`);
+          snapshotsTaken++;
+          server = await Server.start(ws);
+          log(`round ${round}: killed the process serving a snapshot`);
         } else {
-          const victim = startCli(ws, pick < 2 / 3 ? ['snapshot'] : ['prune', '--keep', '1']);
+          const victim = startCli(ws, pick < 3 / 4 ? ['snapshot'] : ['prune', '--keep', '1']);
           await sleep(next() * 250);
           victim.child.kill('SIGKILL');
           await victim.done;
@@ -167,11 +229,12 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
       } else {
         // Either side may start first, by up to the time a CLI takes to open the store.
         const lead = (next() - 0.5) * 240;
+        const how = servedOrNot(next);
         const delay = Math.max(0, lead);
         if (shape === 0) {
           // Two CLIs: snapshot and prune --keep 1 at the same moment.
           const [s, p] = await Promise.all([
-            sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])),
+            sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'], how)),
             sleep(delay).then(() => cli(ws, ['prune', '--keep', '1'])),
           ]);
           if (s.code !== 0 || p.code !== 0)
@@ -196,7 +259,7 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
             .filter(() => next() < 0.7)
             .map((s) => s.id);
           const [s, d] = await Promise.all([
-            sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'])),
+            sleep(-Math.min(0, lead)).then(() => cli(ws, ['snapshot'], how)),
             sleep(delay).then(() => longLived.ask(`drop ${victims.join(' ')}`)),
           ]);
           if (s.code !== 0 || d.error)
@@ -212,8 +275,13 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
         break;
       }
     }
+    // The serving process (restarted after each kill -9) still serves once the race is over.
+    const last = await cli(ws, ['snapshot']);
+    if (last.code !== 0) throw new Error(`the last snapshot exited ${last.code} (${last.err.trim()})`);
+    snapshotsTaken++;
   } finally {
     longLived.close();
+    served += await server.stop();
   }
   const fsck = await cliJson<RaceResult['fsck']>(ws, ['fsck', '--json']);
   fsck.problems.unshift(...damage);
@@ -223,5 +291,5 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
     const d = await cli(ws, ['diff', s.id, 'latest', '--stat']);
     if (d.code !== 0) undiffable.push(`${s.id}: ${d.err.trim()}`);
   }
-  return { workspace: ws, rounds: opts.rounds, snapshotsTaken, prunes, kills, fsck, undiffable, elapsedMs: Date.now() - started };
+  return { workspace: ws, rounds: opts.rounds, snapshotsTaken, prunes, kills, fsck, undiffable, served, elapsedMs: Date.now() - started };
 }
