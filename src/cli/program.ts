@@ -37,7 +37,7 @@ export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => P
     verbs: ['watch'],
     load: async () => {
       const { registerWatchCommand } = await import('./commands/watch');
-      // It serves other CLI processes' snapshots with this very function (see src/cli/service/).
+      // It runs other CLI processes' snapshots and hooks with this very function (see src/cli/service/).
       return (program, io) => registerWatchCommand(program, io, runCli);
     },
   },

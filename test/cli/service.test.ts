@@ -220,6 +220,25 @@ describe('a CLI snapshot taken by the process that serves its store', () => {
     assert.ok(labels.includes('before claude-code Write'), labels.join(', '));
   });
 
+  test('a config edited between two served snapshots is the one the second uses', async () => {
+    assert.equal(await askService(w.argv('snapshot', '--label', 'before-config'), BUILD, { output: captured() }), 0);
+    w.ws.write({ 'incident-replay.json': JSON.stringify({ exclude: ['src/**'] }) });
+    try {
+      // Leaving files out weakens detection: a workspace's config does that only when trusted.
+      const trusted = ['--workspace', w.ws.dir, '--store', w.store, '--trust-config', 'snapshot', '--label', 'after-config'];
+      assert.equal(await askService(trusted, BUILD, { output: captured() }), 0);
+    } finally {
+      w.ws.remove('incident-replay.json');
+    }
+    const diff = recording();
+    assert.equal(await runCli(w.argv('diff', 'before-config', 'after-config', '--json'), diff), 0, diff.text());
+    const changes = (JSON.parse(diff.text()) as { changes: { path: string; status: string }[] }).changes;
+    assert.deepEqual(changes.map((c) => [c.path, c.status]).sort(), [
+      ['incident-replay.json', 'added'],
+      ['src/app.js', 'removed'],
+    ]);
+  });
+
   test("an error is the command's own: its message and exit code", async () => {
     const out = captured();
     const before = service.served;

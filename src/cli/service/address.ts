@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /*
- * Where the process that serves a store's CLI snapshots listens: a Unix socket in a folder only
+ * Where the process that serves a store's CLI commands listens: a Unix socket in a folder only
  * this user can enter, named by the store's real path. Never in the store or the workspace: a
  * cloned repository could plant a symlink there that leads to some other program's socket.
  * Not on Windows (named pipes live in one machine-wide namespace that another user could take

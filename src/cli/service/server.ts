@@ -27,7 +27,7 @@ export interface ServeOptions {
   run: RunCli;
   /** This process's build; the launcher's by default. */
   build?: string;
-  /** Told about each command served and about every problem (never fatal: clients run their own then). */
+  /** Told about every problem (never fatal: clients then run their commands themselves). */
   log?: (message: string) => void;
 }
 
@@ -40,10 +40,11 @@ export interface CliService {
 }
 
 /**
- * Serves `snapshot` command lines for CLI processes of the same user, build and environment on
- * this store: a long-lived process (`watch`, `mcp`) has the CLI compiled and warm, so it takes a
- * snapshot in a fraction of a fresh process's time. The command runs exactly as the client would
- * have run it (its arguments, working folder, same environment), through the same code, under
+ * Serves the command lines scripts and agents run at every step (`snapshot`, `hooks run`: see
+ * servedCommand) for CLI processes of the same user, build and environment on this store: a
+ * long-lived process (`watch`, `mcp`) has the CLI compiled and the store open, so it runs them in
+ * a fraction of a fresh process's time. The command runs exactly as the client would have run it
+ * (its arguments, working folder, standard input, same environment), through the same code, under
  * the same store lock; the service changes where it runs, never what it does.
  *
  * Null when nothing is served: on Windows, a folder that is not private, or another live process
@@ -71,7 +72,7 @@ export async function serveCli(opts: ServeOptions): Promise<CliService | null> {
   });
   const listening = await new Promise<boolean>((resolve) => {
     server.once('error', (e) => {
-      opts.log?.(`not serving CLI snapshots: ${e.message}`);
+      opts.log?.(`not serving CLI commands: ${e.message}`);
       resolve(false);
     });
     server.listen(address, () => resolve(true));
