@@ -33,7 +33,7 @@ import {
   type StatProof,
 } from './statCache';
 import { RACY_WINDOW_MS, racyReference } from './racyClock';
-import type { StatLike, StatPreload } from './statPreload';
+import { shareLayout, type StatLike, type StatPreload } from './statPreload';
 import { abortError, storeWriteMessage } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
 import { type Found, foundAbs, type JournalTrust, journalTrust, walkWorkspace } from './walk';
@@ -309,7 +309,9 @@ async function captureChangedRows(
   const { root, takenAt, racyFrom, collection, filterKey } = at;
   const head = { workspaceRoot: root, takenAt, racyFrom, manifestId, collection, filterKey };
   // The cache is only a hint; failing to write it makes the next capture slower, not wrong.
-  await saveStatCache(at.storeDir, cache.encodeWith(head, updates), opts.statCacheMemo).catch(() => undefined);
+  const encoded = cache.encodeWith(head, updates);
+  shareLayout(cache, encoded.cache, updates.keys());
+  await saveStatCache(at.storeDir, encoded, opts.statCacheMemo).catch(() => undefined);
   opts.onProgress?.(cache.rowCount);
   issues.sort(compareIssues);
   const unchanged = cache.rowCount - rows.length;

@@ -119,11 +119,17 @@ export interface StatCache {
   /** Sum of the sizes of the cached entries, as `entries()` would add up. */
   totalSize(): number;
   /**
-   * The bytes of this cache with the rows in `updates` recorded anew and a new header (the same
-   * files, folders and paths): what a capture that found only those rows changed writes, without
-   * encoding the others again.
+   * This cache with the rows in `updates` recorded anew and a new header (the same files, folders
+   * and paths): what a capture that found only those rows changed writes, without encoding the
+   * others again; and the cache those bytes decode to, sharing this one's paths and folders, for a
+   * long-lived process's next capture (see StatCacheMemo).
    */
-  encodeWith(head: StatCacheHead, updates: ReadonlyMap<number, RowUpdate>): Buffer;
+  encodeWith(head: StatCacheHead, updates: ReadonlyMap<number, RowUpdate>): EncodedStatCache;
+}
+
+export interface EncodedStatCache {
+  bytes: Buffer;
+  cache: StatCache;
 }
 
 /** A row recorded anew (see StatCache.encodeWith): its entry and proof, or null to process it again next time. */
@@ -180,7 +186,8 @@ class ColumnCache implements StatCache {
   private readonly made: (CachedFile | undefined)[];
   private readonly dirs = new Map<string, CachedDir>();
   private byParent: Map<string, { files: number[]; dirs: CachedDir[] }> | undefined;
-  private joinedPaths: Buffer | undefined;
+  /** The paths column's bytes, once encoded (shared with a cache made by encodeWith). */
+  joinedPaths: Buffer | undefined;
   readonly entryCount: number;
   /** Almost always: every name is UTF-8, so no row needs a lookup in `rawPaths`. */
   private readonly noRawPaths: boolean;
@@ -326,7 +333,7 @@ class ColumnCache implements StatCache {
     return this.cached(i);
   }
 
-  encodeWith(head: StatCacheHead, updates: ReadonlyMap<number, RowUpdate>): Buffer {
+  encodeWith(head: StatCacheHead, updates: ReadonlyMap<number, RowUpdate>): EncodedStatCache {
     const { count, rawPaths, dirs } = this.header;
     const targets = { ...this.header.targets };
     for (const [row, u] of updates) {
@@ -343,7 +350,24 @@ class ColumnCache implements StatCache {
     this.ids.copy(out, at.idsAt, 0, count * 20);
     for (const [row, u] of updates) writeRow(out, at, row, u.kind, u.entry, u.proof);
     this.pathBytes().copy(out, at.pathsAt);
-    return out;
+    // What decode() would make of `out`, but with the paths and folders as they are here.
+    const nums = new Float64Array(count * 4);
+    Buffer.from(nums.buffer).set(out.subarray(at.numsAt, at.flagsAt));
+    const flags = new Uint16Array(count);
+    Buffer.from(flags.buffer).set(out.subarray(at.flagsAt, at.idsAt));
+    const header: Header = {
+      ...this.header,
+      takenAt: head.takenAt,
+      racyFrom: head.racyFrom,
+      filterKey: head.filterKey,
+      manifestId: head.manifestId,
+      targets,
+    };
+    if (head.collection !== null) header.collection = head.collection;
+    else delete header.collection;
+    const cache = new ColumnCache(header, nums, flags, Buffer.from(out.subarray(at.idsAt, at.pathsAt)), this.paths);
+    cache.joinedPaths = this.joinedPaths;
+    return { bytes: out, cache };
   }
 
   /** The paths column as stored: the same bytes whatever rows change. */
@@ -498,7 +522,7 @@ class EmptyCache implements StatCache {
   totalSize(): number {
     return 0;
   }
-  encodeWith(): Buffer {
+  encodeWith(): EncodedStatCache {
     throw new Error('empty stat cache has no rows');
   }
 }
@@ -698,7 +722,7 @@ function writeRow(out: Buffer, at: Layout, i: number, kind: EntryType, e: Manife
  * Replaced atomically (temporary name, rename). Not fsynced: after a crash a damaged cache
  * is simply ignored, and every entry is re-checked against the file and the store anyway.
  */
-export async function saveStatCache(storeDir: string, content: StatCacheContent | Buffer, memo?: StatCacheMemo): Promise<void> {
+export async function saveStatCache(storeDir: string, content: StatCacheContent | EncodedStatCache, memo?: StatCacheMemo): Promise<void> {
   if (memo) {
     memo.cache = null;
     memo.identity = null;
@@ -706,7 +730,12 @@ export async function saveStatCache(storeDir: string, content: StatCacheContent 
   }
   const target = path.join(storeDir, STAT_CACHE_FILE);
   const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  await fsc.writeFileAtomic(target, tmp, Buffer.isBuffer(content) ? content : encodeStatCache(content), {
-    sync: false,
-  });
+  const [bytes, decoded] = 'bytes' in content ? [content.bytes, content.cache] : [encodeStatCache(content), null];
+  await fsc.writeFileAtomic(target, tmp, bytes, { sync: false });
+  if (memo && decoded) {
+    // Captures save under the store lock, so the file is still the one just written: the next
+    // capture here takes the cache as it is instead of reading and decoding it back.
+    memo.identity = identityOf(fs.statSync(target));
+    memo.cache = decoded;
+  }
 }

@@ -120,14 +120,30 @@ function layoutOf(cache: StatCache, root: string): Layout {
   }
   const fileIndex = new Int32Array(cache.rowCount).fill(-1);
   for (let row = 0; row < cache.rowCount; row++) {
-    // Only rows a capture lstats (files with an entry); see CaptureRun.processOne.
-    if (!cache.rowHasEntry(row) || cache.rowKind(row) !== 'file' || cache.rowRawPath(row) !== undefined) continue;
+    if (!preloaded(cache, row)) continue;
     fileIndex[row] = rels.length;
     rels.push(cache.rowPath(row));
   }
   const layout: Layout = { paths: sharePaths(root, rels), dirIndex, fileIndex };
   layouts.set(cache, layout);
   return layout;
+}
+
+/** Whether a preload stats the file of `row`: rows a capture lstats (files with an entry; see CaptureRun.processOne), named in UTF-8. */
+function preloaded(cache: StatCache, row: number): boolean {
+  return cache.rowHasEntry(row) && cache.rowKind(row) === 'file' && cache.rowRawPath(row) === undefined;
+}
+
+/**
+ * Lets `to`, made from `from` by recording `rows` anew (StatCache.encodeWith: the same paths and
+ * folders), use `from`'s layout when those rows are preloaded as before, so a long-lived process's
+ * next preload does not lay the paths out again.
+ */
+export function shareLayout(from: StatCache, to: StatCache, rows: Iterable<number>): void {
+  const known = layouts.get(from);
+  if (known === undefined || from.rowCount !== to.rowCount) return;
+  for (const row of rows) if (preloaded(from, row) !== preloaded(to, row)) return;
+  layouts.set(to, known);
 }
 
 /** Whether this thread may block in Atomics.wait (a host may forbid it on its main thread, as browsers do). */

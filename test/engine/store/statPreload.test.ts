@@ -11,7 +11,7 @@ import { changesOnPreload, unchangedOnPreload } from '../../../src/engine/store/
 import { type CaptureOptions, type CaptureResult, captureWorkspace, filterKeyOf } from '../../../src/engine/store/capture';
 import { ObjectStore } from '../../../src/engine/store/objectStore';
 import { racyReference } from '../../../src/engine/store/racyClock';
-import { StatCacheMemo } from '../../../src/engine/store/statCache';
+import { loadStatCacheSync, StatCacheMemo } from '../../../src/engine/store/statCache';
 import { type StatLike, StatPreload } from '../../../src/engine/store/statPreload';
 // A small seeded generator (mulberry32), so a failing round can be replayed from its seed.
 import { rng } from '../../../scripts/bench/synthetic';
@@ -407,6 +407,43 @@ describe("a tree whose folders stand, on the preload's word", () => {
     // A name added: its folder's listing changed, and the capture walks.
     write('d2/e2/new.txt', 'new\n');
     assert.equal(judged(), null);
+  });
+
+  it('keeps the cache it wrote as the file would load, without reading it back', async () => {
+    const files = populate();
+    fs.symlinkSync('d0/e0/f0.txt', path.join(ws, 'link'));
+    const side = new Side(path.join(tmp, 's'), 'this thread');
+    await side.capture();
+    await new Promise((r) => setTimeout(r, 30));
+    await side.capture();
+    for (const rel of files.slice(0, 40)) fs.appendFileSync(path.join(ws, rel), 'more\n');
+    fs.chmodSync(path.join(ws, files[50] as string), 0o000);
+    fs.writeFileSync(path.join(ws, files[60] as string), 'same size?\n');
+    await new Promise((r) => setTimeout(r, 30));
+    const r = await side.capture();
+    assert.equal(r.stats.filesScanned - r.stats.filesReused, r.stats.filesHashed, 'only the changed files were read');
+    const kept = side.memo.cache;
+    assert.ok(kept, 'the capture kept the cache it wrote');
+    const loaded = loadStatCacheSync(side.storeDir, ws);
+    assert.notEqual(kept, loaded);
+    for (const k of ['workspaceRoot', 'takenAt', 'racyFrom', 'manifestId', 'collection', 'filterKey', 'entryCount', 'rowCount'] as const) {
+      assert.equal(kept[k], loaded[k], k);
+    }
+    assert.deepEqual(kept.allDirs(), loaded.allDirs());
+    assert.deepEqual(Buffer.from(kept.idColumn()), Buffer.from(loaded.idColumn()));
+    assert.equal(kept.totalSize(), loaded.totalSize());
+    for (let row = 0; row < loaded.rowCount; row++) {
+      const path_ = loaded.rowPath(row);
+      assert.deepEqual(
+        [kept.rowPath(row), kept.rowKind(row), kept.rowHasEntry(row)],
+        [path_, loaded.rowKind(row), loaded.rowHasEntry(row)],
+      );
+      assert.deepEqual(kept.rowCached(row), loaded.rowCached(row), path_);
+      assert.deepEqual(kept.lookup(path_), loaded.lookup(path_), path_);
+    }
+    assert.deepEqual(kept.children('d1'), loaded.children('d1'));
+    // The next capture takes it from memory, as the file is still the one it came from.
+    assert.equal(loadStatCacheSync(side.storeDir, ws, side.memo), kept);
   });
 
   for (const mode of ['worker', 'this thread'] as const) {
