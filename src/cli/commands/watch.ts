@@ -118,6 +118,7 @@ async function record(store: SnapshotStore, settings: RecorderSettings, io: CliI
   }
   // `incident-replay snapshot` and `hooks run` in this workspace (a script's, an agent's) run here, warm.
   const service = await serveCli({ storeDir: store.dir, run: runCli, log: (m) => io.err(m) });
+  if (service) io.err('`incident-replay snapshot` and agent hooks on this store run here while it records');
   io.err(`recording ${store.workspaceRoot} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
