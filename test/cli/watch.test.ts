@@ -171,6 +171,7 @@ test('while watch runs, `incident-replay snapshot` in its workspace is taken by 
     rec.child.kill('SIGINT');
     assert.equal(await rec.exited, 0, rec.stderr());
     assert.match(rec.stderr(), /; ran 2 CLI commands for other processes\n/);
+    assert.match(rec.stderr(), /`incident-replay snapshot` and agent hooks on this store run here while it records\n/);
   } finally {
     rec.child.kill('SIGKILL');
   }
