@@ -37,6 +37,12 @@ export class PackWriter {
   private readonly entries: PackEntry[] = [];
   private readonly pendingIds = new Set<string>();
   private inFlight: Promise<void>[] = [];
+  /**
+   * Chunk buffers whose bytes are written, for the next chunks: a capture seals thousands, and
+   * each new one was external memory that lingered until a collection, tens of MiB at the peak of
+   * a 100,000-file capture.
+   */
+  private readonly spare: Buffer[] = [];
   private failure: Error | undefined;
   private finished = false;
 
@@ -141,9 +147,10 @@ export class PackWriter {
   }
 
   private seal(): void {
-    const raw = this.chunk.subarray(0, this.chunkUsed);
+    const whole = this.chunk;
+    const raw = whole.subarray(0, this.chunkUsed);
     const index = this.sealed++;
-    this.chunk = Buffer.allocUnsafe(CHUNK_TARGET * 2);
+    this.chunk = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_TARGET * 2);
     this.chunkUsed = 0;
     const job = (async () => {
       const [block, fd] = await Promise.all([encodeBlock(raw), this.descriptor()]);
@@ -153,6 +160,8 @@ export class PackWriter {
       this.size += block.data.length;
       this.chunks[index] = { offset, storedLength: block.data.length, rawLength: raw.length, encoding: block.encoding };
       await fsc.writeFully(fd, block.data, offset);
+      // Written (a chunk stored raw is written from this very buffer): its bytes are needed no more.
+      if (whole.length === CHUNK_TARGET * 2) this.spare.push(whole);
     })().catch((e: unknown) => {
       this.failure ??= e instanceof Error ? e : new Error(String(e));
     });
