@@ -20,10 +20,7 @@ export function workingFolder(io: CliIo): string {
   return io.cwd ?? process.cwd();
 }
 
-export const processIo: CliIo = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
-};
+export { processIo } from './processIo';
 
 /** Every JSON document the CLI prints goes through the engine's one redaction pass (`redactDeep`). */
 export function printJson(io: CliIo, value: unknown): void {

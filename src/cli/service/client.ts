@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { globalOptionValue, servedCommand } from '../argv';
+import type { CliIo } from '../io';
+import { processIo } from '../processIo';
 import { readAllStdin, stashStdin } from '../stdin';
 import { storeFolder } from '../storeFolder';
 import { serviceAddress } from './address';
@@ -17,21 +19,13 @@ import {
 } from './protocol';
 
 /** Where a served command's output goes; the process's own streams unless a test says otherwise. */
-export interface ClientOutput {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+export type ClientOutput = Pick<CliIo, 'out' | 'err'>;
 
 export interface ClientOptions {
   output?: ClientOutput;
   /** The command's standard input (default: the process's, read whole, and left for a local run if the server declines). */
   input?: () => Promise<string>;
 }
-
-const processOutput: ClientOutput = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-};
 
 /**
  * Asks the process serving this command's store (`watch`, `mcp`) to run the command, which it does
@@ -67,7 +61,7 @@ export function askService(argv: readonly string[], build: string, opts: ClientO
               until: Date.now() + CLIENT_PATIENCE_MS,
               ...(stdin !== undefined ? { stdin } : {}),
             },
-            opts.output ?? processOutput,
+            opts.output ?? processIo,
           );
     // Read from this process's own input: the command run here instead needs it.
     if (code === null && stdin !== undefined && opts.input === undefined) stashStdin(stdin);
