@@ -28,11 +28,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `password: ${DB_PASSWORD}` is neither reported nor redacted.
  */
 const PLACEHOLDER =
-  /^(?:\$\{[^}]*\}?|\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$\d|\{\{.*\}\}?|<[^>]*>?|%\(?[A-Za-z_]*\)?s|%s|\[redacted.*|\*+|\.{3,}|x{3,}|X{3,}|(?:null|none|nil|undefined|true|false|string|str|bytes|number|int|bool|boolean|object|any|unknown|optional|required|empty|redacted|hidden|secret|password|passwd|pass|pwd|token|changeme|change_me|example|sample|dummy|placeholder|test|testing|todo|tbd|xxx)|process\.env\..*|os\.environ.*|env\..*|(?:your|my|insert|enter|replace|put)[-_ ].*|.*(?:_here|-here|placeholder|example|xxxx|XXXX).*)$/i;
+  /^(?:\$\{[^}]*\}?|\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$\d|\{\{.*\}\}?|<[^>]*>?|%\(?[A-Za-z_]*\)?s|%s|\[redacted.*|\*+|\.{3,}|x{3,}|X{3,}|(?:null|none|nil|undefined|true|false|string|str|bytes|number|int|bool|boolean|object|any|unknown|optional|required|empty|redacted|hidden|secret|password|passwd|pass|pwd|token|changeme|change_me|example|sample|dummy|placeholder|test|testing|todo|tbd|xxx)|process\.env\..*|os\.environ.*|env\..*|(?:your|my|insert|enter|replace|put)[-_ ].*|.*(?:_here|-here|placeholder|example).*)$/i;
+
+/**
+ * `sk_live_xxxxxxxxxxxx`, `XXXX-XXXX`, `key-xxxx`: x's typed where a key's characters go, in one
+ * case, a long run or a good part of the value. A generated key holds four x's in a row by chance
+ * (`XXXX`, `xXxX`: about one 52-character key in 12,000), never this many: such a key was taken
+ * for a placeholder and left in exports.
+ */
+function isXedOut(value: string): boolean {
+  // One line, as the placeholder pattern reads values: a PEM body's lines are judged as a block.
+  if (value.includes('\n')) return false;
+  const runs = value.match(/x{4,}|X{4,}/g);
+  if (runs === null) return false;
+  const xs = runs.reduce((n, r) => n + r.length, 0);
+  return runs.some((r) => r.length >= 8) || xs * 4 >= value.length;
+}
 
 /** Whether a value is a placeholder, a reference to another variable, or a redaction mark. */
 export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value) || value.includes('…[redacted') || /^(.)\1+$/.test(value);
+  return PLACEHOLDER.test(value) || isXedOut(value) || value.includes('…[redacted') || /^(.)\1+$/.test(value);
 }
 
 /**

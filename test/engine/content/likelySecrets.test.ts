@@ -68,8 +68,23 @@ describe('findLikelySecrets', () => {
       'const token = process.env.GITHUB_TOKEN;',
       'client_secret = "<client-secret>"',
       'AWS_SECRET_ACCESS_KEY={{ secrets.AWS_SECRET_ACCESS_KEY }}',
+      'OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxx',
+      'STRIPE_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx',
+      'LICENSE_KEY=XXXX-XXXX-XXXX-XXXX',
     ]) {
       assert.deepEqual(found(line), [], line);
+    }
+  });
+
+  it("finds a generated key that happens to hold four x's in a row", () => {
+    // Keys a random generator made (one 52-character key in some 12,000 has such a run): they were taken for placeholders.
+    for (const key of [
+      'gsk_30uqGXXXXMZMDlXxkZy1Sw5tH4SNJSidLCKxKh3NZCqeZoc8VaEM',
+      'gsk_E0XxXxvbxBnh2rO5JFvKWbWUD4dqVzGdin6wGrSZIT1X34Ny5MvI',
+      'gsk_OWTcskJTC2IF9ZmsOJKCXxxx4e8bN0HhCF2kZkRxfEP7RbJFkovp',
+      'ghp_xxxxR8dK2pLw9QzT4vNbY7sJm3HcFgA6uEk1',
+    ]) {
+      assert.deepEqual(found(`the key in the log: ${key}`), [key], key);
     }
   });
 
