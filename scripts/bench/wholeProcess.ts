@@ -5,15 +5,13 @@
  * method), on the synthetic tree and on a real-shaped one: this project's own node_modules copied
  * into a plain folder (tens of thousands of real files, nested .gitignore files, no network).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { CLI, ROOT } from './paths';
+import { ServingWatch } from './servingWatch';
 import { touchFraction } from './synthetic';
 import type { AddRow } from './recorder';
-
-// dist/bench.js (bundled, one level down) or scripts/bench/wholeProcess.ts (through tsx, two).
-const ROOT = existsSync(path.join(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 export interface Timer {
   time(fn: () => void): number;
@@ -148,24 +146,14 @@ export async function benchWholeProcess(
  * unserved path under a served name.
  */
 async function whileWatching(ws: string, store: string, fn: () => number): Promise<void> {
-  const child = spawn(process.execPath, [CLI, '--workspace', ws, '--store', store, 'watch', '--quiet', '3600', '--min-interval', '3600'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const watch = await ServingWatch.start(['--workspace', ws, '--store', store]);
+  let asked: number;
   try {
-    const deadline = Date.now() + 120_000;
-    while (!stderr.includes('(Ctrl-C to stop)')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`watch did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const asked = fn();
-    child.kill('SIGINT');
-    await exited;
-    const taken = /; ran (\d+) CLI commands? for other processes/.exec(stderr);
-    if (Number(taken?.[1] ?? 0) !== asked) throw new Error(`watch took ${taken?.[1] ?? 0} of ${asked} CLI snapshots: ${stderr}`);
-  } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    asked = fn();
+  } catch (e) {
+    await watch.kill();
+    throw e;
   }
+  const taken = await watch.stop();
+  if (taken !== asked) throw new Error(`watch took ${taken} of ${asked} CLI snapshots: ${watch.output}`);
 }

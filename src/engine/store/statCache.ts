@@ -186,8 +186,8 @@ class ColumnCache implements StatCache {
   private readonly made: (CachedFile | undefined)[];
   private readonly dirs = new Map<string, CachedDir>();
   private byParent: Map<string, { files: number[]; dirs: CachedDir[] }> | undefined;
-  /** The paths column's bytes, once encoded (shared with a cache made by encodeWith). */
-  joinedPaths: Buffer | undefined;
+  /** The paths column's bytes, once encoded. */
+  private joinedPaths: Buffer | undefined;
   readonly entryCount: number;
   /** Almost always: every name is UTF-8, so no row needs a lookup in `rawPaths`. */
   private readonly noRawPaths: boolean;
@@ -199,7 +199,10 @@ class ColumnCache implements StatCache {
     /** `count` x 20-byte ids. */
     private readonly ids: Buffer,
     private readonly paths: string[],
+    /** Given by encodeWith, whose cache has the same paths. */
+    joinedPaths?: Buffer,
   ) {
+    this.joinedPaths = joinedPaths;
     this.made = new Array<CachedFile | undefined>(header.count);
     let entries = 0;
     for (let i = 0; i < paths.length; i++) if ((flags[i] as number) & FLAG_ENTRY) entries++;
@@ -365,9 +368,8 @@ class ColumnCache implements StatCache {
     };
     if (head.collection !== null) header.collection = head.collection;
     else delete header.collection;
-    const cache = new ColumnCache(header, nums, flags, Buffer.from(out.subarray(at.idsAt, at.pathsAt)), this.paths);
-    cache.joinedPaths = this.joinedPaths;
-    return { bytes: out, cache };
+    const ids = Buffer.from(out.subarray(at.idsAt, at.pathsAt));
+    return { bytes: out, cache: new ColumnCache(header, nums, flags, ids, this.paths, this.joinedPaths) };
   }
 
   /** The paths column as stored: the same bytes whatever rows change. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 // A small seeded generator (mulberry32), so a failing round can be replayed from its seed.
+import { ServingWatch } from '../../../../scripts/bench/servingWatch';
 import { rng } from '../../../../scripts/bench/synthetic';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -114,48 +115,6 @@ class LongLived {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * `watch` (automatic snapshots held off), kept running so that the CLI's snapshots in the race
- * are taken by it (src/cli/service/), under the same store lock as everything else, and sometimes
- * killed -9 in the middle of one.
- */
-class Server {
-  private stderr = '';
-  private readonly exited: Promise<void>;
-
-  private constructor(private readonly child: ChildProcess) {
-    child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) => child.on('close', () => resolve()));
-  }
-
-  /** Started and listening. */
-  static async start(ws: string): Promise<Server> {
-    const child = spawn(process.execPath, [CLI, '--workspace', ws, 'watch', '--quiet', '3600', '--min-interval', '3600'], {
-      env: { ...process.env, INCIDENT_REPLAY_LOCK_STALE_MS: '2000' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const server = new Server(child);
-    const deadline = Date.now() + 30_000;
-    while (!server.stderr.includes('(Ctrl-C to stop)')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the serving process did not start: ${server.stderr}`);
-      await sleep(20);
-    }
-    return server;
-  }
-
-  /** Stops it; how many CLI commands it ran for other processes. */
-  async stop(): Promise<number> {
-    this.child.kill('SIGINT');
-    await this.exited;
-    return Number(/; ran (\d+) CLI commands? for other processes/.exec(this.stderr)?.[1] ?? 0);
-  }
-
-  async kill(): Promise<void> {
-    this.child.kill('SIGKILL');
-    await this.exited;
-  }
-}
-
-/**
  * Changes a few files. Half the writes are new content; the other half go back to a version
  * an older snapshot had (agents undo edits all the time): a blob that a prune is deleting
  * right then is exactly what a capture with a stale object index would wrongly skip writing.
@@ -181,7 +140,10 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
   const first = await cli(ws, ['snapshot', '--baseline']);
   if (first.code !== 0) throw new Error(`baseline failed: ${first.err}`);
   let longLived = new LongLived(ws);
-  let server = await Server.start(ws);
+  // `watch` takes the CLI's snapshots (src/cli/service/) under the same store lock as everything
+  // else, and is sometimes killed -9 in the middle of one.
+  const serve = (): Promise<ServingWatch> => ServingWatch.start(['--workspace', ws], { INCIDENT_REPLAY_LOCK_STALE_MS: '2000' });
+  let server = await serve();
   let served = 0;
   let snapshotsTaken = 1;
   let prunes = 0;
@@ -216,7 +178,7 @@ export async function runCollectionRace(opts: RaceOptions): Promise<RaceResult> 
           const r = await client.done;
           if (r.code !== 0) throw new Error(`round ${round}: snapshot whose server was killed exited ${r.code} (${r.err.trim()})`);
           snapshotsTaken++;
-          server = await Server.start(ws);
+          server = await serve();
           log(`round ${round}: killed the process serving a snapshot`);
         } else {
           const victim = startCli(ws, pick < 3 / 4 ? ['snapshot'] : ['prune', '--keep', '1']);
