@@ -151,7 +151,7 @@ function remediationSteps(value: unknown): string[] | undefined {
   if (typeof value !== 'string') return stringList(value);
   const steps = value
     .split(/\r?\n/)
-    .map((line) => line.replace(/^\s*(?:[-*•]|\d{1,3}[.)])\s+/, '').trim())
+    .map((line) => line.replace(/^\s*(?:[-*\u2022]|\d{1,3}[.)])\s+/, '').trim())
     .filter((line) => line !== '');
   return steps.length > 0 ? steps : undefined;
 }

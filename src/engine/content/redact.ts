@@ -40,7 +40,7 @@ function escapeRegExp(text: string): string {
  */
 export class Redactor {
   private readonly values = new Set<string>();
-  /** Every form searched for (the values plus their variants) → what it is replaced with. */
+  /** Every form searched for (the values plus their variants), and what it is replaced with. */
   private readonly forms = new Map<string, string>();
   private pattern: RegExp | null = null;
 

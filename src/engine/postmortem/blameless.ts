@@ -43,9 +43,9 @@ const NOT_PEOPLE = new Set(
 /** Endings of common nouns rarely found in given names (`Migration`, `Deployment`, `Latency`). */
 const NOUN_ENDING = /(?:tion|sion|ment|ness|ity|ance|ence|ism|ics)$/i;
 
-const NAME = String.raw`[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?`;
+const NAME = String.raw`[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?`;
 // The lookbehind keeps a match from starting inside a word (`McAlice`) or a handle.
-const WHO = String.raw`(?<![\w@.'’-])(@[\w][\w.-]*|${NAME}(?:\s+${NAME})?)`;
+const WHO = String.raw`(?<![\w@.'\u2019-])(@[\w][\w.-]*|${NAME}(?:\s+${NAME})?)`;
 const ADVERB = String.raw`(?:(?:accidentally|mistakenly|carelessly|wrongly|just|also|then|apparently|again)\s+)?`;
 
 interface BlamePattern {
@@ -74,7 +74,7 @@ const PATTERNS: readonly BlamePattern[] = [
     gap: 'name the change and the missing safeguard that let it through, not its author',
   },
   {
-    re: new RegExp(String.raw`${WHO}[’']s\s+(?:fault|mistake|error|blunder|screw-?up|bad|negligence|carelessness|typo)`, 'g'),
+    re: new RegExp(String.raw`${WHO}[\u2019']s\s+(?:fault|mistake|error|blunder|screw-?up|bad|negligence|carelessness|typo)`, 'g'),
     gap: 'say which safeguard was missing; the fault lies in the process that allowed it',
   },
   {
@@ -115,7 +115,7 @@ function personIn(raw: string): string | null {
 }
 
 function isNotPerson(word: string): boolean {
-  const bare = word.replace(/[’']s$/, '');
+  const bare = word.replace(/[\u2019']s$/, '');
   return NOT_PEOPLE.has(bare.toLowerCase()) || NOUN_ENDING.test(bare);
 }
 

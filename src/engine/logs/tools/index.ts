@@ -17,7 +17,7 @@ import { TapFailureBlock, isTapFailure, testRunnerMessage } from './tests';
  * path. Kept as plain substrings and a few anchored shapes so the check stays cheap.
  */
 const HINT =
-  /not found|No such file|Permission denied|unbound variable|syntax error|bad substitution|ambiguous redirect|expression expected|Is a directory|cannot execute|curl: \(|error near line|^Error: |INSERT failed|expected \d+ columns|^psql:|^not ok |^\s+not ok |^FAILED |^ERROR |●|FAILED$|Tests run: |: error: |\*\*\* |Error response from daemon|ERROR: /;
+  /not found|No such file|Permission denied|unbound variable|syntax error|bad substitution|ambiguous redirect|expression expected|Is a directory|cannot execute|curl: \(|error near line|^Error: |INSERT failed|expected \d+ columns|^psql:|^not ok |^\s+not ok |^FAILED |^ERROR |\u25cf|FAILED$|Tests run: |: error: |\*\*\* |Error response from daemon|ERROR: /;
 
 export function mayBeToolMessage(text: string): boolean {
   return HINT.test(text);

@@ -9,7 +9,7 @@ import { type Draft, EvidenceBuffer, type FeedResult, type LogBlock, singleLineE
 import type { FrameOf, ToolHit } from './hit';
 
 const PYTEST = /^(FAILED|ERROR) (\S+?\.py)(?:::(\S+))?(?: - (.+))?$/;
-const JEST = /^\s*● (.+ › .+)$/;
+const JEST = /^\s*\u25cf (.+ \u203a .+)$/;
 const GRADLE = /^([\w.$]+) > (.+) FAILED$/;
 const JUNIT =
   /^(?:\[ERROR\] )?Tests run: \d+, Failures: (\d+), Errors: (\d+)(?:, Skipped: \d+)?.*?(?:<<< (?:FAILURE|ERROR)!)?(?: - in (\S+))?$/;
