@@ -28,7 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `password: ${DB_PASSWORD}` is neither reported nor redacted.
  */
 const PLACEHOLDER =
-  /^(?:\$\{[^}]*\}?|\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$\d|\{\{.*\}\}?|<[^>]*>?|%\(?[A-Za-z_]*\)?s|%s|\[redacted.*|\*+|\.{3,}|x{3,}|X{3,}|(?:null|none|nil|undefined|true|false|string|str|bytes|number|int|bool|boolean|object|any|unknown|optional|required|empty|redacted|hidden|secret|password|passwd|pass|pwd|token|changeme|change_me|example|sample|dummy|placeholder|test|testing|todo|tbd|xxx)|process\.env\..*|os\.environ.*|env\..*|(?:your|my|insert|enter|replace|put)[-_ ].*|.*(?:_here|-here|placeholder|example).*)$/i;
+  /^(?:\$\{[^}]*\}?|\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$\d|\{\{.*\}\}?|<[^>]*>?|%\(?[A-Za-z_]*\)?s|%s|\[redacted.*|\*+|\.{3,}|x{3,}|X{3,}|(?:null|none|nil|undefined|true|false|string|str|bytes|number|int|bool|boolean|object|any|unknown|optional|required|empty|redacted|hidden|secret|password|passwd|pass|pwd|token|changeme|change_me|example|sample|dummy|placeholder|test|testing|todo|tbd|xxx)|process\.env\..*|os\.environ.*|env\..*|.*(?:_here|-here|placeholder|example).*)$/i;
 
 /**
  * `sk_live_xxxxxxxxxxxx`, `XXXX-XXXX`, `key-xxxx`: x's typed where a key's characters go, in one
@@ -45,9 +45,25 @@ function isXedOut(value: string): boolean {
   return runs.some((r) => r.length >= 8) || xs * 4 >= value.length;
 }
 
+/**
+ * `your-api-key`, `MY_SECRET_TOKEN`, `insert your key`, `your_AccessToken_2`: an instruction
+ * in words. Its tail must be words too (each piece one case, Capitalized, CamelCase words or a
+ * number): a key whose random part begins `MY_` or `put-` (`glpat-MY_k3JdA9xQ...`) was taken
+ * for a placeholder and left in exports.
+ */
+const INSTRUCTION = /^(?:your|my|insert|enter|replace|put)[-_ ](.*)$/i;
+
+function isInstruction(value: string): boolean {
+  const tail = INSTRUCTION.exec(value)?.[1];
+  if (tail === undefined) return false;
+  return tail
+    .split(/[-_ .]+/)
+    .every((piece) => /^(?:[a-z]*|[A-Z]+|[A-Z][a-z]+|[0-9]+)$/.test(piece) || (/^(?:[A-Z]?[a-z]+)+$/.test(piece) && readsAsWords(piece)));
+}
+
 /** Whether a value is a placeholder, a reference to another variable, or a redaction mark. */
 export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value) || isXedOut(value) || value.includes('…[redacted') || /^(.)\1+$/.test(value);
+  return PLACEHOLDER.test(value) || isInstruction(value) || isXedOut(value) || value.includes('…[redacted') || /^(.)\1+$/.test(value);
 }
 
 /**

@@ -209,15 +209,21 @@ export function prefixMatches(text: string): PrefixMatch[] {
 
 /**
  * `xoxp-1-SlackAppConfigurationAccessTokenHere`: a sample spelled in CamelCase words. Random
- * letters are about one fifth vowels and switch case every couple of characters; such prose is
- * two fifths vowels in word-long runs. Both must hold, so a random body is almost never taken
- * for prose. (All-caps prose cannot be told from an all-caps key without a dictionary.)
+ * letters are about one fifth vowels, half of them capitals, switching case every couple of
+ * characters; such prose is two fifths vowels in word-long runs with a capital per word. All
+ * must hold, so a random body is almost never taken for prose (an all-letter GitLab token that
+ * happened to be vowel-rich, `aoenyzSUIQ...`, was, about once in 30,000). All-caps prose cannot
+ * be told from an all-caps key without a dictionary.
  */
 function isProse(body: string): boolean {
-  const longest = body.split(/[-_.]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  const pieces = body.split(/[-_.]/);
+  const longest = pieces.reduce((a, b) => (b.length > a.length ? b : a), '');
   if (longest.length < 12 || !/^[A-Za-z]+$/.test(longest) || !/[a-z]/.test(longest) || !/[A-Z]/.test(longest)) return false;
+  // The rest of a sample is words or numbers too (`xoxp-1-...`); `..._7W_kOTp` is not.
+  if (!pieces.every((p) => p === longest || /^(?:[0-9]+|[A-Z]?[a-z]*|[A-Z]+)$/.test(p))) return false;
   const vowels = longest.replace(/[^AEIOUaeiou]/g, '').length;
-  return vowels / longest.length >= 0.33 && readsAsWords(longest);
+  const capitals = longest.replace(/[^A-Z]/g, '').length;
+  return vowels / longest.length >= 0.33 && capitals * 3 <= longest.length && readsAsWords(longest);
 }
 
 /**

@@ -71,6 +71,11 @@ describe('findLikelySecrets', () => {
       'OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxx',
       'STRIPE_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx',
       'LICENSE_KEY=XXXX-XXXX-XXXX-XXXX',
+      'GITLAB_TOKEN=glpat-your_token_here',
+      'GITLAB_TOKEN=glpat-MY_GITLAB_TOKEN',
+      'SLACK_TOKEN=xoxp-1-SlackAppConfigurationAccessTokenHere',
+      'API_KEY=your-api-key',
+      'api_key: insert_YourAccessToken_2',
     ]) {
       assert.deepEqual(found(line), [], line);
     }
@@ -85,6 +90,19 @@ describe('findLikelySecrets', () => {
       'ghp_xxxxR8dK2pLw9QzT4vNbY7sJm3HcFgA6uEk1',
     ]) {
       assert.deepEqual(found(`the key in the log: ${key}`), [key], key);
+    }
+  });
+
+  it('finds a generated key whose random part reads like the start of an instruction or is vowel-rich letters', () => {
+    // Random GitLab bodies the export test drew: `MY_` read as "my <something>", and all letters read as CamelCase prose.
+    for (const key of [
+      'glpat-MY_k3JdA9xQ2mZpL7wTq',
+      'glpat-put-Jx82kQmZ0aLpW4rv',
+      'glpat-aoenyzSUIQBEAOUbeuoa',
+      'glpat-ofvkiEgtxhwA_7W_kOTp',
+      'glpat-EuoaiQXAEIOUTZbeaoiu',
+    ]) {
+      assert.deepEqual(found(`CI_JOB_TOKEN ${key}`), [key], key);
     }
   });
 
