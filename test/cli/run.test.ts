@@ -85,7 +85,7 @@ test('run -- node failing.js: output passed through and logged with times, exit 
   assert.equal(step?.outcome?.status, 'error');
   assert.equal(step?.outcome?.text, 'exited with code 1');
   assert.ok(step?.triggerIds?.includes(trigger.id));
-  assert.match(inc.title, /^node failing\.js exited with code 1: TypeError/);
+  assert.match(inc.title, /^node failing\.js exited with code 1: TypeError: Cannot read properties/);
 
   const runs = JSON.parse(cli(w, 'runs', '--json').stdout) as {
     runs: { command: string[]; exitCode: number; incident: string; cwd: string }[];
@@ -152,6 +152,43 @@ test('a successful job exits 0 and records no incident', () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   assert.match(cli(w, 'incidents').stdout, /no incidents/i);
+});
+
+const SUMS = `
+const fs = require('fs');
+const rows = fs.readFileSync('data/input.csv', 'utf8').trim().split('\\n').slice(1);
+const total = rows.reduce((sum, row) => {
+  const amount = Number(row.split(',')[1]);
+  if (Number.isNaN(amount)) throw new Error('bad amount in row: ' + row);
+  return sum + amount;
+}, 0);
+fs.writeFileSync('out/total.txt', String(total));
+`;
+
+test('a failed run is analysed from the last time it worked: the input edited between two runs is in its window', () => {
+  const w = ws({ 'sums.js': SUMS, 'data/input.csv': 'id,amount\n1,10\n2,20\n', 'out/total.txt': '' });
+  assert.equal(cli(w, 'run', '--label', 'night-1', '--', 'node', 'sums.js').code, 0);
+  // Another job's run in between is not this job's last success.
+  assert.equal(cli(w, 'run', '--', 'node', '-e', '0').code, 0);
+  w.write({ 'data/input.csv': 'id,amount\n1,10\n2,twenty\n' });
+  const r = cli(w, 'run', '--label', 'night-2', '--', 'node', 'sums.js');
+  assert.equal(r.code, 1, r.stderr);
+  const id = /(INC-\d+)/.exec(r.stderr)?.[1];
+  assert.ok(id, r.stderr);
+  const inc = incident(w, id);
+  assert.equal(inc.since, 'night-1:after');
+  assert.deepEqual(
+    inc.changes.map((c) => [c.status, c.path]),
+    [['modified', 'data/input.csv']],
+  );
+  assert.equal(inc.rootCause.triggeringChange?.path, 'data/input.csv', JSON.stringify(inc.rootCause));
+
+  // Without an earlier success the window is the run's own, from the snapshot taken just before it.
+  const fresh = ws({ 'sums.js': SUMS, 'data/input.csv': 'id,amount\n1,x\n', 'out/total.txt': '' });
+  const first = cli(fresh, 'run', '--label', 'first', '--', 'node', 'sums.js');
+  const firstId = /(INC-\d+)/.exec(first.stderr)?.[1];
+  assert.ok(firstId, first.stderr);
+  assert.equal(incident(fresh, firstId).since, 'first:before');
 });
 
 test('analyze in a git repository that was never snapshotted finds the change against git:HEAD; outside git it says how to take a baseline', () => {

@@ -6,7 +6,7 @@ import type { NamedFile } from './namedFiles';
 import { noisyOr, type Contribution } from './scoring';
 import { innermostWorkspaceFrame } from './triggers';
 import { ROLE_CATEGORY, W } from './weights';
-import { listSome, plural } from '../../model/format';
+import { formatBytes, listSome, plural } from '../../model/format';
 import { CATEGORY_PHRASE } from '../../model/incident';
 
 const ANY_TARGETS = new Set<FileRole>(['config', 'data', 'output', 'code']);
@@ -221,6 +221,17 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
       });
     } else if (r === 'data' && n.via === 'text') {
       e.consumed.add(n.path);
+      const grew = dataGrowth(change);
+      // Out of time or memory on an input that grew: the job met more data, not bad data.
+      if (grew && signals.some((s) => s.category === 'resource_exhaustion' || s.signal === 'timeout')) {
+        out.push({
+          category: 'resource_exhaustion',
+          weight: W.dataGrewUnderLoad * scale,
+          group: 'data-grew',
+          item: { ...ref, file: n.path, description: `${label} reads ${n.path}, a data file that grew from ${grew} since the baseline` },
+        });
+        continue;
+      }
       out.push({
         category: 'data_corruption',
         weight: (change.status === 'removed' ? W.namedDeletedFile : W.dataFileNamed) * scale,
@@ -245,6 +256,14 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
     }
   }
   return out;
+}
+
+/** `57.3 KiB to 96.1 KiB` when a file at least half as big again as it was; else null. */
+function dataGrowth(c: FileChange): string | null {
+  const before = c.before?.size ?? 0;
+  const after = c.after?.size ?? 0;
+  if (c.status !== 'modified' || before <= 0 || after < before * W.dataGrowthFactor) return null;
+  return `${formatBytes(before)} to ${formatBytes(after)}`;
 }
 
 /**

@@ -69,7 +69,7 @@ const RULES: readonly Rule[] = [
     category: 'external_failure',
     signal: 'timeout',
     weight: 0.5,
-    re: /\bE(SOCKET)?TIMEDOUT\b|ReadTimeout|ConnectTimeout|TimeoutError|timed out|deadline exceeded|DEADLINE_EXCEEDED|DeadlineExceeded|SocketTimeoutException|Gateway Time-?out/i,
+    re: /\bE(SOCKET)?TIMEDOUT\b|ReadTimeout|ConnectTimeout|TimeoutError|timed out|\btime ?out (?:after|while|exceeded|expired|reached)\b(?: \d+(?:\.\d+)? ?(?:ms|s|sec|seconds?|min|minutes?)\b)?|deadline exceeded|DEADLINE_EXCEEDED|DeadlineExceeded|SocketTimeoutException|Gateway Time-?out/i,
   },
   {
     category: 'external_failure',
@@ -414,7 +414,23 @@ export function errorSignals(text: string, errorType?: string): ErrorSignal[] {
   }
   // A job killed by its own time budget timed out, but not waiting on anything outside.
   if (out.some((s) => s.signal === 'time_budget')) return out.filter((s) => s.signal !== 'timeout');
-  return out;
+  return out.map((s) => (s.signal === 'timeout' && ownTimeout(s.match, haystack) ? { ...s, ...OWN_TIME_BUDGET } : s));
+}
+
+/** Timeout wordings any code uses, whatever it waited on (`timed out`, `timeout after 30s`, `TimeoutError`). */
+const GENERIC_TIMEOUT = /^(?:timed out|time ?out \w+(?: [\d.]+ ?[a-z]+)?|TimeoutError)$/i;
+/** What a timeout waiting on something outside the job says: an address, a connection, a request, a service. */
+const REMOTE_HINT =
+  /:\/\/|(?:\d{1,3}\.){3}\d{1,3}|:\d{2,5}\b|\b(?:connect\w*|request\w*|response|socket|upstream|server|host|peer|gateway|https?|grpc|rpc|api|database|db|query|network|dns|tls|ssl|proxy|remote|fetch\w*|download\w*|upload\w*|curl|wget|client|service|endpoint|lock)\b/i;
+const OWN_TIME_BUDGET = { category: 'resource_exhaustion', signal: 'time_budget', weight: 0.5 } as const;
+
+/**
+ * A generic timeout that names nothing outside the job (`ERROR: timeout after 30s processing
+ * data/events.jsonl`, `Task timed out after 900 seconds`): the job ran out of its own time,
+ * which is a budget, not an external failure.
+ */
+function ownTimeout(match: string, text: string): boolean {
+  return GENERIC_TIMEOUT.test(match) && !REMOTE_HINT.test(text);
 }
 
 // ---------------------------------------------------------------- details for sentences
@@ -467,11 +483,19 @@ export function httpStatusIn(text: string): number | null {
   return m?.[1] ? Number(m[1]) : null;
 }
 
+/**
+ * Where the code is, not the data: a Python frame (`File "pipeline.py", line 7`), Perl's and
+ * Tcl's `at script.pl line 12`, a shell's `run.sh: line 5:`. A data file's parse position never
+ * comes from these.
+ */
+const CODE_LINE = /File "[^"\n]*", line \d+|\bat \S+ line \d+|\S+: line \d+:/g;
+
 /** Where in a file a parser gave up (`line 3, column 5`, `position 42`), when the text says so. */
 export function parsePositionIn(text: string): string | null {
+  text = text.replace(CODE_LINE, '');
   const lineCol = /\bline (\d+)(?:,? col(?:umn)? (\d+))?/i.exec(text);
   if (lineCol?.[1]) return lineCol[2] ? `line ${lineCol[1]}, column ${lineCol[2]}` : `line ${lineCol[1]}`;
-  const pos = /\bat position (\d+)/i.exec(text);
+  const pos = /\bat (?:position|character offset) (\d+)/i.exec(text);
   if (pos?.[1]) return `position ${pos[1]}`;
   return null;
 }

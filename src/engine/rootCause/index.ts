@@ -13,4 +13,4 @@ export { describeTrend, sizeTrends } from './drift';
 export type { ClassifyInput } from './input';
 export { namedConfigKeys } from './namedKeys';
 export { mentionsPath } from './textMatch';
-export { errorTriggers, firstFailure, innermostWorkspaceFrame, triggerText } from './triggers';
+export { errorMessage, errorTriggers, firstFailure, innermostWorkspaceFrame, triggerText } from './triggers';

@@ -5,6 +5,7 @@ import { CATEGORY_LABEL } from '../../model/incident';
 import { formatBytes } from '../../model/format';
 import {
   displayValue,
+  errorMessage,
   errorTriggers,
   innermostWorkspaceFrame,
   isSecretKey,
@@ -396,7 +397,7 @@ function logicSteps(f: Facts): string[] {
     if (signals.some((s) => s.signal === 'recursion_depth'))
       out.push(`Check the base case of the recursion at ${loc}, and whether its input can contain a cycle`);
     out.push(
-      `Add a regression test that reproduces ${first.errorType ?? 'the failure'} (${first.message.slice(0, 80)}) with the inputs of the failing run`,
+      `Add a regression test that reproduces ${first.errorType ?? 'the failure'} (${errorMessage(first).slice(0, 80)}) with the inputs of the failing run`,
     );
   }
   return out;

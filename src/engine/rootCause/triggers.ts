@@ -4,6 +4,16 @@ export function triggerText(t: Trigger): string {
   return t.evidence && !t.message.includes(t.evidence) ? `${t.message}\n${t.evidence}` : t.message;
 }
 
+/** A trigger's message without the error type some tools repeat in front of it (`ValueError: could not…`). */
+export function errorMessage(t: Pick<Trigger, 'errorType' | 'message'>): string {
+  return t.errorType && t.message.startsWith(`${t.errorType}: `) ? t.message.slice(t.errorType.length + 2) : t.message;
+}
+
+/** A trigger's error as one line: its type once, then its message. */
+export function errorLine(t: Pick<Trigger, 'errorType' | 'message'>): string {
+  return t.errorType ? `${t.errorType}: ${errorMessage(t)}` : t.message;
+}
+
 /** Oldest first; the id settles triggers of the same instant so the order never depends on input order. */
 function byTime(a: Trigger, b: Trigger): number {
   return a.timestamp - b.timestamp || a.id.localeCompare(b.id);

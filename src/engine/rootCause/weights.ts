@@ -28,6 +28,9 @@ export const W = {
   /** A numeric config value changed by this factor or more alongside a resource / timeout error. */
   sizingFactor: 4,
   sizingKeyChanged: 0.35,
+  /** A timeout or exhaustion whose error names a data file that grew by dataGrowthFactor or more. */
+  dataGrewUnderLoad: 0.35,
+  dataGrowthFactor: 1.5,
   configParseError: 0.7,
   configKeysChanged: 0.2,
   deletion: { config: 0.4, data: 0.35, code: 0.3, output: 0.15 } as Partial<Record<FileRole, number>>,

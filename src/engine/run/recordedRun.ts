@@ -5,9 +5,10 @@ import { analyzeWindow } from '../analysis/analyze';
 import { isIncident, leadTrigger, recordIncident } from '../analysis/incident';
 import type { SnapshotStore } from '../snapshotStore';
 import type { Incident, SnapshotRecord, Trigger } from '../types';
+import { errorLine } from '../rootCause/triggers';
 import { endingText } from './runFindings';
 import { runJob, type RunOutcome } from './runJob';
-import { appendRunRecord, commandLine, newRunId } from './runLog';
+import { appendRunRecord, commandLine, newRunId, readRunLog, runLogFiles } from './runLog';
 
 export interface RecordedRunOptions {
   command: readonly string[];
@@ -72,12 +73,13 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
         result.note = `its snapshot before (${before.id}) was pruned while it ran, so it was not analysed; the run log keeps its output`;
         return;
       }
-      const a = await analyzeWindow(store, before, after);
+      const start = await lastKnownGood(store, opts, id, before);
+      const a = await analyzeWindow(store, start.snapshot, after);
       if (!isIncident(a)) {
         result.note = 'nothing flagged, no incident recorded';
         return;
       }
-      result.incident = await recordIncident(store, { ...a, since: `${label}:before` }, runTitle(summary, a.triggers, outcome.file));
+      result.incident = await recordIncident(store, { ...a, since: start.ref }, runTitle(summary, a.triggers, outcome.file));
       appendRunRecord(outcome.file, { type: 'incident', t: Date.now(), id: result.incident.id });
     });
   } catch (e) {
@@ -87,11 +89,50 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
   return result;
 }
 
+/**
+ * Where a failed run's analysis starts: the last time the job is known to have worked, so that
+ * what changed before the run started (its input rewritten, its config edited since last night)
+ * is in the window, not only what the run itself did. That is the end of the latest successful
+ * run of the same command in the same folder, or the baseline when it is more recent, provided
+ * the store still has it (retention drops a run's snapshots unless an incident pins them); else
+ * the snapshot taken just before the run.
+ */
+async function lastKnownGood(
+  store: SnapshotStore,
+  opts: Pick<RecordedRunOptions, 'command' | 'cwd'>,
+  runId: string,
+  before: SnapshotRecord,
+): Promise<{ snapshot: SnapshotRecord; ref: string }> {
+  const snapshots = new Map((await store.list()).map((s) => [s.id, s]));
+  const baseline = await store.baseline();
+  const floor = baseline && baseline.createdAt < before.createdAt ? baseline : null;
+  // Newest first, and no further back than the baseline: a cron job's store holds many runs.
+  for (const file of runLogFiles(store.dir, floor?.createdAt ?? -Infinity, before.createdAt).reverse()) {
+    const run = readRunLog(file);
+    const end = run?.after ? snapshots.get(run.after) : undefined;
+    if (
+      run &&
+      end &&
+      run.id !== runId &&
+      run.exitCode === 0 &&
+      run.signal === null &&
+      run.cwd === opts.cwd &&
+      end.createdAt < before.createdAt &&
+      run.command.length === opts.command.length &&
+      run.command.every((arg, i) => arg === opts.command[i]) &&
+      (!floor || end.createdAt > floor.createdAt)
+    )
+      return { snapshot: end, ref: end.label ?? end.id };
+  }
+  if (floor) return { snapshot: floor, ref: 'baseline' };
+  return { snapshot: before, ref: before.label ?? before.id };
+}
+
 /** The command and how it ended, then its first error when its own output had one. */
 function runTitle(summary: string, triggers: readonly Trigger[], runLog: string): string {
   const lead = leadTrigger(triggers);
   const own = lead && runLog.endsWith(lead.file) && lead.rule !== 'exit_code' && lead.rule !== 'signal';
-  const title = own ? `${summary}: ${lead.errorType ? `${lead.errorType}: ` : ''}${lead.message}` : summary;
+  const title = own ? `${summary}: ${errorLine(lead)}` : summary;
   const flat = title.replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? flat.slice(0, 119) + '…' : flat;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from '../../../src/engine/rootCause/errorSignals';
+import { errorLine, errorMessage } from '../../../src/engine/rootCause/triggers';
 import type { RootCauseCategory } from '../../../src/engine/types';
 
 /** The category with the most weight in a text's signals. */
@@ -93,4 +94,55 @@ test('details for remediation sentences: endpoints without credentials, hosts, s
   assert.equal(httpStatusIn('all good'), null);
   assert.equal(parsePositionIn("Expecting ',' delimiter: line 3 column 1 (char 41)"), 'line 3, column 1');
   assert.equal(parsePositionIn('Unexpected token } in JSON at position 42'), 'position 42');
+  // The code's own line is not where the data stopped parsing.
+  const traceback = [
+    'Traceback (most recent call last):',
+    '  File "/tmp/job/pipeline.py", line 7, in <module>',
+    '    total = sum(float(r["amount"]) for r in rows)',
+    "ValueError: could not convert string to float: ''",
+  ].join('\n');
+  assert.equal(parsePositionIn(traceback), null);
+  assert.equal(
+    parsePositionIn(`  File "load.py", line 3, in <module>\njson.decoder.JSONDecodeError: Expecting value: line 1 column 5 (char 4)`),
+    'line 1, column 5',
+  );
+  assert.equal(parsePositionIn('malformed JSON string, at character offset 0 at import.pl line 12.'), 'position 0');
+  assert.equal(parsePositionIn('./run.sh: line 5: syntax error near unexpected token'), null);
+});
+
+test("a trigger's error line names its type once", () => {
+  assert.equal(
+    errorLine({ errorType: 'ValueError', message: "ValueError: could not convert string to float: ''" }),
+    "ValueError: could not convert string to float: ''",
+  );
+  assert.equal(
+    errorLine({ errorType: 'TypeError', message: "Cannot read properties of undefined (reading 'x')" }),
+    "TypeError: Cannot read properties of undefined (reading 'x')",
+  );
+  assert.equal(errorLine({ message: 'disk full' }), 'disk full');
+});
+
+test("a trigger's message without the type some tools repeat before it", () => {
+  assert.equal(
+    errorMessage({ errorType: 'ValueError', message: "ValueError: could not convert string to float: ''" }),
+    "could not convert string to float: ''",
+  );
+  assert.equal(errorMessage({ errorType: 'TypeError', message: 'items.sum is not a function' }), 'items.sum is not a function');
+});
+
+test('a timeout that names nothing outside the job is its own time budget; one waiting on a service is external', () => {
+  const own = errorSignals('ERROR: timeout after 30s processing data/events.jsonl (96140 bytes)');
+  assert.deepEqual(
+    own.map((s) => [s.category, s.signal, s.match]),
+    [['resource_exhaustion', 'time_budget', 'timeout after 30s']],
+  );
+  assert.equal(strongest('Task timed out after 900.00 seconds'), 'resource_exhaustion');
+  for (const remote of [
+    'request timed out',
+    'TimeoutError: timed out connecting to 10.0.0.7:5432',
+    'curl: (28) Operation timed out after 1001 milliseconds with 0 bytes received',
+    'timeout after 30s waiting for https://api.example.com/v1/orders',
+    'requests.exceptions.ReadTimeout: HTTPSConnectionPool(host=api.example.com, port=443): Read timed out.',
+  ])
+    assert.equal(strongest(remote), 'external_failure', remote);
 });
