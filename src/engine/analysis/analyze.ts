@@ -71,6 +71,8 @@ export interface WindowOptions {
   commits?: boolean;
   /** Big logs scanned while `to` was being taken (see LogPrescan). */
   prescan?: LogPrescan;
+  /** `from` is where the same job last worked (see ClassifyInput). */
+  knownGood?: ClassifyInput['knownGood'];
 }
 
 /**
@@ -207,6 +209,7 @@ async function analyzeWindowUnchecked(
     roles,
     metricTrends,
     categoryText: config.rootCauseCategories,
+    ...(opts.knownGood ? { knownGood: opts.knownGood } : {}),
   };
   const classified = classifyRootCause(classifyInput);
   const failureAt = triggers.find((t) => t.severity === 'error')?.timestamp ?? null;

@@ -4,6 +4,7 @@ import { buildContext } from './context';
 import { decisionEvidence } from './decisionEvidence';
 import { driftEvidence, sizeTrends } from './drift';
 import { contributingFactors } from './factors';
+import { knownGoodEvidence } from './knownGood';
 import type { ClassifyInput } from './input';
 import { confidences, score } from './scoring';
 import { suspect } from './suspect';
@@ -21,6 +22,7 @@ export function classifyRootCause(raw: ClassifyInput): RootCause {
     ...changeEvidence(ctx),
     ...driftEvidence(ctx),
     ...decisionEvidence(ctx),
+    ...knownGoodEvidence(ctx),
   ]);
   const ranked = confidences(scored.scores);
   const top = ranked[0];

@@ -15,4 +15,9 @@ export interface ClassifyInput {
   /** Numbers that moved one way across the window (metrics files, `name=value` log lines). */
   metricTrends?: readonly MetricTrend[];
   categoryText: EngineConfig['rootCauseCategories'];
+  /**
+   * The window starts where the same job last worked (a `run` after an earlier successful run of
+   * its command): that snapshot, and how it is known (`` `node job.js` worked at night-1:after ``).
+   */
+  knownGood?: { snapshot: string; what: string };
 }

@@ -380,22 +380,27 @@ function logicSteps(f: Facts): string[] {
   }
   if (first) {
     const frame = innermostWorkspaceFrame(first);
-    const loc = frame ? `${frame.file}:${frame.line}` : `${first.file}:${first.line}`;
+    // Without a stack frame, a log error's place is the log line, which is no place to guard.
+    const at = frame ? ` at ${frame.file}:${frame.line}` : first.kind === 'log_error' ? '' : ` at ${first.file}:${first.line}`;
     const signals = errorSignals(triggerText(first), first.errorType);
     if (signals.some((s) => s.signal === 'assertion')) {
-      out.push(`The assertion at ${loc} failed: decide whether the code or the expectation changed, and fix that one`);
+      out.push(`The assertion${at} failed: decide whether the code or the expectation changed, and fix that one`);
     }
     for (const s of signals) {
       const guard = GUARDS[s.signal];
       if (guard) {
-        out.push(`Guard the operation at ${loc} against ${guard}`);
+        out.push(`Guard the operation${at || ' that failed'} against ${guard}`);
         break;
       }
     }
     if (signals.some((s) => s.signal === 'type_error'))
-      out.push(`Check the types of the values reaching ${loc}: one of them is not what the code there expects`);
+      out.push(
+        at
+          ? `Check the types of the values reaching${at.replace(/^ at/, '')}: one of them is not what the code there expects`
+          : 'Check the types of the values reaching the failing code: one of them is not what it expects',
+      );
     if (signals.some((s) => s.signal === 'recursion_depth'))
-      out.push(`Check the base case of the recursion at ${loc}, and whether its input can contain a cycle`);
+      out.push(`Check the base case of the recursion${at}, and whether its input can contain a cycle`);
     out.push(
       `Add a regression test that reproduces ${first.errorType ?? 'the failure'} (${errorMessage(first).slice(0, 80)}) with the inputs of the failing run`,
     );

@@ -30,6 +30,8 @@ export const W = {
   sizingKeyChanged: 0.35,
   /** A timeout or exhaustion whose error names a data file that grew by dataGrowthFactor or more. */
   dataGrewUnderLoad: 0.35,
+  /** The same job worked at the window's start and, of what it reads, only one kind of file changed since. */
+  onlyChangeSinceWorked: 0.45,
   dataGrowthFactor: 1.5,
   configParseError: 0.7,
   configKeysChanged: 0.2,

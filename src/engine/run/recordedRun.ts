@@ -74,7 +74,7 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
         return;
       }
       const start = await lastKnownGood(store, opts, id, before);
-      const a = await analyzeWindow(store, start.snapshot, after);
+      const a = await analyzeWindow(store, start.snapshot, after, start.knownGood ? { knownGood: start.knownGood } : {});
       if (!isIncident(a)) {
         result.note = 'nothing flagged, no incident recorded';
         return;
@@ -102,7 +102,7 @@ async function lastKnownGood(
   opts: Pick<RecordedRunOptions, 'command' | 'cwd'>,
   runId: string,
   before: SnapshotRecord,
-): Promise<{ snapshot: SnapshotRecord; ref: string }> {
+): Promise<{ snapshot: SnapshotRecord; ref: string; knownGood?: { snapshot: string; what: string } }> {
   const snapshots = new Map((await store.list()).map((s) => [s.id, s]));
   const baseline = await store.baseline();
   const floor = baseline && baseline.createdAt < before.createdAt ? baseline : null;
@@ -122,7 +122,11 @@ async function lastKnownGood(
       run.command.every((arg, i) => arg === opts.command[i]) &&
       (!floor || end.createdAt > floor.createdAt)
     )
-      return { snapshot: end, ref: end.label ?? end.id };
+      return {
+        snapshot: end,
+        ref: end.label ?? end.id,
+        knownGood: { snapshot: end.id, what: `\`${commandLine(run.command)}\` worked at ${end.label ?? end.id}` },
+      };
   }
   if (floor) return { snapshot: floor, ref: 'baseline' };
   return { snapshot: before, ref: before.label ?? before.id };

@@ -407,3 +407,21 @@ test('resource exhaustion after a memory limit was lowered: remediation restores
     steps.join('\n'),
   );
 });
+
+test('known-good start: a crash after the job last worked, with only a config value changed in between, is the config', () => {
+  const ws = workspace({ 'native.py': 'import ctypes, json\n', 'opts.json': '{"buffer": 512}\n', 'out/result.txt': 'ok\n' });
+  // Between the run that worked (S0) and the failing run's start (S1) only the config changed; the run itself (S1 → S2) wrote its output.
+  ws.snapshot({ 'opts.json': '{"buffer": 4096}\n' }, -20).snapshot({ 'out/result.txt': '' }, -1);
+  const crash = logError('python3 native.py was killed by SIGSEGV', { file: '.incident-replay/runs/1-ab.jsonl' });
+  const plain = classifyRootCause(ws.input({ triggers: [crash] }));
+  const known = classifyRootCause({
+    ...ws.input({ triggers: [crash] }),
+    knownGood: { snapshot: 'S0', what: '`python3 native.py` worked at night-1:after' },
+  });
+  assert.equal(plain.category, 'logic_error', JSON.stringify(plain.evidence));
+  assert.equal(known.category, 'config_error', JSON.stringify(known.evidence));
+  const cited = known.evidence.find((e) => e.kind === 'snapshot');
+  assert.match(cited?.description ?? '', /worked at night-1:after; of what it reads, only opts\.json changed before this run started/);
+  // What the failing run wrote itself is not a difference between the two runs' inputs.
+  assert.doesNotMatch(cited?.description ?? '', /result\.txt/);
+});

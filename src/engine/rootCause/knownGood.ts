@@ -1,0 +1,42 @@
+import type { FileRole, RootCauseCategory } from '../types';
+import type { Context } from './context';
+import type { Contribution } from './scoring';
+import { ROLE_CATEGORY, W } from './weights';
+import { listSome } from '../../model/format';
+
+/** Files a job reads: what it writes (outputs, logs) and documentation say nothing about why it failed. */
+const INPUT_ROLES: ReadonlySet<FileRole> = new Set(['config', 'data', 'code']);
+
+/**
+ * Differential evidence: the window starts where the same job last worked (see ClassifyInput
+ * `knownGood`), so what it reads that changed between then and the failing run's start is what
+ * differs between a run that worked and one that did not. When those changes are all of one kind
+ * (only config, only data, only code), that kind is the likely cause, whatever the error's wording
+ * says (a segfault after a buffer size was raised is the config's doing). The failing run's own
+ * step (its snapshot before to its snapshot after) is left out: those changes are the job's.
+ */
+export function knownGoodEvidence(ctx: Context): Contribution[] {
+  const good = ctx.input.knownGood;
+  const steps = ctx.input.steps;
+  if (!good || steps.length < 2) return [];
+  const before = new Set(steps.slice(0, -1).flatMap((s) => s.changes.map((c) => c.path)));
+  const inputs = ctx.input.changes.filter((c) => before.has(c.path) && INPUT_ROLES.has(ctx.input.roles(c.path)));
+  const byCategory = new Map<RootCauseCategory, string[]>();
+  for (const c of inputs) {
+    const category = ROLE_CATEGORY[ctx.input.roles(c.path)];
+    if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), c.path]);
+  }
+  // Two kinds of change split the credit; more tell nothing apart.
+  if (byCategory.size === 0 || byCategory.size > 2) return [];
+  const weight = byCategory.size === 1 ? W.onlyChangeSinceWorked : W.onlyChangeSinceWorked / 3;
+  return [...byCategory].map(([category, paths]) => ({
+    category,
+    weight,
+    group: 'known-good',
+    item: {
+      kind: 'snapshot',
+      ref: good.snapshot,
+      description: `${good.what}; of what it reads, only ${listSome(paths)} changed before this run started`,
+    },
+  }));
+}
