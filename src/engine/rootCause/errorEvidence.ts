@@ -73,7 +73,10 @@ function wordingEvidence(e: ErrorCase): Contribution[] {
   };
 
   for (const s of signals) {
-    if (!isFileTargeted(s)) {
+    // A module that cannot be found is a dependency to install, unless a workspace file that
+    // provides it changed (deleted, renamed): then the error is that change's.
+    const provider = s.signal === 'missing_dependency' ? e.facts.named.find((n) => n.via === 'module') : undefined;
+    if (!isFileTargeted(s) && !provider) {
       note(s.category, s, s.weight);
       continue;
     }
@@ -83,7 +86,7 @@ function wordingEvidence(e: ErrorCase): Contribution[] {
       s.signal === 'missing_file'
         ? n.via === 'text' && (TEXT_TARGETS.has(role(n.path)) || ctx.changeByPath.get(n.path)?.status === 'removed')
         : allowed.has(role(n.path)) && (n.via === 'text' || allowed === ANY_TARGETS);
-    const candidates = e.facts.named.filter(isTarget);
+    const candidates = provider ? [provider] : e.facts.named.filter(isTarget);
     const target = candidates.find((n) => ctx.changeByPath.has(n.path)) ?? candidates[0];
     if (target) {
       const category = ROLE_CATEGORY[role(target.path)] ?? s.category;

@@ -1,10 +1,12 @@
 import type { FileRole, StackFrame } from '../types';
 import type { ChangeIndex } from './changeIndex';
+import { namedModuleFiles } from './namedModules';
 import { textHas } from './textMatch';
 
 export interface NamedFile {
   path: string;
-  via: 'innermost_frame' | 'frame' | 'text';
+  /** `module`: the file that provides a module the error cannot find or import (see namedModules.ts). */
+  via: 'innermost_frame' | 'frame' | 'text' | 'module';
   line?: number;
 }
 
@@ -53,6 +55,7 @@ export function namedFiles(
     if (role === 'config' || role === 'data' || role === 'code') add(unchanged, { path: token, via: 'text' });
   }
   for (const p of index.bare) if (textHas(text, p)) add(changed, { path: p, via: 'text' });
+  for (const p of namedModuleFiles(text, index)) add(changed, { path: p, via: 'module' });
   const out = [...changed, ...unchanged];
   const inWs = frames.filter((x) => x.inWorkspace);
   const inner = inWs[inWs.length - 1];

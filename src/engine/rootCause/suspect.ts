@@ -139,6 +139,10 @@ function linksOf(t: Trigger, ctx: Context, logicFailure: boolean, external: bool
       if (!external || signals.some(isFileTargeted)) put(n.path, { strength: LINK.textNamed, why: `${t.id}'s message names it` });
       continue;
     }
+    if (n.via === 'module') {
+      put(n.path, { strength: LINK.textNamed, why: `it provides the module ${t.id} cannot import` });
+      continue;
+    }
     const change = ctx.changeByPath.get(n.path);
     const lines = changedLineNumbers(change?.patch);
     const where = `${n.path}:${n.line ?? '?'}`;

@@ -425,3 +425,24 @@ test('known-good start: a crash after the job last worked, with only a config va
   // What the failing run wrote itself is not a difference between the two runs' inputs.
   assert.doesNotMatch(cited?.description ?? '', /result\.txt/);
 });
+
+test('a module that cannot be imported after the workspace file providing it was deleted is that deletion, not a dependency to install', () => {
+  const ws = workspace({ 'src/calc.py': 'def total(xs):\n    return sum(xs)\n', 'src/main.py': 'from calc import total\n' });
+  ws.snapshot({ 'src/calc.py': null }, -10);
+  const missing = (module: string) =>
+    logError(`ModuleNotFoundError: No module named '${module}'`, {
+      errorType: 'ModuleNotFoundError',
+      frames: [frame('src/main.py', 1, '<module>')],
+    });
+  const input = ws.input({ triggers: [missing('calc')] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'logic_error', JSON.stringify(rc.evidence));
+  assert.equal(rc.triggeringChange?.path, 'src/calc.py');
+  const steps = remediationFor(rc, input);
+  assert.match(steps[0] ?? '', /^Restore `src\/calc\.py` from the baseline snapshot/);
+  assert.ok(!steps.some((s) => /Install `calc`/.test(s)), steps.join('\n'));
+
+  // A third-party module is still a dependency to install.
+  const dep = classifyRootCause(ws.input({ triggers: [missing('requests')] }));
+  assert.equal(dep.category, 'config_error', JSON.stringify(dep.evidence));
+});
