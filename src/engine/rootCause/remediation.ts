@@ -369,7 +369,9 @@ function logicSteps(f: Facts): string[] {
     if (change?.status === 'added') {
       out.push(`Review the new file \`${file}\`${ev?.line ? ` around line ${ev.line}` : ''}${trig ? `, where ${label} was raised` : ''}`);
     } else if (change?.status === 'removed') {
-      out.push(`Restore \`${file}\` from the baseline snapshot, or update what still uses it: it was deleted${trig ? ` and ${label} followed` : ''}`);
+      out.push(
+        `Restore \`${file}\` from the baseline snapshot, or update what still uses it: it was deleted${trig ? ` and ${label} followed` : ''}`,
+      );
     } else if (change) {
       out.push(
         `Review the change to \`${file}\`${size}${ev?.line ? ` around line ${ev.line}` : ''}${trig ? `, where ${label} was raised` : ''}; revert it to the baseline version if it was not intended`,
