@@ -91,3 +91,34 @@ test('a hostile user regex times out, is reported, and the rest of the analysis 
   const ts = (JSON.parse(r.stdout) as { triggers: Trigger[] }).triggers;
   assert.ok(ts.some((t) => t.errorType === 'ValueError'));
 });
+
+test('an output emptied of its records, not of its bytes, is an empty output: a CSV with only its header, [], blank lines', async () => {
+  const w = new TempWorkspace({
+    'out/report.csv': 'id,total\n1,5\n2,7\n',
+    'out/items.json': '[{"id": 1}]\n',
+    'out/notes.txt': 'first\nsecond\n',
+    'out/summary.json': '{"total": 12}\n',
+    'out/big.csv': 'id\n1\n2\n',
+  });
+  spaces.push(w);
+  assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
+  await settle();
+  w.write({
+    'out/report.csv': 'id,total\n',
+    'out/items.json': '[]\n',
+    'out/notes.txt': '\n\n',
+    'out/summary.json': '{"total": 0}\n',
+    'out/big.csv': 'id\n1\n',
+    'out/new.csv': 'id,name\n',
+  });
+  assert.equal(cli(w, 'snapshot').code, 0);
+  const empty = triggers(w)
+    .filter((t) => t.kind === 'empty_output')
+    .map((t) => [t.file, t.severity, t.message]);
+  assert.deepEqual(empty.sort(), [
+    ['out/items.json', 'error', 'out/items.json holds no items now (had 1 item)'],
+    ['out/new.csv', 'warning', 'out/new.csv was created with only its header line'],
+    ['out/notes.txt', 'error', 'out/notes.txt holds no lines now (had 2 lines)'],
+    ['out/report.csv', 'error', 'out/report.csv holds only its header line now (had 2 rows)'],
+  ]);
+});

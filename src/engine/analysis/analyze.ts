@@ -29,6 +29,7 @@ import { scanChangedContent } from './contentScan';
 import { isScannedAsLog } from '../logs/logFiles';
 import { logScanSettings } from '../logs/logScan';
 import { logTrends, structuredTrends } from './metricTrends';
+import { outputRecordCounts } from './outputRecords';
 import { fileTriggers, matchesAny, type KeyChanges } from './fileTriggers';
 import { gitHistory, headMoveEvents, withTriggeringCommit } from './gitCommits';
 import { linkRunSteps, runFindings } from '../run/runFindings';
@@ -131,7 +132,8 @@ async function analyzeWindowUnchecked(
   const configKeys = await configKeyMap(changes, roles, blobs);
 
   const skipped: string[] = [];
-  const drafts: DraftTrigger[] = fileTriggers({ changes, post: to, removedAt, watched: watchedAt, configKeys, roles, config });
+  const outputRecords = await outputRecordCounts(changes, config.triggers.outputGlobs, blobs);
+  const drafts: DraftTrigger[] = fileTriggers({ changes, post: to, removedAt, watched: watchedAt, configKeys, outputRecords, roles, config });
   drafts.push(...commandTriggers(recorded.commands, store.workspaceRoot, store.dir));
   const texts = await changedTexts(changes, blobs, store.workspaceRoot, (p, why) => skipped.push(`${p}: ${why}`), addedByPath);
   const scanning = scanChangedContent(

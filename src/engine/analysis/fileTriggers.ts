@@ -2,6 +2,8 @@ import { minimatch } from 'minimatch';
 import type { EngineConfig } from '../config/types';
 import type { configKeyChanges as ConfigKeyChangesFn } from '../rootCause/configKeys';
 import type { DraftTrigger, FileChange, FileRole, SnapshotRecord } from '../types';
+import type { OutputRecords } from './outputRecords';
+import { plural } from '../../model/format';
 
 export type KeyChanges = ReturnType<typeof ConfigKeyChangesFn>;
 
@@ -13,6 +15,8 @@ export interface FileTriggerInput {
   /** Paths the file watcher saw change, with when: their times are real, not estimated. */
   watched?: ReadonlyMap<string, number>;
   configKeys: ReadonlyMap<string, KeyChanges>;
+  /** Records of the changed outputs that are not zero bytes (see outputRecords.ts). */
+  outputRecords?: ReadonlyMap<string, { before: OutputRecords | null; after: OutputRecords }>;
   roles: (path: string) => FileRole;
   config: EngineConfig;
 }
@@ -92,6 +96,29 @@ export function fileTriggers(input: FileTriggerInput): DraftTrigger[] {
         endLine: 1,
         message: wasFull ? `${c.path} is empty now (was ${c.before?.size ?? 0} bytes)` : `${c.path} was created empty`,
         evidence: wasFull ? `size ${c.before?.size ?? 0} → 0 bytes` : 'size 0 bytes',
+        timestamp: after.mtimeMs,
+        timestampEstimated: false,
+        rule: wasFull ? 'output_emptied' : 'output_created_empty',
+      });
+    }
+
+    // Not zero bytes, but nothing in it: a CSV with only its header, `[]`, `{}`, blank lines.
+    const records = input.outputRecords?.get(c.path);
+    const had = records?.before?.count ?? 0;
+    if (records && records.after.count === 0 && (c.status === 'added' || had > 0)) {
+      const holds = records.after.headerOnly ? 'only its header line' : `no ${records.after.unit}s`;
+      const wasFull = c.status === 'modified';
+      out.push({
+        kind: 'empty_output',
+        severity: wasFull ? 'error' : 'warning',
+        file: c.path,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        message: wasFull
+          ? `${c.path} holds ${holds} now (had ${plural(had, records.before?.unit ?? records.after.unit)})`
+          : `${c.path} was created with ${holds}`,
+        evidence: `${wasFull ? `${had} → ` : ''}0 ${records.after.unit}s, ${plural(after.size, 'byte')}`,
         timestamp: after.mtimeMs,
         timestampEstimated: false,
         rule: wasFull ? 'output_emptied' : 'output_created_empty',

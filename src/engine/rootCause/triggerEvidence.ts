@@ -75,6 +75,16 @@ export function triggerEvidence(t: Trigger, ctx: Context): Contribution[] {
           item: { ...ref, file: t.file, description: `${t.file} is empty while its input data changed (${listSome(data, 2)})` },
         });
       }
+      // A filter or a switch in the job's config can leave it nothing to write just as well.
+      const config = [...ctx.input.configKeys.keys()];
+      if (config.length > 0) {
+        out.push({
+          category: 'config_error',
+          weight: W.emptyOutputWithDataChange * scale,
+          group: 'empty-output-config',
+          item: { ...ref, file: t.file, description: `${t.file} is empty while its config changed (${listSome(config, 2)})` },
+        });
+      }
       return out;
     }
     case 'size_growth': {
