@@ -7,6 +7,17 @@ import { cli, settle, TempWorkspace } from '../support/workspace';
 const spaces: TempWorkspace[] = [];
 after(() => spaces.forEach((w) => w.dispose()));
 
+/** A workspace with a baseline of `before`, then a snapshot after `change` has been applied to it. */
+async function changed(before: Record<string, string>, change: (w: TempWorkspace) => void): Promise<TempWorkspace> {
+  const w = new TempWorkspace(before);
+  spaces.push(w);
+  assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
+  await settle();
+  change(w);
+  assert.equal(cli(w, 'snapshot').code, 0);
+  return w;
+}
+
 // The user wrote these configs: they trust them (an untrusted one may not allow deletions).
 function triggers(w: TempWorkspace): Trigger[] {
   const r = cli(w, '--trust-config', 'triggers', 'baseline', 'latest', '--json');
@@ -23,24 +34,25 @@ test('size growth, constraints, config changes, allowed deletions and empty outp
       constraints: [{ pattern: 'DROP\\s+TABLE', message: 'destructive SQL written by the agent', files: ['**/*.sql'] }],
     },
   };
-  const w = new TempWorkspace({
-    'incident-replay.json': JSON.stringify(config),
-    'data/events.jsonl': '{"id":1}\n',
-    'migrations/001.sql': 'CREATE TABLE t (id int);\n',
-    'settings.yaml': 'retries: 3\nendpoint: http://127.0.0.1:9000\n',
-    'cache/tmp.bin': 'x',
-    'src/keep.py': 'print(1)\n',
-  });
-  spaces.push(w);
-  assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
-  await settle();
-  w.write({
-    'data/events.jsonl': '{"id":1}\n'.repeat(400),
-    'migrations/001.sql': 'CREATE TABLE t (id int);\nDROP TABLE users;\n',
-    'settings.yaml': 'retries: 0\nendpoint: http://127.0.0.1:9000\n',
-    'results/summary.csv': '',
-  }).remove('cache/tmp.bin', 'src/keep.py');
-  assert.equal(cli(w, 'snapshot').code, 0);
+  const w = await changed(
+    {
+      'incident-replay.json': JSON.stringify(config),
+      'data/events.jsonl': '{"id":1}\n',
+      'migrations/001.sql': 'CREATE TABLE t (id int);\n',
+      'settings.yaml': 'retries: 3\nendpoint: http://127.0.0.1:9000\n',
+      'cache/tmp.bin': 'x',
+      'src/keep.py': 'print(1)\n',
+    },
+    (w) =>
+      w
+        .write({
+          'data/events.jsonl': '{"id":1}\n'.repeat(400),
+          'migrations/001.sql': 'CREATE TABLE t (id int);\nDROP TABLE users;\n',
+          'settings.yaml': 'retries: 0\nendpoint: http://127.0.0.1:9000\n',
+          'results/summary.csv': '',
+        })
+        .remove('cache/tmp.bin', 'src/keep.py'),
+  );
   const ts = triggers(w);
   const find = (kind: string, file: string) => ts.find((t) => t.kind === kind && t.file === file);
 
@@ -93,25 +105,24 @@ test('a hostile user regex times out, is reported, and the rest of the analysis 
 });
 
 test('an output emptied of its records, not of its bytes, is an empty output: a CSV with only its header, [], blank lines', async () => {
-  const w = new TempWorkspace({
-    'out/report.csv': 'id,total\n1,5\n2,7\n',
-    'out/items.json': '[{"id": 1}]\n',
-    'out/notes.txt': 'first\nsecond\n',
-    'out/summary.json': '{"total": 12}\n',
-    'out/big.csv': 'id\n1\n2\n',
-  });
-  spaces.push(w);
-  assert.equal(cli(w, 'snapshot', '--baseline').code, 0);
-  await settle();
-  w.write({
-    'out/report.csv': 'id,total\n',
-    'out/items.json': '[]\n',
-    'out/notes.txt': '\n\n',
-    'out/summary.json': '{"total": 0}\n',
-    'out/big.csv': 'id\n1\n',
-    'out/new.csv': 'id,name\n',
-  });
-  assert.equal(cli(w, 'snapshot').code, 0);
+  const w = await changed(
+    {
+      'out/report.csv': 'id,total\n1,5\n2,7\n',
+      'out/items.json': '[{"id": 1}]\n',
+      'out/notes.txt': 'first\nsecond\n',
+      'out/summary.json': '{"total": 12}\n',
+      'out/big.csv': 'id\n1\n2\n',
+    },
+    (w) =>
+      w.write({
+        'out/report.csv': 'id,total\n',
+        'out/items.json': '[]\n',
+        'out/notes.txt': '\n\n',
+        'out/summary.json': '{"total": 0}\n',
+        'out/big.csv': 'id\n1\n',
+        'out/new.csv': 'id,name\n',
+      }),
+  );
   const empty = triggers(w)
     .filter((t) => t.kind === 'empty_output')
     .map((t) => [t.file, t.severity, t.message]);

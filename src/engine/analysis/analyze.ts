@@ -133,7 +133,16 @@ async function analyzeWindowUnchecked(
 
   const skipped: string[] = [];
   const outputRecords = await outputRecordCounts(changes, config.triggers.outputGlobs, blobs);
-  const drafts: DraftTrigger[] = fileTriggers({ changes, post: to, removedAt, watched: watchedAt, configKeys, outputRecords, roles, config });
+  const drafts: DraftTrigger[] = fileTriggers({
+    changes,
+    post: to,
+    removedAt,
+    watched: watchedAt,
+    configKeys,
+    outputRecords,
+    roles,
+    config,
+  });
   drafts.push(...commandTriggers(recorded.commands, store.workspaceRoot, store.dir));
   const texts = await changedTexts(changes, blobs, store.workspaceRoot, (p, why) => skipped.push(`${p}: ${why}`), addedByPath);
   const scanning = scanChangedContent(
