@@ -130,7 +130,8 @@ export function changesOnPreload(
     try {
       // The root as the walk takes it, following a symlink.
       const st = d.rel === '' ? fs.statSync(root) : preload.dir(d.rel);
-      const gitignore = opts.respectGitignore ? (d.rel === '' ? `${root}/.gitignore` : `${root}/${d.rel}/.gitignore`) : null;
+      // Only a folder whose listing a .gitignore shaped has one to check (no path built for the others).
+      const gitignore = opts.respectGitignore && d.gitignore ? (d.rel === '' ? `${root}/.gitignore` : `${root}/${d.rel}/.gitignore`) : null;
       return !!st && st.isDirectory() && cachedListingStands(st, d, gitignore, cache.racyFrom);
     } catch {
       return false;
@@ -191,7 +192,7 @@ function standingListings(cache: StatCache, current: (d: CachedDir) => boolean):
   for (const d of cache.allDirs()) {
     // A folder that could not be listed is tried (and reported) again by a walk.
     if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom || !current(d)) return null;
-    issues.push(...d.specials);
+    if (d.specials.length > 0) issues.push(...d.specials);
   }
   return issues;
 }

@@ -141,11 +141,14 @@ function proof(st: StatLike): StatProof {
  * folder's .gitignore path), the same for the .gitignore whose rules filtered the listing.
  */
 export function cachedListingStands(st: StatLike, cached: CachedDir, gitignore: FsPath | null, racyFrom: number): boolean {
-  const settled = (s: StatLike): boolean => Math.max(s.mtimeMs, s.ctimeMs) < racyFrom;
-  if (!sameProof(st, cached) || !settled(st)) return false;
+  if (!sameProof(st, cached) || !settledBefore(st, racyFrom)) return false;
   if (gitignore === null || !cached.gitignore) return true;
   const gst = fs.lstatSync(gitignore, { throwIfNoEntry: false });
-  return !!gst && gst.isFile() && gst.size === cached.gitignore.size && sameProof(gst, cached.gitignore) && settled(gst);
+  return !!gst && gst.isFile() && gst.size === cached.gitignore.size && sameProof(gst, cached.gitignore) && settledBefore(gst, racyFrom);
+}
+
+function settledBefore(s: StatLike, racyFrom: number): boolean {
+  return Math.max(s.mtimeMs, s.ctimeMs) < racyFrom;
 }
 
 /**
