@@ -421,7 +421,7 @@ export function errorSignals(text: string, errorType?: string): ErrorSignal[] {
 const GENERIC_TIMEOUT = /^(?:timed out|time ?out \w+(?: [\d.]+ ?[a-z]+)?|TimeoutError)$/i;
 /** What a timeout waiting on something outside the job says: an address, a connection, a request, a service. */
 const REMOTE_HINT =
-  /:\/\/|(?:\d{1,3}\.){3}\d{1,3}|:\d{2,5}\b|\b(?:connect\w*|request\w*|response|socket|upstream|server|host|peer|gateway|https?|grpc|rpc|api|database|db|query|network|dns|tls|ssl|proxy|remote|fetch\w*|download\w*|upload\w*|curl|wget|client|service|endpoint|lock)\b/i;
+  /:\/\/|(?:\d{1,3}\.){3}\d{1,3}|\b(?:localhost|[a-z][\w-]*(?:\.[\w-]+)+):\d{2,5}\b|\b(?:connect\w*|request\w*|response|socket|upstream|server|host|peer|gateway|https?|grpc|rpc|api|database|db|query|network|dns|tls|ssl|proxy|remote|fetch\w*|download\w*|upload\w*|curl|wget|client|service|endpoint|lock)\b/i;
 const OWN_TIME_BUDGET = { category: 'resource_exhaustion', signal: 'time_budget', weight: 0.5 } as const;
 
 /**

@@ -12,14 +12,17 @@ const INPUT_ROLES: ReadonlySet<FileRole> = new Set(['config', 'data', 'code']);
  * `knownGood`), so what it reads that changed between then and the failing run's start is what
  * differs between a run that worked and one that did not. When those changes are all of one kind
  * (only config, only data, only code), that kind is the likely cause, whatever the error's wording
- * says (a segfault after a buffer size was raised is the config's doing). The failing run's own
- * step (its snapshot before to its snapshot after) is left out: those changes are the job's.
+ * says (a segfault after a buffer size was raised is the config's doing). What changed after the
+ * failing run's snapshot before is left out: those changes are the job's.
  */
 export function knownGoodEvidence(ctx: Context): Contribution[] {
   const good = ctx.input.knownGood;
   const steps = ctx.input.steps;
-  if (!good || steps.length < 2) return [];
-  const before = new Set(steps.slice(0, -1).flatMap((s) => s.changes.map((c) => c.path)));
+  // The steps up to the failing run's snapshot before: later ones (an automatic snapshot taken
+  // while it ran among them) hold what the run did.
+  const upTo = good ? steps.findIndex((s) => s.to === good.runStart) : -1;
+  if (!good || upTo < 0) return [];
+  const before = new Set(steps.slice(0, upTo + 1).flatMap((s) => s.changes.map((c) => c.path)));
   const inputs = ctx.input.changes.filter((c) => before.has(c.path) && INPUT_ROLES.has(ctx.input.roles(c.path)));
   const byCategory = new Map<RootCauseCategory, string[]>();
   for (const c of inputs) {

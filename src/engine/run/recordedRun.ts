@@ -5,6 +5,7 @@ import { analyzeWindow } from '../analysis/analyze';
 import { isIncident, leadTrigger, recordIncident } from '../analysis/incident';
 import type { SnapshotStore } from '../snapshotStore';
 import type { Incident, SnapshotRecord, Trigger } from '../types';
+import type { ClassifyInput } from '../rootCause/input';
 import { errorLine } from '../rootCause/triggers';
 import { endingText } from './runFindings';
 import { runJob, type RunOutcome } from './runJob';
@@ -102,7 +103,7 @@ async function lastKnownGood(
   opts: Pick<RecordedRunOptions, 'command' | 'cwd'>,
   runId: string,
   before: SnapshotRecord,
-): Promise<{ snapshot: SnapshotRecord; ref: string; knownGood?: { snapshot: string; what: string } }> {
+): Promise<{ snapshot: SnapshotRecord; ref: string; knownGood?: ClassifyInput['knownGood'] }> {
   const snapshots = new Map((await store.list()).map((s) => [s.id, s]));
   const baseline = await store.baseline();
   const floor = baseline && baseline.createdAt < before.createdAt ? baseline : null;
@@ -125,7 +126,7 @@ async function lastKnownGood(
       return {
         snapshot: end,
         ref: end.label ?? end.id,
-        knownGood: { snapshot: end.id, what: `\`${commandLine(run.command)}\` worked at ${end.label ?? end.id}` },
+        knownGood: { snapshot: end.id, what: `\`${commandLine(run.command)}\` worked at ${end.label ?? end.id}`, runStart: before.id },
       };
   }
   if (floor) return { snapshot: floor, ref: 'baseline' };

@@ -416,7 +416,7 @@ test('known-good start: a crash after the job last worked, with only a config va
   const plain = classifyRootCause(ws.input({ triggers: [crash] }));
   const known = classifyRootCause({
     ...ws.input({ triggers: [crash] }),
-    knownGood: { snapshot: 'S0', what: '`python3 native.py` worked at night-1:after' },
+    knownGood: { snapshot: 'S0', what: '`python3 native.py` worked at night-1:after', runStart: 'S1' },
   });
   assert.equal(plain.category, 'logic_error', JSON.stringify(plain.evidence));
   assert.equal(known.category, 'config_error', JSON.stringify(known.evidence));

@@ -137,11 +137,14 @@ test('a timeout that names nothing outside the job is its own time budget; one w
     [['resource_exhaustion', 'time_budget', 'timeout after 30s']],
   );
   assert.equal(strongest('Task timed out after 900.00 seconds'), 'resource_exhaustion');
+  // A log line's clock is not an address.
+  assert.equal(strongest('2026-12-07 17:13:28,114 ERROR nightly: timed out after 2h'), 'resource_exhaustion');
   for (const remote of [
     'request timed out',
     'TimeoutError: timed out connecting to 10.0.0.7:5432',
     'curl: (28) Operation timed out after 1001 milliseconds with 0 bytes received',
     'timeout after 30s waiting for https://api.example.com/v1/orders',
+    'timed out talking to cache.internal:6379',
     'requests.exceptions.ReadTimeout: HTTPSConnectionPool(host=api.example.com, port=443): Read timed out.',
   ])
     assert.equal(strongest(remote), 'external_failure', remote);
