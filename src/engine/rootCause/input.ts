@@ -17,8 +17,8 @@ export interface ClassifyInput {
   categoryText: EngineConfig['rootCauseCategories'];
   /**
    * The window starts where the same job last worked (a `run` after an earlier successful run of
-   * its command): that snapshot, how it is known (`` `node job.js` worked at night-1:after ``), and
-   * the snapshot the failing run started from (what changed after it is the run's own doing).
+   * its command): that snapshot and its name (`night-1:after`), the job (`node job.js`), and the
+   * snapshot the failing run started from (what changed after it is the run's own doing).
    */
-  knownGood?: { snapshot: string; what: string; runStart: string };
+  knownGood?: { snapshot: string; at: string; job: string; runStart: string };
 }

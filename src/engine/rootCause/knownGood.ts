@@ -17,20 +17,9 @@ const INPUT_ROLES: ReadonlySet<FileRole> = new Set(['config', 'data', 'code']);
  */
 export function knownGoodEvidence(ctx: Context): Contribution[] {
   const good = ctx.input.knownGood;
-  const steps = ctx.input.steps;
-  // The steps up to the failing run's snapshot before: later ones (an automatic snapshot taken
-  // while it ran among them) hold what the run did.
-  const upTo = good ? steps.findIndex((s) => s.to === good.runStart) : -1;
-  if (!good || upTo < 0) return [];
-  const before = new Set(steps.slice(0, upTo + 1).flatMap((s) => s.changes.map((c) => c.path)));
-  const inputs = ctx.input.changes.filter((c) => before.has(c.path) && INPUT_ROLES.has(ctx.input.roles(c.path)));
-  const byCategory = new Map<RootCauseCategory, string[]>();
-  for (const c of inputs) {
-    const category = ROLE_CATEGORY[ctx.input.roles(c.path)];
-    if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), c.path]);
-  }
+  const byCategory = inputsChangedSinceWorked(ctx);
   // Two kinds of change split the credit; more tell nothing apart.
-  if (byCategory.size === 0 || byCategory.size > 2) return [];
+  if (!good || byCategory.size === 0 || byCategory.size > 2) return [];
   const weight = byCategory.size === 1 ? W.onlyChangeSinceWorked : W.onlyChangeSinceWorked / 3;
   return [...byCategory].map(([category, paths]) => ({
     category,
@@ -39,7 +28,28 @@ export function knownGoodEvidence(ctx: Context): Contribution[] {
     item: {
       kind: 'snapshot',
       ref: good.snapshot,
-      description: `${good.what}; of what it reads, only ${listSome(paths)} changed before this run started`,
+      description: `\`${good.job}\` worked at ${good.at}; of what it reads, only ${listSome(paths)} changed before this run started`,
     },
   }));
+}
+
+/**
+ * What the job reads that changed between where it last worked and the failing run's start, by
+ * the category its kind of file points to; empty without a known-good start. The steps after the
+ * failing run's snapshot before (an automatic snapshot taken while it ran among them) hold what
+ * the run did, and are left out.
+ */
+export function inputsChangedSinceWorked(ctx: Context): Map<RootCauseCategory, string[]> {
+  const byCategory = new Map<RootCauseCategory, string[]>();
+  const good = ctx.input.knownGood;
+  const steps = ctx.input.steps;
+  const upTo = good ? steps.findIndex((s) => s.to === good.runStart) : -1;
+  if (upTo < 0) return byCategory;
+  const before = new Set(steps.slice(0, upTo + 1).flatMap((s) => s.changes.map((c) => c.path)));
+  for (const c of ctx.input.changes) {
+    const role = ctx.input.roles(c.path);
+    const category = INPUT_ROLES.has(role) && before.has(c.path) ? ROLE_CATEGORY[role] : undefined;
+    if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), c.path]);
+  }
+  return byCategory;
 }

@@ -4,8 +4,10 @@ import { isSecretKey, quantity } from './configValues';
 import { textFacts, type Context } from './context';
 import { sizeTrends } from './drift';
 import type { ClassifyInput } from './input';
+import { inputsChangedSinceWorked } from './knownGood';
 import { firstFailure } from './triggers';
 import { W } from './weights';
+import { listSome } from '../../model/format';
 
 /** Tie-break order when two changes are otherwise equally suspicious: config before code before data. */
 const ROLE_RANK: Record<FileRole, number> = { config: 0, code: 1, data: 2, other: 3, doc: 4, output: 5, log: 6 };
@@ -37,6 +39,8 @@ const LINK = {
   /** A frame in a changed file, away from the changed lines, when the failure is not a logic error. */
   frameElsewhere: 25,
   roleMatchesFailure: 30,
+  /** The one kind of input that changed since the same job last worked (see knownGood.ts). */
+  onlyInputSinceWorked: 60,
   inputChanged: 20,
 } as const;
 
@@ -246,6 +250,8 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
     (s) => s.category === category || (isFileTargeted(s) && (category === 'config_error' || category === 'data_corruption')),
   );
 
+  const sinceWorked = inputsChangedSinceWorked(ctx);
+  const onlyInputs = sinceWorked.size === 1 ? new Set([...sinceWorked.values()].flat()) : new Set<string>();
   const linkFor = (change: FileChange): Link => {
     const path = change.path;
     const r = role(path);
@@ -273,6 +279,13 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
         steady ? { strength: LINK.slideAndTrend, why: `${slide.reason}; ${steady}` } : { strength: LINK.firstSlide, why: slide.reason },
       );
     else if (steady) found.push({ strength: LINK.steadyTrend, why: steady });
+    if (onlyInputs.has(path) && input.knownGood) {
+      const at = input.knownGood.at;
+      found.push({
+        strength: LINK.onlyInputSinceWorked,
+        why: `of what the job reads, only ${listSome([...onlyInputs])} changed since it last worked (${at})`,
+      });
+    }
     if (causeRoles?.includes(r) && category !== 'drift' && typed) {
       found.push({ strength: LINK.roleMatchesFailure, why: `a ${r} file changed, and the failure is ${category?.replace('_', ' ')}` });
     }

@@ -126,7 +126,7 @@ async function lastKnownGood(
       return {
         snapshot: end,
         ref: end.label ?? end.id,
-        knownGood: { snapshot: end.id, what: `\`${commandLine(run.command)}\` worked at ${end.label ?? end.id}`, runStart: before.id },
+        knownGood: { snapshot: end.id, at: end.label ?? end.id, job: commandLine(run.command), runStart: before.id },
       };
   }
   if (floor) return { snapshot: floor, ref: 'baseline' };

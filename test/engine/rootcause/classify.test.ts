@@ -416,12 +416,14 @@ test('known-good start: a crash after the job last worked, with only a config va
   const plain = classifyRootCause(ws.input({ triggers: [crash] }));
   const known = classifyRootCause({
     ...ws.input({ triggers: [crash] }),
-    knownGood: { snapshot: 'S0', what: '`python3 native.py` worked at night-1:after', runStart: 'S1' },
+    knownGood: { snapshot: 'S0', at: 'night-1:after', job: 'python3 native.py', runStart: 'S1' },
   });
   assert.equal(plain.category, 'logic_error', JSON.stringify(plain.evidence));
   assert.equal(known.category, 'config_error', JSON.stringify(known.evidence));
   const cited = known.evidence.find((e) => e.kind === 'snapshot');
   assert.match(cited?.description ?? '', /worked at night-1:after; of what it reads, only opts\.json changed before this run started/);
+  assert.equal(known.triggeringChange?.path, 'opts.json');
+  assert.match(known.triggeringChange?.reason ?? '', /only opts\.json changed since it last worked \(night-1:after\)/);
   // What the failing run wrote itself is not a difference between the two runs' inputs.
   assert.doesNotMatch(cited?.description ?? '', /result\.txt/);
 });
