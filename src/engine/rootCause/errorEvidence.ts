@@ -29,6 +29,8 @@ function describeChange(c: FileChange): string {
       return 'deleted since the baseline';
     case 'added':
       return 'added since the baseline';
+    case 'mode_changed':
+      return `whose permissions changed since the baseline (${modes(c)})`;
     default:
       return 'changed since the baseline';
   }
@@ -222,6 +224,15 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
         group: 'config-file-named',
         item: { ...ref, file: n.path, description: `${label} names ${n.path}, a config file ${describeChange(change)}` },
       });
+    } else if ((r === 'data' || r === 'config') && n.via === 'text' && change.status === 'mode_changed') {
+      // Only its permissions changed: whatever reads it may no longer be allowed to.
+      e.consumed.add(n.path);
+      out.push({
+        category: 'config_error',
+        weight: W.namedChangedFile * scale,
+        group: 'permissions-changed',
+        item: { ...ref, file: n.path, description: `${label} names ${n.path}, a file ${describeChange(change)}` },
+      });
     } else if (r === 'data' && n.via === 'text') {
       e.consumed.add(n.path);
       const grew = dataGrowth(change);
@@ -259,6 +270,12 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
     }
   }
   return out;
+}
+
+/** `644 → 000`: a file's permission bits before and after. */
+export function modes(c: FileChange): string {
+  const octal = (m: number | undefined): string => (m ?? 0).toString(8).padStart(3, '0');
+  return `${octal(c.before?.mode)} → ${octal(c.after?.mode)}`;
 }
 
 /** `57.3 KiB to 96.1 KiB` when a file at least half as big again as it was; else null. */

@@ -48,7 +48,9 @@ export function inputsChangedSinceWorked(ctx: Context): Map<RootCauseCategory, s
   const before = new Set(steps.slice(0, upTo + 1).flatMap((s) => s.changes.map((c) => c.path)));
   for (const c of ctx.input.changes) {
     const role = ctx.input.roles(c.path);
-    const category = INPUT_ROLES.has(role) && before.has(c.path) ? ROLE_CATEGORY[role] : undefined;
+    // Only the permissions of an input changed: a matter of configuration, not of its content.
+    const kind = c.status === 'mode_changed' ? 'config_error' : ROLE_CATEGORY[role];
+    const category = INPUT_ROLES.has(role) && before.has(c.path) ? kind : undefined;
     if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), c.path]);
   }
   return byCategory;

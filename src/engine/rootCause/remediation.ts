@@ -1,5 +1,6 @@
 import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } from '../types';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
+import { modes } from './errorEvidence';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
 import { CATEGORY_LABEL } from '../../model/incident';
 import { formatBytes } from '../../model/format';
@@ -151,7 +152,14 @@ function configSteps(f: Facts): string[] {
   const moduleName = module?.[1] ?? module?.[2];
   if (moduleName) out.push(`Install \`${moduleName}\` in the job's environment and pin it in the dependency manifest`);
   const denied = /(?:Permission denied|EACCES[^'"]*)[:,]? ['"]?([\w./-]+\/[\w.-]+)/.exec(text);
-  if (denied?.[1]) out.push(`Fix the permissions of \`${denied[1]}\` for the user the job runs as`);
+  const chmodded = denied?.[1]
+    ? [...f.changeByPath.values()].find((c) => c.status === 'mode_changed' && mentionsPath(denied[1] ?? '', c.path))
+    : undefined;
+  if (chmodded?.before)
+    out.push(
+      `Restore the permissions of \`${chmodded.path}\` (${modes(chmodded)} since the baseline): \`chmod ${chmodded.before.mode.toString(8)} ${chmodded.path}\`, or find what changed them`,
+    );
+  else if (denied?.[1]) out.push(`Fix the permissions of \`${denied[1]}\` for the user the job runs as`);
   const signals = signalsOf(triggers);
   if (signals.has('auth')) {
     const ep = endpointsIn(text)[0];

@@ -602,19 +602,41 @@ class CaptureRun {
             return null;
           }
         }
-        return this.guarded(f, st.isSymbolicLink() ? this.symlink(f, st) : this.file(f, slot, true));
+        if (st.isSymbolicLink()) return this.guarded(f, this.symlink(f, st));
+        const known = st;
+        return this.guarded(f, this.file(f, slot, true), () => this.keptUnreadable(row, known));
       }
     }
     return this.guarded(f, f.kind === 'symlink' ? this.symlink(f, null) : this.file(f, slot, false));
   }
 
-  private async guarded(f: Found, work: Promise<Recorded | null>): Promise<Recorded | null> {
+  private async guarded(f: Found, work: Promise<Recorded | null>, unreadable?: () => Recorded | null): Promise<Recorded | null> {
     // Catches synchronous and asynchronous failures of one file alike.
     try {
       return await work;
     } catch (e) {
-      return this.fileFailed(f, e);
+      const code = fsc.errnoCode(e);
+      const kept = unreadable && (code === 'EACCES' || code === 'EPERM') ? unreadable() : null;
+      if (!kept) return this.fileFailed(f, e);
+      this.issue(f.path, 'unreadable', `permission denied (${code}); its content is kept from the previous snapshot (same size and time)`);
+      return kept;
     }
+  }
+
+  /**
+   * A file the capture may no longer read (chmod 000, another owner): recorded as deleted, it
+   * would show in the diff and the analysis as a deletion it is not. When its size and
+   * modification time are still those of the previous capture, which stored its content, that
+   * content is kept with the mode the file has now: the diff shows the mode change. Its stat data
+   * now is cached with it, so the next capture keeps it while nothing about the file changes, and
+   * tries to read it again when something does.
+   */
+  private keptUnreadable(row: number, st: StatLike): Recorded | null {
+    const cached = this.cache.rowCached(row);
+    if (!cached || cached.entry.type !== 'file' || cached.entry.size !== st.size || cached.entry.mtimeMs !== Math.floor(st.mtimeMs))
+      return null;
+    if (cachedEntry(this.cache, row, this.objects, this.opts.maxFileSizeBytes, this.blobsStored) === null) return null;
+    return { entry: { ...cached.entry, mode: st.mode & 0o777 }, stat: { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino } };
   }
 
   /** File system errors of one file become issues; anything else (store failures, bugs) stops the capture. */

@@ -53,6 +53,13 @@ export class TempWorkspace {
     return this;
   }
 
+  /** The next snapshot with `rel`'s permission bits set to `mode`, its content unchanged. */
+  chmod(rel: string, mode: number, at: number): this {
+    this.snapshot({}, at);
+    fs.chmodSync(path.join(this.snapshots[this.snapshots.length - 1] as string, rel), mode);
+    return this;
+  }
+
   cleanup(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
@@ -100,12 +107,12 @@ export class TempWorkspace {
     for (const p of new Set([...before.keys(), ...after.keys()])) {
       const x = before.get(p);
       const y = after.get(p);
-      if (x && y && x.id === y.id) continue;
+      if (x && y && x.id === y.id && x.mode === y.mode) continue;
       const oldLines = (this.text(a, p) ?? '').split('\n');
       const newLines = (this.text(b, p) ?? '').split('\n');
       const additions = newLines.filter((l) => !oldLines.includes(l)).length;
       const deletions = oldLines.filter((l) => !newLines.includes(l)).length;
-      const status = !x ? 'added' : !y ? 'removed' : 'modified';
+      const status = !x ? 'added' : !y ? 'removed' : x.id === y.id ? 'mode_changed' : 'modified';
       out.push({
         status,
         path: p,

@@ -448,3 +448,25 @@ test('a module that cannot be imported after the workspace file providing it was
   const dep = classifyRootCause(ws.input({ triggers: [missing('requests')] }));
   assert.equal(dep.category, 'config_error', JSON.stringify(dep.evidence));
 });
+
+test('permission denied on a file whose mode alone changed is a configuration error, fixed by restoring the mode', () => {
+  const ws = workspace({ 'load.py': 'print(open("data/in.csv").read())\n', 'data/in.csv': 'a,b\n1,2\n' });
+  ws.chmod('data/in.csv', 0o000, -10);
+  const denied = logError("PermissionError: [Errno 13] Permission denied: 'data/in.csv'", {
+    errorType: 'PermissionError',
+    frames: [frame('load.py', 1, '<module>')],
+  });
+  const input = ws.input({ triggers: [denied] });
+  assert.deepEqual(
+    input.changes.map((c) => [c.status, c.path]),
+    [['mode_changed', 'data/in.csv']],
+  );
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error', JSON.stringify(rc.evidence));
+  assert.match(rc.description, /data\/in\.csv, a file whose permissions changed since the baseline \(644 → 000\)/);
+  assert.equal(rc.triggeringChange?.path, 'data/in.csv');
+  assert.match(
+    remediationFor(rc, input)[0] ?? '',
+    /^Restore the permissions of `data\/in\.csv` \(644 → 000 since the baseline\): `chmod 644 data\/in\.csv`/,
+  );
+});

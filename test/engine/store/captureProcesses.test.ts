@@ -132,4 +132,45 @@ describe('captures in separate processes', () => {
       ['ok.txt'],
     );
   });
+
+  it(
+    'a file captured before and now unreadable keeps its content with its new mode, not a deletion',
+    { skip: process.platform === 'win32' },
+    async () => {
+      const ws = makeWorkspace('ws', { 'ok.txt': 'fine', 'data.csv': 'a,b\n1,2\n' });
+      const storeDir = path.join(tmp, 'store');
+      fs.mkdirSync(storeDir, { mode: 0o777 });
+      fs.chmodSync(storeDir, 0o777);
+      const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+      const manifest = async (id: string) => {
+        const objects = await ObjectStore.open(path.join(storeDir, 'objects'));
+        return new Map((await readManifest(objects, id)).map((e) => [e.path, e]));
+      };
+      const first = await manifest((await captureInChild(ws, storeDir, asNobody, true)).manifestId);
+      const data = path.join(ws, 'data.csv');
+      fs.chmodSync(data, 0o000);
+      // Twice: the second capture starts from a stat cache the first wrote with the file unreadable.
+      for (let round = 0; round < 2; round++) {
+        const r = await captureInChild(ws, storeDir, asNobody, true);
+        const now = await manifest(r.manifestId);
+        assert.equal(now.get('data.csv')?.id, first.get('data.csv')?.id, `round ${round}: the content kept`);
+        assert.equal(now.get('data.csv')?.mode, 0, `round ${round}: the mode it has now`);
+        assert.deepEqual(
+          r.issues.map((i) => [i.path, i.kind]),
+          round === 0 ? [['data.csv', 'unreadable']] : [],
+          `round ${round}`,
+        );
+      }
+      // Rewritten while unreadable: its content is unknown, and no longer recorded.
+      fs.chmodSync(data, 0o644);
+      fs.writeFileSync(data, 'a,b\n1,2\n3,4\n');
+      fs.chmodSync(data, 0o000);
+      const rewritten = await captureInChild(ws, storeDir, asNobody, true);
+      assert.deepEqual([...(await manifest(rewritten.manifestId)).keys()], ['ok.txt']);
+      assert.deepEqual(
+        rewritten.issues.map((i) => [i.path, i.kind, i.message]),
+        [['data.csv', 'unreadable', 'permission denied (EACCES)']],
+      );
+    },
+  );
 });
