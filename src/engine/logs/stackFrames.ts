@@ -31,6 +31,10 @@ const SYNTHETIC_FILE = /^(?:<[^>]*>|node:|internal\/|native$|\[native code\]|was
  * workspace-relative files (the snapshot manifest): with the set, relative paths are accepted only
  * when the file exists, and Java frames (which print only `App.java`) are found by package path.
  */
+/** Where installed code lives: a frame there is a library's, even when the workspace vendors a file of the same path. */
+const INSTALLED_CODE =
+  /\/(?:site-packages|dist-packages|node_modules|\.cargo|pkg\/mod|\.m2|\.gradle)\/|^\/(?:usr|opt|nix|snap)\/|^[A-Za-z]:\/(?:Program Files|Windows)\//i;
+
 export class FrameMapper {
   private readonly root: string;
   private readonly win: boolean;
@@ -68,12 +72,30 @@ export class FrameMapper {
     const full = absolute ? p.normalize(file) : p.resolve(this.root, file);
     let rel = p.relative(this.root, full);
     if (this.win && absolute && rel === p.normalize(full)) return null; // another drive
-    if (rel === '' || rel === '..' || rel.startsWith('..' + p.sep) || p.isAbsolute(rel)) return null;
+    if (rel === '' || rel === '..' || rel.startsWith('..' + p.sep) || p.isAbsolute(rel))
+      return absolute ? this.checkedOutElsewhere(full) : null;
     if (this.win) rel = rel.split('\\').join('/');
     // A relative path in a trace is relative to the process's working directory, which we can only
     // assume was the workspace root; with a manifest at hand, demand that the file really exists.
     if (!absolute && this.files && !this.files.has(rel)) return null;
     return rel;
+  }
+
+  /**
+   * The workspace file an absolute path outside the workspace names when the same code ran from
+   * another checkout (a CI runner's `/home/ci/app/cmd/main.go`, a container's `/app/jobs/etl.py`):
+   * the longest tail of at least a folder and a file that is a workspace file. Never a single file
+   * name (`main.go` is everywhere), never installed code (site-packages, node_modules, /usr).
+   */
+  private checkedOutElsewhere(full: string): string | null {
+    const files = this.files;
+    if (!files || INSTALLED_CODE.test(full.split('\\').join('/'))) return null;
+    const parts = full.split(this.win ? /[\\/]/ : '/').filter((x) => x !== '');
+    for (let i = 1; i <= parts.length - 2; i++) {
+      const tail = parts.slice(i).join('/');
+      if (files.has(tail)) return tail;
+    }
+    return null;
   }
 
   /** A frame for a file reference as printed (absolute, relative or file:// URL). */

@@ -42,6 +42,24 @@ describe('FrameMapper', () => {
   });
 });
 
+describe('paths from another checkout', () => {
+  const m = new FrameMapper(ROOT, ['cmd/main.go', 'jobs/etl.py', 'main.go', 'src/app.js']);
+
+  it('map to the workspace file their longest tail names', () => {
+    assert.equal(m.toWorkspacePath('/home/ci/app/cmd/main.go'), 'cmd/main.go');
+    assert.equal(m.toWorkspacePath('/app/jobs/etl.py'), 'jobs/etl.py');
+    assert.equal(m.toWorkspacePath('/builds/acme/shop/src/app.js'), 'src/app.js');
+  });
+
+  it('never by a file name alone, from installed code, or without the workspace files', () => {
+    assert.equal(m.toWorkspacePath('/tmp/build/main.go'), null);
+    assert.equal(m.toWorkspacePath('/usr/local/go/src/cmd/main.go'), null);
+    assert.equal(m.toWorkspacePath('/srv/venv/lib/python3.11/site-packages/jobs/etl.py'), null);
+    assert.equal(m.toWorkspacePath('/home/ci/app/node_modules/pkg/src/app.js'), null);
+    assert.equal(new FrameMapper(ROOT).toWorkspacePath('/home/ci/app/cmd/main.go'), null);
+  });
+});
+
 describe('frame parsers', () => {
   const files = ['app/src/main/java/com/acme/billing/App.java', 'build/gen/com/acme/billing/App.java', 'README.md'];
   const m = new FrameMapper(ROOT, files);
