@@ -53,6 +53,12 @@ export function formatPreciseDuration(ms: number): string {
 }
 
 /** `1 file`, `3 files`; `plural(2, 'entry', 'entries')`. */
+/** `644 → 755`: permission bits as `ls -l` and `chmod` write them. */
+export function formatModeChange(before: number, after: number): string {
+  const octal = (m: number): string => m.toString(8).padStart(3, '0');
+  return `${octal(before)} → ${octal(after)}`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { redactLikelySecrets } from '../../engine/content/redact';
 import type { FileChange, SnapshotDiff } from '../../engine/types';
 import { withStore } from '../context';
-import { plural } from '../../model/format';
+import { formatModeChange, plural } from '../../model/format';
 import { printJson, type CliIo } from '../io';
 
 export function registerDiffCommand(program: Command, io: CliIo): void {
@@ -33,8 +33,7 @@ const MARK: Record<FileChange['status'], string> = {
 
 export function describeChange(c: FileChange): string {
   const counts = c.binary || c.note ? ` (${c.note ?? 'binary'})` : c.additions || c.deletions ? ` (+${c.additions} -${c.deletions})` : '';
-  const mode =
-    c.before && c.after && c.before.mode !== c.after.mode ? ` [mode ${c.before.mode.toString(8)} → ${c.after.mode.toString(8)}]` : '';
+  const mode = c.before && c.after && c.before.mode !== c.after.mode ? ` [mode ${formatModeChange(c.before.mode, c.after.mode)}]` : '';
   const name = c.status === 'renamed' ? `${c.oldPath} → ${c.path}` : c.path;
   return `${MARK[c.status]} ${name}${counts}${mode}`;
 }

@@ -1,10 +1,11 @@
-import type { FileRole, Trigger } from '../types';
+import type { FileRole, RootCauseCategory, Trigger } from '../types';
 import { errorSignals, type ErrorSignal } from './errorSignals';
 import { isAgentTranscriptPath } from './fileRoles';
 import { indexChanges, type ChangeIndex } from './changeIndex';
 import { configLineTokens, dataHitsIn, dataLineTokens, namedConfigLines, type DataTokens, type LineHit } from './changedLines';
 import type { ClassifyInput } from './input';
 import { namedConfigKeys, type KeyHit } from './namedKeys';
+import { inputsChangedSinceWorked } from './knownGood';
 import { namedFiles, type NamedFile } from './namedFiles';
 import { errorTriggers, triggerText } from './triggers';
 
@@ -24,6 +25,8 @@ export interface Context extends ChangeIndex {
   records: ReadonlySet<string>;
   /** What one error text says, computed once per distinct text (retry loops repeat it thousands of times). */
   facts: Map<string, TextFacts>;
+  /** What the job reads that changed since it last worked, by category (see knownGood.ts); empty without a known-good start. */
+  sinceWorked: ReadonlyMap<RootCauseCategory, string[]>;
 }
 
 export interface TextFacts {
@@ -70,6 +73,7 @@ export function buildContext(raw: ClassifyInput): Context {
     hardFailures: errorTriggers(input.triggers),
     records,
     facts: new Map(),
+    sinceWorked: inputsChangedSinceWorked(input),
   };
 }
 

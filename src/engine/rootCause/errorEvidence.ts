@@ -6,7 +6,7 @@ import type { NamedFile } from './namedFiles';
 import { noisyOr, type Contribution } from './scoring';
 import { innermostWorkspaceFrame } from './triggers';
 import { ROLE_CATEGORY, W } from './weights';
-import { formatBytes, listSome, plural } from '../../model/format';
+import { formatBytes, formatModeChange, listSome, plural } from '../../model/format';
 import { CATEGORY_PHRASE } from '../../model/incident';
 
 const ANY_TARGETS = new Set<FileRole>(['config', 'data', 'output', 'code']);
@@ -30,7 +30,7 @@ function describeChange(c: FileChange): string {
     case 'added':
       return 'added since the baseline';
     case 'mode_changed':
-      return `whose permissions changed since the baseline (${modes(c)})`;
+      return `whose permissions changed since the baseline (${formatModeChange(c.before?.mode ?? 0, c.after?.mode ?? 0)})`;
     default:
       return 'changed since the baseline';
   }
@@ -270,12 +270,6 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
     }
   }
   return out;
-}
-
-/** `644 → 000`: a file's permission bits before and after. */
-export function modes(c: FileChange): string {
-  const octal = (m: number | undefined): string => (m ?? 0).toString(8).padStart(3, '0');
-  return `${octal(c.before?.mode)} → ${octal(c.after?.mode)}`;
 }
 
 /** `57.3 KiB to 96.1 KiB` when a file at least half as big again as it was; else null. */

@@ -1,5 +1,6 @@
 import type { FileRole, RootCauseCategory } from '../types';
 import type { Context } from './context';
+import type { ClassifyInput } from './input';
 import type { Contribution } from './scoring';
 import { ROLE_CATEGORY, W } from './weights';
 import { listSome } from '../../model/format';
@@ -17,7 +18,7 @@ const INPUT_ROLES: ReadonlySet<FileRole> = new Set(['config', 'data', 'code']);
  */
 export function knownGoodEvidence(ctx: Context): Contribution[] {
   const good = ctx.input.knownGood;
-  const byCategory = inputsChangedSinceWorked(ctx);
+  const byCategory = ctx.sinceWorked;
   // Two kinds of change split the credit; more tell nothing apart.
   if (!good || byCategory.size === 0 || byCategory.size > 2) return [];
   const weight = byCategory.size === 1 ? W.onlyChangeSinceWorked : W.onlyChangeSinceWorked / 3;
@@ -39,15 +40,15 @@ export function knownGoodEvidence(ctx: Context): Contribution[] {
  * failing run's snapshot before (an automatic snapshot taken while it ran among them) hold what
  * the run did, and are left out.
  */
-export function inputsChangedSinceWorked(ctx: Context): Map<RootCauseCategory, string[]> {
+export function inputsChangedSinceWorked(input: ClassifyInput): Map<RootCauseCategory, string[]> {
   const byCategory = new Map<RootCauseCategory, string[]>();
-  const good = ctx.input.knownGood;
-  const steps = ctx.input.steps;
+  const good = input.knownGood;
+  const steps = input.steps;
   const upTo = good ? steps.findIndex((s) => s.to === good.runStart) : -1;
   if (upTo < 0) return byCategory;
   const before = new Set(steps.slice(0, upTo + 1).flatMap((s) => s.changes.map((c) => c.path)));
-  for (const c of ctx.input.changes) {
-    const role = ctx.input.roles(c.path);
+  for (const c of input.changes) {
+    const role = input.roles(c.path);
     // Only the permissions of an input changed: a matter of configuration, not of its content.
     const kind = c.status === 'mode_changed' ? 'config_error' : ROLE_CATEGORY[role];
     const category = INPUT_ROLES.has(role) && before.has(c.path) ? kind : undefined;

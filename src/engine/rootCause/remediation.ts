@@ -1,9 +1,8 @@
 import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } from '../types';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
-import { modes } from './errorEvidence';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
 import { CATEGORY_LABEL } from '../../model/incident';
-import { formatBytes } from '../../model/format';
+import { formatBytes, formatModeChange } from '../../model/format';
 import {
   displayValue,
   errorMessage,
@@ -157,7 +156,7 @@ function configSteps(f: Facts): string[] {
     : undefined;
   if (chmodded?.before)
     out.push(
-      `Restore the permissions of \`${chmodded.path}\` (${modes(chmodded)} since the baseline): \`chmod ${chmodded.before.mode.toString(8)} ${chmodded.path}\`, or find what changed them`,
+      `Restore the permissions of \`${chmodded.path}\` (${formatModeChange(chmodded.before.mode, chmodded.after?.mode ?? 0)} since the baseline): \`chmod ${chmodded.before.mode.toString(8)} ${chmodded.path}\`, or find what changed them`,
     );
   else if (denied?.[1]) out.push(`Fix the permissions of \`${denied[1]}\` for the user the job runs as`);
   const signals = signalsOf(triggers);

@@ -4,7 +4,6 @@ import { isSecretKey, quantity } from './configValues';
 import { textFacts, type Context } from './context';
 import { sizeTrends } from './drift';
 import type { ClassifyInput } from './input';
-import { inputsChangedSinceWorked } from './knownGood';
 import { firstFailure } from './triggers';
 import { W } from './weights';
 import { listSome } from '../../model/format';
@@ -250,8 +249,7 @@ export function suspect(ctx: Context, category?: RootCauseCategory): { change: T
     (s) => s.category === category || (isFileTargeted(s) && (category === 'config_error' || category === 'data_corruption')),
   );
 
-  const sinceWorked = inputsChangedSinceWorked(ctx);
-  const onlyInputs = sinceWorked.size === 1 ? new Set([...sinceWorked.values()].flat()) : new Set<string>();
+  const onlyInputs = ctx.sinceWorked.size === 1 ? new Set([...ctx.sinceWorked.values()].flat()) : new Set<string>();
   const linkFor = (change: FileChange): Link => {
     const path = change.path;
     const r = role(path);
