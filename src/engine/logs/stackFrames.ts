@@ -26,15 +26,15 @@ const BUILD_OUTPUT = /(?:^|\/)(?:build|target|out|bin|dist|node_modules)\//;
 /** Files a trace cannot point at on disk: interpreter internals and synthetic sources. */
 const SYNTHETIC_FILE = /^(?:<[^>]*>|node:|internal\/|native$|\[native code\]|wasm:\/\/|evalmachine\.)/;
 
+/** Where installed code lives: a frame there is a library's, even when the workspace vendors a file of the same path. */
+const INSTALLED_CODE =
+  /\/(?:site-packages|dist-packages|node_modules|\.cargo|pkg\/mod|\.m2|\.gradle)\/|^\/(?:usr|opt|nix|snap)\/|^[A-Za-z]:\/(?:Program Files|Windows)\//i;
+
 /**
  * Maps trace paths onto the workspace. Knows the workspace root and, optionally, the set of
  * workspace-relative files (the snapshot manifest): with the set, relative paths are accepted only
  * when the file exists, and Java frames (which print only `App.java`) are found by package path.
  */
-/** Where installed code lives: a frame there is a library's, even when the workspace vendors a file of the same path. */
-const INSTALLED_CODE =
-  /\/(?:site-packages|dist-packages|node_modules|\.cargo|pkg\/mod|\.m2|\.gradle)\/|^\/(?:usr|opt|nix|snap)\/|^[A-Za-z]:\/(?:Program Files|Windows)\//i;
-
 export class FrameMapper {
   private readonly root: string;
   private readonly win: boolean;
