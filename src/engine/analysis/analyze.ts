@@ -29,7 +29,7 @@ import { scanChangedContent } from './contentScan';
 import { isScannedAsLog } from '../logs/logFiles';
 import { logScanSettings } from '../logs/logScan';
 import { logTrends, structuredTrends } from './metricTrends';
-import { outputRecordCounts } from './outputRecords';
+import { outputRecordCounts, storedText } from './outputRecords';
 import { fileTriggers, matchesAny, type KeyChanges } from './fileTriggers';
 import { gitHistory, headMoveEvents, withTriggeringCommit } from './gitCommits';
 import { linkRunSteps, runFindings } from '../run/runFindings';
@@ -275,8 +275,7 @@ async function configKeyMap(
   blobs: BlobCache,
 ): Promise<Map<string, KeyChanges>> {
   const out = new Map<string, KeyChanges>();
-  const textOf = async (e: ManifestEntry | undefined): Promise<string | null> =>
-    e && e.type === 'file' && e.stored && !e.binary && e.size <= MAX_CONFIG_BYTES ? (await blobs.get(e.id)).toString('utf8') : null;
+  const textOf = (e: ManifestEntry | undefined): Promise<string | null> => storedText(blobs, e, MAX_CONFIG_BYTES);
   for (const c of changes) {
     if (roles(c.path) !== 'config' || c.status === 'mode_changed' || c.status === 'renamed') continue;
     if (

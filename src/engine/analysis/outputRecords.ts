@@ -38,6 +38,11 @@ export function countRecords(path: string, text: string): OutputRecords | null {
   return { count: lines.length, unit: 'line' };
 }
 
+/** The content of a stored text entry up to `maxBytes`, else null (binary, not stored, too big, a symlink). */
+export async function storedText(blobs: BlobCache, e: ManifestEntry | undefined, maxBytes: number): Promise<string | null> {
+  return e && e.type === 'file' && e.stored && !e.binary && e.size <= maxBytes ? (await blobs.get(e.id)).toString('utf8') : null;
+}
+
 /**
  * For every changed output that is not zero bytes (those are empty by size alone) and small
  * enough to read: its records before (null when added or unreadable) and after.
@@ -48,10 +53,7 @@ export async function outputRecordCounts(
   blobs: BlobCache,
 ): Promise<Map<string, { before: OutputRecords | null; after: OutputRecords }>> {
   const out = new Map<string, { before: OutputRecords | null; after: OutputRecords }>();
-  const textOf = async (e: ManifestEntry | undefined): Promise<string | null> =>
-    e && e.type === 'file' && e.stored && !e.binary && e.size > 0 && e.size <= MAX_COUNTED_BYTES
-      ? (await blobs.get(e.id)).toString('utf8')
-      : null;
+  const textOf = (e: ManifestEntry | undefined): Promise<string | null> => storedText(blobs, e, MAX_COUNTED_BYTES);
   for (const c of changes) {
     if ((c.status !== 'modified' && c.status !== 'added') || !c.after || c.after.size === 0 || !matchesAny(c.path, outputGlobs)) continue;
     const afterText = await textOf(c.after);

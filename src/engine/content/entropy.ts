@@ -56,9 +56,12 @@ const INSTRUCTION = /^(?:your|my|insert|enter|replace|put)[-_ ](.*)$/i;
 function isInstruction(value: string): boolean {
   const tail = INSTRUCTION.exec(value)?.[1];
   if (tail === undefined) return false;
-  return tail
-    .split(/[-_ .]+/)
-    .every((piece) => /^(?:[a-z]*|[A-Z]+|[A-Z][a-z]+|[0-9]+)$/.test(piece) || (/^(?:[A-Z]?[a-z]+)+$/.test(piece) && readsAsWords(piece)));
+  return tail.split(/[-_ .]+/).every((piece) => isWordPiece(piece) || (/^(?:[A-Z]?[a-z]+)+$/.test(piece) && readsAsWords(piece)));
+}
+
+/** A piece of a name that reads as one word or a number: `key`, `Key`, `API`, `2` (or nothing). */
+export function isWordPiece(piece: string): boolean {
+  return /^(?:[A-Z]?[a-z]*|[A-Z]+|[0-9]+)$/.test(piece);
 }
 
 /** Whether a value is a placeholder, a reference to another variable, or a redaction mark. */

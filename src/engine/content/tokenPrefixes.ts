@@ -7,7 +7,7 @@
  * Each rule names the literal keywords its matches contain, as specific as the format allows:
  * one scan finds them all, and a rule's regex runs only where one of its keywords is.
  */
-import { isPlaceholder, readsAsWords, shannonEntropy } from './entropy';
+import { isPlaceholder, isWordPiece, readsAsWords, shannonEntropy } from './entropy';
 
 export interface PrefixRule {
   id: string;
@@ -220,7 +220,7 @@ function isProse(body: string): boolean {
   const longest = pieces.reduce((a, b) => (b.length > a.length ? b : a), '');
   if (longest.length < 12 || !/^[A-Za-z]+$/.test(longest) || !/[a-z]/.test(longest) || !/[A-Z]/.test(longest)) return false;
   // The rest of a sample is words or numbers too (`xoxp-1-...`); `..._7W_kOTp` is not.
-  if (!pieces.every((p) => p === longest || /^(?:[0-9]+|[A-Z]?[a-z]*|[A-Z]+)$/.test(p))) return false;
+  if (!pieces.every((p) => p === longest || isWordPiece(p))) return false;
   const vowels = longest.replace(/[^AEIOUaeiou]/g, '').length;
   const capitals = longest.replace(/[^A-Z]/g, '').length;
   return vowels / longest.length >= 0.33 && capitals * 3 <= longest.length && readsAsWords(longest);
