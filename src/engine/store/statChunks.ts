@@ -73,16 +73,36 @@ export function statChunks(paths: SharedPaths, control: Int32Array, results: Flo
   const bytes = Buffer.from(paths.bytes);
   const offsets = new Int32Array(paths.offsets);
   const chunks = chunkCount(paths.count, chunkSize);
+  const raw = rawLstat(paths.root);
   for (let done = 0; ; done++) {
     if (Atomics.load(control, CANCEL) !== 0) return done;
     const c = Atomics.add(control, NEXT, 1);
     if (c >= chunks) return done;
     const end = Math.min(paths.count, (c + 1) * chunkSize);
     for (let i = c * chunkSize; i < end; i++) {
+      const p = paths.root + bytes.toString('utf8', offsets[i], offsets[i + 1]);
       const at = i * FIELDS;
+      if (raw !== null) {
+        let v: Float64Array | undefined;
+        try {
+          v = raw(p);
+        } catch {
+          v = undefined;
+        }
+        if (v === undefined) results[at] = STATE_FAILED;
+        else {
+          results[at + 1] = v[RAW_MODE] as number;
+          results[at + 2] = v[RAW_SIZE] as number;
+          results[at + 3] = msOf(v, RAW_MTIME);
+          results[at + 4] = msOf(v, RAW_CTIME);
+          results[at + 5] = v[RAW_INO] as number;
+          results[at] = STATE_OK;
+        }
+        continue;
+      }
       let st: fs.Stats | undefined;
       try {
-        st = fs.lstatSync(paths.root + bytes.toString('utf8', offsets[i], offsets[i + 1]), { throwIfNoEntry: false });
+        st = fs.lstatSync(p, { throwIfNoEntry: false });
       } catch {
         st = undefined;
       }
@@ -101,4 +121,62 @@ export function statChunks(paths: SharedPaths, control: Int32Array, results: Flo
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
   }
+}
+
+/*
+ * fs.lstatSync builds a Stats object (and its dates) per call and checks its arguments in
+ * JavaScript, which a CLI process runs interpreted, not yet compiled: measured on 15,700 paths in a
+ * fresh process, 4.5 µs a path against 2.5 µs for the same system call through Node's own fs
+ * binding, which hands back the numbers in one reused Float64Array. The binding is Node's
+ * internal interface, so it is used only when it answers exactly as fs.lstatSync does for the
+ * workspace root (same fields, same times to the bit) and says "not found" as fs.lstatSync does;
+ * any other Node, any surprise, or a deprecation warning it would print, and the preload uses
+ * fs.lstatSync.
+ */
+
+/** Where Node's stat array keeps each field (its order in libuv's uv_stat_t). */
+const RAW_MODE = 1;
+const RAW_INO = 7;
+const RAW_SIZE = 8;
+const RAW_MTIME = 12;
+const RAW_CTIME = 14;
+
+/** Seconds and nanoseconds to milliseconds, computed as Node computes Stats.mtimeMs. */
+function msOf(v: Float64Array, at: number): number {
+  return (v[at] as number) * 1e3 + (v[at + 1] as number) / 1e6;
+}
+
+type RawLstat = (p: string) => Float64Array | undefined;
+
+interface FsBinding {
+  lstat?: (p: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean) => Float64Array | undefined;
+}
+
+let checkedRaw: RawLstat | null | undefined;
+
+/** The binding's lstat when it proves itself on `probe` (a path that exists), else null. */
+export function rawLstat(probe: string): RawLstat | null {
+  if (checkedRaw !== undefined) return checkedRaw;
+  checkedRaw = null;
+  try {
+    const bind = (process as unknown as { binding?: (name: string) => FsBinding }).binding;
+    // Under --pending-deprecation Node wraps it to warn (or, with --throw-deprecation, to throw):
+    // never on a user's terminal for our sake.
+    const lstat = typeof bind === 'function' && bind.name === 'binding' ? bind('fs').lstat : undefined;
+    if (typeof lstat !== 'function') return null;
+    const raw: RawLstat = (p) => lstat(p, false, undefined, false);
+    const st = fs.lstatSync(probe);
+    const v = raw(probe);
+    const agrees =
+      v instanceof Float64Array &&
+      v[RAW_MODE] === st.mode &&
+      v[RAW_INO] === st.ino &&
+      v[RAW_SIZE] === st.size &&
+      msOf(v, RAW_MTIME) === st.mtimeMs &&
+      msOf(v, RAW_CTIME) === st.ctimeMs;
+    if (agrees && raw(`${probe}.incident-replay-no-such-file`) === undefined) checkedRaw = raw;
+  } catch {
+    checkedRaw = null;
+  }
+  return checkedRaw;
 }

@@ -12,6 +12,7 @@ import { type CaptureOptions, type CaptureResult, captureWorkspace, filterKeyOf 
 import { ObjectStore } from '../../../src/engine/store/objectStore';
 import { racyReference } from '../../../src/engine/store/racyClock';
 import { loadStatCacheSync, StatCacheMemo } from '../../../src/engine/store/statCache';
+import { rawLstat } from '../../../src/engine/store/statChunks';
 import { type StatLike, StatPreload } from '../../../src/engine/store/statPreload';
 // A small seeded generator (mulberry32), so a failing round can be replayed from its seed.
 import { rng } from '../../../scripts/bench/synthetic';
@@ -258,6 +259,55 @@ describe('stat preload', () => {
     assert.equal(third.snapshot.manifestId, second.snapshot.manifestId);
     assert.equal(third.stats.filesHashed, 0);
     assert.equal(third.stats.filesReused, 2100);
+  });
+});
+
+describe("lstat through Node's fs binding", () => {
+  it('answers exactly as fs.lstatSync does, or is not used', () => {
+    write('a.txt', 'hello\n');
+    write('dir/b.bin', Buffer.alloc(70_000, 1));
+    fs.chmodSync(path.join(ws, 'a.txt'), 0o640);
+    // A time with a fraction of a millisecond: the conversion must round as Node's does.
+    fs.utimesSync(path.join(ws, 'dir/b.bin'), 1_700_000_000.123456, 1_700_000_000.987654);
+    fs.symlinkSync('a.txt', path.join(ws, 'link'));
+    const raw = rawLstat(`${ws}/`);
+    // On the Node versions this project supports it proves itself; a slower fs.lstatSync is the fallback.
+    assert.ok(raw, `process.binding('fs').lstat was not usable on Node ${process.version}`);
+    for (const rel of ['', 'a.txt', 'dir', 'dir/b.bin', 'link']) {
+      const real = fs.lstatSync(path.join(ws, rel));
+      const v = raw(path.join(ws, rel));
+      assert.ok(v, rel);
+      assert.deepEqual(
+        [v[1], v[8], v[12]! * 1e3 + v[13]! / 1e6, v[14]! * 1e3 + v[15]! / 1e6, v[7]],
+        [real.mode, real.size, real.mtimeMs, real.ctimeMs, real.ino],
+        rel,
+      );
+    }
+    assert.equal(raw(path.join(ws, 'missing')), undefined);
+  });
+
+  it('is left alone where Node would print a deprecation warning for it', () => {
+    const script = path.join(tmp, 'probe.js');
+    buildSync({
+      stdin: {
+        contents: `import { rawLstat } from './statChunks';\nconsole.log(rawLstat(process.argv[2]) === null ? 'fallback' : 'binding');`,
+        resolveDir: path.join(__dirname, '..', '..', '..', 'src', 'engine', 'store'),
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      outfile: script,
+      logLevel: 'warning',
+    });
+    const run = (args: string[]) => spawnSync(process.execPath, [...args, script, `${ws}/`], { encoding: 'utf8' });
+    assert.equal(run([]).stdout.trim(), 'binding');
+    for (const flags of [['--pending-deprecation'], ['--pending-deprecation', '--throw-deprecation']]) {
+      const r = run(flags);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), 'fallback');
+      assert.doesNotMatch(r.stderr, /DEP0111|deprecat/i);
+    }
   });
 });
 
