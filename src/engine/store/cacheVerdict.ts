@@ -4,7 +4,7 @@ import type { ScanIssue } from '../types';
 import type { ObjectStore } from './objectStore';
 import type { CachedDir, StatCache } from './statCache';
 import type { StatPreload } from './statPreload';
-import { cachedListingStands } from './walk';
+import { cachedGitignoreStands, cachedListingStands } from './walk';
 
 /*
  * What the stat cache still vouches for: the judgement of a cached entry (one rule for the walk's
@@ -125,14 +125,16 @@ export function changesOnPreload(
   // Listings filtered by other settings are not this capture's; without the root's, the walk lists it.
   if (manifestId === null || cache.filterKey !== filterKey || cache.dir('') === undefined) return null;
   // Folders first: a name added, removed or renamed anywhere sends the capture to the walk at once.
-  const issues = standingListings(cache, (d) => {
+  const racyFrom = cache.racyFrom;
+  const issues = standingListings(cache, (d, k) => {
     if (d.rawRel !== undefined) return false;
     try {
-      // The root as the walk takes it, following a symlink.
-      const st = d.rel === '' ? fs.statSync(root) : preload.dir(d.rel);
       // Only a folder whose listing a .gitignore shaped has one to check (no path built for the others).
       const gitignore = opts.respectGitignore && d.gitignore ? (d.rel === '' ? `${root}/.gitignore` : `${root}/${d.rel}/.gitignore`) : null;
-      return !!st && st.isDirectory() && cachedListingStands(st, d, gitignore, cache.racyFrom);
+      if (d.rel !== '') return preload.dirStands(k, d, racyFrom) && cachedGitignoreStands(d, gitignore, racyFrom);
+      // The root as the walk takes it, following a symlink.
+      const st = fs.statSync(root);
+      return st.isDirectory() && cachedListingStands(st, d, gitignore, racyFrom);
     } catch {
       return false;
     }
@@ -187,11 +189,14 @@ export function unchangedOf(
  * When every folder listing the cache holds stands (read cleanly, settled, and `current` by the
  * caller's evidence): the issues of those listings (special files); else null.
  */
-function standingListings(cache: StatCache, current: (d: CachedDir) => boolean): ScanIssue[] | null {
+function standingListings(cache: StatCache, current: (d: CachedDir, k: number) => boolean): ScanIssue[] | null {
   const issues: ScanIssue[] = [];
-  for (const d of cache.allDirs()) {
+  const dirs = cache.allDirs();
+  const racyFrom = cache.racyFrom;
+  for (let k = 0; k < dirs.length; k++) {
+    const d = dirs[k] as CachedDir;
     // A folder that could not be listed is tried (and reported) again by a walk.
-    if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= cache.racyFrom || !current(d)) return null;
+    if (d.ino === -1 || Math.max(d.mtimeMs, d.ctimeMs) >= racyFrom || !current(d, k)) return null;
     if (d.specials.length > 0) issues.push(...d.specials);
   }
   return issues;

@@ -38,6 +38,14 @@ export interface StatProof {
   ino: number;
 }
 
+/**
+ * Whether stat data taken now (its mtime, ctime and inode) is the proof's, and settled: both
+ * times before `racyFrom`, so a change within the same clock tick cannot hide behind it.
+ */
+export function proofStands(mtimeMs: number, ctimeMs: number, ino: number, p: StatProof, racyFrom: number): boolean {
+  return mtimeMs === p.mtimeMs && ctimeMs === p.ctimeMs && ino === p.ino && Math.max(mtimeMs, ctimeMs) < racyFrom;
+}
+
 /** A manifest entry plus the stat data that proves the file has not changed since. */
 export interface CachedFile extends StatProof {
   entry: ManifestEntry;

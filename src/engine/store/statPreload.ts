@@ -13,7 +13,7 @@ import {
   type StatJob,
   statChunks,
 } from './statChunks';
-import { loadStatCacheSync, type StatCache, type StatCacheMemo } from './statCache';
+import { type CachedDir, loadStatCacheSync, proofStands, type StatCache, type StatCacheMemo, type StatProof } from './statCache';
 import { postStatJob, statThread } from './statThread';
 
 /*
@@ -95,7 +95,8 @@ const STALL_MS = 2000;
 /** What a preload stats, in order: the cache's folders, then its files; with where each one's result goes. */
 interface Layout {
   paths: SharedPaths;
-  dirIndex: ReadonlyMap<string, number>;
+  /** Per folder of `cache.allDirs()`, its index in `paths`, or -1. */
+  dirSlots: Int32Array;
   /** Per stat cache row, its index in `paths`, or -1. */
   fileIndex: Int32Array;
 }
@@ -111,11 +112,13 @@ function layoutOf(cache: StatCache, root: string): Layout {
   if (known) return known;
   // Relative paths, shared with the cache: the absolute ones are only ever written as bytes.
   const rels: string[] = [];
-  const dirIndex = new Map<string, number>();
-  for (const d of cache.allDirs()) {
+  const dirs = cache.allDirs();
+  const dirSlots = new Int32Array(dirs.length).fill(-1);
+  for (let k = 0; k < dirs.length; k++) {
+    const d = dirs[k] as CachedDir;
     // The root is stat'ed following a symlink, and raw-byte names go through Buffers: both by the walk itself.
     if (d.rel === '' || d.rawRel !== undefined || d.ino === -1) continue;
-    dirIndex.set(d.rel, rels.length);
+    dirSlots[k] = rels.length;
     rels.push(d.rel);
   }
   const fileIndex = new Int32Array(cache.rowCount).fill(-1);
@@ -124,7 +127,7 @@ function layoutOf(cache: StatCache, root: string): Layout {
     fileIndex[row] = rels.length;
     rels.push(cache.rowPath(row));
   }
-  const layout: Layout = { paths: sharePaths(root, rels), dirIndex, fileIndex };
+  const layout: Layout = { paths: sharePaths(root, rels), dirSlots, fileIndex };
   layouts.set(cache, layout);
   return layout;
 }
@@ -178,6 +181,8 @@ export interface StatPreloadOptions {
 
 export class StatPreload {
   private settled: boolean | null = null;
+  /** Folder by path, built on the walk's first lookup (the fast path goes by index: dirStands). */
+  private dirIndex: Map<string, number> | undefined;
   private here = 0;
 
   /** Chunks the capturing thread stat'ed itself in {@link settle} (the rest were the worker's). */
@@ -193,7 +198,7 @@ export class StatPreload {
     /** The racy reference taken before the first lstat (see racyReference). */
     readonly racyFrom: number,
     private readonly paths: SharedPaths,
-    private readonly dirIndex: ReadonlyMap<string, number>,
+    private readonly dirSlots: Int32Array,
     private readonly fileIndex: Int32Array,
     private readonly control: Int32Array,
     private readonly results: Float64Array,
@@ -209,7 +214,7 @@ export class StatPreload {
     const cache = loadStatCacheSync(opts.storeDir, root, opts.memo);
     if (cache.rowCount === 0) return null;
     const racyFrom = racyReference(opts.storeDir, root, takenAt);
-    const { paths, dirIndex, fileIndex } = layoutOf(cache, root);
+    const { paths, dirSlots, fileIndex } = layoutOf(cache, root);
     const job: StatJob = {
       paths,
       control: new SharedArrayBuffer(CONTROL_SLOTS * 4),
@@ -223,7 +228,7 @@ export class StatPreload {
       takenAt,
       racyFrom,
       paths,
-      dirIndex,
+      dirSlots,
       fileIndex,
       new Int32Array(job.control),
       new Float64Array(job.results),
@@ -262,8 +267,33 @@ export class StatPreload {
 
   /** The folder's stat data, when preloaded and found; undefined: lstat it as usual. */
   dir(rel: string): StatLike | undefined {
+    if (this.dirIndex === undefined) {
+      this.dirIndex = new Map();
+      const dirs = this.cache.allDirs();
+      for (let k = 0; k < dirs.length; k++) {
+        const i = this.dirSlots[k] as number;
+        if (i >= 0) this.dirIndex.set((dirs[k] as CachedDir).rel, i);
+      }
+    }
     const i = this.dirIndex.get(rel);
     return i === undefined ? undefined : this.at(i);
+  }
+
+  /**
+   * Whether folder `k` of `cache.allDirs()` was found a folder with the stat data `cached`
+   * records, settled (see proofStands); false when not preloaded or changed. Reads the results
+   * in place: a warm capture asks it for every folder, before it knows whether it walks at all.
+   */
+  dirStands(k: number, cached: StatProof, racyFrom: number): boolean {
+    const i = this.dirSlots[k];
+    if (this.settled !== true || i === undefined || i < 0) return false;
+    const r = this.results;
+    const at = i * FIELDS;
+    return (
+      r[at] === STATE_OK &&
+      ((r[at + 1] as number) & S_IFMT) === S_IFDIR &&
+      proofStands(r[at + 3] as number, r[at + 4] as number, r[at + 5] as number, cached, racyFrom)
+    );
   }
 
   /** The stat data of the file in cache row `row`, when preloaded and found; undefined: lstat it as usual. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { EntryType, ScanIssue } from '../types';
 import { errnoCode, type FsPath } from './fsCalls';
 import { GitignoreRules, type PathFilter } from './pathFilter';
-import { type CachedDir, dirKey, type StatCache, type StatProof } from './statCache';
+import { type CachedDir, dirKey, proofStands, type StatCache, type StatProof } from './statCache';
 import type { StatLike } from './statPreload';
 import { abortError } from './storeErrors';
 import { TimeSlicer } from './timeSlice';
@@ -127,10 +127,6 @@ function joinRel(dir: Dir, name: string, bytes: Buffer | null): Buffer {
   return Buffer.concat([dir.relBytes ?? Buffer.from(dir.rel, 'utf8'), SLASH, own]);
 }
 
-function sameProof(st: StatLike, p: StatProof): boolean {
-  return st.mtimeMs === p.mtimeMs && st.ctimeMs === p.ctimeMs && st.ino === p.ino;
-}
-
 function proof(st: StatLike): StatProof {
   return { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
 }
@@ -141,14 +137,14 @@ function proof(st: StatLike): StatProof {
  * folder's .gitignore path), the same for the .gitignore whose rules filtered the listing.
  */
 export function cachedListingStands(st: StatLike, cached: CachedDir, gitignore: FsPath | null, racyFrom: number): boolean {
-  if (!sameProof(st, cached) || !settledBefore(st, racyFrom)) return false;
-  if (gitignore === null || !cached.gitignore) return true;
-  const gst = fs.lstatSync(gitignore, { throwIfNoEntry: false });
-  return !!gst && gst.isFile() && gst.size === cached.gitignore.size && sameProof(gst, cached.gitignore) && settledBefore(gst, racyFrom);
+  return proofStands(st.mtimeMs, st.ctimeMs, st.ino, cached, racyFrom) && cachedGitignoreStands(cached, gitignore, racyFrom);
 }
 
-function settledBefore(s: StatLike, racyFrom: number): boolean {
-  return Math.max(s.mtimeMs, s.ctimeMs) < racyFrom;
+/** The .gitignore part of {@link cachedListingStands}: true when no .gitignore shaped the listing. */
+export function cachedGitignoreStands(cached: CachedDir, gitignore: FsPath | null, racyFrom: number): boolean {
+  if (gitignore === null || !cached.gitignore) return true;
+  const gst = fs.lstatSync(gitignore, { throwIfNoEntry: false });
+  return !!gst && gst.isFile() && gst.size === cached.gitignore.size && proofStands(gst.mtimeMs, gst.ctimeMs, gst.ino, cached.gitignore, racyFrom);
 }
 
 /**
