@@ -59,6 +59,17 @@ export function formatModeChange(before: number, after: number): string {
   return `${octal(before)} → ${octal(after)}`;
 }
 
+/**
+ * How an analysis names the start of its window (an incident's `since`): the baseline, the last
+ * commit when git's HEAD stood in for one, where the job last worked, or the snapshot named.
+ */
+export function sinceWords(since: string | undefined, lastWorked?: string): string {
+  if (lastWorked !== undefined) return `since it last worked (${lastWorked})`;
+  if (since === undefined || since === 'baseline') return 'since the baseline';
+  if (since === 'git:HEAD') return 'since the last commit';
+  return `since ${since}`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -74,6 +74,8 @@ export interface WindowOptions {
   prescan?: LogPrescan;
   /** `from` is where the same job last worked (see ClassifyInput). */
   knownGood?: ClassifyInput['knownGood'];
+  /** The ref `from` was named by (see ClassifyInput.since). */
+  since?: string;
 }
 
 /**
@@ -221,6 +223,7 @@ async function analyzeWindowUnchecked(
     metricTrends,
     categoryText: config.rootCauseCategories,
     ...(opts.knownGood ? { knownGood: opts.knownGood } : {}),
+    ...(opts.since !== undefined ? { since: opts.since } : {}),
   };
   const classified = classifyRootCause(classifyInput);
   const failureAt = triggers.find((t) => t.severity === 'error')?.timestamp ?? null;

@@ -67,7 +67,7 @@ export async function analyzeSince(store: SnapshotStore, opts: AnalyzeSinceOptio
     );
     opts.onSnapshot?.(now);
     throwIfCancelled(signal);
-    const analysis = await step('analysis', () => analyzeWindow(store, start.from, now.snapshot, { prescan }));
+    const analysis = await step('analysis', () => analyzeWindow(store, start.from, now.snapshot, { prescan, since: start.since }));
     opts.onAnalysis?.(now, analysis);
     // The last check: past it the incident is recorded whole (one database write) or not at all.
     throwIfCancelled(signal);

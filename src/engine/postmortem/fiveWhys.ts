@@ -1,7 +1,7 @@
 import type { RootCauseCategory } from '../types';
 import { actorOf, checksBetween, oneLine, statusWord, UPSTREAM_FAILURE, upstreamSignal, whereOf, type IncidentFacts } from './facts';
 import type { WhyStep } from './types';
-import { formatDuration } from '../../model/format';
+import { formatDuration, sinceWords } from '../../model/format';
 
 type Evidence = WhyStep['evidence'][number];
 
@@ -66,7 +66,7 @@ export function draftFiveWhys(f: IncidentFacts): WhyStep[] {
       whys.push(
         drafted(
           `Why did ${failureName} happen?`,
-          `The job depends on ${endpoint ?? 'an external service'}, which ${UPSTREAM_FAILURE[signal] ?? 'failed'}; no file changed since the baseline names it`,
+          `The job depends on ${endpoint ?? 'an external service'}, which ${UPSTREAM_FAILURE[signal] ?? 'failed'}; no file changed ${sinceWords(incident.since)} names it`,
           [{ kind: 'trigger', ref: failure.id }, ...citing],
         ),
       );
@@ -80,7 +80,7 @@ export function draftFiveWhys(f: IncidentFacts): WhyStep[] {
     return whys;
   }
 
-  const changed = `${change.path} was ${statusWord(change.status)} since the baseline`;
+  const changed = `${change.path} was ${statusWord(change.status)} ${sinceWords(incident.since)}`;
   const onPath = incident.triggers.filter((t) => t.file === change.path && t.kind !== 'log_error');
   whys.push(
     drafted(

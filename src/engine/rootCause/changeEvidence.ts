@@ -1,3 +1,4 @@
+import { windowStart } from './input';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import type { Context } from './context';
 import type { Contribution } from './scoring';
@@ -49,7 +50,7 @@ export function changeEvidence(ctx: Context): Contribution[] {
       description = `${c.path} was text at the baseline and is no longer valid text`;
       weight = W.dataNoLongerText;
     } else if (c.status === 'removed' && !triggered.has(c.path)) {
-      description = `${c.path} (data) was deleted since the baseline`;
+      description = `${c.path} (data) was deleted ${windowStart(ctx.input)}`;
       weight = W.deletion.data ?? 0;
     }
     if (description) {

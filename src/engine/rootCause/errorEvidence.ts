@@ -1,3 +1,4 @@
+import { type ClassifyInput, windowStart } from './input';
 import type { EvidenceItem, FileChange, FileRole, RootCauseCategory, Trigger } from '../types';
 import { isFileTargeted, type ErrorSignal } from './errorSignals';
 import { displayValue, quantity } from './configValues';
@@ -23,16 +24,17 @@ interface ErrorCase {
   consumed: Set<string>;
 }
 
-function describeChange(c: FileChange): string {
+function describeChange(c: FileChange, input: ClassifyInput): string {
+  const since = windowStart(input);
   switch (c.status) {
     case 'removed':
-      return 'deleted since the baseline';
+      return `deleted ${since}`;
     case 'added':
-      return 'added since the baseline';
+      return `added ${since}`;
     case 'mode_changed':
-      return `whose permissions changed since the baseline (${formatModeChange(c.before?.mode ?? 0, c.after?.mode ?? 0)})`;
+      return `whose permissions changed ${since} (${formatModeChange(c.before?.mode ?? 0, c.after?.mode ?? 0)})`;
     default:
-      return 'changed since the baseline';
+      return `changed ${since}`;
   }
 }
 
@@ -105,7 +107,7 @@ function wordingEvidence(e: ErrorCase): Contribution[] {
             ...ref,
             file: target.path,
             line: target.line,
-            description: `${label} names ${target.path}, a ${role(target.path)} file ${describeChange(change)}`,
+            description: `${label} names ${target.path}, a ${role(target.path)} file ${describeChange(change, e.ctx.input)}`,
           },
         });
       }
@@ -222,7 +224,7 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
         category: 'config_error',
         weight: W.configFileNamed * scale,
         group: 'config-file-named',
-        item: { ...ref, file: n.path, description: `${label} names ${n.path}, a config file ${describeChange(change)}` },
+        item: { ...ref, file: n.path, description: `${label} names ${n.path}, a config file ${describeChange(change, e.ctx.input)}` },
       });
     } else if ((r === 'data' || r === 'config') && n.via === 'text' && change.status === 'mode_changed') {
       // Only its permissions changed: whatever reads it may no longer be allowed to.
@@ -231,7 +233,7 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
         category: 'config_error',
         weight: W.namedChangedFile * scale,
         group: 'permissions-changed',
-        item: { ...ref, file: n.path, description: `${label} names ${n.path}, a file ${describeChange(change)}` },
+        item: { ...ref, file: n.path, description: `${label} names ${n.path}, a file ${describeChange(change, e.ctx.input)}` },
       });
     } else if (r === 'data' && n.via === 'text') {
       e.consumed.add(n.path);
@@ -242,7 +244,7 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
           category: 'resource_exhaustion',
           weight: W.dataGrewUnderLoad * scale,
           group: 'data-grew',
-          item: { ...ref, file: n.path, description: `${label} reads ${n.path}, a data file that grew from ${grew} since the baseline` },
+          item: { ...ref, file: n.path, description: `${label} reads ${n.path}, a data file that grew from ${grew} ${windowStart(e.ctx.input)}` },
         });
         continue;
       }
@@ -250,7 +252,7 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
         category: 'data_corruption',
         weight: (change.status === 'removed' ? W.namedDeletedFile : W.dataFileNamed) * scale,
         group: 'data-file-named',
-        item: { ...ref, file: n.path, description: `${label} reads ${n.path}, a data file ${describeChange(change)}` },
+        item: { ...ref, file: n.path, description: `${label} reads ${n.path}, a data file ${describeChange(change, e.ctx.input)}` },
       });
     } else if (r === 'code' && n.via !== 'text') {
       e.consumed.add(n.path);
@@ -264,7 +266,7 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
           ...ref,
           file: n.path,
           line: n.line,
-          description: `${label} raised ${innermost ? 'in' : 'through'} ${n.path}:${n.line ?? '?'}, a file ${describeChange(change)}`,
+          description: `${label} raised ${innermost ? 'in' : 'through'} ${n.path}:${n.line ?? '?'}, a file ${describeChange(change, e.ctx.input)}`,
         },
       });
     }

@@ -1,3 +1,4 @@
+import { windowStart } from './input';
 import { PARSE_ERROR_KEY } from './configKeys';
 import type { Context } from './context';
 import type { SizeTrend } from './drift';
@@ -19,9 +20,9 @@ export function contributingFactors(ctx: Context, trends: readonly SizeTrend[]):
     if (ks.some((k) => k.key === PARSE_ERROR_KEY)) out.push(`${path} no longer parses`);
   }
   const removed = input.changes.filter((c) => c.status === 'removed').map((c) => c.path);
-  if (removed.length > 0) out.push(`${plural(removed.length, 'file')} deleted since the baseline (${listSome(removed)})`);
+  if (removed.length > 0) out.push(`${plural(removed.length, 'file')} deleted ${windowStart(input)} (${listSome(removed)})`);
   const code = input.changes.filter((c) => c.status !== 'removed' && input.roles(c.path) === 'code').map((c) => c.path);
-  if (code.length > 0) out.push(`${plural(code.length, 'source file')} changed since the baseline (${listSome(code)})`);
+  if (code.length > 0) out.push(`${plural(code.length, 'source file')} changed ${windowStart(input)} (${listSome(code)})`);
   for (const d of input.decisions) {
     const text = `${d.text} ${d.rationale ?? ''}`;
     if (SKIPPED_VALIDATION.test(text)) out.push(`the agent skipped validation (${d.id}: "${d.text.slice(0, 80)}")`);

@@ -1,5 +1,6 @@
 import type { EngineConfig } from '../config/types';
 import type { Decision, FileChange, FileRole, MetricTrend, Trigger } from '../types';
+import { sinceWords } from '../../model/format';
 import type { configKeyChanges } from './configKeys';
 
 export interface ClassifyInput {
@@ -21,4 +22,11 @@ export interface ClassifyInput {
    * snapshot the failing run started from (what changed after it is the run's own doing).
    */
   knownGood?: { snapshot: string; at: string; job: string; runStart: string };
+  /** The ref the window starts from, as the incident records it (`baseline`, `git:HEAD`, `night-1:after`). */
+  since?: string;
+}
+
+/** "since the baseline", "since it last worked (night-1:after)": how evidence names the window's start. */
+export function windowStart(input: ClassifyInput): string {
+  return sinceWords(input.since, input.knownGood?.at);
 }

@@ -18,6 +18,7 @@ import {
   sizeTrends,
   triggerText,
   type ClassifyInput,
+  windowStart,
 } from './index';
 
 /** What the steps of one category are written from. */
@@ -67,11 +68,11 @@ function signalsOf(triggers: readonly Trigger[]): Set<string> {
 
 // ---------------------------------------------------------------- config_error
 
-function keyStep(file: string, k: ConfigKeyChange): string {
+function keyStep(file: string, k: ConfigKeyChange, since: string): string {
   if (isSecretKey(k.key)) {
     return k.change === 'removed'
       ? `Add the secret \`${k.key}\` back to ${file} (value not shown) or make the code that reads it cope without it`
-      : `Check the secret \`${k.key}\` in ${file} (${k.change} since the baseline, values not shown): restore the previous value or update it where it is checked`;
+      : `Check the secret \`${k.key}\` in ${file} (${k.change} ${since}, values not shown): restore the previous value or update it where it is checked`;
   }
   const before = displayValue(k.key, k.before);
   const after = displayValue(k.key, k.after);
@@ -124,7 +125,7 @@ function configSteps(f: Facts): string[] {
     const rank = (k: ConfigKeyChange): number =>
       named.has(`${file}\0${k.key}`) ? 0 : cited.includes(`\`${k.key}\``) ? 1 : k.change === 'changed' ? 2 : 3;
     const ordered = [...keys].sort((a, b) => rank(a) - rank(b));
-    for (const k of ordered.slice(0, 4)) out.push(keyStep(file, k));
+    for (const k of ordered.slice(0, 4)) out.push(keyStep(file, k, windowStart(f.input)));
     if (ordered.length > 4) {
       out.push(
         `Review the ${ordered.length - 4} other keys changed in ${file}: ${ordered
@@ -156,7 +157,7 @@ function configSteps(f: Facts): string[] {
     : undefined;
   if (chmodded?.before)
     out.push(
-      `Restore the permissions of \`${chmodded.path}\` (${formatModeChange(chmodded.before.mode, chmodded.after?.mode ?? 0)} since the baseline): \`chmod ${chmodded.before.mode.toString(8)} ${chmodded.path}\`, or find what changed them`,
+      `Restore the permissions of \`${chmodded.path}\` (${formatModeChange(chmodded.before.mode, chmodded.after?.mode ?? 0)} ${windowStart(f.input)}): \`chmod ${chmodded.before.mode.toString(8)} ${chmodded.path}\`, or find what changed them`,
     );
   else if (denied?.[1]) out.push(`Fix the permissions of \`${denied[1]}\` for the user the job runs as`);
   const signals = signalsOf(triggers);
@@ -201,7 +202,7 @@ function dataSteps(f: Facts): string[] {
     const before = change?.before?.size ?? 0;
     const after = change?.after?.size ?? 0;
     const truncated = change?.status === 'modified' && after < before * 0.5;
-    if (truncated) details.push(`it shrank from ${formatBytes(before)} to ${formatBytes(after)} since the baseline`);
+    if (truncated) details.push(`it shrank from ${formatBytes(before)} to ${formatBytes(after)} ${windowStart(input)}`);
     if (change?.before && change.after && !change.before.binary && change.after.binary) details.push('it is no longer valid text');
     if (signals.has('checksum')) details.push('its checksum no longer matches');
     for (const hit of triggers
@@ -387,7 +388,7 @@ function logicSteps(f: Facts): string[] {
   }
   if (files.length === 0) {
     const code = input.changes.filter((c) => c.status !== 'removed' && input.roles(c.path) === 'code').map((c) => c.path);
-    if (code.length) out.push(`Review the source changes since the baseline: ${listSome(code)}`);
+    if (code.length) out.push(`Review the source changes ${windowStart(input)}: ${listSome(code)}`);
   }
   if (first) {
     const frame = innermostWorkspaceFrame(first);

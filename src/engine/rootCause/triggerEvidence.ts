@@ -1,3 +1,4 @@
+import { windowStart } from './input';
 import type { RootCauseCategory, Trigger } from '../types';
 import { configEdit } from './changeEvidence';
 import type { Context } from './context';
@@ -40,7 +41,7 @@ export function triggerEvidence(t: Trigger, ctx: Context): Contribution[] {
           category,
           weight: weight * scale,
           group: 'deletion',
-          item: { ...ref, file: t.file, description: `${t.file} (${role}) was deleted since the baseline` },
+          item: { ...ref, file: t.file, description: `${t.file} (${role}) was deleted ${windowStart(ctx.input)}` },
         },
       ];
     }

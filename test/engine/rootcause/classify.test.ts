@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { remediationFor } from '../../../src/engine/rootCause/remediation';
-import { classifyRootCause, suspectTriggeringChange } from '../../../src/engine/rootCause/index';
+import { classifyRootCause, type ClassifyInput, suspectTriggeringChange } from '../../../src/engine/rootCause/index';
 import { decision, fileTrigger, frame, logError, pythonTraceback, TempWorkspace, warning } from './builders';
 
 const workspaces: TempWorkspace[] = [];
@@ -175,6 +175,29 @@ test('logic error: TypeError raised in a source file changed since the baseline'
   assert.equal(rc.triggeringChange?.path, 'src/report.py');
   const steps = remediationFor(rc, input);
   assert.match(steps[0] ?? '', /^Review the change to `src\/report\.py` \(\+1 −1 lines\) around line 3, where TypeError was raised/);
+});
+
+test("the evidence names where the window starts: the baseline, the last commit, where the job last worked", () => {
+  const ws = workspace({ 'src/report.py': REPORT_PY, 'src/main.py': 'from report import build\n' });
+  ws.snapshot({ 'src/report.py': REPORT_PY.replace('return f"{total} EUR"', 'return total + " EUR"') }, -90);
+  const typeError = logError("TypeError: unsupported operand type(s) for +: 'int' and 'str'", {
+    errorType: 'TypeError',
+    frames: [frame('src/main.py', 12, '<module>'), frame('src/report.py', 3, 'build')],
+  });
+  const described = (extra: Partial<ClassifyInput>): string[] => {
+    const input = { ...ws.input({ triggers: [typeError] }), ...extra };
+    const rc = classifyRootCause(input);
+    return [...rc.evidence.map((e) => e.description), ...rc.contributingFactors];
+  };
+  const raised = (since: string) => `TypeError raised in src/report.py:3, a file changed ${since}`;
+  assert.ok(described({ since: 'baseline' }).includes(raised('since the baseline')));
+  assert.ok(described({ since: 'git:HEAD' }).includes(raised('since the last commit')));
+  const lastWorked = described({
+    since: 'night-1:after',
+    knownGood: { snapshot: 'S0', at: 'night-1:after', job: 'python3 src/main.py', runStart: 'S1' },
+  });
+  assert.ok(lastWorked.includes(raised('since it last worked (night-1:after)')), lastWorked.join('\n'));
+  assert.ok(!lastWorked.some((d) => d.includes('since the baseline')), lastWorked.join('\n'));
 });
 
 test('drift: output shrinking and warnings growing over five snapshots, no error', () => {
