@@ -377,7 +377,14 @@ class ColumnCache implements StatCache {
     if (head.collection !== null) header.collection = head.collection;
     else delete header.collection;
     const ids = Buffer.from(out.subarray(at.idsAt, at.pathsAt));
-    return { bytes: out, cache: new ColumnCache(header, nums, flags, ids, this.paths, this.joinedPaths) };
+    const cache = new ColumnCache(header, nums, flags, ids, this.paths, this.joinedPaths);
+    // A row not recorded anew decodes to the entry this cache made of it: a long-lived process's
+    // next capture takes it as it is instead of building 10,000 entries again for 100 changes.
+    for (let i = 0; i < count; i++) {
+      const made = this.made[i];
+      if (made !== undefined && !updates.has(i)) cache.made[i] = made;
+    }
+    return { bytes: out, cache };
   }
 
   /** The paths column as stored: the same bytes whatever rows change. */
