@@ -60,14 +60,26 @@ export function formatModeChange(before: number, after: number): string {
 }
 
 /**
- * How an analysis names the start of its window (an incident's `since`): the baseline, the last
- * commit when git's HEAD stood in for one, where the job last worked, or the snapshot named.
+ * How an analysis names where its window starts (an incident's `since`), and so what advice
+ * restores from: the baseline, the last commit when git's HEAD stood in for one, the snapshot
+ * where the job last worked, or the snapshot named.
  */
+export function startWords(since: string | undefined, lastWorked?: string): string {
+  if (lastWorked !== undefined) return `${lastWorked} (where it last worked)`;
+  if (since === undefined || since === 'baseline') return 'the baseline';
+  if (since === 'git:HEAD') return 'the last commit';
+  return since;
+}
+
+/** "since the baseline", "since it last worked (night-1:after)": see {@link startWords}. */
 export function sinceWords(since: string | undefined, lastWorked?: string): string {
-  if (lastWorked !== undefined) return `since it last worked (${lastWorked})`;
-  if (since === undefined || since === 'baseline') return 'since the baseline';
-  if (since === 'git:HEAD') return 'since the last commit';
-  return `since ${since}`;
+  return lastWorked !== undefined ? `since it last worked (${lastWorked})` : `since ${startWords(since)}`;
+}
+
+/** Quotes an argument for a POSIX shell, when it needs quoting at all. */
+export function shellQuote(arg: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'"'"'`)}'`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

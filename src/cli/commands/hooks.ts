@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors';
+import { shellQuote } from '../../model/format';
 import { applyHookInstall, handleHookEvent, HOOK_AGENTS, hookAgent, planHookInstall, type HookAgentSpec } from '../../engine/hooks';
 import { withStore, type GlobalOptions } from '../context';
 import type { CliIo } from '../io';
@@ -10,11 +11,6 @@ function agentOption(raw: string): HookAgentSpec {
   const spec = hookAgent(raw);
   if (spec === undefined) throw new InputError(`--agent must be one of ${HOOK_AGENTS.join(', ')} (got ${JSON.stringify(raw)})`);
   return spec;
-}
-
-/** POSIX single quotes: the agents run hook commands through a shell. */
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The hook event: standard input, unless this command runs for another process (see CliIo.stdin). */

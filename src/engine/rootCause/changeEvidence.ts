@@ -1,4 +1,4 @@
-import { windowStart } from './input';
+import { startOf, windowStart } from './input';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import type { Context } from './context';
 import type { Contribution } from './scoring';
@@ -47,7 +47,7 @@ export function changeEvidence(ctx: Context): Contribution[] {
       description = `${c.path} shrank from ${formatBytes(before)} to ${formatBytes(after)}, which looks truncated`;
       weight = W.dataTruncated;
     } else if (c.status === 'modified' && c.before && c.after && !c.before.binary && c.after.binary) {
-      description = `${c.path} was text at the baseline and is no longer valid text`;
+      description = `${c.path} was text at ${startOf(ctx.input)} and is no longer valid text`;
       weight = W.dataNoLongerText;
     } else if (c.status === 'removed' && !triggered.has(c.path)) {
       description = `${c.path} (data) was deleted ${windowStart(ctx.input)}`;

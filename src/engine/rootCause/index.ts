@@ -11,7 +11,7 @@ export { displayValue, isSecretKey, quantity } from './configValues';
 export { namedConfigLines, namedDataLines } from './changedLines';
 export { describeTrend, sizeTrends } from './drift';
 export type { ClassifyInput } from './input';
-export { windowStart } from './input';
+export { restoreFrom, startOf, windowStart } from './input';
 export { namedConfigKeys } from './namedKeys';
 export { mentionsPath } from './textMatch';
 export { errorMessage, errorTriggers, firstFailure, innermostWorkspaceFrame, triggerText } from './triggers';

@@ -1,6 +1,6 @@
 import type { EngineConfig } from '../config/types';
 import type { Decision, FileChange, FileRole, MetricTrend, Trigger } from '../types';
-import { sinceWords } from '../../model/format';
+import { shellQuote, sinceWords, startWords } from '../../model/format';
 import type { configKeyChanges } from './configKeys';
 
 export interface ClassifyInput {
@@ -29,4 +29,15 @@ export interface ClassifyInput {
 /** "since the baseline", "since it last worked (night-1:after)": how evidence names the window's start. */
 export function windowStart(input: ClassifyInput): string {
   return sinceWords(input.since, input.knownGood?.at);
+}
+
+/** "the baseline", "night-1:after (where it last worked)": the window's start, to restore or compare from. */
+export function startOf(input: ClassifyInput): string {
+  return startWords(input.since, input.knownGood?.at);
+}
+
+/** Where to restore `file` from, with the command that does it: "from the baseline (`incident-replay restore baseline --path f --force`)". */
+export function restoreFrom(input: ClassifyInput, file: string): string {
+  const ref = input.knownGood?.at ?? input.since ?? 'baseline';
+  return `from ${startOf(input)} (\`incident-replay restore ${shellQuote(ref)} --path ${shellQuote(file)} --force\`)`;
 }

@@ -18,6 +18,8 @@ import {
   sizeTrends,
   triggerText,
   type ClassifyInput,
+  restoreFrom,
+  startOf,
   windowStart,
 } from './index';
 
@@ -111,14 +113,14 @@ function configSteps(f: Facts): string[] {
   for (const file of files.slice(0, 3)) {
     const change = f.changeByPath.get(file);
     if (change?.status === 'removed') {
-      out.push(`Restore \`${file}\` from the baseline snapshot: it was deleted and the job still expects it`);
+      out.push(`Restore \`${file}\` ${restoreFrom(input, file)}: it was deleted and the job still expects it`);
       continue;
     }
     const keys = input.configKeys.get(file) ?? [];
     const parse = keys.find((k) => k.key === PARSE_ERROR_KEY);
     if (parse) {
       out.push(
-        `Fix the syntax of \`${file}\`: it no longer parses (${parse.after ?? 'parse error'}); the baseline version did, so diff the two`,
+        `Fix the syntax of \`${file}\`: it no longer parses (${parse.after ?? 'parse error'}); the version at ${startOf(input)} did, so diff the two`,
       );
       continue;
     }
@@ -137,7 +139,7 @@ function configSteps(f: Facts): string[] {
   }
   for (const hit of namedConfigLines(errorText, input).slice(0, 2)) {
     out.push(
-      `Check the change to \`${hit.path}\` around "${hit.line.slice(0, 60)}": the error names ${hit.token}; restore the baseline line if the change was not intended`,
+      `Check the change to \`${hit.path}\` around "${hit.line.slice(0, 60)}": the error names ${hit.token}; restore the line from ${startOf(f.input)} if the change was not intended`,
     );
   }
   const text = triggers.map(triggerText).join('\n');
@@ -189,7 +191,7 @@ function dataSteps(f: Facts): string[] {
     const change = f.changeByPath.get(file);
     const trig = triggers.find((t) => mentionsPath(triggerText(t), file)) ?? (files.length === 1 ? triggers[0] : undefined);
     if (change?.status === 'removed') {
-      out.push(`Restore \`${file}\` from the baseline snapshot or re-create it from its source: it was deleted and the job still reads it`);
+      out.push(`Restore \`${file}\` ${restoreFrom(input, file)} or re-create it from its source: it was deleted and the job still reads it`);
       continue;
     }
     const signals = trig ? new Set(errorSignals(triggerText(trig), trig.errorType).map((s) => s.signal)) : new Set<string>();
@@ -212,7 +214,7 @@ function dataSteps(f: Facts): string[] {
       details.push(`the job asks for '${hit.token}', which changed on the line "${hit.line.slice(0, 60)}"`);
     }
     out.push(
-      `Re-generate \`${file}\` from its source (or restore it from the baseline snapshot)${details.length ? `; ${details.join('; ')}` : ''}`,
+      `Re-generate \`${file}\` from its source (or restore it ${restoreFrom(input, file)})${details.length ? `; ${details.join('; ')}` : ''}`,
     );
     if (signals.has('encoding')) out.push(`Re-encode \`${file}\` as UTF-8, or read it with the encoding it was written in`);
     if (truncated || signals.has('truncated')) {
@@ -378,11 +380,11 @@ function logicSteps(f: Facts): string[] {
       out.push(`Review the new file \`${file}\`${ev?.line ? ` around line ${ev.line}` : ''}${trig ? `, where ${label} was raised` : ''}`);
     } else if (change?.status === 'removed') {
       out.push(
-        `Restore \`${file}\` from the baseline snapshot, or update what still uses it: it was deleted${trig ? ` and ${label} followed` : ''}`,
+        `Restore \`${file}\` ${restoreFrom(input, file)}, or update what still uses it: it was deleted${trig ? ` and ${label} followed` : ''}`,
       );
     } else if (change) {
       out.push(
-        `Review the change to \`${file}\`${size}${ev?.line ? ` around line ${ev.line}` : ''}${trig ? `, where ${label} was raised` : ''}; revert it to the baseline version if it was not intended`,
+        `Review the change to \`${file}\`${size}${ev?.line ? ` around line ${ev.line}` : ''}${trig ? `, where ${label} was raised` : ''}; revert it to the version at ${startOf(input)} if it was not intended`,
       );
     }
   }

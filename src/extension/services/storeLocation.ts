@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { shellQuote } from '../views/format';
+import { shellQuote } from '../../model/format';
 
 export type StorageLocation = 'workspaceStorage' | 'workspaceFolder';
 

@@ -33,8 +33,3 @@ export function diffTitle(path: string, left: string, right: string, note?: stri
   return `${base} (${left} ↔ ${right})${note ? ` ${note}` : ''}`;
 }
 
-/** Quotes an argument for a POSIX shell, when it needs quoting at all. */
-export function shellQuote(arg: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'"'"'`)}'`;
-}

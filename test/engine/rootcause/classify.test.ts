@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { remediationFor } from '../../../src/engine/rootCause/remediation';
-import { classifyRootCause, type ClassifyInput, suspectTriggeringChange } from '../../../src/engine/rootCause/index';
+import { classifyRootCause, type ClassifyInput, restoreFrom, suspectTriggeringChange } from '../../../src/engine/rootCause/index';
 import { decision, fileTrigger, frame, logError, pythonTraceback, TempWorkspace, warning } from './builders';
 
 const workspaces: TempWorkspace[] = [];
@@ -198,6 +198,27 @@ test("the evidence names where the window starts: the baseline, the last commit,
   });
   assert.ok(lastWorked.includes(raised('since it last worked (night-1:after)')), lastWorked.join('\n'));
   assert.ok(!lastWorked.some((d) => d.includes('since the baseline')), lastWorked.join('\n'));
+});
+
+test('advice restores a deleted file from where the window starts, with the command that does it', () => {
+  const ws = workspace({ 'src/calc.py': 'def total(xs):\n    return sum(xs)\n', 'src/main.py': 'from calc import total\n' });
+  ws.snapshot({ 'src/calc.py': null }, -10);
+  const missing = logError("ModuleNotFoundError: No module named 'calc'", {
+    errorType: 'ModuleNotFoundError',
+    frames: [frame('src/main.py', 1, '<module>')],
+  });
+  const advice = (extra: Partial<ClassifyInput>): string => {
+    const input = { ...ws.input({ triggers: [missing] }), ...extra };
+    return remediationFor(classifyRootCause(input), input)[0] ?? '';
+  };
+  assert.match(advice({}), /^Restore `src\/calc\.py` from the baseline \(`incident-replay restore baseline --path src\/calc\.py --force`\)/);
+  assert.match(advice({ since: 'git:HEAD' }), /^Restore `src\/calc\.py` from the last commit \(`incident-replay restore git:HEAD --path src\/calc\.py --force`\)/);
+  assert.match(
+    advice({ since: 'night-1:after', knownGood: { snapshot: 'S0', at: 'night-1:after', job: 'python3 src/main.py', runStart: 'S1' } }),
+    /^Restore `src\/calc\.py` from night-1:after \(where it last worked\) \(`incident-replay restore night-1:after --path src\/calc\.py --force`\)/,
+  );
+  // A path a shell would split is quoted.
+  assert.match(restoreFrom(ws.input({ triggers: [missing] }), "my data/it's.csv"), /--path 'my data\/it'"'"'s\.csv' --force/);
 });
 
 test('drift: output shrinking and warnings growing over five snapshots, no error', () => {
@@ -398,7 +419,7 @@ test('data corruption: the input the job opens was deleted', () => {
   assert.equal(rc.category, 'data_corruption');
   assert.equal(rc.triggeringChange?.path, 'data/customers.csv');
   assert.equal(rc.triggeringChange?.status, 'removed');
-  assert.match(remediationFor(rc, input)[0] ?? '', /^Restore `data\/customers\.csv` from the baseline snapshot/);
+  assert.match(remediationFor(rc, input)[0] ?? '', /^Restore `data\/customers\.csv` from the baseline \(`incident-replay restore baseline --path data\/customers\.csv --force`\)/);
 });
 
 test('data corruption: KeyError on a column that a data change renamed, not a config error', () => {
@@ -464,7 +485,7 @@ test('a module that cannot be imported after the workspace file providing it was
   assert.equal(rc.category, 'logic_error', JSON.stringify(rc.evidence));
   assert.equal(rc.triggeringChange?.path, 'src/calc.py');
   const steps = remediationFor(rc, input);
-  assert.match(steps[0] ?? '', /^Restore `src\/calc\.py` from the baseline snapshot/);
+  assert.match(steps[0] ?? '', /^Restore `src\/calc\.py` from the baseline \(`incident-replay restore baseline --path src\/calc\.py --force`\)/);
   assert.ok(!steps.some((s) => /Install `calc`/.test(s)), steps.join('\n'));
 
   // A third-party module is still a dependency to install.
