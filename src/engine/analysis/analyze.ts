@@ -5,7 +5,7 @@ import { damagedInWindow } from '../store/damage';
 import { configKeyChanges } from '../rootCause/configKeys';
 import { detectTranscriptFormat, extractDecisions, type DecisionInputFile } from '../decisions/index';
 import { linkDecisionsToTriggers } from '../decisions/link';
-import { fileRole } from '../rootCause/fileRoles';
+import { fileRole, holdsJsonRecords, type RoleConfig } from '../rootCause/fileRoles';
 import { compileUserRegex, type SafeRegex } from '../content/safeRegex';
 import { Redactor, redactLikelySecrets } from '../content/redact';
 import { remediationFor } from '../rootCause/remediation';
@@ -130,7 +130,7 @@ async function analyzeWindowUnchecked(
   }
 
   const roleCfg = { configGlobs: config.triggers.configGlobs, outputGlobs: config.triggers.outputGlobs, logFiles: config.logFiles };
-  const roles = (p: string): FileRole => fileRole(p, roleCfg);
+  const roles = await rolesOfChanges(changes, blobs, roleCfg);
   const configKeys = await configKeyMap(changes, roles, blobs);
 
   const skipped: string[] = [];
@@ -306,6 +306,29 @@ function decisionInputs(texts: readonly ChangedText[], config: EngineConfig): De
     });
   }
   return out;
+}
+
+/** JSON read to see whether it holds records (see holdsJsonRecords); larger ones keep the role their path gives. */
+const MAX_SNIFFED_JSON_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The role of each file by its path (fileRole), except a changed `.json` file that path makes
+ * config while its content, before or after, is an array of records: data, so a truncated
+ * `items.json` reads as corrupted data, not as a configuration whose keys vanished.
+ */
+async function rolesOfChanges(changes: readonly FileChange[], blobs: BlobCache, cfg: RoleConfig): Promise<(p: string) => FileRole> {
+  const records = new Set<string>();
+  for (const c of changes) {
+    if (fileRole(c.path, cfg) !== 'config' || !/\.json$/i.test(c.path)) continue;
+    for (const e of [c.after, c.before]) {
+      const text = await storedText(blobs, e ?? undefined, MAX_SNIFFED_JSON_BYTES);
+      if (text !== null && holdsJsonRecords(c.path, text, cfg)) {
+        records.add(c.path);
+        break;
+      }
+    }
+  }
+  return (p) => (records.has(p) ? 'data' : fileRole(p, cfg));
 }
 
 /** The smallest added line (1 when none); a loop, since spreading a huge set overflows the argument limit. */

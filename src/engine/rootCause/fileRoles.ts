@@ -199,6 +199,18 @@ export function fileRole(path: string, cfg: RoleConfig): FileRole {
   return 'other';
 }
 
+/**
+ * Whether a `.json` file that its path alone makes config holds records instead: its top level is
+ * an array (`[{"id": 1, ...}, ...]`), which no configuration format uses, while its path says
+ * nothing (`items.json`, `state/queue.json` match the default `**\/*.json` config glob). A file
+ * the user named as config (an exact path in `configGlobs`) stays config whatever it holds.
+ */
+export function holdsJsonRecords(path: string, text: string, cfg: RoleConfig): boolean {
+  const p = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (!/\.json$/i.test(p) || cfg.configGlobs.some((g) => !hasMagic(g) && g.replace(/^\.\//, '') === p)) return false;
+  return /^\uFEFF?\s*\[/.test(text);
+}
+
 /** A `roles` function bound to one config, as `ClassifyInput` wants it. */
 export function roleResolver(cfg: RoleConfig): (path: string) => FileRole {
   const cache = new Map<string, FileRole>();

@@ -64,6 +64,26 @@ describe('analyzeSince', () => {
     for (const [s, ms] of steps) assert.ok(Number.isFinite(ms) && ms >= 0, `${s} took ${ms} ms`);
   });
 
+  it('takes a JSON file of records for data: a truncated items.json is corrupted data, a truncated settings object is config', async () => {
+    const { w, store } = await open();
+    const items = JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ id: i, price: i * 1.5 })), null, 1);
+    const settings = JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`key${i}`, i])), null, 1);
+    w.write({ 'items.json': items, 'settings.json': settings });
+    await store.snapshot({ baseline: true });
+    await settle();
+    const failing = (file: string) =>
+      `Traceback (most recent call last):\n  File "job.py", line 2, in <module>\njson.decoder.JSONDecodeError: Expecting ',' delimiter: line 40 column 3 (char 400) in ${file}\n`;
+    w.write({ 'items.json': items.slice(0, items.length / 2), 'logs/job.log': failing('items.json') });
+    const data = await analyzeSince(store, {});
+    assert.equal(data.incident?.rootCause.category, 'data_corruption', JSON.stringify(data.incident?.rootCause.evidence));
+    assert.ok(!data.incident?.triggers.some((t) => t.kind === 'config_change' && t.file === 'items.json'), 'no config trigger for records');
+    await store.setBaseline('latest');
+    await settle();
+    w.write({ 'settings.json': settings.slice(0, settings.length / 2), 'logs/job.log': failing('settings.json') });
+    const config = await analyzeSince(store, {});
+    assert.equal(config.incident?.rootCause.category, 'config_error', JSON.stringify(config.incident?.rootCause.evidence));
+  });
+
   it('reports no record step when nothing was flagged', async () => {
     const { store } = await open();
     await store.snapshot({ baseline: true });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../src/engine/config/defaults';
-import { fileRole } from '../../../src/engine/rootCause/fileRoles';
+import { fileRole, holdsJsonRecords } from '../../../src/engine/rootCause/fileRoles';
 
 const defaults = {
   configGlobs: DEFAULT_CONFIG.triggers.configGlobs,
@@ -70,4 +70,12 @@ test('a glob without a slash matches at any depth, like the trigger detectors', 
   const cfg = { configGlobs: [], outputGlobs: ['*.out'], logFiles: ['memory*.md'] };
   assert.equal(fileRole('runs/7/result.out', cfg), 'output');
   assert.equal(fileRole('agent/memory-notes.md', cfg), 'log');
+});
+
+test('a .json file whose top level is an array holds records (data); an object, or a file named as config, does not', () => {
+  assert.equal(holdsJsonRecords('items.json', '[\n {"id": 1}\n]\n', defaults), true);
+  assert.equal(holdsJsonRecords('state/queue.json', '\uFEFF  [{"id": 1}, {"id": 2', defaults), true, 'a BOM, spaces, a truncated tail');
+  assert.equal(holdsJsonRecords('settings.json', '{"retries": 3}', defaults), false);
+  assert.equal(holdsJsonRecords('items.yaml', '[1, 2]', defaults), false, 'only JSON');
+  assert.equal(holdsJsonRecords('items.json', '[1, 2]', { ...defaults, configGlobs: ['items.json', ...defaults.configGlobs] }), false, 'the user named it config');
 });
