@@ -244,7 +244,11 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
           category: 'resource_exhaustion',
           weight: W.dataGrewUnderLoad * scale,
           group: 'data-grew',
-          item: { ...ref, file: n.path, description: `${label} reads ${n.path}, a data file that grew from ${grew} ${windowStart(e.ctx.input)}` },
+          item: {
+            ...ref,
+            file: n.path,
+            description: `${label} reads ${n.path}, a data file that grew from ${grew} ${windowStart(e.ctx.input)}`,
+          },
         });
         continue;
       }

@@ -75,7 +75,10 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
         return;
       }
       const start = await lastKnownGood(store, opts, id, before);
-      const a = await analyzeWindow(store, start.snapshot, after, { since: start.ref, ...(start.knownGood ? { knownGood: start.knownGood } : {}) });
+      const a = await analyzeWindow(store, start.snapshot, after, {
+        since: start.ref,
+        ...(start.knownGood ? { knownGood: start.knownGood } : {}),
+      });
       if (!isIncident(a)) {
         result.note = 'nothing flagged, no incident recorded';
         return;

@@ -144,7 +144,12 @@ export function cachedListingStands(st: StatLike, cached: CachedDir, gitignore: 
 export function cachedGitignoreStands(cached: CachedDir, gitignore: FsPath | null, racyFrom: number): boolean {
   if (gitignore === null || !cached.gitignore) return true;
   const gst = fs.lstatSync(gitignore, { throwIfNoEntry: false });
-  return !!gst && gst.isFile() && gst.size === cached.gitignore.size && proofStands(gst.mtimeMs, gst.ctimeMs, gst.ino, cached.gitignore, racyFrom);
+  return (
+    !!gst &&
+    gst.isFile() &&
+    gst.size === cached.gitignore.size &&
+    proofStands(gst.mtimeMs, gst.ctimeMs, gst.ino, cached.gitignore, racyFrom)
+  );
 }
 
 /**

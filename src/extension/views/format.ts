@@ -32,4 +32,3 @@ export function diffTitle(path: string, left: string, right: string, note?: stri
   const base = path.slice(path.lastIndexOf('/') + 1);
   return `${base} (${left} ↔ ${right})${note ? ` ${note}` : ''}`;
 }
-

@@ -66,7 +66,11 @@ describe('analyzeSince', () => {
 
   it('takes a JSON file of records for data: a truncated items.json is corrupted data, a truncated settings object is config', async () => {
     const { w, store } = await open();
-    const items = JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ id: i, price: i * 1.5 })), null, 1);
+    const items = JSON.stringify(
+      Array.from({ length: 30 }, (_, i) => ({ id: i, price: i * 1.5 })),
+      null,
+      1,
+    );
     const settings = JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`key${i}`, i])), null, 1);
     w.write({ 'items.json': items, 'settings.json': settings });
     await store.snapshot({ baseline: true });

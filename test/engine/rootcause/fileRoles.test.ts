@@ -77,5 +77,9 @@ test('a .json file whose top level is an array holds records (data); an object, 
   assert.equal(holdsJsonRecords('state/queue.json', '\uFEFF  [{"id": 1}, {"id": 2', defaults), true, 'a BOM, spaces, a truncated tail');
   assert.equal(holdsJsonRecords('settings.json', '{"retries": 3}', defaults), false);
   assert.equal(holdsJsonRecords('items.yaml', '[1, 2]', defaults), false, 'only JSON');
-  assert.equal(holdsJsonRecords('items.json', '[1, 2]', { ...defaults, configGlobs: ['items.json', ...defaults.configGlobs] }), false, 'the user named it config');
+  assert.equal(
+    holdsJsonRecords('items.json', '[1, 2]', { ...defaults, configGlobs: ['items.json', ...defaults.configGlobs] }),
+    false,
+    'the user named it config',
+  );
 });
