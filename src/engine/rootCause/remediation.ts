@@ -2,7 +2,7 @@ import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } f
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
 import { CATEGORY_LABEL } from '../../model/incident';
-import { formatBytes, formatModeChange } from '../../model/format';
+import { formatBytes, formatModeChange, shellQuote } from '../../model/format';
 import {
   displayValue,
   errorMessage,
@@ -161,7 +161,7 @@ function configSteps(f: Facts): string[] {
     out.push(
       `Restore the permissions of \`${chmodded.path}\` (${formatModeChange(chmodded.before.mode, chmodded.after?.mode ?? 0)} ${windowStart(f.input)}): \`chmod ${chmodded.before.mode.toString(8)} ${chmodded.path}\`, or find what changed them`,
     );
-  else if (denied?.[1]) out.push(`Fix the permissions of \`${denied[1]}\` for the user the job runs as`);
+  else if (denied?.[1]) out.push(deniedStep(denied[1], f));
   const signals = signalsOf(triggers);
   if (signals.has('auth')) {
     const ep = endpointsIn(text)[0];
@@ -174,6 +174,21 @@ function configSteps(f: Facts): string[] {
 }
 
 // ---------------------------------------------------------------- data_corruption
+
+/**
+ * A permission error on a path whose own mode no snapshot saw change: snapshots record files, not
+ * folders, so the folder may be what changed (`chmod 555 out` refuses new files in it). A file
+ * that is gone now could only have been created there.
+ */
+function deniedStep(named: string, f: Facts): string {
+  const gone = [...f.changeByPath.values()].find((c) => c.status === 'removed' && mentionsPath(named, c.path));
+  const file = gone?.path ?? named;
+  const slash = file.lastIndexOf('/');
+  const dir = slash > 0 ? file.slice(0, slash) : '.';
+  if (gone)
+    return `Make the folder \`${dir}\` writable for the user the job runs as: \`${file}\` is gone and the job could not create it there (\`ls -ld ${shellQuote(dir)}\`)`;
+  return `Fix the permissions of \`${file}\`, or of its folder \`${dir}\`, for the user the job runs as (\`ls -ld ${shellQuote(dir)} ${shellQuote(file)}\`)`;
+}
 
 function dataSteps(f: Facts): string[] {
   const { input } = f;
@@ -191,7 +206,9 @@ function dataSteps(f: Facts): string[] {
     const change = f.changeByPath.get(file);
     const trig = triggers.find((t) => mentionsPath(triggerText(t), file)) ?? (files.length === 1 ? triggers[0] : undefined);
     if (change?.status === 'removed') {
-      out.push(`Restore \`${file}\` ${restoreFrom(input, file)} or re-create it from its source: it was deleted and the job still reads it`);
+      out.push(
+        `Restore \`${file}\` ${restoreFrom(input, file)} or re-create it from its source: it was deleted and the job still reads it`,
+      );
       continue;
     }
     const signals = trig ? new Set(errorSignals(triggerText(trig), trig.errorType).map((s) => s.signal)) : new Set<string>();

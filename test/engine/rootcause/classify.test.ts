@@ -177,7 +177,7 @@ test('logic error: TypeError raised in a source file changed since the baseline'
   assert.match(steps[0] ?? '', /^Review the change to `src\/report\.py` \(\+1 −1 lines\) around line 3, where TypeError was raised/);
 });
 
-test("the evidence names where the window starts: the baseline, the last commit, where the job last worked", () => {
+test('the evidence names where the window starts: the baseline, the last commit, where the job last worked', () => {
   const ws = workspace({ 'src/report.py': REPORT_PY, 'src/main.py': 'from report import build\n' });
   ws.snapshot({ 'src/report.py': REPORT_PY.replace('return f"{total} EUR"', 'return total + " EUR"') }, -90);
   const typeError = logError("TypeError: unsupported operand type(s) for +: 'int' and 'str'", {
@@ -211,8 +211,14 @@ test('advice restores a deleted file from where the window starts, with the comm
     const input = { ...ws.input({ triggers: [missing] }), ...extra };
     return remediationFor(classifyRootCause(input), input)[0] ?? '';
   };
-  assert.match(advice({}), /^Restore `src\/calc\.py` from the baseline \(`incident-replay restore baseline --path src\/calc\.py --force`\)/);
-  assert.match(advice({ since: 'git:HEAD' }), /^Restore `src\/calc\.py` from the last commit \(`incident-replay restore git:HEAD --path src\/calc\.py --force`\)/);
+  assert.match(
+    advice({}),
+    /^Restore `src\/calc\.py` from the baseline \(`incident-replay restore baseline --path src\/calc\.py --force`\)/,
+  );
+  assert.match(
+    advice({ since: 'git:HEAD' }),
+    /^Restore `src\/calc\.py` from the last commit \(`incident-replay restore git:HEAD --path src\/calc\.py --force`\)/,
+  );
   assert.match(
     advice({ since: 'night-1:after', knownGood: { snapshot: 'S0', at: 'night-1:after', job: 'python3 src/main.py', runStart: 'S1' } }),
     /^Restore `src\/calc\.py` from night-1:after \(where it last worked\) \(`incident-replay restore night-1:after --path src\/calc\.py --force`\)/,
@@ -419,7 +425,10 @@ test('data corruption: the input the job opens was deleted', () => {
   assert.equal(rc.category, 'data_corruption');
   assert.equal(rc.triggeringChange?.path, 'data/customers.csv');
   assert.equal(rc.triggeringChange?.status, 'removed');
-  assert.match(remediationFor(rc, input)[0] ?? '', /^Restore `data\/customers\.csv` from the baseline \(`incident-replay restore baseline --path data\/customers\.csv --force`\)/);
+  assert.match(
+    remediationFor(rc, input)[0] ?? '',
+    /^Restore `data\/customers\.csv` from the baseline \(`incident-replay restore baseline --path data\/customers\.csv --force`\)/,
+  );
 });
 
 test('data corruption: KeyError on a column that a data change renamed, not a config error', () => {
@@ -485,12 +494,42 @@ test('a module that cannot be imported after the workspace file providing it was
   assert.equal(rc.category, 'logic_error', JSON.stringify(rc.evidence));
   assert.equal(rc.triggeringChange?.path, 'src/calc.py');
   const steps = remediationFor(rc, input);
-  assert.match(steps[0] ?? '', /^Restore `src\/calc\.py` from the baseline \(`incident-replay restore baseline --path src\/calc\.py --force`\)/);
+  assert.match(
+    steps[0] ?? '',
+    /^Restore `src\/calc\.py` from the baseline \(`incident-replay restore baseline --path src\/calc\.py --force`\)/,
+  );
   assert.ok(!steps.some((s) => /Install `calc`/.test(s)), steps.join('\n'));
 
   // A third-party module is still a dependency to install.
   const dep = classifyRootCause(ws.input({ triggers: [missing('requests')] }));
   assert.equal(dep.category, 'config_error', JSON.stringify(dep.evidence));
+});
+
+test('permission denied on a file whose own mode did not change points at its folder too', () => {
+  const ws = workspace({ 'job.py': 'open("out/report.csv", "w")\n', 'out/report.csv': 'a\n', 'data/in.csv': 'a\n1\n' });
+  ws.snapshot({ 'out/report.csv': null }, -10);
+  const denied = (p: string) =>
+    logError(`PermissionError: [Errno 13] Permission denied: '${p}'`, {
+      errorType: 'PermissionError',
+      frames: [frame('job.py', 1, '<module>')],
+    });
+  const steps = (p: string): string[] => {
+    const input = ws.input({ triggers: [denied(p)] });
+    return remediationFor(classifyRootCause(input), input);
+  };
+  // The output is gone: the job could not create it again, so its folder refuses new files.
+  assert.ok(
+    steps('out/report.csv').includes(
+      'Make the folder `out` writable for the user the job runs as: `out/report.csv` is gone and the job could not create it there (`ls -ld out`)',
+    ),
+    steps('out/report.csv').join('\n'),
+  );
+  assert.ok(
+    steps('data/in.csv').includes(
+      'Fix the permissions of `data/in.csv`, or of its folder `data`, for the user the job runs as (`ls -ld data data/in.csv`)',
+    ),
+    steps('data/in.csv').join('\n'),
+  );
 });
 
 test('permission denied on a file whose mode alone changed is a configuration error, fixed by restoring the mode', () => {
