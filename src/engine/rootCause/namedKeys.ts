@@ -42,6 +42,16 @@ function valueFragments(value: string): string[] {
   return [...new Set(out)];
 }
 
+/**
+ * Whether the text (an error's source line, as Node and Python print it) reads the key as an
+ * environment variable by property: `process.env.DB_ADDR`, `import.meta.env.VITE_API`. A dotted
+ * name is otherwise a path or a member, never a key (see textHas); quoted lookups
+ * (`os.environ['DB_ADDR']`) are found as quoted names.
+ */
+function readFromEnv(text: string, key: string): boolean {
+  return text.includes(`env.${key}`) && new RegExp(`\\benv\\.${escapeRe(key)}(?![\\w-])`).test(text);
+}
+
 /** Changed config keys an error text names, by new value or by key name. */
 export function namedConfigKeys(text: string, configKeys: ClassifyInput['configKeys']): KeyHit[] {
   const hits: KeyHit[] = [];
@@ -63,7 +73,7 @@ export function namedConfigKeys(text: string, configKeys: ClassifyInput['configK
       if (COMMON_KEYS.has(leafKey.toLowerCase()) && !textHas(text, change.key)) continue;
       const quoted = leafKey.length >= 2 && text.includes(leafKey) && new RegExp(`['"\`]${escapeRe(leafKey)}['"\`]`).test(text);
       const distinctive = leafKey.length >= 5 || /[_-]/.test(leafKey) || /^[A-Z][A-Z0-9_]+$/.test(leafKey);
-      if (textHas(text, change.key) || quoted || (distinctive && textHas(text, leafKey))) {
+      if (textHas(text, change.key) || quoted || (distinctive && (textHas(text, leafKey) || readFromEnv(text, leafKey)))) {
         hits.push({ path, change, via: 'key', fragment: quoted || !textHas(text, change.key) ? leafKey : change.key });
       }
     }

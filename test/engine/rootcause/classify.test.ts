@@ -161,6 +161,29 @@ test('config error: KeyError on a key that was removed from the config', () => {
   assert.match(steps[0] ?? '', /^Add `api\.timeout_s` back to config\/settings\.json \(it was 10\)/);
 });
 
+test('config error: a TypeError on a line that reads an environment variable renamed in .env', () => {
+  const ws = workspace({
+    '.env': 'DB_ADDR=localhost:5432\nLOG_LEVEL=info\n',
+    'app.js': "const [host, port] = process.env.DB_ADDR.split(':');\n",
+  });
+  ws.snapshot({ '.env': 'DATABASE_ADDR=localhost:5432\nLOG_LEVEL=info\n' }, -10);
+  const typeError = logError("Cannot read properties of undefined (reading 'split')", {
+    errorType: 'TypeError',
+    frames: [frame('app.js', 1, '<anonymous>')],
+    // As Node prints an uncaught error: the failing source line first.
+    evidence:
+      "app.js:1\nconst [host, port] = process.env.DB_ADDR.split(':');\n                                         ^\nTypeError: Cannot read properties of undefined (reading 'split')",
+  });
+  const input = ws.input({ triggers: [typeError] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error', JSON.stringify(rc.evidence));
+  assert.ok(
+    rc.evidence.some((e) => e.description.includes('names `DB_ADDR`, a key removed from .env')),
+    JSON.stringify(rc.evidence),
+  );
+  assert.match(remediationFor(rc, input)[0] ?? '', /^Add `DB_ADDR` back to \.env \(it was localhost:5432\)/);
+});
+
 test('logic error: TypeError raised in a source file changed since the baseline', () => {
   const ws = workspace({ 'src/report.py': REPORT_PY, 'src/main.py': 'from report import build\n' });
   ws.snapshot({ 'src/report.py': REPORT_PY.replace('return f"{total} EUR"', 'return total + " EUR"') }, -90);
