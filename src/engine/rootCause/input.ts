@@ -38,6 +38,8 @@ export function startOf(input: ClassifyInput): string {
 
 /** Where to restore `file` from, with the command that does it: "from the baseline (`incident-replay restore baseline --path f --force`)". */
 export function restoreFrom(input: ClassifyInput, file: string): string {
-  const ref = input.knownGood?.at ?? input.since ?? 'baseline';
-  return `from ${startOf(input)} (\`incident-replay restore ${shellQuote(ref)} --path ${shellQuote(file)} --force\`)`;
+  const lastWorked = input.knownGood?.at;
+  const ref = lastWorked ?? input.since ?? 'baseline';
+  const from = lastWorked !== undefined ? `${lastWorked}, where it last worked` : startOf(input);
+  return `from ${from} (\`incident-replay restore ${shellQuote(ref)} --path ${shellQuote(file)} --force\`)`;
 }

@@ -231,7 +231,7 @@ function dataSteps(f: Facts): string[] {
       details.push(`the job asks for '${hit.token}', which changed on the line "${hit.line.slice(0, 60)}"`);
     }
     out.push(
-      `Re-generate \`${file}\` from its source (or restore it ${restoreFrom(input, file)})${details.length ? `; ${details.join('; ')}` : ''}`,
+      `Re-generate \`${file}\` from its source, or restore it ${restoreFrom(input, file)}${details.length ? `; ${details.join('; ')}` : ''}`,
     );
     if (signals.has('encoding')) out.push(`Re-encode \`${file}\` as UTF-8, or read it with the encoding it was written in`);
     if (truncated || signals.has('truncated')) {

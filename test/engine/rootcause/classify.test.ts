@@ -244,7 +244,7 @@ test('advice restores a deleted file from where the window starts, with the comm
   );
   assert.match(
     advice({ since: 'night-1:after', knownGood: { snapshot: 'S0', at: 'night-1:after', job: 'python3 src/main.py', runStart: 'S1' } }),
-    /^Restore `src\/calc\.py` from night-1:after \(where it last worked\) \(`incident-replay restore night-1:after --path src\/calc\.py --force`\)/,
+    /^Restore `src\/calc\.py` from night-1:after, where it last worked \(`incident-replay restore night-1:after --path src\/calc\.py --force`\)/,
   );
   // A path a shell would split is quoted.
   assert.match(restoreFrom(ws.input({ triggers: [missing] }), "my data/it's.csv"), /--path 'my data\/it'"'"'s\.csv' --force/);
