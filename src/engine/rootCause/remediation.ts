@@ -432,9 +432,11 @@ function logicSteps(f: Facts): string[] {
       );
     if (signals.some((s) => s.signal === 'recursion_depth'))
       out.push(`Check the base case of the recursion${at}, and whether its input can contain a cycle`);
-    out.push(
-      `Add a regression test that reproduces ${first.errorType ?? 'the failure'} (${errorMessage(first).slice(0, 80)}) with the inputs of the failing run`,
-    );
+    // A failing test already is the reproduction.
+    if (!signals.some((s) => s.signal === 'test_failed'))
+      out.push(
+        `Add a regression test that reproduces ${first.errorType ?? 'the failure'} (${errorMessage(first).slice(0, 80)}) with the inputs of the failing run`,
+      );
   }
   return out;
 }

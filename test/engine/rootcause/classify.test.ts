@@ -184,6 +184,20 @@ test('config error: a TypeError on a line that reads an environment variable ren
   assert.match(remediationFor(rc, input)[0] ?? '', /^Add `DB_ADDR` back to \.env \(it was localhost:5432\)/);
 });
 
+test('a failing test after a code change: review the change, and no advice to write the test that already fails', () => {
+  const ws = workspace({ 'src/pricing.py': 'RATES = {"silver": 0.1}\n', 'tests/test_pricing.py': 'def test_cases(): ...\n' });
+  ws.snapshot({ 'src/pricing.py': 'RATES = {"silver": 0.15}\n' }, -10);
+  const failed = logError('FAILED tests/test_pricing.py::test_cases - AssertionError: assert 42.5 == 45.0', {
+    frames: [frame('tests/test_pricing.py', 7, 'test_cases')],
+  });
+  const input = ws.input({ triggers: [failed] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'logic_error', JSON.stringify(rc.evidence));
+  const steps = remediationFor(rc, input);
+  assert.match(steps[0] ?? '', /^Review the change to `src\/pricing\.py`/);
+  assert.ok(!steps.some((step) => step.startsWith('Add a regression test that reproduces')), steps.join('\n'));
+});
+
 test('logic error: TypeError raised in a source file changed since the baseline', () => {
   const ws = workspace({ 'src/report.py': REPORT_PY, 'src/main.py': 'from report import build\n' });
   ws.snapshot({ 'src/report.py': REPORT_PY.replace('return f"{total} EUR"', 'return total + " EUR"') }, -90);
