@@ -16,13 +16,17 @@ import { RACY_WINDOW_MS } from './racyClock';
  * read on every capture, so it is columnar and mostly binary (JSON rows of 10k files took
  * ~13 ms to parse; this takes a few):
  *   a JSON header line, "\n", then (8-byte aligned) count x 4 float64 (size, mtimeMs,
- *   ctimeMs, ino), count x u16 flags (mode bits, symlink, binary, stored, has-entry),
- *   count x 20-byte id, and the paths joined by NUL (no file name can contain one).
+ *   ctimeMs, ino), dirCount x 3 float64 (the folders' mtimeMs, ctimeMs, ino), count x u16
+ *   flags (mode bits, symlink, binary, stored, has-entry), count x 20-byte id, the folders'
+ *   paths joined by NUL (`dirBytes` bytes), and the files' paths joined by NUL (no file name
+ *   can contain one). A folder's rarer fields (a .gitignore, special files, a raw name) are in
+ *   the header, by folder number: parsing every folder as JSON took ~6 ms per 6,000 folders
+ *   in each CLI capture.
  * Rows are every file the walk selected, in path order; a row without an entry (unreadable,
  * changed during the scan) keeps its folder listing complete but is always processed again.
  */
 
-const FORMAT = 'incident-replay-stat-cache/3';
+const FORMAT = 'incident-replay-stat-cache/4';
 export const STAT_CACHE_FILE = 'stat-cache.bin';
 
 const FLAG_SYMLINK = 1 << 9;
@@ -188,11 +192,22 @@ interface Header {
   dirs: CachedDir[];
 }
 
+/** What the header keeps of a folder besides its path and stat data, when it has any of it. */
+type DirExtras = Pick<CachedDir, 'rawRel'> & Partial<Pick<CachedDir, 'gitignore' | 'specials'>>;
+
+/** The header line as written: the folders are columns, their rarer fields by folder number. */
+interface HeaderLine extends Omit<Header, 'dirs'> {
+  dirCount: number;
+  dirBytes: number;
+  dirExtras: Record<string, DirExtras>;
+}
+
 class ColumnCache implements StatCache {
   /** Row by cache key, built on first lookup: a capture that reuses every listing never needs it. */
   private rows: Map<string, number> | undefined;
   private readonly made: (CachedFile | undefined)[];
-  private readonly dirs = new Map<string, CachedDir>();
+  /** Folder by cache key, built on first lookup: the preload's fast path goes by position. */
+  private dirs: Map<string, CachedDir> | undefined;
   private byParent: Map<string, { files: number[]; dirs: CachedDir[] }> | undefined;
   /** The paths column's bytes, once encoded. */
   private joinedPaths: Buffer | undefined;
@@ -216,7 +231,6 @@ class ColumnCache implements StatCache {
     for (let i = 0; i < paths.length; i++) if ((flags[i] as number) & FLAG_ENTRY) entries++;
     this.entryCount = entries;
     this.noRawPaths = Object.keys(header.rawPaths).length === 0;
-    for (const d of header.dirs) this.dirs.set(d.rawRel === undefined ? d.rel : `\0${d.rawRel}`, d);
   }
 
   get workspaceRoot(): string {
@@ -321,6 +335,10 @@ class ColumnCache implements StatCache {
   }
 
   dir(key: string): CachedDir | undefined {
+    if (!this.dirs) {
+      this.dirs = new Map();
+      for (const d of this.header.dirs) this.dirs.set(d.rawRel === undefined ? d.rel : `\0${d.rawRel}`, d);
+    }
     return this.dirs.get(key);
   }
 
@@ -351,10 +369,9 @@ class ColumnCache implements StatCache {
       if (u.entry?.target !== undefined) targets[row] = u.entry.target;
       else delete targets[row];
     }
-    const at = layout(headerLine(head, count, rawPaths, targets, dirs), count);
+    const at = layout(headOf(head, count, rawPaths, targets, dirs), count);
     const out = Buffer.allocUnsafe(at.pathsAt + this.pathBytes().length);
-    at.head.copy(out, 0);
-    out.fill(0, at.head.length, at.numsAt);
+    writeHead(out, at);
     // The columns as decoded, then the rows recorded anew over them.
     Buffer.from(this.nums.buffer, this.nums.byteOffset, count * 32).copy(out, at.numsAt);
     Buffer.from(this.flags.buffer, this.flags.byteOffset, count * 2).copy(out, at.flagsAt);
@@ -363,7 +380,7 @@ class ColumnCache implements StatCache {
     this.pathBytes().copy(out, at.pathsAt);
     // What decode() would make of `out`, but with the paths and folders as they are here.
     const nums = new Float64Array(count * 4);
-    Buffer.from(nums.buffer).set(out.subarray(at.numsAt, at.flagsAt));
+    Buffer.from(nums.buffer).set(out.subarray(at.numsAt, at.dirNumsAt));
     const flags = new Uint16Array(count);
     Buffer.from(flags.buffer).set(out.subarray(at.flagsAt, at.idsAt));
     const header: Header = {
@@ -376,7 +393,7 @@ class ColumnCache implements StatCache {
     };
     if (head.collection !== null) header.collection = head.collection;
     else delete header.collection;
-    const ids = Buffer.from(out.subarray(at.idsAt, at.pathsAt));
+    const ids = Buffer.from(out.subarray(at.idsAt, at.dirRelsAt));
     const cache = new ColumnCache(header, nums, flags, ids, this.paths, this.joinedPaths);
     // A row not recorded anew decodes to the entry this cache made of it: a long-lived process's
     // next capture takes it as it is instead of building 10,000 entries again for 100 changes.
@@ -553,24 +570,24 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
   if (os.endianness() !== 'LE') return null;
   const nl = data.indexOf(10);
   if (nl < 0) return null;
-  const h = JSON.parse(data.toString('utf8', 0, nl)) as Partial<Header>;
+  const h = JSON.parse(data.toString('utf8', 0, nl)) as Partial<HeaderLine>;
   if (h.format !== FORMAT || h.workspaceRoot !== workspaceRoot) return null;
-  const { count, takenAt, filterKey } = h;
+  const { count, takenAt, filterKey, dirCount, dirBytes, dirExtras } = h;
   if (typeof count !== 'number' || typeof takenAt !== 'number' || typeof filterKey !== 'string') return null;
-  if (typeof h.rawPaths !== 'object' || typeof h.targets !== 'object' || !Array.isArray(h.dirs)) return null;
-  const numsAt = align8(nl + 1);
-  const flagsAt = numsAt + count * 32;
-  const idsAt = flagsAt + count * 2;
-  const pathsAt = idsAt + count * 20;
-  if (data.length < pathsAt) return null;
+  if (typeof h.rawPaths !== 'object' || typeof h.targets !== 'object') return null;
+  if (typeof dirCount !== 'number' || typeof dirBytes !== 'number' || typeof dirExtras !== 'object' || dirExtras === null) return null;
+  const at = layoutOf(nl + 1, count, dirCount * 24, dirBytes);
+  if (data.length < at.pathsAt) return null;
   // Copies of the columns kept, so the file's bytes (mostly paths, decoded below) are not.
   const nums = new Float64Array(count * 4);
-  Buffer.from(nums.buffer).set(data.subarray(numsAt, flagsAt));
+  Buffer.from(nums.buffer).set(data.subarray(at.numsAt, at.dirNumsAt));
   const flags = new Uint16Array(count);
-  Buffer.from(flags.buffer).set(data.subarray(flagsAt, idsAt));
-  const ids = Buffer.from(data.subarray(idsAt, pathsAt));
-  const paths = count === 0 ? [] : data.toString('utf8', pathsAt).split('\0');
+  Buffer.from(flags.buffer).set(data.subarray(at.flagsAt, at.idsAt));
+  const ids = Buffer.from(data.subarray(at.idsAt, at.dirRelsAt));
+  const paths = count === 0 ? [] : data.toString('utf8', at.pathsAt).split('\0');
   if (paths.length !== count) return null;
+  const dirs = decodeDirs(data, at, dirCount, dirExtras);
+  if (!dirs) return null;
   const header: Header = {
     format: FORMAT,
     workspaceRoot,
@@ -583,9 +600,34 @@ function decode(data: Buffer, workspaceRoot: string): StatCache | null {
     ...(typeof h.collection === 'string' ? { collection: h.collection } : {}),
     rawPaths: h.rawPaths ?? {},
     targets: h.targets ?? {},
-    dirs: h.dirs,
+    dirs,
   };
   return new ColumnCache(header, nums, flags, ids, paths);
+}
+
+/** The folders of a cache file, as objects (a few thousand: the walk and the preload go through them). */
+function decodeDirs(data: Buffer, at: Layout, count: number, extras: Record<string, DirExtras>): CachedDir[] | null {
+  const nums = new Float64Array(count * 3);
+  Buffer.from(nums.buffer).set(data.subarray(at.dirNumsAt, at.flagsAt));
+  const rels = count === 0 ? [] : data.toString('utf8', at.dirRelsAt, at.pathsAt).split('\0');
+  if (rels.length !== count) return null;
+  const dirs = new Array<CachedDir>(count);
+  for (let k = 0; k < count; k++) {
+    const x = extras[k];
+    const d: CachedDir = {
+      rel: rels[k] as string,
+      mtimeMs: nums[k * 3] as number,
+      ctimeMs: nums[k * 3 + 1] as number,
+      ino: nums[k * 3 + 2] as number,
+      gitignore: x?.gitignore ?? null,
+      specials: x?.specials ?? [],
+    };
+    if (x?.rawRel !== undefined) d.rawRel = x.rawRel;
+    dirs[k] = d;
+  }
+  // Written again as read, by a capture that changes only files (see encodeWith).
+  dirColumns.set(dirs, { nums: Buffer.from(nums.buffer), rels: Buffer.from(data.subarray(at.dirRelsAt, at.pathsAt)), extras });
+  return dirs;
 }
 
 /**
@@ -667,10 +709,10 @@ export function encodeStatCache(content: StatCacheContent): Buffer {
     const target = files.entry(i)?.target;
     if (target !== undefined) targets[i] = target;
   }
-  const at = layout(headerLine(content, count, rawPaths, targets, [...content.dirs]), count);
+  const at = layout(headOf(content, count, rawPaths, targets, content.dirs), count);
   const joined = paths.join('\0');
   const out = Buffer.alloc(at.pathsAt + Buffer.byteLength(joined, 'utf8'));
-  at.head.copy(out, 0);
+  writeHead(out, at);
   for (let i = 0; i < count; i++) {
     const e = files.entry(i);
     writeRow(out, at, i, files.kind(i), e, e ? files.proof(i) : null);
@@ -679,54 +721,101 @@ export function encodeStatCache(content: StatCacheContent): Buffer {
   return out;
 }
 
-/**
- * The folders as JSON, per folder list: a long-lived process that records a few changed files
- * again and again writes the same folders (encodeWith keeps the list) and wrote them out afresh,
- * some 4 ms for 6,000 folders, every time.
- */
-const dirsJson = new WeakMap<readonly CachedDir[], string>();
+/** The folders as written: their stat numbers, their paths joined by NUL, their rarer fields by number. */
+interface DirColumns {
+  nums: Buffer;
+  rels: Buffer;
+  extras: Record<string, DirExtras>;
+}
 
-function headerLine(
-  head: StatCacheHead,
+/**
+ * The columns of a folder list, once per list: a long-lived process that records a few changed
+ * files again and again writes the same folders (encodeWith keeps the list).
+ */
+const dirColumns = new WeakMap<readonly CachedDir[], DirColumns>();
+
+function columnsOf(dirs: readonly CachedDir[]): DirColumns {
+  const known = dirColumns.get(dirs);
+  if (known) return known;
+  const nums = new Float64Array(dirs.length * 3);
+  const extras: Record<string, DirExtras> = {};
+  for (let k = 0; k < dirs.length; k++) {
+    const d = dirs[k] as CachedDir;
+    nums[k * 3] = d.mtimeMs;
+    nums[k * 3 + 1] = d.ctimeMs;
+    nums[k * 3 + 2] = d.ino;
+    if (d.rawRel === undefined && d.gitignore === null && d.specials.length === 0) continue;
+    const x: DirExtras = {};
+    if (d.rawRel !== undefined) x.rawRel = d.rawRel;
+    if (d.gitignore !== null) x.gitignore = d.gitignore;
+    if (d.specials.length > 0) x.specials = d.specials;
+    extras[k] = x;
+  }
+  const columns = { nums: Buffer.from(nums.buffer), rels: Buffer.from(dirs.map((d) => d.rel).join('\0'), 'utf8'), extras };
+  dirColumns.set(dirs, columns);
+  return columns;
+}
+
+interface Head {
+  line: Buffer;
+  dirs: DirColumns;
+}
+
+function headOf(
+  h: StatCacheHead,
   count: number,
   rawPaths: Record<string, string>,
   targets: Record<string, string>,
-  dirs: CachedDir[],
-): Buffer {
-  const header: Omit<Header, 'dirs'> = {
+  folders: readonly CachedDir[],
+): Head {
+  const dirs = columnsOf(folders);
+  const line: HeaderLine = {
     format: FORMAT,
-    workspaceRoot: head.workspaceRoot,
-    takenAt: head.takenAt,
-    racyFrom: head.racyFrom,
-    manifestId: head.manifestId,
-    ...(head.collection !== null ? { collection: head.collection } : {}),
-    filterKey: head.filterKey,
+    workspaceRoot: h.workspaceRoot,
+    takenAt: h.takenAt,
+    racyFrom: h.racyFrom,
+    manifestId: h.manifestId,
+    ...(h.collection !== null ? { collection: h.collection } : {}),
+    filterKey: h.filterKey,
     count,
     rawPaths,
     targets,
+    dirCount: folders.length,
+    dirBytes: dirs.rels.length,
+    dirExtras: dirs.extras,
   };
-  let folders = dirsJson.get(dirs);
-  if (folders === undefined) {
-    folders = JSON.stringify(dirs);
-    dirsJson.set(dirs, folders);
-  }
-  // As JSON.stringify of the whole header would write it: `dirs` last.
-  return Buffer.from(`${JSON.stringify(header).slice(0, -1)},"dirs":${folders}}\n`, 'utf8');
+  return { line: Buffer.from(`${JSON.stringify(line)}\n`, 'utf8'), dirs };
 }
 
+/** Where each column starts; `pathsAt` is where the files' paths start and run to the end. */
 interface Layout {
-  head: Buffer;
   numsAt: number;
+  dirNumsAt: number;
   flagsAt: number;
   idsAt: number;
+  dirRelsAt: number;
   pathsAt: number;
 }
 
-function layout(head: Buffer, count: number): Layout {
-  const numsAt = align8(head.length);
-  const flagsAt = numsAt + count * 32;
+function layoutOf(headBytes: number, count: number, dirNumBytes: number, dirRelBytes: number): Layout {
+  const numsAt = align8(headBytes);
+  const dirNumsAt = numsAt + count * 32;
+  const flagsAt = dirNumsAt + dirNumBytes;
   const idsAt = flagsAt + count * 2;
-  return { head, numsAt, flagsAt, idsAt, pathsAt: idsAt + count * 20 };
+  const dirRelsAt = idsAt + count * 20;
+  return { numsAt, dirNumsAt, flagsAt, idsAt, dirRelsAt, pathsAt: dirRelsAt + dirRelBytes };
+}
+
+function layout(h: Head, count: number): Layout & Head {
+  return { ...h, ...layoutOf(h.line.length, count, h.dirs.nums.length, h.dirs.rels.length) };
+}
+
+/** The header line, its padding and the folders' columns. */
+function writeHead(out: Buffer, at: Layout & Head): void {
+  at.line.copy(out, 0);
+  out.fill(0, at.line.length, at.numsAt);
+  at.dirs.nums.copy(out, at.dirNumsAt);
+  at.dirs.rels.copy(out, at.dirRelsAt);
 }
 
 /** Row `i`'s columns; a row without an entry and proof keeps only its kind (processed again next time). */

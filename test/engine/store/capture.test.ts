@@ -10,7 +10,7 @@ import { coreExcludesFile } from '../../../src/engine/store/gitExcludes';
 import { gitBlobId } from '../../../src/engine/store/gitBlobId';
 import { readManifest } from '../../../src/engine/store/manifest';
 import { ObjectStore } from '../../../src/engine/store/objectStore';
-import { StatCacheMemo } from '../../../src/engine/store/statCache';
+import { loadStatCacheSync, StatCacheMemo } from '../../../src/engine/store/statCache';
 import type { ManifestEntry } from '../../../src/engine/types';
 
 let tmp: string;
@@ -458,6 +458,38 @@ describe('captureWorkspace', () => {
     const again = await capture();
     assert.equal(again.entries.length, 3);
     assert.deepEqual(again.issues, []);
+  });
+
+  it("keeps every folder's stat data, .gitignore, special files and raw name in the stat cache file", async () => {
+    write({ 'a/.gitignore': '*.tmp\n', 'a/keep.txt': 'k', 'a/skip.tmp': 's', 'b/c/deep.txt': 'd' });
+    assert.equal(spawnSync('mkfifo', [path.join(ws, 'b', 'pipe')]).status, 0, 'mkfifo is needed for this test');
+    const badDir = Buffer.concat([Buffer.from(ws), Buffer.from('/d'), Buffer.from([0xfe])]);
+    fs.mkdirSync(badDir);
+    fs.writeFileSync(Buffer.concat([badDir, Buffer.from('/inner.txt')]), 'inside');
+    const first = await capture({ testHooks: { now: aMinuteLater } });
+    const dirs = loadStatCacheSync(storeDir, ws).allDirs();
+    const byRel = new Map(dirs.map((d) => [d.rel, d]));
+    assert.deepEqual([...byRel.keys()].sort(), ['', 'a', 'b', 'b/c', 'd\uFFFD']);
+    for (const d of dirs) {
+      const st = fs.lstatSync(
+        d.rawRel === undefined ? path.join(ws, d.rel) : Buffer.concat([Buffer.from(`${ws}/`), Buffer.from(d.rawRel, 'base64')]),
+      );
+      assert.deepEqual([d.mtimeMs, d.ctimeMs, d.ino], [st.mtimeMs, st.ctimeMs, st.ino], d.rel);
+    }
+    const gitignore = fs.lstatSync(path.join(ws, 'a', '.gitignore'));
+    assert.deepEqual(byRel.get('a')?.gitignore, { mtimeMs: gitignore.mtimeMs, ctimeMs: gitignore.ctimeMs, ino: gitignore.ino, size: 6 });
+    assert.equal(byRel.get('b')?.gitignore, null);
+    assert.deepEqual(
+      byRel.get('b')?.specials,
+      first.issues.filter((i) => i.path === 'b/pipe'),
+    );
+    assert.deepEqual(byRel.get('b/c')?.specials, []);
+    assert.deepEqual(Buffer.from(byRel.get('d\uFFFD')?.rawRel ?? '', 'base64'), Buffer.from([0x64, 0xfe]));
+    assert.equal(byRel.get('a')?.rawRel, undefined);
+    // The next capture takes every listing from the file, and finds the same.
+    const again = await capture({ testHooks: { now: aMinuteLater } });
+    assert.deepEqual(paths(again.entries), paths(first.entries));
+    assert.deepEqual(again.issues, first.issues);
   });
 
   it('reports FIFOs as special files without blocking on them', async () => {
