@@ -95,6 +95,31 @@ function keyStep(file: string, k: ConfigKeyChange, since: string): string {
   }
 }
 
+/** A value too common to tell that a removed key and an added one are the same setting. */
+const COMMON_VALUE = /^(true|false|null|none|yes|no|on|off|-?\d)$/i;
+
+/**
+ * Keys of one file removed and added with the same value under the same parent: renamed
+ * (`DB_ADDR` → `DATABASE_ADDR`), which reads as one change, not a removal and an addition.
+ * Removed key → the key it became.
+ */
+function renamedKeys(keys: readonly ConfigKeyChange[]): Map<ConfigKeyChange, ConfigKeyChange> {
+  const parent = (key: string): string => key.slice(0, Math.max(0, key.lastIndexOf('.')));
+  const out = new Map<ConfigKeyChange, ConfigKeyChange>();
+  const taken = new Set<ConfigKeyChange>();
+  for (const r of keys) {
+    if (r.change !== 'removed' || r.before === undefined || isSecretKey(r.key) || COMMON_VALUE.test(r.before.trim())) continue;
+    const a = keys.find(
+      (k) => k.change === 'added' && !taken.has(k) && k.after === r.before && !isSecretKey(k.key) && parent(k.key) === parent(r.key),
+    );
+    if (a) {
+      out.set(r, a);
+      taken.add(a);
+    }
+  }
+  return out;
+}
+
 function configSteps(f: Facts): string[] {
   const { input } = f;
   const out: string[] = [];
@@ -126,8 +151,17 @@ function configSteps(f: Facts): string[] {
     }
     const rank = (k: ConfigKeyChange): number =>
       named.has(`${file}\0${k.key}`) ? 0 : cited.includes(`\`${k.key}\``) ? 1 : k.change === 'changed' ? 2 : 3;
-    const ordered = [...keys].sort((a, b) => rank(a) - rank(b));
-    for (const k of ordered.slice(0, 4)) out.push(keyStep(file, k, windowStart(f.input)));
+    const renamed = renamedKeys(keys);
+    const targets = new Set(renamed.values());
+    const ordered = keys.filter((k) => !targets.has(k)).sort((a, b) => rank(a) - rank(b));
+    for (const k of ordered.slice(0, 4)) {
+      const to = renamed.get(k);
+      out.push(
+        to
+          ? `Rename \`${to.key}\` back to \`${k.key}\` in ${file} (renamed ${windowStart(f.input)}, same value ${displayValue(k.key, k.before)}), or update what still reads \`${k.key}\``
+          : keyStep(file, k, windowStart(f.input)),
+      );
+    }
     if (ordered.length > 4) {
       out.push(
         `Review the ${ordered.length - 4} other keys changed in ${file}: ${ordered

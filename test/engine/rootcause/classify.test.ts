@@ -181,7 +181,13 @@ test('config error: a TypeError on a line that reads an environment variable ren
     rc.evidence.some((e) => e.description.includes('names `DB_ADDR`, a key removed from .env')),
     JSON.stringify(rc.evidence),
   );
-  assert.match(remediationFor(rc, input)[0] ?? '', /^Add `DB_ADDR` back to \.env \(it was localhost:5432\)/);
+  // DB_ADDR became DATABASE_ADDR with the same value: a rename, advised as one.
+  const steps = remediationFor(rc, input);
+  assert.equal(
+    steps[0],
+    'Rename `DATABASE_ADDR` back to `DB_ADDR` in .env (renamed since the baseline, same value localhost:5432), or update what still reads `DB_ADDR`',
+  );
+  assert.ok(!steps.some((step) => step.startsWith('Check the new key `DATABASE_ADDR`')), steps.join('\n'));
 });
 
 test('a failing test after a code change: review the change, and no advice to write the test that already fails', () => {
@@ -196,6 +202,19 @@ test('a failing test after a code change: review the change, and no advice to wr
   const steps = remediationFor(rc, input);
   assert.match(steps[0] ?? '', /^Review the change to `src\/pricing\.py`/);
   assert.ok(!steps.some((step) => step.startsWith('Add a regression test that reproduces')), steps.join('\n'));
+});
+
+test('a key removed and another added with a common value (true) are two changes, not a rename', () => {
+  const ws = workspace({
+    '.env': 'USE_CACHE=true\n',
+    'app.js': 'if (process.env.USE_CACHE !== "true") throw new Error("USE_CACHE must be set");\n',
+  });
+  ws.snapshot({ '.env': 'ENABLE_TRACING=true\n' }, -10);
+  const error = logError('Error: USE_CACHE must be set', { frames: [frame('app.js', 1, '<anonymous>')] });
+  const input = ws.input({ triggers: [error] });
+  const steps = remediationFor(classifyRootCause(input), input);
+  assert.ok(steps.includes('Add `USE_CACHE` back to .env (it was true) or make the code that reads it cope without it'), steps.join('\n'));
+  assert.ok(!steps.some((step) => step.startsWith('Rename')), steps.join('\n'));
 });
 
 test('logic error: TypeError raised in a source file changed since the baseline', () => {
