@@ -24,9 +24,12 @@ interface ErrorCase {
   consumed: Set<string>;
 }
 
-function describeChange(c: FileChange, input: ClassifyInput): string {
+/** How a changed file is described where an error names it (`named`: the path the error used). */
+function describeChange(c: FileChange, input: ClassifyInput, named: string): string {
   const since = windowStart(input);
   switch (c.status) {
+    case 'renamed':
+      return named === c.oldPath ? `moved to ${c.path} ${since}` : `moved here from ${c.oldPath ?? '?'} ${since}`;
     case 'removed':
       return `deleted ${since}`;
     case 'added':
@@ -107,7 +110,7 @@ function wordingEvidence(e: ErrorCase): Contribution[] {
             ...ref,
             file: target.path,
             line: target.line,
-            description: `${label} names ${target.path}, a ${role(target.path)} file ${describeChange(change, e.ctx.input)}`,
+            description: `${label} names ${target.path}, a ${role(target.path)} file ${describeChange(change, e.ctx.input, target.path)}`,
           },
         });
       }
@@ -224,7 +227,11 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
         category: 'config_error',
         weight: W.configFileNamed * scale,
         group: 'config-file-named',
-        item: { ...ref, file: n.path, description: `${label} names ${n.path}, a config file ${describeChange(change, e.ctx.input)}` },
+        item: {
+          ...ref,
+          file: n.path,
+          description: `${label} names ${n.path}, a config file ${describeChange(change, e.ctx.input, n.path)}`,
+        },
       });
     } else if ((r === 'data' || r === 'config') && n.via === 'text' && change.status === 'mode_changed') {
       // Only its permissions changed: whatever reads it may no longer be allowed to.
@@ -233,7 +240,7 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
         category: 'config_error',
         weight: W.namedChangedFile * scale,
         group: 'permissions-changed',
-        item: { ...ref, file: n.path, description: `${label} names ${n.path}, a file ${describeChange(change, e.ctx.input)}` },
+        item: { ...ref, file: n.path, description: `${label} names ${n.path}, a file ${describeChange(change, e.ctx.input, n.path)}` },
       });
     } else if (r === 'data' && n.via === 'text') {
       e.consumed.add(n.path);
@@ -256,7 +263,7 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
         category: 'data_corruption',
         weight: (change.status === 'removed' ? W.namedDeletedFile : W.dataFileNamed) * scale,
         group: 'data-file-named',
-        item: { ...ref, file: n.path, description: `${label} reads ${n.path}, a data file ${describeChange(change, e.ctx.input)}` },
+        item: { ...ref, file: n.path, description: `${label} reads ${n.path}, a data file ${describeChange(change, e.ctx.input, n.path)}` },
       });
     } else if (r === 'code' && n.via !== 'text') {
       e.consumed.add(n.path);
@@ -270,7 +277,7 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
           ...ref,
           file: n.path,
           line: n.line,
-          description: `${label} raised ${innermost ? 'in' : 'through'} ${n.path}:${n.line ?? '?'}, a file ${describeChange(change, e.ctx.input)}`,
+          description: `${label} raised ${innermost ? 'in' : 'through'} ${n.path}:${n.line ?? '?'}, a file ${describeChange(change, e.ctx.input, n.path)}`,
         },
       });
     }

@@ -9,6 +9,7 @@
 export { classifyRootCause, suspectTriggeringChange } from './classify';
 export { displayValue, isSecretKey, quantity } from './configValues';
 export { namedConfigLines, namedDataLines } from './changedLines';
+export { indexChanges } from './changeIndex';
 export { describeTrend, sizeTrends } from './drift';
 export type { ClassifyInput } from './input';
 export { restoreFrom, startOf, windowStart } from './input';

@@ -7,6 +7,7 @@ import {
   displayValue,
   errorMessage,
   errorTriggers,
+  indexChanges,
   innermostWorkspaceFrame,
   isSecretKey,
   mentionsPath,
@@ -95,6 +96,23 @@ function keyStep(file: string, k: ConfigKeyChange, since: string): string {
   }
 }
 
+/**
+ * A file the job reads was moved (the same content under a new path): moving it back, or pointing
+ * the job at its new place, is the fix, not regenerating or validating its content.
+ */
+function movedStep(c: FileChange, input: ClassifyInput): string {
+  const from = c.oldPath ?? '?';
+  return `Move \`${c.path}\` back to \`${from}\` (moved ${windowStart(input)}, its content unchanged): \`mv ${shellQuote(c.path)} ${shellQuote(from)}\`, or update the path the job reads`;
+}
+
+/** Adds the step of a moved file once (errors name it by its old path, evidence by its new one); true for a moved file. */
+function stepForMove(change: FileChange | undefined, done: Set<FileChange>, input: ClassifyInput, out: string[]): boolean {
+  if (change?.status !== 'renamed') return false;
+  if (!done.has(change)) out.push(movedStep(change, input));
+  done.add(change);
+  return true;
+}
+
 /** A value too common to tell that a removed key and an added one are the same setting. */
 const COMMON_VALUE = /^(true|false|null|none|yes|no|on|off|-?\d)$/i;
 
@@ -135,8 +153,10 @@ function configSteps(f: Facts): string[] {
     ...citedFiles(f, 'config_error', ['config']).filter((p) => !lineFiles.has(p)),
     ...[...input.configKeys].filter(([, ks]) => ks.length > 0).map(([p]) => p),
   ]);
+  const moved = new Set<FileChange>();
   for (const file of files.slice(0, 3)) {
     const change = f.changeByPath.get(file);
+    if (stepForMove(change, moved, input, out)) continue;
     if (change?.status === 'removed') {
       out.push(`Restore \`${file}\` ${restoreFrom(input, file)}: it was deleted and the job still expects it`);
       continue;
@@ -207,8 +227,6 @@ function configSteps(f: Facts): string[] {
   return out;
 }
 
-// ---------------------------------------------------------------- data_corruption
-
 /**
  * A permission error on a path whose own mode no snapshot saw change: snapshots record files, not
  * folders, so the folder may be what changed (`chmod 555 out` refuses new files in it). A file
@@ -224,6 +242,8 @@ function deniedStep(named: string, f: Facts): string {
   return `Fix the permissions of \`${file}\`, or of its folder \`${dir}\`, for the user the job runs as (\`ls -ld ${shellQuote(dir)} ${shellQuote(file)}\`)`;
 }
 
+// ---------------------------------------------------------------- data_corruption
+
 function dataSteps(f: Facts): string[] {
   const { input } = f;
   const out: string[] = [];
@@ -236,8 +256,10 @@ function dataSteps(f: Facts): string[] {
     )
     .map((c) => c.path);
   const files = unique([...citedFiles(f, 'data_corruption', ['data', 'output']), ...shrunk]);
+  const moved = new Set<FileChange>();
   for (const file of files.slice(0, 3)) {
     const change = f.changeByPath.get(file);
+    if (stepForMove(change, moved, input, out)) continue;
     const trig = triggers.find((t) => mentionsPath(triggerText(t), file)) ?? (files.length === 1 ? triggers[0] : undefined);
     if (change?.status === 'removed') {
       out.push(
@@ -421,8 +443,10 @@ function logicSteps(f: Facts): string[] {
   const triggers = citedTriggers(f, 'logic_error');
   const first = triggers[0];
   const files = citedFiles(f, 'logic_error', ['code']);
+  const moved = new Set<FileChange>();
   for (const file of files.slice(0, 3)) {
     const change = f.changeByPath.get(file);
+    if (stepForMove(change, moved, input, out)) continue;
     const ev = f.rootCause.evidence.find((e) => e.category === 'logic_error' && e.file === file && e.line !== undefined);
     const trig = ev ? f.triggerById.get(ev.ref) : undefined;
     const label = trig?.errorType ?? 'the error';
@@ -553,8 +577,8 @@ const STEPS: Record<RootCauseCategory, (f: Facts) => string[]> = {
  * generic steps.
  */
 export function remediationFor(rootCause: RootCause, input: ClassifyInput): string[] {
-  const changeByPath = new Map<string, FileChange>();
-  for (const c of input.changes) changeByPath.set(c.path, c);
+  // A moved file is found under its old path too: errors name the path the job still reads.
+  const { changeByPath } = indexChanges(input.changes);
   const facts: Facts = {
     input,
     rootCause,

@@ -88,6 +88,29 @@ describe('analyzeSince', () => {
     assert.equal(config.incident?.rootCause.category, 'config_error', JSON.stringify(config.incident?.rootCause.evidence));
   });
 
+  it('says a file the job reads was moved, and advises moving it back, not regenerating it', async () => {
+    const { w, store } = await open();
+    w.write({ 'data/orders.csv': 'id,amount\n1,10\n2,20\n' });
+    await store.snapshot({ baseline: true });
+    await settle();
+    w.remove('data/orders.csv').write({
+      'data/raw/orders.csv': 'id,amount\n1,10\n2,20\n',
+      'logs/job.log':
+        'Traceback (most recent call last):\n  File "etl.py", line 2, in <module>\nFileNotFoundError: [Errno 2] No such file or directory: \'data/orders.csv\'\n',
+    });
+    const r = await analyzeSince(store, {});
+    const rc = r.incident?.rootCause;
+    assert.ok(
+      rc?.evidence.some((e) => e.description.includes('data/orders.csv, a data file moved to data/raw/orders.csv since the baseline')),
+      JSON.stringify(rc?.evidence),
+    );
+    assert.equal(
+      r.incident?.remediation[0],
+      'Move `data/raw/orders.csv` back to `data/orders.csv` (moved since the baseline, its content unchanged): `mv data/raw/orders.csv data/orders.csv`, or update the path the job reads',
+    );
+    assert.ok(!r.incident?.remediation.some((step) => step.startsWith('Re-generate')), r.incident?.remediation.join('\n'));
+  });
+
   it('reports no record step when nothing was flagged', async () => {
     const { store } = await open();
     await store.snapshot({ baseline: true });
