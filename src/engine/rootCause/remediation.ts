@@ -87,7 +87,7 @@ function keyStep(file: string, k: ConfigKeyChange, since: string): string {
         : /host|url|uri|endpoint|dsn|addr/i.test(leaf)
           ? `or make ${after} reachable from where the job runs`
           : `or update what reads it to work with ${after}`;
-      return `Restore \`${k.key}\` in ${file} to ${before} (was ${before}, now ${after}) ${alternative}`;
+      return `Restore \`${k.key}\` in ${file} to ${before} (now ${after}) ${alternative}`;
     }
     case 'removed':
       return `Add \`${k.key}\` back to ${file} (it was ${before}) or make the code that reads it cope without it`;

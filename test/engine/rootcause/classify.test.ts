@@ -140,7 +140,7 @@ test('config error: the refused port is the one a config change just set', () =>
     keys: ['db.port'],
   });
   const steps = remediationFor(rc, input);
-  assert.equal(steps[0], 'Restore `db.port` in config/app.yaml to 5432 (was 5432, now 5433) or start the service on 5433');
+  assert.equal(steps[0], 'Restore `db.port` in config/app.yaml to 5432 (now 5433) or start the service on 5433');
 });
 
 test('config error: KeyError on a key that was removed from the config', () => {
