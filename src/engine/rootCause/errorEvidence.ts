@@ -1,6 +1,7 @@
 import { type ClassifyInput, windowStart } from './input';
 import type { EvidenceItem, FileChange, FileRole, RootCauseCategory, Trigger } from '../types';
 import { isFileTargeted, type ErrorSignal } from './errorSignals';
+import { type AddressKey, addressKeysChanged } from './addressKeys';
 import { displayValue, quantity } from './configValues';
 import { TEXT_TARGETS, textFacts, type Context, type TextFacts } from './context';
 import type { NamedFile } from './namedFiles';
@@ -22,6 +23,8 @@ interface ErrorCase {
   /** How the error is called in descriptions: its type, else the wording that matched. */
   label: string;
   consumed: Set<string>;
+  /** Address settings that changed when the error is a failure to reach something (see addressKeysChanged). */
+  addresses: AddressKey[];
 }
 
 /** How a changed file is described where an error names it (`named`: the path the error used). */
@@ -53,9 +56,17 @@ export function errorTextEvidence(
 ): Contribution[] {
   const facts = textFacts(t, ctx);
   const label = t.errorType ?? facts.signals[0]?.match ?? 'the error';
-  const e: ErrorCase = { t, ctx, ref, scale, facts, label, consumed: new Set() };
+  const addresses = addressKeysChanged(facts, ctx.input);
+  const e: ErrorCase = { t, ctx, ref, scale, facts, label, consumed: new Set(), addresses };
   // In this order: the wording claims the files it targets before key, line and name matches cite the rest.
-  return [...wordingEvidence(e), ...namedHitEvidence(e), ...namedChangeEvidence(e), ...sizingEvidence(e), ...unknownErrorEvidence(e)];
+  return [
+    ...wordingEvidence(e),
+    ...namedHitEvidence(e),
+    ...namedChangeEvidence(e),
+    ...addressEvidence(e),
+    ...sizingEvidence(e),
+    ...unknownErrorEvidence(e),
+  ];
 }
 
 /** The error's wording, credited to the category of the changed file it targets when it targets one. */
@@ -129,7 +140,7 @@ function wordingEvidence(e: ErrorCase): Contribution[] {
 
   // A changed config key or value named by the error explains the error's own wording, except a
   // typed resource failure: the key sized the job, and exhaustion is what happened.
-  const explained = keyHits.length > 0 || lineHits.length > 0;
+  const explained = keyHits.length > 0 || lineHits.length > 0 || e.addresses.length > 0;
   const exhausted = resourceTyped(signals);
   for (const [category, entry] of perCategory) {
     let damp = explained && !(exhausted && category === 'resource_exhaustion') ? (W.explainedAway[category] ?? 1) : 1;
@@ -298,6 +309,22 @@ function dataGrowth(c: FileChange): string | null {
  * limit moved is a config error (the limit is wrong); memory, handles or a time budget exhausted
  * after a load value grew is resource exhaustion that the config set off.
  */
+/** Where the job connects changed, and then it could not reach it (see addressKeysChanged). */
+function addressEvidence(e: ErrorCase): Contribution[] {
+  const { ref, scale, label } = e;
+  return e.addresses.slice(0, 3).map(({ path, change: c }) => ({
+    category: 'config_error' as const,
+    weight: W.addressKeyChanged * scale,
+    group: 'address-key',
+    sub: `${path}:${c.key}`,
+    item: {
+      ...ref,
+      file: path,
+      description: `\`${c.key}\` in ${path}, where the job connects, changed from ${displayValue(c.key, c.before)} to ${displayValue(c.key, c.after)} before ${label}`,
+    },
+  }));
+}
+
 function sizingEvidence(e: ErrorCase): Contribution[] {
   const { ctx, ref, scale, label } = e;
   const sizing = e.facts.signals.some((s) => s.category === 'resource_exhaustion' || s.signal === 'timeout');

@@ -1,4 +1,5 @@
 import type { FileChange, FileRole, RootCauseCategory, StackFrame, Trigger, TriggerCandidate, TriggeringChange } from '../types';
+import { addressKeysChanged } from './addressKeys';
 import { isFileTargeted } from './errorSignals';
 import { isSecretKey, quantity } from './configValues';
 import { textFacts, type Context } from './context';
@@ -29,6 +30,8 @@ const LINK = {
   textNamed: 85,
   frameInLogicError: 75,
   sizingKey: 70,
+  /** A setting of where the job connects changed, and the job then failed to reach something. */
+  addressChanged: 80,
   laterError: 50,
   inputGrew: 45,
   firstSlide: 40,
@@ -133,7 +136,8 @@ function linksOf(t: Trigger, ctx: Context, logicFailure: boolean, external: bool
     const prev = out.get(change.path);
     if (!prev || prev.strength < l.strength) out.set(change.path, l);
   };
-  const { named, keyHits, lineHits, dataHits, signals } = textFacts(t, ctx);
+  const facts = textFacts(t, ctx);
+  const { named, keyHits, lineHits, dataHits, signals } = facts;
   const frameByPath = new Map<string, StackFrame>();
   for (const f of t.frames ?? []) if (f.inWorkspace) frameByPath.set(f.file, f);
   for (const n of named) {
@@ -174,6 +178,11 @@ function linksOf(t: Trigger, ctx: Context, logicFailure: boolean, external: bool
           : `${t.id} names \`${hit.fragment}\`, a key that was ${hit.change.change}`,
     });
   }
+  for (const a of addressKeysChanged(facts, ctx.input))
+    put(a.path, {
+      strength: LINK.addressChanged,
+      why: `\`${a.change.key}\`, where the job connects, changed before ${t.id} failed to reach it`,
+    });
   for (const hit of lineHits) put(hit.path, { strength: LINK.lineNamed, why: `${t.id} names ${hit.token}, on a line changed here` });
   for (const hit of dataHits) put(hit.path, { strength: LINK.dataLineNamed, why: `${t.id} names '${hit.token}', on a line changed here` });
   return out;

@@ -28,6 +28,8 @@ export const W = {
   /** A numeric config value changed by this factor or more alongside a resource / timeout error. */
   sizingFactor: 4,
   sizingKeyChanged: 0.35,
+  /** A setting of where the job connects changed, and the job then failed to reach something. */
+  addressKeyChanged: 0.6,
   /** A timeout or exhaustion whose error names a data file that grew by dataGrowthFactor or more. */
   dataGrewUnderLoad: 0.35,
   /** The same job worked at the window's start and, of what it reads, only one kind of file changed since. */

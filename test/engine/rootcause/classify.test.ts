@@ -217,6 +217,33 @@ test('a key removed and another added with a common value (true) are two changes
   assert.ok(!steps.some((step) => step.startsWith('Rename')), steps.join('\n'));
 });
 
+test('a failure to reach something after the setting of where the job connects changed is that change, though the error names no host', () => {
+  const ws = workspace({
+    'service.json': JSON.stringify({ api: { host: 'localhost', retries: 3 } }),
+    'fetch.py': 'import socket\nsocket.getaddrinfo(host, 443)\n',
+  });
+  const gaierror = logError('socket.gaierror: [Errno -2] Name or service not known', {
+    errorType: 'socket.gaierror',
+    frames: [frame('fetch.py', 2, '<module>')],
+  });
+  // Only a retry count changed: a name that does not resolve is not its doing.
+  ws.snapshot({ 'service.json': JSON.stringify({ api: { host: 'localhost', retries: 5 } }) }, -20);
+  assert.equal(classifyRootCause(ws.input({ triggers: [gaierror] })).category, 'external_failure');
+  ws.snapshot({ 'service.json': JSON.stringify({ api: { host: 'api.payments.invalid', retries: 5 } }) }, -10);
+  const rc = classifyRootCause(ws.input({ triggers: [gaierror] }));
+  assert.equal(rc.category, 'config_error', JSON.stringify(rc.evidence));
+  assert.ok(
+    rc.evidence.some(
+      (e) =>
+        e.description ===
+        '`api.host` in service.json, where the job connects, changed from localhost to api.payments.invalid before socket.gaierror',
+    ),
+    JSON.stringify(rc.evidence),
+  );
+  assert.equal(rc.triggeringChange?.path, 'service.json');
+  assert.match(rc.triggeringChange?.reason ?? '', /`api\.host`, where the job connects, changed before T\d+ failed to reach it/);
+});
+
 test('logic error: TypeError raised in a source file changed since the baseline', () => {
   const ws = workspace({ 'src/report.py': REPORT_PY, 'src/main.py': 'from report import build\n' });
   ws.snapshot({ 'src/report.py': REPORT_PY.replace('return f"{total} EUR"', 'return total + " EUR"') }, -90);
