@@ -49,21 +49,31 @@ test('watch journals every create, change and delete with its time, snapshots af
       'old.txt',
     );
     await until('the quiet snapshot', () => /snapshot \w+ \(quiet\)/.test(rec.stderr()));
+    // The watcher may hand over a burst in more than one batch, the later ones after the quiet
+    // snapshot on a loaded machine: stop once each event is journaled (its time is checked below).
+    const journaled = (): string[] => {
+      try {
+        const dir = w.path('.incident-replay/journal');
+        return readdirSync(dir).flatMap((f) => readFileSync(path.join(dir, f), 'utf8').trim().split('\n'));
+      } catch {
+        return [];
+      }
+    };
+    await until('the journal to name each changed file', () =>
+      ['"old.txt"', '"src/new.js"', '"src/app.js"'].every((p) => journaled().some((l) => l.includes(`"path":${p}`))),
+    );
     const after = Date.now();
     rec.child.kill('SIGINT');
     assert.equal(await rec.exited, 0, rec.stderr());
     assert.match(rec.stderr(), /stopped: \d+ file events journaled, last snapshot \w+ \(quiet\), store /);
 
     const snaps = (JSON.parse(cli(w, 'snapshots', '--json').stdout) as { snapshots: Snap[] }).snapshots;
-    assert.deepEqual(
-      snaps.map((s) => [s.origin, s.reason, s.label]),
-      [
-        ['auto', 'start', 'auto:start'],
-        ['auto', 'quiet', 'auto:quiet'],
-      ],
-    );
-    const journalDir = w.path('.incident-replay/journal');
-    const lines = readdirSync(journalDir).flatMap((f) => readFileSync(path.join(journalDir, f), 'utf8').trim().split('\n'));
+    // A burst the watcher handed over in two batches settles twice: one quiet snapshot or more.
+    const kinds = snaps.map((s) => [s.origin, s.reason, s.label]);
+    assert.deepEqual(kinds[0], ['auto', 'start', 'auto:start']);
+    assert.ok(kinds.length >= 2, JSON.stringify(kinds));
+    for (const k of kinds.slice(1)) assert.deepEqual(k, ['auto', 'quiet', 'auto:quiet']);
+    const lines = journaled();
     const records = lines.map((l) => JSON.parse(l) as { t: number; kind: string; path: string });
     const seen = (kind: string, p: string): boolean =>
       records.some((r) => r.kind === kind && r.path === p && r.t >= before - 5 && r.t <= after);
