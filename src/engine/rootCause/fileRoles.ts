@@ -174,8 +174,18 @@ function hasMagic(glob: string): boolean {
  * 9. markdown / rst anywhere, README-like files, and `.txt` under `docs/`: doc;
  * 10. other.
  */
+/** A workspace path as the role rules read it: forward slashes, no leading `./`. */
+function rolePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^\.\//, '');
+}
+
+/** The user named this very file (not a glob) in `configGlobs`: config, whatever it holds. */
+function namedAsConfig(p: string, cfg: RoleConfig): boolean {
+  return cfg.configGlobs.some((g) => !hasMagic(g) && g.replace(/^\.\//, '') === p);
+}
+
 export function fileRole(path: string, cfg: RoleConfig): FileRole {
-  const p = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  const p = rolePath(path);
   const segments = p.split('/');
   const base = (segments[segments.length - 1] ?? p).toLowerCase();
   const dirs = segments.slice(0, -1).map((s) => s.toLowerCase());
@@ -187,7 +197,7 @@ export function fileRole(path: string, cfg: RoleConfig): FileRole {
   if (ext === 'log' || /\.log\.\d+$/.test(base)) return 'log';
   if ((dirs.includes('logs') || dirs.includes('log')) && !CODE_EXTENSIONS.has(ext)) return 'log';
   if (isAgentTranscript(p, base, dirs)) return 'log';
-  if (cfg.configGlobs.some((g) => !hasMagic(g) && g.replace(/^\.\//, '') === p)) return 'config';
+  if (namedAsConfig(p, cfg)) return 'config';
   if (CONFIG_NAMES.some((re) => re.test(base))) return 'config';
   if (CODE_EXTENSIONS.has(ext)) return 'code';
   if (dirs.some((d) => DATA_DIRS.has(d))) return 'data';
@@ -206,8 +216,8 @@ export function fileRole(path: string, cfg: RoleConfig): FileRole {
  * the user named as config (an exact path in `configGlobs`) stays config whatever it holds.
  */
 export function holdsJsonRecords(path: string, text: string, cfg: RoleConfig): boolean {
-  const p = path.replace(/\\/g, '/').replace(/^\.\//, '');
-  if (!/\.json$/i.test(p) || cfg.configGlobs.some((g) => !hasMagic(g) && g.replace(/^\.\//, '') === p)) return false;
+  const p = rolePath(path);
+  if (!/\.json$/i.test(p) || namedAsConfig(p, cfg)) return false;
   return /^\uFEFF?\s*\[/.test(text);
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } from '../types';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
@@ -235,8 +236,7 @@ function configSteps(f: Facts): string[] {
 function deniedStep(named: string, f: Facts): string {
   const gone = [...f.changeByPath.values()].find((c) => c.status === 'removed' && mentionsPath(named, c.path));
   const file = gone?.path ?? named;
-  const slash = file.lastIndexOf('/');
-  const dir = slash > 0 ? file.slice(0, slash) : '.';
+  const dir = path.posix.dirname(file);
   if (gone)
     return `Make the folder \`${dir}\` writable for the user the job runs as: \`${file}\` is gone and the job could not create it there (\`ls -ld ${shellQuote(dir)}\`)`;
   return `Fix the permissions of \`${file}\`, or of its folder \`${dir}\`, for the user the job runs as (\`ls -ld ${shellQuote(dir)} ${shellQuote(file)}\`)`;
