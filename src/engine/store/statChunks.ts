@@ -165,7 +165,12 @@ export function rawLstat(probe: string): RawLstat | null {
     const lstat = typeof bind === 'function' && bind.name === 'binding' ? bind('fs').lstat : undefined;
     if (typeof lstat !== 'function') return null;
     const raw: RawLstat = (p) => lstat(p, false, undefined, false);
-    const st = fs.lstatSync(probe);
+    const st = fs.lstatSync(probe, { throwIfNoEntry: false });
+    // Nothing to compare with (the workspace is gone): ask again with the next preload's root.
+    if (st === undefined) {
+      checkedRaw = undefined;
+      return null;
+    }
     const v = raw(probe);
     const agrees =
       v instanceof Float64Array &&
