@@ -73,49 +73,21 @@ export function statChunks(paths: SharedPaths, control: Int32Array, results: Flo
   const bytes = Buffer.from(paths.bytes);
   const offsets = new Int32Array(paths.offsets);
   const chunks = chunkCount(paths.count, chunkSize);
-  const raw = rawLstat(paths.root);
+  const statInto = statWriter(paths.root);
   for (let done = 0; ; done++) {
     if (Atomics.load(control, CANCEL) !== 0) return done;
     const c = Atomics.add(control, NEXT, 1);
     if (c >= chunks) return done;
     const end = Math.min(paths.count, (c + 1) * chunkSize);
     for (let i = c * chunkSize; i < end; i++) {
-      const p = paths.root + bytes.toString('utf8', offsets[i], offsets[i + 1]);
       const at = i * FIELDS;
-      if (raw !== null) {
-        let v: Float64Array | undefined;
-        try {
-          v = raw(p);
-        } catch {
-          v = undefined;
-        }
-        if (v === undefined) results[at] = STATE_FAILED;
-        else {
-          results[at + 1] = v[RAW_MODE] as number;
-          results[at + 2] = v[RAW_SIZE] as number;
-          results[at + 3] = msOf(v, RAW_MTIME);
-          results[at + 4] = msOf(v, RAW_CTIME);
-          results[at + 5] = v[RAW_INO] as number;
-          results[at] = STATE_OK;
-        }
-        continue;
-      }
-      let st: fs.Stats | undefined;
+      let found: boolean;
       try {
-        st = fs.lstatSync(p, { throwIfNoEntry: false });
+        found = statInto(paths.root + bytes.toString('utf8', offsets[i], offsets[i + 1]), results, at);
       } catch {
-        st = undefined;
+        found = false;
       }
-      if (st === undefined) {
-        results[at] = STATE_FAILED;
-        continue;
-      }
-      results[at + 1] = st.mode;
-      results[at + 2] = st.size;
-      results[at + 3] = st.mtimeMs;
-      results[at + 4] = st.ctimeMs;
-      results[at + 5] = st.ino;
-      results[at] = STATE_OK;
+      results[at] = found ? STATE_OK : STATE_FAILED;
     }
     // The counter's update publishes the chunk's results to a thread that reads the counter.
     Atomics.add(control, DONE, 1);
@@ -147,6 +119,36 @@ function msOf(v: Float64Array, at: number): number {
 }
 
 type RawLstat = (p: string) => Float64Array | undefined;
+
+/** Writes the stat fields of `p` after its state slot at `at`; false when lstat found nothing. */
+type StatInto = (p: string, results: Float64Array, at: number) => boolean;
+
+/** The binding's lstat when it proves itself on `root` (see rawLstat), else fs.lstatSync. */
+function statWriter(root: string): StatInto {
+  const raw = rawLstat(root);
+  if (raw !== null) {
+    return (p, results, at) => {
+      const v = raw(p);
+      if (v === undefined) return false;
+      results[at + 1] = v[RAW_MODE] as number;
+      results[at + 2] = v[RAW_SIZE] as number;
+      results[at + 3] = msOf(v, RAW_MTIME);
+      results[at + 4] = msOf(v, RAW_CTIME);
+      results[at + 5] = v[RAW_INO] as number;
+      return true;
+    };
+  }
+  return (p, results, at) => {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (st === undefined) return false;
+    results[at + 1] = st.mode;
+    results[at + 2] = st.size;
+    results[at + 3] = st.mtimeMs;
+    results[at + 4] = st.ctimeMs;
+    results[at + 5] = st.ino;
+    return true;
+  };
+}
 
 interface FsBinding {
   lstat?: (p: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean) => Float64Array | undefined;
