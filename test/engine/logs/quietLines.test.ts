@@ -156,3 +156,56 @@ describe('LineSplitter', () => {
     assert.deepEqual(got, ['plain', 'aüb', '\ufffdx', 'ascii again', 'end\ufffd']);
   });
 });
+
+describe("the tool messages' quick check", () => {
+  it('lets through every phrase, every line-start shape (after spaces, tabs or a no-break space) and a trailing FAILED', async () => {
+    const { mayBeToolMessage } = await import('../../../src/engine/logs/tools/index');
+    const through = [
+      'bash: foo: command not found',
+      'cat: x: No such file or directory',
+      'sh: ./run.sh: Permission denied',
+      'x.sh: line 3: y: unbound variable',
+      'x.sh: line 4: syntax error near unexpected token',
+      'x.sh: line 5: ${a/: bad substitution',
+      'x.sh: line 6: $out: ambiguous redirect',
+      'x.sh: line 7: [[: expression expected',
+      'cat: out: Is a directory',
+      'sh: ./a.out: cannot execute binary file',
+      'curl: (7) Failed to connect',
+      'Error: near line 3: no such table',
+      'Parse error near line 3: x',
+      'INSERT failed: UNIQUE constraint',
+      'data.csv:2: expected 3 columns but found 2',
+      'psql: error: connection refused',
+      'not ok 3 - adds',
+      '  not ok 4 - nested',
+      '\tnot ok 5 - tabbed',
+      '\u00a0not ok 6 - no-break space',
+      'FAILED tests/test_a.py::test_b - assert 1 == 2',
+      'ERROR tests/test_a.py - ImportError',
+      '\u25cf Suite \u203a adds',
+      'tests/test_a.py::test_b FAILED',
+      'FAILED',
+      'Tests run: 3, Failures: 1, Errors: 0',
+      'src/a.c:3:5: error: expected ;',
+      'make: *** [Makefile:3: all] Error 1',
+      'Error response from daemon: No such container',
+      'ERROR: relation "users" does not exist',
+    ];
+    for (const line of through) assert.equal(mayBeToolMessage(line), true, line);
+    const quiet = [
+      QUIET,
+      '',
+      'x FAILEDs',
+      'xnot ok 3',
+      ' FAILED indented shapes are not anchored ones',
+      'error near the line',
+      'expected three columns',
+      'Errors: 0 of 3',
+    ];
+    assert.deepEqual(
+      quiet.filter((l) => mayBeToolMessage(l)),
+      [],
+    );
+  });
+});

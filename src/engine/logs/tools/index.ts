@@ -12,15 +12,34 @@ import type { FrameOf, ToolHit } from './hit';
 import { shellMessage } from './shell';
 import { TapFailureBlock, isTapFailure, testRunnerMessage } from './tests';
 
-/**
+/*
  * Every recognised message contains one of these; a line with none takes the scanner's quiet
- * path. Kept as plain substrings and a few anchored shapes so the check stays cheap.
+ * path, and nearly every line of a healthy log does, so this check runs on all of them. As one
+ * alternation of all the phrases it cost V8's regex engine twice the time of these parts together
+ * (measured over a 50 MB log: 170-190 ms against 85 ms; past a dozen or so alternatives the
+ * engine's quick first-character check stops paying off, and anchors in the mix make it worse).
  */
-const HINT =
-  /not found|No such file|Permission denied|unbound variable|syntax error|bad substitution|ambiguous redirect|expression expected|Is a directory|cannot execute|curl: \(|error near line|^Error: |INSERT failed|expected \d+ columns|^psql:|^not ok |^\s+not ok |^FAILED |^ERROR |\u25cf|FAILED$|Tests run: |: error: |\*\*\* |Error response from daemon|ERROR: /;
+/** Phrases that begin with a lower-case letter. */
+const LOWER_PHRASES =
+  /not found|unbound variable|syntax error|bad substitution|ambiguous redirect|expression expected|cannot execute|error near line|expected \d+ columns/;
+/** The others: upper-case or punctuation first. */
+const OTHER_PHRASES =
+  /No such file|Permission denied|Is a directory|INSERT failed|Tests run: |Error response from daemon|ERROR: |\u25cf|\*\*\* |: error: |curl: \(/;
+/** Shapes anchored at the line's start. */
+const LINE_START = /^(?:Error: |psql:|not ok |\s+not ok |FAILED |ERROR )/;
+
+/** Whether LINE_START can match a line whose first UTF-16 unit is `c`: E, p, n, F or (possible) white space. */
+function mayStartAnchored(c: number): boolean {
+  return c === 0x45 || c === 0x70 || c === 0x6e || c === 0x46 || c <= 0x20 || c >= 0xa0;
+}
 
 export function mayBeToolMessage(text: string): boolean {
-  return HINT.test(text);
+  return (
+    LOWER_PHRASES.test(text) ||
+    OTHER_PHRASES.test(text) ||
+    (mayStartAnchored(text.charCodeAt(0)) && LINE_START.test(text)) ||
+    (text.charCodeAt(text.length - 1) === 0x44 /* D */ && text.endsWith('FAILED'))
+  );
 }
 
 function toolHit(text: string): ToolHit | null {
