@@ -55,19 +55,18 @@ export class LogPrescan {
     if (!isScannedAsLog(file.path, (p) => fileRole(p, roles), config)) return;
     const log: BigLog = { path: file.path, file: file.abs, size: file.size, mtimeMs: file.mtimeMs };
     const paths = file.listedPaths();
-    const result = this.before.then((before) => {
+    // The worker starts now and is handed the job once the baseline's entry for the log is known.
+    const job = this.before.then((before) => {
       const old = before.get(file.path);
       if (old) log.before = { size: old.size, id: old.id };
-      return scanStreamedLogs(
-        {
-          settings: logScanSettings(config, this.store.workspaceRoot),
-          workspaceFiles: paths,
-          budgetMs: config.triggers.scanTimeBudgetMs,
-          logs: [log],
-        },
-        this.workerScript,
-      );
+      return {
+        settings: logScanSettings(config, this.store.workspaceRoot),
+        workspaceFiles: paths,
+        budgetMs: config.triggers.scanTimeBudgetMs,
+        logs: [log],
+      };
     });
+    const result = scanStreamedLogs(job, this.workerScript);
     // Until it is taken (if ever), a failure must not surface as an unhandled rejection.
     result.catch(() => undefined);
     this.started.set(file.path, { log, paths, result });

@@ -56,3 +56,21 @@ it('falls back to the current thread when the worker fails', async () => {
     'failed',
   ]);
 });
+
+it('starts the worker before its job is known and hands the job over when it comes', async () => {
+  const here = await scanStreamedLogs(job(), null);
+  let give: (j: LogThreadJob) => void = () => undefined;
+  const later = new Promise<LogThreadJob>((resolve) => (give = resolve));
+  const scan = scanStreamedLogs(later, WORKER);
+  // The worker is up (or booting) and idle: nothing comes back until the job does.
+  await new Promise((r) => setTimeout(r, 200));
+  give(job());
+  assert.deepEqual(await scan, here);
+  // Where there is no worker script the job is scanned on this thread once it comes.
+  assert.deepEqual(await scanStreamedLogs(Promise.resolve(job()), w.path('no-such-worker.js')), here);
+});
+
+it('fails the scan when the job it waits for fails, and leaves no worker running', async () => {
+  const failed = Promise.reject(new Error('the baseline manifest is unreadable'));
+  await assert.rejects(scanStreamedLogs(failed, WORKER), /baseline manifest is unreadable/);
+});
