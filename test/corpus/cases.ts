@@ -564,7 +564,8 @@ export const CORPUS: CorpusCase[] = [
       'docs/calc.md': '# calc\n',
       'logs/pytest.log': '',
     },
-    errorAt: { file: 'logs/pytest.log', match: /^FAILED tests\/test_calc\.py::test_add / },
+    // Where pytest says the test failed, in the failure's section (its summary line further down only names it).
+    errorAt: { file: 'logs/pytest.log', match: /^tests\/test_calc\.py:4: AssertionError$/ },
     trigger: 'calc.py',
     async run({ agent }) {
       agent.edit('calc.py', '    return a + b', '    return int(str(a) + str(b))');

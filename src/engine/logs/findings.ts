@@ -92,6 +92,11 @@ export interface LogBlock {
   finish(): Draft | null;
   /** For blocks that can abort: the lines after the opening one, scanned again. */
   readonly buffered?: readonly { text: string; no: number }[];
+  /**
+   * False for a report that never continues the log line right before it (a logger's message
+   * before its trace): that line belongs to something else, as a test's captured output does.
+   */
+  readonly takesLineBefore?: boolean;
 }
 
 /** Lower is more worth quoting. */

@@ -26,6 +26,7 @@ import { NpmErrorBlock, isNpmErrorStart } from './npm';
 import { GoPanicBlock, RustPanicBlock, isGoPanicStart, isRustPanicStart } from './panics';
 import { PythonTraceback, isPythonTracebackStart } from './python';
 import { mayBeToolMessage, startToolBlock } from './tools/index';
+import { ReportedTests } from './tools/pytest';
 import { FrameMapper } from './stackFrames';
 import { type LineTimestamp, type TimestampContext, parseLineTimestamp } from './timestamps';
 
@@ -141,6 +142,8 @@ export class LogScanner {
   private seen = 0;
   private finished = false;
   private readonly findings: LogFinding[] = [];
+  /** Tests a pytest section reported, whose summary lines are not reported again. */
+  private readonly reportedTests = new ReportedTests();
   /** Findings beyond `maxFindings`, counted but not kept. */
   omittedFindings = 0;
 
@@ -241,7 +244,7 @@ export class LogScanner {
       this.blockFirst = { raw: text, no };
       this.blockPrefix = prefix;
       this.blockShape = prefix ? prefixShape(prefix) : null;
-      const adjacent = this.pending && this.pending.draft.endLine === no - 1 ? this.pending : null;
+      const adjacent = started.takesLineBefore !== false && this.pending && this.pending.draft.endLine === no - 1 ? this.pending : null;
       if (!adjacent) this.flushPending();
       this.blockAbsorbed = adjacent;
       this.pending = null;
@@ -282,7 +285,7 @@ export class LogScanner {
     if (isJournalExportStart(body)) return new JournalExportBlock(no, body);
     if (isWindowsEventStart(body)) return new WindowsEventBlock(no, body);
     // Tools' own messages (bash, curl, sqlite3, test runners...) before the generic shapes that would half-read them.
-    const tool = startToolBlock(body, no, (file, line, column) => this.mapper.frame(file, line, column));
+    const tool = startToolBlock(body, no, (file, line, column) => this.mapper.frame(file, line, column), this.reportedTests);
     if (tool) return tool;
     if (!noTentative && isNodeLocationLine(body)) return new NodeCaretBlock(no, body, this.mapper);
     if (HEADER_HINT.test(body)) {

@@ -18,5 +18,12 @@ test("pytest's summary lines name the test and the assertion", () => {
     errorType: 'test failed',
     message: 'tests/test_cart.py::test_tax - assert 12 == 3',
     index: 0,
+    testKey: 'F:test_tax',
   });
+  // The key of the section pytest heads `TestCart.test_tax[eu]` (see pytest.ts).
+  assert.equal(
+    testRunnerMessage('FAILED tests/test_cart.py::TestCart::test_tax[eu-1.5] - assert 1 == 2')?.testKey,
+    'F:TestCart.test_tax[eu-1.5]',
+  );
+  assert.equal(testRunnerMessage('ERROR tests/test_cart.py - ImportError: no module named x')?.testKey, 'E:tests/test_cart.py');
 });

@@ -14,6 +14,8 @@ export interface ToolHit {
   /** Files the message names with a line: the script bash was running, the test that failed. */
   locations?: { file: string; line: number; column?: number }[];
   exitCode?: number;
+  /** A test runner's summary line: the key of its test, which a fuller report further up may have taken (see pytest.ts). */
+  testKey?: string;
 }
 
 /** Maps tool locations to frames, innermost last (the line the tool itself points at). */

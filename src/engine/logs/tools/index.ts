@@ -9,6 +9,7 @@ import { buildMessage } from './build';
 import { curlMessage } from './curl';
 import { databaseMessage } from './database';
 import type { FrameOf, ToolHit } from './hit';
+import { PytestSectionBlock, type ReportedTests, mayBePytestSection } from './pytest';
 import { shellMessage } from './shell';
 import { TapFailureBlock, isTapFailure, testRunnerMessage } from './tests';
 
@@ -38,7 +39,8 @@ export function mayBeToolMessage(text: string): boolean {
     LOWER_PHRASES.test(text) ||
     OTHER_PHRASES.test(text) ||
     (mayStartAnchored(text.charCodeAt(0)) && LINE_START.test(text)) ||
-    (text.charCodeAt(text.length - 1) === 0x44 /* D */ && text.endsWith('FAILED'))
+    (text.charCodeAt(text.length - 1) === 0x44 /* D */ && text.endsWith('FAILED')) ||
+    mayBePytestSection(text)
   );
 }
 
@@ -48,23 +50,29 @@ function toolHit(text: string): ToolHit | null {
 
 /** A one-line finding, as a block so it takes the scanner's block path (and its timestamp search). */
 class ToolLineBlock implements LogBlock {
-  constructor(private readonly draft: Draft) {}
+  /** A null draft consumes the line and reports nothing (a summary of a failure reported in full). */
+  constructor(private readonly draft: Draft | null) {}
 
   feed(): FeedResult {
     return 'end';
   }
 
-  finish(): Draft {
+  finish(): Draft | null {
     return this.draft;
   }
 }
 
-/** The block for a tool's message starting at this line, or null when the line is none. */
-export function startToolBlock(text: string, no: number, frameOf: FrameOf): LogBlock | null {
+/**
+ * The block for a tool's message starting at this line, or null when the line is none.
+ * `reported` is the scan's record of tests reported in full (see pytest.ts).
+ */
+export function startToolBlock(text: string, no: number, frameOf: FrameOf, reported: ReportedTests): LogBlock | null {
   if (!mayBeToolMessage(text)) return null;
   if (isTapFailure(text)) return new TapFailureBlock(no, text, frameOf);
+  if (mayBePytestSection(text)) return new PytestSectionBlock(no, text, frameOf, reported);
   const hit = toolHit(text);
   if (!hit) return null;
+  if (hit.testKey !== undefined && reported.has(hit.testKey)) return new ToolLineBlock(null);
   const draft: Draft = {
     rule: 'tool_message',
     severity: 'error',

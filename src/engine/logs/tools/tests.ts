@@ -7,6 +7,7 @@
 import type { StackFrame } from '../../types';
 import { type Draft, EvidenceBuffer, type FeedResult, type LogBlock, singleLineEvidence, Weight } from '../findings';
 import type { FrameOf, ToolHit } from './hit';
+import { summaryKey } from './pytest';
 
 const PYTEST = /^(FAILED|ERROR) (\S+?\.py)(?:::(\S+))?(?: - (.+))?$/;
 const JEST = /^\s*\u25cf (.+ \u203a .+)$/;
@@ -23,7 +24,13 @@ export function testRunnerMessage(text: string): ToolHit | null {
   const p = PYTEST.exec(text);
   if (p) {
     const what = p[3] ? `${p[2]}::${p[3]}` : (p[2] ?? '');
-    return { errorType: p[1] === 'FAILED' ? 'test failed' : 'test error', message: `${what}${p[4] ? ` - ${p[4]}` : ''}`, index: 0 };
+    const outcome = p[1] === 'FAILED' ? 'FAILED' : 'ERROR';
+    return {
+      errorType: outcome === 'FAILED' ? 'test failed' : 'test error',
+      message: `${what}${p[4] ? ` - ${p[4]}` : ''}`,
+      index: 0,
+      testKey: summaryKey(outcome, p[2] ?? '', p[3]),
+    };
   }
   const j = JEST.exec(text);
   if (j) return { errorType: 'test failed', message: (j[1] ?? '').trim(), index: text.indexOf('●') };
