@@ -72,7 +72,8 @@ function signalsOf(triggers: readonly Trigger[]): Set<string> {
 
 // ---------------------------------------------------------------- config_error
 
-function keyStep(file: string, k: ConfigKeyChange, since: string): string {
+/** `inUse`: the job failed to bind an address another process holds (EADDRINUSE). */
+function keyStep(file: string, k: ConfigKeyChange, since: string, inUse: boolean): string {
   if (isSecretKey(k.key)) {
     return k.change === 'removed'
       ? `Add the secret \`${k.key}\` back to ${file} (value not shown) or make the code that reads it cope without it`
@@ -83,8 +84,11 @@ function keyStep(file: string, k: ConfigKeyChange, since: string): string {
   switch (k.change) {
     case 'changed': {
       const leaf = k.key.split('.').pop() ?? k.key;
+      // A port the job binds and another process holds wants freeing; one it connects to, a listener.
       const alternative = /port/i.test(leaf)
-        ? `or start the service on ${after}`
+        ? inUse
+          ? `or free port ${after}: another process holds it (\`lsof -i :${after.replace(/^"|"$/g, '')}\`)`
+          : `or start the service on ${after}`
         : /host|url|uri|endpoint|dsn|addr/i.test(leaf)
           ? `or make ${after} reachable from where the job runs`
           : `or update what reads it to work with ${after}`;
@@ -144,6 +148,8 @@ function configSteps(f: Facts): string[] {
   const out: string[] = [];
   const triggers = citedTriggers(f, 'config_error');
   const errorText = [...triggers, ...errorTriggers(input.triggers)].map(triggerText).join('\n');
+  const signals = signalsOf(triggers);
+  const inUse = signals.has('port_in_use');
   const cited = f.rootCause.evidence
     .filter((e) => e.category === 'config_error')
     .map((e) => e.description)
@@ -180,7 +186,7 @@ function configSteps(f: Facts): string[] {
       out.push(
         to
           ? `Rename \`${to.key}\` back to \`${k.key}\` in ${file} (renamed ${windowStart(f.input)}, same value ${displayValue(k.key, k.before)}), or update what still reads \`${k.key}\``
-          : keyStep(file, k, windowStart(f.input)),
+          : keyStep(file, k, windowStart(f.input), inUse),
       );
     }
     if (ordered.length > 4) {
@@ -217,12 +223,12 @@ function configSteps(f: Facts): string[] {
       `Restore the permissions of \`${chmodded.path}\` (${formatModeChange(chmodded.before.mode, chmodded.after?.mode ?? 0)} ${windowStart(f.input)}): \`chmod ${chmodded.before.mode.toString(8)} ${chmodded.path}\`, or find what changed them`,
     );
   else if (denied?.[1]) out.push(deniedStep(denied[1], f));
-  const signals = signalsOf(triggers);
   if (signals.has('auth')) {
     const ep = endpointsIn(text)[0];
     out.push(`Check the credentials the job uses${ep ? ` for ${ep}` : ''}: they were rejected; rotate or re-issue them if they expired`);
   }
-  if (signals.has('port_in_use')) out.push('Another process already holds the port the job binds: stop it or give the job a free port');
+  if (inUse && !out.some((step) => step.includes('another process holds it')))
+    out.push('Another process already holds the port the job binds: stop it or give the job a free port');
   if (files[0])
     out.push(`Validate \`${files[0]}\` when the job starts (required keys, types, ranges) so a bad value fails fast and names the key`);
   return out;

@@ -143,6 +143,27 @@ test('config error: the refused port is the one a config change just set', () =>
   assert.equal(steps[0], 'Restore `db.port` in config/app.yaml to 5432 (now 5433) or start the service on 5433');
 });
 
+test('config error: a port the job binds, set by a config change to one another process holds', () => {
+  const ws = workspace({ 'config/server.json': '{ "port": 9401 }\n', 'src/server.js': 'listen()\n' });
+  ws.snapshot({ 'config/server.json': '{ "port": 9400 }\n' }, -45);
+  const inUse = logError('Error: listen EADDRINUSE: address already in use 127.0.0.1:9400', {
+    errorType: 'Error',
+    frames: [frame('src/server.js', 4, 'listen')],
+  });
+  const input = ws.input({
+    triggers: [inUse, fileTrigger('config_change', 'config/server.json', 'config/server.json changed: port 9401 → 9400', -45)],
+  });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error');
+  const steps = remediationFor(rc, input);
+  // Freeing the port, not starting a service on it; and said once, not again as a generic step.
+  assert.equal(
+    steps[0],
+    'Restore `port` in config/server.json to 9401 (now 9400) or free port 9400: another process holds it (`lsof -i :9400`)',
+  );
+  assert.ok(!steps.some((s) => s.startsWith('Another process already holds the port')), steps.join('\n'));
+});
+
 test('config error: KeyError on a key that was removed from the config', () => {
   const ws = workspace({
     'config/settings.json': JSON.stringify({ api: { url: 'https://api.example.com', timeout_s: 10 } }, null, 2),
