@@ -82,6 +82,11 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'"'"'`)}'`;
 }
 
+/** `text` with its first letter upper-case, for a sentence whose first word was filled in ("the upstream service answered..."). */
+export function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -22,6 +22,7 @@ import {
   SCOPES,
 } from './postmortem';
 import { formatDateTime, isCalendarDate, parseDateTime, type Zone } from './time';
+import { upperFirst } from './format';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -299,10 +300,7 @@ function dateTime(key: string, holder: FieldPath, label: string, example: string
   };
 }
 
-const titled = (id: string): string => {
-  const w = words(id);
-  return w.charAt(0).toUpperCase() + w.slice(1);
-};
+const titled = (id: string): string => upperFirst(words(id));
 
 // ------------------------------------------------------------------ the fields
 

@@ -3,7 +3,7 @@ import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } f
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
 import { CATEGORY_LABEL } from '../../model/incident';
-import { formatBytes, formatModeChange, shellQuote } from '../../model/format';
+import { formatBytes, formatModeChange, shellQuote, upperFirst } from '../../model/format';
 import {
   displayValue,
   errorMessage,
@@ -607,5 +607,6 @@ export function remediationFor(rootCause: RootCause, input: ClassifyInput): stri
       );
     }
   }
-  return unique([...specific, ...input.categoryText[rootCause.category].remediation]);
+  // Steps are sentences, some begun by a filled-in name ("the upstream service answered 503").
+  return unique([...specific.map(upperFirst), ...input.categoryText[rootCause.category].remediation]);
 }

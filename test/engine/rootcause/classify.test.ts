@@ -121,6 +121,26 @@ test('data corruption: JSONDecodeError while reading a data file that was trunca
   );
 });
 
+test('external failure: an upstream 5xx whose message names no endpoint is advised in sentences', () => {
+  const ws = workspace({ 'src/sync.js': 'fetch(cfg.api)\n' });
+  const down = logError('Error: rates API answered 503 Service Unavailable', {
+    errorType: 'Error',
+    frames: [frame('src/sync.js', 4, 'sync')],
+  });
+  const input = ws.input({ triggers: [down] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'external_failure');
+  const steps = remediationFor(rc, input);
+  assert.equal(
+    steps[0],
+    'The upstream service answered 503: retry idempotent calls with exponential backoff and jitter, and alert when it persists',
+  );
+  assert.deepEqual(
+    steps.filter((s) => /^[a-z]/.test(s)),
+    [],
+  );
+});
+
 test('config error: the refused port is the one a config change just set', () => {
   const ws = workspace({ 'config/app.yaml': 'db:\n  host: localhost\n  port: 5432\n', 'src/db.py': 'import psycopg2\n' });
   ws.snapshot({ 'config/app.yaml': 'db:\n  host: localhost\n  port: 5433\n' }, -45);
