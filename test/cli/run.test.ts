@@ -191,6 +191,31 @@ test('a failed run is analysed from the last time it worked: the input edited be
   assert.equal(incident(fresh, firstId).since, 'first:before');
 });
 
+test('a failing line fed by a config key read a line above: the removed key is the cause, though the error names none', () => {
+  const job = [
+    "const fs = require('fs');",
+    "const cfg = JSON.parse(fs.readFileSync('config/app.json', 'utf8'));",
+    'const limit = cfg.quota;',
+    "console.log('max', limit.toFixed(0));",
+  ].join('\n');
+  const w = ws({ 'job.js': job + '\n', 'config/app.json': '{"quota": 40, "name": "nightly"}\n' });
+  assert.equal(cli(w, 'run', '--', 'node', 'job.js').code, 0);
+  w.write({ 'config/app.json': '{"name": "nightly"}\n' });
+  const r = cli(w, 'run', '--', 'node', 'job.js');
+  assert.equal(r.code, 1, r.stderr);
+  const id = /(INC-\d+)/.exec(r.stderr)?.[1];
+  assert.ok(id, r.stderr);
+  const inc = incident(w, id);
+  assert.equal(inc.rootCause.category, 'config_error', JSON.stringify(inc.rootCause));
+  assert.ok(
+    inc.rootCause.evidence.some((e) =>
+      e.description.includes('at job.js:4, where the code reads `quota`, a key removed from config/app.json'),
+    ),
+    JSON.stringify(inc.rootCause.evidence),
+  );
+  assert.equal(inc.rootCause.triggeringChange?.path, 'config/app.json');
+});
+
 test('analyze in a git repository that was never snapshotted finds the change against git:HEAD; outside git it says how to take a baseline', () => {
   const w = ws({ 'config.json': '{"port": 5432}\n', 'app.py': 'print(1)\n' });
   const git = (...args: string[]): string =>

@@ -25,6 +25,7 @@ import type {
   Trigger,
 } from '../types';
 import { changedTexts, type ChangedText, type HeldText } from './changedText';
+import { frameSources } from './frameSource';
 import { scanChangedContent } from './contentScan';
 import { isScannedAsLog } from '../logs/logFiles';
 import { logScanSettings } from '../logs/logScan';
@@ -209,6 +210,7 @@ async function analyzeWindowUnchecked(
     ...(await structuredTrends(steps, blobs, roles)),
     ...logTrends(held, (p) => roles(p) === 'log' || isScannedAsLog(p, roles, config)),
   ];
+  const frameSource = await frameSources(triggers, manifestOf(to), blobs);
   const classifyInput: ClassifyInput = {
     triggers,
     changes: withWatchedTimes(changes, watchedAt),
@@ -224,6 +226,7 @@ async function analyzeWindowUnchecked(
     categoryText: config.rootCauseCategories,
     ...(opts.knownGood ? { knownGood: opts.knownGood } : {}),
     ...(opts.since !== undefined ? { since: opts.since } : {}),
+    ...(frameSource.size > 0 ? { frameSource } : {}),
   };
   const classified = classifyRootCause(classifyInput);
   const failureAt = triggers.find((t) => t.severity === 'error')?.timestamp ?? null;

@@ -3,11 +3,11 @@ import { errorSignals, type ErrorSignal } from './errorSignals';
 import { isAgentTranscriptPath } from './fileRoles';
 import { indexChanges, type ChangeIndex } from './changeIndex';
 import { configLineTokens, dataHitsIn, dataLineTokens, namedConfigLines, type DataTokens, type LineHit } from './changedLines';
-import type { ClassifyInput } from './input';
-import { namedConfigKeys, type KeyHit } from './namedKeys';
+import { frameSourceKey, type ClassifyInput } from './input';
+import { configKeysReadBy, namedConfigKeys, type KeyHit } from './namedKeys';
 import { inputsChangedSinceWorked } from './knownGood';
 import { namedFiles, type NamedFile } from './namedFiles';
-import { errorTriggers, triggerText } from './triggers';
+import { errorTriggers, innermostWorkspaceFrame, triggerText } from './triggers';
 
 /** Roles of files a parser reads, so a parse error can be about them. */
 export const TEXT_TARGETS = new Set<FileRole>(['config', 'data', 'output']);
@@ -33,6 +33,8 @@ export interface TextFacts {
   signals: ErrorSignal[];
   named: NamedFile[];
   keyHits: KeyHit[];
+  /** Changed keys the code at the innermost workspace frame reads by name, beyond those the text names (see ClassifyInput.frameSource). */
+  readKeys: KeyHit[];
   lineHits: LineHit[];
   /** Quoted names in the error (`KeyError: 'price'`) found on changed lines of data files. */
   dataHits: LineHit[];
@@ -83,17 +85,28 @@ export function textFacts(t: Trigger, ctx: Context): TextFacts {
   const key = `${t.errorType ?? ''}\u0000${t.file}\u0000${JSON.stringify(t.frames ?? [])}\u0000${text}`;
   let facts = ctx.facts.get(key);
   if (!facts) {
+    const keyHits = namedConfigKeys(text, ctx.input.configKeys);
     facts = {
       // Frame function names carry what failed when the message does not (`at JSON.parse`).
       signals: errorSignals(frameFunctions(t) ? `${text}\n${frameFunctions(t)}` : text, t.errorType),
       named: namedFiles(text, t.frames ?? [], t.file, ctx, ctx.input.roles),
-      keyHits: namedConfigKeys(text, ctx.input.configKeys),
+      keyHits,
+      readKeys: keysReadAt(t, ctx.input, keyHits),
       lineHits: namedConfigLines(text, ctx.input, ctx.lineTokens),
       dataHits: dataHitsIn(text, ctx.dataTokens),
     };
     ctx.facts.set(key, facts);
   }
   return facts;
+}
+
+/** Changed keys read by the code where `t` failed, except those in `named` (its text names them already). */
+export function keysReadAt(t: Trigger, input: ClassifyInput, named: readonly KeyHit[] = []): KeyHit[] {
+  const at = innermostWorkspaceFrame(t);
+  const code = at && at.line !== undefined ? input.frameSource?.get(frameSourceKey(at.file, at.line)) : undefined;
+  if (code === undefined) return [];
+  const seen = new Set(named.map((h) => `${h.path}\0${h.change.key}`));
+  return configKeysReadBy(code, input.configKeys).filter((h) => !seen.has(`${h.path}\0${h.change.key}`));
 }
 
 function frameFunctions(t: Trigger): string {

@@ -140,7 +140,7 @@ function wordingEvidence(e: ErrorCase): Contribution[] {
 
   // A changed config key or value named by the error explains the error's own wording, except a
   // typed resource failure: the key sized the job, and exhaustion is what happened.
-  const explained = keyHits.length > 0 || lineHits.length > 0 || e.addresses.length > 0;
+  const explained = keyHits.length > 0 || e.facts.readKeys.length > 0 || lineHits.length > 0 || e.addresses.length > 0;
   const exhausted = resourceTyped(signals);
   for (const [category, entry] of perCategory) {
     let damp = explained && !(exhausted && category === 'resource_exhaustion') ? (W.explainedAway[category] ?? 1) : 1;
@@ -187,6 +187,26 @@ function namedHitEvidence(e: ErrorCase): Contribution[] {
       group: 'key-named',
       sub: `${hit.path}:${c.key}`,
       item: { ...ref, file: hit.path, description },
+    });
+  }
+
+  // A changed key the failing code reads, where the error itself names none (see ClassifyInput.frameSource).
+  const at = innermostWorkspaceFrame(e.t);
+  const readWeight = resourceTyped(e.facts.signals) ? W.configKeyRead * W.keyNamedUnderResource : W.configKeyRead;
+  for (const hit of e.facts.readKeys.slice(0, 2)) {
+    const c = hit.change;
+    const how =
+      c.change === 'removed'
+        ? `a key removed from ${hit.path} (it was ${displayValue(c.key, c.before)})`
+        : c.change === 'added'
+          ? `a key added to ${hit.path}`
+          : `a key changed in ${hit.path} (was ${displayValue(c.key, c.before)}, now ${displayValue(c.key, c.after)})`;
+    out.push({
+      category: 'config_error',
+      weight: readWeight * scale,
+      group: 'key-read',
+      sub: `${hit.path}:${c.key}`,
+      item: { ...ref, file: hit.path, description: `${label} at ${at ? `${at.file}:${at.line}` : e.t.file}, where the code reads \`${hit.fragment}\`, ${how}` },
     });
   }
 

@@ -24,6 +24,17 @@ export interface ClassifyInput {
   knownGood?: { snapshot: string; at: string; job: string; runStart: string };
   /** The ref the window starts from, as the incident records it (`baseline`, `git:HEAD`, `night-1:after`). */
   since?: string;
+  /**
+   * The source at each error's innermost workspace frame, by `file:line` (see frameSourceKey): the
+   * failing line and a few above it, as of the snapshot the window ends at. What the code there
+   * reads tells a failure's cause where the log quotes no source (Java, Go, JavaScript, Rust).
+   */
+  frameSource?: ReadonlyMap<string, string>;
+}
+
+/** The key of a frame in ClassifyInput.frameSource. */
+export function frameSourceKey(file: string, line: number): string {
+  return `${file}:${line}`;
 }
 
 /** "since the baseline", "since it last worked (night-1:after)": how evidence names the window's start. */

@@ -80,3 +80,36 @@ export function namedConfigKeys(text: string, configKeys: ClassifyInput['configK
   }
   return hits;
 }
+
+/**
+ * Changed config keys the code at a failure reads, by name: `p.getProperty("report.title")`,
+ * `cfg["timeout_s"]`, `cfg.timeout_s`, `os.getenv("DB_ADDR")`, `process.env.DB_ADDR`. For
+ * languages whose errors quote no source (Java, Go, JavaScript, Rust), the lines at and above the
+ * innermost workspace frame say what the failing code was handed. Values are not matched here: a
+ * value written in the code is the code's own, not the config's.
+ */
+export function configKeysReadBy(code: string, configKeys: ClassifyInput['configKeys']): KeyHit[] {
+  const hits: KeyHit[] = [];
+  for (const [path, changes] of configKeys) {
+    for (const change of changes) {
+      if (change.key === PARSE_ERROR_KEY) continue;
+      const leafKey =
+        change.key
+          .replace(/\[\d+\]/g, '')
+          .split('.')
+          .pop() ?? change.key;
+      if (leafKey.length < 2) continue;
+      // The whole key, quoted or as a token (`"report.title"`, `db.port` in a template string).
+      if (change.key.includes('.') && textHas(code, change.key)) {
+        hits.push({ path, change, via: 'key', fragment: change.key });
+        continue;
+      }
+      if (!code.includes(leafKey)) continue;
+      // A name too common to tell a config read from any other use of it, unless quoted whole above.
+      if (COMMON_KEYS.has(leafKey.toLowerCase())) continue;
+      const re = new RegExp(`['"\`]${escapeRe(leafKey)}['"\`]|\\.${escapeRe(leafKey)}(?![\\w$-])`);
+      if (re.test(code)) hits.push({ path, change, via: 'key', fragment: leafKey });
+    }
+  }
+  return hits;
+}

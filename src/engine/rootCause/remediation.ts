@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } from '../types';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
+import { keysReadAt } from './context';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
 import { CATEGORY_LABEL } from '../../model/incident';
 import { formatBytes, formatModeChange, shellQuote, upperFirst } from '../../model/format';
@@ -154,7 +155,9 @@ function configSteps(f: Facts): string[] {
     .filter((e) => e.category === 'config_error')
     .map((e) => e.description)
     .join('\n');
-  const named = new Set(namedConfigKeys(errorText, input.configKeys).map((h) => `${h.path}\0${h.change.key}`));
+  const named = new Set(
+    [...namedConfigKeys(errorText, input.configKeys), ...triggers.flatMap((t) => keysReadAt(t, input))].map((h) => `${h.path}\0${h.change.key}`),
+  );
   const lineFiles = new Set(namedConfigLines(errorText, input).map((h) => h.path));
   const files = unique([
     ...citedFiles(f, 'config_error', ['config']).filter((p) => !lineFiles.has(p)),

@@ -5,7 +5,7 @@ import { isSecretKey, quantity } from './configValues';
 import { textFacts, type Context } from './context';
 import { sizeTrends } from './drift';
 import type { ClassifyInput } from './input';
-import { firstFailure } from './triggers';
+import { firstFailure, innermostWorkspaceFrame } from './triggers';
 import { W } from './weights';
 import { listSome } from '../../model/format';
 
@@ -24,6 +24,8 @@ const MAX_CANDIDATES = 20;
 const LINK = {
   frameOnChangedLine: 100,
   keyNamed: 95,
+  /** The code where the error was raised reads the changed key (see ClassifyInput.frameSource). */
+  keyRead: 82,
   lineNamed: 95,
   innermostFrameInLogicError: 90,
   dataLineNamed: 88,
@@ -176,6 +178,13 @@ function linksOf(t: Trigger, ctx: Context, logicFailure: boolean, external: bool
         hit.via === 'value'
           ? `${t.id} names ${isSecretKey(hit.change.key) ? 'the new value' : hit.fragment}, the new value of \`${hit.change.key}\``
           : `${t.id} names \`${hit.fragment}\`, a key that was ${hit.change.change}`,
+    });
+  }
+  for (const hit of facts.readKeys) {
+    const at = innermostWorkspaceFrame(t);
+    put(hit.path, {
+      strength: LINK.keyRead,
+      why: `the code where ${t.id} was raised${at ? ` (${at.file}:${at.line})` : ''} reads \`${hit.fragment}\`, a key that was ${hit.change.change}`,
     });
   }
   for (const a of addressKeysChanged(facts, ctx.input))

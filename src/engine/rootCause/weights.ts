@@ -12,6 +12,8 @@ export const W = {
   namedDeletedFile: 0.5,
   /** An error names a changed config key or its new value. */
   configKeyNamed: 0.9,
+  /** The code at the innermost workspace frame reads a changed key by name (the error text names none). */
+  configKeyRead: 0.6,
   /** The share of configKeyNamed left when the error is a typed resource failure: the key is the trigger, not a config mistake. */
   keyNamedUnderResource: 0.4,
   /** An error names a token from a changed line of a config file we cannot read as keys (requirements.txt, Dockerfile). */

@@ -231,6 +231,39 @@ test('config error: a TypeError on a line that reads an environment variable ren
   assert.ok(!steps.some((step) => step.startsWith('Check the new key `DATABASE_ADDR`')), steps.join('\n'));
 });
 
+test('config error: a Java NullPointerException where the code reads a key removed from a properties file', () => {
+  const ws = workspace({
+    'conf/app.properties': 'report.title=Daily\nreport.limit=50\n',
+    'src/Report.java': 'class Report {}\n',
+  });
+  ws.snapshot({ 'conf/app.properties': 'report.limit=50\n' }, -10);
+  // Java quotes no source: only the frame says where it failed.
+  const npe = logError('java.lang.NullPointerException: Cannot invoke "String.toUpperCase()" because "<local2>" is null', {
+    errorType: 'java.lang.NullPointerException',
+    frames: [frame('src/Report.java', 8, 'Report.main')],
+  });
+  const base = ws.input({ triggers: [npe] });
+  // What the analysis reads at the frame (see analysis/frameSource.ts): the failing line and the line that fed it.
+  const input = {
+    ...base,
+    frameSource: new Map([
+      ['src/Report.java:8', '        String title = p.getProperty("report.title");\n        System.out.println(title.toUpperCase());'],
+    ]),
+  };
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'config_error', JSON.stringify(rc.evidence));
+  assert.ok(
+    rc.evidence.some((e) =>
+      e.description.includes('where the code reads `report.title`, a key removed from conf/app.properties (it was Daily)'),
+    ),
+    JSON.stringify(rc.evidence),
+  );
+  assert.equal(rc.triggeringChange?.path, 'conf/app.properties');
+  assert.match(remediationFor(rc, input)[0] ?? '', /^Add `report\.title` back to conf\/app\.properties \(it was Daily\)/);
+  // Without the source, nothing ties the NullPointerException to the key.
+  assert.ok(!classifyRootCause(base).evidence.some((e) => e.description.includes('where the code reads')));
+});
+
 test('a failing test after a code change: review the change, and no advice to write the test that already fails', () => {
   const ws = workspace({ 'src/pricing.py': 'RATES = {"silver": 0.1}\n', 'tests/test_pricing.py': 'def test_cases(): ...\n' });
   ws.snapshot({ 'src/pricing.py': 'RATES = {"silver": 0.15}\n' }, -10);
