@@ -206,7 +206,11 @@ function namedHitEvidence(e: ErrorCase): Contribution[] {
       weight: readWeight * scale,
       group: 'key-read',
       sub: `${hit.path}:${c.key}`,
-      item: { ...ref, file: hit.path, description: `${label} at ${at ? `${at.file}:${at.line}` : e.t.file}, where the code reads \`${hit.fragment}\`, ${how}` },
+      item: {
+        ...ref,
+        file: hit.path,
+        description: `${label} at ${at ? `${at.file}:${at.line}` : e.t.file}, where the code reads \`${hit.fragment}\`, ${how}`,
+      },
     });
   }
 

@@ -156,7 +156,9 @@ function configSteps(f: Facts): string[] {
     .map((e) => e.description)
     .join('\n');
   const named = new Set(
-    [...namedConfigKeys(errorText, input.configKeys), ...triggers.flatMap((t) => keysReadAt(t, input))].map((h) => `${h.path}\0${h.change.key}`),
+    [...namedConfigKeys(errorText, input.configKeys), ...triggers.flatMap((t) => keysReadAt(t, input))].map(
+      (h) => `${h.path}\0${h.change.key}`,
+    ),
   );
   const lineFiles = new Set(namedConfigLines(errorText, input).map((h) => h.path));
   const files = unique([
