@@ -23,6 +23,15 @@ interface LogRecord {
   signal?: string | null;
 }
 
+function hasTimeout(): boolean {
+  try {
+    execFileSync('timeout', ['5', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function runLog(w: TempWorkspace): LogRecord[] {
   const dir = w.path('.incident-replay/runs');
   const files = readdirSync(dir).sort();
@@ -215,6 +224,35 @@ test('a failing line fed by a config key read a line above: the removed key is t
   );
   assert.equal(inc.rootCause.triggeringChange?.path, 'config/app.json');
 });
+
+test(
+  'a job that slows down run after run until its time limit stops it: the incident shows how long its runs took',
+  { skip: !hasTimeout() },
+  () => {
+    // Each run waits as long as data/work.txt says, as a job with more to do each night would.
+    const job =
+      "const ms = Number(require('fs').readFileSync('data/work.txt', 'utf8')); setTimeout(() => console.log('done in', ms), ms);\n";
+    const w = ws({ 'job.js': job, 'data/work.txt': '100' });
+    const limit = ['timeout', '1.5', process.execPath, 'job.js'];
+    for (const ms of [100, 300, 600]) {
+      w.write({ 'data/work.txt': String(ms) });
+      assert.equal(cli(w, 'run', '--', ...limit).code, 0);
+    }
+    w.write({ 'data/work.txt': '3000' });
+    const r = cli(w, 'run', '--', ...limit);
+    assert.equal(r.code, 124, r.stderr);
+    const id = /(INC-\d+)/.exec(r.stderr)?.[1];
+    assert.ok(id, r.stderr);
+    const inc = incident(w, id);
+    assert.equal(inc.rootCause.category, 'resource_exhaustion', JSON.stringify(inc.rootCause));
+    const slowdown = inc.rootCause.evidence.find((e) => e.category === 'resource_exhaustion' && e.description.includes('runs that worked'));
+    assert.match(
+      slowdown?.description ?? '',
+      /took \d+ ms, \d+ ms and \d+ ms in its last 3 runs that worked \([\d.]+× slower\), then was stopped after 1\.\d s/,
+      JSON.stringify(inc.rootCause.evidence),
+    );
+  },
+);
 
 test('analyze in a git repository that was never snapshotted finds the change against git:HEAD; outside git it says how to take a baseline', () => {
   const w = ws({ 'config.json': '{"port": 5432}\n', 'app.py': 'print(1)\n' });

@@ -5,6 +5,7 @@ import { decisionEvidence } from './decisionEvidence';
 import { driftEvidence, sizeTrends } from './drift';
 import { contributingFactors } from './factors';
 import { knownGoodEvidence } from './knownGood';
+import { slowdownEvidence } from './runHistory';
 import type { ClassifyInput } from './input';
 import { confidences, score } from './scoring';
 import { suspect } from './suspect';
@@ -23,6 +24,7 @@ export function classifyRootCause(raw: ClassifyInput): RootCause {
     ...driftEvidence(ctx),
     ...decisionEvidence(ctx),
     ...knownGoodEvidence(ctx),
+    ...slowdownEvidence(ctx),
   ]);
   const ranked = confidences(scored.scores);
   const top = ranked[0];

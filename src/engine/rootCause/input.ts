@@ -21,7 +21,19 @@ export interface ClassifyInput {
    * its command): that snapshot and its name (`night-1:after`), the job (`node job.js`), and the
    * snapshot the failing run started from (what changed after it is the run's own doing).
    */
-  knownGood?: { snapshot: string; at: string; job: string; runStart: string };
+  knownGood?: {
+    snapshot: string;
+    at: string;
+    job: string;
+    runStart: string;
+    /**
+     * How long the job's recent runs that worked took (ms, oldest first, the last one at `at`), and
+     * how long the failing run went on: a job slowing down run after run until its time limit
+     * stops it is the slow drift no single diff shows (see runHistory.ts).
+     */
+    durations?: readonly number[];
+    failedAfterMs?: number;
+  };
   /** The ref the window starts from, as the incident records it (`baseline`, `git:HEAD`, `night-1:after`). */
   since?: string;
   /**

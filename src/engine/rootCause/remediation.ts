@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FileChange, MetricTrend, RootCause, RootCauseCategory, Trigger } from '../types';
 import { PARSE_ERROR_KEY, type ConfigKeyChange } from './configKeys';
 import { keysReadAt } from './context';
+import { describeSlowdown, jobSlowdown } from './runHistory';
 import { endpointsIn, errorSignals, httpStatusIn, parsePositionIn, unresolvedHostsIn } from './errorSignals';
 import { CATEGORY_LABEL } from '../../model/incident';
 import { formatBytes, formatModeChange, shellQuote, upperFirst } from '../../model/format';
@@ -419,6 +420,22 @@ function resourceSteps(f: Facts): string[] {
     out.push(`Cap the number of threads, processes or the file size the job creates${at}`);
   if (signals.has('recursion_depth'))
     out.push(`Bound the recursion${at} or rewrite it as a loop; raising the stack limit only moves the crash`);
+  if (signals.has('time_budget')) {
+    // More work in the same time: an input that grew is the usual reason, whatever its size.
+    const slower = input.changes
+      .filter(
+        (c) => c.status === 'modified' && (c.after?.size ?? 0) >= 1.5 * Math.max(c.before?.size ?? 0, 1) && input.roles(c.path) === 'data',
+      )
+      .sort((a, b) => (b.after?.size ?? 0) / Math.max(b.before?.size ?? 0, 1) - (a.after?.size ?? 0) / Math.max(a.before?.size ?? 0, 1))[0];
+    const grew = slower
+      ? ` after \`${slower.path}\` grew from ${formatBytes(slower.before?.size ?? 0)} to ${formatBytes(slower.after?.size ?? 0)} ${windowStart(input)}`
+      : '';
+    const slowing = jobSlowdown(input);
+    const history = slowing && input.knownGood ? `; ${describeSlowdown(input.knownGood.job, slowing)}` : '';
+    out.push(
+      `The job ran past its time limit${at}${grew}${history}: process less per run or in batches, make the slow step faster, or raise the limit if the work legitimately grew`,
+    );
+  }
   for (const c of grown.slice(0, 2)) {
     out.push(
       `\`${c.path}\` grew from ${formatBytes(c.before?.size ?? 0)} to ${formatBytes(c.after?.size ?? 0)} in the window: check whether that growth is expected before raising limits`,

@@ -14,6 +14,8 @@ export const W = {
   configKeyNamed: 0.9,
   /** The code at the innermost workspace frame reads a changed key by name (the error text names none). */
   configKeyRead: 0.6,
+  /** A job stopped by its time limit after its runs that worked slowed down run after run (see runHistory.ts). */
+  jobSlowedToLimit: 0.5,
   /** The share of configKeyNamed left when the error is a typed resource failure: the key is the trigger, not a config mistake. */
   keyNamedUnderResource: 0.4,
   /** An error names a token from a changed line of a config file we cannot read as keys (requirements.txt, Dockerfile). */

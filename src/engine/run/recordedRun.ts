@@ -9,7 +9,7 @@ import type { ClassifyInput } from '../rootCause/input';
 import { errorLine } from '../rootCause/triggers';
 import { endingText } from './runFindings';
 import { runJob, type RunOutcome } from './runJob';
-import { appendRunRecord, commandLine, newRunId, readRunLog, runLogFiles } from './runLog';
+import { appendRunRecord, commandLine, newRunId, readRunLog, runLogFiles, type RunSummary } from './runLog';
 
 export interface RecordedRunOptions {
   command: readonly string[];
@@ -74,7 +74,7 @@ export async function runRecorded(store: SnapshotStore, opts: RecordedRunOptions
         result.note = `its snapshot before (${before.id}) was pruned while it ran, so it was not analysed; the run log keeps its output`;
         return;
       }
-      const start = await lastKnownGood(store, opts, id, before);
+      const start = await lastKnownGood(store, opts, id, before, outcome.end - outcome.start);
       const a = await analyzeWindow(store, start.snapshot, after, {
         since: start.ref,
         ...(start.knownGood ? { knownGood: start.knownGood } : {}),
@@ -106,6 +106,7 @@ async function lastKnownGood(
   opts: Pick<RecordedRunOptions, 'command' | 'cwd'>,
   runId: string,
   before: SnapshotRecord,
+  failedAfterMs: number,
 ): Promise<{ snapshot: SnapshotRecord; ref: string; knownGood?: ClassifyInput['knownGood'] }> {
   const snapshots = new Map((await store.list()).map((s) => [s.id, s]));
   const baseline = await store.baseline();
@@ -118,22 +119,64 @@ async function lastKnownGood(
       run &&
       end &&
       run.id !== runId &&
-      run.exitCode === 0 &&
-      run.signal === null &&
-      run.cwd === opts.cwd &&
+      worked(run) &&
+      sameJob(run, opts) &&
       end.createdAt < before.createdAt &&
-      run.command.length === opts.command.length &&
-      run.command.every((arg, i) => arg === opts.command[i]) &&
       (!floor || end.createdAt > floor.createdAt)
-    )
+    ) {
+      const durations = [...earlierDurations(store.dir, opts, run), durationOf(run)].filter((d): d is number => d !== null);
       return {
         snapshot: end,
         ref: end.label ?? end.id,
-        knownGood: { snapshot: end.id, at: end.label ?? end.id, job: commandLine(run.command), runStart: before.id },
+        knownGood: {
+          snapshot: end.id,
+          at: end.label ?? end.id,
+          job: commandLine(run.command),
+          runStart: before.id,
+          durations,
+          failedAfterMs,
+        },
       };
+    }
   }
   if (floor) return { snapshot: floor, ref: 'baseline' };
   return { snapshot: before, ref: before.label ?? before.id };
+}
+
+function worked(run: RunSummary): boolean {
+  return run.exitCode === 0 && run.signal === null;
+}
+
+function sameJob(run: RunSummary, opts: Pick<RecordedRunOptions, 'command' | 'cwd'>): boolean {
+  return run.cwd === opts.cwd && run.command.length === opts.command.length && run.command.every((arg, i) => arg === opts.command[i]);
+}
+
+function durationOf(run: RunSummary): number | null {
+  return run.end === null ? null : run.end - run.start;
+}
+
+/** Runs of the job's history read for how long it took; older ones say little about today's trend. */
+const HISTORY_RUNS = 7;
+/** Run logs opened to find them: other jobs' runs sit in between in a shared store. */
+const HISTORY_LOGS = 60;
+
+/**
+ * How long the job's successful runs before `last` took, oldest first, back to the first that
+ * failed (a run that failed ended the trend it belongs to) and at most HISTORY_RUNS of them. Run
+ * logs outlive the snapshots retention drops, so this history reaches further back than the window.
+ */
+function earlierDurations(storeDir: string, opts: Pick<RecordedRunOptions, 'command' | 'cwd'>, last: RunSummary): number[] {
+  const out: number[] = [];
+  const files = runLogFiles(storeDir, -Infinity, last.start).reverse().slice(0, HISTORY_LOGS);
+  for (const file of files) {
+    if (out.length >= HISTORY_RUNS) break;
+    const run = readRunLog(file);
+    if (!run || run.id === last.id || !sameJob(run, opts)) continue;
+    if (!worked(run)) break;
+    const d = durationOf(run);
+    if (d !== null) out.push(d);
+  }
+  return out.reverse();
 }
 
 /** The command and how it ended, then its first error when its own output had one. */

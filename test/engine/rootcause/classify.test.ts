@@ -264,6 +264,50 @@ test('config error: a Java NullPointerException where the code reads a key remov
   assert.ok(!classifyRootCause(base).evidence.some((e) => e.description.includes('where the code reads')));
 });
 
+test('resource exhaustion: a job killed by its time limit after its input grew is advised about that growth, whatever its size', () => {
+  const ws = workspace({ 'process.py': 'rows = open("data/queue.txt").read().split()\n', 'data/queue.txt': 'x\n'.repeat(2000) });
+  ws.snapshot({ 'data/queue.txt': 'x\n'.repeat(4000) }, -10);
+  const timedOut = logError('timeout 2 python3 process.py exited with code 124', { file: '.incident-replay/runs/r.jsonl' });
+  const input = ws.input({ triggers: [timedOut] });
+  const rc = classifyRootCause(input);
+  assert.equal(rc.category, 'resource_exhaustion', JSON.stringify(rc.evidence));
+  const steps = remediationFor(rc, input);
+  assert.equal(
+    steps[0],
+    'The job ran past its time limit after `data/queue.txt` grew from 3.9 KiB to 7.8 KiB since the baseline: process less per run or in batches, make the slow step faster, or raise the limit if the work legitimately grew',
+  );
+});
+
+test('a job stopped by its time limit after its runs slowed down run after run: the slowdown is evidence and advice', () => {
+  const ws = workspace({ 'process.py': 'rows = open("data/queue.txt").read().split()\n', 'data/queue.txt': 'x\n'.repeat(2000) });
+  ws.snapshot({ 'data/queue.txt': 'x\n'.repeat(4000) }, -10);
+  const timedOut = logError('timeout 2 python3 process.py exited with code 124', { file: '.incident-replay/runs/r.jsonl' });
+  const knownGood = { snapshot: 'S0', at: 'night-4:after', job: 'timeout 2 python3 process.py', runStart: 'S1' };
+  const slowing = {
+    ...ws.input({ triggers: [timedOut] }),
+    knownGood: { ...knownGood, durations: [240, 470, 980, 1610], failedAfterMs: 2004 },
+  };
+  const rc = classifyRootCause(slowing);
+  assert.equal(rc.category, 'resource_exhaustion');
+  const said =
+    '`timeout 2 python3 process.py` took 240 ms, 470 ms, 980 ms and 1.6 s in its last 4 runs that worked (6.7× slower), then was stopped after 2.0 s';
+  assert.ok(
+    rc.evidence.some((e) => e.category === 'resource_exhaustion' && e.description === said),
+    JSON.stringify(rc.evidence),
+  );
+  assert.ok(
+    rc.alternatives.some((a) => a.category === 'drift'),
+    JSON.stringify(rc.alternatives),
+  );
+  assert.ok((remediationFor(rc, slowing)[0] ?? '').includes(`; ${said}: process less per run`), remediationFor(rc, slowing)[0]);
+  // Times that go up and down are no trend; nor is a failure other than running out of time.
+  const noisy = classifyRootCause({ ...slowing, knownGood: { ...knownGood, durations: [900, 300, 1200, 500], failedAfterMs: 2004 } });
+  assert.ok(!noisy.evidence.some((e) => e.description.includes('runs that worked')));
+  const crash = logError('ValueError: bad row', { file: '.incident-replay/runs/r.jsonl' });
+  const other = classifyRootCause({ ...slowing, triggers: [crash] });
+  assert.ok(!other.evidence.some((e) => e.description.includes('runs that worked')));
+});
+
 test('a failing test after a code change: review the change, and no advice to write the test that already fails', () => {
   const ws = workspace({ 'src/pricing.py': 'RATES = {"silver": 0.1}\n', 'tests/test_pricing.py': 'def test_cases(): ...\n' });
   ws.snapshot({ 'src/pricing.py': 'RATES = {"silver": 0.15}\n' }, -10);
