@@ -25,7 +25,7 @@ import { LineSplitter } from './lineSplitter';
 import { NpmErrorBlock, isNpmErrorStart } from './npm';
 import { GoPanicBlock, RustPanicBlock, isGoPanicStart, isRustPanicStart } from './panics';
 import { PythonTraceback, isPythonTracebackStart } from './python';
-import { mayBeToolMessage, startToolBlock } from './tools/index';
+import { mayBeAnchoredToolMessage, mayBeToolMessage, startToolBlock } from './tools/index';
 import { ReportedTests } from './tools/pytest';
 import { FrameMapper } from './stackFrames';
 import { type LineTimestamp, type TimestampContext, parseLineTimestamp } from './timestamps';
@@ -113,8 +113,22 @@ function mayMatter(text: string): boolean {
     MAY_MATTER_OTHER.test(text) ||
     LEVEL_HINT.test(text) ||
     endsLikeNodeLocation(text) ||
-    mayBeToolMessage(text)
+    mayBeToolMessage(text) ||
+    anchoredAfterTimestamp(text)
   );
+}
+
+/**
+ * The anchored tool shapes (`FAILED tests/...`, `not ok 3`, pytest's `____ test ____`) after the
+ * ISO timestamp `kubectl logs --timestamps` and GitHub Actions put before every line, which the
+ * scanner strips (LINE_PREFIX) before its detectors. Checked by character first: nearly every line
+ * of such a log has the prefix, and almost none has one of those shapes after it.
+ */
+function anchoredAfterTimestamp(text: string): boolean {
+  if (text.charCodeAt(10) !== 0x54 /* T */) return false;
+  const space = text.indexOf(' ', 19);
+  if (space < 0 || space > 40 || !mayBeAnchoredToolMessage(text, space + 1)) return false;
+  return LINE_PREFIX.exec(text)?.[0].length === space + 1;
 }
 
 /** A timestamp for a finding; `inherited` when it was read from another line than the finding's first. */

@@ -62,6 +62,18 @@ describe('pytest failure sections', () => {
     assert.ok(captured, JSON.stringify(found.map(brief)));
   });
 
+  it('reads the same failures behind the timestamp GitHub Actions and kubectl put before every line', () => {
+    const plain = scanLogText(LOG, opts).filter((f) => f.rule === 'tool_message');
+    const stamped = LOG.split('\n')
+      .map((l, i) => `2024-05-20T10:00:${String(i % 60).padStart(2, '0')}.000Z ${l}`)
+      .join('\n');
+    const found = scanLogText(stamped, opts).filter((f) => f.rule === 'tool_message');
+    assert.deepEqual(
+      found.map((f) => [f.line, f.message, f.frames.map((fr) => `${fr.file}:${fr.line}`)]),
+      plain.map((f) => [f.line, f.message, f.frames.map((fr) => `${fr.file}:${fr.line}`)]),
+    );
+  });
+
   it('leaves sections without an error line alone (the PASSES report of -rP), and underscores in prose', () => {
     const text = [
       '==================================== PASSES ====================================',

@@ -38,10 +38,16 @@ export function mayBeToolMessage(text: string): boolean {
   return (
     LOWER_PHRASES.test(text) ||
     OTHER_PHRASES.test(text) ||
-    (mayStartAnchored(text.charCodeAt(0)) && LINE_START.test(text)) ||
     (text.charCodeAt(text.length - 1) === 0x44 /* D */ && text.endsWith('FAILED')) ||
-    mayBePytestSection(text)
+    mayBeAnchoredToolMessage(text, 0)
   );
+}
+
+/** The shapes of mayBeToolMessage anchored at a line's start, for the text from `from` on (after a prefix). */
+export function mayBeAnchoredToolMessage(text: string, from: number): boolean {
+  const c = text.charCodeAt(from);
+  if (c === 0x5f /* _ */) return mayBePytestSection(from === 0 ? text : text.slice(from));
+  return mayStartAnchored(c) && LINE_START.test(from === 0 ? text : text.slice(from));
 }
 
 function toolHit(text: string): ToolHit | null {
