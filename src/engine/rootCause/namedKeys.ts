@@ -52,6 +52,14 @@ function readFromEnv(text: string, key: string): boolean {
   return text.includes(`env.${key}`) && new RegExp(`\\benv\\.${escapeRe(key)}(?![\\w-])`).test(text);
 }
 
+/** Names code gives the object it reads settings from: `cfg`, `config`, `settings`, `opts`, `process.env`. */
+const SETTINGS_OBJECT = 'conf|cfg|setting|option|opts|env|param|args|props|properties';
+
+/** A key name unlikely to be some other thing's name: long, with `_` or `-`, or an upper-case variable. */
+function isDistinctive(leafKey: string): boolean {
+  return leafKey.length >= 5 || /[_-]/.test(leafKey) || /^[A-Z][A-Z0-9_]+$/.test(leafKey);
+}
+
 /** Changed config keys an error text names, by new value or by key name. */
 export function namedConfigKeys(text: string, configKeys: ClassifyInput['configKeys']): KeyHit[] {
   const hits: KeyHit[] = [];
@@ -72,7 +80,7 @@ export function namedConfigKeys(text: string, configKeys: ClassifyInput['configK
           .pop() ?? change.key;
       if (COMMON_KEYS.has(leafKey.toLowerCase()) && !textHas(text, change.key)) continue;
       const quoted = leafKey.length >= 2 && text.includes(leafKey) && new RegExp(`['"\`]${escapeRe(leafKey)}['"\`]`).test(text);
-      const distinctive = leafKey.length >= 5 || /[_-]/.test(leafKey) || /^[A-Z][A-Z0-9_]+$/.test(leafKey);
+      const distinctive = isDistinctive(leafKey);
       if (textHas(text, change.key) || quoted || (distinctive && (textHas(text, leafKey) || readFromEnv(text, leafKey)))) {
         hits.push({ path, change, via: 'key', fragment: quoted || !textHas(text, change.key) ? leafKey : change.key });
       }
@@ -107,8 +115,15 @@ export function configKeysReadBy(code: string, configKeys: ClassifyInput['config
       if (!code.includes(leafKey)) continue;
       // A name too common to tell a config read from any other use of it, unless quoted whole above.
       if (COMMON_KEYS.has(leafKey.toLowerCase())) continue;
-      const re = new RegExp(`['"\`]${escapeRe(leafKey)}['"\`]|\\.${escapeRe(leafKey)}(?![\\w$-])`);
-      if (re.test(code)) hits.push({ path, change, via: 'key', fragment: leafKey });
+      // Quoted (`cfg["quota"]`, `getenv("DB_ADDR")`), or as a member of something named as
+      // settings (`cfg.quota`, `config.db.port`, `process.env.DB_ADDR`), or of anything when the name
+      // is a setting's by its shape (`self.batch_size`); `order.total` is a record's field.
+      const leaf = escapeRe(leafKey);
+      const quoted = new RegExp(`['"\`]${leaf}['"\`]`).test(code);
+      const member =
+        new RegExp(`(?:${SETTINGS_OBJECT})[\\w$.?]*\\.${leaf}(?![\\w$-])`, 'i').test(code) ||
+        ((/[_-]/.test(leafKey) || /^[A-Z][A-Z0-9_]+$/.test(leafKey)) && new RegExp(`\\.${leaf}(?![\\w$-])`).test(code));
+      if (quoted || member) hits.push({ path, change, via: 'key', fragment: leafKey });
     }
   }
   return hits;

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { configKeyChanges } from '../../../src/engine/rootCause/configKeys';
+import { configKeysReadBy } from '../../../src/engine/rootCause/namedKeys';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -129,4 +130,27 @@ test('created and deleted config files list every key; unknown formats give noth
 
 test('an old version that did not parse makes every current key count as added', () => {
   assert.deepEqual(keysOf('config/fixed.json', '{"a": ', '{"a": 1}'), [{ key: 'a', after: '1', change: 'added' }]);
+});
+
+test('the keys a piece of code reads: quoted, or as members of a settings object or by a setting-shaped name', () => {
+  const changes = configKeyChanges(
+    'config/app.json',
+    JSON.stringify({ quota: 40, total: 1, batch_size: 8, db: { port: 5432 }, title: 'Daily' }),
+    JSON.stringify({ total: 2, batch_size: 16, db: { port: 5433 }, title: 'Nightly' }),
+  );
+  const env = configKeyChanges('.env', 'DB_ADDR=localhost:5432\n', 'LOG_LEVEL=info\n');
+  const keys = new Map([
+    ['config/app.json', changes],
+    ['.env', env],
+  ]);
+  const read = (code: string): string[] => configKeysReadBy(code, keys).map((h) => `${h.path}:${h.change.key}`);
+  assert.deepEqual(read('const limit = cfg.quota;'), ['config/app.json:quota']);
+  assert.deepEqual(read("q = data['quota']"), ['config/app.json:quota']);
+  assert.deepEqual(read('n = self.batch_size'), ['config/app.json:batch_size']);
+  assert.deepEqual(read('const p = config.db.port'), ['config/app.json:db.port']);
+  assert.deepEqual(read('const [host] = process.env.DB_ADDR.split(":")'), ['.env:DB_ADDR']);
+  assert.deepEqual(read('v = os.getenv("DB_ADDR")'), ['.env:DB_ADDR']);
+  // A record's field of the same name, and a name as common as `title`, are not config reads.
+  assert.deepEqual(read('const t = order.total + item.quota;'), []);
+  assert.deepEqual(read('print(page.title)'), []);
 });
