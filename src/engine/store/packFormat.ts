@@ -10,7 +10,8 @@ import { type BlockEncoding, isBlockEncoding } from './blockCodec';
  * pack: "IRPACK01" then chunk blocks back to back.
  * idx:  "IRIDX001", u32 chunkCount, u32 entryCount,
  *       chunkCount x (u48 offset, u32 storedLength, u32 rawLength, u8 encoding, u8 0),
- *       entryCount x (20-byte id, u32 chunk, u32 offsetInChunk, u32 size),
+ *       entryCount x (20-byte id, u32 chunk, u32 offsetInChunk, u32 size), by id since indexes are
+ *       written sorted (older ones are in the order the blobs were added; readers tell them apart),
  *       SHA-1 of everything before it (detects a truncated or damaged index).
  */
 
@@ -70,6 +71,8 @@ export interface CompactPackIndex {
   count: number;
   /** `count` x 20-byte ids. */
   ids: Buffer;
+  /** The ids are in ascending byte order (as indexes are written now): found by binary search, with no table to build (see PackTable). */
+  sorted: boolean;
   /** `count` x (chunk, offset in chunk, size). */
   locs: Uint32Array;
 }
@@ -133,7 +136,7 @@ export function decodePackIndex(data: Buffer): CompactPackIndex {
       locs[i * 3 + 1] = offset;
       locs[i * 3 + 2] = size;
     }
-    return { chunks, count, ids, locs };
+    return { chunks, count, ids, locs, sorted: idsAscending(ids, count) };
   }
   for (let i = 0; i < count; i++, pos += ENTRY_RECORD) {
     const chunk = data.readUInt32LE(pos + 20);
@@ -146,7 +149,27 @@ export function decodePackIndex(data: Buffer): CompactPackIndex {
     locs[i * 3 + 1] = offset;
     locs[i * 3 + 2] = size;
   }
-  return { chunks, count, ids, locs };
+  return { chunks, count, ids, locs, sorted: idsAscending(ids, count) };
+}
+
+/** Orders two 20-byte ids: negative, 0 or positive. */
+export function compareIds(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number): number {
+  for (let k = 0; k < 20; k++) {
+    const d = (a[aAt + k] as number) - (b[bAt + k] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Whether `count` 20-byte ids are strictly ascending (neighbours of a sorted index share a byte or two). */
+function idsAscending(ids: Uint8Array, count: number): boolean {
+  for (let i = 1, at = 20; i < count; i++, at += 20) if (compareIds(ids, at - 20, ids, at) >= 0) return false;
+  return true;
+}
+
+/** Entries by id: the order indexes are written in, so readers can search them without a table. */
+export function byId(a: PackEntry, b: PackEntry): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** The compact form of an index a writer just built. */
@@ -160,7 +183,7 @@ export function compactPackIndex(index: PackIndex): CompactPackIndex {
     locs[i * 3 + 1] = e.offset;
     locs[i * 3 + 2] = e.size;
   });
-  return { chunks: index.chunks, count, ids, locs };
+  return { chunks: index.chunks, count, ids, locs, sorted: idsAscending(ids, count) };
 }
 
 export function entryId(index: CompactPackIndex, i: number): string {

@@ -1,11 +1,13 @@
-import type { CompactPackIndex } from './packFormat';
+import { compareIds, type CompactPackIndex } from './packFormat';
 
 /*
  * Which pack holds each blob, for every pack of a store, without an object per blob: a store of
  * 100,000 files held ~20 MB of per-blob objects (a Map entry, its hex key, two records), which a
  * CLI process built on every start and the scavenger copied around. Here a pack's ids stay as the
- * 20-byte records of its index file (CompactPackIndex) and one open-addressing table (typed
- * arrays) finds them.
+ * 20-byte records of its index file (CompactPackIndex). A sorted index (as written now) is searched
+ * in place, as git searches its .idx files: a CLI process that looks up a hundred blobs no longer
+ * hashes every id of the store first (13-23 ms for 10,000 blobs, uncompiled). Older, unsorted
+ * indexes go into one open-addressing table (typed arrays).
  */
 
 /** The first four bytes of an id (uniformly distributed: it is a SHA-1). */
@@ -16,6 +18,20 @@ function hashAt(ids: Uint8Array, at: number): number {
 function sameId(a: Uint8Array, at: number, b: Uint8Array, bt: number): boolean {
   for (let i = 0; i < 20; i++) if (a[at + i] !== b[bt + i]) return false;
   return true;
+}
+
+/** The entry of a sorted index holding the id at `q[at..at+20]`, or -1. */
+function search(index: CompactPackIndex, q: Uint8Array, at: number): number {
+  let lo = 0;
+  let hi = index.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareIds(index.ids, mid * 20, q, at);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** Value of a hex digit, or -1. */
@@ -32,6 +48,8 @@ function nibble(c: number): number {
  */
 export class PackTable {
   private readonly packs: CompactPackIndex[] = [];
+  /** Numbers of the packs whose ids are sorted: searched, never put in the table. */
+  private readonly sorted: number[] = [];
   /** Per slot: pack number + 1 (0 = empty), and entry number. */
   private slotPack = new Int32Array(0);
   private slotEntry = new Int32Array(0);
@@ -39,12 +57,9 @@ export class PackTable {
   /** The id being looked up, as bytes (no allocation per lookup). */
   private readonly query = Buffer.alloc(20);
 
-  get size(): number {
-    return this.used;
-  }
-
   clear(): void {
     this.packs.length = 0;
+    this.sorted.length = 0;
     this.slotPack = new Int32Array(0);
     this.slotEntry = new Int32Array(0);
     this.used = 0;
@@ -54,6 +69,10 @@ export class PackTable {
   add(index: CompactPackIndex): number {
     const no = this.packs.length;
     this.packs.push(index);
+    if (index.sorted) {
+      this.sorted.push(no);
+      return no;
+    }
     this.reserve(this.used + index.count);
     for (let i = 0; i < index.count; i++) this.insert(no, i);
     return no;
@@ -63,31 +82,44 @@ export class PackTable {
     return this.packs[no] as CompactPackIndex;
   }
 
-  /** The slot of `id` as [pack number, entry number], or null. */
+  /** Where `id` is, as [pack number, entry number], or null. */
   find(id: string): [number, number] | null {
-    const slot = this.slotOf(id);
-    return slot < 0 ? null : [(this.slotPack[slot] as number) - 1, this.slotEntry[slot] as number];
+    if (!this.parse(id)) return null;
+    return this.locateAt(this.query, 0);
   }
 
   has(id: string): boolean {
-    return this.slotOf(id) >= 0;
+    return this.find(id) !== null;
   }
 
   /** {@link has} for the id at `ids[at..at+20]` (a stat cache's column), with no hex in between. */
   hasAt(ids: Uint8Array, at: number): boolean {
-    return this.used > 0 && this.probe(ids, at) >= 0;
+    return this.locateAt(ids, at) !== null;
   }
 
-  private slotOf(id: string): number {
-    if (this.used === 0 || id.length !== 40) return -1;
+  /** Writes `id` into `query` as bytes; false when it is not 40 hex digits. */
+  private parse(id: string): boolean {
+    if (id.length !== 40) return false;
     const q = this.query;
     for (let i = 0; i < 20; i++) {
       const hi = nibble(id.charCodeAt(2 * i));
       const lo = nibble(id.charCodeAt(2 * i + 1));
-      if (hi < 0 || lo < 0) return -1;
+      if (hi < 0 || lo < 0) return false;
       q[i] = (hi << 4) | lo;
     }
-    return this.probe(q, 0);
+    return true;
+  }
+
+  /** The first pack (lowest number) holding the id, searched or from the table, and its entry. */
+  private locateAt(ids: Uint8Array, at: number): [number, number] | null {
+    const slot = this.used > 0 ? this.probe(ids, at) : -1;
+    const hashed = slot < 0 ? this.packs.length : (this.slotPack[slot] as number) - 1;
+    for (const no of this.sorted) {
+      if (no > hashed) break;
+      const entry = search(this.packs[no] as CompactPackIndex, ids, at);
+      if (entry >= 0) return [no, entry];
+    }
+    return slot < 0 ? null : [hashed, this.slotEntry[slot] as number];
   }
 
   /** The slot holding the id at `ids[at..at+20]`, or -1. */

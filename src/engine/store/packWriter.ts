@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { encodeBlock } from './blockCodec';
 import * as fsc from './fsCalls';
-import { type ChunkRecord, encodePackIndex, PACK_MAGIC, type PackEntry, type PackIndex } from './packFormat';
+import { byId, type ChunkRecord, encodePackIndex, PACK_MAGIC, type PackEntry, type PackIndex } from './packFormat';
 
 /**
  * Raw bytes gathered before a chunk is compressed and written. A read decodes a whole chunk,
@@ -106,7 +106,8 @@ export class PackWriter {
       if (!c) throw new Error('pack writer lost a chunk record');
       chunks.push(c);
     }
-    const index: PackIndex = { chunks, entries: this.entries };
+    // By id: readers then search the index in place instead of hashing every id (see PackTable).
+    const index: PackIndex = { chunks, entries: [...this.entries].sort(byId) };
     const { tmpDir, packsDir, name } = this.where;
     const tmpIdx = path.join(tmpDir, `${name}.idx.tmp`);
     try {

