@@ -312,7 +312,8 @@ function namedChangeEvidence(e: ErrorCase): Contribution[] {
           ...ref,
           file: n.path,
           line: n.line,
-          description: `${label} raised ${innermost ? 'in' : 'through'} ${n.path}:${n.line ?? '?'}, a file ${describeChange(change, e.ctx.input, n.path)}`,
+          // An exception is raised in a file; a tool's failure ("test failed") happens in it.
+          description: `${label}${/^[\w.$]+$/.test(label) ? ' raised' : ''} ${innermost ? 'in' : 'through'} ${n.path}:${n.line ?? '?'}, a file ${describeChange(change, e.ctx.input, n.path)}`,
         },
       });
     }

@@ -308,6 +308,24 @@ test('a job stopped by its time limit after its runs slowed down run after run: 
   assert.ok(!other.evidence.some((e) => e.description.includes('runs that worked')));
 });
 
+test("a failing test whose frames run into changed code: the test failed in that file (a tool's failure is not raised)", () => {
+  const ws = workspace({
+    'src/calc.py': 'def average(xs):\n    return sum(xs) / len(xs)\n',
+    'tests/test_calc.py': 'def test_average(): ...\n',
+  });
+  ws.snapshot({ 'src/calc.py': 'def average(xs):\n    return sum(xs) / (len(xs) - 3)\n' }, -10);
+  const failed = logError('tests/test_calc.py::test_average - ZeroDivisionError: division by zero', {
+    errorType: 'test failed',
+    frames: [frame('tests/test_calc.py', 7, 'test_average'), frame('src/calc.py', 2, 'average')],
+  });
+  const rc = classifyRootCause(ws.input({ triggers: [failed] }));
+  assert.equal(rc.category, 'logic_error');
+  assert.ok(
+    rc.evidence.some((e) => e.description === 'test failed in src/calc.py:2, a file changed since the baseline'),
+    JSON.stringify(rc.evidence),
+  );
+});
+
 test('a failing test after a code change: review the change, and no advice to write the test that already fails', () => {
   const ws = workspace({ 'src/pricing.py': 'RATES = {"silver": 0.1}\n', 'tests/test_pricing.py': 'def test_cases(): ...\n' });
   ws.snapshot({ 'src/pricing.py': 'RATES = {"silver": 0.15}\n' }, -10);
