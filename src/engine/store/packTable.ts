@@ -20,6 +20,9 @@ function sameId(a: Uint8Array, at: number, b: Uint8Array, bt: number): boolean {
   return true;
 }
 
+/** Lookups served by binary search before a table is built after all (see PackTable.locateAt). */
+const SEARCHES_BEFORE_HASHING = 1024;
+
 /** The entry of a sorted index holding the id at `q[at..at+20]`, or -1. */
 function search(index: CompactPackIndex, q: Uint8Array, at: number): number {
   let lo = 0;
@@ -48,8 +51,10 @@ function nibble(c: number): number {
  */
 export class PackTable {
   private readonly packs: CompactPackIndex[] = [];
-  /** Numbers of the packs whose ids are sorted: searched, never put in the table. */
+  /** Numbers of the packs whose ids are sorted and not yet in the table: searched. */
   private readonly sorted: number[] = [];
+  /** Lookups that searched sorted packs: past SEARCHES_BEFORE_HASHING, every pack goes into the table. */
+  private searches = 0;
   /** Per slot: pack number + 1 (0 = empty), and entry number. */
   private slotPack = new Int32Array(0);
   private slotEntry = new Int32Array(0);
@@ -60,6 +65,7 @@ export class PackTable {
   clear(): void {
     this.packs.length = 0;
     this.sorted.length = 0;
+    this.searches = 0;
     this.slotPack = new Int32Array(0);
     this.slotEntry = new Int32Array(0);
     this.used = 0;
@@ -69,7 +75,7 @@ export class PackTable {
   add(index: CompactPackIndex): number {
     const no = this.packs.length;
     this.packs.push(index);
-    if (index.sorted) {
+    if (index.sorted && this.searches <= SEARCHES_BEFORE_HASHING) {
       this.sorted.push(no);
       return no;
     }
@@ -112,6 +118,9 @@ export class PackTable {
 
   /** The first pack (lowest number) holding the id, searched or from the table, and its entry. */
   private locateAt(ids: Uint8Array, at: number): [number, number] | null {
+    // Many lookups (a capture checking every cached file after a collection) are cheaper in one
+    // table than in a binary search per pack each: 24,000 ids over 24 packs took 64 ms against 9 ms.
+    if (this.sorted.length > 0 && ++this.searches > SEARCHES_BEFORE_HASHING) this.hashAll();
     const slot = this.used > 0 ? this.probe(ids, at) : -1;
     const hashed = slot < 0 ? this.packs.length : (this.slotPack[slot] as number) - 1;
     for (const no of this.sorted) {
@@ -130,6 +139,18 @@ export class PackTable {
       if (p === 0) return -1;
       if (sameId((this.packs[p - 1] as CompactPackIndex).ids, (this.slotEntry[s] as number) * 20, ids, at)) return s;
     }
+  }
+
+  /** Puts every pack into the table, in pack order, so the first pack holding an id keeps it. */
+  private hashAll(): void {
+    this.sorted.length = 0;
+    this.slotPack = new Int32Array(0);
+    this.slotEntry = new Int32Array(0);
+    this.used = 0;
+    this.reserve(this.packs.reduce((n, p) => n + p.count, 0));
+    this.packs.forEach((p, no) => {
+      for (let i = 0; i < p.count; i++) this.insert(no, i);
+    });
   }
 
   private insert(no: number, entry: number): void {

@@ -108,6 +108,25 @@ describe('PackTable with sorted indexes (as written now)', () => {
     assert.deepEqual(later.find(c)?.[0], 1);
   });
 
+  it('after many lookups puts every pack into one table, and answers as before', () => {
+    const table = new PackTable();
+    const ids = (p: number): string[] => Array.from({ length: 800 }, (_, i) => idOf(p * 10_000 + i));
+    const shared = idOf(123_456);
+    const packs = [sortedIndex([...ids(0), shared]), index([shared, ...ids(1)]), sortedIndex(ids(2))];
+    packs.forEach((p) => table.add(compactPackIndex(p)));
+    const where = (id: string): [number, number] | null => table.find(id);
+    // Enough lookups to pass the point where searching gives way to the table, asked twice each.
+    const before = packs.flatMap((p) => p.entries.map((e) => [e.id, where(e.id)] as const));
+    const after = packs.flatMap((p) => p.entries.map((e) => [e.id, where(e.id)] as const));
+    assert.deepEqual(after, before);
+    assert.equal(where(shared)?.[0], 0, 'the first pack keeps a shared id');
+    // A pack added once the table is built is hashed into it as well.
+    const late = sortedIndex(ids(3));
+    table.add(compactPackIndex(late));
+    late.entries.forEach((e, i) => assert.deepEqual(where(e.id), [3, i]));
+    assert.equal(table.has(idOf(99_999)), false);
+  });
+
   it('a writer commits its index sorted by id', () => {
     assert.equal(decodePackIndex(encodePackIndex(sortedIndex([idOf(5), idOf(6), idOf(7), idOf(8)]))).sorted, true);
   });
