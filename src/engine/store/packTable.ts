@@ -6,8 +6,8 @@ import { compareIds, type CompactPackIndex } from './packFormat';
  * CLI process built on every start and the scavenger copied around. Here a pack's ids stay as the
  * 20-byte records of its index file (CompactPackIndex). A sorted index (as written now) is searched
  * in place, as git searches its .idx files: a CLI process that looks up a hundred blobs no longer
- * hashes every id of the store first (13-23 ms for 10,000 blobs, uncompiled). Older, unsorted
- * indexes go into one open-addressing table (typed arrays).
+ * hashes every id of the store first (8 ms and 2 MB for 100,000 ids). Older, unsorted indexes, and
+ * every index once a process has made many lookups, go into one open-addressing table (typed arrays).
  */
 
 /** The first four bytes of an id (uniformly distributed: it is a SHA-1). */
