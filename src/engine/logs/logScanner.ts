@@ -26,7 +26,7 @@ import { NpmErrorBlock, isNpmErrorStart } from './npm';
 import { GoPanicBlock, RustPanicBlock, isGoPanicStart, isRustPanicStart } from './panics';
 import { PythonTraceback, isPythonTracebackStart } from './python';
 import { mayBeAnchoredToolMessage, mayBeToolMessage, startToolBlock } from './tools/index';
-import { ReportedTests } from './tools/pytest';
+import type { ReportedTests } from './tools/pytest';
 import { FrameMapper } from './stackFrames';
 import { type LineTimestamp, type TimestampContext, parseLineTimestamp } from './timestamps';
 
@@ -157,7 +157,7 @@ export class LogScanner {
   private finished = false;
   private readonly findings: LogFinding[] = [];
   /** Tests a pytest section reported, whose summary lines are not reported again. */
-  private readonly reportedTests = new ReportedTests();
+  private readonly reportedTests: ReportedTests = new Set();
   /** Findings beyond `maxFindings`, counted but not kept. */
   omittedFindings = 0;
 

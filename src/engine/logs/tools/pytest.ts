@@ -34,17 +34,13 @@ export function mayBePytestSection(text: string): boolean {
   return text.charCodeAt(0) === 0x5f && SECTION.test(text);
 }
 
-/** Tests whose failure a section reported, so their summary lines are not reported twice. */
-export class ReportedTests {
-  private readonly keys = new Set<string>();
+/** Keys (see keyOf) of the tests whose failure a section reported, so their summary lines are not reported twice. */
+export type ReportedTests = Set<string>;
 
-  add(key: string): void {
-    this.keys.add(key);
-  }
-
-  has(key: string): boolean {
-    return this.keys.has(key);
-  }
+/** A test's name and its parameters: `test_x[a-1.5]` → `test_x`, `[a-1.5]` (dots in parameters are not separators). */
+function splitParams(test: string): [string, string] {
+  const bracket = test.indexOf('[');
+  return bracket < 0 ? [test, ''] : [test.slice(0, bracket), test.slice(bracket)];
 }
 
 /**
@@ -59,9 +55,8 @@ function keyOf(kind: 'F' | 'E', headLine: string): string {
 /** The key of a summary line's node id (`tests/t.py::TestCalc::test_avg`): pytest heads the section `TestCalc.test_avg`. */
 export function summaryKey(outcome: 'FAILED' | 'ERROR', file: string, test: string | undefined): string {
   if (test === undefined) return keyOf('E', file);
-  const bracket = test.indexOf('[');
-  const name = bracket < 0 ? test : test.slice(0, bracket);
-  return keyOf(outcome === 'FAILED' ? 'F' : 'E', name.replaceAll('::', '.') + (bracket < 0 ? '' : test.slice(bracket)));
+  const [name, params] = splitParams(test);
+  return keyOf(outcome === 'FAILED' ? 'F' : 'E', name.replaceAll('::', '.') + params);
 }
 
 export class PytestSectionBlock implements LogBlock {
@@ -160,9 +155,7 @@ export class PytestSectionBlock implements LogBlock {
     if (this.collecting) return this.head;
     // The first frame of a setup error is the fixture's file, not the test's: pytest's own title says it.
     if (this.kind === 'E') return `ERROR at ${this.phase} of ${this.head}`;
-    const bracket = this.head.indexOf('[');
-    const name = bracket < 0 ? this.head : this.head.slice(0, bracket);
-    const params = bracket < 0 ? '' : this.head.slice(bracket);
+    const [name, params] = splitParams(this.head);
     return `${this.testFile ?? ''}::${name.replaceAll('.', '::')}${params}`;
   }
 }
